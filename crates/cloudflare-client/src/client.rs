@@ -1,0 +1,345 @@
+//! [`Client`] and its builder: safe defaults, and the generated client with credentials.
+
+use std::fmt;
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cloudflare_openapi::Envelope;
+use reqwest::Url;
+use reqwest::redirect::Policy;
+
+use crate::credentials::Credentials;
+use crate::error::{ConfigError, Error};
+use crate::response::{self, GeneratedResult};
+use crate::transport::{self, ClientTransport};
+
+/// Cloudflare's API v4 root, used unless a base URL is given.
+pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+/// Environment variable overriding [`DEFAULT_BASE_URL`] in [`Client::from_env`].
+pub const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
+/// Default limit on a whole request, connection to last byte.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default limit on establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The `User-Agent` sent with every request.
+pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (rust)");
+
+type ConfigureHttp = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
+
+/// A Cloudflare API client. Cheap to clone; clones share connections.
+///
+/// Every operation of the generated client ([`Client::api`]) carries the credentials, and
+/// [`Client::call`] turns any operation's answer into its `result` or an [`Error`].
+///
+/// ```no_run
+/// use cloudflare_client::{Client, Scope};
+///
+/// # async fn run() -> Result<(), cloudflare_client::Error> {
+/// let client = Client::from_env()?;
+/// let scope = Scope::Account("023e105f4ecef8ad9ca31a8372d0c353".parse()?);
+/// let deleted = client.delete_service_token(&scope, &"f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse()?).await?;
+/// println!("deleted {}", deleted.name.unwrap_or_default());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    api: cloudflare_openapi::Client,
+    transport: Arc<ClientTransport>,
+}
+
+impl Client {
+    /// A builder with the defaults: [`DEFAULT_BASE_URL`], [`DEFAULT_TIMEOUT`],
+    /// [`DEFAULT_CONNECT_TIMEOUT`], redirects never followed.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client with `credentials` and the defaults.
+    ///
+    /// # Errors
+    /// [`Error::Config`] if the HTTP client cannot be built.
+    pub fn new(credentials: Credentials) -> Result<Self, Error> {
+        Self::builder().credentials(credentials).build()
+    }
+
+    /// A client configured from the environment: credentials as in
+    /// [`Credentials::from_env`], and [`BASE_URL_ENV`] if set and not empty.
+    ///
+    /// # Errors
+    /// [`Error::Credentials`] naming the variable at fault, or [`Error::Config`] for an
+    /// unusable `CLOUDFLARE_BASE_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The generated client, with this client's credentials and settings on every operation.
+    /// Pass what an operation's `send()` returns to [`Client::call`].
+    pub fn api(&self) -> &cloudflare_openapi::Client {
+        &self.api
+    }
+
+    /// The base URL requests are sent to.
+    pub fn base_url(&self) -> &str {
+        cloudflare_openapi::ClientInfo::baseurl(&self.api)
+    }
+
+    /// Runs one generated operation and unwraps Cloudflare's envelope: its `result`, or an
+    /// [`Error`] carrying the status, every Cloudflare error and the `cf-ray` header.
+    ///
+    /// This is the conversion from the generated client's answers and errors into this
+    /// crate's, for every operation in the spec.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cloudflare_client::Client) -> Result<(), cloudflare_client::Error> {
+    /// let account: cloudflare_client::AccountId = "023e105f4ecef8ad9ca31a8372d0c353".parse()?;
+    /// let token = client
+    ///     .call(
+    ///         client
+    ///             .api()
+    ///             .delete_account_service_token()
+    ///             .account_id(account.as_identifier().clone())
+    ///             .service_token_id(uuid::Uuid::nil())
+    ///             .send(),
+    ///     )
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Api`] for Cloudflare's error envelope (including a 200 with
+    /// `success: false`), [`Error::UnexpectedResponse`] for any other answer that is not a
+    /// usable envelope (HTML, truncated JSON, a redirect, no `result`),
+    /// [`Error::Transport`] when no answer arrived, and [`Error::InvalidInput`] for a
+    /// parameter the generated client refused before sending.
+    pub async fn call<T, E>(&self, operation: impl Future<Output = GeneratedResult<T, E>>) -> Result<T::Result, Error>
+    where
+        T: Envelope,
+        E: Envelope,
+    {
+        let (result, last) = transport::observed(operation).await;
+        response::finish(&self.transport.credentials, result, last).await
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url())
+            .field("credentials", &self.transport.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]. Setters take `&mut self`, so a builder can be reused.
+///
+/// ```
+/// use std::time::Duration;
+/// use cloudflare_client::{Client, Credentials};
+///
+/// let client = Client::builder()
+///     .credentials(Credentials::api_token("example-token")?)
+///     .base_url("https://api.cloudflare.com/client/v4")
+///     .timeout(Duration::from_secs(30))
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://api.cloudflare.com/client/v4");
+/// # Ok::<(), cloudflare_client::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    credentials: Option<Credentials>,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    configure_http: Option<ConfigureHttp>,
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults and no credentials.
+    pub fn new() -> Self {
+        Self {
+            credentials: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            configure_http: None,
+        }
+    }
+
+    /// A builder with credentials and base URL read from the environment, as
+    /// [`Client::from_env`]; anything set on it afterwards wins.
+    ///
+    /// # Errors
+    /// As [`Credentials::from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        let mut builder = Self::new();
+        builder.credentials(Credentials::from_env()?);
+        if let Some(url) = std::env::var_os(BASE_URL_ENV).filter(|url| !url.is_empty()) {
+            builder.base_url(url.to_string_lossy());
+        }
+        Ok(builder)
+    }
+
+    /// The credentials every request carries.
+    pub fn credentials(&mut self, credentials: Credentials) -> &mut Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Where requests go, such as `https://api.cloudflare.com/client/v4`. Must be `https`,
+    /// except to a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`) for local testing.
+    pub fn base_url(&mut self, url: impl Into<String>) -> &mut Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Limit on a whole request, from connecting to the last byte of the answer.
+    pub fn timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limit on establishing a connection.
+    pub fn connect_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Further `reqwest` settings (proxy, root certificates, pool sizes, …), applied after
+    /// this builder's own. Redirects stay disabled whatever `configure` does: Cloudflare's
+    /// API never redirects, and following one could send credentials to another host.
+    pub fn configure_http(
+        &mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.configure_http = Some(Arc::new(configure));
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Credentials`] when no credentials were given, [`Error::Config`] for a base
+    /// URL that is not `https` (or `http` to loopback) or when the HTTP client cannot be built.
+    pub fn build(&self) -> Result<Client, Error> {
+        let credentials = self.credentials.clone().ok_or(crate::error::CredentialsError::Missing)?;
+        let base_url = check_base_url(&self.base_url)?;
+        let mut http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout);
+        if let Some(configure) = &self.configure_http {
+            http = configure(http);
+        }
+        let http = http.redirect(Policy::none()).build().map_err(ConfigError::HttpClient)?;
+        let transport = Arc::new(ClientTransport { credentials });
+        let api = cloudflare_openapi::Client::new_with_client(&base_url, http, transport.clone());
+        Ok(Client { api, transport })
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("configure_http", &self.configure_http.as_ref().map(|_| ".."))
+            .finish()
+    }
+}
+
+/// The base URL without a trailing slash, if it is safe to send credentials to.
+fn check_base_url(text: &str) -> Result<String, ConfigError> {
+    let refuse = |reason: &str| ConfigError::InvalidBaseUrl { url: text.to_owned(), reason: reason.to_owned() };
+    let url = Url::parse(text).map_err(|error| refuse(&error.to_string()))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => return Err(refuse("plain http is only allowed to a loopback host; use https")),
+        _ => return Err(refuse("expected an https:// URL")),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse("it must not contain a user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(refuse("it must not have a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_must_be_https_or_loopback_http() {
+        for good in [
+            "https://api.cloudflare.com/client/v4",
+            "https://api.cloudflare.com/client/v4/",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3/x",
+            "http://localhost:1/",
+            "http://[::1]:9/",
+        ] {
+            assert!(check_base_url(good).is_ok(), "{good}");
+        }
+        assert_eq!(
+            check_base_url("https://api.cloudflare.com/client/v4/").unwrap(),
+            "https://api.cloudflare.com/client/v4"
+        );
+        for bad in [
+            "http://api.cloudflare.com/client/v4",
+            "http://10.0.0.1/",
+            "http://localhost.example.com/",
+            "ftp://api.cloudflare.com/",
+            "https://user:pass@api.cloudflare.com/",
+            "https://api.cloudflare.com/client/v4?x=1",
+            "api.cloudflare.com",
+            "",
+        ] {
+            let error = check_base_url(bad).unwrap_err();
+            assert!(error.to_string().contains("invalid base URL"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn build_refuses_missing_credentials_and_bad_urls() {
+        assert!(matches!(Client::builder().build(), Err(Error::Credentials(_))));
+        let mut builder = Client::builder();
+        builder.credentials(Credentials::api_token("t").unwrap()).base_url("http://example.com");
+        assert!(matches!(builder.build(), Err(Error::Config(ConfigError::InvalidBaseUrl { .. }))));
+    }
+
+    #[test]
+    fn debug_of_client_and_builder_hides_the_secret() {
+        let mut builder = Client::builder();
+        builder.credentials(Credentials::api_token("SECRET-token-123").unwrap()).configure_http(|http| http);
+        let client = builder.build().unwrap();
+        for debug in
+            [format!("{builder:?}"), format!("{client:?}"), format!("{client:#?}"), format!("{:?}", client.api())]
+        {
+            assert!(!debug.contains("SECRET"), "{debug}");
+        }
+        assert!(format!("{client:?}").contains("api.cloudflare.com"));
+    }
+}

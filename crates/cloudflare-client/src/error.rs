@@ -1,0 +1,611 @@
+//! The one error type of this crate, and what it carries.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
+
+use crate::ApiMessage;
+
+/// Everything that can go wrong, from a bad id to an answer Cloudflare could not give.
+///
+/// Variants say where it went wrong; the predicates ([`is_not_found`](Error::is_not_found),
+/// [`is_auth`](Error::is_auth), [`is_rate_limited`](Error::is_rate_limited), …) answer the
+/// questions callers usually ask, whatever the variant. `Display` is one line a person can act
+/// on; neither it nor `Debug` ever contains a credential.
+///
+/// ```
+/// # async fn run(client: cloudflare_client::Client) -> Result<(), cloudflare_client::Error> {
+/// use cloudflare_client::Scope;
+///
+/// let scope = Scope::Account("023e105f4ecef8ad9ca31a8372d0c353".parse()?);
+/// match client.delete_service_token(&scope, &"f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse()?).await {
+///     Ok(token) => println!("deleted {:?}", token.name),
+///     Err(error) if error.is_not_found() => println!("already gone"),
+///     Err(error) if error.is_rate_limited() => println!("retry in {:?}", error.retry_after()),
+///     Err(error) => return Err(error),
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Credentials are missing, incomplete or unusable. Nothing was sent.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+    /// The client's configuration was refused (base URL, HTTP client). Nothing was sent.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A request parameter was refused, such as a malformed id. Nothing was sent.
+    #[error(transparent)]
+    InvalidInput(#[from] InvalidInput),
+    /// Cloudflare answered with its error envelope: a 4xx/5xx with `errors`, or a 200 with
+    /// `success: false`.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// Cloudflare's answer was not a usable envelope: an HTML error page, truncated or
+    /// malformed JSON, a redirect, or a success without a `result`.
+    #[error(transparent)]
+    UnexpectedResponse(Box<UnexpectedResponse>),
+    /// The request did not complete: connection refused or reset, TLS failure, timeout.
+    /// The request may or may not have reached Cloudflare.
+    #[error("could not reach Cloudflare: {0}")]
+    Transport(#[source] reqwest::Error),
+}
+
+/// Why credentials were refused. Messages name the environment variable involved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// No scheme is configured at all.
+    #[error("no Cloudflare credentials: set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY")]
+    Missing,
+    /// One half of the email + Global API key pair is set, the other is not.
+    #[error("{set} is set but {missing} is not: the legacy scheme needs both (or set CLOUDFLARE_API_TOKEN instead)")]
+    Incomplete {
+        /// The variable that is set.
+        set: &'static str,
+        /// The variable that is missing.
+        missing: &'static str,
+    },
+    /// A value (an environment variable, or an argument) is empty.
+    #[error("{variable} is empty")]
+    Empty {
+        /// The variable or argument that is empty.
+        variable: &'static str,
+    },
+    /// A value cannot be used in an HTTP header. The value itself is never shown.
+    #[error("{what} {reason}")]
+    Invalid {
+        /// The variable or argument at fault.
+        what: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+/// Why the client's configuration was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The base URL is not an absolute `https://` URL (or `http://` to a loopback host).
+    #[error("invalid base URL {url:?}: {reason}")]
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP client could not be built (for example, TLS could not be initialised).
+    #[error("could not build the HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+}
+
+/// A request parameter refused before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    what: &'static str,
+    value: String,
+    reason: String,
+}
+
+impl InvalidInput {
+    /// Longest part of a refused value repeated in the message.
+    const MAX_VALUE: usize = 80;
+
+    pub(crate) fn new(what: &'static str, value: &str, reason: impl Into<String>) -> Self {
+        Self { what, value: truncate(value, Self::MAX_VALUE), reason: reason.into() }
+    }
+
+    /// What was refused, such as `"account id"`.
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// The refused value (at most 80 characters of it).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Why it was refused.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {}", self.what)?;
+        if !self.value.is_empty() {
+            write!(f, " {:?}", self.value)?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+impl std::error::Error for InvalidInput {}
+
+/// What Cloudflare sent back about a response, shared by [`ApiError`] and
+/// [`UnexpectedResponse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ResponseMeta {
+    status: StatusCode,
+    cf_ray: Option<String>,
+    retry_after: Option<Duration>,
+    content_type: Option<String>,
+}
+
+impl ResponseMeta {
+    fn new(status: StatusCode, headers: &HeaderMap) -> Self {
+        let text =
+            |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(|value| truncate(value, 120));
+        Self {
+            status,
+            cf_ray: text("cf-ray"),
+            retry_after: retry_after(headers, SystemTime::now()),
+            content_type: headers
+                .get(CONTENT_TYPE)
+                .and_then(|value| value.to_str().ok())
+                .map(|value| truncate(value, 120)),
+        }
+    }
+
+    fn fmt_suffix(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(wait) = self.retry_after {
+            write!(f, "; retry after {}s", wait.as_secs_f64().ceil())?;
+        }
+        if let Some(ray) = &self.cf_ray {
+            write!(f, " (cf-ray {ray})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Cloudflare's error envelope: the HTTP status, every `{code, message}` it listed, and the
+/// `cf-ray` id that Cloudflare support asks for.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    meta: ResponseMeta,
+    errors: Vec<ApiMessage>,
+    messages: Vec<ApiMessage>,
+}
+
+impl ApiError {
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: &HeaderMap,
+        errors: Vec<ApiMessage>,
+        messages: Vec<ApiMessage>,
+    ) -> Self {
+        Self { meta: ResponseMeta::new(status, headers), errors, messages }
+    }
+
+    /// The HTTP status (200 when Cloudflare answered `success: false` with a 200).
+    pub fn status(&self) -> StatusCode {
+        self.meta.status
+    }
+
+    /// Every entry of the envelope's `errors`: code, message, documentation URL and
+    /// `source.pointer` where Cloudflare gave them.
+    pub fn errors(&self) -> &[ApiMessage] {
+        &self.errors
+    }
+
+    /// The envelope's `messages` (informational).
+    pub fn messages(&self) -> &[ApiMessage] {
+        &self.messages
+    }
+
+    /// The `cf-ray` response header: quote it to Cloudflare support.
+    pub fn cf_ray(&self) -> Option<&str> {
+        self.meta.cf_ray.as_deref()
+    }
+
+    /// How long the server asked to wait (`Retry-After` or `retry-after-ms`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.meta.retry_after
+    }
+
+    fn has_code(&self, codes: &[i64]) -> bool {
+        self.errors.iter().any(|error| codes.contains(&error.code))
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self.meta.status;
+        write!(f, "Cloudflare API error (HTTP {status}")?;
+        if status.is_success() {
+            f.write_str(", success: false")?;
+        }
+        f.write_str(")")?;
+        if self.errors.is_empty() {
+            f.write_str(": no error details given")?;
+        }
+        for (index, error) in self.errors.iter().enumerate() {
+            f.write_str(if index == 0 { ": " } else { "; " })?;
+            write!(f, "{} {}", error.code, one_line(&error.message, 300))?;
+            if let Some(pointer) = error.source.as_ref().and_then(|source| source.pointer.as_deref()) {
+                write!(f, " (at {})", one_line(pointer, 100))?;
+            }
+            if let Some(url) = &error.documentation_url {
+                write!(f, " (see {})", one_line(url, 200))?;
+            }
+        }
+        if self.is_auth() {
+            f.write_str(" - check that the credentials are valid and allowed to do this")?;
+        }
+        self.meta.fmt_suffix(f)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// An answer that was not a usable Cloudflare envelope, with enough of it to diagnose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnexpectedResponse {
+    meta: ResponseMeta,
+    reason: String,
+    snippet: String,
+}
+
+impl UnexpectedResponse {
+    /// Longest part of the body kept for diagnosis.
+    pub const MAX_SNIPPET: usize = 200;
+
+    pub(crate) fn new(status: StatusCode, headers: &HeaderMap, reason: impl Into<String>, body: &[u8]) -> Self {
+        Self { meta: ResponseMeta::new(status, headers), reason: reason.into(), snippet: snippet(body) }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.meta.status
+    }
+
+    /// The `Content-Type` response header.
+    pub fn content_type(&self) -> Option<&str> {
+        self.meta.content_type.as_deref()
+    }
+
+    /// Why the answer could not be used.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// The start of the body (at most [`Self::MAX_SNIPPET`] bytes, on one line).
+    pub fn snippet(&self) -> &str {
+        &self.snippet
+    }
+
+    /// The `cf-ray` response header: quote it to Cloudflare support.
+    pub fn cf_ray(&self) -> Option<&str> {
+        self.meta.cf_ray.as_deref()
+    }
+
+    /// How long the server asked to wait (`Retry-After` or `retry-after-ms`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.meta.retry_after
+    }
+}
+
+impl fmt::Display for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unexpected answer from Cloudflare (HTTP {}", self.meta.status)?;
+        if let Some(content_type) = &self.meta.content_type {
+            write!(f, ", {content_type}")?;
+        }
+        write!(f, "): {}", self.reason)?;
+        if !self.snippet.is_empty() {
+            write!(f, ": {:?}", self.snippet)?;
+        }
+        self.meta.fmt_suffix(f)
+    }
+}
+
+impl std::error::Error for UnexpectedResponse {}
+
+/// Codes Cloudflare uses for authentication and authorisation failures.
+const AUTH_CODES: &[i64] = &[
+    6003,  // Invalid request headers (malformed credentials)
+    6103,  // Invalid format for X-Auth-Key header
+    6111,  // Invalid format for Authorization header
+    9103,  // Unknown X-Auth-Key or X-Auth-Email
+    9106,  // Missing X-Auth-Key, X-Auth-Email or Authorization headers
+    9109,  // Invalid access token
+    10000, // Authentication error
+    10001, // Unable to authenticate request
+];
+/// Codes Cloudflare uses when a client sends too many requests.
+const RATE_LIMIT_CODES: &[i64] = &[971, 10429];
+
+impl Error {
+    /// The HTTP status of Cloudflare's answer, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(error) => Some(error.status()),
+            Self::UnexpectedResponse(error) => Some(error.status()),
+            Self::Transport(error) => error.status(),
+            _ => None,
+        }
+    }
+
+    /// The `cf-ray` header of Cloudflare's answer, if there was one.
+    pub fn cf_ray(&self) -> Option<&str> {
+        match self {
+            Self::Api(error) => error.cf_ray(),
+            Self::UnexpectedResponse(error) => error.cf_ray(),
+            _ => None,
+        }
+    }
+
+    /// The envelope's `errors`, if Cloudflare sent its error envelope.
+    pub fn api_errors(&self) -> &[ApiMessage] {
+        match self {
+            Self::Api(error) => error.errors(),
+            _ => &[],
+        }
+    }
+
+    /// The object does not exist (HTTP 404): for a delete, it may already be gone.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// The credentials were refused or lack permission (HTTP 401/403, or an authentication
+    /// error code such as 10000), or are missing or unusable locally.
+    pub fn is_auth(&self) -> bool {
+        match self {
+            Self::Credentials(_) => true,
+            Self::Api(error) => error.is_auth(),
+            _ => matches!(self.status(), Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)),
+        }
+    }
+
+    /// Cloudflare is rate-limiting these credentials (HTTP 429 or code 971). See
+    /// [`retry_after`](Self::retry_after).
+    pub fn is_rate_limited(&self) -> bool {
+        match self {
+            Self::Api(error) => error.is_rate_limited(),
+            _ => self.status() == Some(StatusCode::TOO_MANY_REQUESTS),
+        }
+    }
+
+    /// How long Cloudflare asked to wait before trying again (`Retry-After` in seconds or as
+    /// an HTTP date, or `retry-after-ms`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api(error) => error.retry_after(),
+            Self::UnexpectedResponse(error) => error.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// Cloudflare failed (HTTP 5xx).
+    pub fn is_server_error(&self) -> bool {
+        self.status().is_some_and(|status| status.is_server_error())
+    }
+
+    /// The request did not complete (connection, TLS, timeout).
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Self::Transport(_))
+    }
+
+    /// The request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Transport(error) if error.is_timeout())
+    }
+
+    /// Refused before anything was sent: a bad id, bad credentials or configuration.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::Credentials(_) | Self::Config(_) | Self::InvalidInput(_))
+    }
+}
+
+impl ApiError {
+    fn is_auth(&self) -> bool {
+        matches!(self.meta.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) || self.has_code(AUTH_CODES)
+    }
+
+    fn is_rate_limited(&self) -> bool {
+        self.meta.status == StatusCode::TOO_MANY_REQUESTS || self.has_code(RATE_LIMIT_CODES)
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(error: ApiError) -> Self {
+        Self::Api(Box::new(error))
+    }
+}
+
+impl From<UnexpectedResponse> for Error {
+    fn from(error: UnexpectedResponse) -> Self {
+        Self::UnexpectedResponse(Box::new(error))
+    }
+}
+
+/// The wait a response asks for: `retry-after-ms`, else `Retry-After` as delta-seconds or an
+/// HTTP date (relative to `now`; a date in the past means no wait).
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
+    if let Some(millis) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok()) {
+        if millis.is_finite() && millis >= 0.0 {
+            return Some(Duration::from_secs_f64(millis.min(1e12) / 1000.0));
+        }
+    }
+    let value = text("retry-after")?;
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// At most `max` bytes of `text`, cut on a character boundary, with `…` where cut.
+fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// `text` on one line: control characters (CR, LF, escape sequences) become spaces.
+fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    truncate(flat.trim(), max)
+}
+
+/// The start of a body as one readable line.
+fn snippet(body: &[u8]) -> String {
+    let head = &body[..body.len().min(UnexpectedResponse::MAX_SNIPPET)];
+    let text = String::from_utf8_lossy(head);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = one_line(&flat, UnexpectedResponse::MAX_SNIPPET);
+    if body.len() > UnexpectedResponse::MAX_SNIPPET && !flat.ends_with('…') { format!("{flat}…") } else { flat }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(name, value)| (name.parse().unwrap(), HeaderValue::from_static(value))).collect()
+    }
+
+    fn message(code: i64, text: &str) -> ApiMessage {
+        ApiMessage { code, message: text.into(), documentation_url: None, source: None }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_dates_and_milliseconds() {
+        let now = httpdate::parse_http_date("Sun, 29 Nov 2026 04:00:00 GMT").unwrap();
+        assert_eq!(retry_after(&headers(&[("retry-after", "7")]), now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "Sun, 29 Nov 2026 04:00:30 GMT")]), now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "Sun, 29 Nov 2026 03:00:00 GMT")]), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "1500"), ("retry-after", "9")]), now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "-1")]), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn api_error_display_is_one_actionable_line() {
+        let mut auth = message(10000, "Authentication error");
+        auth.documentation_url = Some("https://developers.cloudflare.com/fundamentals/api/".into());
+        let error = Error::from(ApiError::new(
+            StatusCode::FORBIDDEN,
+            &headers(&[("cf-ray", "8c0ffee-SJC")]),
+            vec![auth, message(7003, "Could not route\r\nX-Injected: yes")],
+            vec![],
+        ));
+        let text = error.to_string();
+        assert!(!text.contains('\n') && !text.contains('\r'), "{text}");
+        assert!(text.contains("403 Forbidden"), "{text}");
+        assert!(text.contains("10000 Authentication error"), "{text}");
+        assert!(text.contains("7003 Could not route"), "{text}");
+        assert!(text.contains("cf-ray 8c0ffee-SJC"), "{text}");
+        assert!(text.contains("check that the credentials"), "{text}");
+        assert!(error.is_auth() && !error.is_not_found() && !error.is_rate_limited());
+        assert_eq!(error.cf_ray(), Some("8c0ffee-SJC"));
+    }
+
+    #[test]
+    fn codes_beyond_u16_and_auth_codes_on_other_statuses_are_kept() {
+        let error = Error::from(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            &HeaderMap::new(),
+            vec![message(9109, "Invalid access token"), message(1_000_000, "x")],
+            vec![],
+        ));
+        assert!(error.is_auth());
+        assert_eq!(error.api_errors()[1].code, 1_000_000);
+        assert!(error.to_string().contains("1000000 x"));
+    }
+
+    #[test]
+    fn rate_limit_is_recognised_with_its_wait() {
+        let error = Error::from(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            &headers(&[("retry-after", "42")]),
+            vec![message(971, "Please wait and consider throttling your request speed")],
+            vec![],
+        ));
+        assert!(error.is_rate_limited());
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(42)));
+        assert!(error.to_string().contains("retry after 42s"), "{error}");
+    }
+
+    #[test]
+    fn unexpected_response_keeps_a_bounded_one_line_snippet() {
+        let body = format!("<html>\n<head><title>502 Bad Gateway</title></head>{}</html>", "x".repeat(10_000));
+        let error = Error::from(UnexpectedResponse::new(
+            StatusCode::BAD_GATEWAY,
+            &headers(&[("content-type", "text/html"), ("cf-ray", "abc-LHR")]),
+            "the body is not JSON",
+            body.as_bytes(),
+        ));
+        let Error::UnexpectedResponse(inner) = &error else { panic!("{error:?}") };
+        assert!(inner.snippet().starts_with("<html> <head><title>502 Bad Gateway"));
+        assert!(inner.snippet().len() <= UnexpectedResponse::MAX_SNIPPET + '…'.len_utf8());
+        assert!(inner.snippet().ends_with('…'));
+        assert_eq!(inner.content_type(), Some("text/html"));
+        assert!(error.is_server_error() && !error.is_auth());
+        let text = error.to_string();
+        assert!(
+            text.contains("502 Bad Gateway") && text.contains("text/html") && text.contains("cf-ray abc-LHR"),
+            "{text}"
+        );
+        assert!(!text.contains('\n'));
+    }
+
+    #[test]
+    fn invalid_input_bounds_the_value_it_repeats() {
+        let error = InvalidInput::new("account id", &"a".repeat(1000), "too long");
+        assert!(error.value().len() < 100);
+        assert!(error.to_string().starts_with("invalid account id \"aaa"));
+    }
+
+    #[test]
+    fn snippet_cuts_on_character_boundaries() {
+        let body = "é".repeat(500);
+        let cut = snippet(body.as_bytes());
+        assert!(cut.ends_with('…'));
+        assert!(cut.trim_end_matches('…').chars().all(|c| c == 'é' || c == '\u{fffd}'));
+    }
+}

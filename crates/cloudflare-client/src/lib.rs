@@ -1,0 +1,53 @@
+//! A Cloudflare API client you can trust with production credentials.
+//!
+//! - [`Credentials`]: an API token or the legacy email + Global API key, never both, never
+//!   shown in `Debug`, errors or logs.
+//! - [`Client`]: safe defaults (timeouts, no redirects, `https` only), over a client
+//!   generated from Cloudflare's OpenAPI spec ([`Client::api`]), whose every operation gets
+//!   the credentials and, through [`Client::call`], typed errors.
+//! - [`Error`]: one type with the HTTP status, every Cloudflare error code and message and the
+//!   `cf-ray` header, and predicates for the cases callers handle.
+//! - Validated ids ([`AccountId`], [`ZoneId`], [`ServiceTokenId`]): a malformed id is
+//!   refused before anything is sent.
+//!
+//! ```no_run
+//! use cloudflare_client::{Client, Scope};
+//!
+//! # async fn run() -> Result<(), cloudflare_client::Error> {
+//! let client = Client::from_env()?; // CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY
+//! let scope = Scope::Account("023e105f4ecef8ad9ca31a8372d0c353".parse()?);
+//! match client.delete_service_token(&scope, &"f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse()?).await {
+//!     Ok(token) => println!("deleted {:?}", token.name),
+//!     Err(error) if error.is_not_found() => println!("no such token"),
+//!     Err(error) => eprintln!("{error}"),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+
+mod client;
+mod credentials;
+mod error;
+mod ids;
+mod response;
+mod service_tokens;
+mod transport;
+
+pub use client::{
+    BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
+};
+pub use credentials::{API_KEY_ENV, API_TOKEN_ENV, Credentials, EMAIL_ENV};
+pub use error::{ApiError, ConfigError, CredentialsError, Error, InvalidInput, UnexpectedResponse};
+pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
+pub use response::GeneratedResult;
+
+/// The generated low-level client, its operation builders and types.
+pub use cloudflare_openapi as openapi;
+pub use cloudflare_openapi::Envelope;
+/// Every type in the spec (generated).
+pub use cloudflare_openapi::types;
+pub use cloudflare_openapi::types::{ApiMessage, ServiceToken};
+/// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
+pub use reqwest;
