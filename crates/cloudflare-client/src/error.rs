@@ -449,10 +449,11 @@ impl From<UnexpectedResponse> for Error {
 /// HTTP date (relative to `now`; a date in the past means no wait).
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
-    if let Some(millis) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok()) {
-        if millis.is_finite() && millis >= 0.0 {
-            return Some(Duration::from_secs_f64(millis.min(1e12) / 1000.0));
-        }
+    if let Some(millis) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok())
+        && millis.is_finite()
+        && millis >= 0.0
+    {
+        return Some(Duration::from_secs_f64(millis.min(1e12) / 1000.0));
     }
     let value = text("retry-after")?;
     if let Ok(seconds) = value.parse::<u64>() {

@@ -1,1 +1,7 @@
-//! End-to-end tests over real HTTP.
+//! End-to-end tests: the client against an httpmock server over real HTTP.
+
+mod auth;
+mod errors;
+mod generic;
+mod input;
+mod redirect;
