@@ -51,3 +51,8 @@ pub use cloudflare_openapi::types;
 pub use cloudflare_openapi::types::{ApiMessage, ServiceToken};
 /// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
 pub use reqwest;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
