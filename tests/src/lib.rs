@@ -1,7 +1,9 @@
 //! Shared fixtures for the end-to-end tests: ids, credentials with recognisable secrets,
 //! Cloudflare-shaped bodies, and clients pointed at an httpmock server.
 
-use cloudflare_client::{Client, Credentials, types};
+use std::time::Duration;
+
+use cloudflare_client::{Client, ClientBuilder, Credentials, types};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
@@ -33,12 +35,19 @@ pub fn client(server: &MockServer, credentials: Credentials) -> Client {
 }
 
 pub fn client_for(base_url: &str, credentials: Credentials) -> Client {
-    Client::builder()
+    builder(base_url, credentials).build().expect("client builds")
+}
+
+/// A builder for `base_url` with the default retries but millisecond backoff, so tests that
+/// retry stay fast.
+pub fn builder(base_url: &str, credentials: Credentials) -> ClientBuilder {
+    let mut builder = Client::builder();
+    builder
         .credentials(credentials)
         .base_url(base_url)
-        .timeout(std::time::Duration::from_secs(10))
-        .build()
-        .expect("client builds")
+        .timeout(Duration::from_secs(10))
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5));
+    builder
 }
 
 /// The token Cloudflare returns from a delete, as the live API sends it (with fields the
@@ -91,4 +100,124 @@ pub fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
 /// Panics if `text` contains any secret.
 pub fn assert_no_secret(text: &str) {
     assert!(!text.contains(SECRET_MARKER), "a secret leaked: {text}");
+}
+
+/// What the raw server does with one request.
+#[derive(Debug, Clone)]
+pub enum RawReply {
+    /// Close the connection without answering (as a reset after the request went out).
+    Close,
+    /// Never answer (and keep the connection open).
+    Stall,
+    /// Send these bytes, then close.
+    Bytes(Vec<u8>),
+    /// Send a 200 head (with a `Content-Length` when `declare_length`), then `length` bytes
+    /// of body, then close.
+    Huge { length: usize, declare_length: bool },
+}
+
+impl RawReply {
+    /// A complete HTTP/1.1 answer with a JSON body.
+    pub fn json(status: u16, extra_headers: &str, body: &Value) -> Self {
+        let body = body.to_string();
+        Self::Bytes(
+            format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{extra_headers}\r\n{body}",
+                body.len()
+            )
+            .into_bytes(),
+        )
+    }
+}
+
+/// One request as the raw server saw it.
+#[derive(Debug, Clone)]
+pub struct RawRequest {
+    pub at: std::time::Instant,
+    pub head: String,
+}
+
+/// A bare HTTP/1.1 server on loopback for failures httpmock cannot produce. `reply` gets the
+/// request's index (0 for the first) and head.
+#[derive(Debug)]
+pub struct RawServer {
+    pub url: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<RawRequest>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RawServer {
+    pub async fn start(reply: impl Fn(usize, &str) -> RawReply + Send + Sync + 'static) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::<RawRequest>::new()));
+        let reply = std::sync::Arc::new(reply);
+        let seen = requests.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else { return };
+                let (seen, reply) = (seen.clone(), reply.clone());
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buffer = [0u8; 4096];
+                    while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+                        match socket.read(&mut buffer).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(read) => head.extend_from_slice(&buffer[..read]),
+                        }
+                    }
+                    let head = String::from_utf8_lossy(&head).into_owned();
+                    let index = {
+                        let mut seen = seen.lock().unwrap();
+                        seen.push(RawRequest { at: std::time::Instant::now(), head: head.clone() });
+                        seen.len() - 1
+                    };
+                    match reply(index, &head) {
+                        RawReply::Close => {}
+                        RawReply::Stall => std::future::pending::<()>().await,
+                        RawReply::Bytes(bytes) => {
+                            let _ = socket.write_all(&bytes).await;
+                        }
+                        RawReply::Huge { length, declare_length } => {
+                            let head = if declare_length {
+                                format!(
+                                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n"
+                                )
+                            } else {
+                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
+                                    .to_owned()
+                            };
+                            if socket.write_all(head.as_bytes()).await.is_err() {
+                                return;
+                            }
+                            let chunk = vec![b' '; 64 * 1024];
+                            let mut sent = 0;
+                            while sent < length {
+                                let size = chunk.len().min(length - sent);
+                                if socket.write_all(&chunk[..size]).await.is_err() {
+                                    return;
+                                }
+                                sent += size;
+                            }
+                        }
+                    }
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        Self { url, requests, task }
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<RawRequest> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }

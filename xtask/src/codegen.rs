@@ -59,7 +59,7 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let client =
         Generator::new(&settings).generate_tokens(&spec).map_err(|error| format!("generating the client: {error}"))?;
     let client_file = parse(client, "the client")?;
-    let support = support::tokens(&client_file)?;
+    let support = support::tokens(&spec, &client_file)?;
     let client_file = parse(quote! { #client_file #support }, "the client support code")?;
 
     let mock = Generator::new(&settings)

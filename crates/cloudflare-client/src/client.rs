@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::net::IpAddr;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +13,9 @@ use reqwest::redirect::Policy;
 
 use crate::credentials::Credentials;
 use crate::error::{ConfigError, Error};
+use crate::rate_limit::{Limiter, Pause};
 use crate::response::{self, GeneratedResult};
+use crate::retry::RetryPolicy;
 use crate::transport::{self, ClientTransport};
 
 /// Cloudflare's API v4 root, used unless a base URL is given.
@@ -23,6 +26,8 @@ pub const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default limit on establishing a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default limit on the size of an answer's body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// The `User-Agent` sent with every request.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (rust)");
 
@@ -120,8 +125,8 @@ impl Client {
         T: Envelope,
         E: Envelope,
     {
-        let (result, last) = transport::observed(operation).await;
-        response::finish(&self.transport.credentials, result, last).await
+        let (result, record) = transport::observed(operation).await;
+        response::finish(&self.transport.credentials, result, &record).await
     }
 }
 
@@ -154,6 +159,9 @@ pub struct ClientBuilder {
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+    rate_limit: Option<(NonZeroU32, Duration)>,
     configure_http: Option<ConfigureHttp>,
 }
 
@@ -165,6 +173,9 @@ impl ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            rate_limit: None,
             configure_http: None,
         }
     }
@@ -208,6 +219,50 @@ impl ClientBuilder {
         self
     }
 
+    /// How many times a failed attempt is retried (default
+    /// [`DEFAULT_MAX_RETRIES`](crate::DEFAULT_MAX_RETRIES); 0 disables retries).
+    ///
+    /// Retried: connection failures, timeouts, a connection cut mid-answer, and HTTP 408,
+    /// 409, 429 and 5xx (HTML error pages included). Never other 4xx. Applies to every
+    /// operation, deletes included: a delete whose earlier attempt may have been carried out
+    /// and that then finds nothing ends in [`Error::AlreadyGone`](crate::Error::AlreadyGone).
+    pub fn max_retries(&mut self, retries: u32) -> &mut Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Exponential backoff between retries: `base` doubled at each retry, at most `max`, less
+    /// up to a quarter at random (defaults 0.5 s and 8 s). A server's `Retry-After` or
+    /// `retry-after-ms` replaces the backoff.
+    pub fn retry_backoff(&mut self, base: Duration, max: Duration) -> &mut Self {
+        self.retry.base_delay = base;
+        self.retry.max_delay = max;
+        self
+    }
+
+    /// The longest wait accepted from a server (`Retry-After`) before a retry, or from a
+    /// client-wide pause after a 429, before sending (default 60 s). Past it, the call ends at
+    /// once with a rate-limited error carrying the server's wait, instead of sleeping.
+    pub fn max_retry_wait(&mut self, wait: Duration) -> &mut Self {
+        self.retry.max_wait = wait;
+        self
+    }
+
+    /// The largest answer body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger one
+    /// ends the call with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) and is
+    /// never held in memory.
+    pub fn max_response_bytes(&mut self, bytes: usize) -> &mut Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Limits this client (and its clones) to `requests` per `window` on the client side,
+    /// such as Cloudflare's 1,200 per 300 s, by waiting before each attempt. Off by default.
+    pub fn client_rate_limit(&mut self, requests: NonZeroU32, window: Duration) -> &mut Self {
+        self.rate_limit = Some((requests, window));
+        self
+    }
+
     /// Further `reqwest` settings (proxy, root certificates, pool sizes, …), applied after
     /// this builder's own. Redirects stay disabled whatever `configure` does: Cloudflare's
     /// API never redirects, and following one could send credentials to another host.
@@ -235,7 +290,22 @@ impl ClientBuilder {
             http = configure(http);
         }
         let http = http.redirect(Policy::none()).build().map_err(ConfigError::HttpClient)?;
-        let transport = Arc::new(ClientTransport { credentials });
+        let limiter = match self.rate_limit {
+            None => None,
+            Some((requests, window)) => {
+                Some(Limiter::new(requests, window).ok_or_else(|| ConfigError::InvalidSetting {
+                    setting: "client_rate_limit",
+                    reason: "the window must be at least one nanosecond per request".into(),
+                })?)
+            }
+        };
+        let transport = Arc::new(ClientTransport {
+            credentials,
+            retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
+            pause: Pause::default(),
+            limiter,
+        });
         let api = cloudflare_openapi::Client::new_with_client(&base_url, http, transport.clone());
         Ok(Client { api, transport })
     }
@@ -254,6 +324,9 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("rate_limit", &self.rate_limit)
             .field("configure_http", &self.configure_http.as_ref().map(|_| ".."))
             .finish()
     }

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+use crate::retry::retry_after;
+
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 
@@ -45,14 +47,22 @@ pub enum Error {
     /// `success: false`.
     #[error(transparent)]
     Api(Box<ApiError>),
+    /// A delete ended in 404 after an earlier attempt of the same call may have been carried
+    /// out (its answer was lost, or was a 5xx): the object is most likely gone because of this
+    /// call. A 404 on the first attempt is a plain [`Error::Api`] not-found instead.
+    #[error("{0} (an earlier attempt of this delete may already have removed it)")]
+    AlreadyGone(Box<ApiError>),
     /// Cloudflare's answer was not a usable envelope: an HTML error page, truncated or
     /// malformed JSON, a redirect, or a success without a `result`.
     #[error(transparent)]
     UnexpectedResponse(Box<UnexpectedResponse>),
+    /// The answer's body was larger than the client's limit, and was not read.
+    #[error(transparent)]
+    ResponseTooLarge(Box<ResponseTooLarge>),
     /// The request did not complete: connection refused or reset, TLS failure, timeout.
     /// The request may or may not have reached Cloudflare.
-    #[error("could not reach Cloudflare: {0}")]
-    Transport(#[source] reqwest::Error),
+    #[error(transparent)]
+    Transport(Box<TransportError>),
 }
 
 /// Why credentials were refused. Messages name the environment variable involved.
@@ -96,6 +106,14 @@ pub enum ConfigError {
         /// The URL as given.
         url: String,
         /// What is wrong with it.
+        reason: String,
+    },
+    /// A setting has a value that cannot work.
+    #[error("invalid {setting} setting: {reason}")]
+    InvalidSetting {
+        /// The builder method.
+        setting: &'static str,
+        /// What is wrong with its value.
         reason: String,
     },
     /// The HTTP client could not be built (for example, TLS could not be initialised).
@@ -147,28 +165,26 @@ impl fmt::Display for InvalidInput {
 
 impl std::error::Error for InvalidInput {}
 
-/// What Cloudflare sent back about a response, shared by [`ApiError`] and
-/// [`UnexpectedResponse`].
+/// What errors keep of an answer's head, and how many attempts the call made.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct ResponseMeta {
+pub(crate) struct ResponseMeta {
     status: StatusCode,
     cf_ray: Option<String>,
     retry_after: Option<Duration>,
     content_type: Option<String>,
+    attempts: u32,
 }
 
 impl ResponseMeta {
-    fn new(status: StatusCode, headers: &HeaderMap) -> Self {
+    pub(crate) fn new(status: StatusCode, headers: &HeaderMap, attempts: u32) -> Self {
         let text =
             |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(|value| truncate(value, 120));
         Self {
             status,
             cf_ray: text("cf-ray"),
             retry_after: retry_after(headers, SystemTime::now()),
-            content_type: headers
-                .get(CONTENT_TYPE)
-                .and_then(|value| value.to_str().ok())
-                .map(|value| truncate(value, 120)),
+            content_type: text(CONTENT_TYPE.as_str()),
+            attempts,
         }
     }
 
@@ -176,6 +192,7 @@ impl ResponseMeta {
         if let Some(wait) = self.retry_after {
             write!(f, "; retry after {}s", wait.as_secs_f64().ceil())?;
         }
+        fmt_attempts(f, self.attempts)?;
         if let Some(ray) = &self.cf_ray {
             write!(f, " (cf-ray {ray})")?;
         }
@@ -193,13 +210,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub(crate) fn new(
-        status: StatusCode,
-        headers: &HeaderMap,
-        errors: Vec<ApiMessage>,
-        messages: Vec<ApiMessage>,
-    ) -> Self {
-        Self { meta: ResponseMeta::new(status, headers), errors, messages }
+    pub(crate) fn new(meta: ResponseMeta, errors: Vec<ApiMessage>, messages: Vec<ApiMessage>) -> Self {
+        Self { meta, errors, messages }
     }
 
     /// The HTTP status (200 when Cloudflare answered `success: false` with a 200).
@@ -275,8 +287,8 @@ impl UnexpectedResponse {
     /// Longest part of the body kept for diagnosis.
     pub const MAX_SNIPPET: usize = 200;
 
-    pub(crate) fn new(status: StatusCode, headers: &HeaderMap, reason: impl Into<String>, body: &[u8]) -> Self {
-        Self { meta: ResponseMeta::new(status, headers), reason: reason.into(), snippet: snippet(body) }
+    pub(crate) fn new(meta: ResponseMeta, reason: impl Into<String>, body: &[u8]) -> Self {
+        Self { meta, reason: reason.into(), snippet: snippet(body) }
     }
 
     /// The HTTP status.
@@ -326,6 +338,98 @@ impl fmt::Display for UnexpectedResponse {
 
 impl std::error::Error for UnexpectedResponse {}
 
+/// An answer whose body was larger than the client's limit (see
+/// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseTooLarge {
+    meta: ResponseMeta,
+    limit: usize,
+}
+
+impl ResponseTooLarge {
+    pub(crate) fn new(meta: ResponseMeta, limit: usize) -> Self {
+        Self { meta, limit }
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> StatusCode {
+        self.meta.status
+    }
+
+    /// The limit, in bytes, that the body exceeded.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The `cf-ray` response header.
+    pub fn cf_ray(&self) -> Option<&str> {
+        self.meta.cf_ray.as_deref()
+    }
+}
+
+impl fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Cloudflare's answer (HTTP {}) is larger than the {}-byte limit; it was not read",
+            self.meta.status, self.limit
+        )?;
+        self.meta.fmt_suffix(f)
+    }
+}
+
+impl std::error::Error for ResponseTooLarge {}
+
+/// A request that got no answer, after every attempt the retry settings allowed.
+#[derive(Debug)]
+pub struct TransportError {
+    source: reqwest::Error,
+    attempts: u32,
+}
+
+impl TransportError {
+    pub(crate) fn new(source: reqwest::Error, attempts: u32) -> Self {
+        Self { source, attempts }
+    }
+
+    /// How many attempts were made.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The last attempt's error.
+    pub fn inner(&self) -> &reqwest::Error {
+        &self.source
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not reach Cloudflare")?;
+        if self.source.is_timeout() {
+            f.write_str(" (timed out)")?;
+        }
+        fmt_attempts(f, self.attempts)?;
+        write!(f, ": {}", self.source)?;
+        let mut cause = std::error::Error::source(&self.source);
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+fn fmt_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 { write!(f, " after {attempts} attempts") } else { Ok(()) }
+}
+
 /// Codes Cloudflare uses for authentication and authorisation failures.
 const AUTH_CODES: &[i64] = &[
     6003,  // Invalid request headers (malformed credentials)
@@ -343,34 +447,49 @@ const RATE_LIMIT_CODES: &[i64] = &[971, 10429];
 impl Error {
     /// The HTTP status of Cloudflare's answer, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
+        self.meta().map(|meta| meta.status)
+    }
+
+    fn meta(&self) -> Option<&ResponseMeta> {
         match self {
-            Self::Api(error) => Some(error.status()),
-            Self::UnexpectedResponse(error) => Some(error.status()),
-            Self::Transport(error) => error.status(),
+            Self::Api(error) | Self::AlreadyGone(error) => Some(&error.meta),
+            Self::UnexpectedResponse(error) => Some(&error.meta),
+            Self::ResponseTooLarge(error) => Some(&error.meta),
             _ => None,
+        }
+    }
+
+    /// How many attempts the call made (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::Transport(error) => error.attempts,
+            _ => self.meta().map_or(0, |meta| meta.attempts),
         }
     }
 
     /// The `cf-ray` header of Cloudflare's answer, if there was one.
     pub fn cf_ray(&self) -> Option<&str> {
-        match self {
-            Self::Api(error) => error.cf_ray(),
-            Self::UnexpectedResponse(error) => error.cf_ray(),
-            _ => None,
-        }
+        self.meta().and_then(|meta| meta.cf_ray.as_deref())
     }
 
     /// The envelope's `errors`, if Cloudflare sent its error envelope.
     pub fn api_errors(&self) -> &[ApiMessage] {
         match self {
-            Self::Api(error) => error.errors(),
+            Self::Api(error) | Self::AlreadyGone(error) => error.errors(),
             _ => &[],
         }
     }
 
-    /// The object does not exist (HTTP 404): for a delete, it may already be gone.
+    /// The object does not exist (HTTP 404), and no earlier attempt of this call may have
+    /// removed it. See [`is_already_gone`](Self::is_already_gone).
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(StatusCode::NOT_FOUND)
+        !matches!(self, Self::AlreadyGone(_)) && self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// A retried delete found nothing to delete after an earlier attempt of the same call
+    /// may have deleted it ([`Error::AlreadyGone`]): usually safe to treat as deleted.
+    pub fn is_already_gone(&self) -> bool {
+        matches!(self, Self::AlreadyGone(_))
     }
 
     /// The credentials were refused or lack permission (HTTP 401/403, or an authentication
@@ -378,7 +497,7 @@ impl Error {
     pub fn is_auth(&self) -> bool {
         match self {
             Self::Credentials(_) => true,
-            Self::Api(error) => error.is_auth(),
+            Self::Api(error) | Self::AlreadyGone(error) => error.is_auth(),
             _ => matches!(self.status(), Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)),
         }
     }
@@ -395,11 +514,7 @@ impl Error {
     /// How long Cloudflare asked to wait before trying again (`Retry-After` in seconds or as
     /// an HTTP date, or `retry-after-ms`).
     pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            Self::Api(error) => error.retry_after(),
-            Self::UnexpectedResponse(error) => error.retry_after(),
-            _ => None,
-        }
+        self.meta().and_then(|meta| meta.retry_after)
     }
 
     /// Cloudflare failed (HTTP 5xx).
@@ -414,7 +529,7 @@ impl Error {
 
     /// The request timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Transport(error) if error.is_timeout())
+        matches!(self, Self::Transport(error) if error.source.is_timeout())
     }
 
     /// Refused before anything was sent: a bad id, bad credentials or configuration.
@@ -439,28 +554,22 @@ impl From<ApiError> for Error {
     }
 }
 
+impl From<ResponseTooLarge> for Error {
+    fn from(error: ResponseTooLarge) -> Self {
+        Self::ResponseTooLarge(Box::new(error))
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(error: TransportError) -> Self {
+        Self::Transport(Box::new(error))
+    }
+}
+
 impl From<UnexpectedResponse> for Error {
     fn from(error: UnexpectedResponse) -> Self {
         Self::UnexpectedResponse(Box::new(error))
     }
-}
-
-/// The wait a response asks for: `retry-after-ms`, else `Retry-After` as delta-seconds or an
-/// HTTP date (relative to `now`; a date in the past means no wait).
-pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
-    if let Some(millis) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok())
-        && millis.is_finite()
-        && millis >= 0.0
-    {
-        return Some(Duration::from_secs_f64(millis.min(1e12) / 1000.0));
-    }
-    let value = text("retry-after")?;
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// At most `max` bytes of `text`, cut on a character boundary, with `…` where cut.
@@ -505,33 +614,11 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_reads_seconds_dates_and_milliseconds() {
-        let now = httpdate::parse_http_date("Sun, 29 Nov 2026 04:00:00 GMT").unwrap();
-        assert_eq!(retry_after(&headers(&[("retry-after", "7")]), now), Some(Duration::from_secs(7)));
-        assert_eq!(
-            retry_after(&headers(&[("retry-after", "Sun, 29 Nov 2026 04:00:30 GMT")]), now),
-            Some(Duration::from_secs(30))
-        );
-        assert_eq!(
-            retry_after(&headers(&[("retry-after", "Sun, 29 Nov 2026 03:00:00 GMT")]), now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(
-            retry_after(&headers(&[("retry-after-ms", "1500"), ("retry-after", "9")]), now),
-            Some(Duration::from_millis(1500))
-        );
-        assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
-        assert_eq!(retry_after(&headers(&[("retry-after-ms", "-1")]), now), None);
-        assert_eq!(retry_after(&HeaderMap::new(), now), None);
-    }
-
-    #[test]
     fn api_error_display_is_one_actionable_line() {
         let mut auth = message(10000, "Authentication error");
         auth.documentation_url = Some("https://developers.cloudflare.com/fundamentals/api/".into());
         let error = Error::from(ApiError::new(
-            StatusCode::FORBIDDEN,
-            &headers(&[("cf-ray", "8c0ffee-SJC")]),
+            ResponseMeta::new(StatusCode::FORBIDDEN, &headers(&[("cf-ray", "8c0ffee-SJC")]), 1),
             vec![auth, message(7003, "Could not route\r\nX-Injected: yes")],
             vec![],
         ));
@@ -549,8 +636,7 @@ mod tests {
     #[test]
     fn codes_beyond_u16_and_auth_codes_on_other_statuses_are_kept() {
         let error = Error::from(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            &HeaderMap::new(),
+            ResponseMeta::new(StatusCode::BAD_REQUEST, &HeaderMap::new(), 1),
             vec![message(9109, "Invalid access token"), message(1_000_000, "x")],
             vec![],
         ));
@@ -562,22 +648,25 @@ mod tests {
     #[test]
     fn rate_limit_is_recognised_with_its_wait() {
         let error = Error::from(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            &headers(&[("retry-after", "42")]),
+            ResponseMeta::new(StatusCode::TOO_MANY_REQUESTS, &headers(&[("retry-after", "42")]), 3),
             vec![message(971, "Please wait and consider throttling your request speed")],
             vec![],
         ));
         assert!(error.is_rate_limited());
         assert_eq!(error.retry_after(), Some(Duration::from_secs(42)));
-        assert!(error.to_string().contains("retry after 42s"), "{error}");
+        assert!(error.to_string().contains("retry after 42s after 3 attempts"), "{error}");
+        assert_eq!(error.attempts(), 3);
     }
 
     #[test]
     fn unexpected_response_keeps_a_bounded_one_line_snippet() {
         let body = format!("<html>\n<head><title>502 Bad Gateway</title></head>{}</html>", "x".repeat(10_000));
         let error = Error::from(UnexpectedResponse::new(
-            StatusCode::BAD_GATEWAY,
-            &headers(&[("content-type", "text/html"), ("cf-ray", "abc-LHR")]),
+            ResponseMeta::new(
+                StatusCode::BAD_GATEWAY,
+                &headers(&[("content-type", "text/html"), ("cf-ray", "abc-LHR")]),
+                1,
+            ),
             "the body is not JSON",
             body.as_bytes(),
         ));

@@ -31,7 +31,9 @@ mod client;
 mod credentials;
 mod error;
 mod ids;
+mod rate_limit;
 mod response;
+mod retry;
 mod service_tokens;
 mod transport;
 
@@ -39,9 +41,12 @@ pub use client::{
     BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
 };
 pub use credentials::{API_KEY_ENV, API_TOKEN_ENV, Credentials, EMAIL_ENV};
-pub use error::{ApiError, ConfigError, CredentialsError, Error, InvalidInput, UnexpectedResponse};
+pub use error::{
+    ApiError, ConfigError, CredentialsError, Error, InvalidInput, ResponseTooLarge, TransportError, UnexpectedResponse,
+};
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
 pub use response::GeneratedResult;
+pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY};
 
 /// The generated low-level client, its operation builders and types.
 pub use cloudflare_openapi as openapi;

@@ -1,40 +1,58 @@
 //! Turning what a generated operation returned into the envelope's `result` or an [`Error`].
 
 use cloudflare_openapi::{Envelope, ResponseValue};
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::{Method, StatusCode};
 
 use crate::credentials::Credentials;
-use crate::error::{ApiError, Error, InvalidInput, UnexpectedResponse};
-use crate::transport::ResponseHead;
+use crate::error::{ApiError, Error, InvalidInput, ResponseMeta, ResponseTooLarge, TransportError, UnexpectedResponse};
+use crate::transport::CallRecord;
 use crate::types::{ApiFailure, ApiMessage};
 
 /// What a generated operation's `send()` returns.
 pub type GeneratedResult<T, E> = Result<ResponseValue<T>, cloudflare_openapi::Error<E>>;
 
-/// How much of an answer the generated client did not decode (an error status outside 4xx,
-/// a redirect) is read to find Cloudflare's error envelope in it.
-const MAX_ERROR_BODY: usize = 64 * 1024;
-
-/// Unwraps a generated operation's answer. `last` is the status and headers of the last
-/// response received, for errors where the generated client kept only the body.
+/// Unwraps a generated operation's answer, using what the transport saw during the call for
+/// what the generated client does not keep (the status of an undecodable body, attempts).
 pub(crate) async fn finish<T: Envelope, E: Envelope>(
     credentials: &Credentials,
     result: GeneratedResult<T, E>,
-    last: Option<ResponseHead>,
+    record: &CallRecord,
 ) -> Result<T::Result, Error> {
     use cloudflare_openapi::Error as Generated;
 
+    let meta = |status, headers: &HeaderMap| ResponseMeta::new(status, headers, record.attempts);
     let redact = |messages: &[ApiMessage]| -> Vec<ApiMessage> {
         messages
             .iter()
             .map(|message| ApiMessage { message: credentials.redact(&message.message).into_owned(), ..message.clone() })
             .collect()
     };
-    let unexpected = |status, headers: &HeaderMap, reason: String, body: &[u8]| -> Error {
+    // A 404 to a delete retried after an attempt that may have been carried out.
+    let already_gone = |status: StatusCode| {
+        status == StatusCode::NOT_FOUND
+            && record.method == Some(Method::DELETE)
+            && record.earlier_attempt_may_have_applied
+    };
+    let api_error =
+        |status: StatusCode, headers: &HeaderMap, errors: &[ApiMessage], messages: &[ApiMessage]| -> Error {
+            let error = ApiError::new(meta(status, headers), redact(errors), redact(messages));
+            if already_gone(status) { Error::AlreadyGone(Box::new(error)) } else { error.into() }
+        };
+    let unexpected = |status: StatusCode, headers: &HeaderMap, reason: String, body: &[u8]| -> Error {
+        if let Some(limit) = record.body_over_limit {
+            return ResponseTooLarge::new(meta(status, headers), limit).into();
+        }
+        if already_gone(status) {
+            return api_error(status, headers, &[], &[]);
+        }
         let body = String::from_utf8_lossy(body);
-        UnexpectedResponse::new(status, headers, credentials.redact(&reason), credentials.redact(&body).as_bytes())
-            .into()
+        UnexpectedResponse::new(
+            meta(status, headers),
+            credentials.redact(&reason),
+            credentials.redact(&body).as_bytes(),
+        )
+        .into()
     };
 
     match result {
@@ -42,9 +60,7 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
             let (status, headers) = (response.status(), response.headers().clone());
             let envelope = response.into_inner();
             if envelope.success() == Some(false) {
-                return Err(
-                    ApiError::new(status, &headers, redact(envelope.errors()), redact(envelope.messages())).into()
-                );
+                return Err(api_error(status, &headers, envelope.errors(), envelope.messages()));
             }
             envelope.into_result().ok_or_else(|| {
                 unexpected(status, &headers, "Cloudflare reported success but sent no `result`".into(), b"")
@@ -52,20 +68,15 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
         }
         Err(Generated::ErrorResponse(response)) => {
             let failure = response.as_ref();
-            Err(ApiError::new(
-                response.status(),
-                response.headers(),
-                redact(failure.errors()),
-                redact(failure.messages()),
-            )
-            .into())
+            Err(api_error(response.status(), response.headers(), failure.errors(), failure.messages()))
         }
-        Err(Generated::UnexpectedResponse(mut response)) => {
+        Err(Generated::UnexpectedResponse(response)) => {
+            // The transport has already read the body into memory, within the size limit.
             let (status, headers) = (response.status(), response.headers().clone());
-            let body = read_bounded(&mut response, MAX_ERROR_BODY).await;
+            let body = response.bytes().await.unwrap_or_default();
             match serde_json::from_slice::<ApiFailure>(&body) {
                 Ok(failure) if !failure.errors().is_empty() => {
-                    Err(ApiError::new(status, &headers, redact(failure.errors()), redact(failure.messages())).into())
+                    Err(api_error(status, &headers, failure.errors(), failure.messages()))
                 }
                 _ => Err(unexpected(status, &headers, unexpected_reason(status, &headers, &body), &body)),
             }
@@ -73,14 +84,14 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
         Err(Generated::InvalidResponsePayload(body, error)) => {
             // The transport saw the answer before its body was decoded; without it (which
             // cannot happen inside `Client::call`) the status is reported as 200.
-            let (status, headers) = last.unwrap_or((StatusCode::OK, HeaderMap::new()));
+            let (status, headers) = record.head.clone().unwrap_or((StatusCode::OK, HeaderMap::new()));
             Err(unexpected(status, &headers, format!("the body is not a valid Cloudflare envelope: {error}"), &body))
         }
         Err(
             Generated::CommunicationError(error)
             | Generated::ResponseBodyError(error)
             | Generated::InvalidUpgrade(error),
-        ) => Err(Error::Transport(error)),
+        ) => Err(TransportError::new(error, record.attempts.max(1)).into()),
         Err(Generated::InvalidRequest(reason) | Generated::Custom(reason)) => {
             Err(InvalidInput::new("request", "", reason).into())
         }
@@ -99,17 +110,4 @@ fn unexpected_reason(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> St
     } else {
         "an error status with a body that is not Cloudflare's JSON envelope".into()
     }
-}
-
-/// At most `limit` bytes of the body; what could be read if the connection fails mid-way.
-async fn read_bounded(response: &mut reqwest::Response, limit: usize) -> Vec<u8> {
-    let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        let room = limit - body.len();
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() == limit {
-            break;
-        }
-    }
-    body
 }

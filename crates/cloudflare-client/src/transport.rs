@@ -1,31 +1,76 @@
-//! How every request of the generated client is sent: the credentials' headers go on,
-//! progenitor's `api-version` header comes off, and the status and headers of the answer are
-//! noted so that an error about its body can still name them.
+//! How every request of the generated client is sent. For every operation alike:
+//! - the credentials' headers go on and progenitor's `api-version` header comes off;
+//! - a 429 pauses every request of the client (clones included) until its `Retry-After`, and
+//!   the optional client-side limiter is honoured;
+//! - connection failures, timeouts, 408, 409, 429 and 5xx are retried with backoff;
+//! - the body is read here, up to a size limit, so memory stays bounded;
+//! - what happened (attempts, the last status and headers, an oversized body) is noted for the
+//!   error reported by [`crate::Client::call`];
+//! - each operation and attempt is a `tracing` span (method, path template, status, attempt,
+//!   wait, cf-ray; never a header value).
 
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::{Duration, SystemTime};
 
-use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use tracing::Instrument;
 
 use crate::credentials::Credentials;
+use crate::rate_limit::{Limiter, Pause};
+use crate::retry::{self, RetryPolicy};
 
 /// Progenitor sends `api-version: <info.version of the spec>` on every request. Cloudflare's
 /// API does not use it and the official SDKs do not send it, so it is removed.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
-/// The status and headers of the last answer received while a [`observed`] future ran.
+/// The status and headers of an answer.
 pub(crate) type ResponseHead = (StatusCode, HeaderMap);
 
-tokio::task_local! {
-    static LAST_RESPONSE: RefCell<Option<ResponseHead>>;
+/// What the transport saw during one call, for the error that call may end in.
+#[derive(Debug, Default)]
+pub(crate) struct CallRecord {
+    /// The method of the operation.
+    pub(crate) method: Option<Method>,
+    /// Attempts sent (0 when the client answered for Cloudflare without sending).
+    pub(crate) attempts: u32,
+    /// An attempt before the last one may have been carried out by Cloudflare (its answer
+    /// was lost, or was a 5xx).
+    pub(crate) earlier_attempt_may_have_applied: bool,
+    /// The status and headers of the last answer.
+    pub(crate) head: Option<ResponseHead>,
+    /// The last answer's body was larger than this limit and was not read.
+    pub(crate) body_over_limit: Option<usize>,
 }
 
-/// The transport behind [`crate::Client::api`].
+tokio::task_local! {
+    static CALL: RefCell<CallRecord>;
+}
+
+fn note(update: impl FnOnce(&mut CallRecord)) {
+    // Outside `observed` (a caller using the generated client directly) nobody asks.
+    let _ = CALL.try_with(|record| update(&mut record.borrow_mut()));
+}
+
+/// Runs `future`, also returning what the transport saw while it ran.
+pub(crate) async fn observed<F: Future>(future: F) -> (F::Output, CallRecord) {
+    CALL.scope(RefCell::new(CallRecord::default()), async move {
+        let output = future.await;
+        (output, CALL.with(RefCell::take))
+    })
+    .await
+}
+
+/// The transport behind [`crate::Client::api`]; shared by a client's clones.
 #[derive(Debug)]
 pub(crate) struct ClientTransport {
     pub(crate) credentials: Credentials,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) pause: Pause,
+    pub(crate) limiter: Option<Limiter>,
 }
 
 impl cloudflare_openapi::Transport for ClientTransport {
@@ -33,29 +78,197 @@ impl cloudflare_openapi::Transport for ClientTransport {
         &'a self,
         client: &'a reqwest::Client,
         mut request: reqwest::Request,
-        _operation_id: &'static str,
+        operation_id: &'static str,
     ) -> Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>> {
         let headers = request.headers_mut();
         headers.remove(API_VERSION);
         self.credentials.apply(headers);
-        Box::pin(async move {
-            let response = client.execute(request).await?;
-            // Outside `observed` (a caller using the generated client directly) there is
-            // nobody to tell, which is fine.
-            let _ = LAST_RESPONSE.try_with(|last| {
-                *last.borrow_mut() = Some((response.status(), response.headers().clone()));
-            });
-            Ok(response)
-        })
+        let path = cloudflare_openapi::operation(operation_id).map_or("", |operation| operation.path);
+        let span = tracing::debug_span!(
+            "cloudflare.operation",
+            operation = operation_id,
+            method = %request.method(),
+            path,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        Box::pin(self.send(client, request).instrument(span))
     }
 }
 
-/// Runs `future`, also returning the status and headers of the last answer it received.
-pub(crate) async fn observed<F: Future>(future: F) -> (F::Output, Option<ResponseHead>) {
-    LAST_RESPONSE
-        .scope(RefCell::new(None), async move {
-            let output = future.await;
-            (output, LAST_RESPONSE.with(RefCell::take))
-        })
-        .await
+/// How one attempt ended.
+enum Outcome {
+    /// An answer that is final: a success, or an error not worth retrying.
+    Done(reqwest::Response),
+    /// An answer worth retrying, and the wait it asked for.
+    Retryable(reqwest::Response, Option<Duration>),
+    /// No answer.
+    Failed(reqwest::Error),
+}
+
+impl ClientTransport {
+    async fn send(&self, client: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::Span::current();
+        note(|record| record.method = Some(request.method().clone()));
+        let mut pending = Some(request);
+        let mut retry = 0;
+        loop {
+            if let Some(paused) = self.wait_for_pause().await {
+                span.record("status", 429);
+                return Ok(paused);
+            }
+            if let Some(limiter) = &self.limiter {
+                limiter.until_ready().await;
+            }
+            let request = pending.take().expect("a request is pending until the loop returns");
+            // Only a request that can be sent again is retried (bodies that are streams cannot).
+            let can_retry = retry < self.retry.max_retries;
+            pending = if can_retry { request.try_clone() } else { None };
+            let attempt = retry + 1;
+            note(|record| record.attempts = attempt);
+            span.record("attempts", attempt);
+
+            let outcome =
+                self.attempt(client, request).instrument(tracing::trace_span!("cloudflare.attempt", attempt)).await;
+            let (wait, reason, may_have_applied) = match outcome {
+                Outcome::Done(response) => {
+                    span.record("status", response.status().as_u16());
+                    return Ok(response);
+                }
+                Outcome::Retryable(response, server_wait) => {
+                    let status = response.status();
+                    span.record("status", status.as_u16());
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        let pause = server_wait.unwrap_or_else(|| self.retry.backoff(retry));
+                        self.pause.extend_to(tokio::time::Instant::now() + pause);
+                        tracing::warn!(
+                            wait_ms = pause.as_millis() as u64,
+                            "rate limited: pausing every request of this client"
+                        );
+                    }
+                    if pending.is_none() {
+                        return Ok(response);
+                    }
+                    if let Some(wait) = server_wait.filter(|wait| *wait > self.retry.max_wait) {
+                        tracing::warn!(
+                            wait_ms = wait.as_millis() as u64,
+                            max_wait_ms = self.retry.max_wait.as_millis() as u64,
+                            "not retrying: the server asks for a longer wait than allowed"
+                        );
+                        return Ok(response);
+                    }
+                    let wait = server_wait.unwrap_or_else(|| self.retry.backoff(retry));
+                    (wait, status.as_str().to_owned(), retry::may_have_applied(status))
+                }
+                Outcome::Failed(error) => {
+                    if pending.is_none() || error.is_builder() {
+                        return Err(error);
+                    }
+                    // A refused connection never carried the request; anything later may have.
+                    let reason = if error.is_timeout() { "timeout" } else { "connection error" };
+                    (self.retry.backoff(retry), reason.to_owned(), !error.is_connect())
+                }
+            };
+            if may_have_applied {
+                note(|record| record.earlier_attempt_may_have_applied = true);
+            }
+            tracing::info!(attempt, wait_ms = wait.as_millis() as u64, reason, "retrying");
+            tokio::time::sleep(wait).await;
+            retry += 1;
+        }
+    }
+
+    /// Sends one attempt and reads its answer, body included (up to the limit).
+    async fn attempt(&self, client: &reqwest::Client, request: reqwest::Request) -> Outcome {
+        let response = match client.execute(request).await {
+            Ok(response) => response,
+            Err(error) => {
+                tracing::debug!(error = %error, timeout = error.is_timeout(), connect = error.is_connect(), "no answer");
+                return Outcome::Failed(error);
+            }
+        };
+        let status = response.status();
+        let cf_ray =
+            response.headers().get("cf-ray").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
+        tracing::debug!(status = status.as_u16(), cf_ray, "answer");
+        let response = match self.read_body(response).await {
+            Ok(response) => response,
+            Err(error) => {
+                tracing::debug!(error = %error, "the answer's body was cut off");
+                return Outcome::Failed(error);
+            }
+        };
+        if retry::is_retryable_status(status) {
+            let wait = retry::retry_after(response.headers(), SystemTime::now());
+            Outcome::Retryable(response, wait)
+        } else {
+            Outcome::Done(response)
+        }
+    }
+
+    /// The answer with its body read into memory, or without it (and noted) when it is larger
+    /// than the limit: more than the limit is never held.
+    async fn read_body(&self, mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+        let limit = self.max_response_bytes;
+        let mut body = Vec::new();
+        let mut over_limit = response.content_length().is_some_and(|length| length > limit as u64);
+        while !over_limit && let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > limit {
+                over_limit = true;
+            } else {
+                body.extend_from_slice(&chunk);
+            }
+        }
+        if over_limit {
+            tracing::warn!(limit, "the answer's body is larger than the limit; not read");
+            body = Vec::new();
+        }
+        let head = (response.status(), response.headers().clone());
+        note(|record| {
+            record.head = Some(head.clone());
+            record.body_over_limit = over_limit.then_some(limit);
+        });
+        let mut buffered = http::Response::new(body);
+        *buffered.status_mut() = head.0;
+        *buffered.version_mut() = response.version();
+        *buffered.headers_mut() = head.1;
+        Ok(reqwest::Response::from(buffered))
+    }
+
+    /// Waits out a pause set by a 429. A pause longer than the allowed wait is not slept
+    /// through: the client answers 429 itself, without sending, with the time left.
+    async fn wait_for_pause(&self) -> Option<reqwest::Response> {
+        let remaining = self.pause.remaining()?;
+        if remaining > self.retry.max_wait {
+            tracing::warn!(
+                wait_ms = remaining.as_millis() as u64,
+                "rate limited: not sending until Cloudflare's Retry-After"
+            );
+            let response = paused_response(remaining);
+            note(|record| record.head = Some((response.status(), response.headers().clone())));
+            return Some(response);
+        }
+        tracing::info!(wait_ms = remaining.as_millis() as u64, "rate limited: waiting before sending");
+        tokio::time::sleep(remaining).await;
+        None
+    }
+}
+
+/// The 429 Cloudflare would send, made by the client while it waits out a `Retry-After`.
+fn paused_response(remaining: Duration) -> reqwest::Response {
+    let body = serde_json::json!({
+        "success": false,
+        "errors": [{
+            "code": 971,
+            "message": "Please wait and consider throttling your request speed (not sent: this client is waiting out Cloudflare's Retry-After)"
+        }],
+        "messages": [],
+        "result": null
+    });
+    let mut response = http::Response::new(body.to_string().into_bytes());
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(RETRY_AFTER, HeaderValue::from(remaining.as_secs_f64().ceil() as u64));
+    reqwest::Response::from(response)
 }

@@ -1117,6 +1117,33 @@ impl ClientHooks<::std::sync::Arc<dyn crate::Transport>> for Client {
         self.inner.execute(&self.client, request, info.operation_id).await
     }
 }
+/// One operation of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Operation {
+    /// The `operationId`, also the name of the `Client` method.
+    pub id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template, such as `/accounts/{account_id}/access/service_tokens`.
+    pub path: &'static str,
+}
+/// Every operation of the spec, in the spec's order.
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        id: "delete_account_service_token",
+        method: "DELETE",
+        path: "/accounts/{account_id}/access/service_tokens/{service_token_id}",
+    },
+    Operation {
+        id: "delete_zone_service_token",
+        method: "DELETE",
+        path: "/zones/{zone_id}/access/service_tokens/{service_token_id}",
+    },
+];
+/// The operation with this `operationId`.
+pub fn operation(id: &str) -> ::std::option::Option<&'static Operation> {
+    OPERATIONS.iter().find(|operation| operation.id == id)
+}
 /// Cloudflare's response envelope: `{success, errors, messages, result}`.
 ///
 /// Implemented by every generated type of that shape.

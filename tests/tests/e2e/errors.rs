@@ -22,7 +22,8 @@ async fn fail_with(status: u16, content_type: &str, body: &str, extra: &[(&str, 
         .await;
     let mut errors = Vec::new();
     for (_, credentials) in schemes() {
-        let client = client(&server, credentials);
+        // Retries have their own tests (resilience.rs): here each answer is final.
+        let client = builder(&server.base_url(), credentials).max_retries(0).build().unwrap();
         let scope = Scope::Account(ACCOUNT_ID.parse().unwrap());
         let id: ServiceTokenId = TOKEN_ID.parse().unwrap();
         let error = client.delete_service_token(&scope, &id).await.expect_err("the answer is a failure");
@@ -224,7 +225,10 @@ async fn secrets_echoed_by_a_server_are_redacted() {
                     then.status(status).header("content-type", content_type).body(body.as_str());
                 })
                 .await;
-            let error = client(&server, credentials.clone())
+            let error = builder(&server.base_url(), credentials.clone())
+                .max_retries(0)
+                .build()
+                .unwrap()
                 .delete_service_token(&Scope::Account(ACCOUNT_ID.parse().unwrap()), &TOKEN_ID.parse().unwrap())
                 .await
                 .unwrap_err();
@@ -248,6 +252,8 @@ async fn unreachable_server_is_a_transport_error_without_secrets() {
             .await
             .unwrap_err();
         assert!(error.is_transport() && error.status().is_none(), "{error:?}");
+        assert_eq!(error.attempts(), 3, "a refused connection is retried twice by default");
+        assert!(error.to_string().contains("after 3 attempts"), "{error}");
         assert_no_secret(&format!("{error} {error:?}"));
     }
 }

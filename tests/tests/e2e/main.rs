@@ -5,3 +5,4 @@ mod errors;
 mod generic;
 mod input;
 mod redirect;
+mod resilience;

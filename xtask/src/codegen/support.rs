@@ -12,8 +12,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The support code for the generated client `file` (progenitor's output, already parsed).
-pub fn tokens(file: &syn::File) -> Result<TokenStream, String> {
+pub fn tokens(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<TokenStream, String> {
     let envelopes = envelope_types(file)?;
+    let operations = spec.operations().map(|(path, method, operation)| {
+        let id = operation.operation_id.as_deref().unwrap_or_default();
+        let method = method.to_ascii_uppercase();
+        quote! { Operation { id: #id, method: #method, path: #path } }
+    });
     let impls = envelopes.iter().map(|envelope| {
         let name = format_ident!("{}", envelope.name);
         let result = &envelope.result;
@@ -63,6 +68,25 @@ pub fn tokens(file: &syn::File) -> Result<TokenStream, String> {
             ) -> ::reqwest::Result<::reqwest::Response> {
                 self.inner.execute(&self.client, request, info.operation_id).await
             }
+        }
+
+        /// One operation of the spec.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct Operation {
+            /// The `operationId`, also the name of the `Client` method.
+            pub id: &'static str,
+            /// The HTTP method, upper case.
+            pub method: &'static str,
+            /// The path template, such as `/accounts/{account_id}/access/service_tokens`.
+            pub path: &'static str,
+        }
+
+        /// Every operation of the spec, in the spec's order.
+        pub const OPERATIONS: &[Operation] = &[#(#operations),*];
+
+        /// The operation with this `operationId`.
+        pub fn operation(id: &str) -> ::std::option::Option<&'static Operation> {
+            OPERATIONS.iter().find(|operation| operation.id == id)
         }
 
         /// Cloudflare's response envelope: `{success, errors, messages, result}`.

@@ -1,0 +1,128 @@
+//! When a failed attempt is tried again, and how long to wait first.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// Default number of retries after the first attempt (the official SDKs' default).
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Default first backoff delay; it doubles with each retry.
+pub const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(500);
+/// Default longest backoff delay.
+pub const DEFAULT_RETRY_MAX_DELAY: Duration = Duration::from_secs(8);
+/// Default longest wait the client accepts from a server's `Retry-After`; a longer one ends
+/// the call with a rate-limited error carrying the server's value instead of sleeping.
+pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+
+/// The retry settings of a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RetryPolicy {
+    pub(crate) max_retries: u32,
+    pub(crate) base_delay: Duration,
+    pub(crate) max_delay: Duration,
+    pub(crate) max_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: DEFAULT_MAX_RETRIES,
+            base_delay: DEFAULT_RETRY_BASE_DELAY,
+            max_delay: DEFAULT_RETRY_MAX_DELAY,
+            max_wait: DEFAULT_MAX_RETRY_WAIT,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Exponential backoff before retry number `retry` (0 for the first retry), capped at
+    /// `max_delay`, less up to a quarter at random so that clients spread out.
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let exponential = self.base_delay.saturating_mul(2u32.saturating_pow(retry.min(31)));
+        exponential.min(self.max_delay).mul_f64(1.0 - 0.25 * fastrand::f64())
+    }
+}
+
+/// Statuses worth another attempt: timeouts, conflicts, rate limits and server errors.
+/// Other 4xx would fail the same way again.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}
+
+/// Whether an attempt with this status may have changed something at Cloudflare before it
+/// failed (a 5xx can come from the edge after the origin acted; a 408, 409 or 429 did not act).
+pub(crate) fn may_have_applied(status: StatusCode) -> bool {
+    status.is_server_error()
+}
+
+/// The wait a response asks for: `retry-after-ms`, else `Retry-After` as delta-seconds or an
+/// HTTP date (relative to `now`; a date in the past means no wait).
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
+    if let Some(millis) = text("retry-after-ms").and_then(|value| value.parse::<f64>().ok())
+        && millis.is_finite()
+        && millis >= 0.0
+    {
+        return Some(Duration::from_secs_f64(millis.min(1e12) / 1000.0));
+    }
+    let value = text("retry-after")?;
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(name, value)| (name.parse().unwrap(), HeaderValue::from_static(value))).collect()
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_dates_and_milliseconds() {
+        let now = httpdate::parse_http_date("Sun, 29 Nov 2026 04:00:00 GMT").unwrap();
+        assert_eq!(retry_after(&headers(&[("retry-after", "7")]), now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "Sun, 29 Nov 2026 04:00:30 GMT")]), now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "Sun, 29 Nov 2026 03:00:00 GMT")]), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "1500"), ("retry-after", "9")]), now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "-1")]), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_with_at_most_a_quarter_of_jitter() {
+        let policy = RetryPolicy::default();
+        for (retry, full) in [(0, 500), (1, 1000), (2, 2000), (3, 4000), (4, 8000), (5, 8000), (40, 8000)] {
+            for _ in 0..50 {
+                let wait = policy.backoff(retry).as_millis() as u64;
+                assert!(wait <= full && wait >= full * 3 / 4, "retry {retry}: {wait} ms");
+            }
+        }
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for status in [408, 409, 429, 500, 502, 503, 504, 520, 599] {
+            assert!(is_retryable_status(StatusCode::from_u16(status).unwrap()), "{status}");
+        }
+        for status in [200, 301, 400, 401, 403, 404, 405, 422] {
+            assert!(!is_retryable_status(StatusCode::from_u16(status).unwrap()), "{status}");
+        }
+    }
+}
