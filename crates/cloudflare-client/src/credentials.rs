@@ -35,7 +35,11 @@ const X_AUTH_USER_SERVICE_KEY: HeaderName = HeaderName::from_static("x-auth-user
 /// # Ok::<(), cloudflare_client::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct Credentials(Scheme);
+pub struct Credentials {
+    scheme: Scheme,
+    /// The headers sent, built once (values marked sensitive, so `http` never shows them).
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
 
 #[derive(Clone)]
 enum Scheme {
@@ -54,7 +58,7 @@ impl Credentials {
     pub fn api_token(token: impl Into<String>) -> Result<Self, Error> {
         let token = SecretString::from(token.into());
         check_value("API token", token.expose_secret())?;
-        Ok(Self(Scheme::ApiToken(token)))
+        Ok(Self::new(Scheme::ApiToken(token)))
     }
 
     /// The legacy scheme: account email and Global API key, sent as `X-Auth-Email` and
@@ -67,7 +71,7 @@ impl Credentials {
         let key = SecretString::from(key.into());
         check_value("API email", &email)?;
         check_value("API key", key.expose_secret())?;
-        Ok(Self(Scheme::ApiKey { email, key }))
+        Ok(Self::new(Scheme::ApiKey { email, key }))
     }
 
     /// Reads [`API_TOKEN_ENV`], else [`EMAIL_ENV`] + [`API_KEY_ENV`].
@@ -91,14 +95,14 @@ impl Credentials {
         if let Some(token) = read(API_TOKEN_ENV)? {
             let token = SecretString::from(token);
             check_value(API_TOKEN_ENV, token.expose_secret())?;
-            return Ok(Self(Scheme::ApiToken(token)));
+            return Ok(Self::new(Scheme::ApiToken(token)));
         }
         match (read(EMAIL_ENV)?, read(API_KEY_ENV)?) {
             (Some(email), Some(key)) => {
                 let key = SecretString::from(key);
                 check_value(EMAIL_ENV, &email)?;
                 check_value(API_KEY_ENV, key.expose_secret())?;
-                Ok(Self(Scheme::ApiKey { email, key }))
+                Ok(Self::new(Scheme::ApiKey { email, key }))
             }
             (Some(_), None) => Err(CredentialsError::Incomplete { set: EMAIL_ENV, missing: API_KEY_ENV }.into()),
             (None, Some(_)) => Err(CredentialsError::Incomplete { set: API_KEY_ENV, missing: EMAIL_ENV }.into()),
@@ -106,9 +110,22 @@ impl Credentials {
         }
     }
 
+    /// Credentials whose values have been checked (visible ASCII), so the header values
+    /// build: a failure would leave a request unauthenticated, never panic.
+    fn new(scheme: Scheme) -> Self {
+        let headers = match &scheme {
+            Scheme::ApiToken(token) => {
+                sensitive(&format!("Bearer {}", token.expose_secret())).map(|value| vec![(AUTHORIZATION, value)])
+            }
+            Scheme::ApiKey { email, key } => sensitive(email)
+                .and_then(|email| Ok(vec![(X_AUTH_EMAIL, email), (X_AUTH_KEY, sensitive(key.expose_secret())?)])),
+        };
+        Self { scheme, headers: headers.unwrap_or_default() }
+    }
+
     /// Which scheme these credentials use, for logs and diagnostics.
     pub fn scheme(&self) -> &'static str {
-        match self.0 {
+        match self.scheme {
             Scheme::ApiToken(_) => "api_token",
             Scheme::ApiKey { .. } => "api_key",
         }
@@ -120,26 +137,14 @@ impl Credentials {
         for name in [AUTHORIZATION, X_AUTH_EMAIL, X_AUTH_KEY, X_AUTH_USER_SERVICE_KEY] {
             headers.remove(name);
         }
-        // The values were checked when the credentials were made, so these conversions
-        // cannot fail; a failure would leave the request unauthenticated, never panic.
-        match &self.0 {
-            Scheme::ApiToken(token) => {
-                if let Ok(value) = sensitive(&format!("Bearer {}", token.expose_secret())) {
-                    headers.insert(AUTHORIZATION, value);
-                }
-            }
-            Scheme::ApiKey { email, key } => {
-                if let (Ok(email), Ok(key)) = (sensitive(email), sensitive(key.expose_secret())) {
-                    headers.insert(X_AUTH_EMAIL, email);
-                    headers.insert(X_AUTH_KEY, key);
-                }
-            }
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
         }
     }
 
     /// `text` with every occurrence of the secret replaced, for text a server sent back.
     pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let secret = match &self.0 {
+        let secret = match &self.scheme {
             Scheme::ApiToken(token) => token.expose_secret(),
             Scheme::ApiKey { key, .. } => key.expose_secret(),
         };
@@ -151,7 +156,7 @@ const REDACTED: &str = "[REDACTED]";
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
+        match &self.scheme {
             Scheme::ApiToken(_) => f.debug_struct("Credentials::ApiToken").field("token", &REDACTED).finish(),
             Scheme::ApiKey { email, .. } => {
                 f.debug_struct("Credentials::ApiKey").field("email", email).field("key", &REDACTED).finish()

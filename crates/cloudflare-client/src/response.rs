@@ -57,14 +57,19 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
 
     match result {
         Ok(response) => {
-            let (status, headers) = (response.status(), response.headers().clone());
-            let envelope = response.into_inner();
+            let (status, headers, envelope) = (response.status(), response.headers(), response.as_ref());
             if envelope.success() == Some(false) {
-                return Err(api_error(status, &headers, envelope.errors(), envelope.messages()));
+                return Err(api_error(status, headers, envelope.errors(), envelope.messages()));
             }
-            envelope.into_result().ok_or_else(|| {
-                unexpected(status, &headers, "Cloudflare reported success but sent no `result`".into(), b"")
-            })
+            if envelope.result().is_none() {
+                return Err(unexpected(
+                    status,
+                    headers,
+                    "Cloudflare reported success but sent no `result`".into(),
+                    b"",
+                ));
+            }
+            response.into_inner().into_result().ok_or_else(|| unexpected(status, &HeaderMap::new(), String::new(), b""))
         }
         Err(Generated::ErrorResponse(response)) => {
             let failure = response.as_ref();
@@ -84,7 +89,8 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
         Err(Generated::InvalidResponsePayload(body, error)) => {
             // The transport saw the answer before its body was decoded; without it (which
             // cannot happen inside `Client::call`) the status is reported as 200.
-            let (status, headers) = record.head.clone().unwrap_or((StatusCode::OK, HeaderMap::new()));
+            let (status, headers) =
+                record.head.as_ref().map_or((StatusCode::OK, HeaderMap::new()), |head| (head.status, head.headers()));
             Err(unexpected(status, &headers, format!("the body is not a valid Cloudflare envelope: {error}"), &body))
         }
         Err(

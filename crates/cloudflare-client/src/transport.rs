@@ -26,8 +26,29 @@ use crate::retry::{self, RetryPolicy};
 /// API does not use it and the official SDKs do not send it, so it is removed.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
-/// The status and headers of an answer.
-pub(crate) type ResponseHead = (StatusCode, HeaderMap);
+/// The status of an answer and the headers errors report (cf-ray, content type, waits,
+/// redirect target), kept without copying the whole header map.
+#[derive(Debug, Clone)]
+pub(crate) struct ResponseHead {
+    pub(crate) status: StatusCode,
+    kept: [Option<HeaderValue>; KEPT.len()],
+}
+
+const KEPT: [&str; 5] = ["cf-ray", "content-type", "retry-after", "retry-after-ms", "location"];
+
+impl ResponseHead {
+    fn new(status: StatusCode, headers: &HeaderMap) -> Self {
+        Self { status, kept: KEPT.map(|name| headers.get(name).cloned()) }
+    }
+
+    /// The kept headers.
+    pub(crate) fn headers(&self) -> HeaderMap {
+        KEPT.iter()
+            .zip(&self.kept)
+            .filter_map(|(name, value)| Some((HeaderName::from_static(name), value.clone()?)))
+            .collect()
+    }
+}
 
 /// What the transport saw during one call, for the error that call may end in.
 #[derive(Debug, Default)]
@@ -210,28 +231,38 @@ impl ClientTransport {
     /// than the limit: more than the limit is never held.
     async fn read_body(&self, mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
         let limit = self.max_response_bytes;
-        let mut body = Vec::new();
         let mut over_limit = response.content_length().is_some_and(|length| length > limit as u64);
+        // Most answers arrive in one chunk, which is kept as it is; more are joined.
+        let mut first = None;
+        let mut more = Vec::new();
+        let mut size = 0;
         while !over_limit && let Some(chunk) = response.chunk().await? {
-            if body.len() + chunk.len() > limit {
-                over_limit = true;
-            } else {
-                body.extend_from_slice(&chunk);
+            size += chunk.len();
+            over_limit = size > limit;
+            match &first {
+                None => first = Some(chunk),
+                Some(_) => more.push(chunk),
             }
         }
-        if over_limit {
-            tracing::warn!(limit, "the answer's body is larger than the limit; not read");
-            body = Vec::new();
-        }
-        let head = (response.status(), response.headers().clone());
+        let body = match first {
+            _ if over_limit => {
+                tracing::warn!(limit, "the answer's body is larger than the limit; not read");
+                reqwest::Body::from(Vec::new())
+            }
+            None => reqwest::Body::from(Vec::new()),
+            Some(first) if more.is_empty() => reqwest::Body::from(first),
+            Some(first) => reqwest::Body::from([std::slice::from_ref(&first), &more].concat().concat()),
+        };
+        let (status, version) = (response.status(), response.version());
+        let headers = std::mem::take(response.headers_mut());
         note(|record| {
-            record.head = Some(head.clone());
+            record.head = Some(ResponseHead::new(status, &headers));
             record.body_over_limit = over_limit.then_some(limit);
         });
         let mut buffered = http::Response::new(body);
-        *buffered.status_mut() = head.0;
-        *buffered.version_mut() = response.version();
-        *buffered.headers_mut() = head.1;
+        *buffered.status_mut() = status;
+        *buffered.version_mut() = version;
+        *buffered.headers_mut() = headers;
         Ok(reqwest::Response::from(buffered))
     }
 
@@ -245,7 +276,7 @@ impl ClientTransport {
                 "rate limited: not sending until Cloudflare's Retry-After"
             );
             let response = paused_response(remaining);
-            note(|record| record.head = Some((response.status(), response.headers().clone())));
+            note(|record| record.head = Some(ResponseHead::new(response.status(), response.headers())));
             return Some(response);
         }
         tracing::info!(wait_ms = remaining.as_millis() as u64, "rate limited: waiting before sending");

@@ -1156,6 +1156,8 @@ pub trait Envelope {
     fn errors(&self) -> &[types::ApiMessage];
     /// `messages`: empty when absent.
     fn messages(&self) -> &[types::ApiMessage];
+    /// `result`, if the body carried one that was not null.
+    fn result(&self) -> ::std::option::Option<&Self::Result>;
     /// Takes `result`, if the body carried one that was not null.
     fn into_result(self) -> ::std::option::Option<Self::Result>;
 }
@@ -1174,6 +1176,9 @@ mod envelopes {
         fn messages(&self) -> &[ApiMessage] {
             self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
         }
+        fn result(&self) -> ::std::option::Option<&Self::Result> {
+            self.result.as_ref()
+        }
         fn into_result(self) -> ::std::option::Option<Self::Result> {
             self.result
         }
@@ -1188,6 +1193,9 @@ mod envelopes {
         }
         fn messages(&self) -> &[ApiMessage] {
             self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+        }
+        fn result(&self) -> ::std::option::Option<&Self::Result> {
+            self.result.as_ref()
         }
         fn into_result(self) -> ::std::option::Option<Self::Result> {
             self.result

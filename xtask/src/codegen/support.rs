@@ -34,6 +34,9 @@ pub fn tokens(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<TokenStream
                 fn messages(&self) -> &[ApiMessage] {
                     self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
                 }
+                fn result(&self) -> ::std::option::Option<&Self::Result> {
+                    self.result.as_ref()
+                }
                 fn into_result(self) -> ::std::option::Option<Self::Result> {
                     self.result
                 }
@@ -101,6 +104,8 @@ pub fn tokens(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<TokenStream
             fn errors(&self) -> &[types::ApiMessage];
             /// `messages`: empty when absent.
             fn messages(&self) -> &[types::ApiMessage];
+            /// `result`, if the body carried one that was not null.
+            fn result(&self) -> ::std::option::Option<&Self::Result>;
             /// Takes `result`, if the body carried one that was not null.
             fn into_result(self) -> ::std::option::Option<Self::Result>;
         }
