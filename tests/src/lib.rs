@@ -221,3 +221,49 @@ impl Drop for RawServer {
         self.task.abort();
     }
 }
+
+/// Cloudflare's whole HTTP/1.1 answer to a delete (status line, headers, body).
+pub fn delete_answer() -> String {
+    let body = success_json(token_json(TOKEN_ID)).to_string();
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncf-ray: 8c0ffee-SJC\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// A keep-alive HTTP/1.1 server on loopback that gives every request `answer`, on a thread
+/// and runtime of its own (so that it competes with no client for a runtime). For benchmarks.
+pub fn keep_alive_server(answer: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    listener.set_nonblocking(true).expect("non-blocking listener");
+    let url = format!("http://{}", listener.local_addr().expect("bound address"));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let _ = socket.set_nodelay(true);
+                let answer = answer.clone();
+                tokio::spawn(async move {
+                    let mut pending = Vec::new();
+                    let mut buffer = [0u8; 8192];
+                    loop {
+                        while let Some(end) = pending.windows(4).position(|window| window == b"\r\n\r\n") {
+                            pending.drain(..end + 4);
+                            if socket.write_all(answer.as_bytes()).await.is_err() {
+                                return;
+                            }
+                        }
+                        match socket.read(&mut buffer).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(read) => pending.extend_from_slice(&buffer[..read]),
+                        }
+                    }
+                });
+            }
+        })
+    });
+    url
+}

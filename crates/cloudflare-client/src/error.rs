@@ -176,9 +176,12 @@ pub(crate) struct ResponseMeta {
 }
 
 impl ResponseMeta {
-    pub(crate) fn new(status: StatusCode, headers: &HeaderMap, attempts: u32) -> Self {
-        let text =
-            |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(|value| truncate(value, 120));
+    /// `redact` removes secrets from header values the server sent, before they are cut to
+    /// length (so no part of a secret survives the cut).
+    pub(crate) fn new(status: StatusCode, headers: &HeaderMap, attempts: u32, redact: &dyn Fn(&str) -> String) -> Self {
+        let text = |name: &str| {
+            headers.get(name).and_then(|value| value.to_str().ok()).map(|value| truncate(&redact(value), 120))
+        };
         Self {
             status,
             cf_ray: text("cf-ray"),
@@ -618,7 +621,7 @@ mod tests {
         let mut auth = message(10000, "Authentication error");
         auth.documentation_url = Some("https://developers.cloudflare.com/fundamentals/api/".into());
         let error = Error::from(ApiError::new(
-            ResponseMeta::new(StatusCode::FORBIDDEN, &headers(&[("cf-ray", "8c0ffee-SJC")]), 1),
+            ResponseMeta::new(StatusCode::FORBIDDEN, &headers(&[("cf-ray", "8c0ffee-SJC")]), 1, &str::to_owned),
             vec![auth, message(7003, "Could not route\r\nX-Injected: yes")],
             vec![],
         ));
@@ -636,7 +639,7 @@ mod tests {
     #[test]
     fn codes_beyond_u16_and_auth_codes_on_other_statuses_are_kept() {
         let error = Error::from(ApiError::new(
-            ResponseMeta::new(StatusCode::BAD_REQUEST, &HeaderMap::new(), 1),
+            ResponseMeta::new(StatusCode::BAD_REQUEST, &HeaderMap::new(), 1, &str::to_owned),
             vec![message(9109, "Invalid access token"), message(1_000_000, "x")],
             vec![],
         ));
@@ -648,7 +651,7 @@ mod tests {
     #[test]
     fn rate_limit_is_recognised_with_its_wait() {
         let error = Error::from(ApiError::new(
-            ResponseMeta::new(StatusCode::TOO_MANY_REQUESTS, &headers(&[("retry-after", "42")]), 3),
+            ResponseMeta::new(StatusCode::TOO_MANY_REQUESTS, &headers(&[("retry-after", "42")]), 3, &str::to_owned),
             vec![message(971, "Please wait and consider throttling your request speed")],
             vec![],
         ));
@@ -666,6 +669,7 @@ mod tests {
                 StatusCode::BAD_GATEWAY,
                 &headers(&[("content-type", "text/html"), ("cf-ray", "abc-LHR")]),
                 1,
+                &str::to_owned,
             ),
             "the body is not JSON",
             body.as_bytes(),

@@ -30,6 +30,9 @@
 mod client;
 mod credentials;
 mod error;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod ids;
 mod rate_limit;
 mod response;

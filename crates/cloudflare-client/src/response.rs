@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use crate::credentials::Credentials;
 use crate::error::{ApiError, Error, InvalidInput, ResponseMeta, ResponseTooLarge, TransportError, UnexpectedResponse};
 use crate::transport::CallRecord;
-use crate::types::{ApiFailure, ApiMessage};
+use crate::types::{ApiFailure, ApiMessage, ApiMessageSource};
 
 /// What a generated operation's `send()` returns.
 pub type GeneratedResult<T, E> = Result<ResponseValue<T>, cloudflare_openapi::Error<E>>;
@@ -21,11 +21,21 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
 ) -> Result<T::Result, Error> {
     use cloudflare_openapi::Error as Generated;
 
-    let meta = |status, headers: &HeaderMap| ResponseMeta::new(status, headers, record.attempts);
+    let redact_text = |text: &str| credentials.redact(text).into_owned();
+    let meta = |status, headers: &HeaderMap| ResponseMeta::new(status, headers, record.attempts, &redact_text);
+    // Every string a server sent is redacted: it could echo a credential anywhere.
     let redact = |messages: &[ApiMessage]| -> Vec<ApiMessage> {
         messages
             .iter()
-            .map(|message| ApiMessage { message: credentials.redact(&message.message).into_owned(), ..message.clone() })
+            .map(|message| ApiMessage {
+                code: message.code,
+                message: redact_text(&message.message),
+                documentation_url: message.documentation_url.as_deref().map(redact_text),
+                source: message
+                    .source
+                    .as_ref()
+                    .map(|source| ApiMessageSource { pointer: source.pointer.as_deref().map(redact_text) }),
+            })
             .collect()
     };
     // A 404 to a delete retried after an attempt that may have been carried out.

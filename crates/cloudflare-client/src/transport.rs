@@ -37,7 +37,7 @@ pub(crate) struct ResponseHead {
 const KEPT: [&str; 5] = ["cf-ray", "content-type", "retry-after", "retry-after-ms", "location"];
 
 impl ResponseHead {
-    fn new(status: StatusCode, headers: &HeaderMap) -> Self {
+    pub(crate) fn new(status: StatusCode, headers: &HeaderMap) -> Self {
         Self { status, kept: KEPT.map(|name| headers.get(name).cloned()) }
     }
 

@@ -4,72 +4,20 @@
 //! drift-free figure from interleaved rounds (raw, wrapped, raw, wrapped, …; median of the
 //! per-round ratios), since on a shared machine two back-to-back measurements drift apart.
 //!
-//! `cargo bench -p cloudflare-client --bench delete`
+//! `cargo bench -p cloudflare-tests --bench delete`
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use cloudflare_client::types::ServiceTokenResponse;
 use cloudflare_client::{Client, Credentials, Scope, ServiceTokenId};
+use cloudflare_tests::{ACCOUNT_ID, API_TOKEN, TOKEN_ID, delete_answer, keep_alive_server};
 use criterion::Criterion;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-const TOKEN_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
-const API_TOKEN: &str = "bench-api-token";
 const GROUP: &str = "delete_service_token";
-
-/// A keep-alive HTTP/1.1 server answering every request with Cloudflare's delete answer, on a
-/// thread and runtime of its own.
-fn serve() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let body = serde_json::json!({
-        "success": true, "errors": [], "messages": [],
-        "result": {
-            "id": TOKEN_ID, "name": "CI/CD token", "client_id": "88bf3b6d86161464f6509f7219099e57.access.example.com",
-            "duration": "8760h", "created_at": "2014-01-01T05:20:00.12345Z", "updated_at": "2014-01-01T05:20:00.12345Z",
-            "expires_at": "2015-01-01T05:20:00.12345Z", "last_seen_at": null
-        }
-    })
-    .to_string();
-    let answer = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncf-ray: 8c0ffee-SJC\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let server = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    std::thread::spawn(move || {
-        server.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            loop {
-                let (mut socket, _) = listener.accept().await.unwrap();
-                socket.set_nodelay(true).unwrap();
-                let answer = answer.clone();
-                tokio::spawn(async move {
-                    let mut pending = Vec::new();
-                    let mut buffer = [0u8; 8192];
-                    loop {
-                        while let Some(end) = pending.windows(4).position(|window| window == b"\r\n\r\n") {
-                            pending.drain(..end + 4);
-                            if socket.write_all(answer.as_bytes()).await.is_err() {
-                                return;
-                            }
-                        }
-                        match socket.read(&mut buffer).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(read) => pending.extend_from_slice(&buffer[..read]),
-                        }
-                    }
-                });
-            }
-        })
-    });
-    url
-}
 
 /// Sends requests unchanged: the generated client on its own, without the wrapper.
 #[derive(Debug)]
@@ -90,7 +38,7 @@ impl cloudflare_client::openapi::Transport for PassThrough {
 fn output_directory() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
         .join("criterion")
 }
 
@@ -103,7 +51,7 @@ fn nanoseconds(directory: &std::path::Path, function: &str) -> Option<f64> {
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let base_url = serve();
+    let base_url = keep_alive_server(delete_answer());
     let scope = Scope::Account(ACCOUNT_ID.parse().unwrap());
     let token_id: ServiceTokenId = TOKEN_ID.parse().unwrap();
     let client = runtime.block_on(async {
