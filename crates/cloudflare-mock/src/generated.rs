@@ -6,6 +6,282 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use cloudflare_openapi::*;
+    pub struct ListAccountServiceTokensWhen(::httpmock::When);
+    impl ListAccountServiceTokensWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/service_tokens$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/service_tokens$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name"))
+            }
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+        pub fn search<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("search", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("search"))
+            }
+        }
+    }
+    pub struct ListAccountServiceTokensThen(::httpmock::Then);
+    impl ListAccountServiceTokensThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ServiceTokenListResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateAccountServiceTokenWhen(::httpmock::When);
+    impl CreateAccountServiceTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/service_tokens$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/service_tokens$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::CreateServiceToken) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateAccountServiceTokenThen(::httpmock::Then);
+    impl CreateAccountServiceTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::ServiceTokenCreatedResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetAccountServiceTokenWhen(::httpmock::When);
+    impl GetAccountServiceTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/service_tokens/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/service_tokens/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn service_token_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/service_tokens/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetAccountServiceTokenThen(::httpmock::Then);
+    impl GetAccountServiceTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ServiceTokenResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateAccountServiceTokenWhen(::httpmock::When);
+    impl UpdateAccountServiceTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/service_tokens/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/service_tokens/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn service_token_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/service_tokens/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::UpdateServiceToken) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateAccountServiceTokenThen(::httpmock::Then);
+    impl UpdateAccountServiceTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ServiceTokenResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct DeleteAccountServiceTokenWhen(::httpmock::When);
     impl DeleteAccountServiceTokenWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -44,6 +320,402 @@ pub mod operations {
     }
     pub struct DeleteAccountServiceTokenThen(::httpmock::Then);
     impl DeleteAccountServiceTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ServiceTokenResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RefreshAccountServiceTokenWhen(::httpmock::When);
+    impl RefreshAccountServiceTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/service_tokens/[^/]*/refresh$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/service_tokens/.*/refresh$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn service_token_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/service_tokens/{}/refresh$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct RefreshAccountServiceTokenThen(::httpmock::Then);
+    impl RefreshAccountServiceTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ServiceTokenResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RotateAccountServiceTokenWhen(::httpmock::When);
+    impl RotateAccountServiceTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/service_tokens/[^/]*/rotate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/service_tokens/.*/rotate$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn service_token_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/service_tokens/{}/rotate$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct RotateAccountServiceTokenThen(::httpmock::Then);
+    impl RotateAccountServiceTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ServiceTokenCreatedResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListZoneServiceTokensWhen(::httpmock::When);
+    impl ListZoneServiceTokensWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/service_tokens$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/service_tokens$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name"))
+            }
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+        pub fn search<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("search", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("search"))
+            }
+        }
+    }
+    pub struct ListZoneServiceTokensThen(::httpmock::Then);
+    impl ListZoneServiceTokensThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ServiceTokenListResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateZoneServiceTokenWhen(::httpmock::When);
+    impl CreateZoneServiceTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/service_tokens$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/service_tokens$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::CreateServiceToken) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateZoneServiceTokenThen(::httpmock::Then);
+    impl CreateZoneServiceTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::ServiceTokenCreatedResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetZoneServiceTokenWhen(::httpmock::When);
+    impl GetZoneServiceTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/service_tokens/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/service_tokens/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn service_token_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/service_tokens/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetZoneServiceTokenThen(::httpmock::Then);
+    impl GetZoneServiceTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ServiceTokenResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateZoneServiceTokenWhen(::httpmock::When);
+    impl UpdateZoneServiceTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/service_tokens/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/service_tokens/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn service_token_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/service_tokens/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::UpdateServiceToken) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateZoneServiceTokenThen(::httpmock::Then);
+    impl UpdateZoneServiceTokenThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -133,11 +805,71 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn list_account_service_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListAccountServiceTokensWhen,
+            operations::ListAccountServiceTokensThen,
+        );
+    fn create_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateAccountServiceTokenWhen,
+            operations::CreateAccountServiceTokenThen,
+        );
+    fn get_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetAccountServiceTokenWhen,
+            operations::GetAccountServiceTokenThen,
+        );
+    fn update_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateAccountServiceTokenWhen,
+            operations::UpdateAccountServiceTokenThen,
+        );
     fn delete_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::DeleteAccountServiceTokenWhen,
             operations::DeleteAccountServiceTokenThen,
+        );
+    fn refresh_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RefreshAccountServiceTokenWhen,
+            operations::RefreshAccountServiceTokenThen,
+        );
+    fn rotate_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RotateAccountServiceTokenWhen,
+            operations::RotateAccountServiceTokenThen,
+        );
+    fn list_zone_service_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListZoneServiceTokensWhen,
+            operations::ListZoneServiceTokensThen,
+        );
+    fn create_zone_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateZoneServiceTokenWhen,
+            operations::CreateZoneServiceTokenThen,
+        );
+    fn get_zone_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetZoneServiceTokenWhen,
+            operations::GetZoneServiceTokenThen,
+        );
+    fn update_zone_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateZoneServiceTokenWhen,
+            operations::UpdateZoneServiceTokenThen,
         );
     fn delete_zone_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -147,6 +879,62 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn list_account_service_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListAccountServiceTokensWhen,
+            operations::ListAccountServiceTokensThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListAccountServiceTokensWhen::new(when),
+                operations::ListAccountServiceTokensThen::new(then),
+            )
+        })
+    }
+    fn create_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateAccountServiceTokenWhen,
+            operations::CreateAccountServiceTokenThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateAccountServiceTokenWhen::new(when),
+                operations::CreateAccountServiceTokenThen::new(then),
+            )
+        })
+    }
+    fn get_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetAccountServiceTokenWhen,
+            operations::GetAccountServiceTokenThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetAccountServiceTokenWhen::new(when),
+                operations::GetAccountServiceTokenThen::new(then),
+            )
+        })
+    }
+    fn update_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateAccountServiceTokenWhen,
+            operations::UpdateAccountServiceTokenThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateAccountServiceTokenWhen::new(when),
+                operations::UpdateAccountServiceTokenThen::new(then),
+            )
+        })
+    }
     fn delete_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -158,6 +946,90 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DeleteAccountServiceTokenWhen::new(when),
                 operations::DeleteAccountServiceTokenThen::new(then),
+            )
+        })
+    }
+    fn refresh_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RefreshAccountServiceTokenWhen,
+            operations::RefreshAccountServiceTokenThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RefreshAccountServiceTokenWhen::new(when),
+                operations::RefreshAccountServiceTokenThen::new(then),
+            )
+        })
+    }
+    fn rotate_account_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RotateAccountServiceTokenWhen,
+            operations::RotateAccountServiceTokenThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RotateAccountServiceTokenWhen::new(when),
+                operations::RotateAccountServiceTokenThen::new(then),
+            )
+        })
+    }
+    fn list_zone_service_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListZoneServiceTokensWhen,
+            operations::ListZoneServiceTokensThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListZoneServiceTokensWhen::new(when),
+                operations::ListZoneServiceTokensThen::new(then),
+            )
+        })
+    }
+    fn create_zone_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateZoneServiceTokenWhen,
+            operations::CreateZoneServiceTokenThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateZoneServiceTokenWhen::new(when),
+                operations::CreateZoneServiceTokenThen::new(then),
+            )
+        })
+    }
+    fn get_zone_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetZoneServiceTokenWhen,
+            operations::GetZoneServiceTokenThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetZoneServiceTokenWhen::new(when),
+                operations::GetZoneServiceTokenThen::new(then),
+            )
+        })
+    }
+    fn update_zone_service_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateZoneServiceTokenWhen,
+            operations::UpdateZoneServiceTokenThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateZoneServiceTokenWhen::new(when),
+                operations::UpdateZoneServiceTokenThen::new(then),
             )
         })
     }

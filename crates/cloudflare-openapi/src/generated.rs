@@ -73,6 +73,86 @@ pub mod types {
             Self(value)
         }
     }
+    ///`CreateServiceToken`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateServiceToken {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<Duration>,
+        pub name: ServiceTokenName,
+    }
+    impl CreateServiceToken {
+        pub fn builder() -> builder::CreateServiceToken {
+            Default::default()
+        }
+    }
+    ///A service token as created or rotated, with its Client Secret (shown only then).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct CreatedServiceToken {
+        ///The Client ID for the service token.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_secret: ::std::option::Option<crate::Secret>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<Duration>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<Timestamp>,
+        ///The ID of the service token.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<ServiceTokenName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<Timestamp>,
+    }
+    impl CreatedServiceToken {
+        pub fn builder() -> builder::CreatedServiceToken {
+            Default::default()
+        }
+    }
+    ///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct Duration(pub ::std::string::String);
+    impl ::std::ops::Deref for Duration {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Duration> for ::std::string::String {
+        fn from(value: Duration) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for Duration {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for Duration {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for Duration {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
     ///A 32-character lowercase hex identifier (account or zone id).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -135,6 +215,30 @@ pub mod types {
                 })
         }
     }
+    ///Where a page of a list is in the whole.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ResultInfo {
+        ///Number of results on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///Current page within paginated list of results.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i64>,
+        ///Number of results per page of results.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub per_page: ::std::option::Option<i64>,
+        ///Total results available without any search parameters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+        ///Total number of pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_pages: ::std::option::Option<i64>,
+    }
+    impl ResultInfo {
+        pub fn builder() -> builder::ResultInfo {
+            Default::default()
+        }
+    }
     ///`ServiceToken`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ServiceToken {
@@ -162,6 +266,83 @@ pub mod types {
     impl ServiceToken {
         pub fn builder() -> builder::ServiceToken {
             Default::default()
+        }
+    }
+    ///Cloudflare's envelope around a created or rotated service token.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ServiceTokenCreatedResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub errors: ::std::option::Option<ApiMessages>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub messages: ::std::option::Option<ApiMessages>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<CreatedServiceToken>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl ServiceTokenCreatedResponse {
+        pub fn builder() -> builder::ServiceTokenCreatedResponse {
+            Default::default()
+        }
+    }
+    ///Cloudflare's envelope around one page of service tokens.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ServiceTokenListResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub errors: ::std::option::Option<ApiMessages>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub messages: ::std::option::Option<ApiMessages>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<::std::vec::Vec<ServiceToken>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result_info: ::std::option::Option<ResultInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl ServiceTokenListResponse {
+        pub fn builder() -> builder::ServiceTokenListResponse {
+            Default::default()
+        }
+    }
+    ///The name of the service token.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct ServiceTokenName(pub ::std::string::String);
+    impl ::std::ops::Deref for ServiceTokenName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ServiceTokenName> for ::std::string::String {
+        fn from(value: ServiceTokenName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ServiceTokenName {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for ServiceTokenName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for ServiceTokenName {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
         }
     }
     ///Cloudflare's envelope around one service token.
@@ -228,6 +409,19 @@ pub mod types {
         > as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
+        }
+    }
+    ///`UpdateServiceToken`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpdateServiceToken {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<Duration>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<ServiceTokenName>,
+    }
+    impl UpdateServiceToken {
+        pub fn builder() -> builder::UpdateServiceToken {
+            Default::default()
         }
     }
     /// Types for composing complex structures.
@@ -476,6 +670,367 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CreateServiceToken {
+            duration: ::std::result::Result<
+                ::std::option::Option<super::Duration>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<super::ServiceTokenName, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateServiceToken {
+            fn default() -> Self {
+                Self {
+                    duration: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl CreateServiceToken {
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Duration>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServiceTokenName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateServiceToken> for super::CreateServiceToken {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateServiceToken,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    duration: value.duration?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateServiceToken> for CreateServiceToken {
+            fn from(value: super::CreateServiceToken) -> Self {
+                Self {
+                    duration: Ok(value.duration),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatedServiceToken {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
+                ::std::option::Option<crate::Secret>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<super::Timestamp>,
+                ::std::string::String,
+            >,
+            duration: ::std::result::Result<
+                ::std::option::Option<super::Duration>,
+                ::std::string::String,
+            >,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<super::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::ServiceTokenName>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<super::Timestamp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatedServiceToken {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    client_secret: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    duration: Ok(Default::default()),
+                    expires_at: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreatedServiceToken {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Duration>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ServiceTokenName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatedServiceToken>
+        for super::CreatedServiceToken {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatedServiceToken,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    client_secret: value.client_secret?,
+                    created_at: value.created_at?,
+                    duration: value.duration?,
+                    expires_at: value.expires_at?,
+                    id: value.id?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatedServiceToken> for CreatedServiceToken {
+            fn from(value: super::CreatedServiceToken) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    client_secret: Ok(value.client_secret),
+                    created_at: Ok(value.created_at),
+                    duration: Ok(value.duration),
+                    expires_at: Ok(value.expires_at),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResultInfo {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            page: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            per_page: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_pages: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResultInfo {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    page: Ok(Default::default()),
+                    per_page: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                    total_pages: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResultInfo {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn per_page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.per_page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for per_page: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+            pub fn total_pages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_pages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_pages: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResultInfo> for super::ResultInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResultInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    page: value.page?,
+                    per_page: value.per_page?,
+                    total_count: value.total_count?,
+                    total_pages: value.total_pages?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResultInfo> for ResultInfo {
+            fn from(value: super::ResultInfo) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    page: Ok(value.page),
+                    per_page: Ok(value.per_page),
+                    total_count: Ok(value.total_count),
+                    total_pages: Ok(value.total_pages),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ServiceToken {
             client_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -652,6 +1207,237 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ServiceTokenCreatedResponse {
+            errors: ::std::result::Result<
+                ::std::option::Option<super::ApiMessages>,
+                ::std::string::String,
+            >,
+            messages: ::std::result::Result<
+                ::std::option::Option<super::ApiMessages>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::option::Option<super::CreatedServiceToken>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ServiceTokenCreatedResponse {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                    messages: Ok(Default::default()),
+                    result: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl ServiceTokenCreatedResponse {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ApiMessages>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ApiMessages>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for messages: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreatedServiceToken>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServiceTokenCreatedResponse>
+        for super::ServiceTokenCreatedResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServiceTokenCreatedResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    errors: value.errors?,
+                    messages: value.messages?,
+                    result: value.result?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServiceTokenCreatedResponse>
+        for ServiceTokenCreatedResponse {
+            fn from(value: super::ServiceTokenCreatedResponse) -> Self {
+                Self {
+                    errors: Ok(value.errors),
+                    messages: Ok(value.messages),
+                    result: Ok(value.result),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServiceTokenListResponse {
+            errors: ::std::result::Result<
+                ::std::option::Option<super::ApiMessages>,
+                ::std::string::String,
+            >,
+            messages: ::std::result::Result<
+                ::std::option::Option<super::ApiMessages>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ServiceToken>>,
+                ::std::string::String,
+            >,
+            result_info: ::std::result::Result<
+                ::std::option::Option<super::ResultInfo>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ServiceTokenListResponse {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                    messages: Ok(Default::default()),
+                    result: Ok(Default::default()),
+                    result_info: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl ServiceTokenListResponse {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ApiMessages>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ApiMessages>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for messages: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ServiceToken>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn result_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResultInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_info: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServiceTokenListResponse>
+        for super::ServiceTokenListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServiceTokenListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    errors: value.errors?,
+                    messages: value.messages?,
+                    result: value.result?,
+                    result_info: value.result_info?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServiceTokenListResponse>
+        for ServiceTokenListResponse {
+            fn from(value: super::ServiceTokenListResponse) -> Self {
+                Self {
+                    errors: Ok(value.errors),
+                    messages: Ok(value.messages),
+                    result: Ok(value.result),
+                    result_info: Ok(value.result_info),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ServiceTokenResponse {
             errors: ::std::result::Result<
                 ::std::option::Option<super::ApiMessages>,
@@ -751,6 +1537,72 @@ pub mod types {
                     messages: Ok(value.messages),
                     result: Ok(value.result),
                     success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateServiceToken {
+            duration: ::std::result::Result<
+                ::std::option::Option<super::Duration>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::ServiceTokenName>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateServiceToken {
+            fn default() -> Self {
+                Self {
+                    duration: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateServiceToken {
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Duration>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ServiceTokenName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateServiceToken> for super::UpdateServiceToken {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateServiceToken,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    duration: value.duration?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateServiceToken> for UpdateServiceToken {
+            fn from(value: super::UpdateServiceToken) -> Self {
+                Self {
+                    duration: Ok(value.duration),
+                    name: Ok(value.name),
                 }
             }
         }
@@ -855,6 +1707,84 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List service tokens
+
+Lists all service tokens.
+
+Sends a `GET` request to `/accounts/{account_id}/access/service_tokens`
+
+Arguments:
+- `account_id`
+- `name`: Only the service tokens with exactly this name.
+- `page`: Page number of paginated results (from 1).
+- `per_page`: Number of results per page.
+- `search`: Only the service tokens whose name contains this text.
+```ignore
+let response = client.list_account_service_tokens()
+    .account_id(account_id)
+    .name(name)
+    .page(page)
+    .per_page(per_page)
+    .search(search)
+    .send()
+    .await;
+```*/
+    pub fn list_account_service_tokens(&self) -> builder::ListAccountServiceTokens<'_> {
+        builder::ListAccountServiceTokens::new(self)
+    }
+    /**Create a service token
+
+Generates a new service token. **Note:** This is the only time you can get the Client Secret. If you lose the Client Secret, you will have to rotate the Client Secret or create a new service token.
+
+Sends a `POST` request to `/accounts/{account_id}/access/service_tokens`
+
+```ignore
+let response = client.create_account_service_token()
+    .account_id(account_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_account_service_token(
+        &self,
+    ) -> builder::CreateAccountServiceToken<'_> {
+        builder::CreateAccountServiceToken::new(self)
+    }
+    /**Get a service token
+
+Fetches a single service token.
+
+Sends a `GET` request to `/accounts/{account_id}/access/service_tokens/{service_token_id}`
+
+```ignore
+let response = client.get_account_service_token()
+    .account_id(account_id)
+    .service_token_id(service_token_id)
+    .send()
+    .await;
+```*/
+    pub fn get_account_service_token(&self) -> builder::GetAccountServiceToken<'_> {
+        builder::GetAccountServiceToken::new(self)
+    }
+    /**Update a service token
+
+Updates a configured service token.
+
+Sends a `PUT` request to `/accounts/{account_id}/access/service_tokens/{service_token_id}`
+
+```ignore
+let response = client.update_account_service_token()
+    .account_id(account_id)
+    .service_token_id(service_token_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_account_service_token(
+        &self,
+    ) -> builder::UpdateAccountServiceToken<'_> {
+        builder::UpdateAccountServiceToken::new(self)
+    }
     /**Delete a service token
 
 Deletes a service token.
@@ -872,6 +1802,116 @@ let response = client.delete_account_service_token()
         &self,
     ) -> builder::DeleteAccountServiceToken<'_> {
         builder::DeleteAccountServiceToken::new(self)
+    }
+    /**Refresh a service token
+
+Refreshes the expiration of a service token.
+
+Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service_token_id}/refresh`
+
+```ignore
+let response = client.refresh_account_service_token()
+    .account_id(account_id)
+    .service_token_id(service_token_id)
+    .send()
+    .await;
+```*/
+    pub fn refresh_account_service_token(
+        &self,
+    ) -> builder::RefreshAccountServiceToken<'_> {
+        builder::RefreshAccountServiceToken::new(self)
+    }
+    /**Rotate a service token
+
+Generates a new Client Secret for a service token and revokes the old one.
+
+Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate`
+
+```ignore
+let response = client.rotate_account_service_token()
+    .account_id(account_id)
+    .service_token_id(service_token_id)
+    .send()
+    .await;
+```*/
+    pub fn rotate_account_service_token(
+        &self,
+    ) -> builder::RotateAccountServiceToken<'_> {
+        builder::RotateAccountServiceToken::new(self)
+    }
+    /**List service tokens
+
+Lists all service tokens.
+
+Sends a `GET` request to `/zones/{zone_id}/access/service_tokens`
+
+Arguments:
+- `zone_id`
+- `name`: Only the service tokens with exactly this name.
+- `page`: Page number of paginated results (from 1).
+- `per_page`: Number of results per page.
+- `search`: Only the service tokens whose name contains this text.
+```ignore
+let response = client.list_zone_service_tokens()
+    .zone_id(zone_id)
+    .name(name)
+    .page(page)
+    .per_page(per_page)
+    .search(search)
+    .send()
+    .await;
+```*/
+    pub fn list_zone_service_tokens(&self) -> builder::ListZoneServiceTokens<'_> {
+        builder::ListZoneServiceTokens::new(self)
+    }
+    /**Create a service token
+
+Generates a new service token. **Note:** This is the only time you can get the Client Secret.
+
+Sends a `POST` request to `/zones/{zone_id}/access/service_tokens`
+
+```ignore
+let response = client.create_zone_service_token()
+    .zone_id(zone_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_zone_service_token(&self) -> builder::CreateZoneServiceToken<'_> {
+        builder::CreateZoneServiceToken::new(self)
+    }
+    /**Get a service token
+
+Fetches a single service token.
+
+Sends a `GET` request to `/zones/{zone_id}/access/service_tokens/{service_token_id}`
+
+```ignore
+let response = client.get_zone_service_token()
+    .zone_id(zone_id)
+    .service_token_id(service_token_id)
+    .send()
+    .await;
+```*/
+    pub fn get_zone_service_token(&self) -> builder::GetZoneServiceToken<'_> {
+        builder::GetZoneServiceToken::new(self)
+    }
+    /**Update a service token
+
+Updates a configured service token.
+
+Sends a `PUT` request to `/zones/{zone_id}/access/service_tokens/{service_token_id}`
+
+```ignore
+let response = client.update_zone_service_token()
+    .zone_id(zone_id)
+    .service_token_id(service_token_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_zone_service_token(&self) -> builder::UpdateZoneServiceToken<'_> {
+        builder::UpdateZoneServiceToken::new(self)
     }
     /**Delete a service token
 
@@ -899,6 +1939,478 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_account_service_tokens`]
+
+[`Client::list_account_service_tokens`]: super::Client::list_account_service_tokens*/
+    #[derive(Debug, Clone)]
+    pub struct ListAccountServiceTokens<'a> {
+        client: &'a super::Client,
+        account_id: Result<types::Identifier, String>,
+        name: Result<Option<::std::string::String>, String>,
+        page: Result<Option<::std::num::NonZeroU64>, String>,
+        per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        search: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListAccountServiceTokens<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                name: Ok(None),
+                page: Ok(None),
+                per_page: Ok(None),
+                search: Ok(None),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Identifier>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `Identifier` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn per_page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.per_page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn search<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.search = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for search failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/accounts/{account_id}/access/service_tokens`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServiceTokenListResponse>,
+            Error<types::ApiFailure>,
+        > {
+            let Self { client, account_id, name, page, per_page, search } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let search = search.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("search", &search))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_account_service_tokens",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_account_service_token`]
+
+[`Client::create_account_service_token`]: super::Client::create_account_service_token*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAccountServiceToken<'a> {
+        client: &'a super::Client,
+        account_id: Result<types::Identifier, String>,
+        body: Result<types::builder::CreateServiceToken, String>,
+    }
+    impl<'a> CreateAccountServiceToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Identifier>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `Identifier` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateServiceToken>,
+            <V as std::convert::TryInto<
+                types::CreateServiceToken,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateServiceToken` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateServiceToken,
+            ) -> types::builder::CreateServiceToken,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/accounts/{account_id}/access/service_tokens`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServiceTokenCreatedResponse>,
+            Error<types::ApiFailure>,
+        > {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateServiceToken::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_account_service_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_account_service_token`]
+
+[`Client::get_account_service_token`]: super::Client::get_account_service_token*/
+    #[derive(Debug, Clone)]
+    pub struct GetAccountServiceToken<'a> {
+        client: &'a super::Client,
+        account_id: Result<types::Identifier, String>,
+        service_token_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> GetAccountServiceToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                service_token_id: Err("service_token_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Identifier>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `Identifier` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn service_token_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.service_token_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for service_token_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/accounts/{account_id}/access/service_tokens/{service_token_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServiceTokenResponse>,
+            Error<types::ApiFailure>,
+        > {
+            let Self { client, account_id, service_token_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& service_token_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_account_service_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_account_service_token`]
+
+[`Client::update_account_service_token`]: super::Client::update_account_service_token*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateAccountServiceToken<'a> {
+        client: &'a super::Client,
+        account_id: Result<types::Identifier, String>,
+        service_token_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::UpdateServiceToken, String>,
+    }
+    impl<'a> UpdateAccountServiceToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                service_token_id: Err(
+                    "service_token_id was not initialized".to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Identifier>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `Identifier` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn service_token_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.service_token_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for service_token_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateServiceToken>,
+            <V as std::convert::TryInto<
+                types::UpdateServiceToken,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateServiceToken` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateServiceToken,
+            ) -> types::builder::UpdateServiceToken,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/accounts/{account_id}/access/service_tokens/{service_token_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServiceTokenResponse>,
+            Error<types::ApiFailure>,
+        > {
+            let Self { client, account_id, service_token_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateServiceToken::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& service_token_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_account_service_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::delete_account_service_token`]
 
 [`Client::delete_account_service_token`]: super::Client::delete_account_service_token*/
@@ -973,6 +2485,664 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_account_service_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::refresh_account_service_token`]
+
+[`Client::refresh_account_service_token`]: super::Client::refresh_account_service_token*/
+    #[derive(Debug, Clone)]
+    pub struct RefreshAccountServiceToken<'a> {
+        client: &'a super::Client,
+        account_id: Result<types::Identifier, String>,
+        service_token_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> RefreshAccountServiceToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                service_token_id: Err("service_token_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Identifier>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `Identifier` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn service_token_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.service_token_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for service_token_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service_token_id}/refresh`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServiceTokenResponse>,
+            Error<types::ApiFailure>,
+        > {
+            let Self { client, account_id, service_token_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens/{}/refresh", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& service_token_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "refresh_account_service_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::rotate_account_service_token`]
+
+[`Client::rotate_account_service_token`]: super::Client::rotate_account_service_token*/
+    #[derive(Debug, Clone)]
+    pub struct RotateAccountServiceToken<'a> {
+        client: &'a super::Client,
+        account_id: Result<types::Identifier, String>,
+        service_token_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> RotateAccountServiceToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                service_token_id: Err("service_token_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Identifier>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `Identifier` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn service_token_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.service_token_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for service_token_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServiceTokenCreatedResponse>,
+            Error<types::ApiFailure>,
+        > {
+            let Self { client, account_id, service_token_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens/{}/rotate", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& service_token_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "rotate_account_service_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_zone_service_tokens`]
+
+[`Client::list_zone_service_tokens`]: super::Client::list_zone_service_tokens*/
+    #[derive(Debug, Clone)]
+    pub struct ListZoneServiceTokens<'a> {
+        client: &'a super::Client,
+        zone_id: Result<types::Identifier, String>,
+        name: Result<Option<::std::string::String>, String>,
+        page: Result<Option<::std::num::NonZeroU64>, String>,
+        per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        search: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListZoneServiceTokens<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                zone_id: Err("zone_id was not initialized".to_string()),
+                name: Ok(None),
+                page: Ok(None),
+                per_page: Ok(None),
+                search: Ok(None),
+            }
+        }
+        pub fn zone_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Identifier>,
+        {
+            self.zone_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `Identifier` for zone_id failed".to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn per_page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.per_page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn search<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.search = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for search failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/zones/{zone_id}/access/service_tokens`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServiceTokenListResponse>,
+            Error<types::ApiFailure>,
+        > {
+            let Self { client, zone_id, name, page, per_page, search } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let search = search.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/service_tokens", client.baseurl, encode_path(&
+                zone_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("search", &search))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_zone_service_tokens",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_zone_service_token`]
+
+[`Client::create_zone_service_token`]: super::Client::create_zone_service_token*/
+    #[derive(Debug, Clone)]
+    pub struct CreateZoneServiceToken<'a> {
+        client: &'a super::Client,
+        zone_id: Result<types::Identifier, String>,
+        body: Result<types::builder::CreateServiceToken, String>,
+    }
+    impl<'a> CreateZoneServiceToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                zone_id: Err("zone_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn zone_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Identifier>,
+        {
+            self.zone_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `Identifier` for zone_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateServiceToken>,
+            <V as std::convert::TryInto<
+                types::CreateServiceToken,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateServiceToken` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateServiceToken,
+            ) -> types::builder::CreateServiceToken,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/zones/{zone_id}/access/service_tokens`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServiceTokenCreatedResponse>,
+            Error<types::ApiFailure>,
+        > {
+            let Self { client, zone_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateServiceToken::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/service_tokens", client.baseurl, encode_path(&
+                zone_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_zone_service_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_zone_service_token`]
+
+[`Client::get_zone_service_token`]: super::Client::get_zone_service_token*/
+    #[derive(Debug, Clone)]
+    pub struct GetZoneServiceToken<'a> {
+        client: &'a super::Client,
+        zone_id: Result<types::Identifier, String>,
+        service_token_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> GetZoneServiceToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                zone_id: Err("zone_id was not initialized".to_string()),
+                service_token_id: Err("service_token_id was not initialized".to_string()),
+            }
+        }
+        pub fn zone_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Identifier>,
+        {
+            self.zone_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `Identifier` for zone_id failed".to_string()
+                });
+            self
+        }
+        pub fn service_token_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.service_token_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for service_token_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/zones/{zone_id}/access/service_tokens/{service_token_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServiceTokenResponse>,
+            Error<types::ApiFailure>,
+        > {
+            let Self { client, zone_id, service_token_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/service_tokens/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& service_token_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_zone_service_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_zone_service_token`]
+
+[`Client::update_zone_service_token`]: super::Client::update_zone_service_token*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateZoneServiceToken<'a> {
+        client: &'a super::Client,
+        zone_id: Result<types::Identifier, String>,
+        service_token_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::UpdateServiceToken, String>,
+    }
+    impl<'a> UpdateZoneServiceToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                zone_id: Err("zone_id was not initialized".to_string()),
+                service_token_id: Err(
+                    "service_token_id was not initialized".to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn zone_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Identifier>,
+        {
+            self.zone_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `Identifier` for zone_id failed".to_string()
+                });
+            self
+        }
+        pub fn service_token_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.service_token_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for service_token_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateServiceToken>,
+            <V as std::convert::TryInto<
+                types::UpdateServiceToken,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateServiceToken` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateServiceToken,
+            ) -> types::builder::UpdateServiceToken,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/zones/{zone_id}/access/service_tokens/{service_token_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServiceTokenResponse>,
+            Error<types::ApiFailure>,
+        > {
+            let Self { client, zone_id, service_token_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateServiceToken::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/service_tokens/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& service_token_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_zone_service_token",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -1117,6 +3287,51 @@ impl ClientHooks<::std::sync::Arc<dyn crate::Transport>> for Client {
         self.inner.execute(&self.client, request, info.operation_id).await
     }
 }
+/// A secret in an answer, such as a service token's `client_secret` (the spec's
+/// `ClientSecret`): `Debug` shows `[REDACTED]`; read it deliberately with
+/// [`Secret::expose_secret`]. It is zeroed when dropped.
+#[derive(Clone)]
+pub struct Secret(::secrecy::SecretString);
+impl Secret {
+    /// Wraps `secret`.
+    pub fn new(secret: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(::secrecy::SecretString::from(secret.into()))
+    }
+    /// The secret itself.
+    pub fn expose_secret(&self) -> &str {
+        ::secrecy::ExposeSecret::expose_secret(&self.0)
+    }
+}
+impl ::std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+impl ::std::convert::From<::std::string::String> for Secret {
+    fn from(secret: ::std::string::String) -> Self {
+        Self::new(secret)
+    }
+}
+impl ::std::convert::From<&str> for Secret {
+    fn from(secret: &str) -> Self {
+        Self::new(secret)
+    }
+}
+impl ::serde::Serialize for Secret {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose_secret())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Secret {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::string::String::deserialize(deserializer).map(Self::new)
+    }
+}
 /// One operation of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Operation {
@@ -1130,9 +3345,59 @@ pub struct Operation {
 /// Every operation of the spec, in the spec's order.
 pub const OPERATIONS: &[Operation] = &[
     Operation {
+        id: "list_account_service_tokens",
+        method: "GET",
+        path: "/accounts/{account_id}/access/service_tokens",
+    },
+    Operation {
+        id: "create_account_service_token",
+        method: "POST",
+        path: "/accounts/{account_id}/access/service_tokens",
+    },
+    Operation {
+        id: "get_account_service_token",
+        method: "GET",
+        path: "/accounts/{account_id}/access/service_tokens/{service_token_id}",
+    },
+    Operation {
+        id: "update_account_service_token",
+        method: "PUT",
+        path: "/accounts/{account_id}/access/service_tokens/{service_token_id}",
+    },
+    Operation {
         id: "delete_account_service_token",
         method: "DELETE",
         path: "/accounts/{account_id}/access/service_tokens/{service_token_id}",
+    },
+    Operation {
+        id: "refresh_account_service_token",
+        method: "POST",
+        path: "/accounts/{account_id}/access/service_tokens/{service_token_id}/refresh",
+    },
+    Operation {
+        id: "rotate_account_service_token",
+        method: "POST",
+        path: "/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate",
+    },
+    Operation {
+        id: "list_zone_service_tokens",
+        method: "GET",
+        path: "/zones/{zone_id}/access/service_tokens",
+    },
+    Operation {
+        id: "create_zone_service_token",
+        method: "POST",
+        path: "/zones/{zone_id}/access/service_tokens",
+    },
+    Operation {
+        id: "get_zone_service_token",
+        method: "GET",
+        path: "/zones/{zone_id}/access/service_tokens/{service_token_id}",
+    },
+    Operation {
+        id: "update_zone_service_token",
+        method: "PUT",
+        path: "/zones/{zone_id}/access/service_tokens/{service_token_id}",
     },
     Operation {
         id: "delete_zone_service_token",
@@ -1167,6 +3432,42 @@ mod envelopes {
     use super::types::*;
     impl super::Envelope for ApiFailure {
         type Result = ::serde_json::Value;
+        fn success(&self) -> ::std::option::Option<bool> {
+            self.success
+        }
+        fn errors(&self) -> &[ApiMessage] {
+            self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+        }
+        fn messages(&self) -> &[ApiMessage] {
+            self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+        }
+        fn result(&self) -> ::std::option::Option<&Self::Result> {
+            self.result.as_ref()
+        }
+        fn into_result(self) -> ::std::option::Option<Self::Result> {
+            self.result
+        }
+    }
+    impl super::Envelope for ServiceTokenCreatedResponse {
+        type Result = CreatedServiceToken;
+        fn success(&self) -> ::std::option::Option<bool> {
+            self.success
+        }
+        fn errors(&self) -> &[ApiMessage] {
+            self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+        }
+        fn messages(&self) -> &[ApiMessage] {
+            self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+        }
+        fn result(&self) -> ::std::option::Option<&Self::Result> {
+            self.result.as_ref()
+        }
+        fn into_result(self) -> ::std::option::Option<Self::Result> {
+            self.result
+        }
+    }
+    impl super::Envelope for ServiceTokenListResponse {
+        type Result = ::std::vec::Vec<ServiceToken>;
         fn success(&self) -> ::std::option::Option<bool> {
             self.success
         }

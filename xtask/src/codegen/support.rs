@@ -73,6 +73,54 @@ pub fn tokens(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<TokenStream
             }
         }
 
+        /// A secret in an answer, such as a service token's `client_secret` (the spec's
+        /// `ClientSecret`): `Debug` shows `[REDACTED]`; read it deliberately with
+        /// [`Secret::expose_secret`]. It is zeroed when dropped.
+        #[derive(Clone)]
+        pub struct Secret(::secrecy::SecretString);
+
+        impl Secret {
+            /// Wraps `secret`.
+            pub fn new(secret: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self(::secrecy::SecretString::from(secret.into()))
+            }
+
+            /// The secret itself.
+            pub fn expose_secret(&self) -> &str {
+                ::secrecy::ExposeSecret::expose_secret(&self.0)
+            }
+        }
+
+        impl ::std::fmt::Debug for Secret {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("[REDACTED]")
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for Secret {
+            fn from(secret: ::std::string::String) -> Self {
+                Self::new(secret)
+            }
+        }
+
+        impl ::std::convert::From<&str> for Secret {
+            fn from(secret: &str) -> Self {
+                Self::new(secret)
+            }
+        }
+
+        impl ::serde::Serialize for Secret {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.expose_secret())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for Secret {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::std::string::String::deserialize(deserializer).map(Self::new)
+            }
+        }
+
         /// One operation of the spec.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct Operation {
