@@ -1,4 +1,5 @@
-//! `cargo xtask codegen`: spec/cloudflare.yaml → crates/cloudflare-openapi + crates/cloudflare-mock.
+//! `cargo xtask codegen`: spec/cloudflare.yaml → crates/cloudflare-openapi, crates/cloudflare-mock
+//! and the tests' invoker table (tests/src/invokers.rs).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -7,6 +8,7 @@ use std::path::Path;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
+mod invokers;
 mod support;
 
 /// The spec every generated file is made from, relative to the workspace root.
@@ -69,9 +71,12 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
         .map_err(|error| format!("generating the mocks: {error}"))?;
     let mock_file = parse(mock, "the mocks")?;
 
+    let invokers = parse(invokers::tokens(&spec)?, "the operation invokers")?;
+
     Ok(vec![
         GeneratedFile { path: "crates/cloudflare-openapi/src/generated.rs", contents: render(&client_file) },
         GeneratedFile { path: "crates/cloudflare-mock/src/generated.rs", contents: render(&mock_file) },
+        GeneratedFile { path: "tests/src/invokers.rs", contents: render(&invokers) },
     ])
 }
 

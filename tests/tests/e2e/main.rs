@@ -2,6 +2,7 @@
 
 mod auth;
 mod errors;
+mod every_operation;
 mod generic;
 mod input;
 mod redirect;
