@@ -112,7 +112,7 @@ async fn every_operation_carries_credentials_retries_and_typed_errors() {
                     then.status(503).body("<html>busy</html>").up_to_n_times(1);
                 })
                 .await;
-            let mut ok = server
+            let ok = server
                 .mock_async(|when, then| {
                     expect(when);
                     then.status(operation.status).json_body(operation.body.clone());
