@@ -12,7 +12,7 @@ use reqwest::Url;
 use reqwest::redirect::Policy;
 
 use crate::credentials::Credentials;
-use crate::error::{ConfigError, Error};
+use crate::error::{ConfigError, Error, InvalidInput};
 use crate::rate_limit::{Limiter, Pause};
 use crate::response::{self, GeneratedResult};
 use crate::retry::RetryPolicy;
@@ -121,6 +121,21 @@ impl Client {
     /// [`Error::Transport`] when no answer arrived, and [`Error::InvalidInput`] for a
     /// parameter the generated client refused before sending.
     pub async fn call<T, E>(&self, operation: impl Future<Output = GeneratedResult<T, E>>) -> Result<T::Result, Error>
+    where
+        T: Envelope,
+        E: Envelope,
+    {
+        let envelope = self.call_envelope(operation).await?;
+        // `call_envelope` only returns envelopes that have a `result`.
+        envelope.into_result().ok_or_else(|| InvalidInput::new("answer", "", "no `result`").into())
+    }
+
+    /// [`Client::call`], returning the whole (successful) envelope: for lists, whose
+    /// `result_info` matters too.
+    pub(crate) async fn call_envelope<T, E>(
+        &self,
+        operation: impl Future<Output = GeneratedResult<T, E>>,
+    ) -> Result<T, Error>
     where
         T: Envelope,
         E: Envelope,

@@ -34,6 +34,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod ids;
+mod pagination;
 mod rate_limit;
 mod response;
 mod retry;
@@ -50,13 +51,14 @@ pub use error::{
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
 pub use response::GeneratedResult;
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY};
+pub use service_tokens::ServiceTokenQuery;
 
 /// The generated low-level client, its operation builders and types.
 pub use cloudflare_openapi as openapi;
-pub use cloudflare_openapi::Envelope;
 /// Every type in the spec (generated).
 pub use cloudflare_openapi::types;
-pub use cloudflare_openapi::types::{ApiMessage, ServiceToken};
+pub use cloudflare_openapi::types::{ApiMessage, CreatedServiceToken, ServiceToken};
+pub use cloudflare_openapi::{Envelope, Paginated, Secret};
 /// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
 pub use reqwest;
 

@@ -12,13 +12,14 @@ use crate::types::{ApiFailure, ApiMessage, ApiMessageSource};
 /// What a generated operation's `send()` returns.
 pub type GeneratedResult<T, E> = Result<ResponseValue<T>, cloudflare_openapi::Error<E>>;
 
-/// Unwraps a generated operation's answer, using what the transport saw during the call for
-/// what the generated client does not keep (the status of an undecodable body, attempts).
+/// Checks a generated operation's answer: a successful envelope that has a `result`, or the
+/// [`Error`] it amounts to. What the transport saw during the call supplies what the
+/// generated client does not keep (the status of an undecodable body, attempts).
 pub(crate) async fn finish<T: Envelope, E: Envelope>(
     credentials: &Credentials,
     result: GeneratedResult<T, E>,
     record: &CallRecord,
-) -> Result<T::Result, Error> {
+) -> Result<T, Error> {
     use cloudflare_openapi::Error as Generated;
 
     let redact_text = |text: &str| credentials.redact(text).into_owned();
@@ -79,7 +80,7 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
                     b"",
                 ));
             }
-            response.into_inner().into_result().ok_or_else(|| unexpected(status, &HeaderMap::new(), String::new(), b""))
+            Ok(response.into_inner())
         }
         Err(Generated::ErrorResponse(response)) => {
             let failure = response.as_ref();

@@ -3426,6 +3426,13 @@ pub trait Envelope {
     /// Takes `result`, if the body carried one that was not null.
     fn into_result(self) -> ::std::option::Option<Self::Result>;
 }
+/// An envelope around one page of a list: it also has `result_info`.
+///
+/// Implemented by every generated envelope type with a `result_info` field.
+pub trait Paginated: Envelope {
+    /// `result_info`, if the body carried it.
+    fn result_info(&self) -> ::std::option::Option<&types::ResultInfo>;
+}
 /// `Envelope` for each generated envelope type; names resolve as inside `types`.
 mod envelopes {
     #[allow(unused_imports)]
@@ -3464,6 +3471,11 @@ mod envelopes {
         }
         fn into_result(self) -> ::std::option::Option<Self::Result> {
             self.result
+        }
+    }
+    impl super::Paginated for ServiceTokenListResponse {
+        fn result_info(&self) -> ::std::option::Option<&ResultInfo> {
+            self.result_info.as_ref()
         }
     }
     impl super::Envelope for ServiceTokenListResponse {

@@ -1,9 +1,11 @@
 //! End-to-end tests: the client against an httpmock server over real HTTP.
 
 mod auth;
+mod client_secret;
 mod errors;
 mod every_operation;
 mod generic;
 mod input;
+mod pagination;
 mod redirect;
 mod resilience;

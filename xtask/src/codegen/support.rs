@@ -22,7 +22,17 @@ pub fn tokens(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<TokenStream
     let impls = envelopes.iter().map(|envelope| {
         let name = format_ident!("{}", envelope.name);
         let result = &envelope.result;
+        let paginated = envelope.paginated.then(|| {
+            quote! {
+                impl super::Paginated for #name {
+                    fn result_info(&self) -> ::std::option::Option<&ResultInfo> {
+                        self.result_info.as_ref()
+                    }
+                }
+            }
+        });
         quote! {
+            #paginated
             impl super::Envelope for #name {
                 type Result = #result;
                 fn success(&self) -> ::std::option::Option<bool> {
@@ -158,6 +168,14 @@ pub fn tokens(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<TokenStream
             fn into_result(self) -> ::std::option::Option<Self::Result>;
         }
 
+        /// An envelope around one page of a list: it also has `result_info`.
+        ///
+        /// Implemented by every generated envelope type with a `result_info` field.
+        pub trait Paginated: Envelope {
+            /// `result_info`, if the body carried it.
+            fn result_info(&self) -> ::std::option::Option<&types::ResultInfo>;
+        }
+
         /// `Envelope` for each generated envelope type; names resolve as inside `types`.
         mod envelopes {
             #[allow(unused_imports)]
@@ -172,6 +190,8 @@ struct EnvelopeType {
     name: String,
     /// The type inside `result: Option<…>`.
     result: syn::Type,
+    /// It has `result_info: Option<ResultInfo>`.
+    paginated: bool,
 }
 
 /// Every struct in the generated `types` module with a `success` and a `result` field. Such a
@@ -210,7 +230,11 @@ fn envelope_types(file: &syn::File) -> Result<Vec<EnvelopeType>, String> {
         expect("messages", field("messages"), "::std::option::Option<ApiMessages>")?;
         let result = option_inner(result)
             .ok_or_else(|| format!("schema `{name}`: `result` must be optional (not required) and may be nullable"))?;
-        envelopes.push(EnvelopeType { name, result: result.clone() });
+        let paginated = field("result_info").is_some();
+        if paginated {
+            expect("result_info", field("result_info"), "::std::option::Option<ResultInfo>")?;
+        }
+        envelopes.push(EnvelopeType { name, result: result.clone(), paginated });
     }
     Ok(envelopes)
 }

@@ -1,0 +1,56 @@
+//! A created or rotated token's Client Secret: never in `Debug`, reachable on purpose.
+
+use cloudflare_client::Scope;
+use cloudflare_tests::*;
+use httpmock::MockServer;
+use serde_json::json;
+
+const CLIENT_SECRET: &str = "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5";
+
+fn created() -> serde_json::Value {
+    success_json(json!({
+        "id": TOKEN_ID,
+        "client_id": "88bf3b6d86161464f6509f7219099e57.access.example.com",
+        "client_secret": CLIENT_SECRET,
+        "name": "CI/CD token",
+        "duration": "8760h"
+    }))
+}
+
+#[tokio::test]
+async fn create_and_rotate_hide_the_client_secret_until_asked() {
+    let server = MockServer::start_async().await;
+    let create = server
+        .mock_async(|when, then| {
+            when.method("POST")
+                .path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"))
+                .json_body(json!({"name": "CI/CD token", "duration": "24h"}));
+            then.status(201).json_body(created());
+        })
+        .await;
+    let rotate = server
+        .mock_async(|when, then| {
+            when.method("POST").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}/rotate"));
+            then.status(200).json_body(created());
+        })
+        .await;
+    let client = client(&server, token_credentials());
+
+    let token = client
+        .create_service_token(&Scope::Account(ACCOUNT_ID.parse().unwrap()), "CI/CD token", Some("24h"))
+        .await
+        .unwrap();
+    let shown = format!("{token:?} {token:#?}");
+    assert!(!shown.contains(CLIENT_SECRET), "{shown}");
+    assert!(shown.contains("[REDACTED]"), "{shown}");
+    assert_eq!(token.client_secret.as_ref().unwrap().expose_secret(), CLIENT_SECRET);
+
+    let rotated = client
+        .call(client.api().rotate_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID).send())
+        .await
+        .unwrap();
+    assert!(!format!("{rotated:?}").contains(CLIENT_SECRET));
+    assert_eq!(rotated.client_secret.unwrap().expose_secret(), CLIENT_SECRET);
+    create.assert_async().await;
+    rotate.assert_async().await;
+}

@@ -1,0 +1,143 @@
+//! The generic paginator, through `Client::list_service_tokens`: lazy pages, the end of the
+//! list, and an error part-way.
+
+use cloudflare_client::{Scope, ServiceTokenQuery};
+use cloudflare_tests::*;
+use futures_util::{StreamExt, TryStreamExt};
+use httpmock::MockServer;
+use serde_json::{Value, json};
+
+fn account() -> Scope {
+    Scope::Account(ACCOUNT_ID.parse().unwrap())
+}
+
+fn page_json(ids: &[usize], page: usize, per_page: usize, total_pages: Option<usize>) -> Value {
+    let tokens: Vec<Value> = ids
+        .iter()
+        .map(|n| json!({"id": format!("00000000-0000-4000-8000-{n:012}"), "name": format!("token {n}")}))
+        .collect();
+    let mut info = json!({"page": page, "per_page": per_page, "count": ids.len(), "total_count": 5});
+    if let Some(total_pages) = total_pages {
+        info["total_pages"] = json!(total_pages);
+    }
+    json!({"success": true, "errors": [], "messages": [], "result": tokens, "result_info": info})
+}
+
+/// Serves `pages` (1-based), each a list of token numbers.
+async fn serve_pages<'a>(
+    server: &'a MockServer,
+    pages: &[&[usize]],
+    per_page: usize,
+    total_pages: Option<usize>,
+) -> Vec<httpmock::Mock<'a>> {
+    let mut mocks = Vec::new();
+    for (index, ids) in pages.iter().enumerate() {
+        let page = index + 1;
+        mocks.push(
+            server
+                .mock_async(|when, then| {
+                    when.method("GET")
+                        .path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"))
+                        .query_param("page", page.to_string());
+                    then.status(200).json_body(page_json(ids, page, per_page, total_pages));
+                })
+                .await,
+        );
+    }
+    mocks
+}
+
+async fn names(server: &MockServer) -> Vec<String> {
+    let client = client(server, token_credentials());
+    let tokens: Vec<_> = client.list_service_tokens(&account(), &ServiceTokenQuery::all()).try_collect().await.unwrap();
+    tokens.into_iter().map(|token| token.name.unwrap()).collect()
+}
+
+#[tokio::test]
+async fn an_empty_list_is_one_request() {
+    let server = MockServer::start_async().await;
+    let mocks = serve_pages(&server, &[&[]], 20, Some(0)).await;
+    assert!(names(&server).await.is_empty());
+    assert_eq!(mocks[0].calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn one_page() {
+    let server = MockServer::start_async().await;
+    let mocks = serve_pages(&server, &[&[1, 2, 3]], 20, Some(1)).await;
+    assert_eq!(names(&server).await, ["token 1", "token 2", "token 3"]);
+    assert_eq!(mocks[0].calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn many_pages_until_total_pages() {
+    let server = MockServer::start_async().await;
+    let mocks = serve_pages(&server, &[&[1, 2], &[3, 4], &[5], &[99]], 2, Some(3)).await;
+    assert_eq!(names(&server).await, ["token 1", "token 2", "token 3", "token 4", "token 5"]);
+    let calls: Vec<usize> = futures_util::future::join_all(mocks.iter().map(|mock| mock.calls_async())).await;
+    assert_eq!(calls, [1, 1, 1, 0], "page 4 is past total_pages");
+}
+
+#[tokio::test]
+async fn without_total_pages_a_short_page_is_the_last() {
+    let server = MockServer::start_async().await;
+    let mocks = serve_pages(&server, &[&[1, 2], &[3, 4], &[5], &[99]], 2, None).await;
+    assert_eq!(names(&server).await.len(), 5);
+    assert_eq!(mocks[3].calls_async().await, 0);
+}
+
+#[tokio::test]
+async fn pages_are_fetched_lazily() {
+    let server = MockServer::start_async().await;
+    let mocks = serve_pages(&server, &[&[1, 2], &[3, 4], &[5]], 2, Some(3)).await;
+    let client = client(&server, token_credentials());
+    let first: Vec<_> = client.list_service_tokens(&account(), &ServiceTokenQuery::all()).take(2).collect().await;
+    assert_eq!(first.len(), 2);
+    assert_eq!(mocks[0].calls_async().await, 1);
+    assert_eq!(mocks[1].calls_async().await, 0, "page 2 is not fetched until needed");
+}
+
+#[tokio::test]
+async fn an_error_part_way_is_yielded_and_ends_the_stream() {
+    let server = MockServer::start_async().await;
+    let mocks = serve_pages(&server, &[&[1, 2]], 2, Some(3)).await;
+    server
+        .mock_async(|when, then| {
+            when.query_param("page", "2");
+            then.status(403).json_body(failure_json(10000, "Authentication error"));
+        })
+        .await;
+    let third = serve_pages(&server, &[&[], &[], &[5]], 2, Some(3)).await;
+    let client = client(&server, token_credentials());
+    let results: Vec<_> = client.list_service_tokens(&account(), &ServiceTokenQuery::all()).collect().await;
+    assert_eq!(results.len(), 3, "two tokens, then the error, then nothing");
+    assert!(results[0].is_ok() && results[1].is_ok());
+    let error = results[2].as_ref().unwrap_err();
+    assert!(error.is_auth(), "{error}");
+    assert_eq!(mocks[0].calls_async().await, 1);
+    assert_eq!(third[2].calls_async().await, 0, "nothing after the error");
+}
+
+#[tokio::test]
+async fn filters_reach_the_query_string() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path(format!("/zones/{ZONE_ID}/access/service_tokens"))
+                .query_param("page", "1")
+                .query_param("name", "ci")
+                .query_param("search", "deploy")
+                .query_param("per_page", "50");
+            then.status(200).json_body(page_json(&[1], 1, 50, Some(1)));
+        })
+        .await;
+    let client = client(&server, token_credentials());
+    let mut query = ServiceTokenQuery::all();
+    query.name = Some("ci".into());
+    query.search = Some("deploy".into());
+    query.per_page = Some(50);
+    let tokens: Vec<_> =
+        client.list_service_tokens(&Scope::Zone(ZONE_ID.parse().unwrap()), &query).try_collect().await.unwrap();
+    assert_eq!(tokens.len(), 1);
+    mock.assert_async().await;
+}
