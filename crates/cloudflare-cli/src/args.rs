@@ -51,11 +51,31 @@ pub enum ServiceTokensCommand {
     /// Delete service tokens by id, one or thousands.
     #[command(after_help = DELETE_HELP)]
     Delete(DeleteArgs),
+    /// List service tokens, optionally only expired ones or those whose name matches a glob.
+    #[command(after_help = LIST_HELP)]
+    List(ListArgs),
+    /// Show one service token.
+    Get(GetArgs),
+    /// Create a service token; prints its Client Secret, which Cloudflare shows only once.
+    Create(CreateArgs),
+    /// Generate a new Client Secret for an account's service token (the old one stops working);
+    /// prints it, once.
+    Rotate(AccountTokenArgs),
+    /// Extend an account's service token by its duration from now.
+    Refresh(AccountTokenArgs),
 }
 
-/// `cloudflare service-tokens delete`.
+const LIST_HELP: &str = "\
+Examples:
+  cloudflare service-tokens list --account-id 023e105f4ecef8ad9ca31a8372d0c353 --name 'ci-*'
+
+  # delete every expired token of an account
+  cloudflare service-tokens list --account-id 023e105f4ecef8ad9ca31a8372d0c353 --expired --output ids \\
+    | cloudflare service-tokens delete --account-id 023e105f4ecef8ad9ca31a8372d0c353 -";
+
+/// Where the tokens are: `--account-id` or `--zone-id`.
 #[derive(Debug, Args)]
-pub struct DeleteArgs {
+pub struct ScopeArgs {
     /// The account the tokens belong to (32 lowercase hex characters) [env: CLOUDFLARE_ACCOUNT_ID].
     #[arg(long, value_name = "ID", conflicts_with = "zone_id")]
     pub account_id: Option<String>,
@@ -63,12 +83,11 @@ pub struct DeleteArgs {
     /// The zone the tokens belong to, for zone-level tokens [env: CLOUDFLARE_ZONE_ID].
     #[arg(long, value_name = "ID")]
     pub zone_id: Option<String>,
+}
 
-    /// Ids of the tokens to delete (UUIDs). With none, or with `-`, ids are also read from
-    /// standard input, one per line; blank lines and `#` comments are ignored.
-    #[arg(value_name = "TOKEN_ID")]
-    pub token_ids: Vec<String>,
-
+/// How to reach Cloudflare.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
     /// Read the API token from this file (first line) instead of CLOUDFLARE_API_TOKEN.
     #[arg(long, value_name = "PATH")]
     pub api_token_file: Option<PathBuf>,
@@ -77,17 +96,32 @@ pub struct DeleteArgs {
     #[arg(long, value_name = "URL", env = "CLOUDFLARE_BASE_URL")]
     pub base_url: Option<String>,
 
-    /// How many deletes are in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
-
-    /// Retries of a delete that failed transiently (connection, timeout, 408, 409, 429, 5xx).
+    /// Retries of a request that failed transiently (connection, timeout, 408, 409, 429, 5xx).
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub max_retries: u32,
 
     /// Limit on each request, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
+}
+
+/// `cloudflare service-tokens delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Ids of the tokens to delete (UUIDs). With none, or with `-`, ids are also read from
+    /// standard input, one per line; blank lines and `#` comments are ignored.
+    #[arg(value_name = "TOKEN_ID")]
+    pub token_ids: Vec<String>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// How many deletes are in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
 
     /// Validate every id and the presence of credentials, print what would be deleted, and
     /// send nothing.
@@ -99,6 +133,98 @@ pub struct DeleteArgs {
     pub ignore_missing: bool,
 
     /// How each id's outcome is printed on stdout.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+/// `cloudflare service-tokens list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Only tokens that have expired.
+    #[arg(long)]
+    pub expired: bool,
+
+    /// Only tokens whose name matches this glob (`*`, `?`, `[...]`), such as 'ci-*'.
+    #[arg(long, value_name = "GLOB")]
+    pub name: Option<String>,
+
+    /// How tokens are printed on stdout.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListOutput::Text)]
+    pub output: ListOutput,
+}
+
+/// `cloudflare service-tokens list --output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListOutput {
+    /// A table: id, name, client id, expiry, last seen.
+    Text,
+    /// One JSON object per token per line.
+    Json,
+    /// One id per line, for `cloudflare service-tokens delete -`.
+    Ids,
+}
+
+/// `cloudflare service-tokens get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// The token's id (a UUID).
+    #[arg(value_name = "TOKEN_ID")]
+    pub token_id: String,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// How the token is printed on stdout.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+/// `cloudflare service-tokens create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// The new token's name.
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+
+    /// How long the token is valid, such as 8760h (Cloudflare's default, a year) or 2h45m.
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// How the token (with its Client Secret) is printed on stdout.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+/// `cloudflare service-tokens rotate` and `refresh`: account tokens only.
+#[derive(Debug, Args)]
+pub struct AccountTokenArgs {
+    /// The account the token belongs to (32 lowercase hex characters) [env: CLOUDFLARE_ACCOUNT_ID].
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+
+    /// The token's id (a UUID).
+    #[arg(value_name = "TOKEN_ID")]
+    pub token_id: String,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// How the token is printed on stdout.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
     pub output: Output,
 }

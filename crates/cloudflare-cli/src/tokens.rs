@@ -1,0 +1,192 @@
+//! `cloudflare service-tokens list | get | create | rotate | refresh`.
+
+use std::process::ExitCode;
+
+use cloudflare_client::{AccountId, ServiceToken, ServiceTokenId, ServiceTokenQuery};
+use futures_util::StreamExt;
+use serde_json::Value;
+
+use crate::args::{AccountTokenArgs, CreateArgs, GetArgs, ListArgs, ListOutput, Output};
+use crate::{api_error, usage_error};
+
+/// Fields in the order a person reads them; any others follow.
+const FIELDS: [&str; 9] =
+    ["id", "name", "client_id", "client_secret", "duration", "created_at", "updated_at", "expires_at", "last_seen_at"];
+
+const SECRET_WARNING: &str =
+    "warning: the Client Secret above is shown only this once; store it now (Cloudflare cannot show it again)";
+
+/// `key: value` lines (text) or one JSON object, on stdout.
+fn print(value: &impl serde::Serialize, output: Output) {
+    let value = serde_json::to_value(value).unwrap_or_default();
+    match output {
+        Output::Json => println!("{value}"),
+        Output::Text => {
+            let Some(object) = value.as_object() else { return };
+            let known = FIELDS.iter().filter_map(|name| object.get(*name).map(|value| (*name, value)));
+            let others = object
+                .iter()
+                .filter(|(name, _)| !FIELDS.contains(&name.as_str()))
+                .map(|(name, value)| (name.as_str(), value));
+            for (name, value) in known.chain(others) {
+                match value {
+                    Value::Null => {}
+                    Value::String(text) => println!("{name:<14}{text}"),
+                    other => println!("{name:<14}{other}"),
+                }
+            }
+        }
+    }
+}
+
+fn token_id(text: &str) -> Result<ServiceTokenId, ExitCode> {
+    text.parse().map_err(|error: cloudflare_client::Error| usage_error([error.to_string()]))
+}
+
+pub async fn list(args: ListArgs) -> ExitCode {
+    let scope = match crate::scope(&args.scope) {
+        Ok(scope) => scope,
+        Err(problem) => return usage_error([problem]),
+    };
+    let pattern = match args.name.as_deref().map(glob::Pattern::new).transpose() {
+        Ok(pattern) => pattern,
+        Err(error) => return usage_error([format!("invalid --name glob: {error}")]),
+    };
+    let client = match crate::client(&args.connection) {
+        Ok(client) => client,
+        Err(problem) => return usage_error([problem]),
+    };
+    let now = chrono::Utc::now();
+    let wanted = |token: &ServiceToken| {
+        let expired = token.expires_at.as_ref().is_some_and(|expires_at| **expires_at <= now);
+        (!args.expired || expired)
+            && pattern.as_ref().is_none_or(|pattern| token.name.as_deref().is_some_and(|name| pattern.matches(name)))
+    };
+    if args.output == ListOutput::Text {
+        println!("{:<36}  {:<28}  {:<25}  LAST SEEN", "ID", "NAME", "EXPIRES");
+    }
+    let query = ServiceTokenQuery::all();
+    let mut tokens = std::pin::pin!(client.list_service_tokens(&scope, &query));
+    let (mut seen, mut listed) = (0, 0);
+    while let Some(token) = tokens.next().await {
+        let token = match token {
+            Ok(token) => token,
+            Err(error) => return api_error(&error),
+        };
+        seen += 1;
+        if !wanted(&token) {
+            continue;
+        }
+        listed += 1;
+        let id = token.id.as_deref().unwrap_or("-");
+        match args.output {
+            ListOutput::Ids => println!("{id}"),
+            ListOutput::Json => println!("{}", serde_json::to_value(&token).unwrap_or_default()),
+            ListOutput::Text => {
+                let time = |time: &Option<cloudflare_client::types::Timestamp>| {
+                    time.as_ref().map_or("-".to_owned(), |time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                };
+                let expires = time(&token.expires_at)
+                    + if token.expires_at.as_ref().is_some_and(|at| **at <= now) { " (expired)" } else { "" };
+                println!(
+                    "{id:<36}  {:<28}  {expires:<25}  {}",
+                    token.name.as_deref().unwrap_or("-"),
+                    time(&token.last_seen_at)
+                );
+            }
+        }
+    }
+    eprintln!("listed {listed} of {seen} service token(s) in {scope}");
+    ExitCode::SUCCESS
+}
+
+pub async fn get(args: GetArgs) -> ExitCode {
+    let (scope, id) = match (crate::scope(&args.scope), token_id(&args.token_id)) {
+        (Ok(scope), Ok(id)) => (scope, id),
+        (Err(problem), _) => return usage_error([problem]),
+        (_, Err(code)) => return code,
+    };
+    let client = match crate::client(&args.connection) {
+        Ok(client) => client,
+        Err(problem) => return usage_error([problem]),
+    };
+    match client.get_service_token(&scope, &id).await {
+        Ok(token) => {
+            print(&token, args.output);
+            ExitCode::SUCCESS
+        }
+        Err(error) => api_error(&error),
+    }
+}
+
+pub async fn create(args: CreateArgs) -> ExitCode {
+    let scope = match crate::scope(&args.scope) {
+        Ok(scope) => scope,
+        Err(problem) => return usage_error([problem]),
+    };
+    let client = match crate::client(&args.connection) {
+        Ok(client) => client,
+        Err(problem) => return usage_error([problem]),
+    };
+    match client.create_service_token(&scope, &args.name, args.duration.as_deref()).await {
+        Ok(token) => {
+            print(&token, args.output);
+            eprintln!("{SECRET_WARNING}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => api_error(&error),
+    }
+}
+
+/// The account of `rotate` and `refresh`: the flag, else CLOUDFLARE_ACCOUNT_ID.
+fn account(args: &AccountTokenArgs) -> Result<(AccountId, ServiceTokenId, cloudflare_client::Client), ExitCode> {
+    let account = args
+        .account_id
+        .clone()
+        .or_else(|| std::env::var("CLOUDFLARE_ACCOUNT_ID").ok().filter(|value| !value.is_empty()))
+        .ok_or_else(|| usage_error(["no account: pass --account-id ID (or set CLOUDFLARE_ACCOUNT_ID)".to_owned()]))?;
+    let account: AccountId =
+        account.parse().map_err(|error: cloudflare_client::Error| usage_error([error.to_string()]))?;
+    let id = token_id(&args.token_id)?;
+    let client = crate::client(&args.connection).map_err(|problem| usage_error([problem]))?;
+    Ok((account, id, client))
+}
+
+pub async fn rotate(args: AccountTokenArgs) -> ExitCode {
+    let (account, id, client) = match account(&args) {
+        Ok(parts) => parts,
+        Err(code) => return code,
+    };
+    let request = client
+        .api()
+        .rotate_account_service_token()
+        .account_id(account.as_identifier().clone())
+        .service_token_id(id.as_uuid());
+    match client.call(request.send()).await {
+        Ok(token) => {
+            print(&token, args.output);
+            eprintln!("{SECRET_WARNING}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => api_error(&error),
+    }
+}
+
+pub async fn refresh(args: AccountTokenArgs) -> ExitCode {
+    let (account, id, client) = match account(&args) {
+        Ok(parts) => parts,
+        Err(code) => return code,
+    };
+    let request = client
+        .api()
+        .refresh_account_service_token()
+        .account_id(account.as_identifier().clone())
+        .service_token_id(id.as_uuid());
+    match client.call(request.send()).await {
+        Ok(token) => {
+            print(&token, args.output);
+            ExitCode::SUCCESS
+        }
+        Err(error) => api_error(&error),
+    }
+}
