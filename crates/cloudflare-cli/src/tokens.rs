@@ -65,8 +65,7 @@ pub async fn list(args: ListArgs) -> ExitCode {
     if args.output == ListOutput::Text {
         println!("{:<36}  {:<28}  {:<25}  LAST SEEN", "ID", "NAME", "EXPIRES");
     }
-    let query = ServiceTokenQuery::all();
-    let mut tokens = std::pin::pin!(client.list_service_tokens(&scope, &query));
+    let mut tokens = std::pin::pin!(client.list_service_tokens(&scope, ServiceTokenQuery::all()));
     let (mut seen, mut listed) = (0, 0);
     while let Some(token) = tokens.next().await {
         let token = match token {

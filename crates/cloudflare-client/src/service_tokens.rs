@@ -80,28 +80,27 @@ impl Client {
     ///
     /// # async fn run(client: cloudflare_client::Client) -> Result<(), cloudflare_client::Error> {
     /// let scope = Scope::Account("023e105f4ecef8ad9ca31a8372d0c353".parse()?);
-    /// let tokens: Vec<_> = client.list_service_tokens(&scope, &ServiceTokenQuery::all()).try_collect().await?;
+    /// let tokens: Vec<_> = client.list_service_tokens(&scope, ServiceTokenQuery::all()).try_collect().await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn list_service_tokens<'a>(
         &'a self,
         scope: &'a Scope,
-        query: &'a ServiceTokenQuery,
+        query: ServiceTokenQuery,
     ) -> impl Stream<Item = Result<ServiceToken, Error>> + Send + 'a {
         let api = self.api();
-        let (name, search, per_page) = (query.name.as_deref(), query.search.as_deref(), query.per_page);
         // The account and zone operations differ only in their path.
         macro_rules! page {
             ($request:expr, $page:expr) => {{
                 let mut request = $request.page($page);
-                if let Some(name) = name {
-                    request = request.name(name);
+                if let Some(name) = &query.name {
+                    request = request.name(name.as_str());
                 }
-                if let Some(search) = search {
-                    request = request.search(search);
+                if let Some(search) = &query.search {
+                    request = request.search(search.as_str());
                 }
-                if let Some(per_page) = per_page {
+                if let Some(per_page) = query.per_page {
                     request = request.per_page(per_page);
                 }
                 request.send()

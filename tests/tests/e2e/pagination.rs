@@ -49,7 +49,7 @@ async fn serve_pages<'a>(
 
 async fn names(server: &MockServer) -> Vec<String> {
     let client = client(server, token_credentials());
-    let tokens: Vec<_> = client.list_service_tokens(&account(), &ServiceTokenQuery::all()).try_collect().await.unwrap();
+    let tokens: Vec<_> = client.list_service_tokens(&account(), ServiceTokenQuery::all()).try_collect().await.unwrap();
     tokens.into_iter().map(|token| token.name.unwrap()).collect()
 }
 
@@ -91,7 +91,7 @@ async fn pages_are_fetched_lazily() {
     let server = MockServer::start_async().await;
     let mocks = serve_pages(&server, &[&[1, 2], &[3, 4], &[5]], 2, Some(3)).await;
     let client = client(&server, token_credentials());
-    let first: Vec<_> = client.list_service_tokens(&account(), &ServiceTokenQuery::all()).take(2).collect().await;
+    let first: Vec<_> = client.list_service_tokens(&account(), ServiceTokenQuery::all()).take(2).collect().await;
     assert_eq!(first.len(), 2);
     assert_eq!(mocks[0].calls_async().await, 1);
     assert_eq!(mocks[1].calls_async().await, 0, "page 2 is not fetched until needed");
@@ -109,7 +109,7 @@ async fn an_error_part_way_is_yielded_and_ends_the_stream() {
         .await;
     let third = serve_pages(&server, &[&[], &[], &[5]], 2, Some(3)).await;
     let client = client(&server, token_credentials());
-    let results: Vec<_> = client.list_service_tokens(&account(), &ServiceTokenQuery::all()).collect().await;
+    let results: Vec<_> = client.list_service_tokens(&account(), ServiceTokenQuery::all()).collect().await;
     assert_eq!(results.len(), 3, "two tokens, then the error, then nothing");
     assert!(results[0].is_ok() && results[1].is_ok());
     let error = results[2].as_ref().unwrap_err();
@@ -137,7 +137,7 @@ async fn filters_reach_the_query_string() {
     query.search = Some("deploy".into());
     query.per_page = Some(50);
     let tokens: Vec<_> =
-        client.list_service_tokens(&Scope::Zone(ZONE_ID.parse().unwrap()), &query).try_collect().await.unwrap();
+        client.list_service_tokens(&Scope::Zone(ZONE_ID.parse().unwrap()), query).try_collect().await.unwrap();
     assert_eq!(tokens.len(), 1);
     mock.assert_async().await;
 }
