@@ -39,6 +39,27 @@ fn print(value: &impl serde::Serialize, output: Output) {
     }
 }
 
+/// Whether what is printed holds a Client Secret, which Cloudflare shows only once.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holds {
+    Secret,
+    NoSecret,
+}
+
+/// Prints the answer (with the warning a secret needs), or the error.
+fn finish(result: Result<impl serde::Serialize, cloudflare_client::Error>, output: Output, holds: Holds) -> ExitCode {
+    match result {
+        Ok(value) => {
+            print(&value, output);
+            if holds == Holds::Secret {
+                eprintln!("{SECRET_WARNING}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => api_error(&error),
+    }
+}
+
 fn token_id(text: &str) -> Result<ServiceTokenId, ExitCode> {
     text.parse().map_err(|error: cloudflare_client::Error| usage_error([error.to_string()]))
 }
@@ -109,13 +130,7 @@ pub async fn get(args: GetArgs) -> ExitCode {
         Ok(client) => client,
         Err(problem) => return usage_error([problem]),
     };
-    match client.get_service_token(&scope, &id).await {
-        Ok(token) => {
-            print(&token, args.output);
-            ExitCode::SUCCESS
-        }
-        Err(error) => api_error(&error),
-    }
+    finish(client.get_service_token(&scope, &id).await, args.output, Holds::NoSecret)
 }
 
 pub async fn create(args: CreateArgs) -> ExitCode {
@@ -127,14 +142,7 @@ pub async fn create(args: CreateArgs) -> ExitCode {
         Ok(client) => client,
         Err(problem) => return usage_error([problem]),
     };
-    match client.create_service_token(&scope, &args.name, args.duration.as_deref()).await {
-        Ok(token) => {
-            print(&token, args.output);
-            eprintln!("{SECRET_WARNING}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => api_error(&error),
-    }
+    finish(client.create_service_token(&scope, &args.name, args.duration.as_deref()).await, args.output, Holds::Secret)
 }
 
 /// The account of `rotate` and `refresh`: the flag, else CLOUDFLARE_ACCOUNT_ID.
@@ -161,14 +169,7 @@ pub async fn rotate(args: AccountTokenArgs) -> ExitCode {
         .rotate_account_service_token()
         .account_id(account.as_identifier().clone())
         .service_token_id(id.as_uuid());
-    match client.call(request.send()).await {
-        Ok(token) => {
-            print(&token, args.output);
-            eprintln!("{SECRET_WARNING}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => api_error(&error),
-    }
+    finish(client.call(request.send()).await, args.output, Holds::Secret)
 }
 
 pub async fn refresh(args: AccountTokenArgs) -> ExitCode {
@@ -181,11 +182,5 @@ pub async fn refresh(args: AccountTokenArgs) -> ExitCode {
         .refresh_account_service_token()
         .account_id(account.as_identifier().clone())
         .service_token_id(id.as_uuid());
-    match client.call(request.send()).await {
-        Ok(token) => {
-            print(&token, args.output);
-            ExitCode::SUCCESS
-        }
-        Err(error) => api_error(&error),
-    }
+    finish(client.call(request.send()).await, args.output, Holds::NoSecret)
 }

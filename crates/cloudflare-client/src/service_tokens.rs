@@ -8,6 +8,23 @@ use crate::error::Error;
 use crate::ids::{Scope, ServiceTokenId};
 use crate::types::{CreatedServiceToken, ServiceToken};
 
+/// Calls the account or the zone variant of an operation (they differ only in their path) for
+/// `$scope`, with the same further builder calls, through [`Client::call`].
+macro_rules! call_in_scope {
+    ($client:expr, $scope:expr, $account:ident | $zone:ident $(. $setter:ident ($($argument:expr),*))*) => {
+        match $scope {
+            Scope::Account(account) => {
+                let request = $client.api().$account().account_id(account.as_identifier().clone());
+                $client.call(request $(.$setter($($argument),*))* .send()).await
+            }
+            Scope::Zone(zone) => {
+                let request = $client.api().$zone().zone_id(zone.as_identifier().clone());
+                $client.call(request $(.$setter($($argument),*))* .send()).await
+            }
+        }
+    };
+}
+
 /// Which service tokens [`Client::list_service_tokens`] lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -46,27 +63,11 @@ impl Client {
     /// # Errors
     /// As [`Client::call`]; [`Error::is_not_found`] when no such token exists in `scope`.
     pub async fn delete_service_token(&self, scope: &Scope, id: &ServiceTokenId) -> Result<ServiceToken, Error> {
-        let api = self.api();
-        match scope {
-            Scope::Account(account) => {
-                self.call(
-                    api.delete_account_service_token()
-                        .account_id(account.as_identifier().clone())
-                        .service_token_id(id.as_uuid())
-                        .send(),
-                )
-                .await
-            }
-            Scope::Zone(zone) => {
-                self.call(
-                    api.delete_zone_service_token()
-                        .zone_id(zone.as_identifier().clone())
-                        .service_token_id(id.as_uuid())
-                        .send(),
-                )
-                .await
-            }
-        }
+        call_in_scope!(
+            self,
+            scope,
+            delete_account_service_token | delete_zone_service_token.service_token_id(id.as_uuid())
+        )
     }
 }
 
@@ -125,27 +126,7 @@ impl Client {
     /// # Errors
     /// As [`Client::call`]; [`Error::is_not_found`] when there is no such token in `scope`.
     pub async fn get_service_token(&self, scope: &Scope, id: &ServiceTokenId) -> Result<ServiceToken, Error> {
-        let api = self.api();
-        match scope {
-            Scope::Account(account) => {
-                self.call(
-                    api.get_account_service_token()
-                        .account_id(account.as_identifier().clone())
-                        .service_token_id(id.as_uuid())
-                        .send(),
-                )
-                .await
-            }
-            Scope::Zone(zone) => {
-                self.call(
-                    api.get_zone_service_token()
-                        .zone_id(zone.as_identifier().clone())
-                        .service_token_id(id.as_uuid())
-                        .send(),
-                )
-                .await
-            }
-        }
+        call_in_scope!(self, scope, get_account_service_token | get_zone_service_token.service_token_id(id.as_uuid()))
     }
 
     /// Creates a service token named `name`, valid for `duration` (such as `8760h`; Cloudflare's
@@ -160,7 +141,6 @@ impl Client {
         name: &str,
         duration: Option<&str>,
     ) -> Result<CreatedServiceToken, Error> {
-        let api = self.api();
         let body = |body: crate::types::builder::CreateServiceToken| {
             let body = body.name(name.to_owned());
             match duration {
@@ -168,20 +148,6 @@ impl Client {
                 None => body,
             }
         };
-        match scope {
-            Scope::Account(account) => {
-                self.call(
-                    api.create_account_service_token()
-                        .account_id(account.as_identifier().clone())
-                        .body_map(body)
-                        .send(),
-                )
-                .await
-            }
-            Scope::Zone(zone) => {
-                self.call(api.create_zone_service_token().zone_id(zone.as_identifier().clone()).body_map(body).send())
-                    .await
-            }
-        }
+        call_in_scope!(self, scope, create_account_service_token | create_zone_service_token.body_map(body))
     }
 }

@@ -107,35 +107,31 @@ fn example(spec: &OpenAPI, schema: &ReferenceOr<Schema>, strings: Strings, what:
     })
 }
 
-fn resolve_schema<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Result<&'a Schema, String> {
-    match schema {
-        ReferenceOr::Item(schema) => Ok(schema),
+/// Follows a `$ref` into `#/components/<section>/` until it reaches an item.
+fn resolve<'a, T>(
+    spec: &'a OpenAPI,
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    map: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+) -> Result<&'a T, String> {
+    match item {
+        ReferenceOr::Item(item) => Ok(item),
         ReferenceOr::Reference { reference } => {
-            let name = reference.trim_start_matches("#/components/schemas/");
-            let found = spec.components.as_ref().and_then(|components| components.schemas.get(name));
-            resolve_schema(spec, found.ok_or(format!("no schema {reference}"))?)
+            let name = reference.trim_start_matches(&format!("#/components/{section}/")).to_owned();
+            let found = spec.components.as_ref().and_then(|components| map(components).get(&name));
+            resolve(spec, found.ok_or(format!("no {reference}"))?, section, map)
         }
     }
+}
+
+fn resolve_schema<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Result<&'a Schema, String> {
+    resolve(spec, schema, "schemas", |components| &components.schemas)
 }
 
 fn resolve_parameter<'a>(spec: &'a OpenAPI, parameter: &'a ReferenceOr<Parameter>) -> Result<&'a Parameter, String> {
-    match parameter {
-        ReferenceOr::Item(parameter) => Ok(parameter),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.trim_start_matches("#/components/parameters/");
-            let found = spec.components.as_ref().and_then(|components| components.parameters.get(name));
-            resolve_parameter(spec, found.ok_or(format!("no parameter {reference}"))?)
-        }
-    }
+    resolve(spec, parameter, "parameters", |components| &components.parameters)
 }
 
 fn resolve_body<'a>(spec: &'a OpenAPI, body: &'a ReferenceOr<RequestBody>) -> Result<&'a RequestBody, String> {
-    match body {
-        ReferenceOr::Item(body) => Ok(body),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.trim_start_matches("#/components/requestBodies/");
-            let found = spec.components.as_ref().and_then(|components| components.request_bodies.get(name));
-            resolve_body(spec, found.ok_or(format!("no request body {reference}"))?)
-        }
-    }
+    resolve(spec, body, "requestBodies", |components| &components.request_bodies)
 }
