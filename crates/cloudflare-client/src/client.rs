@@ -12,7 +12,7 @@ use reqwest::Url;
 use reqwest::redirect::Policy;
 
 use crate::credentials::Credentials;
-use crate::error::{ConfigError, Error, InvalidInput};
+use crate::error::{ConfigError, Error};
 use crate::rate_limit::{Limiter, Pause};
 use crate::response::{self, GeneratedResult};
 use crate::retry::RetryPolicy;
@@ -125,9 +125,8 @@ impl Client {
         T: Envelope,
         E: Envelope,
     {
-        let envelope = self.call_envelope(operation).await?;
-        // `call_envelope` only returns envelopes that have a `result`.
-        envelope.into_result().ok_or_else(|| InvalidInput::new("answer", "", "no `result`").into())
+        // `call_envelope` only returns successful envelopes that have a `result`.
+        self.call_envelope(operation).await?.into_result().ok_or_else(response::missing_result)
     }
 
     /// [`Client::call`], returning the whole (successful) envelope: for lists, whose

@@ -115,6 +115,18 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
     }
 }
 
+const MISSING_RESULT: &str = "Cloudflare reported success but sent no `result`";
+
+/// The error for a successful answer without a `result`.
+pub(crate) fn missing_result() -> Error {
+    UnexpectedResponse::new(
+        ResponseMeta::new(StatusCode::OK, &HeaderMap::new(), 1, &str::to_owned),
+        MISSING_RESULT,
+        b"",
+    )
+    .into()
+}
+
 fn unexpected_reason(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> String {
     if status.is_redirection() {
         let location = headers.get(LOCATION).and_then(|value| value.to_str().ok()).unwrap_or("nowhere");

@@ -71,6 +71,7 @@ async fn retries_stop_at_the_limit_and_the_error_counts_attempts() {
         failing_then_ok(&server, 503, "application/json", &failure_json(10_001, "down").to_string(), 10).await;
     let error = client(&server, token_credentials()).delete_service_token(&account(), &token_id()).await.unwrap_err();
     assert!(error.is_server_error(), "{error}");
+    assert_no_secret(&format!("{error} {error:?}"));
     assert_eq!(error.attempts(), 3);
     assert!(error.to_string().contains("after 3 attempts"), "{error}");
     assert_eq!(failing.calls_async().await, 3, "1 attempt + 2 retries by default");
@@ -259,6 +260,7 @@ async fn a_delete_whose_answer_was_lost_and_then_404s_is_already_gone() {
     let error =
         client_for(&server.url, token_credentials()).delete_service_token(&account(), &token_id()).await.unwrap_err();
     assert!(error.is_already_gone(), "{error:?}");
+    assert_no_secret(&format!("{error} {error:?}"));
     assert!(!error.is_not_found(), "already gone is not a plain not-found");
     assert!(matches!(error, Error::AlreadyGone(_)));
     assert_eq!(error.status().unwrap().as_u16(), 404);
@@ -303,6 +305,7 @@ async fn a_stalled_server_times_out_and_is_retried() {
         builder(&server.url, token_credentials()).timeout(Duration::from_millis(150)).max_retries(1).build().unwrap();
     let error = client.delete_service_token(&account(), &token_id()).await.unwrap_err();
     assert!(error.is_transport() && error.is_timeout(), "{error:?}");
+    assert_no_secret(&format!("{error} {error:?}"));
     assert_eq!(error.attempts(), 2);
     assert_eq!(server.requests().len(), 2);
     assert!(error.to_string().contains("timed out"), "{error}");
@@ -319,6 +322,7 @@ async fn a_64_mib_body_is_refused_without_being_held() {
         assert_eq!(inner.status().as_u16(), 200);
         assert_eq!(server.requests().len(), 1, "a 200 is final: not retried");
         assert!(error.to_string().contains("1048576-byte limit"), "{error}");
+        assert_no_secret(&format!("{error} {error:?}"));
     }
 }
 
