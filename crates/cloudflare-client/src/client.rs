@@ -240,6 +240,8 @@ impl ClientBuilder {
     /// 409, 429 and 5xx (HTML error pages included). Never other 4xx. Applies to every
     /// operation, deletes included: a delete whose earlier attempt may have been carried out
     /// and that then finds nothing ends in [`Error::AlreadyGone`](crate::Error::AlreadyGone).
+    /// POST and PATCH (create, rotate) are retried only when Cloudflare certainly did nothing:
+    /// a refused connection, 408, 429 or 503.
     pub fn max_retries(&mut self, retries: u32) -> &mut Self {
         self.retry.max_retries = retries;
         self

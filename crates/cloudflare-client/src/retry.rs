@@ -2,8 +2,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
 
 /// Default number of retries after the first attempt (the official SDKs' default).
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -48,6 +48,18 @@ impl RetryPolicy {
 /// Other 4xx would fail the same way again.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}
+
+/// Whether sending a request twice has the effect of sending it once. A POST (create, rotate)
+/// or PATCH is not: it is retried only when the first attempt certainly did nothing.
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    !matches!(*method, Method::POST | Method::PATCH)
+}
+
+/// Statuses with which Cloudflare refuses a request before acting on it: 408 (the request did
+/// not arrive in time), 429 (rate limited), 503 (not serving).
+pub(crate) fn certainly_not_applied(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 503)
 }
 
 /// Whether an attempt with this status may have changed something at Cloudflare before it

@@ -130,6 +130,7 @@ enum Outcome {
 impl ClientTransport {
     async fn send(&self, client: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
+        let idempotent = retry::is_idempotent(request.method());
         note(|record| record.method = Some(request.method().clone()));
         let mut pending = Some(request);
         let mut retry = 0;
@@ -167,7 +168,8 @@ impl ClientTransport {
                             "rate limited: pausing every request of this client"
                         );
                     }
-                    if pending.is_none() {
+                    // A create retried after Cloudflare may have acted could make a second token.
+                    if pending.is_none() || !(idempotent || retry::certainly_not_applied(status)) {
                         return Ok(response);
                     }
                     if let Some(wait) = server_wait.filter(|wait| *wait > self.retry.max_wait) {
@@ -182,7 +184,8 @@ impl ClientTransport {
                     (wait, status.as_str().to_owned(), retry::may_have_applied(status))
                 }
                 Outcome::Failed(error) => {
-                    if pending.is_none() || error.is_builder() {
+                    // Only a refused connection certainly never carried the request.
+                    if pending.is_none() || error.is_builder() || !(idempotent || error.is_connect()) {
                         return Err(error);
                     }
                     // A refused connection never carried the request; anything later may have.
@@ -266,21 +269,23 @@ impl ClientTransport {
         Ok(reqwest::Response::from(buffered))
     }
 
-    /// Waits out a pause set by a 429. A pause longer than the allowed wait is not slept
-    /// through: the client answers 429 itself, without sending, with the time left.
+    /// Waits out a pause set by a 429 (and any extension of it made meanwhile). A pause longer
+    /// than the allowed wait is not slept through: the client answers 429 itself, without
+    /// sending, with the time left.
     async fn wait_for_pause(&self) -> Option<reqwest::Response> {
-        let remaining = self.pause.remaining()?;
-        if remaining > self.retry.max_wait {
-            tracing::warn!(
-                wait_ms = remaining.as_millis() as u64,
-                "rate limited: not sending until Cloudflare's Retry-After"
-            );
-            let response = paused_response(remaining);
-            note(|record| record.head = Some(ResponseHead::new(response.status(), response.headers())));
-            return Some(response);
+        while let Some(remaining) = self.pause.remaining() {
+            if remaining > self.retry.max_wait {
+                tracing::warn!(
+                    wait_ms = remaining.as_millis() as u64,
+                    "rate limited: not sending until Cloudflare's Retry-After"
+                );
+                let response = paused_response(remaining);
+                note(|record| record.head = Some(ResponseHead::new(response.status(), response.headers())));
+                return Some(response);
+            }
+            tracing::info!(wait_ms = remaining.as_millis() as u64, "rate limited: waiting before sending");
+            tokio::time::sleep(remaining).await;
         }
-        tracing::info!(wait_ms = remaining.as_millis() as u64, "rate limited: waiting before sending");
-        tokio::time::sleep(remaining).await;
         None
     }
 }

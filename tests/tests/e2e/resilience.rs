@@ -340,3 +340,38 @@ async fn bodies_within_the_limit_are_read_whole() {
     let token = client.delete_service_token(&account(), &token_id()).await.unwrap();
     assert_eq!(token.name.unwrap().len(), 100_000);
 }
+
+/// A create (POST) is not idempotent: retrying it after Cloudflare may have acted could make
+/// a second token. It is retried only when Cloudflare certainly did nothing.
+#[tokio::test]
+async fn a_create_is_retried_only_when_cloudflare_certainly_did_nothing() {
+    let created = success_json(json!({"id": TOKEN_ID, "client_secret": "s"}));
+    for (status, retried) in
+        [(500, false), (502, false), (504, false), (409, false), (503, true), (429, true), (408, true)]
+    {
+        let server = MockServer::start_async().await;
+        let failing = server
+            .mock_async(|when, then| {
+                when.method("POST");
+                then.status(status).header("retry-after-ms", "1").body("x").up_to_n_times(1);
+            })
+            .await;
+        let ok = server
+            .mock_async(|when, then| {
+                when.method("POST");
+                then.status(201).json_body(created.clone());
+            })
+            .await;
+        let result = client(&server, token_credentials()).create_service_token(&account(), "ci", None).await;
+        assert_eq!(result.is_ok(), retried, "{status}: {result:?}");
+        assert_eq!(failing.calls_async().await, 1);
+        assert_eq!(ok.calls_async().await, usize::from(retried), "{status}");
+    }
+
+    // A connection cut after the request went out: the create may have happened.
+    let server = RawServer::start(|_, _| RawReply::Close).await;
+    let error =
+        client_for(&server.url, token_credentials()).create_service_token(&account(), "ci", None).await.unwrap_err();
+    assert!(error.is_transport(), "{error:?}");
+    assert_eq!(server.requests().len(), 1, "not retried");
+}
