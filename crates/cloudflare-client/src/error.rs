@@ -48,8 +48,8 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// A delete ended in 404 after an earlier attempt of the same call may have been carried
-    /// out (its answer was lost, or was a 5xx): the object is most likely gone because of this
-    /// call. A 404 on the first attempt is a plain [`Error::Api`] not-found instead.
+    /// out (its answer was lost, or was a 5xx other than 503): the object is most likely gone
+    /// because of this call. A 404 on the first attempt is a plain [`Error::Api`] not-found instead.
     #[error("{0} (an earlier attempt of this delete may already have removed it)")]
     AlreadyGone(Box<ApiError>),
     /// Cloudflare's answer was not a usable envelope: an HTML error page, truncated or

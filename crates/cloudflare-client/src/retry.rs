@@ -63,9 +63,10 @@ pub(crate) fn certainly_not_applied(status: StatusCode) -> bool {
 }
 
 /// Whether an attempt with this status may have changed something at Cloudflare before it
-/// failed (a 5xx can come from the edge after the origin acted; a 408, 409 or 429 did not act).
+/// failed: a 5xx can come from the edge after the origin acted, except a 503, with which
+/// Cloudflare refuses the request (as it does with 408, 409 and 429).
 pub(crate) fn may_have_applied(status: StatusCode) -> bool {
-    status.is_server_error()
+    status.is_server_error() && !certainly_not_applied(status)
 }
 
 /// The wait a response asks for: `retry-after-ms`, else `Retry-After` as delta-seconds or an

@@ -184,11 +184,10 @@ impl ClientTransport {
                     (wait, status.as_str().to_owned(), retry::may_have_applied(status))
                 }
                 Outcome::Failed(error) => {
-                    // Only a refused connection certainly never carried the request.
+                    // A refused connection never carried the request; anything later may have.
                     if pending.is_none() || error.is_builder() || !(idempotent || error.is_connect()) {
                         return Err(error);
                     }
-                    // A refused connection never carried the request; anything later may have.
                     let reason = if error.is_timeout() { "timeout" } else { "connection error" };
                     (self.retry.backoff(retry), reason.to_owned(), !error.is_connect())
                 }

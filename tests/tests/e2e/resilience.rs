@@ -375,3 +375,21 @@ async fn a_create_is_retried_only_when_cloudflare_certainly_did_nothing() {
     assert!(error.is_transport(), "{error:?}");
     assert_eq!(server.requests().len(), 1, "not retried");
 }
+
+#[tokio::test]
+async fn a_404_after_a_503_is_a_plain_not_found() {
+    // With a 503 Cloudflare refuses the request: the delete cannot have been carried out.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(503).header("retry-after-ms", "1").body("busy").up_to_n_times(1);
+        })
+        .await;
+    server
+        .mock_async(|_, then| {
+            then.status(404).json_body(failure_json(1001, "Access service token not found"));
+        })
+        .await;
+    let error = client(&server, token_credentials()).delete_service_token(&account(), &token_id()).await.unwrap_err();
+    assert!(error.is_not_found() && !error.is_already_gone(), "{error:?}");
+}
