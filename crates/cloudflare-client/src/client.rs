@@ -20,7 +20,7 @@ use crate::transport::{self, ClientTransport};
 
 /// Cloudflare's API v4 root, used unless a base URL is given.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
-/// Environment variable overriding [`DEFAULT_BASE_URL`] in [`Client::from_env`].
+/// Environment variable overriding [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL) in [`Client::from_env`].
 pub const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
 /// Default limit on a whole request, connection to last byte.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -56,8 +56,8 @@ pub struct Client {
 }
 
 impl Client {
-    /// A builder with the defaults: [`DEFAULT_BASE_URL`], [`DEFAULT_TIMEOUT`],
-    /// [`DEFAULT_CONNECT_TIMEOUT`], redirects never followed.
+    /// A builder with the defaults: [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL), [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT),
+    /// [`DEFAULT_CONNECT_TIMEOUT`](crate::DEFAULT_CONNECT_TIMEOUT), redirects never followed.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
@@ -71,7 +71,7 @@ impl Client {
     }
 
     /// A client configured from the environment: credentials as in
-    /// [`Credentials::from_env`], and [`BASE_URL_ENV`] if set and not empty.
+    /// [`Credentials::from_env`], and [`BASE_URL_ENV`](crate::BASE_URL_ENV) if set and not empty.
     ///
     /// # Errors
     /// [`Error::Credentials`] naming the variable at fault, or [`Error::Config`] for an
@@ -264,7 +264,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The largest answer body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger one
+    /// The largest answer body read (default [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES)); a larger one
     /// ends the call with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) and is
     /// never held in memory.
     pub fn max_response_bytes(&mut self, bytes: usize) -> &mut Self {

@@ -42,7 +42,8 @@ mod service_tokens;
 mod transport;
 
 pub use client::{
-    BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
+    BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT, USER_AGENT,
 };
 pub use credentials::{API_KEY_ENV, API_TOKEN_ENV, Credentials, EMAIL_ENV};
 pub use error::{
