@@ -688,6 +688,19 @@ mod tests {
         assert!(!text.contains('\n'));
     }
 
+    /// Errors cross threads and box into `dyn std::error::Error + Send + Sync` (anyhow and the
+    /// like); clients are shared between tasks.
+    #[test]
+    fn errors_and_clients_are_thread_safe() {
+        fn thread_safe<T: Send + Sync + 'static>() {}
+        thread_safe::<Error>();
+        thread_safe::<crate::Client>();
+        thread_safe::<crate::Credentials>();
+        let boxed: Box<dyn std::error::Error + Send + Sync> =
+            Box::new(Error::from(InvalidInput::new("account id", "x", "too short")));
+        assert!(boxed.to_string().contains("account id"));
+    }
+
     #[test]
     fn invalid_input_bounds_the_value_it_repeats() {
         let error = InvalidInput::new("account id", &"a".repeat(1000), "too long");
