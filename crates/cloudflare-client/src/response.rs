@@ -73,12 +73,7 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
                 return Err(api_error(status, headers, envelope.errors(), envelope.messages()));
             }
             if envelope.result().is_none() {
-                return Err(unexpected(
-                    status,
-                    headers,
-                    "Cloudflare reported success but sent no `result`".into(),
-                    b"",
-                ));
+                return Err(unexpected(status, headers, MISSING_RESULT.into(), b""));
             }
             Ok(response.into_inner())
         }
