@@ -1,9 +1,6 @@
 //! Shared fixtures for the end-to-end tests: ids, credentials with recognisable secrets,
 //! Cloudflare-shaped bodies, and clients pointed at an httpmock server.
 
-#[rustfmt::skip]
-pub mod invokers;
-
 use std::time::Duration;
 
 use cloudflare_client::{Client, ClientBuilder, Credentials, types};

@@ -1,5 +1,5 @@
-//! `cargo xtask codegen`: spec/cloudflare.yaml → crates/cloudflare-openapi, crates/cloudflare-mock
-//! and the tests' invoker table (tests/src/invokers.rs).
+//! `cargo xtask codegen`: spec/cloudflare.yaml → crates/cloudflare-openapi (progenitor's client,
+//! the envelope impls, the operations table and dispatch) and crates/cloudflare-mock.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -8,8 +8,10 @@ use std::path::Path;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
-mod invokers;
+pub mod checks;
+mod guard;
 mod support;
+mod table;
 
 /// The spec every generated file is made from, relative to the workspace root.
 pub const SPEC: &str = "spec/cloudflare.yaml";
@@ -51,32 +53,46 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let spec: openapiv3::OpenAPI =
         serde_yaml_ng::from_str(&text).map_err(|error| format!("parsing {SPEC}: {error}"))?;
 
+    let raw: serde_json::Value = serde_yaml_ng::from_str(&text).map_err(|error| format!("parsing {SPEC}: {error}"))?;
+    let problems = checks::problems(&raw);
+    if !problems.is_empty() {
+        return Err(format!("{SPEC} is not safe to generate:\n  {}", problems.join("\n  ")));
+    }
+    let _guard = guard::watch(guard::Limits::from_env(), guard::suspects(&raw));
+
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote! { ::std::sync::Arc<dyn crate::Transport> })
-        .with_hooks(HooksMode::Expected)
-        // Wherever a secret appears in an answer, it is a type whose `Debug` never shows it.
-        .with_replacement("ClientSecret", "crate::Secret", std::iter::empty());
+        .with_hooks(HooksMode::Expected);
+    for (name, schema) in
+        raw.pointer("/components/schemas").and_then(serde_json::Value::as_object).into_iter().flatten()
+    {
+        // Wherever a secret appears, it is a type whose `Debug` never shows it; a union
+        // codegen cannot type is JSON whose `Debug` redacts secret-named fields.
+        if schema.get("x-sensitive").and_then(serde_json::Value::as_bool) == Some(true) {
+            settings.with_replacement(name, "crate::Secret", std::iter::empty());
+        } else if schema.get("x-escape").is_some() {
+            settings.with_replacement(name, "crate::Untyped", std::iter::empty());
+        }
+    }
 
     let client =
         Generator::new(&settings).generate_tokens(&spec).map_err(|error| format!("generating the client: {error}"))?;
     let client_file = parse(client, "the client")?;
-    let support = support::tokens(&spec, &client_file)?;
-    let client_file = parse(quote! { #client_file #support }, "the client support code")?;
+    let support = support::tokens(&client_file)?;
+    let table = table::tokens(&raw, &client_file)?;
+    let client_file = parse(quote! { #client_file #support #table }, "the client support code")?;
 
     let mock = Generator::new(&settings)
         .httpmock(&spec, "cloudflare_openapi")
         .map_err(|error| format!("generating the mocks: {error}"))?;
     let mock_file = parse(mock, "the mocks")?;
 
-    let invokers = parse(invokers::tokens(&spec)?, "the operation invokers")?;
-
     Ok(vec![
         GeneratedFile { path: "crates/cloudflare-openapi/src/generated.rs", contents: render(&client_file) },
         GeneratedFile { path: "crates/cloudflare-mock/src/generated.rs", contents: render(&mock_file) },
-        GeneratedFile { path: "tests/src/invokers.rs", contents: render(&invokers) },
     ])
 }
 

@@ -1,7 +1,10 @@
 //! Project automation. `cargo xtask codegen` regenerates the client crates from `spec/`;
-//! `cargo xtask codegen --check` fails, naming each stale file, when they are out of date.
+//! `cargo xtask codegen --check` fails, naming each stale file, when they are out of date;
+//! `cargo xtask import` copies operations from Cloudflare's published schema into `spec/`.
 
 mod codegen;
+mod import;
+mod rules;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,18 +26,44 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Import operations from an upstream Cloudflare OpenAPI file into spec/cloudflare.yaml,
+    /// normalized, then run codegen. Selections are recorded in the spec and re-applied by
+    /// every import, so importing twice changes nothing.
+    Import {
+        /// The upstream file, such as Cloudflare's openapi.json.
+        #[arg(long, value_name = "PATH")]
+        from: PathBuf,
+        /// Import the operations whose path starts with this.
+        #[arg(long, value_name = "PREFIX")]
+        path_prefix: Vec<String>,
+        /// Import the operations with this tag.
+        #[arg(long, value_name = "TAG")]
+        tag: Vec<String>,
+        /// Import this operation (upstream or snake_case operationId).
+        #[arg(long, value_name = "ID")]
+        operation: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Codegen { check } => match codegen::run(&workspace_root(), check) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {error}");
-                ExitCode::FAILURE
-            }
-        },
+    let root = workspace_root();
+    let outcome = match cli.command {
+        Command::Codegen { check } => codegen::run(&root, check),
+        Command::Import { from, path_prefix, tag, operation } => {
+            let selections = (path_prefix.into_iter().map(import::Selection::PathPrefix))
+                .chain(tag.into_iter().map(import::Selection::Tag))
+                .chain(operation.into_iter().map(import::Selection::Operation))
+                .collect();
+            import::run(&root, &from, selections)
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 

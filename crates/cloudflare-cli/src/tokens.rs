@@ -16,9 +16,14 @@ const FIELDS: [&str; 9] =
 const SECRET_WARNING: &str =
     "warning: the Client Secret above is shown only this once; store it now (Cloudflare cannot show it again)";
 
-/// `key: value` lines (text) or one JSON object, on stdout.
-fn print(value: &impl serde::Serialize, output: Output) {
-    let value = serde_json::to_value(value).unwrap_or_default();
+/// `key: value` lines (text) or one JSON object, on stdout. A Client Secret in `value` is
+/// printed only when `holds` says the command exists to show it (create, rotate).
+fn print(value: &impl serde::Serialize, output: Output, holds: Holds) {
+    let value = match holds {
+        Holds::Secret => cloudflare_client::Secret::exposing(|| serde_json::to_value(value)),
+        Holds::NoSecret => serde_json::to_value(value),
+    };
+    let value = value.unwrap_or_default();
     match output {
         Output::Json => println!("{value}"),
         Output::Text => {
@@ -50,7 +55,7 @@ enum Holds {
 fn finish(result: Result<impl serde::Serialize, cloudflare_client::Error>, output: Output, holds: Holds) -> ExitCode {
     match result {
         Ok(value) => {
-            print(&value, output);
+            print(&value, output, holds);
             if holds == Holds::Secret {
                 eprintln!("{SECRET_WARNING}");
             }

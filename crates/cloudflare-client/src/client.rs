@@ -139,8 +139,21 @@ impl Client {
         T: Envelope,
         E: Envelope,
     {
+        self.finish(operation, response::Expect::Result).await
+    }
+
+    /// Runs one generated operation and checks its answer as [`Client::call`] does.
+    pub(crate) async fn finish<T, E>(
+        &self,
+        operation: impl Future<Output = GeneratedResult<T, E>>,
+        expect: response::Expect,
+    ) -> Result<T, Error>
+    where
+        T: Envelope,
+        E: Envelope,
+    {
         let (result, record) = transport::observed(operation).await;
-        response::finish(&self.transport.credentials, result, &record).await
+        response::finish(&self.transport.credentials, result, &record, expect).await
     }
 }
 

@@ -57,7 +57,7 @@ pub fn map_response(status: u16, headers: &[(&[u8], &[u8])], body: &[u8], retrie
             },
             _ => Err(Generated::UnexpectedResponse(response)),
         };
-        match finish(&credentials, result, &record).await {
+        match finish(&credentials, result, &record, crate::response::Expect::Result).await {
             // A success is the server's own data, returned to the caller as it is.
             Ok(token) => format!("{token:?}"),
             Err(error) => {

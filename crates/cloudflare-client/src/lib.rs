@@ -34,6 +34,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod ids;
+mod invoke;
 mod pagination;
 mod rate_limit;
 mod response;
@@ -50,6 +51,7 @@ pub use error::{
     ApiError, ConfigError, CredentialsError, Error, InvalidInput, ResponseTooLarge, TransportError, UnexpectedResponse,
 };
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
+pub use invoke::Answer;
 pub use response::GeneratedResult;
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY};
 pub use service_tokens::ServiceTokenQuery;
@@ -59,7 +61,9 @@ pub use cloudflare_openapi as openapi;
 /// Every type in the spec (generated).
 pub use cloudflare_openapi::types;
 pub use cloudflare_openapi::types::{ApiMessage, CreatedServiceToken, ServiceToken};
-pub use cloudflare_openapi::{Envelope, Paginated, Secret};
+pub use cloudflare_openapi::{
+    ArgumentError, Arguments, Envelope, Location, OPERATIONS, Operation, Paginated, Parameter, Secret, Untyped,
+};
 /// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
 pub use reqwest;
 

@@ -19,6 +19,7 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
     credentials: &Credentials,
     result: GeneratedResult<T, E>,
     record: &CallRecord,
+    expect: Expect,
 ) -> Result<T, Error> {
     use cloudflare_openapi::Error as Generated;
 
@@ -72,7 +73,7 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
             if envelope.success() == Some(false) {
                 return Err(api_error(status, headers, envelope.errors(), envelope.messages()));
             }
-            if envelope.result().is_none() {
+            if envelope.result().is_none() && expect == Expect::Result {
                 return Err(unexpected(status, headers, MISSING_RESULT.into(), b""));
             }
             Ok(response.into_inner())
@@ -108,6 +109,15 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
             Err(InvalidInput::new("request", "", reason).into())
         }
     }
+}
+
+/// What a successful answer must carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expect {
+    /// A `result` that is not null (the typed methods).
+    Result,
+    /// Only the envelope: a null or missing `result` is an answer too (`Client::invoke`).
+    Envelope,
 }
 
 const MISSING_RESULT: &str = "Cloudflare reported success but sent no `result`";

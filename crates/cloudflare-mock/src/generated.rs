@@ -6,6 +6,3515 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use cloudflare_openapi::*;
+    pub struct AccessApplicationsListAccessApplicationsWhen(::httpmock::When);
+    impl AccessApplicationsListAccessApplicationsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessApplicationsListAccessApplicationsThen(::httpmock::Then);
+    impl AccessApplicationsListAccessApplicationsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessAppsComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessApplicationsAddAnApplicationWhen(::httpmock::When);
+    impl AccessApplicationsAddAnApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessApps) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessApplicationsAddAnApplicationThen(::httpmock::Then);
+    impl AccessApplicationsAddAnApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessApplicationsAddAnApplicationResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessShortLivedCertificateCAsListShortLivedCertificateCAsWhen(
+        ::httpmock::When,
+    );
+    impl AccessShortLivedCertificateCAsListShortLivedCertificateCAsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps/ca$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessShortLivedCertificateCAsListShortLivedCertificateCAsThen(
+        ::httpmock::Then,
+    );
+    impl AccessShortLivedCertificateCAsListShortLivedCertificateCAsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessCaComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessApplicationsGetAnAccessApplicationWhen(::httpmock::When);
+    impl AccessApplicationsGetAnAccessApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &types::AccessAppId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/apps/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessApplicationsGetAnAccessApplicationThen(::httpmock::Then);
+    impl AccessApplicationsGetAnAccessApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessAppsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessApplicationsUpdateAnAccessApplicationWhen(::httpmock::When);
+    impl AccessApplicationsUpdateAnAccessApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &types::AccessAppId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/apps/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessApps) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessApplicationsUpdateAnAccessApplicationThen(::httpmock::Then);
+    impl AccessApplicationsUpdateAnAccessApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessApplicationsUpdateAnAccessApplicationResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessApplicationsDeleteAnAccessApplicationWhen(::httpmock::When);
+    impl AccessApplicationsDeleteAnAccessApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &types::AccessAppId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/apps/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessApplicationsDeleteAnAccessApplicationThen(::httpmock::Then);
+    impl AccessApplicationsDeleteAnAccessApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessShortLivedCertificateCAsGetAShortLivedCertificateCaWhen(
+        ::httpmock::When,
+    );
+    impl AccessShortLivedCertificateCAsGetAShortLivedCertificateCaWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps/[^/]*/ca$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps/.*/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/apps/{}/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessShortLivedCertificateCAsGetAShortLivedCertificateCaThen(
+        ::httpmock::Then,
+    );
+    impl AccessShortLivedCertificateCAsGetAShortLivedCertificateCaThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessShortLivedCertificateCAsCreateAShortLivedCertificateCaWhen(
+        ::httpmock::When,
+    );
+    impl AccessShortLivedCertificateCAsCreateAShortLivedCertificateCaWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps/[^/]*/ca$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps/.*/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/apps/{}/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessShortLivedCertificateCAsCreateAShortLivedCertificateCaThen(
+        ::httpmock::Then,
+    );
+    impl AccessShortLivedCertificateCAsCreateAShortLivedCertificateCaThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaWhen(
+        ::httpmock::When,
+    );
+    impl AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps/[^/]*/ca$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps/.*/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/apps/{}/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaThen(
+        ::httpmock::Then,
+    );
+    impl AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessSchemasIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessPoliciesListAccessAppPoliciesWhen(::httpmock::When);
+    impl AccessPoliciesListAccessAppPoliciesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps/[^/]*/policies$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps/.*/policies$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/apps/{}/policies$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessPoliciesListAccessAppPoliciesThen(::httpmock::Then);
+    impl AccessPoliciesListAccessAppPoliciesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessAppPoliciesComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessPoliciesCreateAnAccessPolicyWhen(::httpmock::When);
+    impl AccessPoliciesCreateAnAccessPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/apps/[^/]*/policies$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/apps/.*/policies$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/apps/{}/policies$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessAppPolicyRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessPoliciesCreateAnAccessPolicyThen(::httpmock::Then);
+    impl AccessPoliciesCreateAnAccessPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessAppPoliciesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessPoliciesGetAnAccessPolicyWhen(::httpmock::When);
+    impl AccessPoliciesGetAnAccessPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/apps/[^/]*/policies/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/apps/.*/policies/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/apps/{}/policies/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/apps/.*/policies/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessPoliciesGetAnAccessPolicyThen(::httpmock::Then);
+    impl AccessPoliciesGetAnAccessPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessAppPoliciesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessPoliciesUpdateAnAccessPolicyWhen(::httpmock::When);
+    impl AccessPoliciesUpdateAnAccessPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/apps/[^/]*/policies/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/apps/.*/policies/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/apps/{}/policies/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/apps/.*/policies/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessAppPolicyRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessPoliciesUpdateAnAccessPolicyThen(::httpmock::Then);
+    impl AccessPoliciesUpdateAnAccessPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessAppPoliciesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessPoliciesDeleteAnAccessPolicyWhen(::httpmock::When);
+    impl AccessPoliciesDeleteAnAccessPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/apps/[^/]*/policies/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/apps/.*/policies/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/apps/{}/policies/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/apps/.*/policies/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessPoliciesDeleteAnAccessPolicyThen(::httpmock::Then);
+    impl AccessPoliciesDeleteAnAccessPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessApplicationsRevokeServiceTokensWhen(::httpmock::When);
+    impl AccessApplicationsRevokeServiceTokensWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/apps/[^/]*/revoke_tokens$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/apps/.*/revoke_tokens$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &types::AccessAppId) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/apps/{}/revoke_tokens$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessApplicationsRevokeServiceTokensThen(::httpmock::Then);
+    impl AccessApplicationsRevokeServiceTokensThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessApplicationsTestAccessPoliciesWhen(::httpmock::When);
+    impl AccessApplicationsTestAccessPoliciesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/apps/[^/]*/user_policy_checks$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/apps/.*/user_policy_checks$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &types::AccessAppId) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/apps/{}/user_policy_checks$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessApplicationsTestAccessPoliciesThen(::httpmock::Then);
+    impl AccessApplicationsTestAccessPoliciesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessPolicyCheckResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessBookmarkApplicationsDeprecatedListBookmarkApplicationsWhen(
+        ::httpmock::When,
+    );
+    impl AccessBookmarkApplicationsDeprecatedListBookmarkApplicationsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/bookmarks$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/bookmarks$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessBookmarkApplicationsDeprecatedListBookmarkApplicationsThen(
+        ::httpmock::Then,
+    );
+    impl AccessBookmarkApplicationsDeprecatedListBookmarkApplicationsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessBookmarksComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessBookmarkApplicationsDeprecatedGetABookmarkApplicationWhen(
+        ::httpmock::When,
+    );
+    impl AccessBookmarkApplicationsDeprecatedGetABookmarkApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/bookmarks/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/bookmarks/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn bookmark_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/bookmarks/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessBookmarkApplicationsDeprecatedGetABookmarkApplicationThen(
+        ::httpmock::Then,
+    );
+    impl AccessBookmarkApplicationsDeprecatedGetABookmarkApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessBookmarksComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplicationWhen(
+        ::httpmock::When,
+    );
+    impl AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/bookmarks/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/bookmarks/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn bookmark_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/bookmarks/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplicationThen(
+        ::httpmock::Then,
+    );
+    impl AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessBookmarksComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessBookmarkApplicationsDeprecatedCreateABookmarkApplicationWhen(
+        ::httpmock::When,
+    );
+    impl AccessBookmarkApplicationsDeprecatedCreateABookmarkApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/bookmarks/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/bookmarks/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn bookmark_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/bookmarks/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessBookmarkApplicationsDeprecatedCreateABookmarkApplicationThen(
+        ::httpmock::Then,
+    );
+    impl AccessBookmarkApplicationsDeprecatedCreateABookmarkApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessBookmarksComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplicationWhen(
+        ::httpmock::When,
+    );
+    impl AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/bookmarks/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/bookmarks/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn bookmark_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/bookmarks/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplicationThen(
+        ::httpmock::Then,
+    );
+    impl AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessMtlsAuthenticationListMtlsCertificatesWhen(::httpmock::When);
+    impl AccessMtlsAuthenticationListMtlsCertificatesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/certificates$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/certificates$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessMtlsAuthenticationListMtlsCertificatesThen(::httpmock::Then);
+    impl AccessMtlsAuthenticationListMtlsCertificatesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessCertificatesComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessMtlsAuthenticationAddAnMtlsCertificateWhen(::httpmock::When);
+    impl AccessMtlsAuthenticationAddAnMtlsCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/certificates$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/certificates$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::AccessMtlsAuthenticationAddAnMtlsCertificateBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessMtlsAuthenticationAddAnMtlsCertificateThen(::httpmock::Then);
+    impl AccessMtlsAuthenticationAddAnMtlsCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessCertificatesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsWhen(
+        ::httpmock::When,
+    );
+    impl AccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/certificates/settings$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/certificates/settings$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsThen(
+        ::httpmock::Then,
+    );
+    impl AccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessResponseCollectionHostnames) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsWhen(
+        ::httpmock::When,
+    );
+    impl AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/certificates/settings$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/certificates/settings$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsThen(
+        ::httpmock::Then,
+    );
+    impl AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessResponseCollectionHostnames) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessMtlsAuthenticationGetAnMtlsCertificateWhen(::httpmock::When);
+    impl AccessMtlsAuthenticationGetAnMtlsCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/certificates/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/certificates/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn certificate_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/certificates/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessMtlsAuthenticationGetAnMtlsCertificateThen(::httpmock::Then);
+    impl AccessMtlsAuthenticationGetAnMtlsCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessCertificatesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessMtlsAuthenticationUpdateAnMtlsCertificateWhen(::httpmock::When);
+    impl AccessMtlsAuthenticationUpdateAnMtlsCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/certificates/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/certificates/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn certificate_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/certificates/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::AccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessMtlsAuthenticationUpdateAnMtlsCertificateThen(::httpmock::Then);
+    impl AccessMtlsAuthenticationUpdateAnMtlsCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessCertificatesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessMtlsAuthenticationDeleteAnMtlsCertificateWhen(::httpmock::When);
+    impl AccessMtlsAuthenticationDeleteAnMtlsCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/certificates/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/certificates/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn certificate_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/certificates/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessMtlsAuthenticationDeleteAnMtlsCertificateThen(::httpmock::Then);
+    impl AccessMtlsAuthenticationDeleteAnMtlsCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessCustomPagesListCustomPagesWhen(::httpmock::When);
+    impl AccessCustomPagesListCustomPagesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/custom_pages$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/custom_pages$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessCustomPagesListCustomPagesThen(::httpmock::Then);
+    impl AccessCustomPagesListCustomPagesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessCustomPagesComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessCustomPagesCreateACustomPageWhen(::httpmock::When);
+    impl AccessCustomPagesCreateACustomPageWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/custom_pages$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/custom_pages$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessCustomPage) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessCustomPagesCreateACustomPageThen(::httpmock::Then);
+    impl AccessCustomPagesCreateACustomPageThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::AccessSingleResponseWithoutHtml) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessCustomPagesGetACustomPageWhen(::httpmock::When);
+    impl AccessCustomPagesGetACustomPageWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/custom_pages/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/custom_pages/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn custom_page_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/custom_pages/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessCustomPagesGetACustomPageThen(::httpmock::Then);
+    impl AccessCustomPagesGetACustomPageThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessCustomPagesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessCustomPagesUpdateACustomPageWhen(::httpmock::When);
+    impl AccessCustomPagesUpdateACustomPageWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/custom_pages/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/custom_pages/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn custom_page_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/custom_pages/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessCustomPage) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessCustomPagesUpdateACustomPageThen(::httpmock::Then);
+    impl AccessCustomPagesUpdateACustomPageThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSingleResponseWithoutHtml) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessCustomPagesDeleteACustomPageWhen(::httpmock::When);
+    impl AccessCustomPagesDeleteACustomPageWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/custom_pages/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/custom_pages/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn custom_page_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/custom_pages/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessCustomPagesDeleteACustomPageThen(::httpmock::Then);
+    impl AccessCustomPagesDeleteACustomPageThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessGroupsListAccessGroupsWhen(::httpmock::When);
+    impl AccessGroupsListAccessGroupsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/groups$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/groups$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessGroupsListAccessGroupsThen(::httpmock::Then);
+    impl AccessGroupsListAccessGroupsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSchemasResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessGroupsCreateAnAccessGroupWhen(::httpmock::When);
+    impl AccessGroupsCreateAnAccessGroupWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/groups$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/groups$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessGroupsCreateAnAccessGroupBody) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessGroupsCreateAnAccessGroupThen(::httpmock::Then);
+    impl AccessGroupsCreateAnAccessGroupThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessGroupsGetAnAccessGroupWhen(::httpmock::When);
+    impl AccessGroupsGetAnAccessGroupWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/groups/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/groups/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn group_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/groups/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessGroupsGetAnAccessGroupThen(::httpmock::Then);
+    impl AccessGroupsGetAnAccessGroupThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessComponentsSchemasSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessGroupsUpdateAnAccessGroupWhen(::httpmock::When);
+    impl AccessGroupsUpdateAnAccessGroupWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/groups/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/groups/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn group_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/groups/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessGroupsUpdateAnAccessGroupBody) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessGroupsUpdateAnAccessGroupThen(::httpmock::Then);
+    impl AccessGroupsUpdateAnAccessGroupThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessComponentsSchemasSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessGroupsDeleteAnAccessGroupWhen(::httpmock::When);
+    impl AccessGroupsDeleteAnAccessGroupWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/groups/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/groups/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn group_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/groups/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessGroupsDeleteAnAccessGroupThen(::httpmock::Then);
+    impl AccessGroupsDeleteAnAccessGroupThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessIdentityProvidersListAccessIdentityProvidersWhen(::httpmock::When);
+    impl AccessIdentityProvidersListAccessIdentityProvidersWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/identity_providers$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/identity_providers$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessIdentityProvidersListAccessIdentityProvidersThen(::httpmock::Then);
+    impl AccessIdentityProvidersListAccessIdentityProvidersThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessIdentityProvidersAddAnAccessIdentityProviderWhen(::httpmock::When);
+    impl AccessIdentityProvidersAddAnAccessIdentityProviderWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/identity_providers$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/identity_providers$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessIdentityProviders) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessIdentityProvidersAddAnAccessIdentityProviderThen(::httpmock::Then);
+    impl AccessIdentityProvidersAddAnAccessIdentityProviderThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::AccessSchemasSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessIdentityProvidersGetAnAccessIdentityProviderWhen(::httpmock::When);
+    impl AccessIdentityProvidersGetAnAccessIdentityProviderWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/identity_providers/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/identity_providers/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn identity_provider_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/identity_providers/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessIdentityProvidersGetAnAccessIdentityProviderThen(::httpmock::Then);
+    impl AccessIdentityProvidersGetAnAccessIdentityProviderThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSchemasSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessIdentityProvidersUpdateAnAccessIdentityProviderWhen(
+        ::httpmock::When,
+    );
+    impl AccessIdentityProvidersUpdateAnAccessIdentityProviderWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/identity_providers/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/identity_providers/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn identity_provider_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/identity_providers/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessIdentityProviders) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessIdentityProvidersUpdateAnAccessIdentityProviderThen(
+        ::httpmock::Then,
+    );
+    impl AccessIdentityProvidersUpdateAnAccessIdentityProviderThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSchemasSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessIdentityProvidersDeleteAnAccessIdentityProviderWhen(
+        ::httpmock::When,
+    );
+    impl AccessIdentityProvidersDeleteAnAccessIdentityProviderWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/identity_providers/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/identity_providers/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn identity_provider_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/identity_providers/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessIdentityProvidersDeleteAnAccessIdentityProviderThen(
+        ::httpmock::Then,
+    );
+    impl AccessIdentityProvidersDeleteAnAccessIdentityProviderThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessKeyConfigurationGetTheAccessKeyConfigurationWhen(::httpmock::When);
+    impl AccessKeyConfigurationGetTheAccessKeyConfigurationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/keys$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/keys$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessKeyConfigurationGetTheAccessKeyConfigurationThen(::httpmock::Then);
+    impl AccessKeyConfigurationGetTheAccessKeyConfigurationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessKeysComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessKeyConfigurationUpdateTheAccessKeyConfigurationWhen(
+        ::httpmock::When,
+    );
+    impl AccessKeyConfigurationUpdateTheAccessKeyConfigurationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/keys$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/keys$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessKeyConfigurationUpdateTheAccessKeyConfigurationThen(
+        ::httpmock::Then,
+    );
+    impl AccessKeyConfigurationUpdateTheAccessKeyConfigurationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessKeysComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessKeyConfigurationRotateAccessKeysWhen(::httpmock::When);
+    impl AccessKeyConfigurationRotateAccessKeysWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/keys/rotate$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/keys/rotate$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessKeyConfigurationRotateAccessKeysThen(::httpmock::Then);
+    impl AccessKeyConfigurationRotateAccessKeysThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessKeysComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessAuthenticationLogsGetAccessAuthenticationLogsWhen(::httpmock::When);
+    impl AccessAuthenticationLogsGetAccessAuthenticationLogsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/logs/access_requests$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/logs/access_requests$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn direction<T>(self, value: T) -> Self
+        where
+            T: Into<
+                Option<
+                    types::AccessAuthenticationLogsGetAccessAuthenticationLogsDirection,
+                >,
+            >,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("direction", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("direction"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn since<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("since", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("since"))
+            }
+        }
+        pub fn until<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("until", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("until"))
+            }
+        }
+    }
+    pub struct AccessAuthenticationLogsGetAccessAuthenticationLogsThen(::httpmock::Then);
+    impl AccessAuthenticationLogsGetAccessAuthenticationLogsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessAccessRequestsComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZeroTrustOrganizationGetYourZeroTrustOrganizationWhen(::httpmock::When);
+    impl ZeroTrustOrganizationGetYourZeroTrustOrganizationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/organizations$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/organizations$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZeroTrustOrganizationGetYourZeroTrustOrganizationThen(::httpmock::Then);
+    impl ZeroTrustOrganizationGetYourZeroTrustOrganizationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZeroTrustOrganizationUpdateYourZeroTrustOrganizationWhen(
+        ::httpmock::When,
+    );
+    impl ZeroTrustOrganizationUpdateYourZeroTrustOrganizationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/organizations$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/organizations$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZeroTrustOrganizationUpdateYourZeroTrustOrganizationThen(
+        ::httpmock::Then,
+    );
+    impl ZeroTrustOrganizationUpdateYourZeroTrustOrganizationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZeroTrustOrganizationCreateYourZeroTrustOrganizationWhen(
+        ::httpmock::When,
+    );
+    impl ZeroTrustOrganizationCreateYourZeroTrustOrganizationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/organizations$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/organizations$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZeroTrustOrganizationCreateYourZeroTrustOrganizationThen(
+        ::httpmock::Then,
+    );
+    impl ZeroTrustOrganizationCreateYourZeroTrustOrganizationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::AccessSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZeroTrustOrganizationRevokeAllAccessTokensForAUserWhen(::httpmock::When);
+    impl ZeroTrustOrganizationRevokeAllAccessTokensForAUserWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/organizations/revoke_user$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/organizations/revoke_user$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZeroTrustOrganizationRevokeAllAccessTokensForAUserThen(::httpmock::Then);
+    impl ZeroTrustOrganizationRevokeAllAccessTokensForAUserThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessEmptyResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessPoliciesListAccessReusablePoliciesWhen(::httpmock::When);
+    impl AccessPoliciesListAccessReusablePoliciesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/policies$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/policies$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessPoliciesListAccessReusablePoliciesThen(::httpmock::Then);
+    impl AccessPoliciesListAccessReusablePoliciesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessReusablePoliciesComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessPoliciesCreateAnAccessReusablePolicyWhen(::httpmock::When);
+    impl AccessPoliciesCreateAnAccessReusablePolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/policies$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/policies$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessPolicyReq) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessPoliciesCreateAnAccessReusablePolicyThen(::httpmock::Then);
+    impl AccessPoliciesCreateAnAccessReusablePolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessReusablePoliciesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessPoliciesGetAnAccessReusablePolicyWhen(::httpmock::When);
+    impl AccessPoliciesGetAnAccessReusablePolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/policies/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/policies/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/policies/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessPoliciesGetAnAccessReusablePolicyThen(::httpmock::Then);
+    impl AccessPoliciesGetAnAccessReusablePolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessReusablePoliciesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessPoliciesUpdateAnAccessReusablePolicyWhen(::httpmock::When);
+    impl AccessPoliciesUpdateAnAccessReusablePolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/policies/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/policies/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/policies/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessPolicyReq) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessPoliciesUpdateAnAccessReusablePolicyThen(::httpmock::Then);
+    impl AccessPoliciesUpdateAnAccessReusablePolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessReusablePoliciesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessPoliciesDeleteAnAccessReusablePolicyWhen(::httpmock::When);
+    impl AccessPoliciesDeleteAnAccessReusablePolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/policies/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/policies/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/policies/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessPoliciesDeleteAnAccessReusablePolicyThen(::httpmock::Then);
+    impl AccessPoliciesDeleteAnAccessReusablePolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZeroTrustSeatsUpdateAUserSeatWhen(::httpmock::When);
+    impl ZeroTrustSeatsUpdateAUserSeatWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/seats$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/seats$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessSeatsDefinition) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZeroTrustSeatsUpdateAUserSeatThen(::httpmock::Then);
+    impl ZeroTrustSeatsUpdateAUserSeatThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessSeatsComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ListAccountServiceTokensWhen(::httpmock::When);
     impl ListAccountServiceTokensWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -478,6 +3987,2938 @@ pub mod operations {
             )
         }
     }
+    pub struct AccessTagsListTagsWhen(::httpmock::When);
+    impl AccessTagsListTagsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/tags$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/tags$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessTagsListTagsThen(::httpmock::Then);
+    impl AccessTagsListTagsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessTagsComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessTagsCreateTagWhen(::httpmock::When);
+    impl AccessTagsCreateTagWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/tags$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/tags$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::Duration) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessTagsCreateTagThen(::httpmock::Then);
+    impl AccessTagsCreateTagThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessTagsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessTagsGetATagWhen(::httpmock::When);
+    impl AccessTagsGetATagWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/tags/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/tags/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn tag_name(self, value: &types::PathSegment) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/tags/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessTagsGetATagThen(::httpmock::Then);
+    impl AccessTagsGetATagThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessTagsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessTagsUpdateATagWhen(::httpmock::When);
+    impl AccessTagsUpdateATagWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/tags/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/tags/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn tag_name(self, value: &types::PathSegment) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/tags/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessTagWithoutAppCount) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccessTagsUpdateATagThen(::httpmock::Then);
+    impl AccessTagsUpdateATagThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessTagsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccessTagsDeleteATagWhen(::httpmock::When);
+    impl AccessTagsDeleteATagWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/tags/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/tags/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn tag_name(self, value: &types::PathSegment) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/access/tags/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccessTagsDeleteATagThen(::httpmock::Then);
+    impl AccessTagsDeleteATagThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessNameResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZeroTrustUsersGetUsersWhen(::httpmock::When);
+    impl ZeroTrustUsersGetUsersWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/access/users$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/access/users$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZeroTrustUsersGetUsersThen(::httpmock::Then);
+    impl ZeroTrustUsersGetUsersThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessUsersComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZeroTrustUsersGetActiveSessionsWhen(::httpmock::When);
+    impl ZeroTrustUsersGetActiveSessionsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/users/[^/]*/active_sessions$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/users/.*/active_sessions$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn user_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/users/{}/active_sessions$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZeroTrustUsersGetActiveSessionsThen(::httpmock::Then);
+    impl ZeroTrustUsersGetActiveSessionsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessActiveSessionsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZeroTrustUsersGetActiveSessionWhen(::httpmock::When);
+    impl ZeroTrustUsersGetActiveSessionWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/users/[^/]*/active_sessions/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/users/.*/active_sessions/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn user_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/users/{}/active_sessions/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn nonce(self, value: &types::PathSegment) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/users/.*/active_sessions/{}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZeroTrustUsersGetActiveSessionThen(::httpmock::Then);
+    impl ZeroTrustUsersGetActiveSessionThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessActiveSessionResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZeroTrustUsersGetFailedLoginsWhen(::httpmock::When);
+    impl ZeroTrustUsersGetFailedLoginsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/users/[^/]*/failed_logins$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/users/.*/failed_logins$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn user_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/users/{}/failed_logins$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZeroTrustUsersGetFailedLoginsThen(::httpmock::Then);
+    impl ZeroTrustUsersGetFailedLoginsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessFailedLoginResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZeroTrustUsersGetLastSeenIdentityWhen(::httpmock::When);
+    impl ZeroTrustUsersGetLastSeenIdentityWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/access/users/[^/]*/last_seen_identity$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/access/users/.*/last_seen_identity$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn user_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/access/users/{}/last_seen_identity$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZeroTrustUsersGetLastSeenIdentityThen(::httpmock::Then);
+    impl ZeroTrustUsersGetLastSeenIdentityThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessLastSeenIdentityResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsListAccessApplicationsWhen(::httpmock::When);
+    impl ZoneLevelAccessApplicationsListAccessApplicationsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsListAccessApplicationsThen(::httpmock::Then);
+    impl ZoneLevelAccessApplicationsListAccessApplicationsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessAppsComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsAddABookmarkApplicationWhen(::httpmock::When);
+    impl ZoneLevelAccessApplicationsAddABookmarkApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessApps) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsAddABookmarkApplicationThen(::httpmock::Then);
+    impl ZoneLevelAccessApplicationsAddABookmarkApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::ZoneLevelAccessApplicationsAddABookmarkApplicationResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAsWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps/ca$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAsThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessCaComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsGetAnAccessApplicationWhen(::httpmock::When);
+    impl ZoneLevelAccessApplicationsGetAnAccessApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &types::AccessAppId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsGetAnAccessApplicationThen(::httpmock::Then);
+    impl ZoneLevelAccessApplicationsGetAnAccessApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessAppsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsUpdateABookmarkApplicationWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessApplicationsUpdateABookmarkApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &types::AccessAppId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessApps) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsUpdateABookmarkApplicationThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessApplicationsUpdateABookmarkApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::ZoneLevelAccessApplicationsUpdateABookmarkApplicationResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsDeleteAnAccessApplicationWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessApplicationsDeleteAnAccessApplicationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &types::AccessAppId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsDeleteAnAccessApplicationThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessApplicationsDeleteAnAccessApplicationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCaWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCaWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps/[^/]*/ca$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCaThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCaThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCaWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCaWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps/[^/]*/ca$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCaThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCaThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps/[^/]*/ca$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}/ca$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessSchemasIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessPoliciesListAccessPoliciesWhen(::httpmock::When);
+    impl ZoneLevelAccessPoliciesListAccessPoliciesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps/[^/]*/policies$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*/policies$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}/policies$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessPoliciesListAccessPoliciesThen(::httpmock::Then);
+    impl ZoneLevelAccessPoliciesListAccessPoliciesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessPoliciesComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessPoliciesCreateAnAccessPolicyWhen(::httpmock::When);
+    impl ZoneLevelAccessPoliciesCreateAnAccessPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/apps/[^/]*/policies$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*/policies$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}/policies$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelAccessPoliciesCreateAnAccessPolicyBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessPoliciesCreateAnAccessPolicyThen(::httpmock::Then);
+    impl ZoneLevelAccessPoliciesCreateAnAccessPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessPoliciesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessPoliciesGetAnAccessPolicyWhen(::httpmock::When);
+    impl ZoneLevelAccessPoliciesGetAnAccessPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/access/apps/[^/]*/policies/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*/policies/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}/policies/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/.*/policies/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessPoliciesGetAnAccessPolicyThen(::httpmock::Then);
+    impl ZoneLevelAccessPoliciesGetAnAccessPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessPoliciesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessPoliciesUpdateAnAccessPolicyWhen(::httpmock::When);
+    impl ZoneLevelAccessPoliciesUpdateAnAccessPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/access/apps/[^/]*/policies/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*/policies/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}/policies/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/.*/policies/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessPoliciesUpdateAnAccessPolicyThen(::httpmock::Then);
+    impl ZoneLevelAccessPoliciesUpdateAnAccessPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessPoliciesComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessPoliciesDeleteAnAccessPolicyWhen(::httpmock::When);
+    impl ZoneLevelAccessPoliciesDeleteAnAccessPolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/access/apps/[^/]*/policies/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/apps/.*/policies/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/{}/policies/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/apps/.*/policies/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessPoliciesDeleteAnAccessPolicyThen(::httpmock::Then);
+    impl ZoneLevelAccessPoliciesDeleteAnAccessPolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsRevokeServiceTokensWhen(::httpmock::When);
+    impl ZoneLevelAccessApplicationsRevokeServiceTokensWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/access/apps/[^/]*/revoke_tokens$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/access/apps/.*/revoke_tokens$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &types::AccessAppId) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/.*/access/apps/{}/revoke_tokens$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsRevokeServiceTokensThen(::httpmock::Then);
+    impl ZoneLevelAccessApplicationsRevokeServiceTokensThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsTestAccessPoliciesWhen(::httpmock::When);
+    impl ZoneLevelAccessApplicationsTestAccessPoliciesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/access/apps/[^/]*/user_policy_checks$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/access/apps/.*/user_policy_checks$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn app_id(self, value: &types::AccessAppId) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/.*/access/apps/{}/user_policy_checks$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessApplicationsTestAccessPoliciesThen(::httpmock::Then);
+    impl ZoneLevelAccessApplicationsTestAccessPoliciesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessSchemasPolicyCheckResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/certificates$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/certificates$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessCertificatesComponentsSchemasResponseCollection2,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/certificates$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/certificates$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessCertificatesComponentsSchemasSingleResponse2,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/certificates/settings$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/access/certificates/settings$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessResponseCollectionHostnames) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/certificates/settings$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/access/certificates/settings$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessResponseCollectionHostnames) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificateWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/certificates/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/certificates/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn certificate_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/certificates/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificateThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessCertificatesComponentsSchemasSingleResponse2,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/certificates/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/certificates/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn certificate_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/certificates/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessCertificatesComponentsSchemasSingleResponse2,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificateWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/certificates/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/certificates/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn certificate_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/certificates/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificateThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessGroupsListAccessGroupsWhen(::httpmock::When);
+    impl ZoneLevelAccessGroupsListAccessGroupsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/groups$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/groups$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessGroupsListAccessGroupsThen(::httpmock::Then);
+    impl ZoneLevelAccessGroupsListAccessGroupsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessGroupsComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessGroupsCreateAnAccessGroupWhen(::httpmock::When);
+    impl ZoneLevelAccessGroupsCreateAnAccessGroupWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/groups$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/groups$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelAccessGroupsCreateAnAccessGroupBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessGroupsCreateAnAccessGroupThen(::httpmock::Then);
+    impl ZoneLevelAccessGroupsCreateAnAccessGroupThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessGroupsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessGroupsGetAnAccessGroupWhen(::httpmock::When);
+    impl ZoneLevelAccessGroupsGetAnAccessGroupWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/groups/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/groups/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn group_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/groups/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessGroupsGetAnAccessGroupThen(::httpmock::Then);
+    impl ZoneLevelAccessGroupsGetAnAccessGroupThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessGroupsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessGroupsUpdateAnAccessGroupWhen(::httpmock::When);
+    impl ZoneLevelAccessGroupsUpdateAnAccessGroupWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/groups/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/groups/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn group_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/groups/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelAccessGroupsUpdateAnAccessGroupBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessGroupsUpdateAnAccessGroupThen(::httpmock::Then);
+    impl ZoneLevelAccessGroupsUpdateAnAccessGroupThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessGroupsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessGroupsDeleteAnAccessGroupWhen(::httpmock::When);
+    impl ZoneLevelAccessGroupsDeleteAnAccessGroupWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/groups/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/groups/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn group_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/access/groups/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessGroupsDeleteAnAccessGroupThen(::httpmock::Then);
+    impl ZoneLevelAccessGroupsDeleteAnAccessGroupThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessIdentityProvidersListAccessIdentityProvidersWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessIdentityProvidersListAccessIdentityProvidersWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/identity_providers$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/identity_providers$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessIdentityProvidersListAccessIdentityProvidersThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessIdentityProvidersListAccessIdentityProvidersThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProviderWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProviderWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/identity_providers$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/identity_providers$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessSchemasIdentityProviders) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProviderThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProviderThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessIdentityProvidersComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProviderWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProviderWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/access/identity_providers/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/access/identity_providers/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn identity_provider_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/.*/access/identity_providers/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProviderThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProviderThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessIdentityProvidersComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProviderWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProviderWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/access/identity_providers/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/access/identity_providers/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn identity_provider_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/.*/access/identity_providers/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AccessSchemasIdentityProviders) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProviderThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProviderThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessIdentityProvidersComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProviderWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProviderWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/access/identity_providers/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/access/identity_providers/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn identity_provider_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/.*/access/identity_providers/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProviderThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProviderThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::AccessIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganizationWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganizationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/organizations$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/organizations$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganizationThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganizationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessOrganizationsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/organizations$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/organizations$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccessOrganizationsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/access/organizations$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/access/organizations$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(
+            self,
+            value: &types::AccessOrganizationsComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserWhen(
+        ::httpmock::When,
+    );
+    impl ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/access/organizations/revoke_user$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(self, value: &types::Identifier) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/access/organizations/revoke_user$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserThen(
+        ::httpmock::Then,
+    );
+    impl ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AccessEmptyResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::ApiFailure) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ListZoneServiceTokensWhen(::httpmock::When);
     impl ListZoneServiceTokensWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -805,6 +7246,513 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn access_applications_list_access_applications<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsListAccessApplicationsWhen,
+            operations::AccessApplicationsListAccessApplicationsThen,
+        );
+    fn access_applications_add_an_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsAddAnApplicationWhen,
+            operations::AccessApplicationsAddAnApplicationThen,
+        );
+    fn access_short_lived_certificate_c_as_list_short_lived_certificate_c_as<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessShortLivedCertificateCAsListShortLivedCertificateCAsWhen,
+            operations::AccessShortLivedCertificateCAsListShortLivedCertificateCAsThen,
+        );
+    fn access_applications_get_an_access_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsGetAnAccessApplicationWhen,
+            operations::AccessApplicationsGetAnAccessApplicationThen,
+        );
+    fn access_applications_update_an_access_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsUpdateAnAccessApplicationWhen,
+            operations::AccessApplicationsUpdateAnAccessApplicationThen,
+        );
+    fn access_applications_delete_an_access_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsDeleteAnAccessApplicationWhen,
+            operations::AccessApplicationsDeleteAnAccessApplicationThen,
+        );
+    fn access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessShortLivedCertificateCAsGetAShortLivedCertificateCaWhen,
+            operations::AccessShortLivedCertificateCAsGetAShortLivedCertificateCaThen,
+        );
+    fn access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessShortLivedCertificateCAsCreateAShortLivedCertificateCaWhen,
+            operations::AccessShortLivedCertificateCAsCreateAShortLivedCertificateCaThen,
+        );
+    fn access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaWhen,
+            operations::AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaThen,
+        );
+    fn access_policies_list_access_app_policies<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesListAccessAppPoliciesWhen,
+            operations::AccessPoliciesListAccessAppPoliciesThen,
+        );
+    fn access_policies_create_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesCreateAnAccessPolicyWhen,
+            operations::AccessPoliciesCreateAnAccessPolicyThen,
+        );
+    fn access_policies_get_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesGetAnAccessPolicyWhen,
+            operations::AccessPoliciesGetAnAccessPolicyThen,
+        );
+    fn access_policies_update_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesUpdateAnAccessPolicyWhen,
+            operations::AccessPoliciesUpdateAnAccessPolicyThen,
+        );
+    fn access_policies_delete_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesDeleteAnAccessPolicyWhen,
+            operations::AccessPoliciesDeleteAnAccessPolicyThen,
+        );
+    fn access_applications_revoke_service_tokens<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsRevokeServiceTokensWhen,
+            operations::AccessApplicationsRevokeServiceTokensThen,
+        );
+    fn access_applications_test_access_policies<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsTestAccessPoliciesWhen,
+            operations::AccessApplicationsTestAccessPoliciesThen,
+        );
+    fn access_bookmark_applications_deprecated_list_bookmark_applications<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessBookmarkApplicationsDeprecatedListBookmarkApplicationsWhen,
+            operations::AccessBookmarkApplicationsDeprecatedListBookmarkApplicationsThen,
+        );
+    fn access_bookmark_applications_deprecated_get_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessBookmarkApplicationsDeprecatedGetABookmarkApplicationWhen,
+            operations::AccessBookmarkApplicationsDeprecatedGetABookmarkApplicationThen,
+        );
+    fn access_bookmark_applications_deprecated_update_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplicationWhen,
+            operations::AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplicationThen,
+        );
+    fn access_bookmark_applications_deprecated_create_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessBookmarkApplicationsDeprecatedCreateABookmarkApplicationWhen,
+            operations::AccessBookmarkApplicationsDeprecatedCreateABookmarkApplicationThen,
+        );
+    fn access_bookmark_applications_deprecated_delete_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplicationWhen,
+            operations::AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplicationThen,
+        );
+    fn access_mtls_authentication_list_mtls_certificates<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationListMtlsCertificatesWhen,
+            operations::AccessMtlsAuthenticationListMtlsCertificatesThen,
+        );
+    fn access_mtls_authentication_add_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationAddAnMtlsCertificateWhen,
+            operations::AccessMtlsAuthenticationAddAnMtlsCertificateThen,
+        );
+    fn access_mtls_authentication_list_mtls_certificates_hostname_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsWhen,
+            operations::AccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsThen,
+        );
+    fn access_mtls_authentication_update_an_mtls_certificate_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsWhen,
+            operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsThen,
+        );
+    fn access_mtls_authentication_get_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationGetAnMtlsCertificateWhen,
+            operations::AccessMtlsAuthenticationGetAnMtlsCertificateThen,
+        );
+    fn access_mtls_authentication_update_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateWhen,
+            operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateThen,
+        );
+    fn access_mtls_authentication_delete_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationDeleteAnMtlsCertificateWhen,
+            operations::AccessMtlsAuthenticationDeleteAnMtlsCertificateThen,
+        );
+    fn access_custom_pages_list_custom_pages<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessCustomPagesListCustomPagesWhen,
+            operations::AccessCustomPagesListCustomPagesThen,
+        );
+    fn access_custom_pages_create_a_custom_page<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessCustomPagesCreateACustomPageWhen,
+            operations::AccessCustomPagesCreateACustomPageThen,
+        );
+    fn access_custom_pages_get_a_custom_page<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessCustomPagesGetACustomPageWhen,
+            operations::AccessCustomPagesGetACustomPageThen,
+        );
+    fn access_custom_pages_update_a_custom_page<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessCustomPagesUpdateACustomPageWhen,
+            operations::AccessCustomPagesUpdateACustomPageThen,
+        );
+    fn access_custom_pages_delete_a_custom_page<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessCustomPagesDeleteACustomPageWhen,
+            operations::AccessCustomPagesDeleteACustomPageThen,
+        );
+    fn access_groups_list_access_groups<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessGroupsListAccessGroupsWhen,
+            operations::AccessGroupsListAccessGroupsThen,
+        );
+    fn access_groups_create_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessGroupsCreateAnAccessGroupWhen,
+            operations::AccessGroupsCreateAnAccessGroupThen,
+        );
+    fn access_groups_get_an_access_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessGroupsGetAnAccessGroupWhen,
+            operations::AccessGroupsGetAnAccessGroupThen,
+        );
+    fn access_groups_update_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessGroupsUpdateAnAccessGroupWhen,
+            operations::AccessGroupsUpdateAnAccessGroupThen,
+        );
+    fn access_groups_delete_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessGroupsDeleteAnAccessGroupWhen,
+            operations::AccessGroupsDeleteAnAccessGroupThen,
+        );
+    fn access_identity_providers_list_access_identity_providers<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessIdentityProvidersListAccessIdentityProvidersWhen,
+            operations::AccessIdentityProvidersListAccessIdentityProvidersThen,
+        );
+    fn access_identity_providers_add_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessIdentityProvidersAddAnAccessIdentityProviderWhen,
+            operations::AccessIdentityProvidersAddAnAccessIdentityProviderThen,
+        );
+    fn access_identity_providers_get_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessIdentityProvidersGetAnAccessIdentityProviderWhen,
+            operations::AccessIdentityProvidersGetAnAccessIdentityProviderThen,
+        );
+    fn access_identity_providers_update_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessIdentityProvidersUpdateAnAccessIdentityProviderWhen,
+            operations::AccessIdentityProvidersUpdateAnAccessIdentityProviderThen,
+        );
+    fn access_identity_providers_delete_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessIdentityProvidersDeleteAnAccessIdentityProviderWhen,
+            operations::AccessIdentityProvidersDeleteAnAccessIdentityProviderThen,
+        );
+    fn access_key_configuration_get_the_access_key_configuration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessKeyConfigurationGetTheAccessKeyConfigurationWhen,
+            operations::AccessKeyConfigurationGetTheAccessKeyConfigurationThen,
+        );
+    fn access_key_configuration_update_the_access_key_configuration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessKeyConfigurationUpdateTheAccessKeyConfigurationWhen,
+            operations::AccessKeyConfigurationUpdateTheAccessKeyConfigurationThen,
+        );
+    fn access_key_configuration_rotate_access_keys<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessKeyConfigurationRotateAccessKeysWhen,
+            operations::AccessKeyConfigurationRotateAccessKeysThen,
+        );
+    fn access_authentication_logs_get_access_authentication_logs<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessAuthenticationLogsGetAccessAuthenticationLogsWhen,
+            operations::AccessAuthenticationLogsGetAccessAuthenticationLogsThen,
+        );
+    fn zero_trust_organization_get_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustOrganizationGetYourZeroTrustOrganizationWhen,
+            operations::ZeroTrustOrganizationGetYourZeroTrustOrganizationThen,
+        );
+    fn zero_trust_organization_update_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationWhen,
+            operations::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationThen,
+        );
+    fn zero_trust_organization_create_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustOrganizationCreateYourZeroTrustOrganizationWhen,
+            operations::ZeroTrustOrganizationCreateYourZeroTrustOrganizationThen,
+        );
+    fn zero_trust_organization_revoke_all_access_tokens_for_a_user<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustOrganizationRevokeAllAccessTokensForAUserWhen,
+            operations::ZeroTrustOrganizationRevokeAllAccessTokensForAUserThen,
+        );
+    fn access_policies_list_access_reusable_policies<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesListAccessReusablePoliciesWhen,
+            operations::AccessPoliciesListAccessReusablePoliciesThen,
+        );
+    fn access_policies_create_an_access_reusable_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesCreateAnAccessReusablePolicyWhen,
+            operations::AccessPoliciesCreateAnAccessReusablePolicyThen,
+        );
+    fn access_policies_get_an_access_reusable_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesGetAnAccessReusablePolicyWhen,
+            operations::AccessPoliciesGetAnAccessReusablePolicyThen,
+        );
+    fn access_policies_update_an_access_reusable_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesUpdateAnAccessReusablePolicyWhen,
+            operations::AccessPoliciesUpdateAnAccessReusablePolicyThen,
+        );
+    fn access_policies_delete_an_access_reusable_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesDeleteAnAccessReusablePolicyWhen,
+            operations::AccessPoliciesDeleteAnAccessReusablePolicyThen,
+        );
+    fn zero_trust_seats_update_a_user_seat<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustSeatsUpdateAUserSeatWhen,
+            operations::ZeroTrustSeatsUpdateAUserSeatThen,
+        );
     fn list_account_service_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -847,6 +7795,401 @@ pub trait MockServerExt {
             operations::RotateAccountServiceTokenWhen,
             operations::RotateAccountServiceTokenThen,
         );
+    fn access_tags_list_tags<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessTagsListTagsWhen,
+            operations::AccessTagsListTagsThen,
+        );
+    fn access_tags_create_tag<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessTagsCreateTagWhen,
+            operations::AccessTagsCreateTagThen,
+        );
+    fn access_tags_get_a_tag<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AccessTagsGetATagWhen, operations::AccessTagsGetATagThen);
+    fn access_tags_update_a_tag<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessTagsUpdateATagWhen,
+            operations::AccessTagsUpdateATagThen,
+        );
+    fn access_tags_delete_a_tag<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessTagsDeleteATagWhen,
+            operations::AccessTagsDeleteATagThen,
+        );
+    fn zero_trust_users_get_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustUsersGetUsersWhen,
+            operations::ZeroTrustUsersGetUsersThen,
+        );
+    fn zero_trust_users_get_active_sessions<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustUsersGetActiveSessionsWhen,
+            operations::ZeroTrustUsersGetActiveSessionsThen,
+        );
+    fn zero_trust_users_get_active_session<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustUsersGetActiveSessionWhen,
+            operations::ZeroTrustUsersGetActiveSessionThen,
+        );
+    fn zero_trust_users_get_failed_logins<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustUsersGetFailedLoginsWhen,
+            operations::ZeroTrustUsersGetFailedLoginsThen,
+        );
+    fn zero_trust_users_get_last_seen_identity<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustUsersGetLastSeenIdentityWhen,
+            operations::ZeroTrustUsersGetLastSeenIdentityThen,
+        );
+    fn zone_level_access_applications_list_access_applications<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsListAccessApplicationsWhen,
+            operations::ZoneLevelAccessApplicationsListAccessApplicationsThen,
+        );
+    fn zone_level_access_applications_add_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsAddABookmarkApplicationWhen,
+            operations::ZoneLevelAccessApplicationsAddABookmarkApplicationThen,
+        );
+    fn zone_level_access_short_lived_certificate_c_as_list_short_lived_certificate_c_as<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAsWhen,
+            operations::ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAsThen,
+        );
+    fn zone_level_access_applications_get_an_access_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsGetAnAccessApplicationWhen,
+            operations::ZoneLevelAccessApplicationsGetAnAccessApplicationThen,
+        );
+    fn zone_level_access_applications_update_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsUpdateABookmarkApplicationWhen,
+            operations::ZoneLevelAccessApplicationsUpdateABookmarkApplicationThen,
+        );
+    fn zone_level_access_applications_delete_an_access_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsDeleteAnAccessApplicationWhen,
+            operations::ZoneLevelAccessApplicationsDeleteAnAccessApplicationThen,
+        );
+    fn zone_level_access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCaWhen,
+            operations::ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCaThen,
+        );
+    fn zone_level_access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCaWhen,
+            operations::ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCaThen,
+        );
+    fn zone_level_access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaWhen,
+            operations::ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaThen,
+        );
+    fn zone_level_access_policies_list_access_policies<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessPoliciesListAccessPoliciesWhen,
+            operations::ZoneLevelAccessPoliciesListAccessPoliciesThen,
+        );
+    fn zone_level_access_policies_create_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessPoliciesCreateAnAccessPolicyWhen,
+            operations::ZoneLevelAccessPoliciesCreateAnAccessPolicyThen,
+        );
+    fn zone_level_access_policies_get_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessPoliciesGetAnAccessPolicyWhen,
+            operations::ZoneLevelAccessPoliciesGetAnAccessPolicyThen,
+        );
+    fn zone_level_access_policies_update_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessPoliciesUpdateAnAccessPolicyWhen,
+            operations::ZoneLevelAccessPoliciesUpdateAnAccessPolicyThen,
+        );
+    fn zone_level_access_policies_delete_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessPoliciesDeleteAnAccessPolicyWhen,
+            operations::ZoneLevelAccessPoliciesDeleteAnAccessPolicyThen,
+        );
+    fn zone_level_access_applications_revoke_service_tokens<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsRevokeServiceTokensWhen,
+            operations::ZoneLevelAccessApplicationsRevokeServiceTokensThen,
+        );
+    fn zone_level_access_applications_test_access_policies<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsTestAccessPoliciesWhen,
+            operations::ZoneLevelAccessApplicationsTestAccessPoliciesThen,
+        );
+    fn zone_level_access_mtls_authentication_list_mtls_certificates<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesThen,
+        );
+    fn zone_level_access_mtls_authentication_add_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateThen,
+        );
+    fn zone_level_access_mtls_authentication_list_mtls_certificates_hostname_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsThen,
+        );
+    fn zone_level_access_mtls_authentication_update_an_mtls_certificate_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsThen,
+        );
+    fn zone_level_access_mtls_authentication_get_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificateWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificateThen,
+        );
+    fn zone_level_access_mtls_authentication_update_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateThen,
+        );
+    fn zone_level_access_mtls_authentication_delete_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificateWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificateThen,
+        );
+    fn zone_level_access_groups_list_access_groups<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessGroupsListAccessGroupsWhen,
+            operations::ZoneLevelAccessGroupsListAccessGroupsThen,
+        );
+    fn zone_level_access_groups_create_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessGroupsCreateAnAccessGroupWhen,
+            operations::ZoneLevelAccessGroupsCreateAnAccessGroupThen,
+        );
+    fn zone_level_access_groups_get_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessGroupsGetAnAccessGroupWhen,
+            operations::ZoneLevelAccessGroupsGetAnAccessGroupThen,
+        );
+    fn zone_level_access_groups_update_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessGroupsUpdateAnAccessGroupWhen,
+            operations::ZoneLevelAccessGroupsUpdateAnAccessGroupThen,
+        );
+    fn zone_level_access_groups_delete_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessGroupsDeleteAnAccessGroupWhen,
+            operations::ZoneLevelAccessGroupsDeleteAnAccessGroupThen,
+        );
+    fn zone_level_access_identity_providers_list_access_identity_providers<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessIdentityProvidersListAccessIdentityProvidersWhen,
+            operations::ZoneLevelAccessIdentityProvidersListAccessIdentityProvidersThen,
+        );
+    fn zone_level_access_identity_providers_add_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProviderWhen,
+            operations::ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProviderThen,
+        );
+    fn zone_level_access_identity_providers_get_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProviderWhen,
+            operations::ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProviderThen,
+        );
+    fn zone_level_access_identity_providers_update_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProviderWhen,
+            operations::ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProviderThen,
+        );
+    fn zone_level_access_identity_providers_delete_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProviderWhen,
+            operations::ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProviderThen,
+        );
+    fn zone_level_zero_trust_organization_get_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganizationWhen,
+            operations::ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganizationThen,
+        );
+    fn zone_level_zero_trust_organization_update_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationWhen,
+            operations::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationThen,
+        );
+    fn zone_level_zero_trust_organization_create_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationWhen,
+            operations::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationThen,
+        );
+    fn zone_level_zero_trust_organization_revoke_all_access_tokens_for_a_user<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserWhen,
+            operations::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserThen,
+        );
     fn list_zone_service_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -879,6 +8222,1069 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn access_applications_list_access_applications<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsListAccessApplicationsWhen,
+            operations::AccessApplicationsListAccessApplicationsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessApplicationsListAccessApplicationsWhen::new(when),
+                operations::AccessApplicationsListAccessApplicationsThen::new(then),
+            )
+        })
+    }
+    fn access_applications_add_an_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsAddAnApplicationWhen,
+            operations::AccessApplicationsAddAnApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessApplicationsAddAnApplicationWhen::new(when),
+                operations::AccessApplicationsAddAnApplicationThen::new(then),
+            )
+        })
+    }
+    fn access_short_lived_certificate_c_as_list_short_lived_certificate_c_as<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessShortLivedCertificateCAsListShortLivedCertificateCAsWhen,
+            operations::AccessShortLivedCertificateCAsListShortLivedCertificateCAsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessShortLivedCertificateCAsListShortLivedCertificateCAsWhen::new(
+                    when,
+                ),
+                operations::AccessShortLivedCertificateCAsListShortLivedCertificateCAsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_applications_get_an_access_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsGetAnAccessApplicationWhen,
+            operations::AccessApplicationsGetAnAccessApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessApplicationsGetAnAccessApplicationWhen::new(when),
+                operations::AccessApplicationsGetAnAccessApplicationThen::new(then),
+            )
+        })
+    }
+    fn access_applications_update_an_access_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsUpdateAnAccessApplicationWhen,
+            operations::AccessApplicationsUpdateAnAccessApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessApplicationsUpdateAnAccessApplicationWhen::new(when),
+                operations::AccessApplicationsUpdateAnAccessApplicationThen::new(then),
+            )
+        })
+    }
+    fn access_applications_delete_an_access_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsDeleteAnAccessApplicationWhen,
+            operations::AccessApplicationsDeleteAnAccessApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessApplicationsDeleteAnAccessApplicationWhen::new(when),
+                operations::AccessApplicationsDeleteAnAccessApplicationThen::new(then),
+            )
+        })
+    }
+    fn access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessShortLivedCertificateCAsGetAShortLivedCertificateCaWhen,
+            operations::AccessShortLivedCertificateCAsGetAShortLivedCertificateCaThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessShortLivedCertificateCAsGetAShortLivedCertificateCaWhen::new(
+                    when,
+                ),
+                operations::AccessShortLivedCertificateCAsGetAShortLivedCertificateCaThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessShortLivedCertificateCAsCreateAShortLivedCertificateCaWhen,
+            operations::AccessShortLivedCertificateCAsCreateAShortLivedCertificateCaThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessShortLivedCertificateCAsCreateAShortLivedCertificateCaWhen::new(
+                    when,
+                ),
+                operations::AccessShortLivedCertificateCAsCreateAShortLivedCertificateCaThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaWhen,
+            operations::AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaWhen::new(
+                    when,
+                ),
+                operations::AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_policies_list_access_app_policies<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesListAccessAppPoliciesWhen,
+            operations::AccessPoliciesListAccessAppPoliciesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessPoliciesListAccessAppPoliciesWhen::new(when),
+                operations::AccessPoliciesListAccessAppPoliciesThen::new(then),
+            )
+        })
+    }
+    fn access_policies_create_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesCreateAnAccessPolicyWhen,
+            operations::AccessPoliciesCreateAnAccessPolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessPoliciesCreateAnAccessPolicyWhen::new(when),
+                operations::AccessPoliciesCreateAnAccessPolicyThen::new(then),
+            )
+        })
+    }
+    fn access_policies_get_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesGetAnAccessPolicyWhen,
+            operations::AccessPoliciesGetAnAccessPolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessPoliciesGetAnAccessPolicyWhen::new(when),
+                operations::AccessPoliciesGetAnAccessPolicyThen::new(then),
+            )
+        })
+    }
+    fn access_policies_update_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesUpdateAnAccessPolicyWhen,
+            operations::AccessPoliciesUpdateAnAccessPolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessPoliciesUpdateAnAccessPolicyWhen::new(when),
+                operations::AccessPoliciesUpdateAnAccessPolicyThen::new(then),
+            )
+        })
+    }
+    fn access_policies_delete_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesDeleteAnAccessPolicyWhen,
+            operations::AccessPoliciesDeleteAnAccessPolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessPoliciesDeleteAnAccessPolicyWhen::new(when),
+                operations::AccessPoliciesDeleteAnAccessPolicyThen::new(then),
+            )
+        })
+    }
+    fn access_applications_revoke_service_tokens<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsRevokeServiceTokensWhen,
+            operations::AccessApplicationsRevokeServiceTokensThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessApplicationsRevokeServiceTokensWhen::new(when),
+                operations::AccessApplicationsRevokeServiceTokensThen::new(then),
+            )
+        })
+    }
+    fn access_applications_test_access_policies<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessApplicationsTestAccessPoliciesWhen,
+            operations::AccessApplicationsTestAccessPoliciesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessApplicationsTestAccessPoliciesWhen::new(when),
+                operations::AccessApplicationsTestAccessPoliciesThen::new(then),
+            )
+        })
+    }
+    fn access_bookmark_applications_deprecated_list_bookmark_applications<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessBookmarkApplicationsDeprecatedListBookmarkApplicationsWhen,
+            operations::AccessBookmarkApplicationsDeprecatedListBookmarkApplicationsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessBookmarkApplicationsDeprecatedListBookmarkApplicationsWhen::new(
+                    when,
+                ),
+                operations::AccessBookmarkApplicationsDeprecatedListBookmarkApplicationsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_bookmark_applications_deprecated_get_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessBookmarkApplicationsDeprecatedGetABookmarkApplicationWhen,
+            operations::AccessBookmarkApplicationsDeprecatedGetABookmarkApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessBookmarkApplicationsDeprecatedGetABookmarkApplicationWhen::new(
+                    when,
+                ),
+                operations::AccessBookmarkApplicationsDeprecatedGetABookmarkApplicationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_bookmark_applications_deprecated_update_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplicationWhen,
+            operations::AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplicationWhen::new(
+                    when,
+                ),
+                operations::AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplicationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_bookmark_applications_deprecated_create_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessBookmarkApplicationsDeprecatedCreateABookmarkApplicationWhen,
+            operations::AccessBookmarkApplicationsDeprecatedCreateABookmarkApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessBookmarkApplicationsDeprecatedCreateABookmarkApplicationWhen::new(
+                    when,
+                ),
+                operations::AccessBookmarkApplicationsDeprecatedCreateABookmarkApplicationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_bookmark_applications_deprecated_delete_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplicationWhen,
+            operations::AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplicationWhen::new(
+                    when,
+                ),
+                operations::AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplicationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_mtls_authentication_list_mtls_certificates<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationListMtlsCertificatesWhen,
+            operations::AccessMtlsAuthenticationListMtlsCertificatesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessMtlsAuthenticationListMtlsCertificatesWhen::new(when),
+                operations::AccessMtlsAuthenticationListMtlsCertificatesThen::new(then),
+            )
+        })
+    }
+    fn access_mtls_authentication_add_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationAddAnMtlsCertificateWhen,
+            operations::AccessMtlsAuthenticationAddAnMtlsCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessMtlsAuthenticationAddAnMtlsCertificateWhen::new(when),
+                operations::AccessMtlsAuthenticationAddAnMtlsCertificateThen::new(then),
+            )
+        })
+    }
+    fn access_mtls_authentication_list_mtls_certificates_hostname_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsWhen,
+            operations::AccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsWhen::new(
+                    when,
+                ),
+                operations::AccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_mtls_authentication_update_an_mtls_certificate_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsWhen,
+            operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsWhen::new(
+                    when,
+                ),
+                operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_mtls_authentication_get_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationGetAnMtlsCertificateWhen,
+            operations::AccessMtlsAuthenticationGetAnMtlsCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessMtlsAuthenticationGetAnMtlsCertificateWhen::new(when),
+                operations::AccessMtlsAuthenticationGetAnMtlsCertificateThen::new(then),
+            )
+        })
+    }
+    fn access_mtls_authentication_update_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateWhen,
+            operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateWhen::new(
+                    when,
+                ),
+                operations::AccessMtlsAuthenticationUpdateAnMtlsCertificateThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_mtls_authentication_delete_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessMtlsAuthenticationDeleteAnMtlsCertificateWhen,
+            operations::AccessMtlsAuthenticationDeleteAnMtlsCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessMtlsAuthenticationDeleteAnMtlsCertificateWhen::new(
+                    when,
+                ),
+                operations::AccessMtlsAuthenticationDeleteAnMtlsCertificateThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_custom_pages_list_custom_pages<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessCustomPagesListCustomPagesWhen,
+            operations::AccessCustomPagesListCustomPagesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessCustomPagesListCustomPagesWhen::new(when),
+                operations::AccessCustomPagesListCustomPagesThen::new(then),
+            )
+        })
+    }
+    fn access_custom_pages_create_a_custom_page<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessCustomPagesCreateACustomPageWhen,
+            operations::AccessCustomPagesCreateACustomPageThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessCustomPagesCreateACustomPageWhen::new(when),
+                operations::AccessCustomPagesCreateACustomPageThen::new(then),
+            )
+        })
+    }
+    fn access_custom_pages_get_a_custom_page<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessCustomPagesGetACustomPageWhen,
+            operations::AccessCustomPagesGetACustomPageThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessCustomPagesGetACustomPageWhen::new(when),
+                operations::AccessCustomPagesGetACustomPageThen::new(then),
+            )
+        })
+    }
+    fn access_custom_pages_update_a_custom_page<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessCustomPagesUpdateACustomPageWhen,
+            operations::AccessCustomPagesUpdateACustomPageThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessCustomPagesUpdateACustomPageWhen::new(when),
+                operations::AccessCustomPagesUpdateACustomPageThen::new(then),
+            )
+        })
+    }
+    fn access_custom_pages_delete_a_custom_page<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessCustomPagesDeleteACustomPageWhen,
+            operations::AccessCustomPagesDeleteACustomPageThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessCustomPagesDeleteACustomPageWhen::new(when),
+                operations::AccessCustomPagesDeleteACustomPageThen::new(then),
+            )
+        })
+    }
+    fn access_groups_list_access_groups<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessGroupsListAccessGroupsWhen,
+            operations::AccessGroupsListAccessGroupsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessGroupsListAccessGroupsWhen::new(when),
+                operations::AccessGroupsListAccessGroupsThen::new(then),
+            )
+        })
+    }
+    fn access_groups_create_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessGroupsCreateAnAccessGroupWhen,
+            operations::AccessGroupsCreateAnAccessGroupThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessGroupsCreateAnAccessGroupWhen::new(when),
+                operations::AccessGroupsCreateAnAccessGroupThen::new(then),
+            )
+        })
+    }
+    fn access_groups_get_an_access_group<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessGroupsGetAnAccessGroupWhen,
+            operations::AccessGroupsGetAnAccessGroupThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessGroupsGetAnAccessGroupWhen::new(when),
+                operations::AccessGroupsGetAnAccessGroupThen::new(then),
+            )
+        })
+    }
+    fn access_groups_update_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessGroupsUpdateAnAccessGroupWhen,
+            operations::AccessGroupsUpdateAnAccessGroupThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessGroupsUpdateAnAccessGroupWhen::new(when),
+                operations::AccessGroupsUpdateAnAccessGroupThen::new(then),
+            )
+        })
+    }
+    fn access_groups_delete_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessGroupsDeleteAnAccessGroupWhen,
+            operations::AccessGroupsDeleteAnAccessGroupThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessGroupsDeleteAnAccessGroupWhen::new(when),
+                operations::AccessGroupsDeleteAnAccessGroupThen::new(then),
+            )
+        })
+    }
+    fn access_identity_providers_list_access_identity_providers<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessIdentityProvidersListAccessIdentityProvidersWhen,
+            operations::AccessIdentityProvidersListAccessIdentityProvidersThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessIdentityProvidersListAccessIdentityProvidersWhen::new(
+                    when,
+                ),
+                operations::AccessIdentityProvidersListAccessIdentityProvidersThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_identity_providers_add_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessIdentityProvidersAddAnAccessIdentityProviderWhen,
+            operations::AccessIdentityProvidersAddAnAccessIdentityProviderThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessIdentityProvidersAddAnAccessIdentityProviderWhen::new(
+                    when,
+                ),
+                operations::AccessIdentityProvidersAddAnAccessIdentityProviderThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_identity_providers_get_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessIdentityProvidersGetAnAccessIdentityProviderWhen,
+            operations::AccessIdentityProvidersGetAnAccessIdentityProviderThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessIdentityProvidersGetAnAccessIdentityProviderWhen::new(
+                    when,
+                ),
+                operations::AccessIdentityProvidersGetAnAccessIdentityProviderThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_identity_providers_update_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessIdentityProvidersUpdateAnAccessIdentityProviderWhen,
+            operations::AccessIdentityProvidersUpdateAnAccessIdentityProviderThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessIdentityProvidersUpdateAnAccessIdentityProviderWhen::new(
+                    when,
+                ),
+                operations::AccessIdentityProvidersUpdateAnAccessIdentityProviderThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_identity_providers_delete_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessIdentityProvidersDeleteAnAccessIdentityProviderWhen,
+            operations::AccessIdentityProvidersDeleteAnAccessIdentityProviderThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessIdentityProvidersDeleteAnAccessIdentityProviderWhen::new(
+                    when,
+                ),
+                operations::AccessIdentityProvidersDeleteAnAccessIdentityProviderThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_key_configuration_get_the_access_key_configuration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessKeyConfigurationGetTheAccessKeyConfigurationWhen,
+            operations::AccessKeyConfigurationGetTheAccessKeyConfigurationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessKeyConfigurationGetTheAccessKeyConfigurationWhen::new(
+                    when,
+                ),
+                operations::AccessKeyConfigurationGetTheAccessKeyConfigurationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_key_configuration_update_the_access_key_configuration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessKeyConfigurationUpdateTheAccessKeyConfigurationWhen,
+            operations::AccessKeyConfigurationUpdateTheAccessKeyConfigurationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessKeyConfigurationUpdateTheAccessKeyConfigurationWhen::new(
+                    when,
+                ),
+                operations::AccessKeyConfigurationUpdateTheAccessKeyConfigurationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_key_configuration_rotate_access_keys<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessKeyConfigurationRotateAccessKeysWhen,
+            operations::AccessKeyConfigurationRotateAccessKeysThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessKeyConfigurationRotateAccessKeysWhen::new(when),
+                operations::AccessKeyConfigurationRotateAccessKeysThen::new(then),
+            )
+        })
+    }
+    fn access_authentication_logs_get_access_authentication_logs<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessAuthenticationLogsGetAccessAuthenticationLogsWhen,
+            operations::AccessAuthenticationLogsGetAccessAuthenticationLogsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessAuthenticationLogsGetAccessAuthenticationLogsWhen::new(
+                    when,
+                ),
+                operations::AccessAuthenticationLogsGetAccessAuthenticationLogsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zero_trust_organization_get_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustOrganizationGetYourZeroTrustOrganizationWhen,
+            operations::ZeroTrustOrganizationGetYourZeroTrustOrganizationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZeroTrustOrganizationGetYourZeroTrustOrganizationWhen::new(
+                    when,
+                ),
+                operations::ZeroTrustOrganizationGetYourZeroTrustOrganizationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zero_trust_organization_update_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationWhen,
+            operations::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationWhen::new(
+                    when,
+                ),
+                operations::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zero_trust_organization_create_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustOrganizationCreateYourZeroTrustOrganizationWhen,
+            operations::ZeroTrustOrganizationCreateYourZeroTrustOrganizationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZeroTrustOrganizationCreateYourZeroTrustOrganizationWhen::new(
+                    when,
+                ),
+                operations::ZeroTrustOrganizationCreateYourZeroTrustOrganizationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zero_trust_organization_revoke_all_access_tokens_for_a_user<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustOrganizationRevokeAllAccessTokensForAUserWhen,
+            operations::ZeroTrustOrganizationRevokeAllAccessTokensForAUserThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZeroTrustOrganizationRevokeAllAccessTokensForAUserWhen::new(
+                    when,
+                ),
+                operations::ZeroTrustOrganizationRevokeAllAccessTokensForAUserThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn access_policies_list_access_reusable_policies<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesListAccessReusablePoliciesWhen,
+            operations::AccessPoliciesListAccessReusablePoliciesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessPoliciesListAccessReusablePoliciesWhen::new(when),
+                operations::AccessPoliciesListAccessReusablePoliciesThen::new(then),
+            )
+        })
+    }
+    fn access_policies_create_an_access_reusable_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesCreateAnAccessReusablePolicyWhen,
+            operations::AccessPoliciesCreateAnAccessReusablePolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessPoliciesCreateAnAccessReusablePolicyWhen::new(when),
+                operations::AccessPoliciesCreateAnAccessReusablePolicyThen::new(then),
+            )
+        })
+    }
+    fn access_policies_get_an_access_reusable_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesGetAnAccessReusablePolicyWhen,
+            operations::AccessPoliciesGetAnAccessReusablePolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessPoliciesGetAnAccessReusablePolicyWhen::new(when),
+                operations::AccessPoliciesGetAnAccessReusablePolicyThen::new(then),
+            )
+        })
+    }
+    fn access_policies_update_an_access_reusable_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesUpdateAnAccessReusablePolicyWhen,
+            operations::AccessPoliciesUpdateAnAccessReusablePolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessPoliciesUpdateAnAccessReusablePolicyWhen::new(when),
+                operations::AccessPoliciesUpdateAnAccessReusablePolicyThen::new(then),
+            )
+        })
+    }
+    fn access_policies_delete_an_access_reusable_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessPoliciesDeleteAnAccessReusablePolicyWhen,
+            operations::AccessPoliciesDeleteAnAccessReusablePolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessPoliciesDeleteAnAccessReusablePolicyWhen::new(when),
+                operations::AccessPoliciesDeleteAnAccessReusablePolicyThen::new(then),
+            )
+        })
+    }
+    fn zero_trust_seats_update_a_user_seat<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustSeatsUpdateAUserSeatWhen,
+            operations::ZeroTrustSeatsUpdateAUserSeatThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZeroTrustSeatsUpdateAUserSeatWhen::new(when),
+                operations::ZeroTrustSeatsUpdateAUserSeatThen::new(then),
+            )
+        })
+    }
     fn list_account_service_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -974,6 +9380,879 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::RotateAccountServiceTokenWhen::new(when),
                 operations::RotateAccountServiceTokenThen::new(then),
+            )
+        })
+    }
+    fn access_tags_list_tags<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessTagsListTagsWhen,
+            operations::AccessTagsListTagsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessTagsListTagsWhen::new(when),
+                operations::AccessTagsListTagsThen::new(then),
+            )
+        })
+    }
+    fn access_tags_create_tag<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessTagsCreateTagWhen,
+            operations::AccessTagsCreateTagThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessTagsCreateTagWhen::new(when),
+                operations::AccessTagsCreateTagThen::new(then),
+            )
+        })
+    }
+    fn access_tags_get_a_tag<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AccessTagsGetATagWhen, operations::AccessTagsGetATagThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessTagsGetATagWhen::new(when),
+                operations::AccessTagsGetATagThen::new(then),
+            )
+        })
+    }
+    fn access_tags_update_a_tag<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessTagsUpdateATagWhen,
+            operations::AccessTagsUpdateATagThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessTagsUpdateATagWhen::new(when),
+                operations::AccessTagsUpdateATagThen::new(then),
+            )
+        })
+    }
+    fn access_tags_delete_a_tag<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccessTagsDeleteATagWhen,
+            operations::AccessTagsDeleteATagThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccessTagsDeleteATagWhen::new(when),
+                operations::AccessTagsDeleteATagThen::new(then),
+            )
+        })
+    }
+    fn zero_trust_users_get_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustUsersGetUsersWhen,
+            operations::ZeroTrustUsersGetUsersThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZeroTrustUsersGetUsersWhen::new(when),
+                operations::ZeroTrustUsersGetUsersThen::new(then),
+            )
+        })
+    }
+    fn zero_trust_users_get_active_sessions<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustUsersGetActiveSessionsWhen,
+            operations::ZeroTrustUsersGetActiveSessionsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZeroTrustUsersGetActiveSessionsWhen::new(when),
+                operations::ZeroTrustUsersGetActiveSessionsThen::new(then),
+            )
+        })
+    }
+    fn zero_trust_users_get_active_session<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustUsersGetActiveSessionWhen,
+            operations::ZeroTrustUsersGetActiveSessionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZeroTrustUsersGetActiveSessionWhen::new(when),
+                operations::ZeroTrustUsersGetActiveSessionThen::new(then),
+            )
+        })
+    }
+    fn zero_trust_users_get_failed_logins<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustUsersGetFailedLoginsWhen,
+            operations::ZeroTrustUsersGetFailedLoginsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZeroTrustUsersGetFailedLoginsWhen::new(when),
+                operations::ZeroTrustUsersGetFailedLoginsThen::new(then),
+            )
+        })
+    }
+    fn zero_trust_users_get_last_seen_identity<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZeroTrustUsersGetLastSeenIdentityWhen,
+            operations::ZeroTrustUsersGetLastSeenIdentityThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZeroTrustUsersGetLastSeenIdentityWhen::new(when),
+                operations::ZeroTrustUsersGetLastSeenIdentityThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_applications_list_access_applications<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsListAccessApplicationsWhen,
+            operations::ZoneLevelAccessApplicationsListAccessApplicationsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessApplicationsListAccessApplicationsWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessApplicationsListAccessApplicationsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_applications_add_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsAddABookmarkApplicationWhen,
+            operations::ZoneLevelAccessApplicationsAddABookmarkApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessApplicationsAddABookmarkApplicationWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessApplicationsAddABookmarkApplicationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_short_lived_certificate_c_as_list_short_lived_certificate_c_as<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAsWhen,
+            operations::ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAsWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_applications_get_an_access_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsGetAnAccessApplicationWhen,
+            operations::ZoneLevelAccessApplicationsGetAnAccessApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessApplicationsGetAnAccessApplicationWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessApplicationsGetAnAccessApplicationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_applications_update_a_bookmark_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsUpdateABookmarkApplicationWhen,
+            operations::ZoneLevelAccessApplicationsUpdateABookmarkApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessApplicationsUpdateABookmarkApplicationWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessApplicationsUpdateABookmarkApplicationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_applications_delete_an_access_application<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsDeleteAnAccessApplicationWhen,
+            operations::ZoneLevelAccessApplicationsDeleteAnAccessApplicationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessApplicationsDeleteAnAccessApplicationWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessApplicationsDeleteAnAccessApplicationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCaWhen,
+            operations::ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCaThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCaWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCaThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCaWhen,
+            operations::ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCaThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCaWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCaThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaWhen,
+            operations::ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCaThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_policies_list_access_policies<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessPoliciesListAccessPoliciesWhen,
+            operations::ZoneLevelAccessPoliciesListAccessPoliciesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessPoliciesListAccessPoliciesWhen::new(when),
+                operations::ZoneLevelAccessPoliciesListAccessPoliciesThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_policies_create_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessPoliciesCreateAnAccessPolicyWhen,
+            operations::ZoneLevelAccessPoliciesCreateAnAccessPolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessPoliciesCreateAnAccessPolicyWhen::new(when),
+                operations::ZoneLevelAccessPoliciesCreateAnAccessPolicyThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_policies_get_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessPoliciesGetAnAccessPolicyWhen,
+            operations::ZoneLevelAccessPoliciesGetAnAccessPolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessPoliciesGetAnAccessPolicyWhen::new(when),
+                operations::ZoneLevelAccessPoliciesGetAnAccessPolicyThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_policies_update_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessPoliciesUpdateAnAccessPolicyWhen,
+            operations::ZoneLevelAccessPoliciesUpdateAnAccessPolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessPoliciesUpdateAnAccessPolicyWhen::new(when),
+                operations::ZoneLevelAccessPoliciesUpdateAnAccessPolicyThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_policies_delete_an_access_policy<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessPoliciesDeleteAnAccessPolicyWhen,
+            operations::ZoneLevelAccessPoliciesDeleteAnAccessPolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessPoliciesDeleteAnAccessPolicyWhen::new(when),
+                operations::ZoneLevelAccessPoliciesDeleteAnAccessPolicyThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_applications_revoke_service_tokens<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsRevokeServiceTokensWhen,
+            operations::ZoneLevelAccessApplicationsRevokeServiceTokensThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessApplicationsRevokeServiceTokensWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessApplicationsRevokeServiceTokensThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_applications_test_access_policies<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessApplicationsTestAccessPoliciesWhen,
+            operations::ZoneLevelAccessApplicationsTestAccessPoliciesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessApplicationsTestAccessPoliciesWhen::new(when),
+                operations::ZoneLevelAccessApplicationsTestAccessPoliciesThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_mtls_authentication_list_mtls_certificates<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_mtls_authentication_add_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_mtls_authentication_list_mtls_certificates_hostname_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettingsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_mtls_authentication_update_an_mtls_certificate_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_mtls_authentication_get_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificateWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificateWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificateThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_mtls_authentication_update_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_mtls_authentication_delete_an_mtls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificateWhen,
+            operations::ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificateWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificateThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_groups_list_access_groups<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessGroupsListAccessGroupsWhen,
+            operations::ZoneLevelAccessGroupsListAccessGroupsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessGroupsListAccessGroupsWhen::new(when),
+                operations::ZoneLevelAccessGroupsListAccessGroupsThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_groups_create_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessGroupsCreateAnAccessGroupWhen,
+            operations::ZoneLevelAccessGroupsCreateAnAccessGroupThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessGroupsCreateAnAccessGroupWhen::new(when),
+                operations::ZoneLevelAccessGroupsCreateAnAccessGroupThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_groups_get_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessGroupsGetAnAccessGroupWhen,
+            operations::ZoneLevelAccessGroupsGetAnAccessGroupThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessGroupsGetAnAccessGroupWhen::new(when),
+                operations::ZoneLevelAccessGroupsGetAnAccessGroupThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_groups_update_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessGroupsUpdateAnAccessGroupWhen,
+            operations::ZoneLevelAccessGroupsUpdateAnAccessGroupThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessGroupsUpdateAnAccessGroupWhen::new(when),
+                operations::ZoneLevelAccessGroupsUpdateAnAccessGroupThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_groups_delete_an_access_group<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessGroupsDeleteAnAccessGroupWhen,
+            operations::ZoneLevelAccessGroupsDeleteAnAccessGroupThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessGroupsDeleteAnAccessGroupWhen::new(when),
+                operations::ZoneLevelAccessGroupsDeleteAnAccessGroupThen::new(then),
+            )
+        })
+    }
+    fn zone_level_access_identity_providers_list_access_identity_providers<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessIdentityProvidersListAccessIdentityProvidersWhen,
+            operations::ZoneLevelAccessIdentityProvidersListAccessIdentityProvidersThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessIdentityProvidersListAccessIdentityProvidersWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessIdentityProvidersListAccessIdentityProvidersThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_identity_providers_add_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProviderWhen,
+            operations::ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProviderThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProviderWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProviderThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_identity_providers_get_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProviderWhen,
+            operations::ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProviderThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProviderWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProviderThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_identity_providers_update_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProviderWhen,
+            operations::ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProviderThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProviderWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProviderThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_access_identity_providers_delete_an_access_identity_provider<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProviderWhen,
+            operations::ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProviderThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProviderWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProviderThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_zero_trust_organization_get_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganizationWhen,
+            operations::ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganizationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganizationWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganizationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_zero_trust_organization_update_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationWhen,
+            operations::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_zero_trust_organization_create_your_zero_trust_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationWhen,
+            operations::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn zone_level_zero_trust_organization_revoke_all_access_tokens_for_a_user<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserWhen,
+            operations::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserThen::new(
+                    then,
+                ),
             )
         })
     }

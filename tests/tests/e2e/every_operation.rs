@@ -1,144 +1,151 @@
-//! Every operation in `spec/cloudflare.yaml`, called through the wrapper: each carries the
-//! credentials (and only them), is retried once after a 503, and maps a 4XX envelope to a typed
-//! error. The list of operations comes from the spec itself, so an operation added to the spec
-//! (and generated) is covered without touching this file.
+//! Every operation in the spec, called by name through the wrapper (`Client::invoke`, built on
+//! the generated operations table): each carries the credentials (and only them), is retried
+//! once after a 503, maps a 4XX envelope to a typed error, and refuses `..` as any path
+//! parameter with nothing sent. The operations come from the generated table, so an operation
+//! added to the spec (and generated) is covered without touching this file.
 
-use cloudflare_client::Error;
+use cloudflare_client::{Arguments, Error, Location, OPERATIONS, Operation};
 use cloudflare_tests::*;
 use httpmock::MockServer;
-use serde_json::{Value, json};
-
-const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
-
-/// One operation as the spec describes it.
-struct Operation {
-    id: String,
-    method: String,
-    /// The path with every parameter replaced by its example.
-    path: String,
-    /// The success status and an answer of the operation's success shape.
-    status: u16,
-    body: Value,
-}
-
-fn spec() -> Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/cloudflare.yaml")).unwrap();
-    serde_yaml_ng::from_str(&text).unwrap()
-}
-
-/// Follows `$ref`s within the spec.
-fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let pointer = reference.trim_start_matches('#');
-            resolve(spec, spec.pointer(pointer).unwrap_or_else(|| panic!("dangling {reference}")))
-        }
-        None => value,
-    }
-}
-
-/// Whether a schema (through `$ref` and `allOf`) is an array.
-fn is_array(spec: &Value, schema: &Value) -> bool {
-    let schema = resolve(spec, schema);
-    schema.get("type").and_then(Value::as_str) == Some("array")
-        || schema.get("allOf").and_then(Value::as_array).is_some_and(|all| all.iter().any(|part| is_array(spec, part)))
-}
-
-fn operations(spec: &Value) -> Vec<Operation> {
-    let mut operations = Vec::new();
-    for (template, item) in spec["paths"].as_object().unwrap() {
-        for method in METHODS {
-            let Some(operation) = item.get(method) else { continue };
-            let mut path = template.clone();
-            for parameter in operation["parameters"].as_array().into_iter().flatten() {
-                let parameter = resolve(spec, parameter);
-                if parameter["in"] == "path" {
-                    let example =
-                        resolve(spec, &parameter["schema"])["example"].as_str().expect("path parameters have examples");
-                    path = path.replace(&format!("{{{}}}", parameter["name"].as_str().unwrap()), example);
-                }
-            }
-            let (status, response) = operation["responses"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .find(|(status, _)| status.starts_with('2'))
-                .expect("every operation has a success answer");
-            let schema = &resolve(spec, response)["content"]["application/json"]["schema"];
-            let result = &resolve(spec, schema)["properties"]["result"];
-            let result = if is_array(spec, result) { json!([]) } else { json!({}) };
-            operations.push(Operation {
-                id: operation["operationId"].as_str().unwrap().to_owned(),
-                method: method.to_uppercase(),
-                path,
-                status: status.parse().unwrap(),
-                body: success_json(result),
-            });
-        }
-    }
-    operations
-}
 
 #[test]
-fn the_spec_lists_every_generated_operation() {
-    let spec = spec();
-    let ids: Vec<String> = operations(&spec).into_iter().map(|operation| operation.id).collect();
-    let generated: Vec<&str> = cloudflare_client::openapi::OPERATIONS.iter().map(|operation| operation.id).collect();
-    assert_eq!(ids, generated, "run `cargo xtask codegen`");
-    assert!(ids.len() >= 12, "{ids:?}");
+fn the_table_holds_the_whole_access_family() {
+    let mut ids: Vec<&str> = OPERATIONS.iter().map(|operation| operation.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), OPERATIONS.len(), "operationIds are unique");
+    let access = OPERATIONS
+        .iter()
+        .filter(|operation| {
+            operation.path.starts_with("/accounts/{account_id}/access/")
+                || operation.path.starts_with("/zones/{zone_id}/access/")
+        })
+        .count();
+    assert_eq!(access, 116, "every Zero Trust Access operation of the reference schema");
+    for operation in OPERATIONS {
+        for parameter in operation.parameters.iter().filter(|parameter| parameter.location == Location::Path) {
+            assert!(parameter.required, "{}: path parameter {} is required", operation.id, parameter.name);
+            assert!(operation.path.contains(&format!("{{{}}}", parameter.name)), "{}", operation.id);
+        }
+    }
+}
+
+/// The mock's expectations for one operation and credential scheme.
+fn expect(operation: &Operation, scheme: &str, when: httpmock::When) -> httpmock::When {
+    let when = when.method(operation.method).path(operation.example_path()).header_missing("api-version");
+    if scheme == "api_token" {
+        when.header("authorization", format!("Bearer {API_TOKEN}"))
+            .header_missing("x-auth-key")
+            .header_missing("x-auth-email")
+    } else {
+        when.header("x-auth-email", EMAIL).header("x-auth-key", API_KEY).header_missing("authorization")
+    }
 }
 
 #[tokio::test]
 async fn every_operation_carries_credentials_retries_and_typed_errors() {
-    let spec = spec();
-    let operations = operations(&spec);
-    for operation in &operations {
+    for operation in OPERATIONS {
+        let arguments = Arguments::example(operation);
         for (scheme, credentials) in schemes() {
             let server = MockServer::start_async().await;
-            let expect = |when: httpmock::When| {
-                let when =
-                    when.method(operation.method.as_str()).path(operation.path.as_str()).header_missing("api-version");
-                if scheme == "api_token" {
-                    when.header("authorization", format!("Bearer {API_TOKEN}"))
-                        .header_missing("x-auth-key")
-                        .header_missing("x-auth-email")
-                } else {
-                    when.header("x-auth-email", EMAIL).header("x-auth-key", API_KEY).header_missing("authorization")
-                }
-            };
             let unavailable = server
                 .mock_async(|when, then| {
-                    expect(when);
+                    expect(operation, scheme, when);
                     then.status(503).body("<html>busy</html>").up_to_n_times(1);
                 })
                 .await;
             let ok = server
                 .mock_async(|when, then| {
-                    expect(when);
-                    then.status(operation.status).json_body(operation.body.clone());
+                    expect(operation, scheme, when);
+                    then.status(operation.success_status)
+                        .header("content-type", "application/json")
+                        .body(operation.example_answer);
                 })
                 .await;
             let client = client(&server, credentials.clone());
-            let invocation = invokers::invoke(&client, &operation.id)
-                .unwrap_or_else(|| panic!("{} has no invoker: run `cargo xtask codegen`", operation.id));
-            invocation.await.unwrap_or_else(|error| panic!("{} with {scheme}: {error}", operation.id));
+            let answer = client
+                .invoke(operation.id, &arguments)
+                .await
+                .unwrap_or_else(|error| panic!("{} with {scheme}: {error}", operation.id));
+            assert_ne!(answer.result.as_json(), &serde_json::Value::Null, "{}: the answer's result", operation.id);
             assert_eq!(unavailable.calls_async().await, 1, "{} with {scheme}: the 503 was not seen", operation.id);
             assert_eq!(ok.calls_async().await, 1, "{} with {scheme}: not retried after a 503", operation.id);
 
             ok.delete_async().await;
             server
                 .mock_async(|when, then| {
-                    expect(when);
+                    expect(operation, scheme, when);
                     then.status(403)
                         .header("cf-ray", "every-SJC")
                         .json_body(failure_json(10000, "Authentication error"));
                 })
                 .await;
-            let error = invokers::invoke(&client, &operation.id).unwrap().await.unwrap_err();
+            let error = client.invoke(operation.id, &arguments).await.unwrap_err();
             assert!(matches!(error, Error::Api(_)) && error.is_auth(), "{} with {scheme}: {error:?}", operation.id);
             assert_eq!(error.api_errors()[0].code, 10000);
             assert_eq!(error.cf_ray(), Some("every-SJC"));
             assert_eq!(error.attempts(), 1, "{}: a 403 is not retried", operation.id);
         }
     }
+}
+
+#[tokio::test]
+async fn every_path_parameter_refuses_dot_dot_with_nothing_sent() {
+    let server = MockServer::start_async().await;
+    let anything = server.mock_async(|_, then| {
+        then.status(200);
+    });
+    let anything = anything.await;
+    let client = client(&server, token_credentials());
+    let mut checked = 0;
+    for operation in OPERATIONS {
+        for parameter in operation.parameters.iter().filter(|parameter| parameter.location == Location::Path) {
+            for hostile in ["..", ".", "a/b", "a\\b", ""] {
+                let mut arguments = Arguments::example(operation);
+                arguments.parameter(parameter.name, hostile);
+                let error = client.invoke(operation.id, &arguments).await.unwrap_err();
+                assert!(error.is_invalid_input(), "{} {}={hostile:?}: {error}", operation.id, parameter.name);
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(anything.calls_async().await, 0, "nothing was sent");
+    assert!(checked > 5 * 116, "{checked}");
+}
+
+#[tokio::test]
+async fn arguments_that_do_not_fit_are_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let anything = server.mock_async(|_, then| {
+        then.status(200);
+    });
+    let anything = anything.await;
+    let client = client(&server, token_credentials());
+    let list = "list_account_service_tokens";
+    let mut unknown = Arguments::new();
+    unknown.parameter("account_id", ACCOUNT_ID).parameter("acount", "x");
+    let mut missing = Arguments::new();
+    missing.parameter("per_page", "5");
+    let mut bad_number = Arguments::new();
+    bad_number.parameter("account_id", ACCOUNT_ID).parameter("per_page", "many");
+    let mut body_where_none = Arguments::new();
+    body_where_none.parameter("account_id", ACCOUNT_ID).body(serde_json::json!({}));
+    let mut no_body = Arguments::new();
+    no_body.parameter("account_id", ACCOUNT_ID);
+    let mut wrong_body = no_body.clone();
+    wrong_body.body(serde_json::json!({ "name": 5 }));
+    for (operation, arguments, expected) in [
+        ("no_such_operation", Arguments::new(), "no operation is called"),
+        (list, unknown, "has no parameter \"acount\""),
+        (list, missing, "needs parameter \"account_id\""),
+        (list, bad_number, "parameter \"per_page\""),
+        (list, body_where_none, "takes no body"),
+        ("create_account_service_token", no_body, "needs a JSON body"),
+        ("create_account_service_token", wrong_body, "the body does not fit"),
+    ] {
+        let error = client.invoke(operation, &arguments).await.unwrap_err();
+        assert!(error.is_invalid_input(), "{operation}: {error}");
+        assert!(error.to_string().contains(expected), "{operation}: {error}");
+    }
+    assert_eq!(anything.calls_async().await, 0, "nothing was sent");
 }

@@ -1,30 +1,20 @@
-//! Code emitted beside progenitor's output in crates/cloudflare-openapi.
-//!
-//! - [`Transport`]: progenitor lets only the crate that defines `Client` override how requests
-//!   are sent (`ClientHooks::exec`). The generated crate therefore sends every request through
-//!   an injected `Transport`, which is where cloudflare-client adds credentials and reads
-//!   responses, for every operation alike.
-//! - `Envelope`: every type in the spec shaped like Cloudflare's envelope
-//!   (`{success, errors, messages, result}`) gets an impl, found by reading the generated types,
-//!   so the wrapper can unwrap any operation's answer generically.
+//! The `Envelope` and `Paginated` impls emitted beside progenitor's output: every type in the
+//! spec shaped like Cloudflare's envelope (`{success, errors, messages, result}`) gets one,
+//! found by reading the generated types, so the wrapper can unwrap any operation's answer
+//! generically. The traits themselves are hand-written (crates/cloudflare-openapi/src).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The support code for the generated client `file` (progenitor's output, already parsed).
-pub fn tokens(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<TokenStream, String> {
+pub fn tokens(file: &syn::File) -> Result<TokenStream, String> {
     let envelopes = envelope_types(file)?;
-    let operations = spec.operations().map(|(path, method, operation)| {
-        let id = operation.operation_id.as_deref().unwrap_or_default();
-        let method = method.to_ascii_uppercase();
-        quote! { Operation { id: #id, method: #method, path: #path } }
-    });
     let impls = envelopes.iter().map(|envelope| {
         let name = format_ident!("{}", envelope.name);
         let result = &envelope.result;
         let paginated = envelope.paginated.then(|| {
             quote! {
-                impl super::Paginated for #name {
+                impl crate::Paginated for #name {
                     fn result_info(&self) -> ::std::option::Option<&ResultInfo> {
                         self.result_info.as_ref()
                     }
@@ -33,7 +23,7 @@ pub fn tokens(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<TokenStream
         });
         quote! {
             #paginated
-            impl super::Envelope for #name {
+            impl crate::Envelope for #name {
                 type Result = #result;
                 fn success(&self) -> ::std::option::Option<bool> {
                     self.success
@@ -54,128 +44,6 @@ pub fn tokens(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<TokenStream
         }
     });
     Ok(quote! {
-        /// Sends the requests of a [`Client`].
-        ///
-        /// Every generated operation builds its `reqwest::Request` and hands it to the
-        /// client's transport, so whatever a transport does (credentials, retries,
-        /// bookkeeping) applies to all operations without per-operation code.
-        pub trait Transport: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static {
-            /// Sends `request` for the operation named `operation_id` using `client`.
-            fn execute<'a>(
-                &'a self,
-                client: &'a ::reqwest::Client,
-                request: ::reqwest::Request,
-                operation_id: &'static str,
-            ) -> ::std::pin::Pin<::std::boxed::Box<
-                dyn ::std::future::Future<Output = ::reqwest::Result<::reqwest::Response>>
-                    + ::std::marker::Send
-                    + 'a,
-            >>;
-        }
-
-        impl ClientHooks<::std::sync::Arc<dyn crate::Transport>> for Client {
-            async fn exec(
-                &self,
-                request: ::reqwest::Request,
-                info: &OperationInfo,
-            ) -> ::reqwest::Result<::reqwest::Response> {
-                self.inner.execute(&self.client, request, info.operation_id).await
-            }
-        }
-
-        /// A secret in an answer, such as a service token's `client_secret` (the spec's
-        /// `ClientSecret`): `Debug` shows `[REDACTED]`; read it deliberately with
-        /// [`Secret::expose_secret`]. It is zeroed when dropped.
-        #[derive(Clone)]
-        pub struct Secret(::secrecy::SecretString);
-
-        impl Secret {
-            /// Wraps `secret`.
-            pub fn new(secret: impl ::std::convert::Into<::std::string::String>) -> Self {
-                Self(::secrecy::SecretString::from(secret.into()))
-            }
-
-            /// The secret itself.
-            pub fn expose_secret(&self) -> &str {
-                ::secrecy::ExposeSecret::expose_secret(&self.0)
-            }
-        }
-
-        impl ::std::fmt::Debug for Secret {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str("[REDACTED]")
-            }
-        }
-
-        impl ::std::convert::From<::std::string::String> for Secret {
-            fn from(secret: ::std::string::String) -> Self {
-                Self::new(secret)
-            }
-        }
-
-        impl ::std::convert::From<&str> for Secret {
-            fn from(secret: &str) -> Self {
-                Self::new(secret)
-            }
-        }
-
-        impl ::serde::Serialize for Secret {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.expose_secret())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for Secret {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::std::string::String::deserialize(deserializer).map(Self::new)
-            }
-        }
-
-        /// One operation of the spec.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct Operation {
-            /// The `operationId`, also the name of the `Client` method.
-            pub id: &'static str,
-            /// The HTTP method, upper case.
-            pub method: &'static str,
-            /// The path template, such as `/accounts/{account_id}/access/service_tokens`.
-            pub path: &'static str,
-        }
-
-        /// Every operation of the spec, in the spec's order.
-        pub const OPERATIONS: &[Operation] = &[#(#operations),*];
-
-        /// The operation with this `operationId`.
-        pub fn operation(id: &str) -> ::std::option::Option<&'static Operation> {
-            OPERATIONS.iter().find(|operation| operation.id == id)
-        }
-
-        /// Cloudflare's response envelope: `{success, errors, messages, result}`.
-        ///
-        /// Implemented by every generated type of that shape.
-        pub trait Envelope {
-            /// The type of `result`.
-            type Result;
-            /// `success`, if the body carried it.
-            fn success(&self) -> ::std::option::Option<bool>;
-            /// `errors`: empty when absent.
-            fn errors(&self) -> &[types::ApiMessage];
-            /// `messages`: empty when absent.
-            fn messages(&self) -> &[types::ApiMessage];
-            /// `result`, if the body carried one that was not null.
-            fn result(&self) -> ::std::option::Option<&Self::Result>;
-            /// Takes `result`, if the body carried one that was not null.
-            fn into_result(self) -> ::std::option::Option<Self::Result>;
-        }
-
-        /// An envelope around one page of a list: it also has `result_info`.
-        ///
-        /// Implemented by every generated envelope type with a `result_info` field.
-        pub trait Paginated: Envelope {
-            /// `result_info`, if the body carried it.
-            fn result_info(&self) -> ::std::option::Option<&types::ResultInfo>;
-        }
-
         /// `Envelope` for each generated envelope type; names resolve as inside `types`.
         mod envelopes {
             #[allow(unused_imports)]

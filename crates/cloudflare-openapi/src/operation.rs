@@ -1,0 +1,79 @@
+//! The operations table: what the spec says of each operation, for code that works on all of
+//! them (the generic tests, `cloudflare api`). Written by codegen as [`crate::OPERATIONS`].
+
+/// One operation of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Operation {
+    /// The `operationId`, also the name of the `Client` method.
+    pub id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template, such as `/accounts/{account_id}/access/service_tokens`.
+    pub path: &'static str,
+    /// The spec's one-line summary.
+    pub summary: &'static str,
+    /// The status of a successful answer (200, 201 or 202).
+    pub success_status: u16,
+    /// The answer has `result_info`: its `result` is one page of a list.
+    pub paginated: bool,
+    /// Path parameters first, then query parameters.
+    pub parameters: &'static [Parameter],
+    /// The JSON request body, if the operation takes one.
+    pub body: Option<Body>,
+    /// A successful answer of the operation's shape, built from the spec's examples (for tests
+    /// and documentation).
+    pub example_answer: &'static str,
+}
+
+impl Operation {
+    /// The parameter called `name`.
+    pub fn parameter(&self, name: &str) -> Option<&'static Parameter> {
+        self.parameters.iter().find(|parameter| parameter.name == name)
+    }
+
+    /// The path with every path parameter replaced by its example.
+    pub fn example_path(&self) -> String {
+        self.parameters
+            .iter()
+            .filter(|parameter| parameter.location == Location::Path)
+            .fold(self.path.to_owned(), |path, parameter| {
+                path.replace(&format!("{{{}}}", parameter.name), parameter.example)
+            })
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// A segment of the path, validated before anything is sent.
+    Path,
+    /// The query string.
+    Query,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Parameter {
+    /// The name, as in the spec and in the builder's setter.
+    pub name: &'static str,
+    /// Path or query.
+    pub location: Location,
+    /// The operation cannot be sent without it.
+    pub required: bool,
+    /// The spec's example value, as text.
+    pub example: &'static str,
+}
+
+/// An operation's JSON request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Body {
+    /// The operation cannot be sent without it.
+    pub required: bool,
+    /// A body of the right shape built from the spec's examples (required fields only).
+    pub example: &'static str,
+}
+
+/// The operation with this `operationId`.
+pub fn operation(id: &str) -> Option<&'static Operation> {
+    crate::OPERATIONS.iter().find(|operation| operation.id == id)
+}

@@ -1,0 +1,115 @@
+//! [`Secret`]: a secret in an answer, which neither `Debug` nor `Serialize` shows unless asked.
+
+use std::cell::Cell;
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What `Serialize` writes instead of a secret.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// A secret in an answer, such as a service token's `client_secret` or a SCIM password: every
+/// schema marked `x-sensitive` in the spec is generated as this type, and codegen refuses a
+/// secret-named field of any other type.
+///
+/// `Debug` shows `[REDACTED]`, and so does `Serialize` (so `serde_json::to_string(&created)`
+/// cannot leak it), except inside [`Secret::exposing`]. Read it deliberately with
+/// [`Secret::expose_secret`]. The value is zeroed when dropped.
+///
+/// ```
+/// use cloudflare_openapi::Secret;
+///
+/// let secret = Secret::new("hunter2");
+/// assert_eq!(format!("{secret:?}"), "[REDACTED]");
+/// assert_eq!(serde_json::to_string(&secret).unwrap(), "\"[REDACTED]\"");
+/// assert_eq!(Secret::exposing(|| serde_json::to_string(&secret)).unwrap(), "\"hunter2\"");
+/// assert_eq!(secret.expose_secret(), "hunter2");
+/// ```
+#[derive(Clone)]
+pub struct Secret(SecretString);
+
+thread_local! {
+    /// How many [`Secret::exposing`] calls are running on this thread.
+    static EXPOSING: Cell<u32> = const { Cell::new(0) };
+}
+
+impl Secret {
+    /// Wraps `secret`.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(SecretString::from(secret.into()))
+    }
+
+    /// The secret itself.
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// Runs `serialize` (which must not hand the work to another thread) with every `Secret`
+    /// serialized as its value: for a program that must print a secret it was just given, such
+    /// as a newly created service token's Client Secret.
+    pub fn exposing<T>(serialize: impl FnOnce() -> T) -> T {
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                EXPOSING.with(|depth| depth.set(depth.get() - 1));
+            }
+        }
+        EXPOSING.with(|depth| depth.set(depth.get() + 1));
+        let _reset = Reset;
+        serialize()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(secret: String) -> Self {
+        Self::new(secret)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(secret: &str) -> Self {
+        Self::new(secret)
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if EXPOSING.with(Cell::get) > 0 {
+            serializer.serialize_str(self.expose_secret())
+        } else {
+            serializer.serialize_str(REDACTED)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exposing_is_scoped_and_nests() {
+        let secret = Secret::new("v");
+        let inner = Secret::exposing(|| {
+            let nested = Secret::exposing(|| serde_json::to_string(&secret).unwrap());
+            (nested, serde_json::to_string(&secret).unwrap())
+        });
+        assert_eq!(inner, ("\"v\"".to_owned(), "\"v\"".to_owned()));
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"[REDACTED]\"");
+        let caught = std::panic::catch_unwind(|| Secret::exposing(|| panic!("inside")));
+        assert!(caught.is_err());
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"[REDACTED]\"", "reset after a panic");
+    }
+}

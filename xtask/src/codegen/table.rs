@@ -1,0 +1,294 @@
+//! The operations table and the dispatch by name, emitted into crates/cloudflare-openapi.
+//!
+//! This is the one place that walks the spec's operations for code that works on all of them:
+//! `OPERATIONS` (id, method, path, summary, success status, paginated, parameters, body, and
+//! example values) is read by the generic test and by `cloudflare api`; `dispatch` calls any
+//! operation by name with string parameters and a JSON body, parsed into the types the
+//! generated builders take (found by reading those builders, not by guessing names).
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::{Map, Value, json};
+
+use crate::rules::resolve;
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// `OPERATIONS` and `dispatch` for the spec `raw` and progenitor's output `file`.
+pub fn tokens(raw: &Value, file: &syn::File) -> Result<TokenStream, String> {
+    let builders = Builders::read(file);
+    let mut rows = Vec::new();
+    let mut arms = Vec::new();
+    for (path, item) in raw["paths"].as_object().ok_or("the spec has no paths")? {
+        for method in METHODS {
+            let Some(operation) = item.get(method) else { continue };
+            let id = operation["operationId"].as_str().ok_or(format!("{method} {path} has no operationId"))?;
+            let (row, arm) = operation_tokens(raw, &builders, path, method, id, operation)
+                .map_err(|error| format!("{id}: {error}"))?;
+            rows.push(row);
+            arms.push(arm);
+        }
+    }
+    Ok(quote! {
+        /// Every operation of the spec, in the spec's order.
+        pub const OPERATIONS: &[crate::Operation] = &[#(#rows),*];
+
+        /// Calls the operation `id` on `client` with `arguments` (already checked against its
+        /// table row), handing what `send()` returns to `call`.
+        pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
+            client: &'a Client,
+            id: &str,
+            arguments: &crate::Arguments,
+            call: C,
+        ) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+            match id {
+                #(#arms)*
+                _ => ::std::result::Result::Err(crate::ArgumentError::UnknownOperation(id.to_owned())),
+            }
+        }
+    })
+}
+
+fn operation_tokens(
+    raw: &Value,
+    builders: &Builders,
+    path: &str,
+    method: &str,
+    id: &str,
+    operation: &Value,
+) -> Result<(TokenStream, TokenStream), String> {
+    let builder = builders.by_operation.get(id).ok_or("progenitor generated no builder for it")?;
+    let summary = operation["summary"].as_str().unwrap_or_default();
+    let method_upper = method.to_ascii_uppercase();
+
+    let mut parameters = Vec::new();
+    let mut setters = Vec::new();
+    for parameter in operation["parameters"].as_array().into_iter().flatten() {
+        let parameter = resolve(raw, parameter);
+        let name = parameter["name"].as_str().ok_or("a parameter has no name")?;
+        let location = match parameter["in"].as_str() {
+            Some("path") => quote! { crate::Location::Path },
+            Some("query") => quote! { crate::Location::Query },
+            other => return Err(format!("parameter {name} is in {other:?}; only path and query are supported")),
+        };
+        let required = parameter["required"].as_bool().unwrap_or(false);
+        let example = scalar_example(raw, &parameter["schema"])
+            .ok_or(format!("parameter {name}: give its schema (or the one it refers to) an example"))?;
+        parameters.push(quote! {
+            crate::Parameter { name: #name, location: #location, required: #required, example: #example }
+        });
+        let setter = format_ident!("{}", rust_name(name));
+        let ty = builders.setter(builder, &setter.to_string()).ok_or(format!("no setter for parameter {name}"))?;
+        setters.push(quote! {
+            if let ::std::option::Option::Some(value) = arguments.parameter_as::<#ty>(#name)? {
+                builder = builder.#setter(value);
+            }
+        });
+    }
+
+    let body = match operation.get("requestBody") {
+        None => quote! { ::std::option::Option::None },
+        Some(body) => {
+            let body = resolve(raw, body);
+            let required = body["required"].as_bool().unwrap_or(false);
+            let schema = &body["content"]["application/json"]["schema"];
+            let example = serde_json::to_string(&example(raw, schema, 0)).unwrap();
+            let ty = builders.setter(builder, "body").ok_or("no setter for the request body")?;
+            setters.push(quote! {
+                if let ::std::option::Option::Some(body) = arguments.body_as::<#ty>()? {
+                    builder = builder.body(body);
+                }
+            });
+            quote! { ::std::option::Option::Some(crate::Body { required: #required, example: #example }) }
+        }
+    };
+
+    let (status, response) = operation["responses"]
+        .as_object()
+        .and_then(|responses| responses.iter().find(|(status, _)| status.starts_with('2')))
+        .ok_or("no 2xx answer")?;
+    let status: u16 = status.parse().map_err(|_| format!("answer {status} is not a status code"))?;
+    let schema = resolve(raw, response).pointer("/content/application~1json/schema").cloned().unwrap_or(Value::Null);
+    let envelope = resolve(raw, &schema);
+    let paginated = envelope.pointer("/properties/result_info").is_some();
+    let answer = json!({
+        "success": true,
+        "errors": [],
+        "messages": [],
+        "result": example(raw, envelope.pointer("/properties/result").unwrap_or(&Value::Null), 0),
+    });
+    let answer = serde_json::to_string(&answer).unwrap();
+
+    let method_ident = format_ident!("{id}");
+    let row = quote! {
+        crate::Operation {
+            id: #id,
+            method: #method_upper,
+            path: #path,
+            summary: #summary,
+            success_status: #status,
+            paginated: #paginated,
+            parameters: &[#(#parameters),*],
+            body: #body,
+            example_answer: #answer,
+        }
+    };
+    let arm = quote! {
+        #id => {
+            let mut builder = client.#method_ident();
+            #(#setters)*
+            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+        }
+    };
+    Ok((row, arm))
+}
+
+/// The Rust name progenitor gives a parameter or field called `name`.
+fn rust_name(name: &str) -> String {
+    let snake: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    if syn::parse_str::<syn::Ident>(&snake).is_ok() { snake } else { format!("{snake}_") }
+}
+
+/// A parameter's example as text: the schema's (or its first `oneOf` variant's) `example`.
+fn scalar_example(raw: &Value, schema: &Value) -> Option<String> {
+    match example(raw, schema, 0) {
+        Value::String(text) => Some(text),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// A value of `schema` with every required field present: its `example` where it has one,
+/// else a plain value of its type.
+pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
+    let schema = resolve(raw, schema);
+    if depth > 12 {
+        return Value::Null;
+    }
+    if schema.get("x-escape").is_some() {
+        return json!({});
+    }
+    if let Some(example) = schema.get("example").filter(|_| schema.get("properties").is_none()) {
+        return example.clone();
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = Map::new();
+        for part in parts {
+            match example(raw, part, depth + 1) {
+                Value::Object(object) => merged.extend(object),
+                other if parts.len() == 1 => return other,
+                _ => {}
+            }
+        }
+        return Value::Object(merged);
+    }
+    if let Some(first) = ["oneOf", "anyOf"].iter().find_map(|key| schema.get(*key)?.as_array()?.first()) {
+        return example(raw, first, depth + 1);
+    }
+    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|values| values.first()) {
+        return first.clone();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") | None if schema.get("properties").is_some() => {
+            let mut object = Map::new();
+            for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                object.insert(name.to_owned(), example(raw, &schema["properties"][name], depth + 1));
+            }
+            Value::Object(object)
+        }
+        Some("object") => json!({}),
+        Some("array") => {
+            let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+            Value::Array((0..min).map(|_| example(raw, &schema["items"], depth + 1)).collect())
+        }
+        Some("string") => match schema.get("format").and_then(Value::as_str) {
+            Some("uuid") => json!("f174e90a-fafe-4643-bbbc-4a0ed4fc8415"),
+            Some("date-time") => json!("2014-01-01T05:20:00Z"),
+            Some("date") => json!("2014-01-01"),
+            _ => json!("example"),
+        },
+        Some("integer") => schema.get("minimum").cloned().unwrap_or(json!(1)),
+        Some("number") => json!(1.0),
+        Some("boolean") => json!(false),
+        _ if schema.get("nullable").and_then(Value::as_bool) == Some(true) => json!({}),
+        _ => Value::Null,
+    }
+}
+
+/// The operation builders in progenitor's output: which builder each `Client` method returns,
+/// and the type each builder setter converts its argument into.
+struct Builders {
+    by_operation: BTreeMap<String, String>,
+    setters: BTreeMap<(String, String), syn::Type>,
+}
+
+impl Builders {
+    fn read(file: &syn::File) -> Self {
+        let mut builders = Self { by_operation: BTreeMap::new(), setters: BTreeMap::new() };
+        builders.items(&file.items, false);
+        builders
+    }
+
+    fn items(&mut self, items: &[syn::Item], in_builder: bool) {
+        for item in items {
+            match item {
+                syn::Item::Mod(module) if module.ident == "builder" && !in_builder => {
+                    if let Some((_, items)) = &module.content {
+                        self.items(items, true);
+                    }
+                }
+                syn::Item::Impl(block) if block.trait_.is_none() => {
+                    let Some(self_name) = last_ident(&block.self_ty) else { continue };
+                    for item in &block.items {
+                        let syn::ImplItem::Fn(function) = item else { continue };
+                        let name = function.sig.ident.to_string();
+                        if !in_builder && self_name == "Client" {
+                            if let syn::ReturnType::Type(_, ty) = &function.sig.output
+                                && let Some(builder) = last_ident(ty)
+                            {
+                                self.by_operation.insert(name, builder);
+                            }
+                        } else if in_builder && let Some(ty) = setter_target(&function.sig) {
+                            self.setters.insert((self_name.clone(), name), ty);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn setter(&self, builder: &str, name: &str) -> Option<&syn::Type> {
+        self.setters.get(&(builder.to_owned(), name.to_owned()))
+    }
+}
+
+fn last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|segment| segment.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// `T` in a setter's `where V: TryInto<T>`.
+fn setter_target(signature: &syn::Signature) -> Option<syn::Type> {
+    for predicate in &signature.generics.where_clause.as_ref()?.predicates {
+        let syn::WherePredicate::Type(predicate) = predicate else { continue };
+        for bound in &predicate.bounds {
+            let syn::TypeParamBound::Trait(bound) = bound else { continue };
+            let last = bound.path.segments.last()?;
+            if last.ident != "TryInto" {
+                continue;
+            }
+            if let syn::PathArguments::AngleBracketed(args) = &last.arguments
+                && let Some(syn::GenericArgument::Type(ty)) = args.args.first()
+            {
+                return Some(ty.clone());
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,475 @@
+//! `cargo xtask import --from PATH [--path-prefix P | --tag T | --operation ID]...`: copies
+//! operations, and the schemas they reach, from an upstream Cloudflare OpenAPI file into
+//! `spec/cloudflare.yaml`, normalized ([`normalize::RULES`]), then runs codegen.
+//!
+//! The selections are recorded in the spec (`x-imports`), and every import re-derives all
+//! imported operations from them: importing twice changes nothing, and importing a newer
+//! upstream file shows what changed as a diff of the spec. Imported operations carry
+//! `x-imported-from`; everything else in the spec is hand-written and wins: an upstream
+//! operation whose method and path the hand-written part has is not imported.
+
+pub mod normalize;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use crate::codegen::SPEC;
+use crate::rules::HOUSE_SCHEMAS;
+use normalize::{Normalized, Selected};
+
+/// What to import: an operation matches if any selection does.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Selection {
+    /// Paths starting with this, such as `/accounts/{account_id}/access/`.
+    PathPrefix(String),
+    /// Operations with this tag.
+    Tag(String),
+    /// One operation, by its upstream or its snake_case operationId.
+    Operation(String),
+}
+
+impl Selection {
+    fn to_json(&self) -> Value {
+        match self {
+            Self::PathPrefix(prefix) => json!({ "path-prefix": prefix }),
+            Self::Tag(tag) => json!({ "tag": tag }),
+            Self::Operation(id) => json!({ "operation": id }),
+        }
+    }
+
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+        text("path-prefix")
+            .map(Self::PathPrefix)
+            .or_else(|| text("tag").map(Self::Tag))
+            .or_else(|| text("operation").map(Self::Operation))
+            .ok_or(format!("x-imports: cannot read {value}"))
+    }
+
+    fn matches(&self, path: &str, operation: &Value) -> bool {
+        match self {
+            Self::PathPrefix(prefix) => path.starts_with(prefix.as_str()),
+            Self::Tag(tag) => operation["tags"].as_array().is_some_and(|tags| tags.iter().any(|t| t == tag.as_str())),
+            Self::Operation(id) => operation["operationId"]
+                .as_str()
+                .is_some_and(|upstream| upstream == id || normalize::snake_case(upstream) == *id),
+        }
+    }
+}
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// The first line of the header block that `import` writes (and rewrites) in the spec.
+const IMPORT_HEADER: &str = "# Imported by `cargo xtask import`";
+
+/// Imports into the spec under `root` from the upstream file `from`, then runs codegen.
+pub fn run(root: &Path, from: &Path, selections: Vec<Selection>) -> Result<(), String> {
+    let upstream_text = fs::read_to_string(from).map_err(|error| format!("reading {}: {error}", from.display()))?;
+    let upstream: Value =
+        serde_json::from_str(&upstream_text).map_err(|error| format!("parsing {}: {error}", from.display()))?;
+    let spec_path = root.join(SPEC);
+    let text = fs::read_to_string(&spec_path).map_err(|error| format!("reading {SPEC}: {error}"))?;
+    let source = from.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let (written, report) = import(&text, &upstream, &source, selections)?;
+    if written != text {
+        fs::write(&spec_path, written).map_err(|error| format!("writing {SPEC}: {error}"))?;
+    }
+    eprintln!("{report}");
+    crate::codegen::run(root, false)
+}
+
+/// The spec `text` with the selected operations of `upstream` imported (and the ones recorded
+/// in it re-imported), and a one-paragraph report.
+pub fn import(
+    text: &str,
+    upstream: &Value,
+    source: &str,
+    selections: Vec<Selection>,
+) -> Result<(String, String), String> {
+    let (header, _) = split_header(text);
+    let mut spec: Value = serde_yaml_ng::from_str(text).map_err(|error| format!("parsing {SPEC}: {error}"))?;
+
+    let mut recorded: BTreeSet<Selection> = spec
+        .get("x-imports")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(Selection::from_json)
+        .collect::<Result<_, _>>()?;
+    recorded.extend(selections);
+    if recorded.is_empty() {
+        return Err("nothing to import: give --path-prefix, --tag or --operation".into());
+    }
+
+    remove_imported(&mut spec);
+    let curated_ops = operation_keys(&spec);
+    let taken_ids: BTreeSet<String> =
+        operations(&spec).filter_map(|(_, _, op)| op["operationId"].as_str()).map(str::to_owned).collect();
+    let house: BTreeMap<String, Value> = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.iter().map(|(name, schema)| (name.clone(), schema.clone())).collect())
+        .unwrap_or_default();
+    for name in HOUSE_SCHEMAS {
+        if !house.contains_key(name) {
+            return Err(format!("{SPEC} must define the house schema `{name}` that imported operations use"));
+        }
+    }
+
+    let mut selected = Vec::new();
+    for (path, item) in upstream["paths"].as_object().ok_or("the upstream file has no paths")? {
+        for method in METHODS {
+            let Some(operation) = item.get(method) else { continue };
+            if recorded.iter().any(|selection| selection.matches(path, operation))
+                && !curated_ops.contains(&(path.clone(), method.to_owned()))
+            {
+                selected.push(Selected { path: path.clone(), method: method.to_owned(), operation: operation.clone() });
+            }
+        }
+    }
+    let selected_count = selected.len();
+    let normalized = normalize::normalize(upstream, selected, &taken_ids, &house)?;
+    let imported = merge(&mut spec, &normalized, &recorded)?;
+
+    let header = import_header(header, source, &recorded, &normalized, imported);
+    let body = serde_yaml_ng::to_string(&spec).map_err(|error| format!("writing YAML: {error}"))?;
+    let report = format!(
+        "imported {selected_count} operations ({} schemas, {} duplicates merged, {} unions escaped) from {source}",
+        imported,
+        normalized.merged.len(),
+        normalized.escapes.len()
+    );
+    Ok((format!("{header}{body}"), report))
+}
+
+/// The leading comment block of the spec, without the import block, and the rest.
+fn split_header(text: &str) -> (&str, &str) {
+    let end = text.lines().take_while(|line| line.starts_with('#')).map(|line| line.len() + 1).sum::<usize>();
+    let (header, rest) = text.split_at(end.min(text.len()));
+    let curated = header.find(IMPORT_HEADER).map_or(header, |start| &header[..start]);
+    (curated, rest)
+}
+
+fn operations(spec: &Value) -> impl Iterator<Item = (&String, &'static str, &Value)> {
+    spec["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| METHODS.into_iter().filter_map(move |method| Some((path, method, item.get(method)?))))
+}
+
+fn operation_keys(spec: &Value) -> BTreeSet<(String, String)> {
+    operations(spec).map(|(path, method, _)| (path.clone(), method.to_owned())).collect()
+}
+
+/// Removes every imported operation and schema (both carry `x-imported-from`).
+fn remove_imported(spec: &mut Value) {
+    let imported = |value: &Value| value.get("x-imported-from").is_some();
+    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            if let Some(item) = item.as_object_mut() {
+                item.retain(|_, operation| !imported(operation));
+            }
+        }
+        paths.retain(|_, item| item.as_object().is_some_and(|item| METHODS.iter().any(|m| item.contains_key(*m))));
+    }
+    if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        schemas.retain(|_, schema| !imported(schema));
+    }
+}
+
+/// Drops imported schemas that no operation, other component section or house schema reaches
+/// (hand-written ones are kept whatever reaches them).
+fn collect_garbage(spec: &mut Value) {
+    let mut roots = BTreeSet::new();
+    normalize::refs(&spec["paths"], &mut roots);
+    for section in ["responses", "requestBodies", "parameters"] {
+        normalize::refs(&spec["components"][section], &mut roots);
+    }
+    roots.extend(HOUSE_SCHEMAS.iter().map(|name| (*name).to_owned()));
+    let schemas = spec["components"]["schemas"].clone();
+    let mut reached = BTreeSet::new();
+    let mut queue: Vec<String> = roots.into_iter().collect();
+    while let Some(name) = queue.pop() {
+        if reached.insert(name.clone()) {
+            let mut next = BTreeSet::new();
+            normalize::refs(&schemas[&name], &mut next);
+            queue.extend(next);
+        }
+    }
+    if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        schemas.retain(|name, schema| reached.contains(name) || schema.get("x-imported-from").is_none());
+    }
+}
+
+/// Adds the normalized operations, their schemas and tags, and the selections; returns the
+/// number of imported schemas kept.
+fn merge(spec: &mut Value, normalized: &Normalized, recorded: &BTreeSet<Selection>) -> Result<usize, String> {
+    let schemas =
+        spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut).ok_or("no components.schemas")?;
+    let before: BTreeSet<String> = schemas.keys().cloned().collect();
+    for (name, schema) in &normalized.schemas {
+        if before.contains(name) {
+            return Err(format!("upstream schema `{name}` has the name of a hand-written one"));
+        }
+        let mut schema = schema.clone();
+        if let Some(object) = schema.as_object_mut() {
+            object.insert("x-imported-from".into(), name.clone().into());
+        }
+        schemas.insert(name.clone(), schema);
+    }
+    let paths = spec["paths"].as_object_mut().ok_or("no paths")?;
+    let mut tags = BTreeSet::new();
+    for Selected { path, method, operation } in &normalized.operations {
+        let item = paths.entry(path.clone()).or_insert_with(|| Value::Object(Map::new()));
+        item[method.as_str()] = operation.clone();
+        tags.extend(operation["tags"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned));
+    }
+    let known: BTreeSet<String> = spec["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|tag| tag["name"].as_str())
+        .map(str::to_owned)
+        .collect();
+    if let Some(list) = spec.get_mut("tags").and_then(Value::as_array_mut) {
+        list.extend(tags.difference(&known).map(|tag| json!({ "name": tag })));
+    }
+    spec["x-imports"] = recorded.iter().map(Selection::to_json).collect();
+    collect_garbage(spec);
+    let after = spec["components"]["schemas"].as_object().map_or(0, Map::len);
+    Ok(after.saturating_sub(before.len()))
+}
+
+/// The header block written above the spec's YAML: the hand-written header, then what was
+/// imported and how.
+fn import_header(
+    curated: &str,
+    source: &str,
+    recorded: &BTreeSet<Selection>,
+    normalized: &Normalized,
+    schemas: usize,
+) -> String {
+    let mut out = curated.to_owned();
+    let _ = writeln!(out, "{IMPORT_HEADER} (this block is rewritten by every import; edit the part above).");
+    let _ = writeln!(out, "#");
+    let selections: Vec<String> = recorded
+        .iter()
+        .map(|selection| match selection {
+            Selection::PathPrefix(prefix) => format!("--path-prefix '{prefix}'"),
+            Selection::Tag(tag) => format!("--tag '{tag}'"),
+            Selection::Operation(id) => format!("--operation {id}"),
+        })
+        .collect();
+    wrap(
+        &mut out,
+        "",
+        &format!(
+            "Source: {source} (cloudflare/api-schemas), selections {} (recorded in `x-imports`). {} operations \
+             (`x-imported-from` names the upstream operationId or schema), {schemas} schemas, {} duplicates merged.",
+            selections.join(" "),
+            normalized.operations.len(),
+            normalized.merged.len()
+        ),
+    );
+    let _ = writeln!(out, "#\n# Normalization (xtask/src/import/normalize.rs):");
+    for rule in normalize::RULES {
+        wrap(&mut out, "- ", rule);
+    }
+    let _ = writeln!(out, "#\n# Escapes: unions decoded as `Untyped` JSON (its Debug redacts secret-named fields):");
+    for escape in &normalized.escapes {
+        wrap(&mut out, "- ", &format!("{}: {}", escape.place, escape.reason));
+    }
+    out
+}
+
+/// Writes `text` as comment lines of at most 100 columns, the first prefixed by `bullet`.
+fn wrap(out: &mut String, bullet: &str, text: &str) {
+    let indent = " ".repeat(bullet.len());
+    let mut line = format!("# {bullet}");
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.len() + 1 + word.len() > 100 {
+            let _ = writeln!(out, "{line}");
+            line = format!("# {indent}");
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    let _ = writeln!(out, "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UPSTREAM: &str = include_str!("../fixtures/upstream-access.json");
+    const SPEC: &str = include_str!("../fixtures/spec.yaml");
+
+    fn imported() -> (String, Value) {
+        let upstream: Value = serde_json::from_str(UPSTREAM).unwrap();
+        let selection = vec![Selection::PathPrefix("/accounts/{account_id}/access/".into())];
+        let (text, _) = import(SPEC, &upstream, "upstream-access.json", selection).unwrap();
+        let spec = serde_yaml_ng::from_str(&text).unwrap();
+        (text, spec)
+    }
+
+    fn operation<'a>(spec: &'a Value, path: &str, method: &str) -> &'a Value {
+        spec["paths"][path].get(method).unwrap_or_else(|| panic!("no {method} {path}"))
+    }
+
+    fn schema<'a>(spec: &'a Value, name: &str) -> &'a Value {
+        spec["components"]["schemas"].get(name).unwrap_or_else(|| panic!("no schema {name}"))
+    }
+
+    /// The component an operation's 2xx answer refers to.
+    fn answer<'a>(spec: &'a Value, path: &str, method: &str) -> &'a Value {
+        let responses = operation(spec, path, method)["responses"].as_object().unwrap();
+        let (_, success) = responses.iter().find(|(status, _)| status.starts_with('2')).unwrap();
+        crate::rules::resolve(spec, &success["content"]["application/json"]["schema"])
+    }
+
+    #[test]
+    fn importing_twice_changes_nothing_and_hand_written_parts_win() {
+        let (text, spec) = imported();
+        let upstream: Value = serde_json::from_str(UPSTREAM).unwrap();
+        let (again, _) = import(&text, &upstream, "upstream-access.json", Vec::new()).unwrap();
+        assert_eq!(again, text, "a second import with the recorded selections is a no-op");
+
+        let create = operation(&spec, "/accounts/{account_id}/access/groups", "post");
+        assert_eq!(create["operationId"], "create_group", "the hand-written operation wins");
+        assert!(create.get("x-imported-from").is_none());
+        assert!(spec["paths"].get("/zones/{zone_id}/other").is_none(), "outside the selection");
+        assert!(schema(&spec, "Unused").get("x-imported-from").is_none(), "hand-written schemas stay");
+        assert_eq!(spec["x-imports"], json!([{ "path-prefix": "/accounts/{account_id}/access/" }]));
+        assert!(text.starts_with("# A hand-written spec"), "the hand-written header stays on top");
+        assert!(text.contains(IMPORT_HEADER));
+    }
+
+    #[test]
+    fn operation_ids_become_snake_case_and_unique() {
+        let (_, spec) = imported();
+        let id = |path: &str, method: &str| operation(&spec, path, method)["operationId"].as_str().unwrap().to_owned();
+        assert_eq!(id("/accounts/{account_id}/access/groups", "get"), "access_groups_list_access_groups");
+        assert_eq!(id("/accounts/{account_id}/access/scim", "get"), "access_groups_list_access_groups_2");
+        assert_eq!(
+            id("/accounts/{account_id}/access/bookmarks/{bookmark_id}", "post"),
+            "access_bookmark_applications_deprecated_create_a_bookmark_application"
+        );
+        assert_eq!(normalize::snake_case("9-lives"), "op_9_lives");
+        let groups = operation(&spec, "/accounts/{account_id}/access/groups", "get");
+        assert_eq!(groups["x-imported-from"], "access-groups-list-access-groups");
+    }
+
+    #[test]
+    fn envelopes_become_the_house_envelope() {
+        let (_, spec) = imported();
+        let list = answer(&spec, "/accounts/{account_id}/access/groups", "get");
+        let properties = list["properties"].as_object().unwrap();
+        let keys: Vec<&str> = properties.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["errors", "messages", "result", "result_info", "success"]);
+        assert_eq!(properties["success"], json!({ "type": "boolean" }), "no `enum: [true]`");
+        assert_eq!(properties["errors"], crate::rules::schema_ref("ApiMessages"));
+        assert_eq!(properties["result_info"], crate::rules::schema_ref("ResultInfo"));
+        assert_eq!(properties["result"]["nullable"], true);
+        assert!(list.get("required").is_none(), "errors and messages are not required");
+        let single = answer(&spec, "/accounts/{account_id}/access/groups/{group_id}", "get");
+        assert!(single["properties"].get("result_info").is_none());
+        assert_eq!(
+            single["properties"]["result"],
+            json!({ "allOf": [{ "$ref": "#/components/schemas/fx_groups" }], "nullable": true })
+        );
+        // Only `success` and `result`: still an envelope.
+        let empty = answer(&spec, "/accounts/{account_id}/access/bookmarks/{bookmark_id}", "post");
+        assert_eq!(empty["properties"]["errors"], crate::rules::schema_ref("ApiMessages"));
+    }
+
+    #[test]
+    fn every_failure_is_the_house_failure_and_one_success_is_kept() {
+        let (_, spec) = imported();
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let statuses: Vec<&String> = operation["responses"].as_object().unwrap().keys().collect();
+                assert_eq!(statuses.len(), 2, "{method} {path}: {statuses:?}");
+                assert_eq!(operation["responses"]["4XX"], json!({ "$ref": "#/components/responses/Failure" }));
+                assert!(operation.get("security").is_none(), "{method} {path}: the spec-wide security applies");
+            }
+        }
+    }
+
+    #[test]
+    fn path_parameters_get_validated_shapes() {
+        let (_, spec) = imported();
+        let shape = |path: &str, method: &str, name: &str| {
+            let parameters = operation(&spec, path, method)["parameters"].as_array().unwrap().clone();
+            let parameter = parameters.into_iter().find(|parameter| parameter["name"] == name).unwrap();
+            assert_eq!(parameter["required"], true);
+            parameter["schema"].clone()
+        };
+        let get_app = "/accounts/{account_id}/access/apps/{app_id}";
+        assert_eq!(shape(get_app, "get", "account_id"), crate::rules::schema_ref("Identifier"));
+        assert_eq!(shape(get_app, "get", "app_id"), crate::rules::schema_ref("fx_app_id"));
+        assert_eq!(
+            schema(&spec, "fx_app_id")["oneOf"],
+            json!([crate::rules::schema_ref("Identifier"), crate::rules::schema_ref("Uuid")]),
+            "a oneOf keeps both shapes"
+        );
+        assert_eq!(
+            shape("/accounts/{account_id}/access/groups/{group_id}", "get", "group_id"),
+            crate::rules::schema_ref("Uuid")
+        );
+        assert_eq!(
+            shape("/accounts/{account_id}/access/tags/{tag_name}", "delete", "tag_name"),
+            crate::rules::schema_ref("PathSegment")
+        );
+        assert!(crate::codegen::checks::problems(&spec).is_empty(), "{:?}", crate::codegen::checks::problems(&spec));
+    }
+
+    #[test]
+    fn all_of_is_merged_and_identical_schemas_are_one() {
+        let (_, spec) = imported();
+        let groups = schema(&spec, "fx_groups");
+        assert!(groups.get("allOf").is_none());
+        let keys: Vec<&String> = groups["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["created_at", "id", "include", "name"]);
+        assert!(spec["components"]["schemas"].get("fx_groups_copy").is_none(), "merged into fx_groups");
+        assert!(!serde_json::to_string(&spec).unwrap().contains("fx_groups_copy"), "no reference is left");
+    }
+
+    #[test]
+    fn unions_no_required_property_tells_apart_are_escaped() {
+        let (text, spec) = imported();
+        let apps = schema(&spec, "fx_apps");
+        assert!(apps["x-escape"].as_str().unwrap().contains("anyOf` of 2 variants"), "{apps}");
+        assert!(apps.get("anyOf").is_none());
+        assert!(text.contains("# - fx_apps: `anyOf` of 2 variants"), "the escape is listed in the header");
+        let rule = schema(&spec, "fx_rule");
+        assert_eq!(rule["oneOf"].as_array().unwrap().len(), 2, "told apart by `email` and `everyone`: typed");
+        assert!(
+            spec["components"]["schemas"].get("fx_saas_props").is_none(),
+            "an escaped union's variants are not imported"
+        );
+    }
+
+    #[test]
+    fn secrets_become_secret_and_bodies_without_schema_become_objects() {
+        let (_, spec) = imported();
+        let scim = &schema(&spec, "fx_scim")["properties"];
+        for name in ["secret", "password", "private"] {
+            assert_eq!(scim[name], crate::rules::schema_ref("Secret"), "{name}");
+        }
+        assert_eq!(scim["token_url"]["type"], "string", "not a secret");
+        let bookmark = operation(&spec, "/accounts/{account_id}/access/bookmarks/{bookmark_id}", "post");
+        assert_eq!(bookmark["requestBody"]["content"]["application/json"]["schema"]["type"], "object");
+        let create = operation(&spec, "/accounts/{account_id}/access/groups", "post");
+        assert!(create.get("requestBody").is_none(), "the hand-written create has no body");
+    }
+}

@@ -1,0 +1,566 @@
+//! The normalization pass: upstream Cloudflare operations and schemas, rewritten into the
+//! shapes this project generates well and safely. Each rule is a function below, listed (with
+//! its one-line description) in [`RULES`], which `import` writes into the spec header.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use crate::rules::{
+    API_MESSAGES, FAILURE, IDENTIFIER, PATH_SEGMENT, RESULT_INFO, SECRET, UNTYPED, UUID, is_secret, ref_name,
+    schema_ref,
+};
+
+/// Every rule, in the words written into the spec header and README.
+pub const RULES: &[&str] = &[
+    "operationIds become snake_case (`access-groups-list-access-groups` -> `access_groups_list_access_groups`), \
+     deduplicated against each other and the hand-written ones with `_2`, `_3`",
+    "envelopes (`allOf` of `*_api-response-*`, `success: enum [true]`, required `errors`/`messages`, \
+     per-family `*_messages`/`*_result_info`) become the house envelope: optional boolean `success`, \
+     `ApiMessages`, a nullable `result`, `ResultInfo` where there was one",
+    "every 4xx answer (`4XX`, `4xx`, `default`, per-family `*_api-response-common-failure`) becomes \
+     `#/components/responses/Failure`; only the first 2xx answer is kept",
+    "path parameters get a validated shape: `Identifier` (32 lowercase hex) for account, zone and other \
+     Cloudflare identifiers, `Uuid` (`format: uuid`) for UUIDs, `PathSegment` (no `/`, `\\`, `.` or `..`) \
+     for any other string; a `oneOf` of them keeps each shape",
+    "`allOf` compositions are merged into one schema (properties merged, later parts win, `required` united)",
+    "a `oneOf`/`anyOf` of objects that no required property tells apart becomes `Untyped` JSON (`x-escape`): \
+     serde would decode every answer as its first variant and drop fields silently",
+    "a property that holds a secret (`client_secret`, `secret`, `password`, `private_key`, `token`, `api_key`, \
+     `x-sensitive`, `format: password`) becomes `Secret`",
+    "a JSON request body without a schema becomes a free-form object",
+    "operation-level `security` is dropped: the spec-wide `security` (API token, or email + Global API key) applies",
+    "structurally identical schemas (ignoring `description`, `example`, `title`) are merged into one, \
+     keeping the shortest name (a hand-written schema wins)",
+];
+
+/// A union replaced by `Untyped`, for the record kept in the spec header.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Escape {
+    /// The component, or `<operationId>: <where>` for an inline union.
+    pub place: String,
+    pub reason: String,
+}
+
+/// One operation selected for import.
+#[derive(Debug, Clone)]
+pub struct Selected {
+    pub path: String,
+    pub method: String,
+    pub operation: Value,
+}
+
+/// The outcome: normalized operations and the schemas they reach.
+#[derive(Debug, Default)]
+pub struct Normalized {
+    pub operations: Vec<Selected>,
+    pub schemas: BTreeMap<String, Value>,
+    pub escapes: Vec<Escape>,
+    /// Merged duplicates: (removed, kept).
+    pub merged: Vec<(String, String)>,
+}
+
+/// Normalizes `selected` operations of the upstream document `upstream`. `taken_ids` are the
+/// operationIds already in the spec; `house` the hand-written schemas (a merge target).
+pub fn normalize(
+    upstream: &Value,
+    selected: Vec<Selected>,
+    taken_ids: &BTreeSet<String>,
+    house: &BTreeMap<String, Value>,
+) -> Result<Normalized, String> {
+    let mut pass = Pass { upstream, schemas: BTreeMap::new(), in_progress: BTreeSet::new(), escapes: Vec::new() };
+    let mut ids = taken_ids.clone();
+    let mut operations = Vec::new();
+    for Selected { path, method, operation } in selected {
+        let id = unique_id(&snake_case(operation["operationId"].as_str().unwrap_or(&path)), &mut ids);
+        let operation = pass.operation(&id, &operation).map_err(|error| format!("{method} {path} ({id}): {error}"))?;
+        operations.push(Selected { path, method, operation });
+    }
+    let mut normalized = Normalized { operations, schemas: pass.schemas, escapes: pass.escapes, merged: Vec::new() };
+    merge_identical(&mut normalized, house);
+    normalized.escapes.sort();
+    normalized.escapes.dedup();
+    Ok(normalized)
+}
+
+/// `access-groups-list-access-groups` -> `access_groups_list_access_groups`; any run of
+/// characters that cannot be in a Rust identifier becomes one `_`.
+pub fn snake_case(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_owned();
+    if out.starts_with(|c: char| c.is_ascii_digit()) { format!("op_{out}") } else { out }
+}
+
+/// `id`, or `id_2`, `id_3`, … when taken; the result is taken from then on.
+fn unique_id(id: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut candidate = id.to_owned();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{id}_{n}");
+        n += 1;
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+struct Pass<'a> {
+    upstream: &'a Value,
+    /// Normalized components, by upstream name.
+    schemas: BTreeMap<String, Value>,
+    /// Components being normalized (a reference back to one is left as a reference).
+    in_progress: BTreeSet<String>,
+    escapes: Vec<Escape>,
+}
+
+impl Pass<'_> {
+    fn operation(&mut self, id: &str, operation: &Value) -> Result<Value, String> {
+        let mut out = Map::new();
+        for key in ["tags", "summary", "description", "deprecated"] {
+            if let Some(value) = operation.get(key) {
+                out.insert(key.into(), value.clone());
+            }
+        }
+        out.insert("operationId".into(), id.into());
+        if let Some(original) = operation.get("operationId") {
+            out.insert("x-imported-from".into(), original.clone());
+        }
+
+        let mut parameters = Vec::new();
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            let parameter = self.resolve_component(parameter, "parameters")?;
+            parameters.push(self.parameter(id, &parameter)?);
+        }
+        // Path parameters first, then the rest, each in upstream order.
+        parameters.sort_by_key(|parameter| parameter["in"] != "path");
+        if !parameters.is_empty() {
+            out.insert("parameters".into(), parameters.into());
+        }
+
+        if let Some(body) = operation.get("requestBody") {
+            let body = self.resolve_component(body, "requestBodies")?;
+            out.insert("requestBody".into(), self.request_body(id, &body)?);
+        }
+
+        out.insert("responses".into(), self.responses(id, &operation["responses"])?);
+        Ok(Value::Object(out))
+    }
+
+    fn parameter(&mut self, id: &str, parameter: &Value) -> Result<Value, String> {
+        let name = parameter["name"].as_str().ok_or("a parameter has no name")?;
+        let mut out = parameter.as_object().cloned().unwrap_or_default();
+        let schema = parameter.get("schema").ok_or(format!("parameter {name} has no schema"))?;
+        let schema = if parameter["in"] == "path" {
+            out.insert("required".into(), true.into());
+            self.path_parameter(name, schema)?
+        } else {
+            self.schema(schema, &format!("{id}: parameter {name}"))
+        };
+        out.insert("schema".into(), schema);
+        Ok(Value::Object(out))
+    }
+
+    /// The validated shape for path parameter `name` with upstream schema `schema`.
+    fn path_parameter(&mut self, name: &str, schema: &Value) -> Result<Value, String> {
+        // A named union keeps its name (one type for every operation that uses it).
+        if let Some(component) = ref_name(schema) {
+            let flat = self.flatten(schema)?;
+            if flat.contains_key("oneOf") || flat.contains_key("anyOf") {
+                if !self.schemas.contains_key(component) {
+                    let shape = self.path_union(name, &flat)?;
+                    self.schemas.insert(component.to_owned(), shape);
+                }
+                return Ok(schema_ref(component));
+            }
+        }
+        let flat = self.flatten(schema)?;
+        if flat.contains_key("oneOf") || flat.contains_key("anyOf") {
+            return self.path_union(name, &flat);
+        }
+        Ok(schema_ref(path_shape(name, &flat)))
+    }
+
+    fn path_union(&mut self, name: &str, flat: &Map<String, Value>) -> Result<Value, String> {
+        let variants = flat.get("oneOf").or_else(|| flat.get("anyOf")).and_then(Value::as_array).unwrap();
+        let mut shapes = Vec::new();
+        for variant in variants {
+            let shape = schema_ref(path_shape(name, &self.flatten(variant)?));
+            if !shapes.contains(&shape) {
+                shapes.push(shape);
+            }
+        }
+        let mut out = Map::new();
+        if let Some(description) = flat.get("description") {
+            out.insert("description".into(), description.clone());
+        }
+        if shapes.len() == 1 {
+            return Ok(shapes.remove(0));
+        }
+        out.insert("oneOf".into(), shapes.into());
+        Ok(Value::Object(out))
+    }
+
+    fn request_body(&mut self, id: &str, body: &Value) -> Result<Value, String> {
+        let media = body["content"].get("application/json").ok_or("the request body is not application/json")?;
+        let schema = match media.get("schema") {
+            None => json!({ "type": "object", "description": "Free-form JSON (the upstream schema gives none)." }),
+            Some(schema) => self.schema(schema, &format!("{id}: request body")),
+        };
+        let mut out = Map::new();
+        out.insert("required".into(), body.get("required").cloned().unwrap_or(Value::Bool(false)));
+        out.insert("content".into(), json!({ "application/json": { "schema": schema } }));
+        Ok(Value::Object(out))
+    }
+
+    fn responses(&mut self, id: &str, responses: &Value) -> Result<Value, String> {
+        let responses = responses.as_object().ok_or("no responses")?;
+        let (status, success) = responses.iter().find(|(status, _)| status.starts_with('2')).ok_or("no 2xx answer")?;
+        let success = self.resolve_component(success, "responses")?;
+        let mut answer = Map::new();
+        answer.insert("description".into(), success.get("description").cloned().unwrap_or_else(|| "Success".into()));
+        if let Some(schema) = success.pointer("/content/application~1json/schema") {
+            let schema = self.schema(schema, &format!("{id}: answer"));
+            answer.insert("content".into(), json!({ "application/json": { "schema": schema } }));
+        }
+        let mut out = Map::new();
+        out.insert(status.clone(), Value::Object(answer));
+        out.insert("4XX".into(), json!({ "$ref": format!("#/components/responses/{FAILURE}") }));
+        Ok(Value::Object(out))
+    }
+
+    /// Follows a `#/components/{section}/…` reference in the upstream document.
+    fn resolve_component(&self, value: &Value, section: &str) -> Result<Value, String> {
+        match value.get("$ref").and_then(Value::as_str) {
+            None => Ok(value.clone()),
+            Some(reference) => {
+                let name = reference
+                    .strip_prefix(&format!("#/components/{section}/"))
+                    .ok_or(format!("unexpected reference {reference}"))?;
+                let found = self.upstream["components"][section].get(name).ok_or(format!("dangling {reference}"))?;
+                self.resolve_component(found, section)
+            }
+        }
+    }
+
+    fn upstream_schema(&self, name: &str) -> Result<&Value, String> {
+        self.upstream["components"]["schemas"].get(name).ok_or(format!("dangling #/components/schemas/{name}"))
+    }
+
+    /// `schema` with references followed and `allOf` merged, in upstream form.
+    fn flatten(&self, schema: &Value) -> Result<Map<String, Value>, String> {
+        if let Some(name) = ref_name(schema) {
+            return self.flatten(self.upstream_schema(name)?);
+        }
+        let Some(object) = schema.as_object() else { return Ok(Map::new()) };
+        let mut out = Map::new();
+        for part in object.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            merge_into(&mut out, self.flatten(part)?);
+        }
+        let mut own = object.clone();
+        own.remove("allOf");
+        merge_into(&mut out, own);
+        Ok(out)
+    }
+
+    /// The normalized form of an upstream schema found at `place`.
+    fn schema(&mut self, schema: &Value, place: &str) -> Value {
+        if let Some(name) = ref_name(schema) {
+            return schema_ref(&self.component(name));
+        }
+        let Ok(flat) = self.flatten(schema) else { return schema_ref(UNTYPED) };
+        self.flat_schema(flat, place)
+    }
+
+    /// Normalizes the upstream component `name` (once), returning its name.
+    fn component(&mut self, name: &str) -> String {
+        if self.schemas.contains_key(name) || self.in_progress.contains(name) {
+            return name.to_owned();
+        }
+        let Ok(upstream) = self.upstream_schema(name).cloned() else { return UNTYPED.to_owned() };
+        self.in_progress.insert(name.to_owned());
+        let flat = self.flatten(&upstream).unwrap_or_default();
+        let normalized = match self.union_escape(&flat) {
+            Some(reason) => {
+                self.escapes.push(Escape { place: name.to_owned(), reason: reason.clone() });
+                let mut escaped = Map::new();
+                if let Some(description) = flat.get("description").or_else(|| flat.get("title")) {
+                    escaped.insert("description".into(), description.clone());
+                }
+                escaped.insert("x-escape".into(), reason.into());
+                Value::Object(escaped)
+            }
+            None => self.flat_schema(flat, name),
+        };
+        self.in_progress.remove(name);
+        self.schemas.insert(name.to_owned(), normalized);
+        name.to_owned()
+    }
+
+    fn flat_schema(&mut self, mut flat: Map<String, Value>, place: &str) -> Value {
+        if let Some(envelope) = self.envelope(&flat, place) {
+            return envelope;
+        }
+        if let Some(reason) = self.union_escape(&flat) {
+            self.escapes.push(Escape { place: place.to_owned(), reason });
+            return schema_ref(UNTYPED);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(variants)) = flat.remove(key) {
+                let variants: Vec<Value> = variants.iter().map(|variant| self.schema(variant, place)).collect();
+                flat.insert(key.into(), variants.into());
+            }
+        }
+        if let Some(Value::Object(properties)) = flat.remove("properties") {
+            let mut out = Map::new();
+            for (name, property) in properties {
+                let value = if is_secret(name.as_str(), &property) && !is_object_like(&property) {
+                    schema_ref(SECRET)
+                } else {
+                    self.schema(&property, &format!("{place}.{name}"))
+                };
+                out.insert(name, value);
+            }
+            flat.insert("properties".into(), Value::Object(out));
+        }
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(inner) = flat.get(key).filter(|inner| inner.is_object()).cloned() {
+                let inner = self.schema(&inner, &format!("{place}[]"));
+                flat.insert(key.into(), inner);
+            }
+        }
+        // typify cannot express `enum: [null]` on a typed schema; such a field is null or absent.
+        if flat.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().all(Value::is_null)) {
+            return json!({ "nullable": true, "description": "Always null." });
+        }
+        Value::Object(flat)
+    }
+
+    /// The house envelope for an (already flattened) upstream envelope, or `None` for any other
+    /// schema. An envelope is an object with `success` and `errors`, `messages` or `result`.
+    fn envelope(&mut self, flat: &Map<String, Value>, place: &str) -> Option<Value> {
+        let properties = flat.get("properties")?.as_object()?;
+        let envelope_field = ["errors", "messages", "result"].iter().any(|field| properties.contains_key(*field));
+        if !properties.contains_key("success") || !envelope_field {
+            return None;
+        }
+        let result = match properties.get("result") {
+            None => json!({ "nullable": true, "description": "Not described upstream." }),
+            Some(result) => nullable(self.schema(result, &format!("{place}.result"))),
+        };
+        let mut out = json!({
+            "type": "object",
+            "properties": {
+                "success": { "type": "boolean" },
+                "errors": schema_ref(API_MESSAGES),
+                "messages": schema_ref(API_MESSAGES),
+                "result": result,
+            }
+        });
+        if properties.contains_key("result_info") {
+            out["properties"]["result_info"] = schema_ref(RESULT_INFO);
+        }
+        if let Some(description) = flat.get("description") {
+            out["description"] = description.clone();
+        }
+        Some(out)
+    }
+
+    /// Why a `oneOf`/`anyOf` of objects must be escaped, or `None` when it may be typed: a
+    /// union of scalars, or of objects each of which requires a property no other requires.
+    fn union_escape(&self, flat: &Map<String, Value>) -> Option<String> {
+        let (key, variants) = ["oneOf", "anyOf"].into_iter().find_map(|key| Some((key, flat.get(key)?.as_array()?)))?;
+        let flattened: Vec<Map<String, Value>> =
+            variants.iter().map(|variant| self.flatten(variant).unwrap_or_default()).collect();
+        if !flattened.iter().any(is_object_map) {
+            return None;
+        }
+        let required: Vec<BTreeSet<&str>> = flattened
+            .iter()
+            .map(|variant| {
+                variant
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect()
+            })
+            .collect();
+        let distinguished = required.iter().enumerate().all(|(i, own)| {
+            own.iter().any(|name| required.iter().enumerate().all(|(j, other)| i == j || !other.contains(name)))
+        });
+        if distinguished && flattened.iter().all(is_object_map) {
+            return None;
+        }
+        Some(format!(
+            "`{key}` of {} variants that no required property tells apart (decoded as untyped JSON)",
+            variants.len()
+        ))
+    }
+}
+
+/// Whether a property schema is an object or array (a secret is a string).
+fn is_object_like(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str).is_some_and(|kind| kind == "object" || kind == "array")
+        || schema.get("properties").is_some()
+}
+
+fn is_object_map(schema: &Map<String, Value>) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("object") || schema.contains_key("properties")
+}
+
+/// Merges an `allOf` part into the schema built so far: properties merge (the later wins),
+/// `required` unites, any other keyword is replaced.
+fn merge_into(out: &mut Map<String, Value>, part: Map<String, Value>) {
+    for (key, value) in part {
+        match (key.as_str(), out.get_mut(&key), value) {
+            ("properties", Some(Value::Object(properties)), Value::Object(more)) => properties.extend(more),
+            ("required", Some(Value::Array(required)), Value::Array(more)) => {
+                for name in more {
+                    if !required.contains(&name) {
+                        required.push(name);
+                    }
+                }
+            }
+            (_, _, value) => {
+                out.insert(key, value);
+            }
+        }
+    }
+}
+
+/// `schema`, made nullable (a reference is wrapped in `allOf`, as the house envelope does).
+fn nullable(schema: Value) -> Value {
+    if schema.get("$ref").is_some() {
+        return json!({ "allOf": [schema], "nullable": true });
+    }
+    let mut schema = schema;
+    if let Some(object) = schema.as_object_mut() {
+        object.insert("nullable".into(), true.into());
+    }
+    schema
+}
+
+/// The house shape for a path parameter called `name` whose upstream schema is `flat`.
+fn path_shape(name: &str, flat: &Map<String, Value>) -> &'static str {
+    let example = flat.get("example").and_then(Value::as_str).unwrap_or_default();
+    let is_hex32 = example.len() == 32 && example.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let is_uuid = example.len() == 36
+        && example
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() });
+    if name == "account_id" || name == "zone_id" || is_hex32 {
+        IDENTIFIER
+    } else if flat.get("format").and_then(Value::as_str) == Some("uuid") || is_uuid {
+        UUID
+    } else {
+        PATH_SEGMENT
+    }
+}
+
+/// Merges structurally identical schemas until none are left, rewriting references. A group
+/// keeps a hand-written schema if it has one, else its shortest name.
+fn merge_identical(normalized: &mut Normalized, house: &BTreeMap<String, Value>) {
+    loop {
+        let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (name, schema) in house.iter().chain(&normalized.schemas) {
+            if name == UNTYPED || name == SECRET {
+                continue;
+            }
+            groups.entry(structure(schema).to_string()).or_default().push(name.clone());
+        }
+        let mut renames = BTreeMap::new();
+        for names in groups.into_values().filter(|names| names.len() > 1) {
+            let keep = names
+                .iter()
+                .min_by_key(|name| (!house.contains_key(*name), name.len(), (*name).clone()))
+                .unwrap()
+                .clone();
+            for name in names {
+                if name != keep && !house.contains_key(&name) {
+                    renames.insert(name, keep.clone());
+                }
+            }
+        }
+        if renames.is_empty() {
+            return;
+        }
+        for (gone, kept) in &renames {
+            normalized.schemas.remove(gone);
+            normalized.merged.push((gone.clone(), kept.clone()));
+        }
+        for schema in normalized.schemas.values_mut() {
+            rename_refs(schema, &renames);
+        }
+        for selected in &mut normalized.operations {
+            rename_refs(&mut selected.operation, &renames);
+        }
+    }
+}
+
+/// A schema without the keywords that do not change its structure.
+fn structure(schema: &Value) -> Value {
+    match schema {
+        Value::Object(object) => Value::Object(
+            object
+                .iter()
+                .filter(|(key, _)| !matches!(key.as_str(), "description" | "example" | "title" | "x-imported-from"))
+                .map(|(key, value)| {
+                    let value = if key == "properties" {
+                        Value::Object(
+                            value
+                                .as_object()
+                                .into_iter()
+                                .flatten()
+                                .map(|(name, property)| (name.clone(), structure(property)))
+                                .collect(),
+                        )
+                    } else {
+                        structure(value)
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(structure).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Rewrites every `$ref` to a renamed schema.
+pub fn rename_refs(value: &mut Value, renames: &BTreeMap<String, String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get_mut("$ref")
+                && let Some(name) = reference.strip_prefix("#/components/schemas/")
+                && let Some(kept) = renames.get(name)
+            {
+                *reference = format!("#/components/schemas/{kept}");
+            }
+            object.values_mut().for_each(|value| rename_refs(value, renames));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|value| rename_refs(value, renames)),
+        _ => {}
+    }
+}
+
+/// Every schema name `value` refers to, directly.
+pub fn refs(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(name) = ref_name(value) {
+                out.insert(name.to_owned());
+            }
+            object.values().for_each(|value| refs(value, out));
+        }
+        Value::Array(items) => items.iter().for_each(|value| refs(value, out)),
+        _ => {}
+    }
+}

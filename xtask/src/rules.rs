@@ -1,0 +1,61 @@
+//! Shapes the spec must have, shared by `import` (which produces them) and `codegen` (which
+//! refuses a spec without them): the house components, which fields hold secrets, and what a
+//! path parameter must refuse.
+
+use serde_json::Value;
+
+/// 32 lowercase hex: account, zone and other Cloudflare identifiers.
+pub const IDENTIFIER: &str = "Identifier";
+/// `format: uuid`.
+pub const UUID: &str = "Uuid";
+/// Any other path segment: no `/` or `\`, and not `.` or `..`.
+pub const PATH_SEGMENT: &str = "PathSegment";
+/// A secret in an answer: `x-sensitive`, generated as `crate::Secret`.
+pub const SECRET: &str = "Secret";
+/// Free-form JSON for a union codegen cannot type: `x-escape`, generated as `crate::Untyped`.
+pub const UNTYPED: &str = "Untyped";
+/// The envelope's `errors` and `messages`.
+pub const API_MESSAGES: &str = "ApiMessages";
+/// The envelope's `result_info`.
+pub const RESULT_INFO: &str = "ResultInfo";
+/// The failure answer every operation shares (`#/components/responses/Failure`).
+pub const FAILURE: &str = "Failure";
+
+/// Components every imported operation may refer to; the hand-written part of the spec
+/// defines them.
+pub const HOUSE_SCHEMAS: [&str; 7] = [IDENTIFIER, UUID, PATH_SEGMENT, SECRET, UNTYPED, API_MESSAGES, RESULT_INFO];
+
+/// Property names that hold a secret whatever their schema says.
+pub const SECRET_NAMES: [&str; 6] = ["client_secret", "secret", "password", "private_key", "token", "api_key"];
+
+/// Whether the property `name` with schema `schema` (unresolved) holds a secret: by name,
+/// or because its schema says so (`x-sensitive`, or `format: password`).
+pub fn is_secret(name: &str, schema: &Value) -> bool {
+    SECRET_NAMES.contains(&name)
+        || schema.get("x-sensitive").and_then(Value::as_bool) == Some(true)
+        || schema.get("format").and_then(Value::as_str) == Some("password")
+}
+
+/// Values a path parameter must refuse: each would change which URL a request goes to. (`%`
+/// is percent-encoded by the generated client, so `%2e%2e` arrives as a literal name.)
+pub const HOSTILE_SEGMENTS: [&str; 7] = ["", ".", "..", "a/b", "../x", "a\\b", "..\\x"];
+
+/// `#/components/schemas/{name}`.
+pub fn schema_ref(name: &str) -> Value {
+    serde_json::json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// The component name a `#/components/schemas/…` reference points to.
+pub fn ref_name(schema: &Value) -> Option<&str> {
+    schema.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")
+}
+
+/// Follows `$ref`s within the document `raw` (to `null` when one dangles).
+pub fn resolve<'a>(raw: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            raw.pointer(reference.trim_start_matches('#')).map_or(&Value::Null, |found| resolve(raw, found))
+        }
+        None => value,
+    }
+}
