@@ -65,7 +65,9 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote! { ::std::sync::Arc<dyn crate::Transport> })
-        .with_hooks(HooksMode::Expected);
+        .with_hooks(HooksMode::Expected)
+        // `cloudflare api OPERATION --schema` prints the JSON Schema of every type.
+        .with_derive("schemars::JsonSchema");
     for (name, schema) in
         raw.pointer("/components/schemas").and_then(serde_json::Value::as_object).into_iter().flatten()
     {

@@ -44,6 +44,73 @@ pub enum Command {
     /// Zero Trust Access service tokens.
     #[command(name = "service-tokens", subcommand)]
     ServiceTokens(ServiceTokensCommand),
+    /// Call any operation of the API by its operationId (`api --list` shows them).
+    #[command(after_help = API_HELP)]
+    Api(ApiArgs),
+}
+
+const API_HELP: &str = "\
+Examples:
+  # every operation, or those whose id, path or summary contains a word
+  cloudflare api --list
+  cloudflare api --list groups
+
+  # what an operation takes and returns (JSON Schema), to write a body without the spec
+  cloudflare api access_groups_create_an_access_group --schema
+
+  # call one; parameters as NAME=VALUE, the body as JSON, @FILE or - (stdin)
+  cloudflare api access_groups_list_access_groups --param account_id=023e105f4ecef8ad9ca31a8372d0c353
+  cloudflare api access_groups_create_an_access_group --param account_id=023e105f4ecef8ad9ca31a8372d0c353 \\
+    --body @group.json
+
+Output: the answer's `result` as one line of JSON on stdout (with --all, every page's items
+as one array). A result that holds a secret (a created service token's Client Secret) is
+printed, with a warning on stderr: Cloudflare shows it only once.
+
+Exit status: 0 success; 1 Cloudflare refused or failed; 2 usage error (unknown operation or
+parameter, a malformed id, a body that does not fit), nothing sent.";
+
+/// `cloudflare api`.
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// The operationId to call (see --list).
+    #[arg(value_name = "OPERATION_ID", required_unless_present = "list")]
+    pub operation: Option<String>,
+
+    /// List the operations (id, method, path, summary), only those containing FILTER if given.
+    #[arg(long, value_name = "FILTER", num_args = 0..=1, default_missing_value = "", conflicts_with_all = ["operation", "schema", "all"])]
+    pub list: Option<String>,
+
+    /// A parameter of the operation, as NAME=VALUE (repeatable).
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+
+    /// The request body: JSON, @FILE (a file of JSON) or - (standard input).
+    #[arg(long, value_name = "JSON|@FILE|-")]
+    pub body: Option<String>,
+
+    /// Every page of a list operation, as one JSON array.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Print the JSON Schema of the operation's parameters, body and result; send nothing.
+    #[arg(long, conflicts_with_all = ["all", "body", "params"])]
+    pub schema: bool,
+
+    /// With --list: one JSON object per operation and line.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `NAME=VALUE`.
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err(format!("expected NAME=VALUE, got {text:?}")),
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! The `cloudflare` command. The binary (`src/main.rs`) only calls [`main`]; the pieces are
 //! public for the benchmark.
 
+mod api;
 pub mod args;
 pub mod bulk;
 mod delete;
@@ -34,6 +35,7 @@ pub async fn main() -> ExitCode {
             ServiceTokensCommand::Rotate(args) => tokens::rotate(args).await,
             ServiceTokensCommand::Refresh(args) => tokens::refresh(args).await,
         },
+        Command::Api(args) => api::run(args).await,
     }
 }
 

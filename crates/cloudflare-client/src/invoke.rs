@@ -53,7 +53,44 @@ impl Client {
             .map_err(|error: ArgumentError| InvalidInput::new("argument", "", error.to_string()))?
             .await
     }
+
+    /// [`Client::invoke`] for every page of a list operation: pages 1, 2, … (its `page`
+    /// parameter) until the last ([`Client::paginate`]'s rules, at most [`MAX_PAGES`]), their
+    /// items as one array. An operation without a `page` parameter is called once.
+    ///
+    /// # Errors
+    /// As [`Client::invoke`], and [`Error::UnexpectedResponse`] when a page's `result` is not
+    /// an array.
+    pub async fn invoke_all(&self, operation_id: &str, arguments: &Arguments) -> Result<Vec<serde_json::Value>, Error> {
+        let pages =
+            cloudflare_openapi::operation(operation_id).is_some_and(|operation| operation.parameter("page").is_some());
+        let mut arguments = arguments.clone();
+        let mut items = Vec::new();
+        for page in 1..=MAX_PAGES {
+            if pages {
+                arguments.parameter("page", page.to_string());
+            }
+            let answer = self.invoke(operation_id, &arguments).await?;
+            let serde_json::Value::Array(batch) = answer.result.into_json() else {
+                return Err(UnexpectedResponse::new(
+                    ResponseMeta::new(reqwest::StatusCode::OK, &reqwest::header::HeaderMap::new(), 1, &str::to_owned),
+                    format!("page {page} of {operation_id} is not a list"),
+                    b"",
+                )
+                .into());
+            };
+            let count = batch.len();
+            items.extend(batch);
+            if !pages || crate::pagination::is_last_page(page, &answer.result_info.unwrap_or_default(), count) {
+                break;
+            }
+        }
+        Ok(items)
+    }
 }
+
+/// The most pages [`Client::invoke_all`] fetches.
+pub const MAX_PAGES: u64 = 10_000;
 
 /// Runs an operation and turns its successful envelope into an [`Answer`].
 struct ToJson<'a>(&'a Client);

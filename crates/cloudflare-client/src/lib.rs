@@ -51,7 +51,7 @@ pub use error::{
     ApiError, ConfigError, CredentialsError, Error, InvalidInput, ResponseTooLarge, TransportError, UnexpectedResponse,
 };
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
-pub use invoke::Answer;
+pub use invoke::{Answer, MAX_PAGES};
 pub use response::GeneratedResult;
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY};
 pub use service_tokens::ServiceTokenQuery;
@@ -62,7 +62,8 @@ pub use cloudflare_openapi as openapi;
 pub use cloudflare_openapi::types;
 pub use cloudflare_openapi::types::{ApiMessage, CreatedServiceToken, ServiceToken};
 pub use cloudflare_openapi::{
-    ArgumentError, Arguments, Envelope, Location, OPERATIONS, Operation, Paginated, Parameter, Secret, Untyped,
+    ArgumentError, Arguments, Envelope, Location, OPERATIONS, Operation, OperationSchema, Paginated, Parameter, Secret,
+    Untyped,
 };
 /// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
 pub use reqwest;

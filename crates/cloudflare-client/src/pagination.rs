@@ -9,6 +9,7 @@ use futures_util::Stream;
 use crate::client::Client;
 use crate::error::Error;
 use crate::response::GeneratedResult;
+use crate::types::ResultInfo;
 
 impl Client {
     /// Every item of a paginated list operation, fetching pages (1, 2, …) lazily as the stream
@@ -57,20 +58,26 @@ impl Client {
                     Ok(envelope) => {
                         let info = envelope.result_info().cloned().unwrap_or_default();
                         let items = envelope.into_result().unwrap_or_default();
-                        let last = items.is_empty()
-                            || info.page.is_some_and(|answered| answered as u64 != page)
-                            || match (info.total_pages, info.per_page) {
-                                (Some(total), _) => page as i64 >= total,
-                                (None, Some(per_page)) => (items.len() as i64) < per_page,
-                                (None, None) => true,
-                            };
-                        state.next = (!last).then_some(page + 1);
+                        state.next = (!is_last_page(page, &info, items.len())).then_some(page + 1);
                         state.items.extend(items);
                     }
                 }
             }
         })
     }
+}
+
+/// Whether page `page`, which brought `items` items and `info`, is the last one to fetch: it is
+/// empty, answers another page than asked, reaches `total_pages`, or (without it) is shorter
+/// than `per_page`; without either, one page is all there is.
+pub(crate) fn is_last_page(page: u64, info: &ResultInfo, items: usize) -> bool {
+    items == 0
+        || info.page.is_some_and(|answered| answered as u64 != page)
+        || match (info.total_pages, info.per_page) {
+            (Some(total), _) => page as i64 >= total,
+            (None, Some(per_page)) => (items as i64) < per_page,
+            (None, None) => true,
+        }
 }
 
 /// Where a paginated stream is.

@@ -7,7 +7,7 @@
 //! spec's paths (`/accounts/…`), without Cloudflare's `/client/v4` prefix.
 
 #[rustfmt::skip]
-#[allow(missing_debug_implementations, missing_docs, clippy::all)]
+#[allow(missing_debug_implementations, missing_docs, clippy::all, rustdoc::all)]
 mod generated;
 
 pub use generated::*;

@@ -8,7 +8,13 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Matches an Access group.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessAccessGroupRule {
         pub group: AccessAccessGroupRuleGroup,
     }
@@ -18,7 +24,13 @@ pub mod types {
         }
     }
     ///`AccessAccessGroupRuleGroup`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessAccessGroupRuleGroup {
         ///The ID of a previously created Access group.
         pub id: ::std::string::String,
@@ -29,7 +41,14 @@ pub mod types {
         }
     }
     ///`AccessAccessRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessAccessRequests {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<Duration>,
@@ -56,7 +75,14 @@ pub mod types {
         }
     }
     ///`AccessAccessRequestsComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessAccessRequestsComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -73,7 +99,13 @@ pub mod types {
         }
     }
     ///The number of active devices registered to the user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessActiveDeviceCount(pub f64);
     impl ::std::ops::Deref for AccessActiveDeviceCount {
@@ -116,7 +148,14 @@ pub mod types {
         }
     }
     ///`AccessActiveSessionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessActiveSessionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -133,7 +172,14 @@ pub mod types {
         }
     }
     ///`AccessActiveSessionResponseResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessActiveSessionResponseResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<::std::string::String>,
@@ -190,7 +236,14 @@ pub mod types {
         }
     }
     ///`AccessActiveSessionResponseResultIdp`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessActiveSessionResponseResultIdp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -203,7 +256,14 @@ pub mod types {
         }
     }
     ///`AccessActiveSessionResponseResultMtlsAuth`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessActiveSessionResponseResultMtlsAuth {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_status: ::std::option::Option<::std::string::String>,
@@ -222,7 +282,14 @@ pub mod types {
         }
     }
     ///`AccessActiveSessionsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessActiveSessionsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -243,7 +310,14 @@ pub mod types {
         }
     }
     ///`AccessActiveSessionsResponseResultItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessActiveSessionsResponseResultItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expiration: ::std::option::Option<i64>,
@@ -260,7 +334,14 @@ pub mod types {
         }
     }
     ///`AccessActiveSessionsResponseResultItemMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessActiveSessionsResponseResultItemMetadata {
         #[serde(
             default,
@@ -285,7 +366,14 @@ pub mod types {
         }
     }
     ///`AccessActiveSessionsResponseResultItemMetadataAppsValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessActiveSessionsResponseResultItemMetadataAppsValue {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hostname: ::std::option::Option<::std::string::String>,
@@ -302,7 +390,13 @@ pub mod types {
         }
     }
     ///The result of the authentication event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessAllowed(pub bool);
     impl ::std::ops::Deref for AccessAllowed {
@@ -345,7 +439,13 @@ pub mod types {
         }
     }
     ///Matches any valid Access Service Token
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessAnyValidServiceTokenRule {
         ///An empty object which matches on all service tokens.
         pub any_valid_service_token: ::serde_json::Map<
@@ -359,7 +459,13 @@ pub mod types {
         }
     }
     ///Number of access applications currently using this policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessAppCount(pub i64);
     impl ::std::ops::Deref for AccessAppCount {
@@ -402,7 +508,13 @@ pub mod types {
         }
     }
     ///`AccessAppId`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(untagged)]
     pub enum AccessAppId {
         Identifier(Identifier),
@@ -457,7 +569,14 @@ pub mod types {
         }
     }
     ///`AccessAppPoliciesComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessAppPoliciesComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -476,7 +595,14 @@ pub mod types {
         }
     }
     ///`AccessAppPoliciesComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessAppPoliciesComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -493,7 +619,13 @@ pub mod types {
         }
     }
     ///`AccessAppPolicyRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessAppPolicyRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub approval_groups: ::std::option::Option<AccessApprovalGroups>,
@@ -525,7 +657,14 @@ pub mod types {
         }
     }
     ///`AccessAppPolicyResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessAppPolicyResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub approval_groups: ::std::option::Option<AccessApprovalGroups>,
@@ -566,7 +705,14 @@ pub mod types {
         }
     }
     ///`AccessApplicationsAddAnApplicationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessApplicationsAddAnApplicationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -583,7 +729,14 @@ pub mod types {
         }
     }
     ///`AccessApplicationsUpdateAnAccessApplicationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessApplicationsUpdateAnAccessApplicationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -600,7 +753,13 @@ pub mod types {
         }
     }
     ///A group of email addresses that can approve a temporary authentication request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessApprovalGroup {
         ///The number of approvals needed to obtain access.
         pub approvals_needed: f64,
@@ -617,7 +776,13 @@ pub mod types {
         }
     }
     ///Administrators who can approve a temporary authentication request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessApprovalGroups(pub ::std::vec::Vec<AccessApprovalGroup>);
     impl ::std::ops::Deref for AccessApprovalGroups {
@@ -639,7 +804,13 @@ pub mod types {
         }
     }
     ///`AccessApps`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessApps(pub ::serde_json::Value);
     impl ::std::ops::Deref for AccessApps {
@@ -659,7 +830,14 @@ pub mod types {
         }
     }
     ///`AccessAppsComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessAppsComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -678,7 +856,14 @@ pub mod types {
         }
     }
     ///`AccessAppsComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessAppsComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -695,7 +880,13 @@ pub mod types {
         }
     }
     ///The hostnames of the applications that will use this certificate.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessAssociatedHostnames(pub ::std::vec::Vec<::std::string::String>);
     impl ::std::ops::Deref for AccessAssociatedHostnames {
@@ -717,7 +908,17 @@ pub mod types {
         }
     }
     ///The Application Audience (AUD) tag. Identifies the application associated with the CA.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessAud(::std::string::String);
     impl ::std::ops::Deref for AccessAud {
@@ -781,7 +982,8 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum AccessAuthenticationLogsGetAccessAuthenticationLogsDirection {
         #[serde(rename = "desc")]
@@ -836,7 +1038,13 @@ pub mod types {
         }
     }
     ///Enforce different MFA options
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessAuthenticationMethodRule {
         pub auth_method: AccessAuthenticationMethodRuleAuthMethod,
     }
@@ -846,7 +1054,13 @@ pub mod types {
         }
     }
     ///`AccessAuthenticationMethodRuleAuthMethod`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessAuthenticationMethodRuleAuthMethod {
         ///The type of authentication method https://datatracker.ietf.org/doc/html/rfc8176.
         pub auth_method: ::std::string::String,
@@ -858,7 +1072,13 @@ pub mod types {
     }
     /**Matches an Azure group.
 Requires an Azure identity provider.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessAzureGroupRule {
         #[serde(rename = "azureAD")]
         pub azure_ad: AccessAzureGroupRuleAzureAd,
@@ -869,7 +1089,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessAzureGroupRuleAzureAd`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessAzureGroupRuleAzureAd {
         ///The ID of your Azure identity provider.
         pub connection_id: ::std::string::String,
@@ -882,7 +1108,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessBookmarks`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessBookmarks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_launcher_visible: ::std::option::Option<AccessIsDefault>,
@@ -906,7 +1139,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessBookmarksComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessBookmarksComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -925,7 +1165,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessBookmarksComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessBookmarksComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -942,7 +1189,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCa`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessCa {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aud: ::std::option::Option<AccessAud>,
@@ -957,7 +1211,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCaComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessCaComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -976,7 +1237,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///Matches any valid client certificate.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessCertificateRule {
         pub certificate: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -986,7 +1253,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCertificates`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessCertificates {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub associated_hostnames: ::std::option::Option<AccessAssociatedHostnames>,
@@ -1010,7 +1284,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCertificatesComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessCertificatesComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1029,7 +1310,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCertificatesComponentsSchemasResponseCollection2`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessCertificatesComponentsSchemasResponseCollection2 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1048,7 +1336,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCertificatesComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessCertificatesComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1065,7 +1360,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCertificatesComponentsSchemasSingleResponse2`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessCertificatesComponentsSchemasSingleResponse2 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1091,7 +1393,8 @@ Requires an Azure identity provider.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct AccessComponentsSchemasSessionDuration(pub ::std::string::String);
@@ -1125,7 +1428,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1142,7 +1452,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///Matches a specific country
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessCountryRule {
         pub geo: AccessCountryRuleGeo,
     }
@@ -1152,7 +1468,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCountryRuleGeo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessCountryRuleGeo {
         ///The country code that should be matched.
         pub country_code: ::std::string::String,
@@ -1163,7 +1485,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCustomPage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessCustomPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_count: ::std::option::Option<AccessAppCount>,
@@ -1185,7 +1513,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCustomPageWithoutHtml`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessCustomPageWithoutHtml {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_count: ::std::option::Option<AccessAppCount>,
@@ -1205,7 +1539,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCustomPages`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessCustomPages {
         ///The uid of the custom page to use when a user is denied access after failing a non-identity rule.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1220,7 +1561,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCustomPagesComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessCustomPagesComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1239,7 +1587,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessCustomPagesComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessCustomPagesComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1266,7 +1621,8 @@ Requires an Azure identity provider.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum AccessDecision {
         #[serde(rename = "allow")]
@@ -1319,7 +1675,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessDevicePostureCheck`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessDevicePostureCheck {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exists: ::std::option::Option<bool>,
@@ -1332,7 +1695,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///Enforces a device posture rule has run successfully
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessDevicePostureRule {
         pub device_posture: AccessDevicePostureRuleDevicePosture,
     }
@@ -1342,7 +1711,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessDevicePostureRuleDevicePosture`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessDevicePostureRuleDevicePosture {
         ///The ID of a device posture integration.
         pub integration_uid: ::std::string::String,
@@ -1353,7 +1728,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessDeviceSession`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessDeviceSession {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_authenticated: ::std::option::Option<f64>,
@@ -1364,7 +1746,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///Match an entire email domain.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessDomainRule {
         pub email_domain: AccessDomainRuleEmailDomain,
     }
@@ -1374,7 +1762,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessDomainRuleEmailDomain`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessDomainRuleEmailDomain {
         ///The email domain to match.
         pub domain: ::std::string::String,
@@ -1394,7 +1788,8 @@ Requires an Azure identity provider.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct AccessEmail(pub ::std::string::String);
@@ -1426,7 +1821,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///Matches an email address from a list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessEmailListRule {
         pub email_list: AccessEmailListRuleEmailList,
     }
@@ -1436,7 +1837,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessEmailListRuleEmailList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessEmailListRuleEmailList {
         ///The ID of a previously created email list.
         pub id: ::std::string::String,
@@ -1447,7 +1854,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///Matches a specific email.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessEmailRule {
         pub email: AccessEmailRuleEmail,
     }
@@ -1457,7 +1870,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessEmailRuleEmail`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessEmailRuleEmail {
         ///The email of the user.
         pub email: ::std::string::String,
@@ -1468,7 +1887,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessEmptyResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessEmptyResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1485,7 +1911,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///Matches everyone.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessEveryoneRule {
         ///An empty object which matches on all users.
         pub everyone: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1496,7 +1928,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessExclude(pub ::std::vec::Vec<AccessRule>);
     impl ::std::ops::Deref for AccessExclude {
@@ -1516,7 +1954,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///Create Allow or Block policies which evaluate the user based on custom criteria.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessExternalEvaluationRule {
         pub external_evaluation: AccessExternalEvaluationRuleExternalEvaluation,
     }
@@ -1526,7 +1970,13 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessExternalEvaluationRuleExternalEvaluation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessExternalEvaluationRuleExternalEvaluation {
         ///The API endpoint containing your business logic.
         pub evaluate_url: ::std::string::String,
@@ -1539,7 +1989,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessFailedLoginResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessFailedLoginResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1560,7 +2017,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessFailedLoginResponseResultItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessFailedLoginResponseResultItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expiration: ::std::option::Option<i64>,
@@ -1573,7 +2037,14 @@ Requires an Azure identity provider.*/
         }
     }
     ///`AccessGeo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessGeo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -1585,7 +2056,13 @@ Requires an Azure identity provider.*/
     }
     /**Matches a Github organization.
 Requires a Github identity provider.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessGithubOrganizationRule {
         #[serde(rename = "github-organization")]
         pub github_organization: AccessGithubOrganizationRuleGithubOrganization,
@@ -1596,7 +2073,13 @@ Requires a Github identity provider.*/
         }
     }
     ///`AccessGithubOrganizationRuleGithubOrganization`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessGithubOrganizationRuleGithubOrganization {
         ///The ID of your Github identity provider.
         pub connection_id: ::std::string::String,
@@ -1609,7 +2092,14 @@ Requires a Github identity provider.*/
         }
     }
     ///`AccessGroups`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessGroups {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<Timestamp>,
@@ -1634,7 +2124,14 @@ Requires a Github identity provider.*/
         }
     }
     ///`AccessGroupsComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessGroupsComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1653,7 +2150,14 @@ Requires a Github identity provider.*/
         }
     }
     ///`AccessGroupsComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessGroupsComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1670,7 +2174,13 @@ Requires a Github identity provider.*/
         }
     }
     ///`AccessGroupsCreateAnAccessGroupBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessGroupsCreateAnAccessGroupBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exclude: ::std::option::Option<AccessExclude>,
@@ -1687,7 +2197,13 @@ Requires a Github identity provider.*/
         }
     }
     ///`AccessGroupsUpdateAnAccessGroupBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessGroupsUpdateAnAccessGroupBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exclude: ::std::option::Option<AccessExclude>,
@@ -1705,7 +2221,13 @@ Requires a Github identity provider.*/
     }
     /**Matches a group in Google Workspace.
 Requires a Google Workspace identity provider.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessGsuiteGroupRule {
         pub gsuite: AccessGsuiteGroupRuleGsuite,
     }
@@ -1715,7 +2237,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessGsuiteGroupRuleGsuite`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessGsuiteGroupRuleGsuite {
         ///The ID of your Google Workspace identity provider.
         pub connection_id: ::std::string::String,
@@ -1728,7 +2256,17 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///The ID of the CA.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessId(::std::string::String);
     impl ::std::ops::Deref for AccessId {
@@ -1782,7 +2320,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessIdResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessIdResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1799,7 +2344,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessIdResponseResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessIdResponseResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<AccessUuid>,
@@ -1810,7 +2362,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessIdentityProviders`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessIdentityProviders(pub ::serde_json::Value);
     impl ::std::ops::Deref for AccessIdentityProviders {
@@ -1830,7 +2388,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessIdentityProvidersComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessIdentityProvidersComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -1847,7 +2412,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///Matches an IP address from a list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessIpListRule {
         pub ip_list: AccessIpListRuleIpList,
     }
@@ -1857,7 +2428,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessIpListRuleIpList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessIpListRuleIpList {
         ///The ID of a previously created IP list.
         pub id: ::std::string::String,
@@ -1868,7 +2445,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///Matches an IP address block.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessIpRule {
         pub ip: AccessIpRuleIp,
     }
@@ -1878,7 +2461,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessIpRuleIp`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessIpRuleIp {
         ///An IPv4 or IPv6 CIDR block.
         pub ip: ::std::string::String,
@@ -1889,7 +2478,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///Whether this is the default group
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessIsDefault(pub bool);
     impl ::std::ops::Deref for AccessIsDefault {
@@ -1932,7 +2527,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody {
         pub key_rotation_interval_days: AccessKeyRotationIntervalDays,
     }
@@ -1942,7 +2543,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///The number of days between key rotations.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessKeyRotationIntervalDays(pub f64);
     impl ::std::ops::Deref for AccessKeyRotationIntervalDays {
@@ -1985,7 +2592,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessKeysComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessKeysComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2002,7 +2616,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessLastSeenIdentityResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessLastSeenIdentityResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2019,7 +2640,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessLastSeenIdentityResponseResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessLastSeenIdentityResponseResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<::std::string::String>,
@@ -2073,7 +2701,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessLastSeenIdentityResponseResultIdp`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessLastSeenIdentityResponseResultIdp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -2086,7 +2721,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessLastSeenIdentityResponseResultMtlsAuth`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessLastSeenIdentityResponseResultMtlsAuth {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_status: ::std::option::Option<::std::string::String>,
@@ -2105,7 +2747,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessLoginDesign`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessLoginDesign {
         ///The background color on your login page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2129,7 +2778,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessMtlsAuthenticationAddAnMtlsCertificateBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessMtlsAuthenticationAddAnMtlsCertificateBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub associated_hostnames: ::std::option::Option<AccessAssociatedHostnames>,
@@ -2143,7 +2798,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessMtlsAuthenticationUpdateAnMtlsCertificateBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessMtlsAuthenticationUpdateAnMtlsCertificateBody {
         pub associated_hostnames: AccessAssociatedHostnames,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2155,7 +2816,13 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody {
         pub settings: ::std::vec::Vec<AccessSettings>,
     }
@@ -2165,7 +2832,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessNameResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessNameResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2182,7 +2856,14 @@ Requires a Google Workspace identity provider.*/
         }
     }
     ///`AccessNameResponseResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessNameResponseResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Duration>,
@@ -2194,7 +2875,13 @@ Requires a Google Workspace identity provider.*/
     }
     /**Matches an Okta group.
 Requires an Okta identity provider.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessOktaGroupRule {
         pub okta: AccessOktaGroupRuleOkta,
     }
@@ -2204,7 +2891,13 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessOktaGroupRuleOkta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessOktaGroupRuleOkta {
         ///The ID of your Okta identity provider.
         pub connection_id: ::std::string::String,
@@ -2217,7 +2910,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessOrganizations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessOrganizations {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allow_authenticate_via_warp: ::std::option::Option<AccessIsDefault>,
@@ -2252,7 +2952,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessOrganizationsComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessOrganizationsComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2269,7 +2976,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessPolicies`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessPolicies {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub approval_groups: ::std::option::Option<AccessSchemasApprovalGroups>,
@@ -2306,7 +3020,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessPoliciesComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessPoliciesComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2325,7 +3046,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessPoliciesComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessPoliciesComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2342,7 +3070,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessPolicyCheckResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessPolicyCheckResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2359,7 +3094,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessPolicyCheckResponseResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessPolicyCheckResponseResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_state: ::std::option::Option<AccessPolicyCheckResponseResultAppState>,
@@ -2374,7 +3116,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessPolicyCheckResponseResultAppState`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessPolicyCheckResponseResultAppState {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_uid: ::std::option::Option<AccessUuid>,
@@ -2397,7 +3146,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessPolicyCheckResponseResultUserIdentity`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessPolicyCheckResponseResultUserIdentity {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<::std::string::String>,
@@ -2431,7 +3187,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessPolicyCheckResponseResultUserIdentityGeo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessPolicyCheckResponseResultUserIdentityGeo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -2442,7 +3205,13 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessPolicyReq`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessPolicyReq {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub approval_groups: ::std::option::Option<AccessApprovalGroups>,
@@ -2481,7 +3250,8 @@ Requires an Okta identity provider.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct AccessPublicKey(pub ::std::string::String);
@@ -2513,7 +3283,17 @@ Requires an Okta identity provider.*/
         }
     }
     ///The unique identifier for the request to Cloudflare.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessRayId(::std::string::String);
     impl ::std::ops::Deref for AccessRayId {
@@ -2567,7 +3347,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2586,7 +3373,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessResponseCollectionHostnames`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessResponseCollectionHostnames {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2605,7 +3399,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessReusablePoliciesComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessReusablePoliciesComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2624,7 +3425,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessReusablePoliciesComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessReusablePoliciesComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2641,7 +3449,14 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessReusablePolicyResp`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessReusablePolicyResp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_count: ::std::option::Option<AccessAppCount>,
@@ -2684,7 +3499,13 @@ Requires an Okta identity provider.*/
         }
     }
     ///`AccessRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(untagged)]
     pub enum AccessRule {
         EmailRule(AccessEmailRule),
@@ -2804,7 +3625,13 @@ Requires an Okta identity provider.*/
     }
     /**Matches a SAML group.
 Requires a SAML identity provider.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessSamlGroupRule {
         pub saml: AccessSamlGroupRuleSaml,
     }
@@ -2814,7 +3641,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSamlGroupRuleSaml`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessSamlGroupRuleSaml {
         ///The name of the SAML attribute.
         pub attribute_name: ::std::string::String,
@@ -2827,7 +3660,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///A group of email addresses that can approve a temporary authentication request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasApprovalGroup {
         ///The number of approvals needed to obtain access.
         pub approvals_needed: f64,
@@ -2844,7 +3683,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///Administrators who can approve a temporary authentication request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessSchemasApprovalGroups(
         pub ::std::vec::Vec<AccessSchemasApprovalGroup>,
@@ -2868,7 +3713,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasCertificates`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasCertificates {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub associated_hostnames: ::std::option::Option<AccessAssociatedHostnames>,
@@ -2892,7 +3744,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasDevicePostureRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasDevicePostureRule {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub check: ::std::option::Option<AccessDevicePostureCheck>,
@@ -2919,7 +3778,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasEmptyResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasEmptyResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2938,7 +3804,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasGroups`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasGroups {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<Timestamp>,
@@ -2961,7 +3834,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasIdResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasIdResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -2978,7 +3858,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasIdResponseResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasIdResponseResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<AccessId>,
@@ -2989,7 +3876,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasIdentityProviders`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessSchemasIdentityProviders(pub ::serde_json::Value);
     impl ::std::ops::Deref for AccessSchemasIdentityProviders {
@@ -3009,7 +3902,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasOrganizations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasOrganizations {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_domain: ::std::option::Option<Duration>,
@@ -3034,7 +3934,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasPolicyCheckResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasPolicyCheckResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3051,7 +3958,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasPolicyCheckResponseResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasPolicyCheckResponseResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_state: ::std::option::Option<
@@ -3068,7 +3982,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasPolicyCheckResponseResultAppState`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasPolicyCheckResponseResultAppState {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_uid: ::std::option::Option<AccessUuid>,
@@ -3089,7 +4010,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasPolicyCheckResponseResultUserIdentity`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasPolicyCheckResponseResultUserIdentity {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<::std::string::String>,
@@ -3125,7 +4053,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasPolicyCheckResponseResultUserIdentityGeo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasPolicyCheckResponseResultUserIdentityGeo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -3136,7 +4071,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3155,7 +4097,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3182,7 +4131,8 @@ Requires a SAML identity provider.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum AccessSchemasType {
         #[serde(rename = "identity_denied")]
@@ -3227,7 +4177,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSeat`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessSeat {
         pub access_seat: AccessIsDefault,
         pub gateway_seat: AccessIsDefault,
@@ -3239,7 +4195,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSeats`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSeats {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_seat: ::std::option::Option<AccessIsDefault>,
@@ -3258,7 +4221,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSeatsComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSeatsComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3277,7 +4247,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSeatsDefinition`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessSeatsDefinition(pub ::std::vec::Vec<AccessSeat>);
     impl ::std::ops::Deref for AccessSeatsDefinition {
@@ -3297,7 +4273,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///Matches a specific Access Service Token
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessServiceTokenRule {
         pub service_token: AccessServiceTokenRuleServiceToken,
     }
@@ -3307,7 +4289,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessServiceTokenRuleServiceToken`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessServiceTokenRuleServiceToken {
         ///The ID of a Service Token.
         pub token_id: ::std::string::String,
@@ -3318,7 +4306,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(deny_unknown_fields)]
     pub struct AccessSettings {
         ///Request client certificates for this hostname in China. Can only be set to true if this zone is china network enabled.
@@ -3334,7 +4328,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3351,7 +4352,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessSingleResponseWithoutHtml`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessSingleResponseWithoutHtml {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3368,7 +4376,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessStringKeyMapDeviceSession`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessStringKeyMapDeviceSession(
         pub ::std::collections::HashMap<::std::string::String, AccessDeviceSession>,
@@ -3403,7 +4417,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///A tag
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessTag {
         ///The number of applications that have this tag
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3420,7 +4440,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///A tag
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessTagWithoutAppCount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<Timestamp>,
@@ -3434,7 +4460,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessTagsComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessTagsComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3453,7 +4486,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessTagsComponentsSchemasSingleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessTagsComponentsSchemasSingleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3470,7 +4510,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessUsers`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessUsers {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_seat: ::std::option::Option<AccessIsDefault>,
@@ -3501,7 +4548,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`AccessUsersComponentsSchemasResponseCollection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct AccessUsersComponentsSchemasResponseCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3520,7 +4574,17 @@ Requires a SAML identity provider.*/
         }
     }
     ///UUID
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct AccessUuid(::std::string::String);
     impl ::std::ops::Deref for AccessUuid {
@@ -3574,7 +4638,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///Cloudflare's failure envelope (`success` is false, `errors` non-empty).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ApiFailure {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3592,7 +4663,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///One entry of an envelope's `errors` or `messages`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ApiMessage {
         ///Cloudflare's numeric code (values exceed 65535).
         pub code: i64,
@@ -3608,7 +4685,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ApiMessageSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ApiMessageSource {
         ///JSON pointer to the part of the request the message is about.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3620,7 +4704,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ApiMessages`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct ApiMessages(pub ::std::vec::Vec<ApiMessage>);
     impl ::std::ops::Deref for ApiMessages {
@@ -3640,7 +4730,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`CreateServiceToken`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct CreateServiceToken {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<Duration>,
@@ -3652,7 +4748,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///A service token as created or rotated, with its Client Secret (shown only then).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct CreatedServiceToken {
         ///The Client ID for the service token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3688,7 +4791,8 @@ Requires a SAML identity provider.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct Duration(pub ::std::string::String);
@@ -3720,7 +4824,17 @@ Requires a SAML identity provider.*/
         }
     }
     ///A 32-character lowercase hex identifier (account or zone id).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct Identifier(::std::string::String);
     impl ::std::ops::Deref for Identifier {
@@ -3782,7 +4896,17 @@ Requires a SAML identity provider.*/
         }
     }
     ///A name used as one path segment (such as a tag name): anything but `/`, `\`, and names made only of dots, so it cannot change which URL a request goes to.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct PathSegment(::std::string::String);
     impl ::std::ops::Deref for PathSegment {
@@ -3843,7 +4967,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///Where a page of a list is in the whole.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ResultInfo {
         ///Number of results on this page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3867,7 +4998,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ServiceToken`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ServiceToken {
         ///The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3896,7 +5034,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///Cloudflare's envelope around a created or rotated service token.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ServiceTokenCreatedResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3913,7 +5058,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///Cloudflare's envelope around one page of service tokens.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ServiceTokenListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3941,7 +5093,8 @@ Requires a SAML identity provider.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct ServiceTokenName(pub ::std::string::String);
@@ -3973,7 +5126,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///Cloudflare's envelope around one service token.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ServiceTokenResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -3990,7 +5150,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`Timestamp`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct Timestamp(pub ::chrono::DateTime<::chrono::offset::Utc>);
     impl ::std::ops::Deref for Timestamp {
@@ -4039,7 +5205,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`UpdateServiceToken`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct UpdateServiceToken {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<Duration>,
@@ -4052,7 +5225,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allow_authenticate_via_warp: ::std::option::Option<AccessIsDefault>,
@@ -4079,7 +5258,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody {
         ///The email of the user to revoke.
         pub email: ::std::string::String,
@@ -4090,7 +5275,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allow_authenticate_via_warp: ::std::option::Option<AccessIsDefault>,
@@ -4121,7 +5313,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelAccessApplicationsAddABookmarkApplicationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelAccessApplicationsAddABookmarkApplicationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -4138,7 +5337,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelAccessApplicationsUpdateABookmarkApplicationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelAccessApplicationsUpdateABookmarkApplicationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<ApiMessages>,
@@ -4155,7 +5361,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelAccessGroupsCreateAnAccessGroupBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelAccessGroupsCreateAnAccessGroupBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exclude: ::std::option::Option<AccessExclude>,
@@ -4170,7 +5382,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelAccessGroupsUpdateAnAccessGroupBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelAccessGroupsUpdateAnAccessGroupBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exclude: ::std::option::Option<AccessExclude>,
@@ -4185,7 +5403,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub associated_hostnames: ::std::option::Option<AccessAssociatedHostnames>,
@@ -4199,7 +5423,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody {
         pub associated_hostnames: AccessAssociatedHostnames,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4211,7 +5441,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody {
         pub settings: ::std::vec::Vec<AccessSettings>,
     }
@@ -4221,7 +5457,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelAccessPoliciesCreateAnAccessPolicyBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelAccessPoliciesCreateAnAccessPolicyBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub approval_groups: ::std::option::Option<AccessSchemasApprovalGroups>,
@@ -4249,7 +5491,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub approval_groups: ::std::option::Option<AccessSchemasApprovalGroups>,
@@ -4277,7 +5525,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody {
         pub auth_domain: Duration,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4296,7 +5550,13 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody {
         ///The email of the user to revoke.
         pub email: ::std::string::String,
@@ -4307,7 +5567,14 @@ Requires a SAML identity provider.*/
         }
     }
     ///`ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
     pub struct ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_domain: ::std::option::Option<Duration>,
@@ -42180,5 +43447,1697 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),
             )
         }
+    }
+}
+/// The JSON Schemas of the operation `id`'s parameters, body and result.
+pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
+    match id {
+        "access_applications_list_access_applications" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessAppsComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_applications_add_an_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessApps>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessApplicationsAddAnApplicationResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_short_lived_certificate_c_as_list_short_lived_certificate_c_as" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessCaComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_applications_get_an_access_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessAppsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_applications_update_an_access_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessApps>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessApplicationsUpdateAnAccessApplicationResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_applications_delete_an_access_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_policies_list_access_app_policies" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessAppPoliciesComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_policies_create_an_access_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessAppPolicyRequest>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessAppPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_policies_get_an_access_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("policy_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessAppPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_policies_update_an_access_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("policy_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessAppPolicyRequest>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessAppPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_policies_delete_an_access_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("policy_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_applications_revoke_service_tokens" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_applications_test_access_policies" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessPolicyCheckResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_bookmark_applications_deprecated_list_bookmark_applications" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessBookmarksComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_bookmark_applications_deprecated_get_a_bookmark_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("bookmark_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessBookmarksComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_bookmark_applications_deprecated_create_a_bookmark_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("bookmark_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessBookmarksComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_bookmark_applications_deprecated_update_a_bookmark_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("bookmark_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessBookmarksComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_bookmark_applications_deprecated_delete_a_bookmark_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("bookmark_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_mtls_authentication_list_mtls_certificates" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessCertificatesComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_mtls_authentication_add_an_mtls_certificate" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::AccessMtlsAuthenticationAddAnMtlsCertificateBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessCertificatesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_mtls_authentication_list_mtls_certificates_hostname_settings" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessResponseCollectionHostnames as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_mtls_authentication_update_an_mtls_certificate_settings" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessResponseCollectionHostnames as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_mtls_authentication_get_an_mtls_certificate" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("certificate_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessCertificatesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_mtls_authentication_update_an_mtls_certificate" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("certificate_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::AccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessCertificatesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_mtls_authentication_delete_an_mtls_certificate" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("certificate_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_custom_pages_list_custom_pages" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessCustomPagesComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_custom_pages_create_a_custom_page" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessCustomPage>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessSingleResponseWithoutHtml as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_custom_pages_get_a_custom_page" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("custom_page_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessCustomPagesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_custom_pages_update_a_custom_page" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("custom_page_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessCustomPage>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessSingleResponseWithoutHtml as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_custom_pages_delete_a_custom_page" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("custom_page_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_groups_list_access_groups" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_groups_create_an_access_group" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessGroupsCreateAnAccessGroupBody>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_groups_get_an_access_group" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("group_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_groups_update_an_access_group" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("group_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessGroupsUpdateAnAccessGroupBody>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_groups_delete_an_access_group" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("group_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_identity_providers_list_access_identity_providers" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_identity_providers_add_an_access_identity_provider" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessIdentityProviders>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_identity_providers_get_an_access_identity_provider" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("identity_provider_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_identity_providers_update_an_access_identity_provider" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("identity_provider_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessIdentityProviders>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_identity_providers_delete_an_access_identity_provider" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("identity_provider_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_key_configuration_get_the_access_key_configuration" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessKeysComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_key_configuration_update_the_access_key_configuration" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessKeysComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_key_configuration_rotate_access_keys" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessKeysComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_authentication_logs_get_access_authentication_logs" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("limit", crate
+                    ::json_schema("{\"default\":25,\"type\":\"integer\"}")),
+                    ("direction", crate
+                    ::json_schema("{\"default\":\"desc\",\"enum\":[\"desc\",\"asc\"]}")),
+                    ("since", crate
+                    ::json_schema("{\"example\":\"2020-07-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
+                    ("until", crate
+                    ::json_schema("{\"example\":\"2020-10-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessAccessRequestsComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zero_trust_organization_get_your_zero_trust_organization" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zero_trust_organization_create_your_zero_trust_organization" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zero_trust_organization_update_your_zero_trust_organization" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zero_trust_organization_revoke_all_access_tokens_for_a_user" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessEmptyResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_policies_list_access_reusable_policies" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessReusablePoliciesComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_policies_create_an_access_reusable_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessPolicyReq>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessReusablePoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_policies_get_an_access_reusable_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("policy_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessReusablePoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_policies_update_an_access_reusable_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("policy_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessPolicyReq>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessReusablePoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_policies_delete_an_access_reusable_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("policy_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zero_trust_seats_update_a_user_seat" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessSeatsDefinition>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessSeatsComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "list_account_service_tokens" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("name", crate ::json_schema("{\"type\":\"string\"}")), ("search",
+                    crate ::json_schema("{\"type\":\"string\"}")), ("page", crate
+                    ::json_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}")),
+                    ("per_page", crate
+                    ::json_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::ServiceTokenListResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "create_account_service_token" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::CreateServiceToken>(),
+                ),
+                result: crate::schema_of::<
+                    <types::ServiceTokenCreatedResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "get_account_service_token" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("service_token_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::ServiceTokenResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "update_account_service_token" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("service_token_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::UpdateServiceToken>(),
+                ),
+                result: crate::schema_of::<
+                    <types::ServiceTokenResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "delete_account_service_token" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("service_token_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::ServiceTokenResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "refresh_account_service_token" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("service_token_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::ServiceTokenResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "rotate_account_service_token" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("service_token_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::ServiceTokenCreatedResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_tags_list_tags" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessTagsComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_tags_create_tag" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(crate::schema_of::<types::Duration>()),
+                result: crate::schema_of::<
+                    <types::AccessTagsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_tags_get_a_tag" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("tag_name", crate
+                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessTagsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_tags_update_a_tag" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("tag_name", crate
+                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessTagWithoutAppCount>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessTagsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "access_tags_delete_a_tag" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("tag_name", crate
+                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessNameResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zero_trust_users_get_users" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessUsersComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zero_trust_users_get_active_sessions" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("user_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessActiveSessionsResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zero_trust_users_get_active_session" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("user_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("nonce", crate
+                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessActiveSessionResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zero_trust_users_get_failed_logins" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("user_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessFailedLoginResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zero_trust_users_get_last_seen_identity" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("user_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("account_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessLastSeenIdentityResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_applications_list_access_applications" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessAppsComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_applications_add_a_bookmark_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessApps>(),
+                ),
+                result: crate::schema_of::<
+                    <types::ZoneLevelAccessApplicationsAddABookmarkApplicationResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_short_lived_certificate_c_as_list_short_lived_certificate_c_as" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessCaComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_applications_get_an_access_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessAppsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_applications_update_a_bookmark_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessApps>(),
+                ),
+                result: crate::schema_of::<
+                    <types::ZoneLevelAccessApplicationsUpdateABookmarkApplicationResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_applications_delete_an_access_application" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_policies_list_access_policies" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessPoliciesComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_policies_create_an_access_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZoneLevelAccessPoliciesCreateAnAccessPolicyBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_policies_get_an_access_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("policy_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_policies_update_an_access_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("policy_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_policies_delete_an_access_policy" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("policy_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("app_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_applications_revoke_service_tokens" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_applications_test_access_policies" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("app_id", crate
+                    ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessSchemasPolicyCheckResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_mtls_authentication_list_mtls_certificates" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessCertificatesComponentsSchemasResponseCollection2 as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_mtls_authentication_add_an_mtls_certificate" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessCertificatesComponentsSchemasSingleResponse2 as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_mtls_authentication_list_mtls_certificates_hostname_settings" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessResponseCollectionHostnames as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_mtls_authentication_update_an_mtls_certificate_settings" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessResponseCollectionHostnames as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_mtls_authentication_get_an_mtls_certificate" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("certificate_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessCertificatesComponentsSchemasSingleResponse2 as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_mtls_authentication_update_an_mtls_certificate" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("certificate_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessCertificatesComponentsSchemasSingleResponse2 as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_mtls_authentication_delete_an_mtls_certificate" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("certificate_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_groups_list_access_groups" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessGroupsComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_groups_create_an_access_group" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZoneLevelAccessGroupsCreateAnAccessGroupBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessGroupsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_groups_get_an_access_group" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("group_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessGroupsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_groups_update_an_access_group" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("group_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZoneLevelAccessGroupsUpdateAnAccessGroupBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessGroupsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_groups_delete_an_access_group" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("group_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_identity_providers_list_access_identity_providers" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessResponseCollection as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_identity_providers_add_an_access_identity_provider" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessSchemasIdentityProviders>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessIdentityProvidersComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_identity_providers_get_an_access_identity_provider" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("identity_provider_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdentityProvidersComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_identity_providers_update_an_access_identity_provider" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("identity_provider_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::AccessSchemasIdentityProviders>(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessIdentityProvidersComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_access_identity_providers_delete_an_access_identity_provider" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("identity_provider_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessIdResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_zero_trust_organization_get_your_zero_trust_organization" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::AccessOrganizationsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_zero_trust_organization_create_your_zero_trust_organization" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessOrganizationsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_zero_trust_organization_update_your_zero_trust_organization" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessOrganizationsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "zone_level_zero_trust_organization_revoke_all_access_tokens_for_a_user" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<
+                        types::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
+                    >(),
+                ),
+                result: crate::schema_of::<
+                    <types::AccessEmptyResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "list_zone_service_tokens" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("name", crate ::json_schema("{\"type\":\"string\"}")), ("search",
+                    crate ::json_schema("{\"type\":\"string\"}")), ("page", crate
+                    ::json_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}")),
+                    ("per_page", crate
+                    ::json_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::ServiceTokenListResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "create_zone_service_token" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::CreateServiceToken>(),
+                ),
+                result: crate::schema_of::<
+                    <types::ServiceTokenCreatedResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "get_zone_service_token" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("service_token_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::ServiceTokenResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "update_zone_service_token" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("service_token_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::UpdateServiceToken>(),
+                ),
+                result: crate::schema_of::<
+                    <types::ServiceTokenResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        "delete_zone_service_token" => {
+            ::std::option::Option::Some(crate::OperationSchema {
+                parameters: ::std::vec![
+                    ("zone_id", crate
+                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                    ("service_token_id", crate
+                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                ],
+                body: ::std::option::Option::None,
+                result: crate::schema_of::<
+                    <types::ServiceTokenResponse as crate::Envelope>::Result,
+                >(),
+            })
+        }
+        _ => ::std::option::Option::None,
     }
 }

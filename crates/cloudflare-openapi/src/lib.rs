@@ -7,8 +7,9 @@
 
 mod dispatch;
 mod envelope;
+// Doc comments in generated code are Cloudflare's descriptions (bare URLs, loose markdown).
 #[rustfmt::skip]
-#[allow(missing_debug_implementations, clippy::all)]
+#[allow(missing_debug_implementations, clippy::all, rustdoc::all)]
 mod generated;
 mod operation;
 mod secret;
@@ -18,7 +19,7 @@ mod untyped;
 pub use dispatch::{ArgumentError, Arguments, Call, Send, invoke};
 pub use envelope::{Envelope, Paginated};
 pub use generated::*;
-pub use operation::{Body, Location, Operation, Parameter, operation};
+pub use operation::{Body, Location, Operation, OperationSchema, Parameter, json_schema, operation, schema_of};
 pub use secret::Secret;
 pub use transport::Transport;
 pub use untyped::Untyped;

@@ -77,3 +77,40 @@ pub struct Body {
 pub fn operation(id: &str) -> Option<&'static Operation> {
     crate::OPERATIONS.iter().find(|operation| operation.id == id)
 }
+
+/// The JSON Schemas of one operation's inputs and output, from the generated types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationSchema {
+    /// Each parameter's schema, in the operation's order.
+    pub parameters: Vec<(&'static str, serde_json::Value)>,
+    /// The request body's schema, if it takes one.
+    pub body: Option<serde_json::Value>,
+    /// The schema of the answer's `result`.
+    pub result: serde_json::Value,
+}
+
+impl OperationSchema {
+    /// The schemas of the operation `id`, or `None` for an unknown operation.
+    pub fn of(id: &str) -> Option<Self> {
+        crate::generated::schema(id)
+    }
+
+    /// As one JSON object: `{"parameters": {name: schema}, "body": schema, "result": schema}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let parameters: serde_json::Map<String, serde_json::Value> =
+            self.parameters.iter().map(|(name, schema)| ((*name).to_owned(), schema.clone())).collect();
+        serde_json::json!({ "parameters": parameters, "body": self.body, "result": self.result })
+    }
+}
+
+/// A JSON Schema written by codegen as text.
+#[doc(hidden)]
+pub fn json_schema(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The JSON Schema of `T`.
+#[doc(hidden)]
+pub fn schema_of<T: schemars::JsonSchema>() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default()
+}

@@ -21,14 +21,16 @@ pub fn tokens(raw: &Value, file: &syn::File) -> Result<TokenStream, String> {
     let builders = Builders::read(file);
     let mut rows = Vec::new();
     let mut arms = Vec::new();
+    let mut schemas = Vec::new();
     for (path, item) in raw["paths"].as_object().ok_or("the spec has no paths")? {
         for method in METHODS {
             let Some(operation) = item.get(method) else { continue };
             let id = operation["operationId"].as_str().ok_or(format!("{method} {path} has no operationId"))?;
-            let (row, arm) = operation_tokens(raw, &builders, path, method, id, operation)
+            let (row, arm, schema) = operation_tokens(raw, &builders, path, method, id, operation)
                 .map_err(|error| format!("{id}: {error}"))?;
             rows.push(row);
             arms.push(arm);
+            schemas.push(schema);
         }
     }
     Ok(quote! {
@@ -48,6 +50,14 @@ pub fn tokens(raw: &Value, file: &syn::File) -> Result<TokenStream, String> {
                 _ => ::std::result::Result::Err(crate::ArgumentError::UnknownOperation(id.to_owned())),
             }
         }
+
+        /// The JSON Schemas of the operation `id`'s parameters, body and result.
+        pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
+            match id {
+                #(#schemas)*
+                _ => ::std::option::Option::None,
+            }
+        }
     })
 }
 
@@ -58,13 +68,15 @@ fn operation_tokens(
     method: &str,
     id: &str,
     operation: &Value,
-) -> Result<(TokenStream, TokenStream), String> {
+) -> Result<(TokenStream, TokenStream, TokenStream), String> {
     let builder = builders.by_operation.get(id).ok_or("progenitor generated no builder for it")?;
     let summary = operation["summary"].as_str().unwrap_or_default();
     let method_upper = method.to_ascii_uppercase();
 
     let mut parameters = Vec::new();
     let mut setters = Vec::new();
+    let mut parameter_schemas = Vec::new();
+    let mut body_schema = quote! { ::std::option::Option::None };
     for parameter in operation["parameters"].as_array().into_iter().flatten() {
         let parameter = resolve(raw, parameter);
         let name = parameter["name"].as_str().ok_or("a parameter has no name")?;
@@ -86,6 +98,9 @@ fn operation_tokens(
                 builder = builder.#setter(value);
             }
         });
+        // The spec's own schema: typify's newtypes lose their `pattern` in schemars.
+        let schema = serde_json::to_string(resolve(raw, &parameter["schema"])).unwrap();
+        parameter_schemas.push(quote! { (#name, crate::json_schema(#schema)) });
     }
 
     let body = match operation.get("requestBody") {
@@ -101,6 +116,7 @@ fn operation_tokens(
                     builder = builder.body(body);
                 }
             });
+            body_schema = quote! { ::std::option::Option::Some(crate::schema_of::<#ty>()) };
             quote! { ::std::option::Option::Some(crate::Body { required: #required, example: #example }) }
         }
     };
@@ -142,7 +158,15 @@ fn operation_tokens(
             ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
         }
     };
-    Ok((row, arm))
+    let envelope = builders.answers.get(builder).ok_or("its builder has no `send`")?;
+    let schema = quote! {
+        #id => ::std::option::Option::Some(crate::OperationSchema {
+            parameters: ::std::vec![#(#parameter_schemas),*],
+            body: #body_schema,
+            result: crate::schema_of::<<#envelope as crate::Envelope>::Result>(),
+        }),
+    };
+    Ok((row, arm, schema))
 }
 
 /// The Rust name progenitor gives a parameter or field called `name`.
@@ -223,11 +247,13 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
 struct Builders {
     by_operation: BTreeMap<String, String>,
     setters: BTreeMap<(String, String), syn::Type>,
+    /// The success envelope `send()` returns, by builder.
+    answers: BTreeMap<String, syn::Type>,
 }
 
 impl Builders {
     fn read(file: &syn::File) -> Self {
-        let mut builders = Self { by_operation: BTreeMap::new(), setters: BTreeMap::new() };
+        let mut builders = Self { by_operation: BTreeMap::new(), setters: BTreeMap::new(), answers: BTreeMap::new() };
         builders.items(&file.items, false);
         builders
     }
@@ -251,6 +277,10 @@ impl Builders {
                             {
                                 self.by_operation.insert(name, builder);
                             }
+                        } else if in_builder && name == "send" {
+                            if let Some(ty) = answer_type(&function.sig) {
+                                self.answers.insert(self_name.clone(), ty);
+                            }
                         } else if in_builder && let Some(ty) = setter_target(&function.sig) {
                             self.setters.insert((self_name.clone(), name), ty);
                         }
@@ -271,6 +301,22 @@ fn last_ident(ty: &syn::Type) -> Option<String> {
         syn::Type::Path(path) => path.path.segments.last().map(|segment| segment.ident.to_string()),
         _ => None,
     }
+}
+
+/// The first type argument of the last segment of `ty` (`T` in `Result<T, E>`).
+fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// `T` in `send(self) -> Result<ResponseValue<T>, Error<E>>`.
+fn answer_type(signature: &syn::Signature) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = &signature.output else { return None };
+    first_argument(first_argument(ty)?).cloned()
 }
 
 /// `T` in a setter's `where V: TryInto<T>`.
