@@ -3,7 +3,7 @@
 //! schemas (`--schema`), and calls through `Client::invoke`, so credentials, retries, errors,
 //! exit codes and secret handling are the same as the hand-written commands'.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::process::ExitCode;
 
 use cloudflare_client::{Arguments, OPERATIONS, Operation, OperationSchema};
@@ -61,19 +61,10 @@ pub async fn run(args: ApiArgs) -> ExitCode {
     }
 }
 
-/// Writes `lines` to stdout; a reader that went away (`| head`) ends the output quietly.
+/// Writes `lines` to stdout, each ended by a newline.
 fn print_lines(lines: impl IntoIterator<Item = String>) -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    for line in lines {
-        if let Err(error) = writeln!(stdout, "{line}") {
-            if error.kind() == std::io::ErrorKind::BrokenPipe {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("error: writing the output: {error}");
-            return ExitCode::FAILURE;
-        }
-    }
-    ExitCode::SUCCESS
+    let text: String = lines.into_iter().map(|line| line + "\n").collect();
+    crate::write_stdout(text.as_bytes())
 }
 
 /// The operations whose id, path or summary contains `filter` (case-insensitive), a line each.

@@ -47,6 +47,29 @@ pub enum Command {
     /// Call any operation of the API by its operationId (`api --list` shows them).
     #[command(after_help = API_HELP)]
     Api(ApiArgs),
+    /// Print a shell completion script: `cloudflare completions bash > /etc/bash_completion.d/cloudflare`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `cloudflare man > ~/.local/share/man/man1/cloudflare.1`.
+    Man,
+}
+
+/// `cloudflare --version`: the crate's version and where its spec comes from.
+pub fn version() -> String {
+    format!(
+        "{} (spec: {}, {} operations)",
+        env!("CARGO_PKG_VERSION"),
+        cloudflare_client::SPEC_SOURCE,
+        cloudflare_client::OPERATIONS.len()
+    )
+}
+
+/// The command line's definition, with the full version.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command().version(version())
 }
 
 const API_HELP: &str = "\

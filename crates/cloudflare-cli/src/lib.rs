@@ -1,11 +1,16 @@
-//! The `cloudflare` command. The binary (`src/main.rs`) only calls [`main`]; the pieces are
-//! public for the benchmark.
+//! The `cloudflare` command. The binary (`src/main.rs`) only calls [`main`]: this crate is a
+//! command, and its library has no stable API. `args`, `bulk` and `report` are public only so
+//! that the bulk benchmark (tests/benches/bulk.rs) can drive the bulk path without a process;
+//! they are hidden from the docs and may change in any release.
 
 mod api;
+#[doc(hidden)]
 pub mod args;
+#[doc(hidden)]
 pub mod bulk;
 mod delete;
 mod input;
+#[doc(hidden)]
 pub mod report;
 mod tokens;
 
@@ -13,7 +18,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use cloudflare_client::{Client, Credentials, Scope};
 
 use crate::args::{Cli, Command, ConnectionArgs, ScopeArgs, ServiceTokensCommand};
@@ -25,7 +30,10 @@ const INTERRUPTED: u8 = 130;
 
 /// Parses the command line and runs it.
 pub async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&args::command().get_matches()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     match cli.command {
         Command::ServiceTokens(command) => match command {
             ServiceTokensCommand::Delete(args) => delete::run(args).await,
@@ -36,6 +44,35 @@ pub async fn main() -> ExitCode {
             ServiceTokensCommand::Refresh(args) => tokens::refresh(args).await,
         },
         Command::Api(args) => api::run(args).await,
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut args::command(), "cloudflare", &mut script);
+            write_stdout(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(args::command()).render(&mut page) {
+                Ok(()) => write_stdout(&page),
+                Err(error) => {
+                    eprintln!("error: rendering the man page: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+/// Writes `bytes` to stdout; a reader that went away (`| head`) ends the output quietly.
+fn write_stdout(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: writing the output: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 

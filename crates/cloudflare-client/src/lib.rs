@@ -62,13 +62,13 @@ pub use cloudflare_openapi as openapi;
 pub use cloudflare_openapi::types;
 pub use cloudflare_openapi::types::{ApiMessage, CreatedServiceToken, ServiceToken};
 pub use cloudflare_openapi::{
-    ArgumentError, Arguments, Envelope, Location, OPERATIONS, Operation, OperationSchema, Paginated, Parameter, Secret,
-    Untyped,
+    ArgumentError, Arguments, Envelope, Location, OPERATIONS, Operation, OperationSchema, Paginated, Parameter,
+    SPEC_SOURCE, Secret, Untyped,
 };
 /// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
 pub use reqwest;
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

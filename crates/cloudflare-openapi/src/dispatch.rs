@@ -74,8 +74,7 @@ impl Arguments {
 
     /// Parameter `name` parsed as `T`: as a JSON string first (ids, names, dates, enums),
     /// else as JSON (numbers, booleans).
-    #[doc(hidden)]
-    pub fn parameter_as<T: DeserializeOwned>(&self, name: &'static str) -> Result<Option<T>, ArgumentError> {
+    pub(crate) fn parameter_as<T: DeserializeOwned>(&self, name: &'static str) -> Result<Option<T>, ArgumentError> {
         let Some(text) = self.parameters.get(name) else { return Ok(None) };
         let as_string = serde_json::from_value::<T>(serde_json::Value::String(text.clone()));
         as_string
@@ -85,8 +84,7 @@ impl Arguments {
     }
 
     /// The body parsed as `T`.
-    #[doc(hidden)]
-    pub fn body_as<T: DeserializeOwned>(&self) -> Result<Option<T>, ArgumentError> {
+    pub(crate) fn body_as<T: DeserializeOwned>(&self) -> Result<Option<T>, ArgumentError> {
         self.body
             .as_ref()
             .map(|body| {

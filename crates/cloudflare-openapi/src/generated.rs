@@ -38899,6 +38899,8 @@ mod envelopes {
         }
     }
 }
+/// Where the spec comes from (its `info.x-source`): Cloudflare's schema and the commit.
+pub const SPEC_SOURCE: &str = "cloudflare/api-schemas openapi.json at cca3064f (2024-08-06)";
 /// Every operation of the spec, in the spec's order.
 pub const OPERATIONS: &[crate::Operation] = &[
     crate::Operation {

@@ -104,13 +104,11 @@ impl OperationSchema {
 }
 
 /// A JSON Schema written by codegen as text.
-#[doc(hidden)]
-pub fn json_schema(text: &str) -> serde_json::Value {
+pub(crate) fn json_schema(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_default()
 }
 
 /// The JSON Schema of `T`.
-#[doc(hidden)]
-pub fn schema_of<T: schemars::JsonSchema>() -> serde_json::Value {
+pub(crate) fn schema_of<T: schemars::JsonSchema>() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default()
 }

@@ -33,7 +33,11 @@ pub fn tokens(raw: &Value, file: &syn::File) -> Result<TokenStream, String> {
             schemas.push(schema);
         }
     }
+    let source = raw["info"]["x-source"].as_str().ok_or("the spec's `info` has no `x-source` (where it comes from)")?;
     Ok(quote! {
+        /// Where the spec comes from (its `info.x-source`): Cloudflare's schema and the commit.
+        pub const SPEC_SOURCE: &str = #source;
+
         /// Every operation of the spec, in the spec's order.
         pub const OPERATIONS: &[crate::Operation] = &[#(#rows),*];
 
