@@ -34,9 +34,12 @@ pub async fn run(args: DeleteArgs) -> ExitCode {
 
     if args.dry_run {
         for id in &ids.ids {
-            match args.output {
-                Output::Text => println!("would delete {id}"),
-                Output::Json => println!("{}", serde_json::json!({ "id": id.to_string(), "status": "would_delete" })),
+            let line = match args.output {
+                Output::Text => format!("would delete {id}"),
+                Output::Json => serde_json::json!({ "id": id.to_string(), "status": "would_delete" }).to_string(),
+            };
+            if crate::output::line(&line).is_err() {
+                return ExitCode::SUCCESS;
             }
         }
         eprintln!("dry run: {} service token(s) would be deleted from {scope}; nothing was sent", ids.ids.len());

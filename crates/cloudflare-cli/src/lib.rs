@@ -10,6 +10,7 @@ pub mod args;
 pub mod bulk;
 mod delete;
 mod input;
+mod output;
 #[doc(hidden)]
 pub mod report;
 mod tokens;
@@ -79,14 +80,14 @@ fn write_stdout(bytes: &[u8]) -> ExitCode {
 /// Prints `problems` as errors; the usage exit status.
 fn usage_error(problems: impl IntoIterator<Item = String>) -> ExitCode {
     for problem in problems {
-        eprintln!("error: {problem}");
+        eprintln!("error: {}", output::text(&problem));
     }
     ExitCode::from(USAGE)
 }
 
 /// Prints Cloudflare's (or the network's) error; the failure exit status.
 fn api_error(error: &cloudflare_client::Error) -> ExitCode {
-    eprintln!("error: {error}");
+    eprintln!("error: {}", output::text(&error.to_string()));
     if error.is_invalid_input() { ExitCode::from(USAGE) } else { ExitCode::FAILURE }
 }
 

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use serde_json::Value;
 
 use crate::args::{AccountTokenArgs, CreateArgs, GetArgs, ListArgs, ListOutput, Output};
-use crate::{api_error, usage_error};
+use crate::{api_error, output, usage_error};
 
 /// Fields in the order a person reads them; any others follow.
 const FIELDS: [&str; 9] =
@@ -24,8 +24,8 @@ fn print(value: &impl serde::Serialize, output: Output, holds: Holds) {
         Holds::NoSecret => serde_json::to_value(value),
     };
     let value = value.unwrap_or_default();
-    match output {
-        Output::Json => println!("{value}"),
+    let lines = match output {
+        Output::Json => vec![output::json(&value)],
         Output::Text => {
             let Some(object) = value.as_object() else { return };
             let known = FIELDS.iter().filter_map(|name| object.get(*name).map(|value| (*name, value)));
@@ -33,13 +33,19 @@ fn print(value: &impl serde::Serialize, output: Output, holds: Holds) {
                 .iter()
                 .filter(|(name, _)| !FIELDS.contains(&name.as_str()))
                 .map(|(name, value)| (name.as_str(), value));
-            for (name, value) in known.chain(others) {
-                match value {
-                    Value::Null => {}
-                    Value::String(text) => println!("{name:<14}{text}"),
-                    other => println!("{name:<14}{other}"),
-                }
-            }
+            known
+                .chain(others)
+                .filter(|(_, value)| !value.is_null())
+                .map(|(name, value)| match value {
+                    Value::String(text) => format!("{:<14}{}", output::text(name), output::text(text)),
+                    other => format!("{:<14}{}", output::text(name), output::json(other)),
+                })
+                .collect()
+        }
+    };
+    for line in lines {
+        if output::line(&line).is_err() {
+            return;
         }
     }
 }
@@ -88,11 +94,13 @@ pub async fn list(args: ListArgs) -> ExitCode {
         (!args.expired || expired)
             && pattern.as_ref().is_none_or(|pattern| token.name.as_deref().is_some_and(|name| pattern.matches(name)))
     };
-    if args.output == ListOutput::Text {
-        println!("{:<36}  {:<28}  {:<25}  LAST SEEN", "ID", "NAME", "EXPIRES");
+    if args.output == ListOutput::Text
+        && output::line(&format!("{:<36}  {:<28}  {:<25}  LAST SEEN", "ID", "NAME", "EXPIRES")).is_err()
+    {
+        return ExitCode::SUCCESS;
     }
     let mut tokens = std::pin::pin!(client.list_service_tokens(&scope, ServiceTokenQuery::all()));
-    let (mut seen, mut listed) = (0, 0);
+    let (mut seen, mut listed, mut unusable) = (0, 0, 0);
     while let Some(token) = tokens.next().await {
         let token = match token {
             Ok(token) => token,
@@ -104,24 +112,45 @@ pub async fn list(args: ListArgs) -> ExitCode {
         }
         listed += 1;
         let id = token.id.as_deref().unwrap_or("-");
-        match args.output {
-            ListOutput::Ids => println!("{id}"),
-            ListOutput::Json => println!("{}", serde_json::to_value(&token).unwrap_or_default()),
+        let line = match args.output {
+            // Only what parses as a service-token id: `a\nb` from a server must not become two
+            // ids for `delete -` to act on.
+            ListOutput::Ids => match id.parse::<ServiceTokenId>() {
+                Ok(id) => id.to_string(),
+                Err(_) => {
+                    unusable += 1;
+                    eprintln!(
+                        "error: skipped a token whose id is not a service-token id: {:?} (name {:?})",
+                        output::text(token.id.as_deref().unwrap_or("(none)")),
+                        output::text(token.name.as_deref().unwrap_or("-"))
+                    );
+                    continue;
+                }
+            },
+            ListOutput::Json => output::json(&serde_json::to_value(&token).unwrap_or_default()),
             ListOutput::Text => {
                 let time = |time: &Option<cloudflare_client::types::Timestamp>| {
                     time.as_ref().map_or("-".to_owned(), |time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
                 };
                 let expires = time(&token.expires_at)
                     + if token.expires_at.as_ref().is_some_and(|at| **at <= now) { " (expired)" } else { "" };
-                println!(
-                    "{id:<36}  {:<28}  {expires:<25}  {}",
-                    token.name.as_deref().unwrap_or("-"),
+                format!(
+                    "{:<36}  {:<28}  {expires:<25}  {}",
+                    output::text(id),
+                    output::text(token.name.as_deref().unwrap_or("-")),
                     time(&token.last_seen_at)
-                );
+                )
             }
+        };
+        if output::line(&line).is_err() {
+            return ExitCode::SUCCESS;
         }
     }
     eprintln!("listed {listed} of {seen} service token(s) in {scope}");
+    if unusable > 0 {
+        eprintln!("error: {unusable} listed token(s) had no usable id and were not printed");
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
 }
 

@@ -587,10 +587,11 @@ fn truncate(text: &str, max: usize) -> String {
     format!("{}…", &text[..end])
 }
 
-/// `text` on one line: control characters (CR, LF, escape sequences) become spaces.
+/// `text` on one line, safe for a terminal: CR and LF become spaces, and every other control,
+/// format (bidi) or separator character is escaped ([`crate::terminal_safe`]).
 fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    truncate(flat.trim(), max)
+    let flat: String = text.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }).collect();
+    truncate(crate::terminal_safe(flat.trim()).trim(), max)
 }
 
 /// The start of a body as one readable line.

@@ -40,6 +40,7 @@ mod rate_limit;
 mod response;
 mod retry;
 mod service_tokens;
+mod terminal;
 mod transport;
 
 pub use client::{
@@ -55,6 +56,7 @@ pub use invoke::{Answer, MAX_PAGES};
 pub use response::GeneratedResult;
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY};
 pub use service_tokens::ServiceTokenQuery;
+pub use terminal::terminal_safe;
 
 /// The generated low-level client, its operation builders and types.
 pub use cloudflare_openapi as openapi;

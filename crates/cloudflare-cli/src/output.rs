@@ -1,0 +1,69 @@
+//! Everything the command prints on stdout goes through here:
+//! - text from a server (names, ids, messages) is made safe for a terminal
+//!   ([`cloudflare_client::terminal_safe`]): control, bidi and separator characters are
+//!   escaped, so a token's name cannot rewrite the screen or hide what it is;
+//! - JSON stays valid JSON, one value per line, with the same characters as JSON escapes;
+//! - a reader that went away (`| head -1`) ends the output quietly, as `ls | head` does.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+pub use cloudflare_client::terminal_safe as text;
+use serde_json::Value;
+
+/// Standard output was closed by its reader: stop printing, and exit as if all was printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Closed;
+
+/// Writes `line` and a newline to stdout.
+pub fn line(line: &str) -> Result<(), Closed> {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{line}") {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            if error.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("error: writing the output: {error}");
+            }
+            Err(Closed)
+        }
+    }
+}
+
+/// `value` as one line of JSON in which every character [`text`] escapes is a `\u` escape.
+pub fn json(value: &Value) -> String {
+    let line = value.to_string();
+    if matches!(text(&line), Cow::Borrowed(_)) {
+        return line;
+    }
+    let mut out = String::with_capacity(line.len() + 16);
+    let mut buffer = [0u8; 4];
+    for c in line.chars() {
+        // Only inside strings can such a character occur: JSON's own syntax is ASCII.
+        if matches!(text(c.encode_utf8(&mut buffer)), Cow::Owned(_)) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_escape_what_text_escapes_and_stay_the_same_json() {
+        let value = serde_json::json!({ "name": "a\u{202e}b\u{2028}c\u{1b}[2J\u{e0041}", "ok": "東京" });
+        let line = json(&value);
+        assert!(!line.contains('\u{202e}') && !line.contains('\u{2028}') && !line.contains('\u{1b}'), "{line}");
+        assert!(line.contains("\\u202e") && line.contains("\\udb40\\udc41"), "{line}");
+        assert!(line.contains("東京"));
+        assert_eq!(serde_json::from_str::<Value>(&line).unwrap(), value, "the same JSON");
+        assert!(!line.contains('\n'));
+    }
+}

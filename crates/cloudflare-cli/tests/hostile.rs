@@ -1,0 +1,167 @@
+//! The command against a server that lies or attacks: hostile names and messages must not
+//! reach the terminal raw, `--output ids` prints only real ids, and a closed pipe ends the
+//! output quietly.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use assert_cmd::Command;
+use httpmock::MockServer;
+use serde_json::{Value, json};
+
+const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const TOKEN_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
+const OTHER_ID: &str = "0f6ae5d9-39a8-4b8a-9c84-6b2f64f0d3f1";
+const API_TOKEN: &str = "cli_S3CRET_api_token_0123";
+
+/// A name with every kind of character that acts on a terminal or hides what text says.
+const HOSTILE: &str = "ci\u{1b}]0;owned\u{7}\u{1b}[2J\r\nFAKE\u{9b}31m\u{202e}gpj.exe\u{2028}x\u{e0041}\u{200b}";
+const RAW: [char; 10] =
+    ['\u{1b}', '\u{7}', '\r', '\u{9b}', '\u{202e}', '\u{2028}', '\u{e0041}', '\u{200b}', '\u{85}', '\u{2029}'];
+
+fn cloudflare(server: &MockServer) -> Command {
+    let mut command = Command::cargo_bin("cloudflare").unwrap();
+    for name in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ZONE_ID"] {
+        command.env_remove(name);
+    }
+    command.env("CLOUDFLARE_BASE_URL", server.base_url()).env("CLOUDFLARE_API_TOKEN", API_TOKEN);
+    command
+}
+
+fn envelope(result: Value) -> Value {
+    json!({"success": true, "errors": [], "messages": [], "result": result})
+}
+
+fn page(tokens: Value) -> Value {
+    let count = tokens.as_array().unwrap().len();
+    let mut body = envelope(tokens);
+    body["result_info"] = json!({"page": 1, "per_page": 1000, "total_pages": 1, "count": count, "total_count": count});
+    body
+}
+
+fn assert_clean(what: &str, text: &str) {
+    for c in RAW {
+        assert!(!text.contains(c), "{what}: raw {:?} reached the output: {text:?}", c);
+    }
+}
+
+#[test]
+fn hostile_names_are_escaped_in_every_text_output_and_json_stays_json() {
+    let server = MockServer::start();
+    let token =
+        json!({"id": TOKEN_ID, "name": HOSTILE, "client_id": HOSTILE, "client_secret": "s3", "duration": HOSTILE});
+    server.mock(|when, then| {
+        when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"));
+        then.status(200).json_body(page(json!([token.clone()])));
+    });
+    server.mock(|when, then| {
+        when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}"));
+        then.status(200).json_body(envelope(token.clone()));
+    });
+    server.mock(|when, then| {
+        when.method("POST").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"));
+        then.status(201).json_body(envelope(token.clone()));
+    });
+    server.mock(|when, then| {
+        when.method("DELETE").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}"));
+        then.status(200).json_body(envelope(token.clone()));
+    });
+    let scope = ["--account-id", ACCOUNT_ID];
+    for (command, json) in [
+        (vec!["list"], false),
+        (vec!["list", "--output", "json"], true),
+        (vec!["get", TOKEN_ID], false),
+        (vec!["get", TOKEN_ID, "--output", "json"], true),
+        (vec!["create", "--name", "x"], false),
+        (vec!["create", "--name", "x", "--output", "json"], true),
+        (vec!["delete", TOKEN_ID], false),
+        (vec!["delete", TOKEN_ID, "--output", "json"], true),
+    ] {
+        let output = cloudflare(&server).arg("service-tokens").args(&command).args(scope).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{command:?}: {}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_clean(&format!("{command:?} stdout"), &stdout);
+        assert_clean(&format!("{command:?} stderr"), &String::from_utf8_lossy(&output.stderr));
+        if json {
+            for line in stdout.lines() {
+                let value: Value =
+                    serde_json::from_str(line).unwrap_or_else(|error| panic!("{command:?}: {error}: {line}"));
+                assert!(value.to_string().contains("gpj.exe"), "the same data, escaped: {line}");
+            }
+        } else {
+            assert!(stdout.contains("\\u{202e}gpj.exe"), "{command:?}: shown escaped: {stdout}");
+        }
+    }
+}
+
+#[test]
+fn hostile_error_messages_are_escaped() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method("GET");
+        then.status(403).json_body(json!({
+            "success": false, "errors": [{"code": 10000, "message": HOSTILE, "documentation_url": HOSTILE}],
+            "messages": [], "result": null
+        }));
+    });
+    let output =
+        cloudflare(&server).args(["service-tokens", "get", TOKEN_ID, "--account-id", ACCOUNT_ID]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_clean("stderr", &stderr);
+    assert!(stderr.contains("10000") && stderr.contains("\\u{202e}"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+}
+
+#[test]
+fn ids_output_prints_only_real_ids_and_fails_on_the_rest() {
+    let server = MockServer::start();
+    let injected = format!("{TOKEN_ID}\n{OTHER_ID}");
+    server.mock(|when, then| {
+        when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"));
+        then.status(200).json_body(page(json!([
+            {"id": injected, "name": "two ids in one"},
+            {"name": "no id at all"},
+            {"id": OTHER_ID, "name": "real"}
+        ])));
+    });
+    let output = cloudflare(&server)
+        .args(["service-tokens", "list", "--account-id", ACCOUNT_ID, "--output", "ids"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), format!("{OTHER_ID}\n"), "only the real id");
+    assert_eq!(output.status.code(), Some(1), "the others are an error");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("2 listed token(s) had no usable id"), "{stderr}");
+    assert_clean("stderr", &stderr);
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let server = MockServer::start();
+    let tokens: Vec<Value> = (0..5000).map(|n| json!({"id": format!("f174e90a-fafe-4643-bbbc-{n:012x}")})).collect();
+    server.mock(|when, then| {
+        when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"));
+        then.status(200).json_body(page(Value::Array(tokens.clone())));
+    });
+    for output in ["ids", "text", "json"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cloudflare"))
+            .env_remove("CLOUDFLARE_EMAIL")
+            .env_remove("CLOUDFLARE_API_KEY")
+            .env("CLOUDFLARE_BASE_URL", server.base_url())
+            .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+            .args(["service-tokens", "list", "--account-id", ACCOUNT_ID, "--output", output])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        assert!(!first.is_empty());
+        // The reader is dropped here, as `head -1` exits: the rest meets a closed pipe.
+        let done = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert_eq!(done.status.code(), Some(0), "--output {output}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
