@@ -16,8 +16,18 @@ pub(crate) struct Pause {
 }
 
 impl Pause {
+    /// No request starts for `wait` from now (a later pause already set is kept). A wait
+    /// beyond what the clock can count (a server's `Retry-After: 18446744073709551615`) is a
+    /// pause of a hundred years, not an overflow.
+    pub(crate) fn extend_for(&self, wait: Duration) {
+        const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+        let now = Instant::now();
+        let until = now.checked_add(wait).or_else(|| now.checked_add(FOREVER)).unwrap_or(now);
+        self.extend_to(until);
+    }
+
     /// No request starts before `until` (a later pause already set is kept).
-    pub(crate) fn extend_to(&self, until: Instant) {
+    fn extend_to(&self, until: Instant) {
         let mut current = self.until.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if current.is_none_or(|current| current < until) {
             *current = Some(until);
@@ -55,5 +65,20 @@ impl Limiter {
 impl fmt::Debug for Limiter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Limiter").field("requests", &self.requests).field("window", &self.window).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_beyond_the_clock_is_a_long_pause_not_a_panic() {
+        let pause = Pause::default();
+        pause.extend_for(Duration::from_secs(u64::MAX));
+        let remaining = pause.remaining().expect("paused");
+        assert!(remaining > Duration::from_secs(50 * 365 * 24 * 3600), "{remaining:?}");
+        pause.extend_for(Duration::from_secs(1));
+        assert!(pause.remaining().unwrap() > Duration::from_secs(3600), "a shorter pause does not shorten it");
     }
 }

@@ -162,7 +162,7 @@ impl ClientTransport {
                     span.record("status", status.as_u16());
                     if status == StatusCode::TOO_MANY_REQUESTS {
                         let pause = server_wait.unwrap_or_else(|| self.retry.backoff(retry));
-                        self.pause.extend_to(tokio::time::Instant::now() + pause);
+                        self.pause.extend_for(pause);
                         tracing::warn!(
                             wait_ms = pause.as_millis() as u64,
                             "rate limited: pausing every request of this client"

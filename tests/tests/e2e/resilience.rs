@@ -163,6 +163,34 @@ async fn a_wait_beyond_the_cap_fails_at_once_with_the_servers_retry_after() {
 }
 
 #[tokio::test]
+async fn a_retry_after_beyond_the_clock_is_a_clean_rate_limited_error() {
+    for absurd in ["18446744073709551615", "9300000000000000000"] {
+        let server = MockServer::start_async().await;
+        let failing = server
+            .mock_async(|_, then| {
+                then.status(429).header("retry-after", absurd).json_body(failure_json(971, "slow down"));
+            })
+            .await;
+        let client = client(&server, token_credentials());
+        let error = client.delete_service_token(&account(), &token_id()).await.unwrap_err();
+        assert!(error.is_rate_limited(), "{absurd}: {error}");
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(absurd.parse().unwrap())));
+        // Every later call, from any clone, is refused at once without sending or panicking.
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.delete_service_token(&account(), &token_id()).await })
+            })
+            .collect();
+        for handle in handles {
+            let error = handle.await.expect("no task panicked").unwrap_err();
+            assert!(error.is_rate_limited() && error.attempts() == 0, "{error}");
+        }
+        assert_eq!(failing.calls_async().await, 1, "{absurd}");
+    }
+}
+
+#[tokio::test]
 async fn one_429_pauses_every_request_of_the_client_until_retry_after() {
     const PAUSE: Duration = Duration::from_millis(300);
     let server = RawServer::start(|index, _| {
