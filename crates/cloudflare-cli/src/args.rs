@@ -182,17 +182,26 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "PATH")]
     pub api_token_file: Option<PathBuf>,
 
-    /// The API root.
-    #[arg(long, value_name = "URL", env = "CLOUDFLARE_BASE_URL")]
+    /// The API root (an empty value is refused: leave it out for the production API). Its
+    /// value is never shown, as it could hold a password.
+    #[arg(long, value_name = "URL", env = "CLOUDFLARE_BASE_URL", hide_env_values = true, value_parser = non_empty_url)]
     pub base_url: Option<String>,
 
-    /// Retries of a request that failed transiently (connection, timeout, 408, 409, 429, 5xx).
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    /// Retries of a request that failed transiently (connection, timeout, 408, 409, 429, 5xx), 0 to 10.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=10))]
     pub max_retries: u32,
 
-    /// Limit on each request, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Limit on each request, in seconds (1 to 3600).
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+}
+
+/// `--base-url`: anything but empty (an empty value would silently mean the production API).
+fn non_empty_url(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("empty; leave --base-url and CLOUDFLARE_BASE_URL out to use the production API".into());
+    }
+    Ok(text.to_owned())
 }
 
 /// `cloudflare service-tokens delete`.

@@ -1,7 +1,7 @@
 //! The ids to work on: from arguments, and from standard input when no id (or `-`) is given.
 
 use std::collections::HashSet;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use cloudflare_client::ServiceTokenId;
 
@@ -23,12 +23,17 @@ pub fn collect(arguments: &[String], stdin: impl FnOnce() -> Box<dyn BufRead>) -
     }
     let mut problems = Vec::new();
     if read_stdin {
-        for (number, line) in stdin().lines().enumerate() {
-            match line {
-                Ok(line) => {
+        let mut stdin = stdin();
+        for number in 1.. {
+            match bounded_line(&mut stdin) {
+                Ok(Line::End) => break,
+                Ok(Line::TooLong) => problems.push(format!(
+                    "line {number} of standard input is longer than {MAX_LINE} bytes: not an id (not read further)"
+                )),
+                Ok(Line::Text(line)) => {
                     let id = line.split('#').next().unwrap_or_default().trim();
                     if !id.is_empty() {
-                        sources.push((format!("line {} of standard input", number + 1), id.to_owned()));
+                        sources.push((format!("line {number} of standard input"), id.to_owned()));
                     }
                 }
                 Err(error) => {
@@ -50,6 +55,30 @@ pub fn collect(arguments: &[String], stdin: impl FnOnce() -> Box<dyn BufRead>) -
     if problems.is_empty() { Ok(ids) } else { Err(problems) }
 }
 
+/// The longest line of standard input read: an id with a comment fits many times over.
+pub const MAX_LINE: usize = 4096;
+
+enum Line {
+    Text(String),
+    /// Longer than [`MAX_LINE`]: skipped to its end without being held.
+    TooLong,
+    End,
+}
+
+/// The next line, holding at most [`MAX_LINE`] bytes of it.
+fn bounded_line(reader: &mut dyn BufRead) -> std::io::Result<Line> {
+    let mut line = Vec::new();
+    let read = reader.take(MAX_LINE as u64 + 1).read_until(b'\n', &mut line)?;
+    if read == 0 {
+        return Ok(Line::End);
+    }
+    if line.len() > MAX_LINE && line.last() != Some(&b'\n') {
+        reader.skip_until(b'\n')?;
+        return Ok(Line::TooLong);
+    }
+    Ok(Line::Text(String::from_utf8_lossy(&line).trim_end_matches(['\n', '\r']).to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Cursor;
@@ -65,6 +94,22 @@ mod tests {
 
     fn no_stdin() -> Box<dyn BufRead> {
         panic!("standard input must not be read")
+    }
+
+    #[test]
+    fn a_huge_line_is_refused_without_being_held_and_reading_goes_on() {
+        let huge = std::io::repeat(b'a').take(100 * 1024 * 1024);
+        let rest = Cursor::new(format!("\n{A}\n").into_bytes());
+        let reader = std::io::BufReader::new(huge.chain(rest));
+        let problems = collect(&[], move || Box::new(reader)).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("line 1 of standard input is longer than 4096 bytes"), "{problems:?}");
+        let exact = "f".repeat(MAX_LINE);
+        let problems = collect(&[], move || Box::new(Cursor::new(exact))).unwrap_err();
+        assert!(
+            problems[0].starts_with("line 1 of standard input: invalid service token id"),
+            "at the limit: {problems:?}"
+        );
     }
 
     #[test]

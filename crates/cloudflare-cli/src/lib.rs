@@ -100,7 +100,7 @@ fn client(connection: &ConnectionArgs) -> Result<Client, String> {
         .max_retries(connection.max_retries)
         .timeout(Duration::from_secs(connection.timeout))
         .connect_timeout(Duration::from_secs(connection.timeout.min(5)));
-    if let Some(base_url) = connection.base_url.as_deref().filter(|url| !url.is_empty()) {
+    if let Some(base_url) = connection.base_url.as_deref() {
         builder.base_url(base_url);
     }
     builder.build().map_err(|error| error.to_string())
@@ -129,12 +129,26 @@ fn scope(args: &ScopeArgs) -> Result<Scope, String> {
 /// Credentials from `--api-token-file`, else from the environment. Never from a flag's value.
 fn credentials(token_file: Option<&Path>) -> Result<Credentials, String> {
     let Some(path) = token_file else { return Credentials::from_env().map_err(|error| error.to_string()) };
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("reading --api-token-file {}: {error}", path.display()))?;
+    let text =
+        read_token_file(path).map_err(|error| format!("reading --api-token-file {}: {error}", path.display()))?;
     warn_if_readable_by_others(path);
     // The first line, without the line ending an editor or `echo` adds.
     let token = text.lines().next().unwrap_or_default().trim();
     Credentials::api_token(token).map_err(|error| format!("--api-token-file {}: {error}", path.display()))
+}
+
+/// The longest token file read: an API token is 40 characters; a path such as /dev/zero must
+/// not be read until memory runs out.
+const MAX_TOKEN_FILE: u64 = 4096;
+
+fn read_token_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(MAX_TOKEN_FILE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_TOKEN_FILE {
+        return Err(std::io::Error::other(format!("longer than {MAX_TOKEN_FILE} bytes: not an API token")));
+    }
+    String::from_utf8(bytes).map_err(|_| std::io::Error::other("not text: not an API token"))
 }
 
 #[cfg(unix)]

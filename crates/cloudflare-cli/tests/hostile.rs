@@ -165,3 +165,64 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn unbounded_inputs_and_absurd_flags_are_usage_errors_with_nothing_sent() {
+    let server = MockServer::start();
+    let anything = server.mock(|_, then| {
+        then.status(200);
+    });
+    let list = ["service-tokens", "list", "--account-id", ACCOUNT_ID];
+    for (extra, expected) in [
+        (vec!["--api-token-file", "/dev/zero"], "longer than 4096 bytes"),
+        (vec!["--timeout", "18446744073709551615"], "--timeout"),
+        (vec!["--timeout", "0"], "--timeout"),
+        (vec!["--max-retries", "4294967295"], "--max-retries"),
+        (vec!["--base-url", ""], "empty"),
+    ] {
+        let output = cloudflare(&server).args(list).args(&extra).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(expected), "{extra:?}: {stderr}");
+    }
+    let output = cloudflare(&server).args(list).env("CLOUDFLARE_BASE_URL", "").output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "an empty CLOUDFLARE_BASE_URL is not the production API");
+
+    let mut huge = "a".repeat(20 * 1024 * 1024);
+    huge.push('\n');
+    huge.push_str(TOKEN_ID);
+    let output = cloudflare(&server)
+        .args(["service-tokens", "delete", "--account-id", ACCOUNT_ID, "-"])
+        .write_stdin(huge)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("line 1 of standard input is longer than 4096 bytes"), "{stderr}");
+    assert!(stderr.len() < 1000, "the line is not repeated: {} bytes", stderr.len());
+    assert_eq!(anything.calls(), 0, "nothing was sent");
+}
+
+#[test]
+fn a_password_in_the_base_url_is_never_printed() {
+    let with_password = "https://user:hunter2@api.example.com/client/v4";
+    let output = Command::cargo_bin("cloudflare")
+        .unwrap()
+        .env("CLOUDFLARE_BASE_URL", with_password)
+        .args(["service-tokens", "list", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("--base-url") && !help.contains("hunter2"), "{help}");
+
+    let output = Command::cargo_bin("cloudflare")
+        .unwrap()
+        .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+        .env_remove("CLOUDFLARE_EMAIL")
+        .args(["service-tokens", "list", "--account-id", ACCOUNT_ID, "--base-url", with_password])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("user name or password") && !stderr.contains("hunter2"), "{stderr}");
+}

@@ -363,7 +363,7 @@ impl fmt::Debug for ClientBuilder {
 
 /// The base URL without a trailing slash, if it is safe to send credentials to.
 fn check_base_url(text: &str) -> Result<String, ConfigError> {
-    let refuse = |reason: &str| ConfigError::InvalidBaseUrl { url: text.to_owned(), reason: reason.to_owned() };
+    let refuse = |reason: &str| ConfigError::InvalidBaseUrl { url: without_userinfo(text), reason: reason.to_owned() };
     let url = Url::parse(text).map_err(|error| refuse(&error.to_string()))?;
     match url.scheme() {
         "https" => {}
@@ -378,6 +378,17 @@ fn check_base_url(text: &str) -> Result<String, ConfigError> {
         return Err(refuse("it must not have a query or fragment"));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// `text` with any user name and password (`https://user:pass@host`) replaced by `***`, so
+/// that an error about the URL never shows a password.
+fn without_userinfo(text: &str) -> String {
+    let Some(start) = text.find("://").map(|index| index + 3) else { return text.to_owned() };
+    let authority_end = text[start..].find(['/', '?', '#']).map_or(text.len(), |end| start + end);
+    match text[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &text[..start], &text[start + at..]),
+        None => text.to_owned(),
+    }
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -422,6 +433,21 @@ mod tests {
             let error = check_base_url(bad).unwrap_err();
             assert!(error.to_string().contains("invalid base URL"), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn an_error_about_a_base_url_never_shows_its_password() {
+        for url in [
+            "https://user:hunter2@api.example.com/client/v4",
+            "http://user:hunter2@example.com",
+            "ftp://hunter2@example.com/x@y",
+            "https://us@er:hunter2@[::1",
+        ] {
+            let error = check_base_url(url).unwrap_err().to_string();
+            assert!(!error.contains("hunter2"), "{error}");
+            assert!(error.contains("***@"), "{error}");
+        }
+        assert_eq!(without_userinfo("https://api.example.com/a@b"), "https://api.example.com/a@b", "a path @ stays");
     }
 
     #[test]

@@ -248,6 +248,12 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The most errors `Display` lists (all of them are in [`ApiError::errors`]): a server
+    /// sending thousands must not make a megabyte-long line.
+    const MAX_SHOWN: usize = 10;
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let status = self.meta.status;
@@ -259,7 +265,7 @@ impl fmt::Display for ApiError {
         if self.errors.is_empty() {
             f.write_str(": no error details given")?;
         }
-        for (index, error) in self.errors.iter().enumerate() {
+        for (index, error) in self.errors.iter().take(Self::MAX_SHOWN).enumerate() {
             f.write_str(if index == 0 { ": " } else { "; " })?;
             write!(f, "{} {}", error.code, one_line(&error.message, 300))?;
             if let Some(pointer) = error.source.as_ref().and_then(|source| source.pointer.as_deref()) {
@@ -268,6 +274,9 @@ impl fmt::Display for ApiError {
             if let Some(url) = &error.documentation_url {
                 write!(f, " (see {})", one_line(url, 200))?;
             }
+        }
+        if self.errors.len() > Self::MAX_SHOWN {
+            write!(f, "; and {} more errors", self.errors.len() - Self::MAX_SHOWN)?;
         }
         if self.is_auth() {
             f.write_str(" - check that the credentials are valid and allowed to do this")?;
@@ -635,6 +644,21 @@ mod tests {
         assert!(text.contains("check that the credentials"), "{text}");
         assert!(error.is_auth() && !error.is_not_found() && !error.is_rate_limited());
         assert_eq!(error.cf_ray(), Some("8c0ffee-SJC"));
+    }
+
+    #[test]
+    fn thousands_of_errors_make_a_bounded_line() {
+        let errors: Vec<ApiMessage> = (0..12_000).map(|n| message(1000 + n, "a message of some length")).collect();
+        let error = Error::from(ApiError::new(
+            ResponseMeta::new(StatusCode::BAD_REQUEST, &HeaderMap::new(), 1, &str::to_owned),
+            errors,
+            vec![],
+        ));
+        let text = error.to_string();
+        assert!(text.len() < 2_000, "{} bytes", text.len());
+        assert!(text.contains("1009 a message") && !text.contains("1010 a message"), "{text}");
+        assert!(text.contains("and 11990 more errors"), "{text}");
+        assert_eq!(error.api_errors().len(), 12_000, "all of them are kept");
     }
 
     #[test]
