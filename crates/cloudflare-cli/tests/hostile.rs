@@ -226,3 +226,42 @@ fn a_password_in_the_base_url_is_never_printed() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("user name or password") && !stderr.contains("hunter2"), "{stderr}");
 }
+
+#[test]
+fn a_proxy_never_sees_credentials_for_a_plain_http_loopback_api() {
+    use std::io::Read;
+    use std::net::TcpListener;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let proxy = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    std::thread::spawn(move || {
+        for stream in proxy.incoming().flatten() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut stream = stream;
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+        }
+    });
+    let server = MockServer::start();
+    let api = server.mock(|when, then| {
+        when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}"));
+        then.status(200).json_body(envelope(json!({"id": TOKEN_ID, "name": "ci"})));
+    });
+    let output = cloudflare(&server)
+        .env("HTTP_PROXY", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .env("all_proxy", &proxy_url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .args(["service-tokens", "get", TOKEN_ID, "--account-id", ACCOUNT_ID, "--timeout", "5", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    api.assert();
+    assert_eq!(seen.load(Ordering::SeqCst), 0, "the proxy got a connection");
+}

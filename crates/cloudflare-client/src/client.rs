@@ -315,6 +315,12 @@ impl ClientBuilder {
             .user_agent(USER_AGENT)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout);
+        if base_url.starts_with("http://") {
+            // Plain http is allowed only to loopback; a proxy from HTTP_PROXY or ALL_PROXY
+            // would receive the credentials in clear text. (Through a proxy, https is a
+            // CONNECT tunnel: the proxy sees only encrypted bytes.)
+            http = http.no_proxy();
+        }
         if let Some(configure) = &self.configure_http {
             http = configure(http);
         }
