@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::client::Client;
 use crate::error::{Error, InvalidInput, ResponseMeta, UnexpectedResponse};
+use crate::pagination::Pages;
 use crate::response::Expect;
 use crate::types::ResultInfo;
 
@@ -54,20 +55,22 @@ impl Client {
             .await
     }
 
-    /// [`Client::invoke`] for every page of a list operation: pages 1, 2, … (its `page`
-    /// parameter) until the last ([`Client::paginate`]'s rules, at most [`MAX_PAGES`]), their
-    /// items as one array. An operation without a `page` parameter is called once.
+    /// [`Client::invoke`] for every page of a list operation (its `page` parameter: 1, 2, …),
+    /// the items as one array, with [`Client::paginate`]'s guards against a server that
+    /// would make a list endless or repetitive. An operation without a `page` parameter is
+    /// called once.
     ///
     /// # Errors
-    /// As [`Client::invoke`], and [`Error::UnexpectedResponse`] when a page's `result` is not
-    /// an array.
+    /// As [`Client::invoke`]; [`Error::UnexpectedResponse`] when a page's `result` is not an
+    /// array or a page answers another page number than the one asked for.
     pub async fn invoke_all(&self, operation_id: &str, arguments: &Arguments) -> Result<Vec<serde_json::Value>, Error> {
-        let pages =
+        let paged =
             cloudflare_openapi::operation(operation_id).is_some_and(|operation| operation.parameter("page").is_some());
         let mut arguments = arguments.clone();
+        let mut pages = Pages::new();
         let mut items = Vec::new();
-        for page in 1..=MAX_PAGES {
-            if pages {
+        while let Some(page) = pages.next() {
+            if paged {
                 arguments.parameter("page", page.to_string());
             }
             let answer = self.invoke(operation_id, &arguments).await?;
@@ -79,18 +82,14 @@ impl Client {
                 )
                 .into());
             };
-            let count = batch.len();
-            items.extend(batch);
-            if !pages || crate::pagination::is_last_page(page, &answer.result_info.unwrap_or_default(), count) {
+            items.extend(pages.accept(page, &answer.result_info.unwrap_or_default(), batch)?);
+            if !paged {
                 break;
             }
         }
         Ok(items)
     }
 }
-
-/// The most pages [`Client::invoke_all`] fetches.
-pub const MAX_PAGES: u64 = 10_000;
 
 /// Runs an operation and turns its successful envelope into an [`Answer`].
 struct ToJson<'a>(&'a Client);

@@ -52,7 +52,8 @@ pub use error::{
     ApiError, ConfigError, CredentialsError, Error, InvalidInput, ResponseTooLarge, TransportError, UnexpectedResponse,
 };
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
-pub use invoke::{Answer, MAX_PAGES};
+pub use invoke::Answer;
+pub use pagination::MAX_PAGES;
 pub use response::GeneratedResult;
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY};
 pub use service_tokens::ServiceTokenQuery;

@@ -1,5 +1,5 @@
 //! The generic paginator, through `Client::list_service_tokens`: lazy pages, the end of the
-//! list, and an error part-way.
+//! list, an error part-way, and servers that would make a list endless or repetitive.
 
 use cloudflare_client::{Scope, ServiceTokenQuery};
 use cloudflare_tests::*;
@@ -140,4 +140,106 @@ async fn filters_reach_the_query_string() {
         client.list_service_tokens(&Scope::Zone(ZONE_ID.parse().unwrap()), query).try_collect().await.unwrap();
     assert_eq!(tokens.len(), 1);
     mock.assert_async().await;
+}
+
+/// The page number a raw request asks for.
+fn asked_page(head: &str) -> usize {
+    head.split(['?', '&', ' '])
+        .find_map(|part| part.strip_prefix("page="))
+        .and_then(|page| page.parse().ok())
+        .unwrap_or(1)
+}
+
+/// A list whose `result_info` always says there is more: `total_pages` 10^15, `per_page` as
+/// given; `tokens(page)` decides what each page holds and `answered(page)` the page it claims.
+async fn endless(
+    per_page: i64,
+    tokens: impl Fn(usize) -> Vec<usize> + Send + Sync + 'static,
+    answered: impl Fn(usize) -> usize + Send + Sync + 'static,
+) -> RawServer {
+    RawServer::start(move |_, head| {
+        let page = asked_page(head);
+        let ids: Vec<Value> = tokens(page)
+            .iter()
+            .map(|n| json!({"id": format!("00000000-0000-4000-8000-{n:012}"), "name": format!("token {n}")}))
+            .collect();
+        RawReply::json(
+            200,
+            "",
+            &json!({"success": true, "errors": [], "messages": [], "result": ids,
+                    "result_info": {"page": answered(page), "per_page": per_page, "count": 2, "total_count": 1_000_000_000_000_000_i64, "total_pages": 1_000_000_000_000_000_i64}}),
+        )
+    })
+    .await
+}
+
+async fn list_from(server: &RawServer) -> (Vec<Result<String, cloudflare_client::Error>>, usize) {
+    let client = client_for(&server.url, token_credentials());
+    let results: Vec<_> = client
+        .list_service_tokens(&account(), ServiceTokenQuery::all())
+        .map(|token| token.map(|token| token.name.unwrap_or_default()))
+        .collect()
+        .await;
+    (results, server.requests().len())
+}
+
+#[tokio::test]
+async fn the_same_page_forever_is_read_once() {
+    let server = endless(2, |_| vec![1, 2], |page| page).await;
+    let (results, requests) = list_from(&server).await;
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert_eq!(requests, 2, "page 2 brought nothing new: stop");
+}
+
+#[tokio::test]
+async fn overlapping_pages_yield_each_item_once() {
+    let server = endless(2, |page| vec![page, page + 1], |page| page).await;
+    let client = client_for(&server.url, token_credentials());
+    let names: Vec<String> = client
+        .list_service_tokens(&account(), ServiceTokenQuery::all())
+        .take(5)
+        .map(|token| token.unwrap().name.unwrap())
+        .collect()
+        .await;
+    assert_eq!(names, ["token 1", "token 2", "token 3", "token 4", "token 5"]);
+}
+
+#[tokio::test]
+async fn a_page_that_answers_another_page_is_an_error_and_its_items_are_not_yielded() {
+    let server = endless(2, |page| vec![2 * page - 1, 2 * page], |_| 1).await;
+    let (results, requests) = list_from(&server).await;
+    assert_eq!(results.len(), 3, "page 1's two tokens, then the error: {results:?}");
+    let error = results[2].as_ref().unwrap_err();
+    assert!(error.to_string().contains("asked for page 2 of a list, the answer is page 1"), "{error}");
+    assert_eq!(requests, 2);
+}
+
+#[tokio::test]
+async fn an_endless_list_of_new_items_stops_at_the_page_cap() {
+    let server = endless(0, |page| vec![2 * page - 1, 2 * page], |page| page).await;
+    let (results, requests) = list_from(&server).await;
+    assert_eq!(requests as u64, cloudflare_client::MAX_PAGES, "per_page 0 and 10^15 pages: the cap holds");
+    assert_eq!(results.len() as u64, 2 * cloudflare_client::MAX_PAGES);
+    assert!(results.iter().all(Result::is_ok));
+}
+
+#[tokio::test]
+async fn page_times_per_page_reaching_total_count_is_the_end() {
+    let server = RawServer::start(|_, head| {
+        let page = asked_page(head);
+        let ids: Vec<Value> = [2 * page - 1, 2 * page]
+            .iter()
+            .map(|n| json!({"id": format!("00000000-0000-4000-8000-{n:012}"), "name": format!("token {n}")}))
+            .collect();
+        RawReply::json(
+            200,
+            "",
+            &json!({"success": true, "errors": [], "messages": [], "result": ids,
+                    "result_info": {"page": page, "per_page": 2, "count": 2, "total_count": 4}}),
+        )
+    })
+    .await;
+    let (results, requests) = list_from(&server).await;
+    assert_eq!(results.len(), 4);
+    assert_eq!(requests, 2, "2 pages of 2 hold all 4");
 }
