@@ -59,6 +59,16 @@ enum Holds {
 
 /// Prints the answer (with the warning a secret needs), or the error.
 fn finish(result: Result<impl serde::Serialize, cloudflare_client::Error>, output: Output, holds: Holds) -> ExitCode {
+    finish_or_doubt(result, output, holds, None)
+}
+
+/// [`finish`], and after an error that leaves in doubt whether Cloudflare acted, `doubt`.
+fn finish_or_doubt(
+    result: Result<impl serde::Serialize, cloudflare_client::Error>,
+    output: Output,
+    holds: Holds,
+    doubt: Option<String>,
+) -> ExitCode {
     match result {
         Ok(value) => {
             print(&value, output, holds);
@@ -67,7 +77,27 @@ fn finish(result: Result<impl serde::Serialize, cloudflare_client::Error>, outpu
             }
             ExitCode::SUCCESS
         }
-        Err(error) => api_error(&error),
+        Err(error) => {
+            let code = api_error(&error);
+            if let Some(doubt) = doubt.filter(|_| may_have_acted(&error)) {
+                eprintln!("{}", output::text(&doubt));
+            }
+            code
+        }
+    }
+}
+
+/// Whether Cloudflare may have carried out a request that ended in `error`: it was sent, and
+/// was not refused with a 4xx (a lost or unreadable answer, a timeout, a 5xx).
+fn may_have_acted(error: &cloudflare_client::Error) -> bool {
+    error.attempts() > 0 && !error.is_invalid_input() && !error.status().is_some_and(|status| status.is_client_error())
+}
+
+/// `--account-id ID` or `--zone-id ID`.
+fn scope_flag(scope: &cloudflare_client::Scope) -> String {
+    match scope {
+        cloudflare_client::Scope::Account(account) => format!("--account-id {account}"),
+        cloudflare_client::Scope::Zone(zone) => format!("--zone-id {zone}"),
     }
 }
 
@@ -176,7 +206,15 @@ pub async fn create(args: CreateArgs) -> ExitCode {
         Ok(client) => client,
         Err(problem) => return usage_error([problem]),
     };
-    finish(client.create_service_token(&scope, &args.name, args.duration.as_deref()).await, args.output, Holds::Secret)
+    let doubt = format!(
+        "note: the service token {:?} may have been created all the same; before creating it again, check with \
+         `cloudflare service-tokens list {} --name '{}'` (if it exists, rotate it to get a Client Secret)",
+        args.name,
+        scope_flag(&scope),
+        args.name.replace('\'', "'\\''")
+    );
+    let created = client.create_service_token(&scope, &args.name, args.duration.as_deref()).await;
+    finish_or_doubt(created, args.output, Holds::Secret, Some(doubt))
 }
 
 /// The account of `rotate` and `refresh`: the flag, else CLOUDFLARE_ACCOUNT_ID.
@@ -203,7 +241,11 @@ pub async fn rotate(args: AccountTokenArgs) -> ExitCode {
         .rotate_account_service_token()
         .account_id(account.as_identifier().clone())
         .service_token_id(id.as_uuid());
-    finish(client.call(request.send()).await, args.output, Holds::Secret)
+    let doubt = format!(
+        "note: the Client Secret of {id} may have been rotated all the same, and the old one may no longer work; \
+         rotate again to get a secret you can see"
+    );
+    finish_or_doubt(client.call(request.send()).await, args.output, Holds::Secret, Some(doubt))
 }
 
 pub async fn refresh(args: AccountTokenArgs) -> ExitCode {

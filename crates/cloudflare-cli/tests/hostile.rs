@@ -265,3 +265,97 @@ fn a_proxy_never_sees_credentials_for_a_plain_http_loopback_api() {
     api.assert();
     assert_eq!(seen.load(Ordering::SeqCst), 0, "the proxy got a connection");
 }
+
+/// A bare HTTP/1.1 server on loopback that answers every request with `reply` (raw bytes)
+/// and closes; returns its URL and the number of requests it read.
+fn raw_server(reply: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut head = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => head.extend_from_slice(&buffer[..read]),
+                }
+            }
+            // A create carries a body: read what the head announces, roughly.
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(50)));
+            let _ = stream.read(&mut buffer);
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream.write_all(&reply);
+            let _ = stream.flush();
+        }
+    });
+    (url, count)
+}
+
+fn answer(status: &str, body: &str, declared_length: usize) -> Vec<u8> {
+    format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {declared_length}\r\nconnection: close\r\n\r\n{body}")
+        .into_bytes()
+}
+
+const SECRET: &str = "bddS3CRET31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d";
+
+fn create_against(url: &str) -> std::process::Output {
+    Command::cargo_bin("cloudflare")
+        .unwrap()
+        .env_remove("CLOUDFLARE_EMAIL")
+        .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+        .env("CLOUDFLARE_BASE_URL", url)
+        .args(["service-tokens", "create", "--account-id", ACCOUNT_ID, "--name", "ci deploy", "--max-retries", "0"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_created_token_is_shown_whatever_2xx_and_secret_shape_the_server_uses() {
+    for (status, secret_json, shown) in [
+        ("200 OK", format!("\"{SECRET}\""), SECRET.to_owned()),
+        ("201 Created", "123456789".to_owned(), "123456789".to_owned()),
+    ] {
+        let body = format!(
+            r#"{{"success":true,"errors":[],"messages":[],"result":{{"id":"{TOKEN_ID}","name":"ci deploy","client_secret":{secret_json}}}}}"#
+        );
+        let (url, _) = raw_server(answer(status, &body, body.len()));
+        let output = create_against(&url);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{status}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(stdout.contains(&shown), "{status}: {stdout}");
+    }
+}
+
+#[test]
+fn an_undecodable_create_never_shows_the_secret_and_says_the_token_may_exist() {
+    let good = format!(
+        r#"{{"success":true,"errors":[],"messages":[],"result":{{"id":"{TOKEN_ID}","name":"ci deploy","client_secret":"{SECRET}","created_at":5}}}}"#
+    );
+    let cut = &good[..good.find(SECRET).unwrap() + 20];
+    for (what, reply) in [
+        ("a field of the wrong shape", answer("201 Created", &good, good.len())),
+        ("a body cut off mid-secret", answer("201 Created", cut, good.len())),
+    ] {
+        let (url, requests) = raw_server(reply);
+        let output = create_against(&url);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{what}: {stderr}");
+        assert!(
+            !stderr.contains("S3CRET") && !String::from_utf8_lossy(&output.stdout).contains("S3CRET"),
+            "{what}: {stderr}"
+        );
+        assert!(stderr.contains("may have been created"), "{what}: {stderr}");
+        assert!(stderr.contains(&format!("list --account-id {ACCOUNT_ID} --name 'ci deploy'")), "{what}: {stderr}");
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1, "{what}: a create is not repeated");
+    }
+    // A refusal is not in doubt.
+    let refused = r#"{"success":false,"errors":[{"code":12000,"message":"name taken"}],"messages":[],"result":null}"#;
+    let (url, _) = raw_server(answer("400 Bad Request", refused, refused.len()));
+    let stderr = String::from_utf8_lossy(&create_against(&url).stderr).into_owned();
+    assert!(stderr.contains("12000") && !stderr.contains("may have been created"), "{stderr}");
+}

@@ -122,7 +122,7 @@ impl Client {
     /// parameter the generated client refused before sending.
     pub async fn call<T, E>(&self, operation: impl Future<Output = GeneratedResult<T, E>>) -> Result<T::Result, Error>
     where
-        T: Envelope,
+        T: Envelope + serde::de::DeserializeOwned,
         E: Envelope,
     {
         // `call_envelope` only returns successful envelopes that have a `result`.
@@ -136,7 +136,7 @@ impl Client {
         operation: impl Future<Output = GeneratedResult<T, E>>,
     ) -> Result<T, Error>
     where
-        T: Envelope,
+        T: Envelope + serde::de::DeserializeOwned,
         E: Envelope,
     {
         self.finish(operation, response::Expect::Result).await
@@ -149,7 +149,7 @@ impl Client {
         expect: response::Expect,
     ) -> Result<T, Error>
     where
-        T: Envelope,
+        T: Envelope + serde::de::DeserializeOwned,
         E: Envelope,
     {
         let (result, record) = transport::observed(operation).await;

@@ -1,5 +1,6 @@
 //! The one error type of this crate, and what it carries.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
@@ -603,13 +604,61 @@ fn one_line(text: &str, max: usize) -> String {
     truncate(crate::terminal_safe(flat.trim()).trim(), max)
 }
 
-/// The start of a body as one readable line.
+/// The start of a body as one readable line, the value of every secret-named field
+/// (`client_secret`, `password`, ...) redacted, even in JSON that is cut off.
 fn snippet(body: &[u8]) -> String {
     let head = &body[..body.len().min(UnexpectedResponse::MAX_SNIPPET)];
     let text = String::from_utf8_lossy(head);
+    let text = redact_secret_fields(&text);
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let flat = one_line(&flat, UnexpectedResponse::MAX_SNIPPET);
     if body.len() > UnexpectedResponse::MAX_SNIPPET && !flat.ends_with('…') { format!("{flat}…") } else { flat }
+}
+
+/// `text` with the value of every secret-named JSON field replaced by `[REDACTED]`: what
+/// follows `"client_secret": "` up to the closing quote, or to the end of a cut-off body.
+pub(crate) fn redact_secret_fields(text: &str) -> Cow<'_, str> {
+    let mut out: Option<String> = None;
+    for name in cloudflare_openapi::SECRET_FIELDS {
+        let current = out.as_deref().unwrap_or(text);
+        let key = format!("\"{name}\"");
+        if !current.contains(&key) {
+            continue;
+        }
+        let mut redacted = String::with_capacity(current.len());
+        let mut rest = current;
+        while let Some(found) = rest.find(&key) {
+            let after_key = found + key.len();
+            redacted.push_str(&rest[..after_key]);
+            rest = &rest[after_key..];
+            let trimmed = rest.trim_start();
+            let Some(value) = trimmed.strip_prefix(':').map(str::trim_start).and_then(|v| v.strip_prefix('"')) else {
+                continue;
+            };
+            redacted.push_str(&rest[..rest.len() - value.len()]);
+            let end = closing_quote(value);
+            redacted.push_str("[REDACTED]");
+            rest = &value[end..];
+        }
+        redacted.push_str(rest);
+        out = Some(redacted);
+    }
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// Where the JSON string starting at `value` (after its opening quote) ends: the index of its
+/// closing quote, or the end of the text.
+fn closing_quote(value: &str) -> usize {
+    let mut escaped = false;
+    for (index, c) in value.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return index,
+            _ => {}
+        }
+    }
+    value.len()
 }
 
 #[cfg(test)]
@@ -644,6 +693,21 @@ mod tests {
         assert!(text.contains("check that the credentials"), "{text}");
         assert!(error.is_auth() && !error.is_not_found() && !error.is_rate_limited());
         assert_eq!(error.cf_ray(), Some("8c0ffee-SJC"));
+    }
+
+    #[test]
+    fn secret_fields_are_redacted_from_snippets_even_when_cut_off() {
+        for (body, kept) in [
+            (r#"{"result":{"client_secret":"S3CRET-a\"b","name":"ci"}}"#, r#""name":"ci""#),
+            (r#"{"result":{"id":"x","client_secret" : "S3CRET-cut-o"#, r#""id":"x""#),
+            (r#"{"password":"S3CRET","token":"S3CRET2","token_url":"https://x"}"#, "token_url"),
+        ] {
+            let shown = snippet(body.as_bytes());
+            assert!(!shown.contains("S3CRET"), "{shown}");
+            assert!(shown.contains("[REDACTED]") && shown.contains(kept), "{shown}");
+        }
+        let value_not_key = r#"{"name":"client_secret","x":"y"}"#;
+        assert_eq!(redact_secret_fields(value_not_key), value_not_key, "a value that names a field is not a secret");
     }
 
     #[test]

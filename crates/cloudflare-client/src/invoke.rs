@@ -101,7 +101,7 @@ impl<'a> Call<'a> for ToJson<'a> {
 
     fn call<T, E>(self, send: cloudflare_openapi::Send<'a, T, E>) -> Self::Output
     where
-        T: Envelope + Serialize + Send + 'a,
+        T: Envelope + Serialize + serde::de::DeserializeOwned + Send + 'a,
         E: Envelope + Send + 'a,
     {
         Box::pin(async move {

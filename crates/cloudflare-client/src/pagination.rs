@@ -46,7 +46,7 @@ impl Client {
     where
         F: FnMut(u64) -> Fut + Send + 'a,
         Fut: Future<Output = GeneratedResult<T, E>> + Send + 'a,
-        T: Paginated<Result = Vec<Item>> + Send + 'a,
+        T: Paginated<Result = Vec<Item>> + serde::de::DeserializeOwned + Send + 'a,
         E: Envelope + Send + 'a,
         Item: Serialize + Send + 'a,
     {

@@ -3,6 +3,7 @@
 use cloudflare_openapi::{Envelope, ResponseValue};
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
 
 use crate::credentials::Credentials;
 use crate::error::{ApiError, Error, InvalidInput, ResponseMeta, ResponseTooLarge, TransportError, UnexpectedResponse};
@@ -15,7 +16,7 @@ pub type GeneratedResult<T, E> = Result<ResponseValue<T>, cloudflare_openapi::Er
 /// Checks a generated operation's answer: a successful envelope that has a `result`, or the
 /// [`Error`] it amounts to. What the transport saw during the call supplies what the
 /// generated client does not keep (the status of an undecodable body, attempts).
-pub(crate) async fn finish<T: Envelope, E: Envelope>(
+pub(crate) async fn finish<T: Envelope + DeserializeOwned, E: Envelope>(
     credentials: &Credentials,
     result: GeneratedResult<T, E>,
     record: &CallRecord,
@@ -67,16 +68,21 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
         .into()
     };
 
+    // A successful envelope, whatever 2xx status it came with.
+    let accept = |status: StatusCode, headers: &HeaderMap, envelope: T| -> Result<T, Error> {
+        if envelope.success() == Some(false) {
+            return Err(api_error(status, headers, envelope.errors(), envelope.messages()));
+        }
+        if envelope.result().is_none() && expect == Expect::Result {
+            return Err(unexpected(status, headers, MISSING_RESULT.into(), b""));
+        }
+        Ok(envelope)
+    };
+
     match result {
         Ok(response) => {
-            let (status, headers, envelope) = (response.status(), response.headers(), response.as_ref());
-            if envelope.success() == Some(false) {
-                return Err(api_error(status, headers, envelope.errors(), envelope.messages()));
-            }
-            if envelope.result().is_none() && expect == Expect::Result {
-                return Err(unexpected(status, headers, MISSING_RESULT.into(), b""));
-            }
-            Ok(response.into_inner())
+            let (status, headers) = (response.status(), response.headers().clone());
+            accept(status, &headers, response.into_inner())
         }
         Err(Generated::ErrorResponse(response)) => {
             let failure = response.as_ref();
@@ -86,6 +92,12 @@ pub(crate) async fn finish<T: Envelope, E: Envelope>(
             // The transport has already read the body into memory, within the size limit.
             let (status, headers) = (response.status(), response.headers().clone());
             let body = response.bytes().await.unwrap_or_default();
+            // Another 2xx than the spec names (a 200 for a 201) is an answer all the same.
+            if status.is_success()
+                && let Ok(envelope) = serde_json::from_slice::<T>(&body)
+            {
+                return accept(status, &headers, envelope);
+            }
             match serde_json::from_slice::<ApiFailure>(&body) {
                 Ok(failure) if !failure.errors().is_empty() => {
                     Err(api_error(status, &headers, failure.errors(), failure.messages()))

@@ -25,7 +25,7 @@ pub trait Call<'a> {
     /// failure envelope.
     fn call<T, E>(self, send: Send<'a, T, E>) -> Self::Output
     where
-        T: Envelope + Serialize + std::marker::Send + 'a,
+        T: Envelope + Serialize + DeserializeOwned + std::marker::Send + 'a,
         E: Envelope + std::marker::Send + 'a;
 }
 

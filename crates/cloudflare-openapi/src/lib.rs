@@ -23,4 +23,4 @@ pub use operation::{Body, Location, Operation, OperationSchema, Parameter, opera
 use operation::{json_schema, schema_of};
 pub use secret::Secret;
 pub use transport::Transport;
-pub use untyped::Untyped;
+pub use untyped::{SECRET_FIELDS, Untyped};

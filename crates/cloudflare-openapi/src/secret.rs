@@ -89,9 +89,37 @@ impl Serialize for Secret {
     }
 }
 
+/// Decoded leniently: a string, or a number or boolean as its text. A secret of an unexpected
+/// shape must not make the whole answer undecodable (a created token's Client Secret is shown
+/// only once).
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::new)
+        struct Lenient;
+        impl serde::de::Visitor<'_> for Lenient {
+            type Value = Secret;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a secret (a string, or a number)")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Secret, E> {
+                Ok(Secret::new(value))
+            }
+            fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Secret, E> {
+                Ok(Secret::new(value))
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Secret, E> {
+                Ok(Secret::new(value.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Secret, E> {
+                Ok(Secret::new(value.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Secret, E> {
+                Ok(Secret::new(value.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Secret, E> {
+                Ok(Secret::new(value.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Lenient)
     }
 }
 
@@ -123,5 +151,16 @@ mod tests {
         let caught = std::panic::catch_unwind(|| Secret::exposing(|| panic!("inside")));
         assert!(caught.is_err());
         assert_eq!(serde_json::to_string(&secret).unwrap(), "\"[REDACTED]\"", "reset after a panic");
+    }
+
+    #[test]
+    fn decoding_is_lenient_about_the_shape() {
+        for (json, value) in [(r#""abc""#, "abc"), ("12345", "12345"), ("-1", "-1"), ("1.5", "1.5"), ("true", "true")] {
+            assert_eq!(serde_json::from_str::<Secret>(json).unwrap().expose_secret(), value, "{json}");
+        }
+        for json in ["{}", "[]", "null"] {
+            let error = serde_json::from_str::<Secret>(json).unwrap_err().to_string();
+            assert!(error.contains("a secret"), "{json}: {error}");
+        }
     }
 }
