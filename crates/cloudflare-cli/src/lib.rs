@@ -67,7 +67,8 @@ pub async fn main() -> ExitCode {
 fn write_stdout(bytes: &[u8]) -> ExitCode {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+    let text = String::from_utf8_lossy(bytes);
+    match stdout.write_all(output::redacted(&text).as_bytes()).and_then(|()| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(error) => {
@@ -94,6 +95,7 @@ fn api_error(error: &cloudflare_client::Error) -> ExitCode {
 /// A client from the credentials (file or environment) and connection flags.
 fn client(connection: &ConnectionArgs) -> Result<Client, String> {
     let credentials = credentials(connection.api_token_file.as_deref())?;
+    output::protect(&credentials);
     let mut builder = Client::builder();
     builder
         .credentials(credentials)

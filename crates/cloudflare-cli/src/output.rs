@@ -3,14 +3,40 @@
 //!   ([`cloudflare_client::terminal_safe`]): control, bidi and separator characters are
 //!   escaped, so a token's name cannot rewrite the screen or hide what it is;
 //! - JSON stays valid JSON, one value per line, with the same characters as JSON escapes;
-//! - a reader that went away (`| head -1`) ends the output quietly, as `ls | head` does.
+//! - a reader that went away (`| head -1`) ends the output quietly, as `ls | head` does;
+//! - the credential in use (API token or Global API key) is redacted from all of it, should a
+//!   server echo it back in an answer.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-pub use cloudflare_client::terminal_safe as text;
+use cloudflare_client::terminal_safe;
 use serde_json::Value;
+
+/// The credentials whose secret is redacted from every output, once they are known.
+static CREDENTIALS: std::sync::OnceLock<cloudflare_client::Credentials> = std::sync::OnceLock::new();
+
+/// From now on, `credentials`' secret is redacted from everything printed.
+pub fn protect(credentials: &cloudflare_client::Credentials) {
+    let _ = CREDENTIALS.set(credentials.clone());
+}
+
+/// `text` without the credential in use.
+pub fn redacted(text: &str) -> Cow<'_, str> {
+    match CREDENTIALS.get() {
+        Some(credentials) => credentials.redact(text),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// `text` from a server or a user, made safe for a terminal and without the credential.
+pub fn text(text: &str) -> Cow<'_, str> {
+    match terminal_safe(text) {
+        Cow::Borrowed(safe) => redacted(safe),
+        Cow::Owned(safe) => Cow::Owned(redacted(&safe).into_owned()),
+    }
+}
 
 /// Standard output was closed by its reader: stop printing, and exit as if all was printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +45,7 @@ pub struct Closed;
 /// Writes `line` and a newline to stdout.
 pub fn line(line: &str) -> Result<(), Closed> {
     let mut stdout = std::io::stdout().lock();
-    match writeln!(stdout, "{line}") {
+    match writeln!(stdout, "{}", redacted(line)) {
         Ok(()) => Ok(()),
         Err(error) => {
             if error.kind() != std::io::ErrorKind::BrokenPipe {
@@ -30,17 +56,18 @@ pub fn line(line: &str) -> Result<(), Closed> {
     }
 }
 
-/// `value` as one line of JSON in which every character [`text`] escapes is a `\u` escape.
+/// `value` as one line of JSON in which every character [`text`] escapes is a `\u` escape
+/// (the credential is redacted when the line is printed).
 pub fn json(value: &Value) -> String {
     let line = value.to_string();
-    if matches!(text(&line), Cow::Borrowed(_)) {
+    if matches!(terminal_safe(&line), Cow::Borrowed(_)) {
         return line;
     }
     let mut out = String::with_capacity(line.len() + 16);
     let mut buffer = [0u8; 4];
     for c in line.chars() {
         // Only inside strings can such a character occur: JSON's own syntax is ASCII.
-        if matches!(text(c.encode_utf8(&mut buffer)), Cow::Owned(_)) {
+        if matches!(terminal_safe(c.encode_utf8(&mut buffer)), Cow::Owned(_)) {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 let _ = write!(out, "\\u{unit:04x}");

@@ -100,13 +100,13 @@ fn write_line(out: &mut impl Write, format: Output, outcome: &Outcome) -> std::i
                 "message": outcome.message,
                 "cf_ray": outcome.cf_ray,
             });
-            writeln!(out, "{}", crate::output::json(&line))
+            writeln!(out, "{}", crate::output::redacted(&crate::output::json(&line)))
         }
         Output::Text => {
             write!(out, "{:<8} {}", outcome.status.as_str(), outcome.id)?;
             match (&outcome.name, &outcome.message) {
-                (_, Some(message)) => writeln!(out, "  {}", crate::output::text(message)),
-                (Some(name), None) => writeln!(out, "  \"{}\"", crate::output::text(name)),
+                (_, Some(message)) => writeln!(out, "  {}", crate::output::redacted(&crate::output::text(message))),
+                (Some(name), None) => writeln!(out, "  \"{}\"", crate::output::redacted(&crate::output::text(name))),
                 (None, None) => writeln!(out),
             }
         }

@@ -359,3 +359,38 @@ fn an_undecodable_create_never_shows_the_secret_and_says_the_token_may_exist() {
     let stderr = String::from_utf8_lossy(&create_against(&url).stderr).into_owned();
     assert!(stderr.contains("12000") && !stderr.contains("may have been created"), "{stderr}");
 }
+
+#[test]
+fn a_credential_echoed_in_a_successful_answer_is_never_printed() {
+    let server = MockServer::start();
+    let echo = json!({"id": TOKEN_ID, "name": format!("echo {API_TOKEN}"), "client_id": API_TOKEN});
+    server.mock(|when, then| {
+        when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"));
+        then.status(200).json_body(page(json!([echo.clone()])));
+    });
+    server.mock(|when, then| {
+        when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}"));
+        then.status(200).json_body(envelope(echo.clone()));
+    });
+    server.mock(|when, then| {
+        when.method("DELETE");
+        then.status(200).json_body(envelope(echo.clone()));
+    });
+    let account = format!("account_id={ACCOUNT_ID}");
+    let token = format!("service_token_id={TOKEN_ID}");
+    for args in [
+        vec!["service-tokens", "list", "--account-id", ACCOUNT_ID],
+        vec!["service-tokens", "list", "--account-id", ACCOUNT_ID, "--output", "json"],
+        vec!["service-tokens", "get", TOKEN_ID, "--account-id", ACCOUNT_ID],
+        vec!["service-tokens", "get", TOKEN_ID, "--account-id", ACCOUNT_ID, "--output", "json"],
+        vec!["service-tokens", "delete", TOKEN_ID, "--account-id", ACCOUNT_ID],
+        vec!["service-tokens", "delete", TOKEN_ID, "--account-id", ACCOUNT_ID, "--output", "json"],
+        vec!["api", "get_account_service_token", "-p", &account, "-p", &token],
+    ] {
+        let output = cloudflare(&server).args(&args).output().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stdout.contains(API_TOKEN) && !stderr.contains(API_TOKEN), "{args:?}: {stdout}");
+        assert!(stdout.contains("[REDACTED]"), "{args:?}: {stdout}");
+    }
+}

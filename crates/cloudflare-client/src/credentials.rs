@@ -142,8 +142,16 @@ impl Credentials {
         }
     }
 
-    /// `text` with every occurrence of the secret replaced, for text a server sent back.
-    pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+    /// `text` with every occurrence of the secret (the API token, or the Global API key)
+    /// replaced by `[REDACTED]`: for printing text a server sent back, which could echo it.
+    /// Errors are already redacted this way; a successful answer is data, returned as sent.
+    ///
+    /// ```
+    /// let credentials = cloudflare_client::Credentials::api_token("tok3n-value")?;
+    /// assert_eq!(credentials.redact("name: tok3n-value"), "name: [REDACTED]");
+    /// # Ok::<(), cloudflare_client::Error>(())
+    /// ```
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let secret = match &self.scheme {
             Scheme::ApiToken(token) => token.expose_secret(),
             Scheme::ApiKey { key, .. } => key.expose_secret(),
