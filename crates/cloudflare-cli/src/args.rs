@@ -24,12 +24,17 @@ Examples:
   # check a list first: validates every id and the credentials, sends nothing
   cloudflare service-tokens delete --zone-id 9a7806061c88ada191ed06f989cc3dac --dry-run - < ids.txt
 
-Output: one line (or, with --output json, one JSON object) per id, in input order, on stdout;
-progress and a summary (deleted, missing, failed, elapsed) on stderr.
+Output: one line (or, with --output json, one JSON object) per id, in input order, on stdout,
+with its status: deleted (Cloudflare answered 2xx, whatever the body), gone (an earlier
+attempt's answer was lost and a retry found nothing: most likely deleted by this run),
+missing (404: never there), failed, skipped (not sent: interrupted, or Cloudflare's rate
+limit); progress and a summary on stderr.
 
-Exit status: 0 every id deleted (or missing, with --ignore-missing); 1 at least one id failed
-or was missing; 2 usage or configuration error (bad id, no credentials), nothing sent;
-130 interrupted (Ctrl-C: in-flight deletes finish, the rest are reported as skipped).";
+Exit status: 0 every id deleted or gone (or missing, with --ignore-missing); 1 at least one id
+failed, was missing, or was skipped because Cloudflare kept answering 429 (after 3 deletes in
+a row refused despite waiting as asked, the run stops sending); 2 usage or configuration error
+(bad id, no credentials), nothing sent; 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (in-flight deletes
+finish, the rest are reported skipped; a second signal abandons those in flight).";
 
 /// Command-line client for the Cloudflare API.
 #[derive(Debug, Parser)]

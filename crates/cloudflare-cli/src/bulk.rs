@@ -11,13 +11,16 @@ use tokio::task::JoinSet;
 /// What became of one id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    /// Cloudflare deleted it.
+    /// Cloudflare deleted it: it answered a 2xx, whatever the body.
     Deleted,
-    /// Cloudflare has no such token (404), or it was already gone after a retry.
+    /// An attempt whose answer was lost may have deleted it, and a retry found it gone: most
+    /// likely deleted by this run. Counted as done.
+    Gone,
+    /// Cloudflare has no such token (404 at the first answer): it was never there.
     Missing,
     /// The delete failed; the message says why.
     Failed,
-    /// Not sent: the run was interrupted first.
+    /// Not sent (interrupted, or stopped by Cloudflare's rate limit); the message says why.
     Skipped,
 }
 
@@ -25,6 +28,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Deleted => "deleted",
+            Self::Gone => "gone",
             Self::Missing => "missing",
             Self::Failed => "failed",
             Self::Skipped => "skipped",
@@ -53,14 +57,31 @@ impl Outcome {
                 Self { id, status: Status::Deleted, name: token.name, code: None, message: None, cf_ray: None }
             }
             Err(error) => {
-                let status =
-                    if error.is_not_found() || error.is_already_gone() { Status::Missing } else { Status::Failed };
+                let status = if error.status().is_some_and(|status| status.is_success()) {
+                    // A 2xx whose body was cut off or unreadable: the delete happened.
+                    Status::Deleted
+                } else if error.is_already_gone() {
+                    Status::Gone
+                } else if error.is_not_found() {
+                    Status::Missing
+                } else if error.attempts() == 0 && error.is_rate_limited() {
+                    Status::Skipped
+                } else {
+                    Status::Failed
+                };
+                let message = match status {
+                    Status::Skipped => format!(
+                        "not sent: this client is waiting out Cloudflare's rate limit (retry in {})",
+                        wait(error.retry_after())
+                    ),
+                    _ => error.to_string(),
+                };
                 Self {
                     id,
                     status,
                     name: None,
                     code: error.api_errors().first().map(|error| error.code),
-                    message: Some(error.to_string()),
+                    message: Some(message),
                     cf_ray: error.cf_ray().map(str::to_owned),
                 }
             }
@@ -72,30 +93,59 @@ impl Outcome {
     }
 }
 
+/// A wait as a person reads it.
+fn wait(wait: Option<std::time::Duration>) -> String {
+    match wait.map(|wait| wait.as_secs()) {
+        None => "a while".to_owned(),
+        Some(seconds) if seconds >= 2 * 86_400 => format!("{} days", seconds / 86_400),
+        Some(seconds) if seconds >= 2 * 3600 => format!("{} hours", seconds / 3600),
+        Some(seconds) if seconds >= 120 => format!("{} minutes", seconds / 60),
+        Some(seconds) => format!("{seconds} s"),
+    }
+}
+
+/// How a bulk run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Every id was sent (or refused up front).
+    Completed,
+    /// A signal stopped it; the exit status it asks for (130 for SIGINT, 143 for SIGTERM, 129
+    /// for SIGHUP).
+    Interrupted(u8),
+    /// Cloudflare kept answering 429 despite the waits it asked for: the rest was not sent.
+    RateLimited,
+}
+
+/// After this many deletes in a row that Cloudflare refused with 429 (each after its retries
+/// and waits), a run stops sending: every further request would extend the lockout.
+pub const MAX_RATE_LIMITED_IN_A_ROW: usize = 3;
+
 /// Deletes `ids` with at most `concurrency` in flight, calling `report(index, outcome)` once
 /// per id as each finishes (in completion order; `index` is the id's position in `ids`).
 ///
-/// On the first message from `interrupts` no new delete starts: those in flight finish and
-/// every id not started is reported [`Status::Skipped`]. On a second one the deletes in flight
-/// are abandoned and reported failed (they may or may not have happened). Returns whether it
-/// was interrupted.
+/// On the first message from `interrupts` (the exit status the signal asks for) no new delete
+/// starts: those in flight finish and every id not started is reported [`Status::Skipped`].
+/// On a second one the deletes in flight are abandoned and reported failed (they may or may
+/// not have happened). After [`MAX_RATE_LIMITED_IN_A_ROW`] deletes in a row refused with 429,
+/// no new delete starts either. Returns how the run ended.
 pub async fn delete_all(
     client: &Client,
     scope: &Scope,
     ids: &[ServiceTokenId],
     concurrency: usize,
-    mut interrupts: mpsc::Receiver<()>,
+    mut interrupts: mpsc::Receiver<u8>,
     mut report: impl FnMut(usize, Outcome),
-) -> bool {
+) -> End {
     // One shared handle: cloning a `Client` or a `Scope` per id would allocate.
     let shared = Arc::new((client.clone(), scope.clone()));
     let mut in_flight = JoinSet::new();
     let mut indexes = HashMap::new();
     let mut next = 0;
-    let mut interrupted = false;
+    let mut end = End::Completed;
+    let mut rate_limited_in_a_row = 0;
     let mut listening = true;
     loop {
-        while !interrupted && next < ids.len() && in_flight.len() < concurrency.max(1) {
+        while end == End::Completed && next < ids.len() && in_flight.len() < concurrency.max(1) {
             let (shared, id) = (shared.clone(), ids[next]);
             let task = in_flight.spawn(async move { shared.0.delete_service_token(&shared.1, &id).await });
             indexes.insert(task.id(), next);
@@ -109,6 +159,8 @@ pub async fn delete_all(
                 let Some(joined) = joined else { continue };
                 let task = match &joined { Ok((task, _)) => *task, Err(error) => error.id() };
                 let index = indexes.remove(&task).expect("every task's index is known");
+                // A delete that was sent, and that Cloudflare refused with 429 to the end.
+                let limited = matches!(&joined, Ok((_, Err(error))) if error.is_rate_limited() && error.attempts() > 0);
                 let outcome = match joined {
                     Ok((_, result)) => Outcome::of(ids[index], result),
                     Err(error) if error.is_cancelled() => Outcome::unsent(
@@ -118,26 +170,40 @@ pub async fn delete_all(
                     ),
                     Err(_) => Outcome::unsent(ids[index], Status::Failed, "the delete task failed unexpectedly"),
                 };
+                rate_limited_in_a_row = if limited { rate_limited_in_a_row + 1 } else { 0 };
+                if rate_limited_in_a_row >= MAX_RATE_LIMITED_IN_A_ROW && end == End::Completed {
+                    eprintln!(
+                        "stopping: Cloudflare refused {rate_limited_in_a_row} deletes in a row with 429 despite \
+                         waiting as asked; sending more would extend its lockout (the rest is reported skipped)"
+                    );
+                    end = End::RateLimited;
+                }
                 report(index, outcome);
             }
             signal = interrupts.recv(), if listening => {
-                if signal.is_none() {
-                    listening = false;
-                } else if interrupted {
-                    eprintln!("interrupted again: abandoning {} deletes in flight", in_flight.len());
-                    in_flight.abort_all();
-                } else {
-                    eprintln!(
-                        "interrupted: waiting for {} deletes in flight, starting no more (Ctrl-C again to abandon them)",
-                        in_flight.len()
-                    );
-                    interrupted = true;
+                match signal {
+                    None => listening = false,
+                    Some(_) if matches!(end, End::Interrupted(_)) => {
+                        eprintln!("interrupted again: abandoning {} deletes in flight", in_flight.len());
+                        in_flight.abort_all();
+                    }
+                    Some(code) => {
+                        eprintln!(
+                            "interrupted: waiting for {} deletes in flight, starting no more (Ctrl-C again to abandon them)",
+                            in_flight.len()
+                        );
+                        end = End::Interrupted(code);
+                    }
                 }
             }
         }
     }
+    let reason = match end {
+        End::RateLimited => "not sent: Cloudflare kept answering 429 (rate limited); run again later",
+        _ => "not sent: interrupted",
+    };
     for (index, id) in ids.iter().enumerate().skip(next) {
-        report(index, Outcome::unsent(*id, Status::Skipped, "not sent: interrupted"));
+        report(index, Outcome::unsent(*id, Status::Skipped, reason));
     }
-    interrupted
+    end
 }

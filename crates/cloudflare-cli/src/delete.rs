@@ -47,15 +47,9 @@ pub async fn run(args: DeleteArgs) -> ExitCode {
     }
 
     let (interrupt, interrupts) = mpsc::channel(4);
-    let signals = tokio::spawn(async move {
-        while tokio::signal::ctrl_c().await.is_ok() {
-            if interrupt.send(()).await.is_err() {
-                break;
-            }
-        }
-    });
+    let signals = tokio::spawn(forward_signals(interrupt));
     let mut reporter = Reporter::new(std::io::stdout().lock(), args.output, ids.ids.len());
-    let interrupted =
+    let end =
         bulk::delete_all(&client, &scope, &ids.ids, usize::from(args.concurrency), interrupts, |index, outcome| {
             reporter.record(index, outcome)
         })
@@ -64,14 +58,49 @@ pub async fn run(args: DeleteArgs) -> ExitCode {
     let (counts, elapsed) = reporter.finish();
     eprintln!("{}", counts.summary(elapsed));
 
-    if interrupted {
-        ExitCode::from(INTERRUPTED)
-    } else if counts.failed > 0 || (counts.missing > 0 && !args.ignore_missing) {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
+    match end {
+        bulk::End::Interrupted(code) => ExitCode::from(code),
+        bulk::End::RateLimited => ExitCode::FAILURE,
+        bulk::End::Completed if counts.failed > 0 || (counts.missing > 0 && !args.ignore_missing) => ExitCode::FAILURE,
+        bulk::End::Completed => ExitCode::SUCCESS,
     }
 }
+
+/// Sends the exit status each stopping signal asks for: Ctrl-C (SIGINT) 130, and on Unix
+/// SIGTERM 143 and SIGHUP 129, so that a `kill` or a closed terminal still gets a report of
+/// every id.
+async fn forward_signals(interrupt: mpsc::Sender<u8>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut terminate), Ok(mut hangup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup()))
+        else {
+            return;
+        };
+        loop {
+            let code = tokio::select! {
+                result = tokio::signal::ctrl_c() => match result { Ok(()) => INTERRUPTED, Err(_) => return },
+                Some(()) = terminate.recv() => TERMINATED,
+                Some(()) = hangup.recv() => HUNG_UP,
+                else => return,
+            };
+            if interrupt.send(code).await.is_err() {
+                return;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    while tokio::signal::ctrl_c().await.is_ok() {
+        if interrupt.send(INTERRUPTED).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Exit status after SIGTERM (128 + 15).
+const TERMINATED: u8 = 143;
+/// Exit status after SIGHUP (128 + 1).
+const HUNG_UP: u8 = 129;
 
 fn read_stdin() -> Box<dyn BufRead> {
     let stdin = std::io::stdin();

@@ -26,6 +26,7 @@ pub struct Reporter<W: Write> {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
     pub deleted: usize,
+    pub gone: usize,
     pub missing: usize,
     pub failed: usize,
     pub skipped: usize,
@@ -59,6 +60,7 @@ impl<W: Write> Reporter<W> {
     pub fn record(&mut self, index: usize, outcome: Outcome) {
         match outcome.status {
             Status::Deleted => self.counts.deleted += 1,
+            Status::Gone => self.counts.gone += 1,
             Status::Missing => self.counts.missing += 1,
             Status::Failed => self.counts.failed += 1,
             Status::Skipped => self.counts.skipped += 1,
@@ -116,8 +118,12 @@ fn write_line(out: &mut impl Write, format: Output, outcome: &Outcome) -> std::i
 impl Counts {
     /// The summary line.
     pub fn summary(&self, elapsed: Duration) -> String {
-        let total = self.deleted + self.missing + self.failed + self.skipped;
-        let mut line = format!("deleted {}, missing {}, failed {}", self.deleted, self.missing, self.failed);
+        let total = self.deleted + self.gone + self.missing + self.failed + self.skipped;
+        let mut line = format!("deleted {}", self.deleted);
+        if self.gone > 0 {
+            line += &format!(", gone {}", self.gone);
+        }
+        line += &format!(", missing {}, failed {}", self.missing, self.failed);
         if self.skipped > 0 {
             line += &format!(", skipped {}", self.skipped);
         }
@@ -148,7 +154,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let ids: Vec<&str> = text.lines().map(|line| line.split_whitespace().nth(1).unwrap()).collect();
         assert_eq!(ids, [A, B, C]);
-        assert_eq!(counts, Counts { deleted: 1, missing: 1, failed: 1, skipped: 0 });
+        assert_eq!(counts, Counts { deleted: 1, gone: 0, missing: 1, failed: 1, skipped: 0 });
     }
 
     #[test]
@@ -175,7 +181,12 @@ mod tests {
 
     #[test]
     fn summary_counts_everything() {
-        let counts = Counts { deleted: 497, missing: 1, failed: 2, skipped: 0 };
+        let counts = Counts { deleted: 497, gone: 0, missing: 1, failed: 2, skipped: 0 };
         assert_eq!(counts.summary(Duration::from_millis(1234)), "deleted 497, missing 1, failed 2 (500 ids in 1.23 s)");
+        let counts = Counts { deleted: 3, gone: 2, missing: 0, failed: 0, skipped: 5 };
+        assert_eq!(
+            counts.summary(Duration::from_millis(10)),
+            "deleted 3, gone 2, missing 0, failed 0, skipped 5 (10 ids in 0.01 s)"
+        );
     }
 }

@@ -394,3 +394,179 @@ fn a_credential_echoed_in_a_successful_answer_is_never_printed() {
         assert!(stdout.contains("[REDACTED]"), "{args:?}: {stdout}");
     }
 }
+
+fn delete_against(url: &str, ids: &[String], extra: &[&str]) -> std::process::Output {
+    Command::cargo_bin("cloudflare")
+        .unwrap()
+        .env_remove("CLOUDFLARE_EMAIL")
+        .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+        .env("CLOUDFLARE_BASE_URL", url)
+        .args(["service-tokens", "delete", "--account-id", ACCOUNT_ID, "--output", "json"])
+        .args(extra)
+        .args(ids)
+        .output()
+        .unwrap()
+}
+
+fn statuses(output: &std::process::Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap()["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn ids(count: usize) -> Vec<String> {
+    (0..count).map(|n| format!("f174e90a-fafe-4643-bbbc-{n:012x}")).collect()
+}
+
+#[test]
+fn a_2xx_to_a_delete_is_deleted_whatever_its_body() {
+    for (what, reply) in [
+        ("cut off", answer("200 OK", r#"{"success":true,"res"#, 400)),
+        ("not JSON", answer("200 OK", "<html>ok</html>", 15)),
+        ("a 204", b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_vec()),
+    ] {
+        let (url, requests) = raw_server(reply);
+        let output = delete_against(&url, &[TOKEN_ID.to_owned()], &[]);
+        assert_eq!(statuses(&output), ["deleted"], "{what}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.code(), Some(0), "{what}");
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1, "{what}: not sent again");
+    }
+}
+
+#[test]
+fn gone_after_a_lost_answer_is_not_missing() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method("DELETE").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}"));
+        then.status(502).body("<html>bad gateway</html>");
+    });
+    let output = cloudflare(&server)
+        .args(["service-tokens", "delete", "--account-id", ACCOUNT_ID, "--output", "json", TOKEN_ID])
+        .output()
+        .unwrap();
+    assert_eq!(statuses(&output), ["failed"], "a 502 every time is a failure");
+    // The first answer is lost (502, after which Cloudflare may have acted); the retry finds
+    // nothing: most likely deleted by this run.
+    let (url, _) = raw_server_sequence(vec![
+        answer("502 Bad Gateway", "<html>bad gateway</html>", 24),
+        answer(
+            "404 Not Found",
+            r#"{"success":false,"errors":[{"code":1001,"message":"not found"}],"messages":[],"result":null}"#,
+            87,
+        ),
+    ]);
+    let output = delete_against(&url, &[TOKEN_ID.to_owned()], &[]);
+    assert_eq!(statuses(&output), ["gone"], "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "gone counts as done without --ignore-missing");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("gone 1"));
+    // A typo'd id, 404 at once, stays missing.
+    let (url, _) = raw_server_sequence(vec![answer(
+        "404 Not Found",
+        r#"{"success":false,"errors":[{"code":1001,"message":"not found"}],"messages":[],"result":null}"#,
+        87,
+    )]);
+    let output = delete_against(&url, &[TOKEN_ID.to_owned()], &[]);
+    assert_eq!(statuses(&output), ["missing"]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn ids_never_sent_under_a_long_rate_limit_are_skipped_with_the_wait() {
+    let limited = r#"{"success":false,"errors":[{"code":971,"message":"Please wait"}],"messages":[],"result":null}"#;
+    let reply = format!(
+        "HTTP/1.1 429 Too Many Requests\r\nretry-after: 1036800\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{limited}",
+        limited.len()
+    );
+    let (url, requests) = raw_server(reply.into_bytes());
+    let output = delete_against(&url, &ids(40), &["--concurrency", "4"]);
+    let statuses = statuses(&output);
+    let sent = requests.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(sent <= 4, "{sent} requests");
+    assert_eq!(statuses.iter().filter(|status| *status == "failed").count(), sent, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|status| *status == "skipped").count(), 40 - sent, "{statuses:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("retry in 12 days"), "{stdout}");
+    assert!(!stdout.contains("\"skipped\"") || !stdout.contains("Cloudflare API error (HTTP 429) ... not sent"));
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_429_storm_stops_the_run_and_skips_the_rest() {
+    let limited = r#"{"success":false,"errors":[{"code":971,"message":"Please wait"}],"messages":[],"result":null}"#;
+    let reply = format!(
+        "HTTP/1.1 429 Too Many Requests\r\nretry-after-ms: 1\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{limited}",
+        limited.len()
+    );
+    let (url, requests) = raw_server(reply.into_bytes());
+    let output = delete_against(&url, &ids(2000), &["--concurrency", "2"]);
+    let statuses = statuses(&output);
+    let sent = requests.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(statuses.len(), 2000, "every id is reported");
+    assert!(sent <= (3 + 2) * 3, "{sent} rejected requests: the run stopped sending");
+    assert!(statuses.iter().filter(|status| *status == "skipped").count() >= 1995, "{statuses:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("refused 3 deletes in a row with 429"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_end_a_bulk_delete_with_a_full_report() {
+    for (signal, code) in [("-TERM", 143), ("-HUP", 129)] {
+        let server = MockServer::start();
+        server.mock(|when, then| {
+            when.method("DELETE");
+            then.status(200).json_body(envelope(json!({"name": "slow"}))).delay(std::time::Duration::from_millis(300));
+        });
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cloudflare"))
+            .env_remove("CLOUDFLARE_EMAIL")
+            .env("CLOUDFLARE_BASE_URL", server.base_url())
+            .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+            .args(["service-tokens", "delete", "--account-id", ACCOUNT_ID, "--concurrency", "2", "--output", "json"])
+            .args(ids(20))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        reader.read_line(&mut first).unwrap();
+        std::process::Command::new("kill").arg(signal).arg(child.id().to_string()).status().unwrap();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+        let done = child.wait_with_output().unwrap();
+        let lines: Vec<Value> =
+            first.lines().chain(rest.lines()).map(|line| serde_json::from_str(line).unwrap()).collect();
+        assert_eq!(lines.len(), 20, "{signal}: every id is reported");
+        assert!(lines.iter().any(|line| line["status"] == "skipped"), "{signal}: the rest was not sent");
+        assert!(lines.iter().filter(|line| line["status"] == "deleted").count() >= 1);
+        assert_eq!(done.status.code(), Some(code), "{signal}: {}", String::from_utf8_lossy(&done.stderr));
+        assert!(String::from_utf8_lossy(&done.stderr).contains("skipped"), "the summary");
+    }
+}
+
+/// [`raw_server`], answering the n-th request with `replies[n]` (the last one after that).
+fn raw_server_sequence(replies: Vec<Vec<u8>>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buffer = [0u8; 4096];
+            let mut head = Vec::new();
+            while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => head.extend_from_slice(&buffer[..read]),
+                }
+            }
+            let index = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream.write_all(&replies[index.min(replies.len() - 1)]);
+        }
+    });
+    (url, count)
+}

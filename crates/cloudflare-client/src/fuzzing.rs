@@ -41,6 +41,7 @@ pub fn map_response(status: u16, headers: &[(&[u8], &[u8])], body: &[u8], retrie
         earlier_attempt_may_have_applied: retried,
         head: Some(ResponseHead::new(status, &map)),
         body_over_limit: None,
+        body_cut_off: false,
     };
     let mut response = http::Response::new(body.to_vec());
     *response.status_mut() = status;

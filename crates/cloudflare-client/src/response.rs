@@ -110,7 +110,12 @@ pub(crate) async fn finish<T: Envelope + DeserializeOwned, E: Envelope>(
             // cannot happen inside `Client::call`) the status is reported as 200.
             let (status, headers) =
                 record.head.as_ref().map_or((StatusCode::OK, HeaderMap::new()), |head| (head.status, head.headers()));
-            Err(unexpected(status, &headers, format!("the body is not a valid Cloudflare envelope: {error}"), &body))
+            let reason = if record.body_cut_off {
+                format!("the body was cut off part-way ({error})")
+            } else {
+                format!("the body is not a valid Cloudflare envelope: {error}")
+            };
+            Err(unexpected(status, &headers, reason, &body))
         }
         Err(
             Generated::CommunicationError(error)

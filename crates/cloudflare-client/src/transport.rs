@@ -64,6 +64,8 @@ pub(crate) struct CallRecord {
     pub(crate) head: Option<ResponseHead>,
     /// The last answer's body was larger than this limit and was not read.
     pub(crate) body_over_limit: Option<usize>,
+    /// The last answer's body was cut off part-way (kept: its 2xx head answered a write).
+    pub(crate) body_cut_off: bool,
 }
 
 tokio::task_local! {
@@ -203,6 +205,7 @@ impl ClientTransport {
 
     /// Sends one attempt and reads its answer, body included (up to the limit).
     async fn attempt(&self, client: &reqwest::Client, request: reqwest::Request) -> Outcome {
+        let method = request.method().clone();
         let response = match client.execute(request).await {
             Ok(response) => response,
             Err(error) => {
@@ -214,7 +217,10 @@ impl ClientTransport {
         let cf_ray =
             response.headers().get("cf-ray").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
         tracing::debug!(status = status.as_u16(), cf_ray, "answer");
-        let response = match self.read_body(response).await {
+        // A write (delete, create, rotate) answered with a 2xx has happened, whatever becomes of
+        // the body: it is the answer, not a failure to retry.
+        let final_head = status.is_success() && !matches!(method, Method::GET | Method::HEAD | Method::PUT);
+        let response = match self.read_body(response, final_head).await {
             Ok(response) => response,
             Err(error) => {
                 tracing::debug!(error = %error, "the answer's body was cut off");
@@ -231,14 +237,28 @@ impl ClientTransport {
 
     /// The answer with its body read into memory, or without it (and noted) when it is larger
     /// than the limit: more than the limit is never held.
-    async fn read_body(&self, mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    ///
+    /// With `final_head`, a body cut off part-way is kept as far as it arrived (and noted)
+    /// instead of failing the attempt.
+    async fn read_body(&self, mut response: reqwest::Response, final_head: bool) -> reqwest::Result<reqwest::Response> {
         let limit = self.max_response_bytes;
         let mut over_limit = response.content_length().is_some_and(|length| length > limit as u64);
         // Most answers arrive in one chunk, which is kept as it is; more are joined.
         let mut first = None;
         let mut more = Vec::new();
         let mut size = 0;
-        while !over_limit && let Some(chunk) = response.chunk().await? {
+        let mut cut_off = false;
+        while !over_limit {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(error) if final_head => {
+                    tracing::debug!(error = %error, "the answer's body was cut off; its 2xx head stands");
+                    cut_off = true;
+                    break;
+                }
+                Err(error) => return Err(error),
+            };
             size += chunk.len();
             over_limit = size > limit;
             match &first {
@@ -260,6 +280,7 @@ impl ClientTransport {
         note(|record| {
             record.head = Some(ResponseHead::new(status, &headers));
             record.body_over_limit = over_limit.then_some(limit);
+            record.body_cut_off = cut_off;
         });
         let mut buffered = http::Response::new(body);
         *buffered.status_mut() = status;

@@ -257,7 +257,7 @@ async fn a_connection_reset_mid_request_is_retried() {
 }
 
 #[tokio::test]
-async fn a_body_cut_off_mid_answer_is_retried() {
+async fn a_body_cut_off_mid_answer_is_retried_for_a_read() {
     let server = RawServer::start(|index, _| {
         if index == 0 {
             RawReply::Bytes(
@@ -269,10 +269,24 @@ async fn a_body_cut_off_mid_answer_is_retried() {
         }
     })
     .await;
-    let token =
-        client_for(&server.url, token_credentials()).delete_service_token(&account(), &token_id()).await.unwrap();
+    let token = client_for(&server.url, token_credentials()).get_service_token(&account(), &token_id()).await.unwrap();
     assert_eq!(token.id.as_deref(), Some(TOKEN_ID));
     assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_2xx_to_a_delete_stands_even_when_its_body_is_cut_off() {
+    let server = RawServer::start(|_, _| {
+        RawReply::Bytes(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"success\":".to_vec(),
+        )
+    })
+    .await;
+    let error =
+        client_for(&server.url, token_credentials()).delete_service_token(&account(), &token_id()).await.unwrap_err();
+    assert_eq!(error.status(), Some(reqwest::StatusCode::OK), "{error}");
+    assert!(error.to_string().contains("cut off"), "{error}");
+    assert_eq!(server.requests().len(), 1, "a delete that happened is not sent again");
 }
 
 #[tokio::test]
