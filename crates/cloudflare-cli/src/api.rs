@@ -51,7 +51,7 @@ pub async fn run(args: ApiArgs) -> ExitCode {
     };
     match result {
         Ok(result) => {
-            let printed = print_lines([result.to_string()]);
+            let printed = print_lines([crate::output::json(&result)]);
             if holds_secret(operation) {
                 eprintln!("{SECRET_WARNING}");
             }

@@ -78,6 +78,19 @@ fn hostile_names_are_escaped_in_every_text_output_and_json_stays_json() {
         (vec!["delete", TOKEN_ID, "--output", "json"], true),
     ] {
         let output = cloudflare(&server).arg("service-tokens").args(&command).args(scope).output().unwrap();
+        check(&command, output, json);
+    }
+    let output = cloudflare(&server)
+        .args(["api", "get_account_service_token", "-p", &format!("account_id={ACCOUNT_ID}")])
+        .args(["-p", &format!("service_token_id={TOKEN_ID}")])
+        .output()
+        .unwrap();
+    check(&["api"], output, true);
+}
+
+/// The command succeeded, and neither stream holds a raw hostile character.
+fn check(command: &[&str], output: std::process::Output, json: bool) {
+    {
         assert_eq!(output.status.code(), Some(0), "{command:?}: {}", String::from_utf8_lossy(&output.stderr));
         let stdout = String::from_utf8(output.stdout).unwrap();
         assert_clean(&format!("{command:?} stdout"), &stdout);
