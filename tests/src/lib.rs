@@ -267,3 +267,53 @@ pub fn keep_alive_server(answer: String) -> String {
     });
     url
 }
+
+/// A loopback server answering every request like a successful delete, that enforces
+/// `quota` requests per sliding `window` as Cloudflare does: past it, 429 with `Retry-After`.
+/// With `headers`, every answer carries Cloudflare's `Ratelimit` and `Ratelimit-Policy`.
+#[derive(Debug)]
+pub struct LimitedServer {
+    pub server: RawServer,
+    /// Answers of 429.
+    pub refused: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+pub async fn limited_server(quota: usize, window: std::time::Duration, headers: bool) -> LimitedServer {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+
+    let sent: Arc<Mutex<std::collections::VecDeque<Instant>>> = Arc::default();
+    let refused = Arc::new(AtomicUsize::new(0));
+    let counter = refused.clone();
+    let server = RawServer::start(move |_, _| {
+        let now = Instant::now();
+        let mut sent = sent.lock().unwrap();
+        while sent.front().is_some_and(|at| now.duration_since(*at) >= window) {
+            sent.pop_front();
+        }
+        let admitted = sent.len() < quota;
+        if admitted {
+            sent.push_back(now);
+        }
+        let frees_in = sent.front().map_or(window, |oldest| window.saturating_sub(now.duration_since(*oldest)));
+        let reset = frees_in.as_secs_f64().ceil().max(1.0) as u64;
+        let mut extra = String::new();
+        if headers {
+            extra = format!(
+                "ratelimit: \"default\";r={};t={reset}\r\nratelimit-policy: \"burst\";q={quota};w={}\r\n",
+                quota - sent.len(),
+                window.as_secs().max(1)
+            );
+        }
+        if admitted {
+            RawReply::json(200, &extra, &success_json(token_json("f174e90a-fafe-4643-bbbc-4a0ed4fc8415")))
+        } else {
+            counter.fetch_add(1, Ordering::SeqCst);
+            extra += &format!("retry-after: {reset}\r\n");
+            RawReply::json(429, &extra, &failure_json(971, "Please wait and consider throttling your request speed"))
+        }
+    })
+    .await;
+    LimitedServer { server, refused }
+}

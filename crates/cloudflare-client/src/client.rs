@@ -340,6 +340,7 @@ impl ClientBuilder {
             max_response_bytes: self.max_response_bytes,
             pause: Pause::default(),
             limiter,
+            pacer: Default::default(),
         });
         let api = cloudflare_openapi::Client::new_with_client(&base_url, http, transport.clone());
         Ok(Client { api, transport })

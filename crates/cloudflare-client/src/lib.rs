@@ -35,6 +35,7 @@ mod error;
 pub mod fuzzing;
 mod ids;
 mod invoke;
+mod pacing;
 mod pagination;
 mod rate_limit;
 mod response;

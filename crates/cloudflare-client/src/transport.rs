@@ -1,7 +1,8 @@
 //! How every request of the generated client is sent. For every operation alike:
 //! - the credentials' headers go on and progenitor's `api-version` header comes off;
-//! - a 429 pauses every request of the client (clones included) until its `Retry-After`, and
-//!   the optional client-side limiter is honoured;
+//! - a 429 pauses every request of the client (clones included) until its `Retry-After`, the
+//!   optional client-side limiter is honoured, and Cloudflare's `Ratelimit` headers pace new
+//!   requests so that the quota is not exceeded (`pacing.rs`);
 //! - connection failures, timeouts, 408, 409, 429 and 5xx are retried with backoff;
 //! - the body is read here, up to a size limit, so memory stays bounded;
 //! - what happened (attempts, the last status and headers, an oversized body) is noted for the
@@ -19,6 +20,7 @@ use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
 use crate::credentials::Credentials;
+use crate::pacing::Pacer;
 use crate::rate_limit::{Limiter, Pause};
 use crate::retry::{self, RetryPolicy};
 
@@ -94,6 +96,7 @@ pub(crate) struct ClientTransport {
     pub(crate) max_response_bytes: usize,
     pub(crate) pause: Pause,
     pub(crate) limiter: Option<Limiter>,
+    pub(crate) pacer: Pacer,
 }
 
 impl cloudflare_openapi::Transport for ClientTransport {
@@ -144,6 +147,7 @@ impl ClientTransport {
             if let Some(limiter) = &self.limiter {
                 limiter.until_ready().await;
             }
+            self.pacer.ready().await;
             let request = pending.take().expect("a request is pending until the loop returns");
             // Only a request that can be sent again is retried (bodies that are streams cannot).
             let can_retry = retry < self.retry.max_retries;
@@ -209,10 +213,12 @@ impl ClientTransport {
         let response = match client.execute(request).await {
             Ok(response) => response,
             Err(error) => {
+                self.pacer.abandoned();
                 tracing::debug!(error = %error, timeout = error.is_timeout(), connect = error.is_connect(), "no answer");
                 return Outcome::Failed(error);
             }
         };
+        self.pacer.answered(response.headers());
         let status = response.status();
         let cf_ray =
             response.headers().get("cf-ray").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();

@@ -435,3 +435,25 @@ async fn a_404_after_a_503_is_a_plain_not_found() {
     let error = client(&server, token_credentials()).delete_service_token(&account(), &token_id()).await.unwrap_err();
     assert!(error.is_not_found() && !error.is_already_gone(), "{error:?}");
 }
+
+#[tokio::test]
+async fn cloudflare_rate_limit_headers_pace_a_bulk_run_with_no_429() {
+    use futures_util::StreamExt;
+    // 60 deletes, 8 at a time, under 20 per second: the floor is 2 s.
+    let limited = limited_server(20, Duration::from_secs(1), true).await;
+    let client = client_for(&limited.server.url, token_credentials());
+    let started = std::time::Instant::now();
+    let results: Vec<_> = futures_util::stream::iter(0..60)
+        .map(|_| {
+            let client = client.clone();
+            async move { client.delete_service_token(&account(), &token_id()).await }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let elapsed = started.elapsed();
+    assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|result| result.is_err()));
+    assert_eq!(limited.refused.load(std::sync::atomic::Ordering::SeqCst), 0, "no 429: paced by the headers");
+    assert_eq!(limited.server.requests().len(), 60, "no request was needed twice");
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}: no deadlock");
+}
