@@ -153,11 +153,120 @@ pub enum ServiceTokensCommand {
     Get(GetArgs),
     /// Create a service token; prints its Client Secret, which Cloudflare shows only once.
     Create(CreateArgs),
-    /// Generate a new Client Secret for an account's service token (the old one stops working);
-    /// prints it, once.
-    Rotate(AccountTokenArgs),
-    /// Extend an account's service token by its duration from now.
-    Refresh(AccountTokenArgs),
+    /// Generate a new Client Secret for an account's service token; prints it, once. Without
+    /// --grace the old secret stops working at once; with it, it keeps working that long.
+    Rotate(RotateArgs),
+    /// Extend account service tokens by their duration from now: by id (as delete takes them)
+    /// or every token a selection picks (--expiring-within 30d), in bulk.
+    #[command(after_help = REFRESH_HELP)]
+    Refresh(RefreshArgs),
+    /// Change a service token's name, duration or Client Secret version.
+    Update(UpdateArgs),
+}
+
+const REFRESH_HELP: &str = "\
+Examples:
+  # keep tokens from ever expiring: run daily
+  cloudflare service-tokens refresh --account-id 023e105f4ecef8ad9ca31a8372d0c353 --expiring-within 30d
+
+  # see what would be refreshed, send nothing
+  cloudflare service-tokens refresh --account-id 023e105f4ecef8ad9ca31a8372d0c353 --expiring-within 30d --dry-run
+
+  # by id, from a file
+  cloudflare service-tokens refresh --account-id 023e105f4ecef8ad9ca31a8372d0c353 - < ids.txt
+
+Output and exit status as for delete: one line (or JSON object) per id in order, with its
+status (refreshed, missing, failed, skipped), progress and a summary on stderr; 0 all
+refreshed, 1 any failed or missing, 2 usage error (nothing sent), 130/143/129 interrupted.";
+
+/// `cloudflare service-tokens refresh`.
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// The account the tokens belong to (refresh exists for account tokens) [env: CLOUDFLARE_ACCOUNT_ID].
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+
+    /// Ids of the tokens to refresh, as delete takes them (`-` for standard input). Not with a
+    /// selection.
+    #[arg(value_name = "TOKEN_ID")]
+    pub token_ids: Vec<String>,
+
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// How many refreshes are in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Print what would be refreshed and send no refresh (a selection is still listed).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// How each id's outcome is printed on stdout.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
+    pub output: Output,
+
+    /// The same as `--output json`.
+    #[arg(long, conflicts_with = "output")]
+    pub json: bool,
+}
+
+/// `cloudflare service-tokens rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    #[command(flatten)]
+    pub token: AccountTokenArgs,
+
+    /// Keep the old Client Secret working for SPAN after the rotation (90d, 36h, 30m, 1h30m),
+    /// so clients can switch without downtime. Without it the old secret stops at once.
+    #[arg(long, value_name = "SPAN", value_parser = span)]
+    pub grace: Option<std::time::Duration>,
+}
+
+/// `cloudflare service-tokens update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// The token's id (a UUID).
+    #[arg(value_name = "TOKEN_ID")]
+    pub token_id: String,
+
+    /// A new name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// A new duration: a Go duration (8760h, 30m, 1h30m) or `forever`.
+    #[arg(long, value_name = "DURATION", value_parser = token_duration)]
+    pub duration: Option<String>,
+
+    /// The Client Secret's version (bump it to rotate the secret).
+    #[arg(long, value_name = "N")]
+    pub client_secret_version: Option<i64>,
+
+    /// Until when the previous Client Secret keeps working (RFC 3339, such as 2026-12-01T00:00:00Z).
+    #[arg(long, value_name = "TIME", value_parser = time)]
+    pub previous_secret_expires_at: Option<chrono::DateTime<chrono::Utc>>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// How the token is printed on stdout.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
+    pub output: Output,
+
+    /// The same as `--output json`.
+    #[arg(long, conflicts_with = "output")]
+    pub json: bool,
+}
+
+/// The output format `--output` and `--json` ask for.
+pub fn format(output: Output, json: bool) -> Output {
+    if json { Output::Json } else { output }
 }
 
 const LIST_HELP: &str = "\
@@ -239,6 +348,9 @@ pub struct DeleteArgs {
     /// How each id's outcome is printed on stdout.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
     pub output: Output,
+    /// The same as `--output json` (one JSON object per line).
+    #[arg(long, conflicts_with = "output")]
+    pub json: bool,
 }
 
 /// `cloudflare service-tokens list`.
@@ -250,17 +362,75 @@ pub struct ListArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// Only tokens that have expired.
-    #[arg(long)]
-    pub expired: bool,
-
-    /// Only tokens whose name matches this glob (`*`, `?`, `[...]`), such as 'ci-*'.
-    #[arg(long, value_name = "GLOB")]
-    pub name: Option<String>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 
     /// How tokens are printed on stdout.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListOutput::Text)]
     pub output: ListOutput,
+
+    /// The same as `--output json` (one JSON object per token and line, with the raw fields).
+    #[arg(long, conflicts_with = "output")]
+    pub json: bool,
+}
+
+/// Which tokens: every condition given must hold.
+#[derive(Debug, Args, Default)]
+pub struct SelectionArgs {
+    /// Only tokens that have expired.
+    #[arg(long)]
+    pub expired: bool,
+
+    /// Only tokens not yet expired that expire within SPAN from now (90d, 36h, 30m, 1h30m).
+    #[arg(long, value_name = "SPAN", value_parser = span)]
+    pub expiring_within: Option<std::time::Duration>,
+
+    /// Only tokens never seen, or last seen longer than SPAN ago (90d, 36h, 30m, 1h30m).
+    #[arg(long, value_name = "SPAN", value_parser = span)]
+    pub unused_for: Option<std::time::Duration>,
+
+    /// Only tokens whose name matches this glob (`*`, `?`, `[...]`), such as 'ci-*'.
+    #[arg(long, value_name = "GLOB", value_parser = glob_pattern)]
+    pub name: Option<glob::Pattern>,
+}
+
+impl SelectionArgs {
+    /// Whether any condition is given.
+    pub fn any(&self) -> bool {
+        self.expired || self.expiring_within.is_some() || self.unused_for.is_some() || self.name.is_some()
+    }
+
+    /// The library's selection.
+    pub fn selection(&self) -> cloudflare_client::TokenSelection {
+        let mut selection = cloudflare_client::TokenSelection::default();
+        selection.expired = self.expired;
+        selection.expiring_within = self.expiring_within;
+        selection.unused_for = self.unused_for;
+        selection.name = self.name.clone();
+        selection
+    }
+}
+
+/// A span such as `90d` or `1h30m`.
+fn span(text: &str) -> Result<std::time::Duration, String> {
+    cloudflare_client::parse_span(text).map_err(|error| error.to_string())
+}
+
+/// A name glob.
+fn glob_pattern(text: &str) -> Result<glob::Pattern, String> {
+    glob::Pattern::new(text).map_err(|error| error.to_string())
+}
+
+/// A token lifetime Cloudflare takes: a Go duration or `forever`.
+fn token_duration(text: &str) -> Result<String, String> {
+    cloudflare_client::check_token_duration(text).map(|()| text.to_owned()).map_err(|error| error.to_string())
+}
+
+/// An RFC 3339 time.
+fn time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|time| time.with_timezone(&chrono::Utc))
+        .map_err(|error| format!("expected an RFC 3339 time such as 2026-12-01T00:00:00Z: {error}"))
 }
 
 /// `cloudflare service-tokens list --output`.
@@ -290,6 +460,9 @@ pub struct GetArgs {
     /// How the token is printed on stdout.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
     pub output: Output,
+    /// The same as `--output json` (one JSON object per line).
+    #[arg(long, conflicts_with = "output")]
+    pub json: bool,
 }
 
 /// `cloudflare service-tokens create`.
@@ -302,8 +475,9 @@ pub struct CreateArgs {
     #[arg(long, value_name = "NAME")]
     pub name: String,
 
-    /// How long the token is valid, such as 8760h (Cloudflare's default, a year) or 2h45m.
-    #[arg(long, value_name = "DURATION")]
+    /// How long the token is valid: a Go duration such as 8760h (Cloudflare's default, a year),
+    /// 30m or 1h30m, or `forever`.
+    #[arg(long, value_name = "DURATION", value_parser = token_duration)]
     pub duration: Option<String>,
 
     #[command(flatten)]
@@ -312,6 +486,9 @@ pub struct CreateArgs {
     /// How the token (with its Client Secret) is printed on stdout.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
     pub output: Output,
+    /// The same as `--output json` (one JSON object per line).
+    #[arg(long, conflicts_with = "output")]
+    pub json: bool,
 }
 
 /// `cloudflare service-tokens rotate` and `refresh`: account tokens only.
@@ -331,6 +508,10 @@ pub struct AccountTokenArgs {
     /// How the token is printed on stdout.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
     pub output: Output,
+
+    /// The same as `--output json`.
+    #[arg(long, conflicts_with = "output")]
+    pub json: bool,
 }
 
 /// Output formats.

@@ -13,6 +13,8 @@ use tokio::task::JoinSet;
 pub enum Status {
     /// Cloudflare deleted it: it answered a 2xx, whatever the body.
     Deleted,
+    /// Cloudflare refreshed it (extended it by its duration): a 2xx, whatever the body.
+    Refreshed,
     /// An attempt whose answer was lost may have deleted it, and a retry found it gone: most
     /// likely deleted by this run. Counted as done.
     Gone,
@@ -28,6 +30,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Deleted => "deleted",
+            Self::Refreshed => "refreshed",
             Self::Gone => "gone",
             Self::Missing => "missing",
             Self::Failed => "failed",
@@ -50,16 +53,32 @@ pub struct Outcome {
     pub cf_ray: Option<String>,
 }
 
+/// What a bulk run does to each id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Delete,
+    /// Refresh: account tokens only (the scope must be an account).
+    Refresh,
+}
+
+impl Action {
+    /// The status of an id the action was done to.
+    fn done(self) -> Status {
+        match self {
+            Self::Delete => Status::Deleted,
+            Self::Refresh => Status::Refreshed,
+        }
+    }
+}
+
 impl Outcome {
-    fn of(id: ServiceTokenId, result: Result<cloudflare_client::ServiceToken, Error>) -> Self {
+    fn of(action: Action, id: ServiceTokenId, result: Result<cloudflare_client::ServiceToken, Error>) -> Self {
         match result {
-            Ok(token) => {
-                Self { id, status: Status::Deleted, name: token.name, code: None, message: None, cf_ray: None }
-            }
+            Ok(token) => Self { id, status: action.done(), name: token.name, code: None, message: None, cf_ray: None },
             Err(error) => {
                 let status = if error.status().is_some_and(|status| status.is_success()) {
-                    // A 2xx whose body was cut off or unreadable: the delete happened.
-                    Status::Deleted
+                    // A 2xx whose body was cut off or unreadable: it happened.
+                    action.done()
                 } else if error.is_already_gone() {
                     Status::Gone
                 } else if error.is_not_found() {
@@ -133,6 +152,19 @@ pub async fn delete_all(
     scope: &Scope,
     ids: &[ServiceTokenId],
     concurrency: usize,
+    interrupts: mpsc::Receiver<u8>,
+    report: impl FnMut(usize, Outcome),
+) -> End {
+    run_all(client, scope, ids, Action::Delete, concurrency, interrupts, report).await
+}
+
+/// [`delete_all`] for any [`Action`].
+pub async fn run_all(
+    client: &Client,
+    scope: &Scope,
+    ids: &[ServiceTokenId],
+    action: Action,
+    concurrency: usize,
     mut interrupts: mpsc::Receiver<u8>,
     mut report: impl FnMut(usize, Outcome),
 ) -> End {
@@ -147,7 +179,12 @@ pub async fn delete_all(
     loop {
         while end == End::Completed && next < ids.len() && in_flight.len() < concurrency.max(1) {
             let (shared, id) = (shared.clone(), ids[next]);
-            let task = in_flight.spawn(async move { shared.0.delete_service_token(&shared.1, &id).await });
+            let task = in_flight.spawn(async move {
+                match (action, &shared.1) {
+                    (Action::Refresh, Scope::Account(account)) => shared.0.refresh_service_token(account, &id).await,
+                    _ => shared.0.delete_service_token(&shared.1, &id).await,
+                }
+            });
             indexes.insert(task.id(), next);
             next += 1;
         }
@@ -162,7 +199,7 @@ pub async fn delete_all(
                 // A delete that was sent, and that Cloudflare refused with 429 to the end.
                 let limited = matches!(&joined, Ok((_, Err(error))) if error.is_rate_limited() && error.attempts() > 0);
                 let outcome = match joined {
-                    Ok((_, result)) => Outcome::of(ids[index], result),
+                    Ok((_, result)) => Outcome::of(action, ids[index], result),
                     Err(error) if error.is_cancelled() => Outcome::unsent(
                         ids[index],
                         Status::Failed,

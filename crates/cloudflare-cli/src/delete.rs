@@ -1,12 +1,14 @@
-//! `cloudflare service-tokens delete`: validate everything, then delete at a bounded
-//! concurrency, reporting each id once.
+//! `cloudflare service-tokens delete`, and the bulk run it shares with `refresh`: validate
+//! everything, then act at a bounded concurrency, reporting each id once.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
+use cloudflare_client::{Client, Scope, ServiceTokenId};
 use tokio::sync::mpsc;
 
 use crate::args::{DeleteArgs, Output};
+use crate::bulk::Action;
 use crate::report::Reporter;
 use crate::{INTERRUPTED, bulk, input, usage_error};
 
@@ -16,41 +18,79 @@ pub async fn run(args: DeleteArgs) -> ExitCode {
         Ok(scope) => scope,
         Err(problem) => return usage_error([problem]),
     };
-    let ids = match input::collect(&args.token_ids, read_stdin) {
-        Ok(ids) if ids.ids.is_empty() => return usage_error(["no service token ids given".to_owned()]),
+    let ids = match ids(&args.token_ids) {
         Ok(ids) => ids,
-        Err(problems) => {
-            let count = problems.len();
-            return usage_error(problems.into_iter().chain([format!("{count} invalid id(s): nothing was sent")]));
-        }
+        Err(code) => return code,
     };
-    if ids.repeats > 0 {
-        eprintln!("note: ignoring {} repeated id(s)", ids.repeats);
-    }
     let client = match crate::client(&args.connection) {
         Ok(client) => client,
         Err(problem) => return usage_error([problem]),
     };
+    let plan = Plan {
+        action: Action::Delete,
+        concurrency: args.concurrency,
+        dry_run: args.dry_run,
+        output: crate::args::format(args.output, args.json),
+        ignore_missing: args.ignore_missing,
+    };
+    run_bulk(&client, &scope, &ids, plan).await
+}
 
-    if args.dry_run {
-        for id in &ids.ids {
-            let line = match args.output {
-                Output::Text => format!("would delete {id}"),
-                Output::Json => serde_json::json!({ "id": id.to_string(), "status": "would_delete" }).to_string(),
+/// The ids from arguments and standard input, all valid, or the usage error.
+pub(crate) fn ids(arguments: &[String]) -> Result<Vec<ServiceTokenId>, ExitCode> {
+    match input::collect(arguments, read_stdin) {
+        Ok(ids) if ids.ids.is_empty() => Err(usage_error(["no service token ids given".to_owned()])),
+        Ok(ids) => {
+            if ids.repeats > 0 {
+                eprintln!("note: ignoring {} repeated id(s)", ids.repeats);
+            }
+            Ok(ids.ids)
+        }
+        Err(problems) => {
+            let count = problems.len();
+            Err(usage_error(problems.into_iter().chain([format!("{count} invalid id(s): nothing was sent")])))
+        }
+    }
+}
+
+/// How a bulk run goes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan {
+    pub(crate) action: Action,
+    pub(crate) concurrency: u16,
+    pub(crate) dry_run: bool,
+    pub(crate) output: Output,
+    pub(crate) ignore_missing: bool,
+}
+
+/// Acts on `ids` in bulk: the dry run, or the run with its ordered report, summary, signals
+/// and exit status.
+pub(crate) async fn run_bulk(client: &Client, scope: &Scope, ids: &[ServiceTokenId], plan: Plan) -> ExitCode {
+    let verb = match plan.action {
+        Action::Delete => "delete",
+        Action::Refresh => "refresh",
+    };
+    if plan.dry_run {
+        for id in ids {
+            let line = match plan.output {
+                Output::Text => format!("would {verb} {id}"),
+                Output::Json => {
+                    serde_json::json!({ "id": id.to_string(), "status": format!("would_{verb}") }).to_string()
+                }
             };
             if crate::output::line(&line).is_err() {
                 return ExitCode::SUCCESS;
             }
         }
-        eprintln!("dry run: {} service token(s) would be deleted from {scope}; nothing was sent", ids.ids.len());
+        eprintln!("dry run: {} service token(s) would be {verb}ed in {scope}; nothing was sent", ids.len());
         return ExitCode::SUCCESS;
     }
 
     let (interrupt, interrupts) = mpsc::channel(4);
     let signals = tokio::spawn(forward_signals(interrupt));
-    let mut reporter = Reporter::new(std::io::stdout().lock(), args.output, ids.ids.len());
+    let mut reporter = Reporter::new(std::io::stdout().lock(), plan.output, ids.len());
     let end =
-        bulk::delete_all(&client, &scope, &ids.ids, usize::from(args.concurrency), interrupts, |index, outcome| {
+        bulk::run_all(client, scope, ids, plan.action, usize::from(plan.concurrency), interrupts, |index, outcome| {
             reporter.record(index, outcome)
         })
         .await;
@@ -61,7 +101,7 @@ pub async fn run(args: DeleteArgs) -> ExitCode {
     match end {
         bulk::End::Interrupted(code) => ExitCode::from(code),
         bulk::End::RateLimited => ExitCode::FAILURE,
-        bulk::End::Completed if counts.failed > 0 || (counts.missing > 0 && !args.ignore_missing) => ExitCode::FAILURE,
+        bulk::End::Completed if counts.failed > 0 || (counts.missing > 0 && !plan.ignore_missing) => ExitCode::FAILURE,
         bulk::End::Completed => ExitCode::SUCCESS,
     }
 }

@@ -13,6 +13,7 @@ mod input;
 mod output;
 #[doc(hidden)]
 pub mod report;
+mod table;
 mod tokens;
 
 use std::path::Path;
@@ -43,6 +44,7 @@ pub async fn main() -> ExitCode {
             ServiceTokensCommand::Create(args) => tokens::create(args).await,
             ServiceTokensCommand::Rotate(args) => tokens::rotate(args).await,
             ServiceTokensCommand::Refresh(args) => tokens::refresh(args).await,
+            ServiceTokensCommand::Update(args) => tokens::update(args).await,
         },
         Command::Api(args) => api::run(args).await,
         Command::Completions { shell } => {

@@ -26,6 +26,7 @@ pub struct Reporter<W: Write> {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
     pub deleted: usize,
+    pub refreshed: usize,
     pub gone: usize,
     pub missing: usize,
     pub failed: usize,
@@ -39,7 +40,7 @@ impl<W: Write> Reporter<W> {
         let progress = (total > 1 && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             if let Ok(style) =
-                ProgressStyle::with_template("{bar:40} {pos}/{len} deleted or reported, {elapsed} ({eta} left)")
+                ProgressStyle::with_template("{bar:40} {pos}/{len} done or reported, {elapsed} ({eta} left)")
             {
                 bar.set_style(style);
             }
@@ -60,6 +61,7 @@ impl<W: Write> Reporter<W> {
     pub fn record(&mut self, index: usize, outcome: Outcome) {
         match outcome.status {
             Status::Deleted => self.counts.deleted += 1,
+            Status::Refreshed => self.counts.refreshed += 1,
             Status::Gone => self.counts.gone += 1,
             Status::Missing => self.counts.missing += 1,
             Status::Failed => self.counts.failed += 1,
@@ -118,8 +120,12 @@ fn write_line(out: &mut impl Write, format: Output, outcome: &Outcome) -> std::i
 impl Counts {
     /// The summary line.
     pub fn summary(&self, elapsed: Duration) -> String {
-        let total = self.deleted + self.gone + self.missing + self.failed + self.skipped;
-        let mut line = format!("deleted {}", self.deleted);
+        let total = self.deleted + self.refreshed + self.gone + self.missing + self.failed + self.skipped;
+        let mut line = if self.refreshed > 0 {
+            format!("refreshed {}", self.refreshed)
+        } else {
+            format!("deleted {}", self.deleted)
+        };
         if self.gone > 0 {
             line += &format!(", gone {}", self.gone);
         }
@@ -154,7 +160,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let ids: Vec<&str> = text.lines().map(|line| line.split_whitespace().nth(1).unwrap()).collect();
         assert_eq!(ids, [A, B, C]);
-        assert_eq!(counts, Counts { deleted: 1, gone: 0, missing: 1, failed: 1, skipped: 0 });
+        assert_eq!(counts, Counts { deleted: 1, refreshed: 0, gone: 0, missing: 1, failed: 1, skipped: 0 });
     }
 
     #[test]
@@ -181,9 +187,9 @@ mod tests {
 
     #[test]
     fn summary_counts_everything() {
-        let counts = Counts { deleted: 497, gone: 0, missing: 1, failed: 2, skipped: 0 };
+        let counts = Counts { deleted: 497, refreshed: 0, gone: 0, missing: 1, failed: 2, skipped: 0 };
         assert_eq!(counts.summary(Duration::from_millis(1234)), "deleted 497, missing 1, failed 2 (500 ids in 1.23 s)");
-        let counts = Counts { deleted: 3, gone: 2, missing: 0, failed: 0, skipped: 5 };
+        let counts = Counts { deleted: 3, refreshed: 0, gone: 2, missing: 0, failed: 0, skipped: 5 };
         assert_eq!(
             counts.summary(Duration::from_millis(10)),
             "deleted 3, gone 2, missing 0, failed 0, skipped 5 (10 ids in 0.01 s)"

@@ -1,13 +1,15 @@
-//! `cloudflare service-tokens list | get | create | rotate | refresh`.
+//! `cloudflare service-tokens list | get | create | rotate | refresh | update`.
 
 use std::process::ExitCode;
 
-use cloudflare_client::{AccountId, ServiceToken, ServiceTokenId, ServiceTokenQuery};
+use cloudflare_client::{AccountId, ServiceTokenId, ServiceTokenQuery};
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use crate::args::{AccountTokenArgs, CreateArgs, GetArgs, ListArgs, ListOutput, Output};
-use crate::{api_error, output, usage_error};
+use crate::args::{
+    AccountTokenArgs, CreateArgs, GetArgs, ListArgs, ListOutput, Output, RefreshArgs, RotateArgs, UpdateArgs,
+};
+use crate::{api_error, output, table, usage_error};
 
 /// Fields in the order a person reads them; any others follow.
 const FIELDS: [&str; 9] =
@@ -110,23 +112,14 @@ pub async fn list(args: ListArgs) -> ExitCode {
         Ok(scope) => scope,
         Err(problem) => return usage_error([problem]),
     };
-    let pattern = match args.name.as_deref().map(glob::Pattern::new).transpose() {
-        Ok(pattern) => pattern,
-        Err(error) => return usage_error([format!("invalid --name glob: {error}")]),
-    };
     let client = match crate::client(&args.connection) {
         Ok(client) => client,
         Err(problem) => return usage_error([problem]),
     };
+    let output = if args.json { ListOutput::Json } else { args.output };
+    let selection = args.selection.selection();
     let now = chrono::Utc::now();
-    let wanted = |token: &ServiceToken| {
-        let expired = token.expires_at.as_ref().is_some_and(|expires_at| **expires_at <= now);
-        (!args.expired || expired)
-            && pattern.as_ref().is_none_or(|pattern| token.name.as_deref().is_some_and(|name| pattern.matches(name)))
-    };
-    if args.output == ListOutput::Text
-        && output::line(&format!("{:<36}  {:<28}  {:<25}  LAST SEEN", "ID", "NAME", "EXPIRES")).is_err()
-    {
+    if output == ListOutput::Text && output::line(&table::header()).is_err() {
         return ExitCode::SUCCESS;
     }
     let mut tokens = std::pin::pin!(client.list_service_tokens(&scope, ServiceTokenQuery::all()));
@@ -137,15 +130,14 @@ pub async fn list(args: ListArgs) -> ExitCode {
             Err(error) => return api_error(&error),
         };
         seen += 1;
-        if !wanted(&token) {
+        if !selection.matches(&token, now) {
             continue;
         }
         listed += 1;
-        let id = token.id.as_deref().unwrap_or("-");
-        let line = match args.output {
+        let line = match output {
             // Only what parses as a service-token id: `a\nb` from a server must not become two
             // ids for `delete -` to act on.
-            ListOutput::Ids => match id.parse::<ServiceTokenId>() {
+            ListOutput::Ids => match token.id.as_deref().unwrap_or("-").parse::<ServiceTokenId>() {
                 Ok(id) => id.to_string(),
                 Err(_) => {
                     unusable += 1;
@@ -158,19 +150,7 @@ pub async fn list(args: ListArgs) -> ExitCode {
                 }
             },
             ListOutput::Json => output::json(&serde_json::to_value(&token).unwrap_or_default()),
-            ListOutput::Text => {
-                let time = |time: &Option<cloudflare_client::types::Timestamp>| {
-                    time.as_ref().map_or("-".to_owned(), |time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                };
-                let expires = time(&token.expires_at)
-                    + if token.expires_at.as_ref().is_some_and(|at| **at <= now) { " (expired)" } else { "" };
-                format!(
-                    "{:<36}  {:<28}  {expires:<25}  {}",
-                    output::text(id),
-                    output::text(token.name.as_deref().unwrap_or("-")),
-                    time(&token.last_seen_at)
-                )
-            }
+            ListOutput::Text => table::row(&token, now),
         };
         if output::line(&line).is_err() {
             return ExitCode::SUCCESS;
@@ -184,6 +164,26 @@ pub async fn list(args: ListArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The ids a selection picks in an account, listed through every page.
+async fn select(
+    client: &cloudflare_client::Client,
+    scope: &cloudflare_client::Scope,
+    selection: &cloudflare_client::TokenSelection,
+) -> Result<Vec<ServiceTokenId>, cloudflare_client::Error> {
+    let now = chrono::Utc::now();
+    let mut tokens = std::pin::pin!(client.list_service_tokens(scope, ServiceTokenQuery::all()));
+    let mut ids = Vec::new();
+    while let Some(token) = tokens.next().await {
+        let token = token?;
+        if selection.matches(&token, now)
+            && let Some(id) = token.id.as_deref().and_then(|id| id.parse::<ServiceTokenId>().ok())
+        {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
 pub async fn get(args: GetArgs) -> ExitCode {
     let (scope, id) = match (crate::scope(&args.scope), token_id(&args.token_id)) {
         (Ok(scope), Ok(id)) => (scope, id),
@@ -194,7 +194,7 @@ pub async fn get(args: GetArgs) -> ExitCode {
         Ok(client) => client,
         Err(problem) => return usage_error([problem]),
     };
-    finish(client.get_service_token(&scope, &id).await, args.output, Holds::NoSecret)
+    finish(client.get_service_token(&scope, &id).await, crate::args::format(args.output, args.json), Holds::NoSecret)
 }
 
 pub async fn create(args: CreateArgs) -> ExitCode {
@@ -214,7 +214,7 @@ pub async fn create(args: CreateArgs) -> ExitCode {
         args.name.replace('\'', "'\\''")
     );
     let created = client.create_service_token(&scope, &args.name, args.duration.as_deref()).await;
-    finish_or_doubt(created, args.output, Holds::Secret, Some(doubt))
+    finish_or_doubt(created, crate::args::format(args.output, args.json), Holds::Secret, Some(doubt))
 }
 
 /// The account of `rotate` and `refresh`: the flag, else CLOUDFLARE_ACCOUNT_ID.
@@ -231,32 +231,115 @@ fn account(args: &AccountTokenArgs) -> Result<(AccountId, ServiceTokenId, cloudf
     Ok((account, id, client))
 }
 
-pub async fn rotate(args: AccountTokenArgs) -> ExitCode {
-    let (account, id, client) = match account(&args) {
+pub async fn rotate(args: RotateArgs) -> ExitCode {
+    let (account, id, client) = match account(&args.token) {
         Ok(parts) => parts,
         Err(code) => return code,
     };
-    let request = client
-        .api()
-        .rotate_account_service_token()
-        .account_id(account.as_identifier().clone())
-        .service_token_id(id.as_uuid());
     let doubt = format!(
         "note: the Client Secret of {id} may have been rotated all the same, and the old one may no longer work; \
          rotate again to get a secret you can see"
     );
-    finish_or_doubt(client.call(request.send()).await, args.output, Holds::Secret, Some(doubt))
+    let output = crate::args::format(args.token.output, args.token.json);
+    let rotated = client.rotate_service_token(&account, &id, args.grace).await;
+    if rotated.is_ok()
+        && let Some(grace) = args.grace
+    {
+        eprintln!("the previous Client Secret keeps working for {}", table::span(grace));
+    }
+    finish_or_doubt(rotated, output, Holds::Secret, Some(doubt))
 }
 
-pub async fn refresh(args: AccountTokenArgs) -> ExitCode {
-    let (account, id, client) = match account(&args) {
-        Ok(parts) => parts,
-        Err(code) => return code,
+pub async fn refresh(args: RefreshArgs) -> ExitCode {
+    let account = match args
+        .account_id
+        .clone()
+        .or_else(|| std::env::var("CLOUDFLARE_ACCOUNT_ID").ok().filter(|value| !value.is_empty()))
+        .map(|account| account.parse::<AccountId>())
+    {
+        Some(Ok(account)) => account,
+        Some(Err(error)) => return usage_error([error.to_string()]),
+        None => {
+            return usage_error([
+                "no account: pass --account-id ID (or set CLOUDFLARE_ACCOUNT_ID); refresh exists for account tokens"
+                    .to_owned(),
+            ]);
+        }
     };
-    let request = client
-        .api()
-        .refresh_account_service_token()
-        .account_id(account.as_identifier().clone())
-        .service_token_id(id.as_uuid());
-    finish(client.call(request.send()).await, args.output, Holds::NoSecret)
+    if args.selection.any() && !args.token_ids.is_empty() {
+        return usage_error(["give token ids or a selection (--expiring-within, ...), not both".to_owned()]);
+    }
+    let ids = if args.selection.any() { None } else { Some(crate::delete::ids(&args.token_ids)) };
+    let client = match crate::client(&args.connection) {
+        Ok(client) => client,
+        Err(problem) => return usage_error([problem]),
+    };
+    let scope = cloudflare_client::Scope::Account(account);
+    let ids = match ids {
+        Some(Ok(ids)) => ids,
+        Some(Err(code)) => return code,
+        None => match select(&client, &scope, &args.selection.selection()).await {
+            Ok(ids) => {
+                eprintln!("{} service token(s) selected in {scope}", ids.len());
+                ids
+            }
+            Err(error) => return api_error(&error),
+        },
+    };
+    let plan = crate::delete::Plan {
+        action: crate::bulk::Action::Refresh,
+        concurrency: args.concurrency,
+        dry_run: args.dry_run,
+        output: crate::args::format(args.output, args.json),
+        ignore_missing: false,
+    };
+    crate::delete::run_bulk(&client, &scope, &ids, plan).await
+}
+
+pub async fn update(args: UpdateArgs) -> ExitCode {
+    let (scope, id) = match (crate::scope(&args.scope), token_id(&args.token_id)) {
+        (Ok(scope), Ok(id)) => (scope, id),
+        (Err(problem), _) => return usage_error([problem]),
+        (_, Err(code)) => return code,
+    };
+    if args.name.is_none()
+        && args.duration.is_none()
+        && args.client_secret_version.is_none()
+        && args.previous_secret_expires_at.is_none()
+    {
+        return usage_error([
+            "nothing to update: give --name, --duration, --client-secret-version or --previous-secret-expires-at"
+                .to_owned(),
+        ]);
+    }
+    let client = match crate::client(&args.connection) {
+        Ok(client) => client,
+        Err(problem) => return usage_error([problem]),
+    };
+    let body = |body: cloudflare_client::types::builder::UpdateServiceToken| {
+        body.name(args.name.clone().map(Into::into))
+            .duration(args.duration.clone().map(Into::into))
+            .client_secret_version(args.client_secret_version)
+            .previous_client_secret_expires_at(args.previous_secret_expires_at.map(cloudflare_client::types::Timestamp))
+    };
+    let api = client.api();
+    let updated = match &scope {
+        cloudflare_client::Scope::Account(account) => {
+            let request = api
+                .update_account_service_token()
+                .account_id(account.as_identifier().clone())
+                .service_token_id(id.as_uuid())
+                .body_map(body);
+            client.call(request.send()).await
+        }
+        cloudflare_client::Scope::Zone(zone) => {
+            let request = api
+                .update_zone_service_token()
+                .zone_id(zone.as_identifier().clone())
+                .service_token_id(id.as_uuid())
+                .body_map(body);
+            client.call(request.send()).await
+        }
+    };
+    finish(updated, crate::args::format(args.output, args.json), Holds::NoSecret)
 }

@@ -33,6 +33,7 @@ mod error;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod hygiene;
 mod ids;
 mod invoke;
 mod pacing;
@@ -52,6 +53,7 @@ pub use credentials::{API_KEY_ENV, API_TOKEN_ENV, Credentials, EMAIL_ENV};
 pub use error::{
     ApiError, ConfigError, CredentialsError, Error, InvalidInput, ResponseTooLarge, TransportError, UnexpectedResponse,
 };
+pub use hygiene::{TokenSelection, check_token_duration, parse_span};
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
 pub use invoke::Answer;
 pub use pagination::MAX_PAGES;

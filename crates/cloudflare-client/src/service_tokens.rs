@@ -134,13 +134,18 @@ impl Client {
     /// shows only this once: it is a [`Secret`](crate::Secret), read with `expose_secret()`.
     ///
     /// # Errors
-    /// As [`Client::call`].
+    /// [`Error::InvalidInput`] for a `duration` Cloudflare does not take
+    /// ([`check_token_duration`](crate::check_token_duration)), with nothing sent; otherwise as
+    /// [`Client::call`].
     pub async fn create_service_token(
         &self,
         scope: &Scope,
         name: &str,
         duration: Option<&str>,
     ) -> Result<CreatedServiceToken, Error> {
+        if let Some(duration) = duration {
+            crate::hygiene::check_token_duration(duration)?;
+        }
         let body = |body: crate::types::builder::CreateServiceToken| {
             let body = body.name(name.to_owned());
             match duration {
@@ -149,5 +154,67 @@ impl Client {
             }
         };
         call_in_scope!(self, scope, create_account_service_token | create_zone_service_token.body_map(body))
+    }
+}
+
+impl Client {
+    /// Generates a new Client Secret for an account's service token. With `grace`, the old
+    /// secret keeps working for that long (`previous_client_secret_expires_at` = now + grace,
+    /// RFC 3339 UTC), so that clients can switch without downtime; without it, the old secret
+    /// stops at once. The answer carries the new secret, shown only this once.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cloudflare_client::Client) -> Result<(), cloudflare_client::Error> {
+    /// use std::time::Duration;
+    /// let account = "023e105f4ecef8ad9ca31a8372d0c353".parse()?;
+    /// let id = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse()?;
+    /// let rotated = client.rotate_service_token(&account, &id, Some(Duration::from_secs(24 * 3600))).await?;
+    /// let new_secret = rotated.client_secret.as_ref().map(|secret| secret.expose_secret());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a grace period past the end of time, with nothing sent;
+    /// otherwise as [`Client::call`].
+    pub async fn rotate_service_token(
+        &self,
+        account: &crate::AccountId,
+        id: &ServiceTokenId,
+        grace: Option<std::time::Duration>,
+    ) -> Result<CreatedServiceToken, Error> {
+        let until = match grace {
+            None => None,
+            Some(grace) => Some(
+                chrono::Duration::from_std(grace)
+                    .ok()
+                    .and_then(|grace| chrono::Utc::now().checked_add_signed(grace))
+                    .ok_or_else(|| crate::error::InvalidInput::new("grace period", "", "too long"))?,
+            ),
+        };
+        let request = self
+            .api()
+            .rotate_account_service_token()
+            .account_id(account.as_identifier().clone())
+            .service_token_id(id.as_uuid())
+            .body_map(|body| body.previous_client_secret_expires_at(until.map(crate::types::Timestamp)));
+        self.call(request.send()).await
+    }
+
+    /// Extends an account's service token by its duration from now.
+    ///
+    /// # Errors
+    /// As [`Client::call`]; [`Error::is_not_found`] when there is no such token.
+    pub async fn refresh_service_token(
+        &self,
+        account: &crate::AccountId,
+        id: &ServiceTokenId,
+    ) -> Result<ServiceToken, Error> {
+        let request = self
+            .api()
+            .refresh_account_service_token()
+            .account_id(account.as_identifier().clone())
+            .service_token_id(id.as_uuid());
+        self.call(request.send()).await
     }
 }

@@ -3958,6 +3958,9 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        pub fn body(self, value: &types::RotateServiceToken) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
     }
     pub struct RotateAccountServiceTokenThen(::httpmock::Then);
     impl RotateAccountServiceTokenThen {

@@ -4997,6 +4997,25 @@ Requires a SAML identity provider.*/
             Default::default()
         }
     }
+    ///Graceful rotation (live API, not in the 2024 extract).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
+    pub struct RotateServiceToken {
+        ///Until when the previous Client Secret keeps working; without it, it stops at once.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous_client_secret_expires_at: ::std::option::Option<Timestamp>,
+    }
+    impl RotateServiceToken {
+        pub fn builder() -> builder::RotateServiceToken {
+            Default::default()
+        }
+    }
     ///`ServiceToken`
     #[derive(
         ::serde::Deserialize,
@@ -5214,10 +5233,16 @@ Requires a SAML identity provider.*/
         schemars::JsonSchema
     )]
     pub struct UpdateServiceToken {
+        ///The version of the Client Secret; bump it to rotate the secret (live API, not in the 2024 extract).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_secret_version: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<ServiceTokenName>,
+        ///Until when the previous Client Secret keeps working after a rotation (live API, not in the 2024 extract).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous_client_secret_expires_at: ::std::option::Option<Timestamp>,
     }
     impl UpdateServiceToken {
         pub fn builder() -> builder::UpdateServiceToken {
@@ -21377,6 +21402,56 @@ Requires a SAML identity provider.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RotateServiceToken {
+            previous_client_secret_expires_at: ::std::result::Result<
+                ::std::option::Option<super::Timestamp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RotateServiceToken {
+            fn default() -> Self {
+                Self {
+                    previous_client_secret_expires_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl RotateServiceToken {
+            pub fn previous_client_secret_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous_client_secret_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for previous_client_secret_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RotateServiceToken> for super::RotateServiceToken {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RotateServiceToken,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    previous_client_secret_expires_at: value
+                        .previous_client_secret_expires_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RotateServiceToken> for RotateServiceToken {
+            fn from(value: super::RotateServiceToken) -> Self {
+                Self {
+                    previous_client_secret_expires_at: Ok(
+                        value.previous_client_secret_expires_at,
+                    ),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ServiceToken {
             client_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -21888,6 +21963,10 @@ Requires a SAML identity provider.*/
         }
         #[derive(Clone, Debug)]
         pub struct UpdateServiceToken {
+            client_secret_version: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             duration: ::std::result::Result<
                 ::std::option::Option<super::Duration>,
                 ::std::string::String,
@@ -21896,16 +21975,36 @@ Requires a SAML identity provider.*/
                 ::std::option::Option<super::ServiceTokenName>,
                 ::std::string::String,
             >,
+            previous_client_secret_expires_at: ::std::result::Result<
+                ::std::option::Option<super::Timestamp>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UpdateServiceToken {
             fn default() -> Self {
                 Self {
+                    client_secret_version: Ok(Default::default()),
                     duration: Ok(Default::default()),
                     name: Ok(Default::default()),
+                    previous_client_secret_expires_at: Ok(Default::default()),
                 }
             }
         }
         impl UpdateServiceToken {
+            pub fn client_secret_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_secret_version: {e}"
+                        )
+                    });
+                self
+            }
             pub fn duration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Duration>>,
@@ -21932,6 +22031,20 @@ Requires a SAML identity provider.*/
                     });
                 self
             }
+            pub fn previous_client_secret_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous_client_secret_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for previous_client_secret_expires_at: {e}"
+                        )
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateServiceToken> for super::UpdateServiceToken {
             type Error = super::error::ConversionError;
@@ -21939,16 +22052,23 @@ Requires a SAML identity provider.*/
                 value: UpdateServiceToken,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    client_secret_version: value.client_secret_version?,
                     duration: value.duration?,
                     name: value.name?,
+                    previous_client_secret_expires_at: value
+                        .previous_client_secret_expires_at?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateServiceToken> for UpdateServiceToken {
             fn from(value: super::UpdateServiceToken) -> Self {
                 Self {
+                    client_secret_version: Ok(value.client_secret_version),
                     duration: Ok(value.duration),
                     name: Ok(value.name),
+                    previous_client_secret_expires_at: Ok(
+                        value.previous_client_secret_expires_at,
+                    ),
                 }
             }
         }
@@ -25272,7 +25392,7 @@ let response = client.refresh_account_service_token()
     }
     /**Rotate a service token
 
-Generates a new Client Secret for a service token and revokes the old one.
+Generates a new Client Secret for a service token and revokes the old one, at once or, with `previous_client_secret_expires_at`, at that time.
 
 Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate`
 
@@ -25280,6 +25400,7 @@ Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service
 let response = client.rotate_account_service_token()
     .account_id(account_id)
     .service_token_id(service_token_id)
+    .body(body)
     .send()
     .await;
 ```*/
@@ -32569,13 +32690,17 @@ pub mod builder {
         client: &'a super::Client,
         account_id: Result<types::Identifier, String>,
         service_token_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::RotateServiceToken, String>,
     }
     impl<'a> RotateAccountServiceToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 account_id: Err("account_id was not initialized".to_string()),
-                service_token_id: Err("service_token_id was not initialized".to_string()),
+                service_token_id: Err(
+                    "service_token_id was not initialized".to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn account_id<V>(mut self, value: V) -> Self
@@ -32601,6 +32726,30 @@ pub mod builder {
                 });
             self
         }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RotateServiceToken>,
+            <V as std::convert::TryInto<
+                types::RotateServiceToken,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `RotateServiceToken` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RotateServiceToken,
+            ) -> types::builder::RotateServiceToken,
+        {
+            self.body = self.body.map(f);
+            self
+        }
         ///Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate`
         pub async fn send(
             self,
@@ -32608,9 +32757,14 @@ pub mod builder {
             ResponseValue<types::ServiceTokenCreatedResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, service_token_id } = self;
+            let Self { client, account_id, service_token_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::RotateServiceToken::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/accounts/{}/access/service_tokens/{}/rotate", client.baseurl,
                 encode_path(& account_id.to_string()), encode_path(& service_token_id
@@ -32632,6 +32786,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -40415,7 +40570,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
             },
         ],
-        body: ::std::option::Option::None,
+        body: ::std::option::Option::Some(crate::Body {
+            required: false,
+            example: "{}",
+        }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -42642,6 +42800,11 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
+            if let ::std::option::Option::Some(body) = arguments
+                .body_as::<types::RotateServiceToken>()?
+            {
+                builder = builder.body(body);
+            }
             ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
         }
         "access_tags_list_tags" => {
@@ -44379,7 +44542,9 @@ pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> 
                     ("service_token_id", crate
                     ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
                 ],
-                body: ::std::option::Option::None,
+                body: ::std::option::Option::Some(
+                    crate::schema_of::<types::RotateServiceToken>(),
+                ),
                 result: crate::schema_of::<
                     <types::ServiceTokenCreatedResponse as crate::Envelope>::Result,
                 >(),
