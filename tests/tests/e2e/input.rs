@@ -65,3 +65,17 @@ async fn generated_client_refuses_path_changing_ids_without_sending() {
     }
     assert_eq!(anything.calls_async().await, 0, "a malformed id reached the network");
 }
+
+#[tokio::test]
+async fn a_token_duration_cloudflare_does_not_take_is_refused_before_sending() {
+    let server = httpmock::MockServer::start_async().await;
+    let anything = catch_all(&server);
+    let client = client(&server, token_credentials());
+    let scope = cloudflare_client::Scope::Account(ACCOUNT_ID.parse().unwrap());
+    for bad in ["1y", "90d", "", "8760"] {
+        let error = client.create_service_token(&scope, "ci", Some(bad)).await.unwrap_err();
+        assert!(error.is_invalid_input(), "{bad}: {error}");
+        assert!(error.to_string().contains("Go duration"), "{error}");
+    }
+    assert_eq!(anything.calls_async().await, 0);
+}
