@@ -44,6 +44,62 @@ impl RetryPolicy {
     }
 }
 
+/// What one attempt came to, as the retry decision sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Seen {
+    /// An answer with this status, asking for this wait (`Retry-After`), if any.
+    Answer(StatusCode, Option<Duration>),
+    /// No answer: `connect` when the connection was refused (the request never left), `builder`
+    /// when the request could not be built at all.
+    NoAnswer { connect: bool, builder: bool },
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// The answer is final (a success, or an error another attempt would not change).
+    Done,
+    /// Worth another attempt, but not made: no retry left, the request cannot be sent again,
+    /// a write that Cloudflare may have carried out, or a wait longer than allowed.
+    GiveUp,
+    /// Try again after `wait` (`None`: the backoff for this retry). `may_have_applied`: the
+    /// attempt may have been carried out by Cloudflare (its answer was lost, or a 5xx).
+    Retry { wait: Option<Duration>, may_have_applied: bool },
+}
+
+/// The retry decision, a pure function: after attempt number `retries_done + 1` of a
+/// `method` request (which `can_resend`, i.e. its body can be sent again), that came to
+/// `seen`, under `policy`.
+pub(crate) fn decide(
+    policy: &RetryPolicy,
+    method: &Method,
+    retries_done: u32,
+    can_resend: bool,
+    seen: Seen,
+) -> Decision {
+    let idempotent = is_idempotent(method);
+    let retry_left = retries_done < policy.max_retries && can_resend;
+    match seen {
+        Seen::Answer(status, _) if !is_retryable_status(status) => Decision::Done,
+        Seen::Answer(status, wait) => {
+            // A create retried after Cloudflare may have acted could make a second token.
+            if !retry_left || !(idempotent || certainly_not_applied(status)) {
+                return Decision::GiveUp;
+            }
+            if wait.is_some_and(|wait| wait > policy.max_wait) {
+                return Decision::GiveUp;
+            }
+            Decision::Retry { wait, may_have_applied: may_have_applied(status) }
+        }
+        // A refused connection never carried the request; anything later may have.
+        Seen::NoAnswer { builder: true, .. } => Decision::GiveUp,
+        Seen::NoAnswer { connect, .. } if retry_left && (idempotent || connect) => {
+            Decision::Retry { wait: None, may_have_applied: !connect }
+        }
+        Seen::NoAnswer { .. } => Decision::GiveUp,
+    }
+}
+
 /// Statuses worth another attempt: timeouts, conflicts, rate limits and server errors.
 /// Other 4xx would fail the same way again.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
@@ -127,6 +183,59 @@ mod tests {
                 assert!(wait <= full && wait >= full * 3 / 4, "retry {retry}: {wait} ms");
             }
         }
+    }
+
+    #[test]
+    fn the_retry_decision_as_a_table() {
+        use Decision::{Done, GiveUp, Retry};
+        let policy = RetryPolicy { max_wait: Duration::from_secs(60), ..RetryPolicy::default() }; // 2 retries
+        let status = |code: u16| StatusCode::from_u16(code).unwrap();
+        let answer = |code: u16, wait: Option<u64>| Seen::Answer(status(code), wait.map(Duration::from_secs));
+        let refused = Seen::NoAnswer { connect: true, builder: false };
+        let lost = Seen::NoAnswer { connect: false, builder: false };
+        let (get, delete, post) = (Method::GET, Method::DELETE, Method::POST);
+        let retry =
+            |wait: Option<u64>, may_have_applied| Retry { wait: wait.map(Duration::from_secs), may_have_applied };
+        for (method, retries_done, can_resend, seen, expected) in [
+            // Final answers.
+            (&delete, 0, true, answer(200, None), Done),
+            (&delete, 0, true, answer(404, None), Done),
+            (&post, 0, true, answer(400, None), Done),
+            // Retryable answers, within and at the retry budget.
+            (&delete, 0, true, answer(503, None), retry(None, false)),
+            (&delete, 1, true, answer(502, None), retry(None, true)),
+            (&delete, 2, true, answer(502, None), GiveUp),
+            (&get, 0, false, answer(500, None), GiveUp),
+            (&get, 0, true, answer(409, None), retry(None, false)),
+            (&get, 0, true, answer(408, None), retry(None, false)),
+            // A server's wait: exactly the maximum is waited for, a second more is not.
+            (&get, 0, true, answer(429, Some(60)), retry(Some(60), false)),
+            (&get, 0, true, answer(429, Some(61)), GiveUp),
+            (&get, 0, true, answer(503, Some(0)), retry(Some(0), false)),
+            // Writes: only when Cloudflare certainly did nothing.
+            (&post, 0, true, answer(503, None), retry(None, false)),
+            (&post, 0, true, answer(429, Some(1)), retry(Some(1), false)),
+            (&post, 0, true, answer(408, None), retry(None, false)),
+            (&post, 0, true, answer(500, None), GiveUp),
+            (&post, 0, true, answer(409, None), GiveUp),
+            (&Method::PATCH, 0, true, answer(502, None), GiveUp),
+            // No answer.
+            (&delete, 0, true, lost, retry(None, true)),
+            (&delete, 0, true, refused, retry(None, false)),
+            (&post, 0, true, refused, retry(None, false)),
+            (&post, 0, true, lost, GiveUp),
+            (&delete, 2, true, refused, GiveUp),
+            (&delete, 0, false, refused, GiveUp),
+            (&delete, 0, true, Seen::NoAnswer { connect: false, builder: true }, GiveUp),
+        ] {
+            assert_eq!(
+                decide(&policy, method, retries_done, can_resend, seen),
+                expected,
+                "{method} after {retries_done} retries, resend {can_resend}: {seen:?}"
+            );
+        }
+        let none = RetryPolicy { max_retries: 0, ..policy };
+        assert_eq!(decide(&none, &Method::GET, 0, true, answer(503, None)), GiveUp, "retries off");
     }
 
     #[test]

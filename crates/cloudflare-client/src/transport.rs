@@ -22,7 +22,7 @@ use tracing::Instrument;
 use crate::credentials::Credentials;
 use crate::pacing::Pacer;
 use crate::rate_limit::{Limiter, Pause};
-use crate::retry::{self, RetryPolicy};
+use crate::retry::{self, Decision, RetryPolicy, Seen};
 
 /// Progenitor sends `api-version: <info.version of the spec>` on every request. Cloudflare's
 /// API does not use it and the official SDKs do not send it, so it is removed.
@@ -135,8 +135,8 @@ enum Outcome {
 impl ClientTransport {
     async fn send(&self, client: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
-        let idempotent = retry::is_idempotent(request.method());
-        note(|record| record.method = Some(request.method().clone()));
+        let method = request.method().clone();
+        note(|record| record.method = Some(method.clone()));
         let mut pending = Some(request);
         let mut retry = 0;
         loop {
@@ -158,45 +158,47 @@ impl ClientTransport {
 
             let outcome =
                 self.attempt(client, request).instrument(tracing::trace_span!("cloudflare.attempt", attempt)).await;
-            let (wait, reason, may_have_applied) = match outcome {
-                Outcome::Done(response) => {
-                    span.record("status", response.status().as_u16());
-                    return Ok(response);
+            let seen = match &outcome {
+                Outcome::Done(response) => Seen::Answer(response.status(), None),
+                Outcome::Retryable(response, wait) => Seen::Answer(response.status(), *wait),
+                Outcome::Failed(error) => Seen::NoAnswer { connect: error.is_connect(), builder: error.is_builder() },
+            };
+            if let Seen::Answer(status, server_wait) = seen {
+                span.record("status", status.as_u16());
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    let pause = server_wait.unwrap_or_else(|| self.retry.backoff(retry));
+                    self.pause.extend_for(pause);
+                    tracing::warn!(
+                        wait_ms = pause.as_millis() as u64,
+                        "rate limited: pausing every request of this client"
+                    );
                 }
-                Outcome::Retryable(response, server_wait) => {
-                    let status = response.status();
-                    span.record("status", status.as_u16());
-                    if status == StatusCode::TOO_MANY_REQUESTS {
-                        let pause = server_wait.unwrap_or_else(|| self.retry.backoff(retry));
-                        self.pause.extend_for(pause);
-                        tracing::warn!(
-                            wait_ms = pause.as_millis() as u64,
-                            "rate limited: pausing every request of this client"
-                        );
-                    }
-                    // A create retried after Cloudflare may have acted could make a second token.
-                    if pending.is_none() || !(idempotent || retry::certainly_not_applied(status)) {
-                        return Ok(response);
-                    }
-                    if let Some(wait) = server_wait.filter(|wait| *wait > self.retry.max_wait) {
+            }
+            let (wait, may_have_applied) = match retry::decide(&self.retry, &method, retry, pending.is_some(), seen) {
+                Decision::Retry { wait, may_have_applied } => {
+                    (wait.unwrap_or_else(|| self.retry.backoff(retry)), may_have_applied)
+                }
+                Decision::Done | Decision::GiveUp => {
+                    if let Seen::Answer(_, Some(wait)) = seen
+                        && wait > self.retry.max_wait
+                    {
                         tracing::warn!(
                             wait_ms = wait.as_millis() as u64,
                             max_wait_ms = self.retry.max_wait.as_millis() as u64,
                             "not retrying: the server asks for a longer wait than allowed"
                         );
-                        return Ok(response);
                     }
-                    let wait = server_wait.unwrap_or_else(|| self.retry.backoff(retry));
-                    (wait, status.as_str().to_owned(), retry::may_have_applied(status))
+                    return match outcome {
+                        Outcome::Done(response) | Outcome::Retryable(response, _) => Ok(response),
+                        Outcome::Failed(error) => Err(error),
+                    };
                 }
-                Outcome::Failed(error) => {
-                    // A refused connection never carried the request; anything later may have.
-                    if pending.is_none() || error.is_builder() || !(idempotent || error.is_connect()) {
-                        return Err(error);
-                    }
-                    let reason = if error.is_timeout() { "timeout" } else { "connection error" };
-                    (self.retry.backoff(retry), reason.to_owned(), !error.is_connect())
-                }
+            };
+            let reason = match (&outcome, seen) {
+                (Outcome::Failed(error), _) if error.is_timeout() => "timeout".to_owned(),
+                (Outcome::Failed(_), _) => "connection error".to_owned(),
+                (_, Seen::Answer(status, _)) => status.as_str().to_owned(),
+                (_, Seen::NoAnswer { .. }) => "no answer".to_owned(),
             };
             if may_have_applied {
                 note(|record| record.earlier_attempt_may_have_applied = true);
