@@ -197,21 +197,8 @@ pub struct RefreshArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// How many refreshes are in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
-
-    /// Print what would be refreshed and send no refresh (a selection is still listed).
-    #[arg(long)]
-    pub dry_run: bool,
-
-    /// How each id's outcome is printed on stdout.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
-    pub output: Output,
-
-    /// The same as `--output json`.
-    #[arg(long, conflicts_with = "output")]
-    pub json: bool,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
 }
 
 /// `cloudflare service-tokens rotate`.
@@ -332,22 +319,30 @@ pub struct DeleteArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// How many deletes are in flight at once.
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+
+    /// Count a token that does not exist (404) as done.
+    #[arg(long)]
+    pub ignore_missing: bool,
+}
+
+/// How a bulk run (delete, refresh) goes.
+#[derive(Debug, Args)]
+pub struct BulkArgs {
+    /// How many requests are in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 
-    /// Validate every id and the presence of credentials, print what would be deleted, and
-    /// send nothing.
+    /// Validate every id and the presence of credentials, print what would be done, and send
+    /// nothing (a selection is still listed).
     #[arg(long)]
     pub dry_run: bool,
-
-    /// Count a token that does not exist (404, or already gone after a retry) as done.
-    #[arg(long)]
-    pub ignore_missing: bool,
 
     /// How each id's outcome is printed on stdout.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
     pub output: Output,
+
     /// The same as `--output json` (one JSON object per line).
     #[arg(long, conflicts_with = "output")]
     pub json: bool,

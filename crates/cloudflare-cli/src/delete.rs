@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use cloudflare_client::{Client, Scope, ServiceTokenId};
 use tokio::sync::mpsc;
 
-use crate::args::{DeleteArgs, Output};
+use crate::args::{BulkArgs, DeleteArgs, Output};
 use crate::bulk::Action;
 use crate::report::Reporter;
 use crate::{INTERRUPTED, bulk, input, usage_error};
@@ -26,13 +26,7 @@ pub async fn run(args: DeleteArgs) -> ExitCode {
         Ok(client) => client,
         Err(problem) => return usage_error([problem]),
     };
-    let plan = Plan {
-        action: Action::Delete,
-        concurrency: args.concurrency,
-        dry_run: args.dry_run,
-        output: crate::args::format(args.output, args.json),
-        ignore_missing: args.ignore_missing,
-    };
+    let plan = Plan::new(Action::Delete, &args.bulk, args.ignore_missing);
     run_bulk(&client, &scope, &ids, plan).await
 }
 
@@ -61,6 +55,18 @@ pub(crate) struct Plan {
     pub(crate) dry_run: bool,
     pub(crate) output: Output,
     pub(crate) ignore_missing: bool,
+}
+
+impl Plan {
+    pub(crate) fn new(action: Action, args: &BulkArgs, ignore_missing: bool) -> Self {
+        Self {
+            action,
+            concurrency: args.concurrency,
+            dry_run: args.dry_run,
+            output: crate::args::format(args.output, args.json),
+            ignore_missing,
+        }
+    }
 }
 
 /// Acts on `ids` in bulk: the dry run, or the run with its ordered report, summary, signals

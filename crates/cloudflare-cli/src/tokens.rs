@@ -286,13 +286,7 @@ pub async fn refresh(args: RefreshArgs) -> ExitCode {
             Err(error) => return api_error(&error),
         },
     };
-    let plan = crate::delete::Plan {
-        action: crate::bulk::Action::Refresh,
-        concurrency: args.concurrency,
-        dry_run: args.dry_run,
-        output: crate::args::format(args.output, args.json),
-        ignore_missing: false,
-    };
+    let plan = crate::delete::Plan::new(crate::bulk::Action::Refresh, &args.bulk, false);
     crate::delete::run_bulk(&client, &scope, &ids, plan).await
 }
 
