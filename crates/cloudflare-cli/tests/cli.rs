@@ -427,8 +427,10 @@ fn ctrl_c_finishes_in_flight_reports_the_rest_and_exits_130() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Let a few deletes go out, then interrupt as a terminal would.
+    // Let a few deletes go out, then interrupt as a terminal would (a test fails, never hangs).
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while slow.calls() < 3 {
+        assert!(std::time::Instant::now() < deadline, "the deletes never reached the server");
         std::thread::sleep(Duration::from_millis(5));
     }
     let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();

@@ -290,6 +290,13 @@ mod tests {
     #[test]
     fn partial_and_missing_are_distinct_errors() {
         assert!(matches!(env(&[]).unwrap_err(), Error::Credentials(CredentialsError::Missing)));
+        // An empty variable is named as empty, not taken for a value or for a missing one.
+        for vars in [&[(EMAIL_ENV, "")][..], &[(EMAIL_ENV, ""), (API_KEY_ENV, KEY)][..]] {
+            assert!(
+                matches!(env(vars).unwrap_err(), Error::Credentials(CredentialsError::Empty { variable: EMAIL_ENV })),
+                "{vars:?}"
+            );
+        }
         assert!(matches!(
             env(&[(EMAIL_ENV, "a@example.com")]).unwrap_err(),
             Error::Credentials(CredentialsError::Incomplete { set: EMAIL_ENV, missing: API_KEY_ENV })

@@ -223,6 +223,19 @@ mod tests {
     }
 
     #[test]
+    fn ids_show_and_convert_as_they_are() {
+        let account: AccountId = "023e105f4ecef8ad9ca31a8372d0c353".parse().unwrap();
+        let zone: ZoneId = "9a7806061c88ada191ed06f989cc3dac".parse().unwrap();
+        assert_eq!(format!("{account:?}"), "AccountId(023e105f4ecef8ad9ca31a8372d0c353)");
+        assert_eq!(format!("{zone:?}"), "ZoneId(9a7806061c88ada191ed06f989cc3dac)");
+        assert_eq!(format!("{account} {zone}"), "023e105f4ecef8ad9ca31a8372d0c353 9a7806061c88ada191ed06f989cc3dac");
+        let token: ServiceTokenId = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse().unwrap();
+        assert_eq!(format!("{token:?}"), "ServiceTokenId(f174e90a-fafe-4643-bbbc-4a0ed4fc8415)");
+        let uuid: uuid::Uuid = token.into();
+        assert_eq!(uuid, uuid::Uuid::parse_str("f174e90a-fafe-4643-bbbc-4a0ed4fc8415").unwrap());
+    }
+
+    #[test]
     fn hex_id_errors_say_what_is_wrong() {
         assert!("abc".parse::<AccountId>().unwrap_err().to_string().contains("got 3 characters"));
         assert!("".parse::<AccountId>().unwrap_err().to_string().contains("empty"));

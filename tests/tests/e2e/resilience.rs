@@ -457,3 +457,33 @@ async fn cloudflare_rate_limit_headers_pace_a_bulk_run_with_no_429() {
     assert_eq!(limited.server.requests().len(), 60, "no request was needed twice");
     assert!(elapsed < Duration::from_secs(30), "{elapsed:?}: no deadlock");
 }
+
+#[tokio::test]
+async fn a_body_exactly_at_the_limit_is_read_and_one_byte_more_is_not() {
+    let body = success_json(token_json(TOKEN_ID)).to_string();
+    for declare_length in [true, false] {
+        let answer = body.clone();
+        let server = RawServer::start(move |_, _| {
+            let length = if declare_length { format!("content-length: {}\r\n", answer.len()) } else { String::new() };
+            RawReply::Bytes(
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{length}connection: close\r\n\r\n{answer}"
+                )
+                .into_bytes(),
+            )
+        })
+        .await;
+        for (limit, fits) in [(body.len(), true), (body.len() - 1, false)] {
+            let mut builder = builder(&server.url, token_credentials());
+            builder.max_response_bytes(limit).max_retries(0);
+            let result = builder.build().unwrap().get_service_token(&account(), &token_id()).await;
+            match (fits, result) {
+                (true, Ok(token)) => assert_eq!(token.id.as_deref(), Some(TOKEN_ID)),
+                (false, Err(error)) => {
+                    assert!(matches!(error, Error::ResponseTooLarge(_)), "length {declare_length}: {error}")
+                }
+                (fits, other) => panic!("limit {limit}, length declared {declare_length}, fits {fits}: {other:?}"),
+            }
+        }
+    }
+}
