@@ -146,7 +146,8 @@ pub enum ServiceTokensCommand {
     /// Delete service tokens by id, one or thousands.
     #[command(after_help = DELETE_HELP)]
     Delete(DeleteArgs),
-    /// List service tokens, optionally only expired ones or those whose name matches a glob.
+    /// List service tokens, optionally only those a selection picks (expired, expiring within,
+    /// unused for, name glob).
     #[command(after_help = LIST_HELP)]
     List(ListArgs),
     /// Show one service token.
