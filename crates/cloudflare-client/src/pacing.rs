@@ -203,6 +203,18 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_request_without_an_answer_is_no_longer_in_flight() {
+        let pacer = Pacer::default();
+        pacer.ready().await;
+        pacer.ready().await;
+        pacer.abandoned();
+        pacer.answered(&headers(&[("ratelimit", r#""default";r=1;t=10"#)])); // none in flight now
+        let start = Instant::now();
+        pacer.ready().await;
+        assert_eq!(start.elapsed(), Duration::ZERO, "the one request left may go");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn without_headers_nothing_is_paced() {
         let pacer = Pacer::default();
         let start = Instant::now();
