@@ -9,7 +9,7 @@ use cloudflare_openapi::{ArgumentError, Arguments, Call, Envelope, Secret, Untyp
 use serde::Serialize;
 
 use crate::client::Client;
-use crate::error::{Error, InvalidInput, ResponseMeta, UnexpectedResponse};
+use crate::error::{Error, InvalidInput};
 use crate::pagination::Pages;
 use crate::response::Expect;
 use crate::types::ResultInfo;
@@ -75,12 +75,7 @@ impl Client {
             }
             let answer = self.invoke(operation_id, &arguments).await?;
             let serde_json::Value::Array(batch) = answer.result.into_json() else {
-                return Err(UnexpectedResponse::new(
-                    ResponseMeta::new(reqwest::StatusCode::OK, &reqwest::header::HeaderMap::new(), 1, &str::to_owned),
-                    format!("page {page} of {operation_id} is not a list"),
-                    b"",
-                )
-                .into());
+                return Err(crate::response::unusable_success(format!("page {page} of {operation_id} is not a list")));
             };
             items.extend(pages.accept(page, &answer.result_info.unwrap_or_default(), batch)?);
             if !paged {
@@ -108,11 +103,7 @@ impl<'a> Call<'a> for ToJson<'a> {
             let envelope = self.0.finish(send, Expect::Envelope).await?;
             // The caller asked for the answer as JSON: secrets in it are part of the answer.
             let mut json = Secret::exposing(|| serde_json::to_value(&envelope)).map_err(|error| {
-                Error::from(UnexpectedResponse::new(
-                    ResponseMeta::new(reqwest::StatusCode::OK, &reqwest::header::HeaderMap::new(), 1, &str::to_owned),
-                    format!("the answer could not be turned into JSON: {error}"),
-                    b"",
-                ))
+                crate::response::unusable_success(format!("the answer could not be turned into JSON: {error}"))
             })?;
             let result_info = serde_json::from_value(json["result_info"].take()).ok();
             Ok(Answer { result: Untyped(json["result"].take()), result_info })

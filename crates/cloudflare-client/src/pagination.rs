@@ -8,7 +8,7 @@ use futures_util::Stream;
 use serde::Serialize;
 
 use crate::client::Client;
-use crate::error::{Error, ResponseMeta, UnexpectedResponse};
+use crate::error::Error;
 use crate::response::GeneratedResult;
 use crate::types::ResultInfo;
 
@@ -113,12 +113,9 @@ impl Pages {
         if let Some(answered) = info.page
             && answered != asked as i64
         {
-            return Err(UnexpectedResponse::new(
-                ResponseMeta::new(reqwest::StatusCode::OK, &reqwest::header::HeaderMap::new(), 1, &str::to_owned),
-                format!("asked for page {asked} of a list, the answer is page {answered}"),
-                b"",
-            )
-            .into());
+            return Err(crate::response::unusable_success(format!(
+                "asked for page {asked} of a list, the answer is page {answered}"
+            )));
         }
         let count = items.len();
         let fresh: Vec<Item> = items.into_iter().filter(|item| self.seen.insert(identity(item))).collect();

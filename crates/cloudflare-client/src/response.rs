@@ -141,12 +141,12 @@ const MISSING_RESULT: &str = "Cloudflare reported success but sent no `result`";
 
 /// The error for a successful answer without a `result`.
 pub(crate) fn missing_result() -> Error {
-    UnexpectedResponse::new(
-        ResponseMeta::new(StatusCode::OK, &HeaderMap::new(), 1, &str::to_owned),
-        MISSING_RESULT,
-        b"",
-    )
-    .into()
+    unusable_success(MISSING_RESULT)
+}
+
+/// The error for a successful answer the client cannot use, for `reason`.
+pub(crate) fn unusable_success(reason: impl Into<String>) -> Error {
+    UnexpectedResponse::new(ResponseMeta::new(StatusCode::OK, &HeaderMap::new(), 1, &str::to_owned), reason, b"").into()
 }
 
 fn unexpected_reason(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> String {
