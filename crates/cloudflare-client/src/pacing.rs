@@ -3,16 +3,29 @@
 //! Cloudflare sends on every answer `Ratelimit: "default";r=50;t=30` (r requests left, t
 //! seconds until the window frees) and `Ratelimit-Policy: "burst";q=100;w=60` (q per w
 //! seconds), IETF structured fields (draft-ietf-httpapi-ratelimit-headers), parsed here with
-//! `sfv`. Exceeding the quota blocks every call of the user for minutes, so the client holds a
-//! new request when the quota left, less the requests already in flight, is used up, until the
-//! window frees; after such a wait one request goes first and its answer tells how many may
-//! follow, so that concurrency cannot overshoot a window that frees gradually. Without the
-//! headers (or with garbage in them) nothing is paced.
+//! `sfv`. Exceeding the quota blocks every call of the user for minutes, so the client never
+//! sends a request that could exceed what the answers proved to be left.
+//!
+//! The bound is the number of requests the client may have sent in all (`limit`). Each answer
+//! gives one, by causality alone: the server counted `r` after request X; the requests it may
+//! count after X are at most those in flight when X was sent, those sent since, and any that
+//! never got an answer. So `limit = sent before X + 1 + r - those uncertain ones`. Every such
+//! bound holds until the quota changes (a window freeing only raises what is left), so the
+//! client keeps the largest, and an answer arriving late or out of order can neither lower it
+//! wrongly nor raise it unsafely. The first request the server counts after the client was idle
+//! gives the exact bound: every other one was in flight when it was sent, or sent after it.
+//! Until a first answer says whether the server states a quota, one request goes alone (a
+//! concurrent start could exceed a small quota before any answer arrives); an answer without
+//! the headers turns pacing off until one with them arrives. When the limit is reached, new requests wait for the answers in flight (which may raise it),
+//! and with none in flight, for the window to free (`t`); then one request goes and its answer
+//! says how many may follow.
+//! Without the headers (or with garbage in them) nothing is paced.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// What one answer said about the quota.
@@ -54,88 +67,157 @@ fn parameter(item: &sfv::Item, key: &str) -> Option<u64> {
 #[derive(Debug, Default)]
 pub(crate) struct Pacer {
     state: Mutex<State>,
+    /// Woken when an answer (or its absence) may let a waiting request go.
+    changed: Notify,
+}
+
+/// How many requests in all may be sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Limit {
+    /// No answer yet: one request at a time until one says whether a quota is stated.
+    #[default]
+    FirstAnswer,
+    /// The answers state no quota.
+    Unpaced,
+    /// By the best bound an answer gave, this many in all before the quota is used up.
+    Total(u64),
 }
 
 #[derive(Debug, Default)]
 struct State {
-    /// Requests that may start before the window frees; `None` when no answer said.
-    budget: Option<u64>,
-    /// When the window frees, by the last answer.
-    reset_at: Option<Instant>,
+    /// Requests sent, in all.
+    sent: u64,
     /// Requests sent and not yet answered.
     in_flight: u64,
+    /// Requests that got no answer (or one without a quota) since the window last freed: the
+    /// server may count them at any time.
+    unknown: u64,
+    /// How many requests in all may be sent.
+    limit: Limit,
+    /// When the window frees, by the last answer.
+    reset_at: Option<Instant>,
+}
+
+/// One request let through by [`Pacer::ready`]: what the client knew when it went. Dropped
+/// without an answer (a connection error, a timeout, a cancelled call), it counts as a request
+/// the server may have counted.
+#[derive(Debug)]
+pub(crate) struct Ticket<'a> {
+    pacer: &'a Pacer,
+    sent_before: u64,
+    /// In flight (or unknown) when this request went: the server may count them after it.
+    uncertain_before: u64,
+    open: bool,
 }
 
 impl Pacer {
-    /// Waits until one more request fits in Cloudflare's window, then counts it in flight.
-    pub(crate) async fn ready(&self) {
+    /// Waits until one more request fits in Cloudflare's window, then counts it as sent.
+    pub(crate) async fn ready(&self) -> Ticket<'_> {
         let mut pacing = false;
-        loop {
+        let ticket = loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            // Registered before the state is read, so that no answer can slip in between.
+            changed.as_mut().enable();
             let wait = {
                 let mut state = self.lock();
-                match (state.budget, state.reset_at) {
-                    (Some(0), Some(reset_at)) if reset_at > Instant::now() => reset_at - Instant::now(),
-                    (Some(0), _) => {
-                        // The window has freed: one request probes how much.
-                        state.budget = Some(1);
-                        continue;
-                    }
-                    (budget, _) => {
-                        state.budget = budget.map(|budget| budget - 1);
+                let now = Instant::now();
+                match state.limit {
+                    Limit::FirstAnswer if state.in_flight > 0 => None,
+                    Limit::Total(limit) if state.sent >= limit => match state.reset_at {
+                        // Answers are on their way: the next one may raise the limit.
+                        _ if state.in_flight > 0 => None,
+                        Some(reset_at) if reset_at > now => Some(reset_at - now),
+                        _ => {
+                            // The window has freed: one request goes, and its answer says how
+                            // many may follow. What got no answer before has been counted by now.
+                            state.limit = Limit::Total(state.sent + 1);
+                            state.unknown = 0;
+                            continue;
+                        }
+                    },
+                    _ => {
+                        let ticket = Ticket {
+                            pacer: self,
+                            sent_before: state.sent,
+                            uncertain_before: state.in_flight + state.unknown,
+                            open: true,
+                        };
+                        state.sent += 1;
                         state.in_flight += 1;
-                        break;
+                        break ticket;
                     }
                 }
             };
             if !pacing {
                 tracing::info!(
-                    wait_ms = wait.as_millis() as u64,
+                    wait_ms = wait.map_or(0, |wait| wait.as_millis() as u64),
                     remaining = 0,
                     "pacing: waiting for Cloudflare's window"
                 );
                 pacing = true;
             }
-            tokio::time::sleep(wait).await;
-        }
+            match wait {
+                // Whichever comes first: an answer, or the window freeing.
+                Some(wait) => drop(tokio::time::timeout(wait, changed).await),
+                None => changed.await,
+            }
+        };
         if pacing {
             tracing::info!("pacing: sending again");
         }
-    }
-
-    /// Takes an answer's headers: the quota they state, less the requests still in flight.
-    pub(crate) fn answered(&self, headers: &HeaderMap) {
-        let quota = quota(headers);
-        let mut state = self.lock();
-        state.in_flight = state.in_flight.saturating_sub(1);
-        if let Some(quota) = quota {
-            let budget = quota.remaining.saturating_sub(state.in_flight);
-            // Answers on several connections arrive out of order: within a window the budget
-            // only goes down, or an older answer's larger `r` would let requests overshoot.
-            // Once the window has passed, the next answer (the probe's) sets it afresh.
-            let window_open = state.reset_at.is_some_and(|reset_at| reset_at > Instant::now());
-            if window_open && state.budget.is_some_and(|current| current <= budget) {
-                return;
-            }
-            state.budget = Some(budget);
-            state.reset_at = Instant::now().checked_add(quota.reset);
-            if quota.remaining == 0 {
-                tracing::info!(
-                    remaining = 0,
-                    reset_s = quota.reset.as_secs(),
-                    "pacing: Cloudflare's window is used up"
-                );
-            }
-        }
-    }
-
-    /// A request that got no answer is no longer in flight.
-    pub(crate) fn abandoned(&self) {
-        let mut state = self.lock();
-        state.in_flight = state.in_flight.saturating_sub(1);
+        ticket
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Ticket<'_> {
+    /// Takes the answer's headers: the bound on the quota they prove.
+    pub(crate) fn answered(mut self, headers: &HeaderMap) {
+        self.open = false;
+        let quota = quota(headers);
+        let mut state = self.pacer.lock();
+        state.in_flight -= 1;
+        match quota {
+            Some(quota) => {
+                let bound = (self.sent_before + 1 + quota.remaining).saturating_sub(self.uncertain_before);
+                state.limit = match state.limit {
+                    Limit::Total(limit) => Limit::Total(limit.max(bound)),
+                    Limit::FirstAnswer | Limit::Unpaced => Limit::Total(bound),
+                };
+                state.reset_at = Instant::now().checked_add(quota.reset);
+                if quota.remaining == 0 {
+                    tracing::info!(
+                        remaining = 0,
+                        reset_s = quota.reset.as_secs(),
+                        "pacing: Cloudflare's window is used up"
+                    );
+                }
+            }
+            None => {
+                state.unknown += 1;
+                if state.limit == Limit::FirstAnswer {
+                    state.limit = Limit::Unpaced;
+                }
+            }
+        }
+        drop(state);
+        self.pacer.changed.notify_waiters();
+    }
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let mut state = self.pacer.lock();
+            state.in_flight -= 1;
+            state.unknown += 1;
+            drop(state);
+            self.pacer.changed.notify_waiters();
+        }
     }
 }
 
@@ -172,46 +254,110 @@ mod tests {
         assert_eq!(quota(&HeaderMap::new()), None);
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn requests_wait_for_the_window_when_the_quota_less_what_is_in_flight_is_used_up() {
-        let pacer = Pacer::default();
-        pacer.ready().await; // unknown quota: goes
-        pacer.ready().await;
-        pacer.answered(&headers(&[("ratelimit", r#""default";r=2;t=10"#)])); // one still in flight
-        let start = Instant::now();
-        pacer.ready().await; // budget 2 - 1 in flight = 1
-        assert_eq!(start.elapsed(), Duration::ZERO);
-        pacer.ready().await; // used up: waits for the window
-        assert_eq!(start.elapsed(), Duration::from_secs(10));
-        // After the wait, one request probes; the next waits for its answer's quota.
-        pacer.answered(&headers(&[("ratelimit", r#""default";r=5;t=10"#)]));
-        pacer.ready().await;
-        assert_eq!(start.elapsed(), Duration::from_secs(10));
+    fn limit(remaining: u64, reset: u64) -> HeaderMap {
+        let value = format!("\"default\";r={remaining};t={reset}");
+        [(reqwest::header::HeaderName::from_static("ratelimit"), HeaderValue::from_str(&value).unwrap())]
+            .into_iter()
+            .collect()
     }
 
     #[tokio::test(start_paused = true)]
-    async fn an_older_answer_arriving_late_cannot_raise_the_budget_within_the_window() {
+    async fn the_first_request_goes_alone_and_its_answer_says_whether_to_pace() {
         let pacer = Pacer::default();
-        for _ in 0..3 {
-            pacer.ready().await;
+        let first = pacer.ready().await;
+        assert!(
+            tokio::time::timeout(Duration::from_secs(3600), pacer.ready()).await.is_err(),
+            "no answer yet: a second request waits for it"
+        );
+        first.answered(&HeaderMap::new());
+        let start = Instant::now();
+        let _many: Vec<Ticket<'_>> = futures_util::future::join_all((0..100).map(|_| pacer.ready())).await;
+        assert_eq!(start.elapsed(), Duration::ZERO, "no quota stated: nothing is paced");
+
+        let pacer = Pacer::default();
+        pacer.ready().await.answered(&limit(2, 10)); // 2 left
+        let _two = [pacer.ready().await, pacer.ready().await];
+        assert!(tokio::time::timeout(Duration::from_secs(3600), pacer.ready()).await.is_err(), "a quota: paced");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_waits_for_the_answers_in_flight_and_goes_when_one_raises_the_limit() {
+        let pacer = Pacer::default();
+        pacer.ready().await.answered(&limit(2, 10)); // 1 + 2 = 3 in all
+        let first = pacer.ready().await;
+        let second = pacer.ready().await;
+        // The server may have counted `first` after `second`: 1 + 1 + 0 - 1 = 2 proves nothing new.
+        second.answered(&limit(0, 10));
+        assert!(
+            tokio::time::timeout(Duration::from_secs(3600), pacer.ready()).await.is_err(),
+            "used up, one in flight: waits for its answer (the window's reset does not help)"
+        );
+        let start = Instant::now();
+        let ((), _third) = tokio::join!(
+            async {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                first.answered(&limit(3, 10)); // the window freed: 1 + 1 + 3 = 5 in all
+            },
+            pacer.ready()
+        );
+        assert_eq!(start.elapsed(), Duration::from_secs(1), "goes on the answer");
+        let _fourth = pacer.ready().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_used_up_window_is_waited_out_then_one_request_goes_first() {
+        let pacer = Pacer::default();
+        pacer.ready().await.answered(&limit(0, 10));
+        let start = Instant::now();
+        let probe = pacer.ready().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(10), "waits for the window");
+        let ((), _next) = tokio::join!(
+            async {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                probe.answered(&limit(5, 10));
+            },
+            pacer.ready()
+        );
+        assert_eq!(start.elapsed(), Duration::from_secs(11), "the next waits for the first one's answer");
+        for _ in 0..4 {
+            let _ticket = pacer.ready().await; // 5 left after the probe: 4 more go at once
         }
-        pacer.answered(&headers(&[("ratelimit", r#""default";r=0;t=5"#)])); // the newest, first
-        pacer.answered(&headers(&[("ratelimit", r#""default";r=2;t=5"#)])); // an older one, late
-        let start = Instant::now();
-        pacer.ready().await;
-        assert_eq!(start.elapsed(), Duration::from_secs(5), "still used up: waits for the window");
+        assert_eq!(start.elapsed(), Duration::from_secs(11));
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_request_without_an_answer_is_no_longer_in_flight() {
+    async fn answers_in_any_order_allow_exactly_the_quota() {
+        // Three requests at once against a quota of 3; the server counts them in either order,
+        // and the answers arrive in either order: no fourth request may go before the reset.
+        for (counted, answered) in [([0, 1, 2], [0, 1, 2]), ([2, 1, 0], [0, 1, 2]), ([0, 1, 2], [2, 0, 1])] {
+            let pacer = Pacer::default();
+            pacer.ready().await.answered(&limit(3, 5)); // 3 left
+            let mut tickets: Vec<Option<Ticket<'_>>> = Vec::new();
+            for _ in 0..3 {
+                tickets.push(Some(pacer.ready().await));
+            }
+            for index in answered {
+                let position = counted.iter().position(|&request| request == index).unwrap() as u64;
+                tickets[index].take().unwrap().answered(&limit(2 - position, 5));
+            }
+            let start = Instant::now();
+            let _fourth = pacer.ready().await;
+            assert_eq!(start.elapsed(), Duration::from_secs(5), "counted {counted:?}, answered {answered:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_without_an_answer_counts_until_the_window_frees() {
         let pacer = Pacer::default();
-        pacer.ready().await;
-        pacer.ready().await;
-        pacer.abandoned();
-        pacer.answered(&headers(&[("ratelimit", r#""default";r=1;t=10"#)])); // none in flight now
+        drop(pacer.ready().await); // no answer: the server may count it at any time
+        pacer.ready().await.answered(&limit(1, 10)); // so 1 + 1 + 1 - 1: this one used the last
         let start = Instant::now();
-        pacer.ready().await;
-        assert_eq!(start.elapsed(), Duration::ZERO, "the one request left may go");
+        let probe = pacer.ready().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(10));
+        probe.answered(&limit(1, 10)); // after the window, the lost one no longer counts
+        let _next = pacer.ready().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(10));
     }
 
     #[tokio::test(start_paused = true)]
@@ -219,8 +365,7 @@ mod tests {
         let pacer = Pacer::default();
         let start = Instant::now();
         for _ in 0..100 {
-            pacer.ready().await;
-            pacer.answered(&HeaderMap::new());
+            pacer.ready().await.answered(&HeaderMap::new());
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
     }

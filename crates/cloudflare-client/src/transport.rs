@@ -20,7 +20,7 @@ use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
 use crate::credentials::Credentials;
-use crate::pacing::Pacer;
+use crate::pacing::{Pacer, Ticket};
 use crate::rate_limit::{Limiter, Pause};
 use crate::retry::{self, Decision, RetryPolicy, Seen};
 
@@ -147,7 +147,7 @@ impl ClientTransport {
             if let Some(limiter) = &self.limiter {
                 limiter.until_ready().await;
             }
-            self.pacer.ready().await;
+            let ticket = self.pacer.ready().await;
             let request = pending.take().expect("a request is pending until the loop returns");
             // Only a request that can be sent again is retried (bodies that are streams cannot).
             let can_retry = retry < self.retry.max_retries;
@@ -156,8 +156,10 @@ impl ClientTransport {
             note(|record| record.attempts = attempt);
             span.record("attempts", attempt);
 
-            let outcome =
-                self.attempt(client, request).instrument(tracing::trace_span!("cloudflare.attempt", attempt)).await;
+            let outcome = self
+                .attempt(client, request, ticket)
+                .instrument(tracing::trace_span!("cloudflare.attempt", attempt))
+                .await;
             let seen = match &outcome {
                 Outcome::Done(response) => Seen::Answer(response.status(), None),
                 Outcome::Retryable(response, wait) => Seen::Answer(response.status(), *wait),
@@ -210,17 +212,17 @@ impl ClientTransport {
     }
 
     /// Sends one attempt and reads its answer, body included (up to the limit).
-    async fn attempt(&self, client: &reqwest::Client, request: reqwest::Request) -> Outcome {
+    async fn attempt(&self, client: &reqwest::Client, request: reqwest::Request, ticket: Ticket<'_>) -> Outcome {
         let method = request.method().clone();
         let response = match client.execute(request).await {
             Ok(response) => response,
             Err(error) => {
-                self.pacer.abandoned();
+                drop(ticket); // no answer: the server may have counted it or not
                 tracing::debug!(error = %error, timeout = error.is_timeout(), connect = error.is_connect(), "no answer");
                 return Outcome::Failed(error);
             }
         };
-        self.pacer.answered(response.headers());
+        ticket.answered(response.headers());
         let status = response.status();
         let cf_ray =
             response.headers().get("cf-ray").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();

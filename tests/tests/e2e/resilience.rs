@@ -439,23 +439,27 @@ async fn a_404_after_a_503_is_a_plain_not_found() {
 #[tokio::test]
 async fn cloudflare_rate_limit_headers_pace_a_bulk_run_with_no_429() {
     use futures_util::StreamExt;
-    // 60 deletes, 8 at a time, under 20 per second: the floor is 2 s.
-    let limited = limited_server(20, Duration::from_secs(1), true).await;
-    let client = client_for(&limited.server.url, token_credentials());
-    let started = std::time::Instant::now();
-    let results: Vec<_> = futures_util::stream::iter(0..60)
-        .map(|_| {
-            let client = client.clone();
-            async move { client.delete_service_token(&account(), &token_id()).await }
-        })
-        .buffer_unordered(8)
-        .collect()
-        .await;
-    let elapsed = started.elapsed();
-    assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|result| result.is_err()));
-    assert_eq!(limited.refused.load(std::sync::atomic::Ordering::SeqCst), 0, "no 429: paced by the headers");
-    assert_eq!(limited.server.requests().len(), 60, "no request was needed twice");
-    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}: no deadlock");
+    // 60 deletes under 20 per second (the floor is 2 s), 8 at a time, and 32 at a time: more
+    // than the quota, so that the requests before the first answer would exceed it.
+    for concurrency in [8, 32] {
+        let limited = limited_server(20, Duration::from_secs(1), true).await;
+        let client = client_for(&limited.server.url, token_credentials());
+        let started = std::time::Instant::now();
+        let results: Vec<_> = futures_util::stream::iter(0..60)
+            .map(|_| {
+                let client = client.clone();
+                async move { client.delete_service_token(&account(), &token_id()).await }
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        let elapsed = started.elapsed();
+        assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|result| result.is_err()));
+        let refused = limited.refused.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(refused, 0, "concurrency {concurrency}: no 429, paced by the headers");
+        assert_eq!(limited.server.requests().len(), 60, "no request was needed twice");
+        assert!(elapsed < Duration::from_secs(30), "{elapsed:?}: no deadlock");
+    }
 }
 
 #[tokio::test]
