@@ -13,27 +13,8 @@ use cloudflare_client::types::ServiceTokenResponse;
 use cloudflare_client::{Client, Credentials, Scope, ServiceTokenId};
 use cloudflare_tests::{ACCOUNT_ID, API_TOKEN, TOKEN_ID, delete_answer, keep_alive_server};
 use criterion::Criterion;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
 
 const GROUP: &str = "delete_service_token";
-
-/// Sends requests unchanged: the generated client on its own, without the wrapper.
-#[derive(Debug)]
-struct PassThrough;
-
-impl cloudflare_client::openapi::Transport for PassThrough {
-    fn execute<'a>(
-        &'a self,
-        client: &'a reqwest::Client,
-        mut request: reqwest::Request,
-        _operation_id: &'static str,
-    ) -> Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>> {
-        request.headers_mut().insert(reqwest::header::AUTHORIZATION, format!("Bearer {API_TOKEN}").parse().unwrap());
-        Box::pin(client.execute(request))
-    }
-}
 
 fn output_directory() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -64,7 +45,15 @@ fn main() {
         .build()
         .unwrap();
     let raw_url = format!("{base_url}/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}");
-    let generated = cloudflare_client::openapi::Client::new_with_client(&base_url, raw.clone(), Arc::new(PassThrough));
+    // The generated client on its own, without the wrapper: its builders' `send()`, with the
+    // token as a default header.
+    let authorization = reqwest::header::HeaderValue::from_str(&format!("Bearer {API_TOKEN}")).unwrap();
+    let authed = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers([(reqwest::header::AUTHORIZATION, authorization)].into_iter().collect())
+        .build()
+        .unwrap();
+    let generated = cloudflare_client::openapi::Client::new_with_client(&base_url, authed);
 
     let directory = output_directory();
     let mut criterion = Criterion::default().output_directory(&directory).configure_from_args();

@@ -5,11 +5,12 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::quote;
 
 pub mod checks;
 mod guard;
+mod requests;
 mod support;
 mod table;
 
@@ -64,8 +65,6 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_inner_type(quote! { ::std::sync::Arc<dyn crate::Transport> })
-        .with_hooks(HooksMode::Expected)
         // `cloudflare api OPERATION --schema` prints the JSON Schema of every type.
         .with_derive("schemars::JsonSchema");
     for (name, schema) in
@@ -82,7 +81,8 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
 
     let client =
         Generator::new(&settings).generate_tokens(&spec).map_err(|error| format!("generating the client: {error}"))?;
-    let client_file = parse(client, "the client")?;
+    let mut client_file = parse(client, "the client")?;
+    requests::reshape(&mut client_file)?;
     let support = support::tokens(&client_file)?;
     let table = table::tokens(&raw, &client_file)?;
     let client_file = parse(quote! { #client_file #support #table }, "the client support code")?;

@@ -114,11 +114,12 @@ impl Outcome {
 
 /// A wait as a person reads it.
 fn wait(wait: Option<std::time::Duration>) -> String {
-    match wait.map(|wait| wait.as_secs()) {
+    // Rounded up: a wait is never understated.
+    match wait.map(|wait| wait.as_secs() + u64::from(wait.subsec_nanos() > 0)) {
         None => "a while".to_owned(),
-        Some(seconds) if seconds >= 2 * 86_400 => format!("{} days", seconds / 86_400),
-        Some(seconds) if seconds >= 2 * 3600 => format!("{} hours", seconds / 3600),
-        Some(seconds) if seconds >= 120 => format!("{} minutes", seconds / 60),
+        Some(seconds) if seconds >= 2 * 86_400 => format!("{} days", seconds.div_ceil(86_400)),
+        Some(seconds) if seconds >= 2 * 3600 => format!("{} hours", seconds.div_ceil(3600)),
+        Some(seconds) if seconds >= 120 => format!("{} minutes", seconds.div_ceil(60)),
         Some(seconds) => format!("{seconds} s"),
     }
 }
@@ -243,4 +244,24 @@ pub async fn run_all(
         report(index, Outcome::unsent(*id, Status::Skipped, reason));
     }
     end
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::wait;
+
+    #[test]
+    fn waits_are_rounded_up_never_understated() {
+        let day = 86_400;
+        assert_eq!(wait(None), "a while");
+        assert_eq!(wait(Some(Duration::from_secs(12 * day))), "12 days");
+        assert_eq!(wait(Some(Duration::from_secs(12 * day) - Duration::from_millis(1))), "12 days");
+        assert_eq!(wait(Some(Duration::from_secs(11 * day + 1))), "12 days");
+        assert_eq!(wait(Some(Duration::from_secs(2 * 3600 + 1))), "3 hours");
+        assert_eq!(wait(Some(Duration::from_secs(120))), "2 minutes");
+        assert_eq!(wait(Some(Duration::from_millis(118_001))), "119 s");
+        assert_eq!(wait(Some(Duration::from_millis(1))), "1 s");
+    }
 }

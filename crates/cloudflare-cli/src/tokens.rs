@@ -324,7 +324,7 @@ pub async fn update(args: UpdateArgs) -> ExitCode {
                 .account_id(account.as_identifier().clone())
                 .service_token_id(id.as_uuid())
                 .body_map(body);
-            client.call(request.send()).await
+            client.call(request).await
         }
         cloudflare_client::Scope::Zone(zone) => {
             let request = api
@@ -332,7 +332,7 @@ pub async fn update(args: UpdateArgs) -> ExitCode {
                 .zone_id(zone.as_identifier().clone())
                 .service_token_id(id.as_uuid())
                 .body_map(body);
-            client.call(request.send()).await
+            client.call(request).await
         }
     };
     finish(updated, crate::args::format(args.output, args.json), Holds::NoSecret)

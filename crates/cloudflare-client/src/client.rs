@@ -1,20 +1,20 @@
 //! [`Client`] and its builder: safe defaults, and the generated client with credentials.
 
 use std::fmt;
-use std::future::Future;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cloudflare_openapi::Envelope;
+use cloudflare_openapi::{Envelope, Request};
 use reqwest::Url;
+use reqwest::header::HeaderMap;
 use reqwest::redirect::Policy;
 
 use crate::credentials::Credentials;
-use crate::error::{ConfigError, Error};
+use crate::error::{ConfigError, Error, InvalidInput};
 use crate::rate_limit::{Limiter, Pause};
-use crate::response::{self, GeneratedResult};
+use crate::response;
 use crate::retry::RetryPolicy;
 use crate::transport::{self, ClientTransport};
 
@@ -80,8 +80,10 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
-    /// The generated client, with this client's credentials and settings on every operation.
-    /// Pass what an operation's `send()` returns to [`Client::call`].
+    /// The generated client: build any operation of the spec with it and pass the builder to
+    /// [`Client::call`], which sends it with this client's credentials, retries, pacing and
+    /// limits. (A builder's own `send()` sends it once, with the credentials but without
+    /// any of the rest, and returns the generated client's errors.)
     pub fn api(&self) -> &cloudflare_openapi::Client {
         &self.api
     }
@@ -91,11 +93,11 @@ impl Client {
         cloudflare_openapi::ClientInfo::baseurl(&self.api)
     }
 
-    /// Runs one generated operation and unwraps Cloudflare's envelope: its `result`, or an
-    /// [`Error`] carrying the status, every Cloudflare error and the `cf-ray` header.
+    /// Sends one operation, built with [`Client::api`], and unwraps Cloudflare's envelope:
+    /// its `result`, or an [`Error`] carrying the status, every Cloudflare error, the
+    /// `cf-ray` header and the attempts made.
     ///
-    /// This is the conversion from the generated client's answers and errors into this
-    /// crate's, for every operation in the spec.
+    /// This is how every operation in the spec is sent, the convenience methods included.
     ///
     /// ```no_run
     /// # async fn run(client: cloudflare_client::Client) -> Result<(), cloudflare_client::Error> {
@@ -106,8 +108,7 @@ impl Client {
     ///             .api()
     ///             .delete_account_service_token()
     ///             .account_id(account.as_identifier().clone())
-    ///             .service_token_id(uuid::Uuid::nil())
-    ///             .send(),
+    ///             .service_token_id(uuid::Uuid::nil()),
     ///     )
     ///     .await?;
     /// # Ok(())
@@ -118,43 +119,38 @@ impl Client {
     /// [`Error::Api`] for Cloudflare's error envelope (including a 200 with
     /// `success: false`), [`Error::UnexpectedResponse`] for any other answer that is not a
     /// usable envelope (HTML, truncated JSON, a redirect, no `result`),
-    /// [`Error::Transport`] when no answer arrived, and [`Error::InvalidInput`] for a
-    /// parameter the generated client refused before sending.
-    pub async fn call<T, E>(&self, operation: impl Future<Output = GeneratedResult<T, E>>) -> Result<T::Result, Error>
-    where
-        T: Envelope + serde::de::DeserializeOwned,
-        E: Envelope,
-    {
+    /// [`Error::Transport`] when no answer arrived, [`Error::Paused`] when the client is
+    /// waiting out a long `Retry-After`, and [`Error::InvalidInput`] for a parameter the
+    /// generated builder refused (nothing is sent).
+    pub async fn call<R: Request>(&self, request: R) -> Result<<R::Success as Envelope>::Result, Error> {
         // `call_envelope` only returns successful envelopes that have a `result`.
-        self.call_envelope(operation).await?.into_result().ok_or_else(response::missing_result)
+        self.call_envelope(request).await?.into_result().ok_or_else(response::missing_result)
     }
 
     /// [`Client::call`], returning the whole (successful) envelope: for lists, whose
     /// `result_info` matters too.
-    pub(crate) async fn call_envelope<T, E>(
-        &self,
-        operation: impl Future<Output = GeneratedResult<T, E>>,
-    ) -> Result<T, Error>
-    where
-        T: Envelope + serde::de::DeserializeOwned,
-        E: Envelope,
-    {
-        self.finish(operation, response::Expect::Result).await
+    pub(crate) async fn call_envelope<R: Request>(&self, request: R) -> Result<R::Success, Error> {
+        self.finish(request, response::Expect::Result).await
     }
 
-    /// Runs one generated operation and checks its answer as [`Client::call`] does.
-    pub(crate) async fn finish<T, E>(
-        &self,
-        operation: impl Future<Output = GeneratedResult<T, E>>,
-        expect: response::Expect,
-    ) -> Result<T, Error>
-    where
-        T: Envelope + serde::de::DeserializeOwned,
-        E: Envelope,
-    {
-        let (result, record) = transport::observed(operation).await;
-        response::finish(&self.transport.credentials, result, &record, expect).await
+    /// Sends one operation and decides what its answer amounts to.
+    pub(crate) async fn finish<R: Request>(&self, request: R, expect: response::Expect) -> Result<R::Success, Error> {
+        let operation_id = request.operation_id();
+        let request = request.request().map_err(unbuildable)?;
+        let record = self.transport.call(request, operation_id).await;
+        response::finish(&self.transport.credentials, record, expect)
     }
+}
+
+/// The error for a request the generated builder could not build: nothing was sent.
+fn unbuildable<E>(error: cloudflare_openapi::Error<E>) -> Error {
+    use cloudflare_openapi::Error as Generated;
+    let reason = match error {
+        Generated::InvalidRequest(reason) | Generated::Custom(reason) => reason,
+        Generated::CommunicationError(error) => error.to_string(),
+        _ => "the request could not be built".to_owned(),
+    };
+    InvalidInput::new("request", "", reason).into()
 }
 
 impl fmt::Debug for Client {
@@ -324,7 +320,11 @@ impl ClientBuilder {
         if let Some(configure) = &self.configure_http {
             http = configure(http);
         }
-        let http = http.redirect(Policy::none()).build().map_err(ConfigError::HttpClient)?;
+        // The credentials also go on every request as default headers (marked sensitive), for
+        // a builder's own `send()`; `Client::call` sets them on each request itself.
+        let mut defaults = HeaderMap::new();
+        credentials.apply(&mut defaults);
+        let http = http.redirect(Policy::none()).default_headers(defaults).build().map_err(ConfigError::HttpClient)?;
         let limiter = match self.rate_limit {
             None => None,
             Some((requests, window)) => {
@@ -341,8 +341,9 @@ impl ClientBuilder {
             pause: Pause::default(),
             limiter,
             pacer: Default::default(),
+            send: transport::reqwest_send(http.clone()),
         });
-        let api = cloudflare_openapi::Client::new_with_client(&base_url, http, transport.clone());
+        let api = cloudflare_openapi::Client::new_with_client(&base_url, http);
         Ok(Client { api, transport })
     }
 }

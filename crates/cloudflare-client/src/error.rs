@@ -2,9 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::time::{Duration, SystemTime};
-
-use crate::retry::retry_after;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
@@ -64,6 +62,17 @@ pub enum Error {
     /// The request may or may not have reached Cloudflare.
     #[error(transparent)]
     Transport(Box<TransportError>),
+    /// Not sent: Cloudflare answered 429 to this client (or a clone) and asked for a longer
+    /// wait than the client may wait ([`ClientBuilder::max_retry_wait`](crate::ClientBuilder::max_retry_wait));
+    /// until it has passed, the client sends nothing.
+    #[error(
+        "rate limited: not sent, this client is waiting out Cloudflare's Retry-After; retry after {}s",
+        retry_after.as_secs_f64().ceil()
+    )]
+    Paused {
+        /// The time left.
+        retry_after: Duration,
+    },
 }
 
 /// Why credentials were refused. Messages name the environment variable involved.
@@ -179,17 +188,17 @@ pub(crate) struct ResponseMeta {
 impl ResponseMeta {
     /// `redact` removes secrets from header values the server sent, before they are cut to
     /// length (so no part of a secret survives the cut).
-    pub(crate) fn new(status: StatusCode, headers: &HeaderMap, attempts: u32, redact: &dyn Fn(&str) -> String) -> Self {
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: &HeaderMap,
+        retry_after: Option<Duration>,
+        attempts: u32,
+        redact: &dyn Fn(&str) -> String,
+    ) -> Self {
         let text = |name: &str| {
             headers.get(name).and_then(|value| value.to_str().ok()).map(|value| truncate(&redact(value), 120))
         };
-        Self {
-            status,
-            cf_ray: text("cf-ray"),
-            retry_after: retry_after(headers, SystemTime::now()),
-            content_type: text(CONTENT_TYPE.as_str()),
-            attempts,
-        }
+        Self { status, cf_ray: text("cf-ray"), retry_after, content_type: text(CONTENT_TYPE.as_str()), attempts }
     }
 
     fn fmt_suffix(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -520,6 +529,7 @@ impl Error {
     pub fn is_rate_limited(&self) -> bool {
         match self {
             Self::Api(error) => error.is_rate_limited(),
+            Self::Paused { .. } => true,
             _ => self.status() == Some(StatusCode::TOO_MANY_REQUESTS),
         }
     }
@@ -527,7 +537,10 @@ impl Error {
     /// How long Cloudflare asked to wait before trying again (`Retry-After` in seconds or as
     /// an HTTP date, or `retry-after-ms`).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.meta().and_then(|meta| meta.retry_after)
+        match self {
+            Self::Paused { retry_after } => Some(*retry_after),
+            _ => self.meta().and_then(|meta| meta.retry_after),
+        }
     }
 
     /// Cloudflare failed (HTTP 5xx).
@@ -680,7 +693,7 @@ mod tests {
         let mut auth = message(10000, "Authentication error");
         auth.documentation_url = Some("https://developers.cloudflare.com/fundamentals/api/".into());
         let error = Error::from(ApiError::new(
-            ResponseMeta::new(StatusCode::FORBIDDEN, &headers(&[("cf-ray", "8c0ffee-SJC")]), 1, &str::to_owned),
+            ResponseMeta::new(StatusCode::FORBIDDEN, &headers(&[("cf-ray", "8c0ffee-SJC")]), None, 1, &str::to_owned),
             vec![auth, message(7003, "Could not route\r\nX-Injected: yes")],
             vec![],
         ));
@@ -714,7 +727,7 @@ mod tests {
     fn thousands_of_errors_make_a_bounded_line() {
         let errors: Vec<ApiMessage> = (0..12_000).map(|n| message(1000 + n, "a message of some length")).collect();
         let error = Error::from(ApiError::new(
-            ResponseMeta::new(StatusCode::BAD_REQUEST, &HeaderMap::new(), 1, &str::to_owned),
+            ResponseMeta::new(StatusCode::BAD_REQUEST, &HeaderMap::new(), None, 1, &str::to_owned),
             errors,
             vec![],
         ));
@@ -728,7 +741,7 @@ mod tests {
     #[test]
     fn codes_beyond_u16_and_auth_codes_on_other_statuses_are_kept() {
         let error = Error::from(ApiError::new(
-            ResponseMeta::new(StatusCode::BAD_REQUEST, &HeaderMap::new(), 1, &str::to_owned),
+            ResponseMeta::new(StatusCode::BAD_REQUEST, &HeaderMap::new(), None, 1, &str::to_owned),
             vec![message(9109, "Invalid access token"), message(1_000_000, "x")],
             vec![],
         ));
@@ -740,7 +753,13 @@ mod tests {
     #[test]
     fn rate_limit_is_recognised_with_its_wait() {
         let error = Error::from(ApiError::new(
-            ResponseMeta::new(StatusCode::TOO_MANY_REQUESTS, &headers(&[("retry-after", "42")]), 3, &str::to_owned),
+            ResponseMeta::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                &HeaderMap::new(),
+                Some(Duration::from_secs(42)),
+                3,
+                &str::to_owned,
+            ),
             vec![message(971, "Please wait and consider throttling your request speed")],
             vec![],
         ));
@@ -757,6 +776,7 @@ mod tests {
             ResponseMeta::new(
                 StatusCode::BAD_GATEWAY,
                 &headers(&[("content-type", "text/html"), ("cf-ray", "abc-LHR")]),
+                None,
                 1,
                 &str::to_owned,
             ),

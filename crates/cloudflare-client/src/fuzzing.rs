@@ -1,27 +1,20 @@
 //! The entry point of the fuzz target in `fuzz/` (feature `fuzzing`); not part of the API.
 //!
 //! An arbitrary answer (status, headers, body) goes through what a real one does after the
-//! network: the generated client's decoding, the transport's header bookkeeping, the mapping
-//! to [`Error`](crate::Error), `Retry-After` parsing and every `Display`/`Debug`. None of it may
-//! panic, and the secret may never show.
+//! network: the transport's record of it (`Retry-After` read once), the decision of what it
+//! amounts to (`response::finish`, which decodes every body) and every `Display`/`Debug` of
+//! the result. None of it may panic, and the secret may never show.
 
-use std::sync::LazyLock;
-use std::time::SystemTime;
-
-use cloudflare_openapi::{Error as Generated, ResponseValue};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
 use crate::credentials::Credentials;
-use crate::response::{GeneratedResult, finish};
-use crate::transport::{CallRecord, ResponseHead};
-use crate::types::{ApiFailure, ServiceTokenResponse};
+use crate::response::{Expect, finish};
+use crate::transport::{Answer, Body, End, Record};
+use crate::types::ServiceTokenResponse;
 
 /// The API token the mapping runs with; it must never appear in what it produces.
 pub const SECRET: &str = "fuzz-api-token-d41d8cd98f00b204";
-
-static RUNTIME: LazyLock<tokio::runtime::Runtime> =
-    LazyLock::new(|| tokio::runtime::Builder::new_current_thread().build().expect("a current-thread runtime"));
 
 /// Maps one answer to a delete; returns the result as text. Panics only if an error shows the
 /// secret.
@@ -34,41 +27,22 @@ pub fn map_response(status: u16, headers: &[(&[u8], &[u8])], body: &[u8], retrie
         }
     }
     let credentials = Credentials::api_token(SECRET).expect("a valid token");
-    let _ = crate::retry::retry_after(&map, SystemTime::now());
-    let record = CallRecord {
-        method: Some(Method::DELETE),
+    let record = Record {
+        method: Method::DELETE,
         attempts: if retried { 2 } else { 1 },
         earlier_attempt_may_have_applied: retried,
-        head: Some(ResponseHead::new(status, &map)),
-        body_over_limit: None,
-        body_cut_off: false,
+        end: End::Answer(Answer::new(status, map, Body::Read(body.to_vec().into()))),
     };
-    let mut response = http::Response::new(body.to_vec());
-    *response.status_mut() = status;
-    *response.headers_mut() = map;
-    let response = reqwest::Response::from(response);
-
-    RUNTIME.block_on(async {
-        // What the generated `send()` does with an answer (200, 4XX, anything else).
-        let result: GeneratedResult<ServiceTokenResponse, ApiFailure> = match status.as_u16() {
-            200 => ResponseValue::from_response(response).await,
-            400..=499 => match ResponseValue::from_response(response).await {
-                Ok(failure) => Err(Generated::ErrorResponse(failure)),
-                Err(error) => Err(error),
-            },
-            _ => Err(Generated::UnexpectedResponse(response)),
-        };
-        match finish(&credentials, result, &record, crate::response::Expect::Result).await {
-            // A success is the server's own data, returned to the caller as it is.
-            Ok(token) => format!("{token:?}"),
-            Err(error) => {
-                let _ = (error.is_auth(), error.is_not_found(), error.is_rate_limited(), error.retry_after());
-                let text = format!("{error}\n{error:?}");
-                assert!(!text.contains(SECRET), "the secret leaked: {text}");
-                text
-            }
+    match finish::<ServiceTokenResponse>(&credentials, record, Expect::Result) {
+        // A success is the server's own data, returned to the caller as it is.
+        Ok(token) => format!("{token:?}"),
+        Err(error) => {
+            let _ = (error.is_auth(), error.is_not_found(), error.is_rate_limited(), error.retry_after());
+            let text = format!("{error}\n{error:?}");
+            assert!(!text.contains(SECRET), "the secret leaked: {text}");
+            text
         }
-    })
+    }
 }
 
 /// Splits fuzz input into an answer: 2 bytes of status, then `name: value` header lines, a

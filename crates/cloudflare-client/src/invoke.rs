@@ -5,8 +5,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use cloudflare_openapi::{ArgumentError, Arguments, Call, Envelope, Secret, Untyped};
-use serde::Serialize;
+use cloudflare_openapi::{ArgumentError, Arguments, Call, Request, Secret, Untyped};
 
 use crate::client::Client;
 use crate::error::{Error, InvalidInput};
@@ -94,13 +93,9 @@ type AnswerFuture<'a> = Pin<Box<dyn Future<Output = Result<Answer, Error>> + Sen
 impl<'a> Call<'a> for ToJson<'a> {
     type Output = AnswerFuture<'a>;
 
-    fn call<T, E>(self, send: cloudflare_openapi::Send<'a, T, E>) -> Self::Output
-    where
-        T: Envelope + Serialize + serde::de::DeserializeOwned + Send + 'a,
-        E: Envelope + Send + 'a,
-    {
+    fn call<R: Request + Send + 'a>(self, request: R) -> Self::Output {
         Box::pin(async move {
-            let envelope = self.0.finish(send, Expect::Envelope).await?;
+            let envelope = self.0.finish(request, Expect::Envelope).await?;
             // The caller asked for the answer as JSON: secrets in it are part of the answer.
             let mut json = Secret::exposing(|| serde_json::to_value(&envelope)).map_err(|error| {
                 crate::response::unusable_success(format!("the answer could not be turned into JSON: {error}"))

@@ -57,7 +57,6 @@ pub use hygiene::{TokenSelection, check_token_duration, parse_span};
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
 pub use invoke::Answer;
 pub use pagination::MAX_PAGES;
-pub use response::GeneratedResult;
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY};
 pub use service_tokens::ServiceTokenQuery;
 pub use terminal::terminal_safe;
@@ -69,7 +68,7 @@ pub use cloudflare_openapi::types;
 pub use cloudflare_openapi::types::{ApiMessage, CreatedServiceToken, ServiceToken};
 pub use cloudflare_openapi::{
     ArgumentError, Arguments, Envelope, Location, OPERATIONS, Operation, OperationSchema, Paginated, Parameter,
-    SPEC_SOURCE, Secret, Untyped,
+    Request, SPEC_SOURCE, Secret, Untyped,
 };
 /// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
 pub use reqwest;

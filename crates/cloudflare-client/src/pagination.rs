@@ -1,20 +1,19 @@
 //! Lists that span pages, as one lazy stream of items.
 
 use std::collections::{HashSet, VecDeque};
-use std::future::Future;
 
-use cloudflare_openapi::{Envelope, Paginated};
+use cloudflare_openapi::{Envelope, Paginated, Request};
 use futures_util::Stream;
 use serde::Serialize;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::response::GeneratedResult;
 use crate::types::ResultInfo;
 
 impl Client {
     /// Every item of a paginated list operation, fetching pages (1, 2, …) lazily as the stream
-    /// is read. `fetch(page)` sends the operation for one page.
+    /// is read. `fetch(page)` builds the operation for one page; each is sent as
+    /// [`Client::call`] sends it.
     ///
     /// A server cannot make it run forever or repeat itself: the stream ends after the last
     /// page (`result_info.total_pages`, `page * per_page >= total_count`, or a page shorter
@@ -35,19 +34,17 @@ impl Client {
     ///             .account_id("023e105f4ecef8ad9ca31a8372d0c353")
     ///             .page(page)
     ///             .per_page(100)
-    ///             .send()
     ///     })
     ///     .try_collect()
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn paginate<'a, T, E, Item, F, Fut>(&'a self, fetch: F) -> impl Stream<Item = Result<Item, Error>> + Send + 'a
+    pub fn paginate<'a, R, Item, F>(&'a self, fetch: F) -> impl Stream<Item = Result<Item, Error>> + Send + 'a
     where
-        F: FnMut(u64) -> Fut + Send + 'a,
-        Fut: Future<Output = GeneratedResult<T, E>> + Send + 'a,
-        T: Paginated<Result = Vec<Item>> + serde::de::DeserializeOwned + Send + 'a,
-        E: Envelope + Send + 'a,
+        F: FnMut(u64) -> R + Send + 'a,
+        R: Request + Send + 'a,
+        R::Success: Paginated<Result = Vec<Item>>,
         Item: Serialize + Send + 'a,
     {
         let state = State { fetch, pages: Pages::new(), items: VecDeque::new() };

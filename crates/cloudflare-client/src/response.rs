@@ -1,31 +1,32 @@
-//! Turning what a generated operation returned into the envelope's `result` or an [`Error`].
+//! Deciding what a call came to, from its [`Record`] alone: the successful envelope, or the
+//! [`Error`] it amounts to. Every body is decoded here, once: the success envelope of the
+//! operation for a 2xx, Cloudflare's error envelope otherwise.
 
-use cloudflare_openapi::{Envelope, ResponseValue};
+use cloudflare_openapi::Envelope;
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::credentials::Credentials;
-use crate::error::{ApiError, Error, InvalidInput, ResponseMeta, ResponseTooLarge, TransportError, UnexpectedResponse};
-use crate::transport::CallRecord;
+use crate::error::{ApiError, Error, ResponseMeta, ResponseTooLarge, TransportError, UnexpectedResponse};
+use crate::transport::{Answer, Body, End, Record};
 use crate::types::{ApiFailure, ApiMessage, ApiMessageSource};
 
-/// What a generated operation's `send()` returns.
-pub type GeneratedResult<T, E> = Result<ResponseValue<T>, cloudflare_openapi::Error<E>>;
-
-/// Checks a generated operation's answer: a successful envelope that has a `result`, or the
-/// [`Error`] it amounts to. What the transport saw during the call supplies what the
-/// generated client does not keep (the status of an undecodable body, attempts).
-pub(crate) async fn finish<T: Envelope + DeserializeOwned, E: Envelope>(
+/// The successful envelope `T` the call's answer carries (with a `result` when `expect`
+/// says so), or the [`Error`] it amounts to.
+pub(crate) fn finish<T: Envelope + DeserializeOwned>(
     credentials: &Credentials,
-    result: GeneratedResult<T, E>,
-    record: &CallRecord,
+    record: Record,
     expect: Expect,
 ) -> Result<T, Error> {
-    use cloudflare_openapi::Error as Generated;
-
+    let Record { method, attempts, earlier_attempt_may_have_applied, end } = record;
+    let Answer { status, headers, retry_after, body } = match end {
+        End::Answer(answer) => answer,
+        End::Paused(retry_after) => return Err(Error::Paused { retry_after }),
+        End::NoAnswer(error) => return Err(TransportError::new(error, attempts.max(1)).into()),
+    };
     let redact_text = |text: &str| credentials.redact(text).into_owned();
-    let meta = |status, headers: &HeaderMap| ResponseMeta::new(status, headers, record.attempts, &redact_text);
+    let meta = || ResponseMeta::new(status, &headers, retry_after, attempts, &redact_text);
     // Every string a server sent is redacted: it could echo a credential anywhere.
     let redact = |messages: &[ApiMessage]| -> Vec<ApiMessage> {
         messages
@@ -42,89 +43,57 @@ pub(crate) async fn finish<T: Envelope + DeserializeOwned, E: Envelope>(
             .collect()
     };
     // A 404 to a delete retried after an attempt that may have been carried out.
-    let already_gone = |status: StatusCode| {
-        status == StatusCode::NOT_FOUND
-            && record.method == Some(Method::DELETE)
-            && record.earlier_attempt_may_have_applied
+    let already_gone = status == StatusCode::NOT_FOUND && method == Method::DELETE && earlier_attempt_may_have_applied;
+    let api_error = |errors: &[ApiMessage], messages: &[ApiMessage]| -> Error {
+        let error = ApiError::new(meta(), redact(errors), redact(messages));
+        if already_gone { Error::AlreadyGone(Box::new(error)) } else { error.into() }
     };
-    let api_error =
-        |status: StatusCode, headers: &HeaderMap, errors: &[ApiMessage], messages: &[ApiMessage]| -> Error {
-            let error = ApiError::new(meta(status, headers), redact(errors), redact(messages));
-            if already_gone(status) { Error::AlreadyGone(Box::new(error)) } else { error.into() }
-        };
-    let unexpected = |status: StatusCode, headers: &HeaderMap, reason: String, body: &[u8]| -> Error {
-        if let Some(limit) = record.body_over_limit {
-            return ResponseTooLarge::new(meta(status, headers), limit).into();
-        }
-        if already_gone(status) {
-            return api_error(status, headers, &[], &[]);
+    let unexpected = |reason: String, body: &[u8]| -> Error {
+        if already_gone {
+            return api_error(&[], &[]);
         }
         let body = String::from_utf8_lossy(body);
-        UnexpectedResponse::new(
-            meta(status, headers),
-            credentials.redact(&reason),
-            credentials.redact(&body).as_bytes(),
-        )
-        .into()
+        UnexpectedResponse::new(meta(), credentials.redact(&reason), credentials.redact(&body).as_bytes()).into()
+    };
+    let (body, cut_off) = match body {
+        Body::Read(body) => (body, false),
+        Body::CutOff(body) => (body, true),
+        Body::OverLimit(limit) => return Err(ResponseTooLarge::new(meta(), limit).into()),
     };
 
-    // A successful envelope, whatever 2xx status it came with.
-    let accept = |status: StatusCode, headers: &HeaderMap, envelope: T| -> Result<T, Error> {
-        if envelope.success() == Some(false) {
-            return Err(api_error(status, headers, envelope.errors(), envelope.messages()));
-        }
-        if envelope.result().is_none() && expect == Expect::Result {
-            return Err(unexpected(status, headers, MISSING_RESULT.into(), b""));
-        }
-        Ok(envelope)
-    };
-
-    match result {
-        Ok(response) => {
-            let (status, headers) = (response.status(), response.headers().clone());
-            accept(status, &headers, response.into_inner())
-        }
-        Err(Generated::ErrorResponse(response)) => {
-            let failure = response.as_ref();
-            Err(api_error(response.status(), response.headers(), failure.errors(), failure.messages()))
-        }
-        Err(Generated::UnexpectedResponse(response)) => {
-            // The transport has already read the body into memory, within the size limit.
-            let (status, headers) = (response.status(), response.headers().clone());
-            let body = response.bytes().await.unwrap_or_default();
-            // Another 2xx than the spec names (a 200 for a 201) is an answer all the same.
-            if status.is_success()
-                && let Ok(envelope) = serde_json::from_slice::<T>(&body)
-            {
-                return accept(status, &headers, envelope);
+    if status.is_success() {
+        // Whatever 2xx it came with (a 200 for a 201 is an answer all the same).
+        let error = match serde_json::from_slice::<T>(&body) {
+            Ok(envelope) if envelope.success() == Some(false) => {
+                return Err(api_error(envelope.errors(), envelope.messages()));
             }
-            match serde_json::from_slice::<ApiFailure>(&body) {
-                Ok(failure) if !failure.errors().is_empty() => {
-                    Err(api_error(status, &headers, failure.errors(), failure.messages()))
-                }
-                _ => Err(unexpected(status, &headers, unexpected_reason(status, &headers, &body), &body)),
+            Ok(envelope) if envelope.result().is_none() && expect == Expect::Result => {
+                return Err(unexpected(MISSING_RESULT.into(), b""));
             }
+            Ok(envelope) => return Ok(envelope),
+            Err(error) => error,
+        };
+        if let Ok(failure) = serde_json::from_slice::<ApiFailure>(&body)
+            && !failure.errors().is_empty()
+        {
+            return Err(api_error(failure.errors(), failure.messages()));
         }
-        Err(Generated::InvalidResponsePayload(body, error)) => {
-            // The transport saw the answer before its body was decoded; without it (which
-            // cannot happen inside `Client::call`) the status is reported as 200.
-            let (status, headers) =
-                record.head.as_ref().map_or((StatusCode::OK, HeaderMap::new()), |head| (head.status, head.headers()));
-            let reason = if record.body_cut_off {
-                format!("the body was cut off part-way ({error})")
-            } else {
-                format!("the body is not a valid Cloudflare envelope: {error}")
-            };
-            Err(unexpected(status, &headers, reason, &body))
+        let reason = if cut_off {
+            format!("the body was cut off part-way ({error})")
+        } else {
+            format!("the body is not a valid Cloudflare envelope: {error}")
+        };
+        return Err(unexpected(reason, &body));
+    }
+    match serde_json::from_slice::<ApiFailure>(&body) {
+        // A 4xx is Cloudflare's error envelope, whatever `errors` holds.
+        Ok(failure) if status.is_client_error() || !failure.errors().is_empty() => {
+            Err(api_error(failure.errors(), failure.messages()))
         }
-        Err(
-            Generated::CommunicationError(error)
-            | Generated::ResponseBodyError(error)
-            | Generated::InvalidUpgrade(error),
-        ) => Err(TransportError::new(error, record.attempts.max(1)).into()),
-        Err(Generated::InvalidRequest(reason) | Generated::Custom(reason)) => {
-            Err(InvalidInput::new("request", "", reason).into())
+        Err(error) if status.is_client_error() => {
+            Err(unexpected(format!("the body is not a valid Cloudflare envelope: {error}"), &body))
         }
+        _ => Err(unexpected(unexpected_reason(status, &headers, &body), &body)),
     }
 }
 
@@ -146,7 +115,8 @@ pub(crate) fn missing_result() -> Error {
 
 /// The error for a successful answer the client cannot use, for `reason`.
 pub(crate) fn unusable_success(reason: impl Into<String>) -> Error {
-    UnexpectedResponse::new(ResponseMeta::new(StatusCode::OK, &HeaderMap::new(), 1, &str::to_owned), reason, b"").into()
+    UnexpectedResponse::new(ResponseMeta::new(StatusCode::OK, &HeaderMap::new(), None, 1, &str::to_owned), reason, b"")
+        .into()
 }
 
 fn unexpected_reason(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> String {

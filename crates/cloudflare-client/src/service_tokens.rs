@@ -1,6 +1,7 @@
 //! Zero Trust Access service tokens: where the account and zone operations differ only in
 //! their path, these choose one from a [`Scope`]. Everything else is on [`Client::api`].
 
+use cloudflare_openapi::Request;
 use futures_util::Stream;
 
 use crate::client::Client;
@@ -15,14 +16,39 @@ macro_rules! call_in_scope {
         match $scope {
             Scope::Account(account) => {
                 let request = $client.api().$account().account_id(account.as_identifier().clone());
-                $client.call(request $(.$setter($($argument),*))* .send()).await
+                $client.call(request $(.$setter($($argument),*))*).await
             }
             Scope::Zone(zone) => {
                 let request = $client.api().$zone().zone_id(zone.as_identifier().clone());
-                $client.call(request $(.$setter($($argument),*))* .send()).await
+                $client.call(request $(.$setter($($argument),*))*).await
             }
         }
     };
+}
+
+/// The account or the zone variant of one operation, as one [`Request`].
+enum InScope<A, Z> {
+    Account(A),
+    Zone(Z),
+}
+
+impl<A: Request, Z: Request<Success = A::Success, Failure = A::Failure>> Request for InScope<A, Z> {
+    type Success = A::Success;
+    type Failure = A::Failure;
+
+    fn operation_id(&self) -> &'static str {
+        match self {
+            Self::Account(request) => request.operation_id(),
+            Self::Zone(request) => request.operation_id(),
+        }
+    }
+
+    fn request(self) -> Result<reqwest::Request, cloudflare_openapi::Error<Self::Failure>> {
+        match self {
+            Self::Account(request) => request.request(),
+            Self::Zone(request) => request.request(),
+        }
+    }
 }
 
 /// Which service tokens [`Client::list_service_tokens`] lists.
@@ -104,18 +130,17 @@ impl Client {
                 if let Some(per_page) = query.per_page {
                     request = request.per_page(per_page);
                 }
-                request.send()
+                request
             }};
         }
         self.paginate(move |page| match scope {
-            Scope::Account(account) => futures_util::future::Either::Left(page!(
+            Scope::Account(account) => InScope::Account(page!(
                 api.list_account_service_tokens().account_id(account.as_identifier().clone()),
                 page
             )),
-            Scope::Zone(zone) => futures_util::future::Either::Right(page!(
-                api.list_zone_service_tokens().zone_id(zone.as_identifier().clone()),
-                page
-            )),
+            Scope::Zone(zone) => {
+                InScope::Zone(page!(api.list_zone_service_tokens().zone_id(zone.as_identifier().clone()), page))
+            }
         })
     }
 }
@@ -198,7 +223,7 @@ impl Client {
             .account_id(account.as_identifier().clone())
             .service_token_id(id.as_uuid())
             .body_map(|body| body.previous_client_secret_expires_at(until.map(crate::types::Timestamp)));
-        self.call(request.send()).await
+        self.call(request).await
     }
 
     /// Extends an account's service token by its duration from now.
@@ -215,6 +240,6 @@ impl Client {
             .refresh_account_service_token()
             .account_id(account.as_identifier().clone())
             .service_token_id(id.as_uuid());
-        self.call(request.send()).await
+        self.call(request).await
     }
 }

@@ -4,29 +4,19 @@
 //! the type the operation's builder takes, so a malformed id is refused before sending.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{Client, Envelope, Error, Operation, ResponseValue};
+use crate::{Client, Operation, Request};
 
-/// What an operation's `send()` returns, boxed.
-pub type Send<'a, T, E> = Pin<Box<dyn Future<Output = Result<ResponseValue<T>, Error<E>>> + std::marker::Send + 'a>>;
-
-/// What to do with an operation once its builder is ready: [`invoke`] hands its `send()`
-/// future to [`Call::call`], whatever the operation's types.
+/// What to do with an operation once its builder is ready: [`invoke`] hands the builder to
+/// [`Call::call`], whatever the operation's types.
 pub trait Call<'a> {
     /// What the call produces, such as a future of the answer as JSON.
     type Output;
 
-    /// Called with the operation's `send()` future; `T` is its success envelope, `E` its
-    /// failure envelope.
-    fn call<T, E>(self, send: Send<'a, T, E>) -> Self::Output
-    where
-        T: Envelope + Serialize + DeserializeOwned + std::marker::Send + 'a,
-        E: Envelope + std::marker::Send + 'a;
+    /// Called with the operation's builder, its arguments set.
+    fn call<R: Request + Send + 'a>(self, request: R) -> Self::Output;
 }
 
 /// Parameters (as text, as on a command line) and a JSON body for one operation.
@@ -138,8 +128,7 @@ pub enum ArgumentError {
     InvalidBody(String),
 }
 
-/// Calls the operation `id` on `client` with `arguments`, handing its `send()` future to
-/// `call`. Every argument is checked against the operation's table row and parsed into the
+/// Calls the operation `id` on `client` with `arguments`, handing its builder to `call`. Every argument is checked against the operation's table row and parsed into the
 /// builder's type first: unknown or missing parameters, malformed values (such as `..` as an
 /// id) and a wrong body are refused here, before anything is sent.
 ///

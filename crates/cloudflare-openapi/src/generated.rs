@@ -24155,7 +24155,6 @@ Version: 4.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::std::sync::Arc<dyn crate::Transport>,
 }
 impl Client {
     /// Create a new client.
@@ -24163,7 +24162,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: ::std::sync::Arc<dyn crate::Transport>) -> Self {
+    pub fn new(baseurl: &str) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -24171,7 +24170,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
+        Self::new_with_client(baseurl, client.build().unwrap())
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -24179,19 +24178,14 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
-        baseurl: &str,
-        client: reqwest::Client,
-        inner: ::std::sync::Arc<dyn crate::Transport>,
-    ) -> Self {
+    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
-            inner,
         }
     }
 }
-impl ClientInfo<::std::sync::Arc<dyn crate::Transport>> for Client {
+impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
         "4.0.0"
     }
@@ -24201,17 +24195,11 @@ impl ClientInfo<::std::sync::Arc<dyn crate::Transport>> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::std::sync::Arc<dyn crate::Transport> {
-        &self.inner
+    fn inner(&self) -> &() {
+        &()
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::std::sync::Arc<dyn crate::Transport>>,
-    {}
-};
+impl ClientHooks<()> for &Client {}
 impl Client {
     /**List Access applications
 
@@ -26404,30 +26392,9 @@ pub mod builder {
             ResponseValue<types::AccessAppsComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_applications_list_access_applications",
             };
@@ -26492,32 +26459,9 @@ pub mod builder {
             ResponseValue<types::AccessApplicationsAddAnApplicationResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_applications_add_an_application",
             };
@@ -26571,30 +26515,9 @@ pub mod builder {
             ResponseValue<types::AccessCaComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/ca", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_short_lived_certificate_c_as_list_short_lived_certificate_c_as",
             };
@@ -26661,31 +26584,9 @@ pub mod builder {
             ResponseValue<types::AccessAppsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_applications_get_an_access_application",
             };
@@ -26763,33 +26664,9 @@ pub mod builder {
             ResponseValue<types::AccessApplicationsUpdateAnAccessApplicationResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_applications_update_an_access_application",
             };
@@ -26853,31 +26730,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, account_id, app_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_applications_delete_an_access_application",
             };
@@ -26944,31 +26799,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasEmptyResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}/ca", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca",
             };
@@ -27035,31 +26868,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasEmptyResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}/ca", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca",
             };
@@ -27126,31 +26937,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasIdResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}/ca", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca",
             };
@@ -27217,31 +27006,9 @@ pub mod builder {
             ResponseValue<types::AccessAppPoliciesComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}/policies", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_policies_list_access_app_policies",
             };
@@ -27336,37 +27103,9 @@ pub mod builder {
             ResponseValue<types::AccessAppPoliciesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessAppPolicyRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}/policies", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_policies_create_an_access_policy",
             };
@@ -27446,33 +27185,9 @@ pub mod builder {
             ResponseValue<types::AccessAppPoliciesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id, policy_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}/policies/{}", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& app_id.to_string()),
-                encode_path(& policy_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_policies_get_an_access_policy",
             };
@@ -27580,39 +27295,9 @@ pub mod builder {
             ResponseValue<types::AccessAppPoliciesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id, policy_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessAppPolicyRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}/policies/{}", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& app_id.to_string()),
-                encode_path(& policy_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_policies_update_an_access_policy",
             };
@@ -27689,33 +27374,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, account_id, app_id, policy_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}/policies/{}", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& app_id.to_string()),
-                encode_path(& policy_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_policies_delete_an_access_policy",
             };
@@ -27782,31 +27443,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasEmptyResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}/revoke_tokens", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_applications_revoke_service_tokens",
             };
@@ -27873,31 +27512,9 @@ pub mod builder {
             ResponseValue<types::AccessPolicyCheckResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, app_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/apps/{}/user_policy_checks", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_applications_test_access_policies",
             };
@@ -27951,30 +27568,9 @@ pub mod builder {
             ResponseValue<types::AccessBookmarksComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/bookmarks", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_bookmark_applications_deprecated_list_bookmark_applications",
             };
@@ -28041,31 +27637,9 @@ pub mod builder {
             ResponseValue<types::AccessBookmarksComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, bookmark_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let bookmark_id = bookmark_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/bookmarks/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& bookmark_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_bookmark_applications_deprecated_get_a_bookmark_application",
             };
@@ -28151,33 +27725,9 @@ pub mod builder {
             ResponseValue<types::AccessBookmarksComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, bookmark_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let bookmark_id = bookmark_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/bookmarks/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& bookmark_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_bookmark_applications_deprecated_update_a_bookmark_application",
             };
@@ -28263,33 +27813,9 @@ pub mod builder {
             ResponseValue<types::AccessBookmarksComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, bookmark_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let bookmark_id = bookmark_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/bookmarks/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& bookmark_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_bookmark_applications_deprecated_create_a_bookmark_application",
             };
@@ -28372,33 +27898,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, account_id, bookmark_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let bookmark_id = bookmark_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/bookmarks/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& bookmark_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_bookmark_applications_deprecated_delete_a_bookmark_application",
             };
@@ -28452,30 +27954,9 @@ pub mod builder {
             ResponseValue<types::AccessCertificatesComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/certificates", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_mtls_authentication_list_mtls_certificates",
             };
@@ -28563,37 +28044,9 @@ pub mod builder {
             ResponseValue<types::AccessCertificatesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessMtlsAuthenticationAddAnMtlsCertificateBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/certificates", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_mtls_authentication_add_an_mtls_certificate",
             };
@@ -28647,30 +28100,9 @@ pub mod builder {
             ResponseValue<types::AccessResponseCollectionHostnames>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/certificates/settings", client.baseurl,
-                encode_path(& account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_mtls_authentication_list_mtls_certificates_hostname_settings",
             };
@@ -28758,39 +28190,9 @@ pub mod builder {
             ResponseValue<types::AccessResponseCollectionHostnames>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/certificates/settings", client.baseurl,
-                encode_path(& account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_mtls_authentication_update_an_mtls_certificate_settings",
             };
@@ -28858,31 +28260,9 @@ pub mod builder {
             ResponseValue<types::AccessCertificatesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, certificate_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/certificates/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& certificate_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_mtls_authentication_get_an_mtls_certificate",
             };
@@ -28984,40 +28364,9 @@ pub mod builder {
             ResponseValue<types::AccessCertificatesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, certificate_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessMtlsAuthenticationUpdateAnMtlsCertificateBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/certificates/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& certificate_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_mtls_authentication_update_an_mtls_certificate",
             };
@@ -29082,31 +28431,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, account_id, certificate_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/certificates/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& certificate_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_mtls_authentication_delete_an_mtls_certificate",
             };
@@ -29160,30 +28487,9 @@ pub mod builder {
             ResponseValue<types::AccessCustomPagesComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/custom_pages", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_custom_pages_list_custom_pages",
             };
@@ -29263,36 +28569,9 @@ pub mod builder {
             ResponseValue<types::AccessSingleResponseWithoutHtml>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessCustomPage::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/custom_pages", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_custom_pages_create_a_custom_page",
             };
@@ -29360,31 +28639,9 @@ pub mod builder {
             ResponseValue<types::AccessCustomPagesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, custom_page_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let custom_page_id = custom_page_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/custom_pages/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& custom_page_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_custom_pages_get_a_custom_page",
             };
@@ -29478,37 +28735,9 @@ pub mod builder {
             ResponseValue<types::AccessSingleResponseWithoutHtml>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, custom_page_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let custom_page_id = custom_page_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessCustomPage::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/custom_pages/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& custom_page_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_custom_pages_update_a_custom_page",
             };
@@ -29573,31 +28802,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, account_id, custom_page_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let custom_page_id = custom_page_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/custom_pages/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& custom_page_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_custom_pages_delete_a_custom_page",
             };
@@ -29651,30 +28858,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/groups", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_groups_list_access_groups",
             };
@@ -29757,37 +28943,9 @@ pub mod builder {
             ResponseValue<types::AccessComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessGroupsCreateAnAccessGroupBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/groups", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_groups_create_an_access_group",
             };
@@ -29854,31 +29012,9 @@ pub mod builder {
             ResponseValue<types::AccessComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, group_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let group_id = group_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/groups/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& group_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_groups_get_an_access_group",
             };
@@ -29974,38 +29110,9 @@ pub mod builder {
             ResponseValue<types::AccessComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, group_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let group_id = group_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessGroupsUpdateAnAccessGroupBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/groups/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& group_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_groups_update_an_access_group",
             };
@@ -30069,31 +29176,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, account_id, group_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let group_id = group_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/groups/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& group_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_groups_delete_an_access_group",
             };
@@ -30147,30 +29232,9 @@ pub mod builder {
             ResponseValue<types::AccessResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/identity_providers", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_identity_providers_list_access_identity_providers",
             };
@@ -30237,32 +29301,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/identity_providers", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_identity_providers_add_an_access_identity_provider",
             };
@@ -30332,33 +29373,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, identity_provider_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let identity_provider_id = identity_provider_id
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/identity_providers/{}", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& identity_provider_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_identity_providers_get_an_access_identity_provider",
             };
@@ -30441,35 +29458,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, identity_provider_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let identity_provider_id = identity_provider_id
-                .map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/identity_providers/{}", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& identity_provider_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_identity_providers_update_an_access_identity_provider",
             };
@@ -30536,33 +29527,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, account_id, identity_provider_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let identity_provider_id = identity_provider_id
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/identity_providers/{}", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& identity_provider_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_identity_providers_delete_an_access_identity_provider",
             };
@@ -30616,30 +29583,9 @@ pub mod builder {
             ResponseValue<types::AccessKeysComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/keys", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_key_configuration_get_the_access_key_configuration",
             };
@@ -30727,39 +29673,9 @@ pub mod builder {
             ResponseValue<types::AccessKeysComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/keys", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_key_configuration_update_the_access_key_configuration",
             };
@@ -30813,30 +29729,9 @@ pub mod builder {
             ResponseValue<types::AccessKeysComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/keys/rotate", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_key_configuration_rotate_access_keys",
             };
@@ -30954,38 +29849,9 @@ pub mod builder {
             >,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, direction, limit, since, until } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let direction = direction.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let since = since.map_err(Error::InvalidRequest)?;
-            let until = until.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/logs/access_requests", client.baseurl,
-                encode_path(& account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("direction", &direction))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("since", &since))
-                .query(&progenitor_client::QueryParam::new("until", &until))
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_authentication_logs_get_access_authentication_logs",
             };
@@ -31039,30 +29905,9 @@ pub mod builder {
             ResponseValue<types::AccessSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/organizations", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zero_trust_organization_get_your_zero_trust_organization",
             };
@@ -31150,39 +29995,9 @@ pub mod builder {
             ResponseValue<types::AccessSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/organizations", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zero_trust_organization_update_your_zero_trust_organization",
             };
@@ -31270,39 +30085,9 @@ pub mod builder {
             ResponseValue<types::AccessSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/organizations", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zero_trust_organization_create_your_zero_trust_organization",
             };
@@ -31390,39 +30175,9 @@ pub mod builder {
             ResponseValue<types::AccessEmptyResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/organizations/revoke_user", client.baseurl,
-                encode_path(& account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zero_trust_organization_revoke_all_access_tokens_for_a_user",
             };
@@ -31478,30 +30233,9 @@ pub mod builder {
             >,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/policies", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_policies_list_access_reusable_policies",
             };
@@ -31581,36 +30315,9 @@ pub mod builder {
             ResponseValue<types::AccessReusablePoliciesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessPolicyReq::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/policies", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_policies_create_an_access_reusable_policy",
             };
@@ -31677,31 +30384,9 @@ pub mod builder {
             ResponseValue<types::AccessReusablePoliciesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, policy_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/policies/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& policy_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_policies_get_an_access_reusable_policy",
             };
@@ -31794,37 +30479,9 @@ pub mod builder {
             ResponseValue<types::AccessReusablePoliciesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, policy_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessPolicyReq::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/policies/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& policy_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_policies_update_an_access_reusable_policy",
             };
@@ -31888,31 +30545,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, account_id, policy_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/policies/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& policy_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_policies_delete_an_access_reusable_policy",
             };
@@ -31979,32 +30614,9 @@ pub mod builder {
             ResponseValue<types::AccessSeatsComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/seats", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zero_trust_seats_update_a_user_seat",
             };
@@ -32118,38 +30730,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenListResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, name, page, per_page, search } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let per_page = per_page.map_err(Error::InvalidRequest)?;
-            let search = search.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/service_tokens", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .query(&progenitor_client::QueryParam::new("search", &search))
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "list_account_service_tokens",
             };
@@ -32229,36 +30812,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenCreatedResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateServiceToken::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/service_tokens", client.baseurl, encode_path(&
-                account_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "create_account_service_token",
             };
@@ -32326,31 +30882,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, service_token_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/service_tokens/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& service_token_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "get_account_service_token",
             };
@@ -32446,37 +30980,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, service_token_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateServiceToken::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/service_tokens/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& service_token_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "update_account_service_token",
             };
@@ -32544,31 +31050,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, service_token_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/service_tokens/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& service_token_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "delete_account_service_token",
             };
@@ -32636,32 +31120,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, service_token_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/service_tokens/{}/refresh", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& service_token_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "refresh_account_service_token",
             };
@@ -32757,38 +31218,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenCreatedResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, service_token_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::RotateServiceToken::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/service_tokens/{}/rotate", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& service_token_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "rotate_account_service_token",
             };
@@ -32842,30 +31274,9 @@ pub mod builder {
             ResponseValue<types::AccessTagsComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/tags", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_tags_list_tags",
             };
@@ -32930,32 +31341,9 @@ pub mod builder {
             ResponseValue<types::AccessTagsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/tags", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_tags_create_tag",
             };
@@ -33022,31 +31410,9 @@ pub mod builder {
             ResponseValue<types::AccessTagsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, tag_name } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let tag_name = tag_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/tags/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& tag_name.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_tags_get_a_tag",
             };
@@ -33141,38 +31507,9 @@ pub mod builder {
             ResponseValue<types::AccessTagsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, tag_name, body } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let tag_name = tag_name.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AccessTagWithoutAppCount::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/tags/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& tag_name.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_tags_update_a_tag",
             };
@@ -33236,31 +31573,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessNameResponse>, Error<types::ApiFailure>> {
-            let Self { client, account_id, tag_name } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let tag_name = tag_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/tags/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& tag_name.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "access_tags_delete_a_tag",
             };
@@ -33314,30 +31629,9 @@ pub mod builder {
             ResponseValue<types::AccessUsersComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/users", client.baseurl, encode_path(& account_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zero_trust_users_get_users",
             };
@@ -33404,32 +31698,9 @@ pub mod builder {
             ResponseValue<types::AccessActiveSessionsResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, user_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/users/{}/active_sessions", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& user_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zero_trust_users_get_active_sessions",
             };
@@ -33507,33 +31778,9 @@ pub mod builder {
             ResponseValue<types::AccessActiveSessionResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, user_id, nonce } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let nonce = nonce.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/users/{}/active_sessions/{}", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& user_id
-                .to_string()), encode_path(& nonce.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zero_trust_users_get_active_session",
             };
@@ -33600,32 +31847,9 @@ pub mod builder {
             ResponseValue<types::AccessFailedLoginResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, user_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/users/{}/failed_logins", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& user_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zero_trust_users_get_failed_logins",
             };
@@ -33692,32 +31916,9 @@ pub mod builder {
             ResponseValue<types::AccessLastSeenIdentityResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, account_id, user_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/access/users/{}/last_seen_identity", client.baseurl,
-                encode_path(& account_id.to_string()), encode_path(& user_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zero_trust_users_get_last_seen_identity",
             };
@@ -33771,30 +31972,9 @@ pub mod builder {
             ResponseValue<types::AccessAppsComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps", client.baseurl, encode_path(& zone_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_applications_list_access_applications",
             };
@@ -33861,32 +32041,9 @@ pub mod builder {
             >,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps", client.baseurl, encode_path(& zone_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_applications_add_a_bookmark_application",
             };
@@ -33940,30 +32097,9 @@ pub mod builder {
             ResponseValue<types::AccessCaComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/ca", client.baseurl, encode_path(& zone_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_short_lived_certificate_c_as_list_short_lived_certificate_c_as",
             };
@@ -34030,31 +32166,9 @@ pub mod builder {
             ResponseValue<types::AccessAppsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}", client.baseurl, encode_path(& zone_id
-                .to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_applications_get_an_access_application",
             };
@@ -34134,33 +32248,9 @@ pub mod builder {
             >,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}", client.baseurl, encode_path(& zone_id
-                .to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_applications_update_a_bookmark_application",
             };
@@ -34224,31 +32314,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, zone_id, app_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}", client.baseurl, encode_path(& zone_id
-                .to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_applications_delete_an_access_application",
             };
@@ -34315,31 +32383,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasEmptyResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}/ca", client.baseurl, encode_path(& zone_id
-                .to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca",
             };
@@ -34408,31 +32454,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasEmptyResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}/ca", client.baseurl, encode_path(& zone_id
-                .to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca",
             };
@@ -34501,31 +32525,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasIdResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}/ca", client.baseurl, encode_path(& zone_id
-                .to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca",
             };
@@ -34592,31 +32594,9 @@ pub mod builder {
             ResponseValue<types::AccessPoliciesComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}/policies", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_policies_list_access_policies",
             };
@@ -34717,38 +32697,9 @@ pub mod builder {
             ResponseValue<types::AccessPoliciesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZoneLevelAccessPoliciesCreateAnAccessPolicyBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}/policies", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_policies_create_an_access_policy",
             };
@@ -34828,33 +32779,9 @@ pub mod builder {
             ResponseValue<types::AccessPoliciesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id, policy_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}/policies/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& app_id.to_string()), encode_path(&
-                policy_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_policies_get_an_access_policy",
             };
@@ -34968,40 +32895,9 @@ pub mod builder {
             ResponseValue<types::AccessPoliciesComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id, policy_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}/policies/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& app_id.to_string()), encode_path(&
-                policy_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_policies_update_an_access_policy",
             };
@@ -35078,33 +32974,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, zone_id, app_id, policy_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}/policies/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& app_id.to_string()), encode_path(&
-                policy_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_policies_delete_an_access_policy",
             };
@@ -35171,31 +33043,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasEmptyResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}/revoke_tokens", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_applications_revoke_service_tokens",
             };
@@ -35262,31 +33112,9 @@ pub mod builder {
             ResponseValue<types::AccessSchemasPolicyCheckResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, app_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/apps/{}/user_policy_checks", client.baseurl,
-                encode_path(& zone_id.to_string()), encode_path(& app_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_applications_test_access_policies",
             };
@@ -35340,30 +33168,9 @@ pub mod builder {
             ResponseValue<types::AccessCertificatesComponentsSchemasResponseCollection2>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/certificates", client.baseurl, encode_path(& zone_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_mtls_authentication_list_mtls_certificates",
             };
@@ -35451,39 +33258,9 @@ pub mod builder {
             ResponseValue<types::AccessCertificatesComponentsSchemasSingleResponse2>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/certificates", client.baseurl, encode_path(& zone_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_mtls_authentication_add_an_mtls_certificate",
             };
@@ -35539,30 +33316,9 @@ pub mod builder {
             ResponseValue<types::AccessResponseCollectionHostnames>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/certificates/settings", client.baseurl, encode_path(&
-                zone_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_mtls_authentication_list_mtls_certificates_hostname_settings",
             };
@@ -35650,39 +33406,9 @@ pub mod builder {
             ResponseValue<types::AccessResponseCollectionHostnames>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/certificates/settings", client.baseurl, encode_path(&
-                zone_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_mtls_authentication_update_an_mtls_certificate_settings",
             };
@@ -35750,31 +33476,9 @@ pub mod builder {
             ResponseValue<types::AccessCertificatesComponentsSchemasSingleResponse2>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, certificate_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/certificates/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& certificate_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_mtls_authentication_get_an_mtls_certificate",
             };
@@ -35876,40 +33580,9 @@ pub mod builder {
             ResponseValue<types::AccessCertificatesComponentsSchemasSingleResponse2>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, certificate_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/certificates/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& certificate_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_mtls_authentication_update_an_mtls_certificate",
             };
@@ -35974,31 +33647,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, zone_id, certificate_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/certificates/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& certificate_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_mtls_authentication_delete_an_mtls_certificate",
             };
@@ -36052,30 +33703,9 @@ pub mod builder {
             ResponseValue<types::AccessGroupsComponentsSchemasResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/groups", client.baseurl, encode_path(& zone_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_groups_list_access_groups",
             };
@@ -36163,37 +33793,9 @@ pub mod builder {
             ResponseValue<types::AccessGroupsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZoneLevelAccessGroupsCreateAnAccessGroupBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/groups", client.baseurl, encode_path(& zone_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_groups_create_an_access_group",
             };
@@ -36260,31 +33862,9 @@ pub mod builder {
             ResponseValue<types::AccessGroupsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, group_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let group_id = group_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/groups/{}", client.baseurl, encode_path(& zone_id
-                .to_string()), encode_path(& group_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_groups_get_an_access_group",
             };
@@ -36385,38 +33965,9 @@ pub mod builder {
             ResponseValue<types::AccessGroupsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, group_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let group_id = group_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZoneLevelAccessGroupsUpdateAnAccessGroupBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/groups/{}", client.baseurl, encode_path(& zone_id
-                .to_string()), encode_path(& group_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_groups_update_an_access_group",
             };
@@ -36480,31 +34031,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, zone_id, group_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let group_id = group_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/groups/{}", client.baseurl, encode_path(& zone_id
-                .to_string()), encode_path(& group_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_groups_delete_an_access_group",
             };
@@ -36558,30 +34087,9 @@ pub mod builder {
             ResponseValue<types::AccessResponseCollection>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/identity_providers", client.baseurl, encode_path(&
-                zone_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_identity_providers_list_access_identity_providers",
             };
@@ -36649,32 +34157,9 @@ pub mod builder {
             ResponseValue<types::AccessIdentityProvidersComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/identity_providers", client.baseurl, encode_path(&
-                zone_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_identity_providers_add_an_access_identity_provider",
             };
@@ -36744,32 +34229,9 @@ pub mod builder {
             ResponseValue<types::AccessIdentityProvidersComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, identity_provider_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let identity_provider_id = identity_provider_id
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/identity_providers/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& identity_provider_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_identity_providers_get_an_access_identity_provider",
             };
@@ -36853,34 +34315,9 @@ pub mod builder {
             ResponseValue<types::AccessIdentityProvidersComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, identity_provider_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let identity_provider_id = identity_provider_id
-                .map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/identity_providers/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& identity_provider_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_identity_providers_update_an_access_identity_provider",
             };
@@ -36947,32 +34384,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessIdResponse>, Error<types::ApiFailure>> {
-            let Self { client, zone_id, identity_provider_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let identity_provider_id = identity_provider_id
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/identity_providers/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& identity_provider_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_access_identity_providers_delete_an_access_identity_provider",
             };
@@ -37026,30 +34440,9 @@ pub mod builder {
             ResponseValue<types::AccessOrganizationsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/organizations", client.baseurl, encode_path(& zone_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_zero_trust_organization_get_your_zero_trust_organization",
             };
@@ -37137,39 +34530,9 @@ pub mod builder {
             ResponseValue<types::AccessOrganizationsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/organizations", client.baseurl, encode_path(& zone_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_zero_trust_organization_update_your_zero_trust_organization",
             };
@@ -37257,39 +34620,9 @@ pub mod builder {
             ResponseValue<types::AccessOrganizationsComponentsSchemasSingleResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/organizations", client.baseurl, encode_path(& zone_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_zero_trust_organization_create_your_zero_trust_organization",
             };
@@ -37377,39 +34710,9 @@ pub mod builder {
             ResponseValue<types::AccessEmptyResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody::try_from(
-                            v,
-                        )
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/organizations/revoke_user", client.baseurl,
-                encode_path(& zone_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "zone_level_zero_trust_organization_revoke_all_access_tokens_for_a_user",
             };
@@ -37523,38 +34826,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenListResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, name, page, per_page, search } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let per_page = per_page.map_err(Error::InvalidRequest)?;
-            let search = search.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/service_tokens", client.baseurl, encode_path(&
-                zone_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .query(&progenitor_client::QueryParam::new("search", &search))
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "list_zone_service_tokens",
             };
@@ -37634,36 +34908,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenCreatedResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateServiceToken::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/service_tokens", client.baseurl, encode_path(&
-                zone_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "create_zone_service_token",
             };
@@ -37731,31 +34978,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, service_token_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/service_tokens/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& service_token_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "get_zone_service_token",
             };
@@ -37851,37 +35076,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, service_token_id, body } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateServiceToken::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/service_tokens/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& service_token_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "update_zone_service_token",
             };
@@ -37949,31 +35146,9 @@ pub mod builder {
             ResponseValue<types::ServiceTokenResponse>,
             Error<types::ApiFailure>,
         > {
-            let Self { client, zone_id, service_token_id } = self;
-            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
-            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/zones/{}/access/service_tokens/{}", client.baseurl, encode_path(&
-                zone_id.to_string()), encode_path(& service_token_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let client = self.client;
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = <Self as crate::Request>::request(self)?;
             let info = OperationInfo {
                 operation_id: "delete_zone_service_token",
             };
@@ -37992,6 +35167,3553 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> crate::Request for AccessApplicationsListAccessApplications<'a> {
+        type Success = types::AccessAppsComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_applications_list_access_applications"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessApplicationsAddAnApplication<'a> {
+        type Success = types::AccessApplicationsAddAnApplicationResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_applications_add_an_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessShortLivedCertificateCAsListShortLivedCertificateCAs<'a> {
+        type Success = types::AccessCaComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_short_lived_certificate_c_as_list_short_lived_certificate_c_as"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/ca", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessApplicationsGetAnAccessApplication<'a> {
+        type Success = types::AccessAppsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_applications_get_an_access_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessApplicationsUpdateAnAccessApplication<'a> {
+        type Success = types::AccessApplicationsUpdateAnAccessApplicationResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_applications_update_an_access_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessApplicationsDeleteAnAccessApplication<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_applications_delete_an_access_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessShortLivedCertificateCAsGetAShortLivedCertificateCa<'a> {
+        type Success = types::AccessSchemasEmptyResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}/ca", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessShortLivedCertificateCAsCreateAShortLivedCertificateCa<'a> {
+        type Success = types::AccessSchemasEmptyResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}/ca", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCa<'a> {
+        type Success = types::AccessSchemasIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}/ca", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessPoliciesListAccessAppPolicies<'a> {
+        type Success = types::AccessAppPoliciesComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_policies_list_access_app_policies"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}/policies", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessPoliciesCreateAnAccessPolicy<'a> {
+        type Success = types::AccessAppPoliciesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_policies_create_an_access_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessAppPolicyRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}/policies", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessPoliciesGetAnAccessPolicy<'a> {
+        type Success = types::AccessAppPoliciesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_policies_get_an_access_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id, policy_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}/policies/{}", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& app_id.to_string()),
+                encode_path(& policy_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessPoliciesUpdateAnAccessPolicy<'a> {
+        type Success = types::AccessAppPoliciesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_policies_update_an_access_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id, policy_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessAppPolicyRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}/policies/{}", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& app_id.to_string()),
+                encode_path(& policy_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessPoliciesDeleteAnAccessPolicy<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_policies_delete_an_access_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id, policy_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}/policies/{}", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& app_id.to_string()),
+                encode_path(& policy_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessApplicationsRevokeServiceTokens<'a> {
+        type Success = types::AccessSchemasEmptyResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_applications_revoke_service_tokens"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}/revoke_tokens", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessApplicationsTestAccessPolicies<'a> {
+        type Success = types::AccessPolicyCheckResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_applications_test_access_policies"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, app_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/apps/{}/user_policy_checks", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessBookmarkApplicationsDeprecatedListBookmarkApplications<'a> {
+        type Success = types::AccessBookmarksComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_bookmark_applications_deprecated_list_bookmark_applications"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/bookmarks", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessBookmarkApplicationsDeprecatedGetABookmarkApplication<'a> {
+        type Success = types::AccessBookmarksComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_bookmark_applications_deprecated_get_a_bookmark_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, bookmark_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let bookmark_id = bookmark_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/bookmarks/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& bookmark_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplication<'a> {
+        type Success = types::AccessBookmarksComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_bookmark_applications_deprecated_update_a_bookmark_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, bookmark_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let bookmark_id = bookmark_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/bookmarks/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& bookmark_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessBookmarkApplicationsDeprecatedCreateABookmarkApplication<'a> {
+        type Success = types::AccessBookmarksComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_bookmark_applications_deprecated_create_a_bookmark_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, bookmark_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let bookmark_id = bookmark_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/bookmarks/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& bookmark_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplication<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_bookmark_applications_deprecated_delete_a_bookmark_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, bookmark_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let bookmark_id = bookmark_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/bookmarks/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& bookmark_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessMtlsAuthenticationListMtlsCertificates<'a> {
+        type Success = types::AccessCertificatesComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_mtls_authentication_list_mtls_certificates"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/certificates", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessMtlsAuthenticationAddAnMtlsCertificate<'a> {
+        type Success = types::AccessCertificatesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_mtls_authentication_add_an_mtls_certificate"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessMtlsAuthenticationAddAnMtlsCertificateBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/certificates", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessMtlsAuthenticationListMtlsCertificatesHostnameSettings<'a> {
+        type Success = types::AccessResponseCollectionHostnames;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_mtls_authentication_list_mtls_certificates_hostname_settings"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/certificates/settings", client.baseurl,
+                encode_path(& account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessMtlsAuthenticationUpdateAnMtlsCertificateSettings<'a> {
+        type Success = types::AccessResponseCollectionHostnames;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_mtls_authentication_update_an_mtls_certificate_settings"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/certificates/settings", client.baseurl,
+                encode_path(& account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessMtlsAuthenticationGetAnMtlsCertificate<'a> {
+        type Success = types::AccessCertificatesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_mtls_authentication_get_an_mtls_certificate"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, certificate_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/certificates/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& certificate_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessMtlsAuthenticationUpdateAnMtlsCertificate<'a> {
+        type Success = types::AccessCertificatesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_mtls_authentication_update_an_mtls_certificate"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, certificate_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessMtlsAuthenticationUpdateAnMtlsCertificateBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/certificates/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& certificate_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessMtlsAuthenticationDeleteAnMtlsCertificate<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_mtls_authentication_delete_an_mtls_certificate"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, certificate_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/certificates/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& certificate_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessCustomPagesListCustomPages<'a> {
+        type Success = types::AccessCustomPagesComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_custom_pages_list_custom_pages"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/custom_pages", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessCustomPagesCreateACustomPage<'a> {
+        type Success = types::AccessSingleResponseWithoutHtml;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_custom_pages_create_a_custom_page"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessCustomPage::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/custom_pages", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessCustomPagesGetACustomPage<'a> {
+        type Success = types::AccessCustomPagesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_custom_pages_get_a_custom_page"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, custom_page_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let custom_page_id = custom_page_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/custom_pages/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& custom_page_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessCustomPagesUpdateACustomPage<'a> {
+        type Success = types::AccessSingleResponseWithoutHtml;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_custom_pages_update_a_custom_page"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, custom_page_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let custom_page_id = custom_page_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessCustomPage::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/custom_pages/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& custom_page_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessCustomPagesDeleteACustomPage<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_custom_pages_delete_a_custom_page"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, custom_page_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let custom_page_id = custom_page_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/custom_pages/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& custom_page_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessGroupsListAccessGroups<'a> {
+        type Success = types::AccessSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_groups_list_access_groups"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/groups", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessGroupsCreateAnAccessGroup<'a> {
+        type Success = types::AccessComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_groups_create_an_access_group"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessGroupsCreateAnAccessGroupBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/groups", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessGroupsGetAnAccessGroup<'a> {
+        type Success = types::AccessComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_groups_get_an_access_group"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, group_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/groups/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& group_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessGroupsUpdateAnAccessGroup<'a> {
+        type Success = types::AccessComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_groups_update_an_access_group"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, group_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessGroupsUpdateAnAccessGroupBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/groups/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& group_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessGroupsDeleteAnAccessGroup<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_groups_delete_an_access_group"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, group_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/groups/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& group_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessIdentityProvidersListAccessIdentityProviders<'a> {
+        type Success = types::AccessResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_identity_providers_list_access_identity_providers"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/identity_providers", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessIdentityProvidersAddAnAccessIdentityProvider<'a> {
+        type Success = types::AccessSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_identity_providers_add_an_access_identity_provider"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/identity_providers", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessIdentityProvidersGetAnAccessIdentityProvider<'a> {
+        type Success = types::AccessSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_identity_providers_get_an_access_identity_provider"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, identity_provider_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let identity_provider_id = identity_provider_id
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/identity_providers/{}", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& identity_provider_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessIdentityProvidersUpdateAnAccessIdentityProvider<'a> {
+        type Success = types::AccessSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_identity_providers_update_an_access_identity_provider"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, identity_provider_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let identity_provider_id = identity_provider_id
+                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/identity_providers/{}", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& identity_provider_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessIdentityProvidersDeleteAnAccessIdentityProvider<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_identity_providers_delete_an_access_identity_provider"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, identity_provider_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let identity_provider_id = identity_provider_id
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/identity_providers/{}", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& identity_provider_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessKeyConfigurationGetTheAccessKeyConfiguration<'a> {
+        type Success = types::AccessKeysComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_key_configuration_get_the_access_key_configuration"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/keys", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for AccessKeyConfigurationUpdateTheAccessKeyConfiguration<'a> {
+        type Success = types::AccessKeysComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_key_configuration_update_the_access_key_configuration"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/keys", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessKeyConfigurationRotateAccessKeys<'a> {
+        type Success = types::AccessKeysComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_key_configuration_rotate_access_keys"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/keys/rotate", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessAuthenticationLogsGetAccessAuthenticationLogs<'a> {
+        type Success = types::AccessAccessRequestsComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_authentication_logs_get_access_authentication_logs"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, direction, limit, since, until } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let direction = direction.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let since = since.map_err(Error::InvalidRequest)?;
+            let until = until.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/logs/access_requests", client.baseurl,
+                encode_path(& account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("direction", &direction))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("since", &since))
+                .query(&progenitor_client::QueryParam::new("until", &until))
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZeroTrustOrganizationGetYourZeroTrustOrganization<'a> {
+        type Success = types::AccessSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zero_trust_organization_get_your_zero_trust_organization"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/organizations", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZeroTrustOrganizationUpdateYourZeroTrustOrganization<'a> {
+        type Success = types::AccessSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zero_trust_organization_update_your_zero_trust_organization"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/organizations", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZeroTrustOrganizationCreateYourZeroTrustOrganization<'a> {
+        type Success = types::AccessSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zero_trust_organization_create_your_zero_trust_organization"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/organizations", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZeroTrustOrganizationRevokeAllAccessTokensForAUser<'a> {
+        type Success = types::AccessEmptyResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zero_trust_organization_revoke_all_access_tokens_for_a_user"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/organizations/revoke_user", client.baseurl,
+                encode_path(& account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessPoliciesListAccessReusablePolicies<'a> {
+        type Success = types::AccessReusablePoliciesComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_policies_list_access_reusable_policies"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/policies", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessPoliciesCreateAnAccessReusablePolicy<'a> {
+        type Success = types::AccessReusablePoliciesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_policies_create_an_access_reusable_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessPolicyReq::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/policies", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessPoliciesGetAnAccessReusablePolicy<'a> {
+        type Success = types::AccessReusablePoliciesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_policies_get_an_access_reusable_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, policy_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/policies/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& policy_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessPoliciesUpdateAnAccessReusablePolicy<'a> {
+        type Success = types::AccessReusablePoliciesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_policies_update_an_access_reusable_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, policy_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessPolicyReq::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/policies/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& policy_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessPoliciesDeleteAnAccessReusablePolicy<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_policies_delete_an_access_reusable_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, policy_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/policies/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& policy_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZeroTrustSeatsUpdateAUserSeat<'a> {
+        type Success = types::AccessSeatsComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zero_trust_seats_update_a_user_seat"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/seats", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ListAccountServiceTokens<'a> {
+        type Success = types::ServiceTokenListResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "list_account_service_tokens"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, name, page, per_page, search } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let search = search.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("search", &search))
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for CreateAccountServiceToken<'a> {
+        type Success = types::ServiceTokenCreatedResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "create_account_service_token"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateServiceToken::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for GetAccountServiceToken<'a> {
+        type Success = types::ServiceTokenResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "get_account_service_token"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, service_token_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& service_token_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for UpdateAccountServiceToken<'a> {
+        type Success = types::ServiceTokenResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "update_account_service_token"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, service_token_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateServiceToken::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& service_token_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for DeleteAccountServiceToken<'a> {
+        type Success = types::ServiceTokenResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "delete_account_service_token"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, service_token_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& service_token_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for RefreshAccountServiceToken<'a> {
+        type Success = types::ServiceTokenResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "refresh_account_service_token"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, service_token_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens/{}/refresh", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& service_token_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for RotateAccountServiceToken<'a> {
+        type Success = types::ServiceTokenCreatedResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "rotate_account_service_token"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, service_token_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::RotateServiceToken::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/service_tokens/{}/rotate", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& service_token_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessTagsListTags<'a> {
+        type Success = types::AccessTagsComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_tags_list_tags"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/tags", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessTagsCreateTag<'a> {
+        type Success = types::AccessTagsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_tags_create_tag"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/tags", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessTagsGetATag<'a> {
+        type Success = types::AccessTagsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_tags_get_a_tag"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, tag_name } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let tag_name = tag_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/tags/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& tag_name.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessTagsUpdateATag<'a> {
+        type Success = types::AccessTagsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_tags_update_a_tag"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, tag_name, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let tag_name = tag_name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessTagWithoutAppCount::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/tags/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& tag_name.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for AccessTagsDeleteATag<'a> {
+        type Success = types::AccessNameResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "access_tags_delete_a_tag"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, tag_name } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let tag_name = tag_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/tags/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& tag_name.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZeroTrustUsersGetUsers<'a> {
+        type Success = types::AccessUsersComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zero_trust_users_get_users"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/users", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZeroTrustUsersGetActiveSessions<'a> {
+        type Success = types::AccessActiveSessionsResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zero_trust_users_get_active_sessions"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, user_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/users/{}/active_sessions", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& user_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZeroTrustUsersGetActiveSession<'a> {
+        type Success = types::AccessActiveSessionResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zero_trust_users_get_active_session"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, user_id, nonce } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let nonce = nonce.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/users/{}/active_sessions/{}", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& user_id
+                .to_string()), encode_path(& nonce.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZeroTrustUsersGetFailedLogins<'a> {
+        type Success = types::AccessFailedLoginResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zero_trust_users_get_failed_logins"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, user_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/users/{}/failed_logins", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& user_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZeroTrustUsersGetLastSeenIdentity<'a> {
+        type Success = types::AccessLastSeenIdentityResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zero_trust_users_get_last_seen_identity"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, account_id, user_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/access/users/{}/last_seen_identity", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& user_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessApplicationsListAccessApplications<'a> {
+        type Success = types::AccessAppsComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_applications_list_access_applications"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps", client.baseurl, encode_path(& zone_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessApplicationsAddABookmarkApplication<'a> {
+        type Success = types::ZoneLevelAccessApplicationsAddABookmarkApplicationResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_applications_add_a_bookmark_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps", client.baseurl, encode_path(& zone_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAs<'a> {
+        type Success = types::AccessCaComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_short_lived_certificate_c_as_list_short_lived_certificate_c_as"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/ca", client.baseurl, encode_path(& zone_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessApplicationsGetAnAccessApplication<'a> {
+        type Success = types::AccessAppsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_applications_get_an_access_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}", client.baseurl, encode_path(& zone_id
+                .to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessApplicationsUpdateABookmarkApplication<'a> {
+        type Success = types::ZoneLevelAccessApplicationsUpdateABookmarkApplicationResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_applications_update_a_bookmark_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}", client.baseurl, encode_path(& zone_id
+                .to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessApplicationsDeleteAnAccessApplication<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_applications_delete_an_access_application"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}", client.baseurl, encode_path(& zone_id
+                .to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCa<'a> {
+        type Success = types::AccessSchemasEmptyResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}/ca", client.baseurl, encode_path(& zone_id
+                .to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCa<'a> {
+        type Success = types::AccessSchemasEmptyResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}/ca", client.baseurl, encode_path(& zone_id
+                .to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCa<'a> {
+        type Success = types::AccessSchemasIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}/ca", client.baseurl, encode_path(& zone_id
+                .to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessPoliciesListAccessPolicies<'a> {
+        type Success = types::AccessPoliciesComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_policies_list_access_policies"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}/policies", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessPoliciesCreateAnAccessPolicy<'a> {
+        type Success = types::AccessPoliciesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_policies_create_an_access_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZoneLevelAccessPoliciesCreateAnAccessPolicyBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}/policies", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessPoliciesGetAnAccessPolicy<'a> {
+        type Success = types::AccessPoliciesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_policies_get_an_access_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id, policy_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}/policies/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& app_id.to_string()), encode_path(&
+                policy_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessPoliciesUpdateAnAccessPolicy<'a> {
+        type Success = types::AccessPoliciesComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_policies_update_an_access_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id, policy_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}/policies/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& app_id.to_string()), encode_path(&
+                policy_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessPoliciesDeleteAnAccessPolicy<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_policies_delete_an_access_policy"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id, policy_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}/policies/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& app_id.to_string()), encode_path(&
+                policy_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessApplicationsRevokeServiceTokens<'a> {
+        type Success = types::AccessSchemasEmptyResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_applications_revoke_service_tokens"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}/revoke_tokens", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessApplicationsTestAccessPolicies<'a> {
+        type Success = types::AccessSchemasPolicyCheckResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_applications_test_access_policies"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, app_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/apps/{}/user_policy_checks", client.baseurl,
+                encode_path(& zone_id.to_string()), encode_path(& app_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessMtlsAuthenticationListMtlsCertificates<'a> {
+        type Success = types::AccessCertificatesComponentsSchemasResponseCollection2;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_mtls_authentication_list_mtls_certificates"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/certificates", client.baseurl, encode_path(& zone_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificate<'a> {
+        type Success = types::AccessCertificatesComponentsSchemasSingleResponse2;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_mtls_authentication_add_an_mtls_certificate"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/certificates", client.baseurl, encode_path(& zone_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettings<'a> {
+        type Success = types::AccessResponseCollectionHostnames;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_mtls_authentication_list_mtls_certificates_hostname_settings"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/certificates/settings", client.baseurl, encode_path(&
+                zone_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettings<'a> {
+        type Success = types::AccessResponseCollectionHostnames;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_mtls_authentication_update_an_mtls_certificate_settings"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/certificates/settings", client.baseurl, encode_path(&
+                zone_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificate<'a> {
+        type Success = types::AccessCertificatesComponentsSchemasSingleResponse2;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_mtls_authentication_get_an_mtls_certificate"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, certificate_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/certificates/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& certificate_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificate<'a> {
+        type Success = types::AccessCertificatesComponentsSchemasSingleResponse2;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_mtls_authentication_update_an_mtls_certificate"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, certificate_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/certificates/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& certificate_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificate<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_mtls_authentication_delete_an_mtls_certificate"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, certificate_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/certificates/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& certificate_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessGroupsListAccessGroups<'a> {
+        type Success = types::AccessGroupsComponentsSchemasResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_groups_list_access_groups"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/groups", client.baseurl, encode_path(& zone_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessGroupsCreateAnAccessGroup<'a> {
+        type Success = types::AccessGroupsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_groups_create_an_access_group"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZoneLevelAccessGroupsCreateAnAccessGroupBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/groups", client.baseurl, encode_path(& zone_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessGroupsGetAnAccessGroup<'a> {
+        type Success = types::AccessGroupsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_groups_get_an_access_group"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, group_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/groups/{}", client.baseurl, encode_path(& zone_id
+                .to_string()), encode_path(& group_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessGroupsUpdateAnAccessGroup<'a> {
+        type Success = types::AccessGroupsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_groups_update_an_access_group"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, group_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZoneLevelAccessGroupsUpdateAnAccessGroupBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/groups/{}", client.baseurl, encode_path(& zone_id
+                .to_string()), encode_path(& group_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ZoneLevelAccessGroupsDeleteAnAccessGroup<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_groups_delete_an_access_group"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, group_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/groups/{}", client.baseurl, encode_path(& zone_id
+                .to_string()), encode_path(& group_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessIdentityProvidersListAccessIdentityProviders<'a> {
+        type Success = types::AccessResponseCollection;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_identity_providers_list_access_identity_providers"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/identity_providers", client.baseurl, encode_path(&
+                zone_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProvider<'a> {
+        type Success = types::AccessIdentityProvidersComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_identity_providers_add_an_access_identity_provider"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/identity_providers", client.baseurl, encode_path(&
+                zone_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProvider<'a> {
+        type Success = types::AccessIdentityProvidersComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_identity_providers_get_an_access_identity_provider"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, identity_provider_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let identity_provider_id = identity_provider_id
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/identity_providers/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& identity_provider_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProvider<'a> {
+        type Success = types::AccessIdentityProvidersComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_identity_providers_update_an_access_identity_provider"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, identity_provider_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let identity_provider_id = identity_provider_id
+                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/identity_providers/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& identity_provider_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProvider<'a> {
+        type Success = types::AccessIdResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_access_identity_providers_delete_an_access_identity_provider"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, identity_provider_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let identity_provider_id = identity_provider_id
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/identity_providers/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& identity_provider_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelZeroTrustOrganizationGetYourZeroTrustOrganization<'a> {
+        type Success = types::AccessOrganizationsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_zero_trust_organization_get_your_zero_trust_organization"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/organizations", client.baseurl, encode_path(& zone_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganization<'a> {
+        type Success = types::AccessOrganizationsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_zero_trust_organization_update_your_zero_trust_organization"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/organizations", client.baseurl, encode_path(& zone_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganization<'a> {
+        type Success = types::AccessOrganizationsComponentsSchemasSingleResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_zero_trust_organization_create_your_zero_trust_organization"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/organizations", client.baseurl, encode_path(& zone_id
+                .to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request
+    for ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUser<'a> {
+        type Success = types::AccessEmptyResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "zone_level_zero_trust_organization_revoke_all_access_tokens_for_a_user"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/organizations/revoke_user", client.baseurl,
+                encode_path(& zone_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for ListZoneServiceTokens<'a> {
+        type Success = types::ServiceTokenListResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "list_zone_service_tokens"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, name, page, per_page, search } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let search = search.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/service_tokens", client.baseurl, encode_path(&
+                zone_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("search", &search))
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for CreateZoneServiceToken<'a> {
+        type Success = types::ServiceTokenCreatedResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "create_zone_service_token"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateServiceToken::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/service_tokens", client.baseurl, encode_path(&
+                zone_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for GetZoneServiceToken<'a> {
+        type Success = types::ServiceTokenResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "get_zone_service_token"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, service_token_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/service_tokens/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& service_token_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for UpdateZoneServiceToken<'a> {
+        type Success = types::ServiceTokenResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "update_zone_service_token"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, service_token_id, body } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateServiceToken::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/service_tokens/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& service_token_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            ::std::result::Result::Ok(request)
+        }
+    }
+    impl<'a> crate::Request for DeleteZoneServiceToken<'a> {
+        type Success = types::ServiceTokenResponse;
+        type Failure = types::ApiFailure;
+        fn operation_id(&self) -> &'static str {
+            "delete_zone_service_token"
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<::reqwest::Request, Error<types::ApiFailure>> {
+            let Self { client, zone_id, service_token_id } = self;
+            let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+            let service_token_id = service_token_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/zones/{}/access/service_tokens/{}", client.baseurl, encode_path(&
+                zone_id.to_string()), encode_path(& service_token_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            ::std::result::Result::Ok(request)
         }
     }
 }
@@ -41808,7 +42530,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
     },
 ];
 /// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing what `send()` returns to `call`.
+/// table row), handing its builder to `call`.
 pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
     client: &'a Client,
     id: &str,
@@ -41823,7 +42545,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_applications_add_an_application" => {
             let mut builder = client.access_applications_add_an_application();
@@ -41837,7 +42559,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_short_lived_certificate_c_as_list_short_lived_certificate_c_as" => {
             let mut builder = client
@@ -41847,7 +42569,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_applications_get_an_access_application" => {
             let mut builder = client.access_applications_get_an_access_application();
@@ -41861,7 +42583,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_applications_update_an_access_application" => {
             let mut builder = client.access_applications_update_an_access_application();
@@ -41880,7 +42602,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_applications_delete_an_access_application" => {
             let mut builder = client.access_applications_delete_an_access_application();
@@ -41894,7 +42616,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -41909,7 +42631,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -41924,7 +42646,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -41939,7 +42661,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_policies_list_access_app_policies" => {
             let mut builder = client.access_policies_list_access_app_policies();
@@ -41953,7 +42675,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_policies_create_an_access_policy" => {
             let mut builder = client.access_policies_create_an_access_policy();
@@ -41972,7 +42694,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_policies_get_an_access_policy" => {
             let mut builder = client.access_policies_get_an_access_policy();
@@ -41991,7 +42713,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_policies_update_an_access_policy" => {
             let mut builder = client.access_policies_update_an_access_policy();
@@ -42015,7 +42737,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_policies_delete_an_access_policy" => {
             let mut builder = client.access_policies_delete_an_access_policy();
@@ -42034,7 +42756,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_applications_revoke_service_tokens" => {
             let mut builder = client.access_applications_revoke_service_tokens();
@@ -42048,7 +42770,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_applications_test_access_policies" => {
             let mut builder = client.access_applications_test_access_policies();
@@ -42062,7 +42784,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_bookmark_applications_deprecated_list_bookmark_applications" => {
             let mut builder = client
@@ -42072,7 +42794,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_bookmark_applications_deprecated_get_a_bookmark_application" => {
             let mut builder = client
@@ -42087,7 +42809,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_bookmark_applications_deprecated_create_a_bookmark_application" => {
             let mut builder = client
@@ -42109,7 +42831,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_bookmark_applications_deprecated_update_a_bookmark_application" => {
             let mut builder = client
@@ -42131,7 +42853,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_bookmark_applications_deprecated_delete_a_bookmark_application" => {
             let mut builder = client
@@ -42153,7 +42875,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_mtls_authentication_list_mtls_certificates" => {
             let mut builder = client.access_mtls_authentication_list_mtls_certificates();
@@ -42162,7 +42884,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_mtls_authentication_add_an_mtls_certificate" => {
             let mut builder = client
@@ -42177,7 +42899,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_mtls_authentication_list_mtls_certificates_hostname_settings" => {
             let mut builder = client
@@ -42187,7 +42909,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_mtls_authentication_update_an_mtls_certificate_settings" => {
             let mut builder = client
@@ -42204,7 +42926,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_mtls_authentication_get_an_mtls_certificate" => {
             let mut builder = client
@@ -42219,7 +42941,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_mtls_authentication_update_an_mtls_certificate" => {
             let mut builder = client
@@ -42239,7 +42961,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_mtls_authentication_delete_an_mtls_certificate" => {
             let mut builder = client
@@ -42254,7 +42976,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_custom_pages_list_custom_pages" => {
             let mut builder = client.access_custom_pages_list_custom_pages();
@@ -42263,7 +42985,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_custom_pages_create_a_custom_page" => {
             let mut builder = client.access_custom_pages_create_a_custom_page();
@@ -42277,7 +42999,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_custom_pages_get_a_custom_page" => {
             let mut builder = client.access_custom_pages_get_a_custom_page();
@@ -42291,7 +43013,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_custom_pages_update_a_custom_page" => {
             let mut builder = client.access_custom_pages_update_a_custom_page();
@@ -42310,7 +43032,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_custom_pages_delete_a_custom_page" => {
             let mut builder = client.access_custom_pages_delete_a_custom_page();
@@ -42324,7 +43046,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_groups_list_access_groups" => {
             let mut builder = client.access_groups_list_access_groups();
@@ -42333,7 +43055,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_groups_create_an_access_group" => {
             let mut builder = client.access_groups_create_an_access_group();
@@ -42347,7 +43069,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_groups_get_an_access_group" => {
             let mut builder = client.access_groups_get_an_access_group();
@@ -42361,7 +43083,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_groups_update_an_access_group" => {
             let mut builder = client.access_groups_update_an_access_group();
@@ -42380,7 +43102,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_groups_delete_an_access_group" => {
             let mut builder = client.access_groups_delete_an_access_group();
@@ -42394,7 +43116,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_identity_providers_list_access_identity_providers" => {
             let mut builder = client
@@ -42404,7 +43126,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_identity_providers_add_an_access_identity_provider" => {
             let mut builder = client
@@ -42419,7 +43141,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_identity_providers_get_an_access_identity_provider" => {
             let mut builder = client
@@ -42434,7 +43156,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_identity_providers_update_an_access_identity_provider" => {
             let mut builder = client
@@ -42454,7 +43176,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_identity_providers_delete_an_access_identity_provider" => {
             let mut builder = client
@@ -42469,7 +43191,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_key_configuration_get_the_access_key_configuration" => {
             let mut builder = client
@@ -42479,7 +43201,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_key_configuration_update_the_access_key_configuration" => {
             let mut builder = client
@@ -42496,7 +43218,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_key_configuration_rotate_access_keys" => {
             let mut builder = client.access_key_configuration_rotate_access_keys();
@@ -42505,7 +43227,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_authentication_logs_get_access_authentication_logs" => {
             let mut builder = client
@@ -42537,7 +43259,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.until(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zero_trust_organization_get_your_zero_trust_organization" => {
             let mut builder = client
@@ -42547,7 +43269,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zero_trust_organization_create_your_zero_trust_organization" => {
             let mut builder = client
@@ -42564,7 +43286,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zero_trust_organization_update_your_zero_trust_organization" => {
             let mut builder = client
@@ -42581,7 +43303,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zero_trust_organization_revoke_all_access_tokens_for_a_user" => {
             let mut builder = client
@@ -42598,7 +43320,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_policies_list_access_reusable_policies" => {
             let mut builder = client.access_policies_list_access_reusable_policies();
@@ -42607,7 +43329,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_policies_create_an_access_reusable_policy" => {
             let mut builder = client.access_policies_create_an_access_reusable_policy();
@@ -42621,7 +43343,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_policies_get_an_access_reusable_policy" => {
             let mut builder = client.access_policies_get_an_access_reusable_policy();
@@ -42635,7 +43357,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.policy_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_policies_update_an_access_reusable_policy" => {
             let mut builder = client.access_policies_update_an_access_reusable_policy();
@@ -42654,7 +43376,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_policies_delete_an_access_reusable_policy" => {
             let mut builder = client.access_policies_delete_an_access_reusable_policy();
@@ -42668,7 +43390,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.policy_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zero_trust_seats_update_a_user_seat" => {
             let mut builder = client.zero_trust_seats_update_a_user_seat();
@@ -42682,7 +43404,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "list_account_service_tokens" => {
             let mut builder = client.list_account_service_tokens();
@@ -42711,7 +43433,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.per_page(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "create_account_service_token" => {
             let mut builder = client.create_account_service_token();
@@ -42725,7 +43447,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "get_account_service_token" => {
             let mut builder = client.get_account_service_token();
@@ -42739,7 +43461,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "update_account_service_token" => {
             let mut builder = client.update_account_service_token();
@@ -42758,7 +43480,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "delete_account_service_token" => {
             let mut builder = client.delete_account_service_token();
@@ -42772,7 +43494,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "refresh_account_service_token" => {
             let mut builder = client.refresh_account_service_token();
@@ -42786,7 +43508,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "rotate_account_service_token" => {
             let mut builder = client.rotate_account_service_token();
@@ -42805,7 +43527,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_tags_list_tags" => {
             let mut builder = client.access_tags_list_tags();
@@ -42814,7 +43536,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_tags_create_tag" => {
             let mut builder = client.access_tags_create_tag();
@@ -42828,7 +43550,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_tags_get_a_tag" => {
             let mut builder = client.access_tags_get_a_tag();
@@ -42842,7 +43564,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tag_name(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_tags_update_a_tag" => {
             let mut builder = client.access_tags_update_a_tag();
@@ -42861,7 +43583,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "access_tags_delete_a_tag" => {
             let mut builder = client.access_tags_delete_a_tag();
@@ -42875,7 +43597,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tag_name(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zero_trust_users_get_users" => {
             let mut builder = client.zero_trust_users_get_users();
@@ -42884,7 +43606,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zero_trust_users_get_active_sessions" => {
             let mut builder = client.zero_trust_users_get_active_sessions();
@@ -42898,7 +43620,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zero_trust_users_get_active_session" => {
             let mut builder = client.zero_trust_users_get_active_session();
@@ -42917,7 +43639,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.nonce(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zero_trust_users_get_failed_logins" => {
             let mut builder = client.zero_trust_users_get_failed_logins();
@@ -42931,7 +43653,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zero_trust_users_get_last_seen_identity" => {
             let mut builder = client.zero_trust_users_get_last_seen_identity();
@@ -42945,7 +43667,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_applications_list_access_applications" => {
             let mut builder = client
@@ -42955,7 +43677,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_applications_add_a_bookmark_application" => {
             let mut builder = client
@@ -42970,7 +43692,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_short_lived_certificate_c_as_list_short_lived_certificate_c_as" => {
             let mut builder = client
@@ -42980,7 +43702,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_applications_get_an_access_application" => {
             let mut builder = client
@@ -42995,7 +43717,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_applications_update_a_bookmark_application" => {
             let mut builder = client
@@ -43015,7 +43737,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_applications_delete_an_access_application" => {
             let mut builder = client
@@ -43030,7 +43752,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -43045,7 +43767,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -43060,7 +43782,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -43075,7 +43797,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_policies_list_access_policies" => {
             let mut builder = client.zone_level_access_policies_list_access_policies();
@@ -43089,7 +43811,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_policies_create_an_access_policy" => {
             let mut builder = client
@@ -43109,7 +43831,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_policies_get_an_access_policy" => {
             let mut builder = client.zone_level_access_policies_get_an_access_policy();
@@ -43128,7 +43850,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_policies_update_an_access_policy" => {
             let mut builder = client
@@ -43153,7 +43875,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_policies_delete_an_access_policy" => {
             let mut builder = client
@@ -43173,7 +43895,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_applications_revoke_service_tokens" => {
             let mut builder = client
@@ -43188,7 +43910,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_applications_test_access_policies" => {
             let mut builder = client
@@ -43203,7 +43925,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_mtls_authentication_list_mtls_certificates" => {
             let mut builder = client
@@ -43213,7 +43935,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_mtls_authentication_add_an_mtls_certificate" => {
             let mut builder = client
@@ -43230,7 +43952,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_mtls_authentication_list_mtls_certificates_hostname_settings" => {
             let mut builder = client
@@ -43240,7 +43962,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_mtls_authentication_update_an_mtls_certificate_settings" => {
             let mut builder = client
@@ -43257,7 +43979,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_mtls_authentication_get_an_mtls_certificate" => {
             let mut builder = client
@@ -43272,7 +43994,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_mtls_authentication_update_an_mtls_certificate" => {
             let mut builder = client
@@ -43294,7 +44016,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_mtls_authentication_delete_an_mtls_certificate" => {
             let mut builder = client
@@ -43309,7 +44031,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_groups_list_access_groups" => {
             let mut builder = client.zone_level_access_groups_list_access_groups();
@@ -43318,7 +44040,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_groups_create_an_access_group" => {
             let mut builder = client.zone_level_access_groups_create_an_access_group();
@@ -43332,7 +44054,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_groups_get_an_access_group" => {
             let mut builder = client.zone_level_access_groups_get_an_access_group();
@@ -43346,7 +44068,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_groups_update_an_access_group" => {
             let mut builder = client.zone_level_access_groups_update_an_access_group();
@@ -43365,7 +44087,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_groups_delete_an_access_group" => {
             let mut builder = client.zone_level_access_groups_delete_an_access_group();
@@ -43379,7 +44101,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_identity_providers_list_access_identity_providers" => {
             let mut builder = client
@@ -43389,7 +44111,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_identity_providers_add_an_access_identity_provider" => {
             let mut builder = client
@@ -43404,7 +44126,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_identity_providers_get_an_access_identity_provider" => {
             let mut builder = client
@@ -43419,7 +44141,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_identity_providers_update_an_access_identity_provider" => {
             let mut builder = client
@@ -43439,7 +44161,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_access_identity_providers_delete_an_access_identity_provider" => {
             let mut builder = client
@@ -43454,7 +44176,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_zero_trust_organization_get_your_zero_trust_organization" => {
             let mut builder = client
@@ -43464,7 +44186,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_zero_trust_organization_create_your_zero_trust_organization" => {
             let mut builder = client
@@ -43481,7 +44203,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_zero_trust_organization_update_your_zero_trust_organization" => {
             let mut builder = client
@@ -43498,7 +44220,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "zone_level_zero_trust_organization_revoke_all_access_tokens_for_a_user" => {
             let mut builder = client
@@ -43515,7 +44237,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "list_zone_service_tokens" => {
             let mut builder = client.list_zone_service_tokens();
@@ -43544,7 +44266,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.per_page(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "create_zone_service_token" => {
             let mut builder = client.create_zone_service_token();
@@ -43558,7 +44280,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "get_zone_service_token" => {
             let mut builder = client.get_zone_service_token();
@@ -43572,7 +44294,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "update_zone_service_token" => {
             let mut builder = client.update_zone_service_token();
@@ -43591,7 +44313,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         "delete_zone_service_token" => {
             let mut builder = client.delete_zone_service_token();
@@ -43605,7 +44327,7 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
         _ => {
             ::std::result::Result::Err(

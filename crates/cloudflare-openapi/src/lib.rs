@@ -9,18 +9,18 @@ mod dispatch;
 mod envelope;
 // Doc comments in generated code are Cloudflare's descriptions (bare URLs, loose markdown).
 #[rustfmt::skip]
-#[allow(missing_debug_implementations, clippy::all, rustdoc::all)]
+#[allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 mod generated;
 mod operation;
+mod request;
 mod secret;
-mod transport;
 mod untyped;
 
-pub use dispatch::{ArgumentError, Arguments, Call, Send, invoke};
+pub use dispatch::{ArgumentError, Arguments, Call, invoke};
 pub use envelope::{Envelope, Paginated};
 pub use generated::*;
 pub use operation::{Body, Location, Operation, OperationSchema, Parameter, operation};
 use operation::{json_schema, schema_of};
+pub use request::Request;
 pub use secret::Secret;
-pub use transport::Transport;
 pub use untyped::{SECRET_FIELDS, Untyped};

@@ -51,7 +51,7 @@ async fn create_and_rotate_hide_the_client_secret_until_asked() {
     assert_eq!(token.client_secret.as_ref().unwrap().expose_secret(), CLIENT_SECRET);
 
     let rotated = client
-        .call(client.api().rotate_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID).send())
+        .call(client.api().rotate_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID))
         .await
         .unwrap();
     assert!(!format!("{rotated:?}").contains(CLIENT_SECRET));

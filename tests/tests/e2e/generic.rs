@@ -46,14 +46,11 @@ async fn call_unwraps_any_operation_and_maps_its_errors() {
     let client = client(&server, token_credentials());
     let api = client.api();
 
-    let token =
-        client.call(api.delete_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID).send()).await;
+    let token = client.call(api.delete_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID)).await;
     assert_eq!(token.unwrap().name.as_deref(), Some("CI/CD token"));
 
-    let error = client
-        .call(api.delete_zone_service_token().zone_id(ZONE_ID).service_token_id(TOKEN_ID).send())
-        .await
-        .unwrap_err();
+    let error =
+        client.call(api.delete_zone_service_token().zone_id(ZONE_ID).service_token_id(TOKEN_ID)).await.unwrap_err();
     assert!(matches!(error, Error::Api(_)) && error.is_auth(), "{error:?}");
     assert_eq!(error.cf_ray(), Some("77-AMS"));
     ok.assert_async().await;

@@ -42,11 +42,11 @@ async fn generated_client_refuses_path_changing_ids_without_sending() {
     let client = client(&server, token_credentials());
     for bad in MALFORMED {
         let account = client
-            .call(client.api().delete_account_service_token().account_id(*bad).service_token_id(TOKEN_ID).send())
+            .call(client.api().delete_account_service_token().account_id(*bad).service_token_id(TOKEN_ID))
             .await
             .unwrap_err();
         let zone = client
-            .call(client.api().delete_zone_service_token().zone_id(*bad).service_token_id(TOKEN_ID).send())
+            .call(client.api().delete_zone_service_token().zone_id(*bad).service_token_id(TOKEN_ID))
             .await
             .unwrap_err();
         for error in [account, zone] {
@@ -57,7 +57,7 @@ async fn generated_client_refuses_path_changing_ids_without_sending() {
         // else is refused.
         if bad.parse::<uuid::Uuid>().is_err() {
             let token = client
-                .call(client.api().delete_account_service_token().account_id(ACCOUNT_ID).service_token_id(*bad).send())
+                .call(client.api().delete_account_service_token().account_id(ACCOUNT_ID).service_token_id(*bad))
                 .await
                 .unwrap_err();
             assert!(token.is_invalid_input(), "{bad:?}: {token:?}");

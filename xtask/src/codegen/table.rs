@@ -42,7 +42,7 @@ pub fn tokens(raw: &Value, file: &syn::File) -> Result<TokenStream, String> {
         pub const OPERATIONS: &[crate::Operation] = &[#(#rows),*];
 
         /// Calls the operation `id` on `client` with `arguments` (already checked against its
-        /// table row), handing what `send()` returns to `call`.
+        /// table row), handing its builder to `call`.
         pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
             client: &'a Client,
             id: &str,
@@ -159,7 +159,7 @@ fn operation_tokens(
         #id => {
             let mut builder = client.#method_ident();
             #(#setters)*
-            ::std::result::Result::Ok(call.call(::std::boxed::Box::pin(builder.send())))
+            ::std::result::Result::Ok(call.call(builder))
         }
     };
     let envelope = builders.answers.get(builder).ok_or("its builder has no `send`")?;
