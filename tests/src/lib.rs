@@ -317,3 +317,29 @@ pub async fn limited_server(quota: usize, window: std::time::Duration, headers: 
     .await;
     LimitedServer { server, refused }
 }
+
+/// The longest an end-to-end test may run: one that hangs fails instead.
+pub const TEST_DEADLINE: Duration = Duration::from_secs(120);
+
+/// Runs a test's body within [`TEST_DEADLINE`] (real time): a client or server that hangs
+/// makes the test fail, never the suite hang.
+pub async fn deadline<T>(body: impl std::future::Future<Output = T>) -> T {
+    match tokio::time::timeout(TEST_DEADLINE, body).await {
+        Ok(output) => output,
+        Err(_) => panic!("the test did not finish within {TEST_DEADLINE:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test(start_paused = true)]
+    #[should_panic(expected = "did not finish within")]
+    async fn a_test_that_hangs_fails() {
+        super::deadline(std::future::pending::<()>()).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_test_that_finishes_returns_its_output() {
+        assert_eq!(super::deadline(async { 7 }).await, 7);
+    }
+}

@@ -304,3 +304,137 @@ fn join(first: Option<Bytes>, more: Vec<Bytes>) -> Bytes {
 pub(crate) fn reqwest_send(http: reqwest::Client) -> Box<SendFn> {
     Box::new(move |request| Box::pin(http.execute(request)))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A transport whose attempts are answered by `answer(attempt index)`: status and headers,
+    /// with an empty JSON body. Returns it and the count of attempts sent.
+    fn fake(
+        max_retries: u32,
+        max_wait: Duration,
+        answer: impl Fn(usize) -> (u16, Vec<(&'static str, String)>) + Send + Sync + 'static,
+    ) -> (ClientTransport, Arc<AtomicUsize>) {
+        let sent = Arc::new(AtomicUsize::new(0));
+        let counter = sent.clone();
+        let answer = Arc::new(answer);
+        let send: Box<SendFn> = Box::new(move |_request| {
+            let (status, headers) = answer(counter.fetch_add(1, Ordering::SeqCst));
+            let mut response = http::Response::new("{}");
+            *response.status_mut() = StatusCode::from_u16(status).unwrap();
+            for (name, value) in headers {
+                response.headers_mut().insert(name, value.parse().unwrap());
+            }
+            Box::pin(std::future::ready(Ok(reqwest::Response::from(response))))
+        });
+        let retry = RetryPolicy { max_retries, max_wait, ..RetryPolicy::default() };
+        let transport = ClientTransport {
+            credentials: Credentials::api_token("test-token").unwrap(),
+            retry,
+            max_response_bytes: 1024,
+            pause: Pause::default(),
+            limiter: None,
+            pacer: Pacer::default(),
+            send,
+        };
+        (transport, sent)
+    }
+
+    fn request(method: Method) -> reqwest::Request {
+        reqwest::Request::new(method, "http://127.0.0.1:1/accounts".parse().unwrap())
+    }
+
+    fn status(record: &Record) -> Option<u16> {
+        match &record.end {
+            End::Answer(answer) => Some(answer.status.as_u16()),
+            _ => None,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_retry_budget_is_spent_exactly_and_the_last_answer_is_the_record() {
+        for max_retries in [0, 1, 2] {
+            let (transport, sent) = fake(max_retries, Duration::from_secs(60), |_| (503, vec![]));
+            let record = transport.call(request(Method::DELETE), "delete").await;
+            assert_eq!(record.attempts, max_retries + 1);
+            assert_eq!(sent.load(Ordering::SeqCst), max_retries as usize + 1);
+            assert_eq!(status(&record), Some(503));
+            assert!(!record.earlier_attempt_may_have_applied, "503: certainly not carried out");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_earlier_500_may_have_applied_and_the_record_says_so() {
+        let (transport, _) = fake(2, Duration::from_secs(60), |attempt| (if attempt == 0 { 500 } else { 404 }, vec![]));
+        let record = transport.call(request(Method::DELETE), "delete").await;
+        assert_eq!((record.attempts, status(&record)), (2, Some(404)));
+        assert!(record.earlier_attempt_may_have_applied);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_exactly_at_the_maximum_is_waited_and_one_second_more_is_not() {
+        let max_wait = Duration::from_secs(30);
+        let retry_after = |seconds: u64| {
+            move |attempt| match attempt {
+                0 => (429, vec![("retry-after", seconds.to_string())]),
+                _ => (200, vec![]),
+            }
+        };
+        let (transport, _) = fake(2, max_wait, retry_after(30));
+        let start = tokio::time::Instant::now();
+        let record = transport.call(request(Method::DELETE), "delete").await;
+        assert_eq!((record.attempts, status(&record)), (2, Some(200)));
+        assert!(start.elapsed() >= max_wait, "{:?}", start.elapsed());
+
+        let (transport, sent) = fake(2, max_wait, retry_after(31));
+        let record = transport.call(request(Method::DELETE), "delete").await;
+        assert_eq!((record.attempts, status(&record)), (1, Some(429)), "not retried: longer than allowed");
+        let End::Answer(answer) = &record.end else { panic!("{record:?}") };
+        assert_eq!(answer.retry_after, Some(Duration::from_secs(31)), "read once, kept for the error");
+        // The pause covers the next call: nothing is sent, and the record says so, with the wait.
+        let record = transport.call(request(Method::GET), "get").await;
+        assert_eq!(record.attempts, 0);
+        assert!(
+            matches!(record.end, End::Paused(wait) if wait > max_wait && wait <= Duration::from_secs(31)),
+            "{record:?}"
+        );
+        assert_eq!(sent.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pause_within_the_maximum_is_waited_out_before_sending() {
+        let (transport, sent) = fake(0, Duration::from_secs(60), |attempt| match attempt {
+            0 => (429, vec![("retry-after", "20".to_owned())]),
+            _ => (200, vec![]),
+        });
+        assert_eq!(status(&transport.call(request(Method::DELETE), "delete").await), Some(429));
+        let start = tokio::time::Instant::now();
+        let record = transport.call(request(Method::GET), "get").await;
+        assert_eq!((record.attempts, status(&record)), (1, Some(200)));
+        assert!(start.elapsed() >= Duration::from_secs(19), "{:?}", start.elapsed());
+        assert_eq!(sent.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn the_credentials_go_on_every_request() {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (mut transport, _) = fake(0, Duration::from_secs(60), |_| (200, vec![]));
+        let log = seen.clone();
+        transport.send = Box::new(move |request| {
+            let headers = request.headers();
+            log.lock().unwrap().push((headers.get("authorization").cloned(), headers.get("x-auth-key").cloned()));
+            Box::pin(std::future::ready(Ok(reqwest::Response::from(http::Response::new("{}")))))
+        });
+        let mut stale = request(Method::GET);
+        stale.headers_mut().insert("x-auth-key", "stale".parse().unwrap());
+        transport.call(stale, "get").await;
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].0.as_ref().unwrap(), "Bearer test-token");
+        assert_eq!(seen[0].1, None, "one scheme only");
+    }
+}

@@ -19,61 +19,67 @@ fn created() -> serde_json::Value {
 
 #[tokio::test]
 async fn create_and_rotate_hide_the_client_secret_until_asked() {
-    let server = MockServer::start_async().await;
-    let create = server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"))
-                .json_body(json!({"name": "CI/CD token", "duration": "24h"}));
-            then.status(201).json_body(created());
-        })
-        .await;
-    let rotate = server
-        .mock_async(|when, then| {
-            when.method("POST").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}/rotate"));
-            then.status(200).json_body(created());
-        })
-        .await;
-    let client = client(&server, token_credentials());
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let create = server
+            .mock_async(|when, then| {
+                when.method("POST")
+                    .path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"))
+                    .json_body(json!({"name": "CI/CD token", "duration": "24h"}));
+                then.status(201).json_body(created());
+            })
+            .await;
+        let rotate = server
+            .mock_async(|when, then| {
+                when.method("POST").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}/rotate"));
+                then.status(200).json_body(created());
+            })
+            .await;
+        let client = client(&server, token_credentials());
 
-    let token = client
-        .create_service_token(&Scope::Account(ACCOUNT_ID.parse().unwrap()), "CI/CD token", Some("24h"))
-        .await
-        .unwrap();
-    let shown = format!("{token:?} {token:#?}");
-    assert!(!shown.contains(CLIENT_SECRET), "{shown}");
-    assert!(shown.contains("[REDACTED]"), "{shown}");
-    let serialized = serde_json::to_string(&token).unwrap();
-    assert!(!serialized.contains(CLIENT_SECRET), "serialized without asking: {serialized}");
-    assert!(serialized.contains(r#""client_secret":"[REDACTED]""#), "{serialized}");
-    let asked = cloudflare_client::Secret::exposing(|| serde_json::to_string(&token)).unwrap();
-    assert!(asked.contains(CLIENT_SECRET), "serialized when asked: {asked}");
-    assert_eq!(token.client_secret.as_ref().unwrap().expose_secret(), CLIENT_SECRET);
+        let token = client
+            .create_service_token(&Scope::Account(ACCOUNT_ID.parse().unwrap()), "CI/CD token", Some("24h"))
+            .await
+            .unwrap();
+        let shown = format!("{token:?} {token:#?}");
+        assert!(!shown.contains(CLIENT_SECRET), "{shown}");
+        assert!(shown.contains("[REDACTED]"), "{shown}");
+        let serialized = serde_json::to_string(&token).unwrap();
+        assert!(!serialized.contains(CLIENT_SECRET), "serialized without asking: {serialized}");
+        assert!(serialized.contains(r#""client_secret":"[REDACTED]""#), "{serialized}");
+        let asked = cloudflare_client::Secret::exposing(|| serde_json::to_string(&token)).unwrap();
+        assert!(asked.contains(CLIENT_SECRET), "serialized when asked: {asked}");
+        assert_eq!(token.client_secret.as_ref().unwrap().expose_secret(), CLIENT_SECRET);
 
-    let rotated = client
-        .call(client.api().rotate_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID))
-        .await
-        .unwrap();
-    assert!(!format!("{rotated:?}").contains(CLIENT_SECRET));
-    assert_eq!(rotated.client_secret.unwrap().expose_secret(), CLIENT_SECRET);
-    create.assert_async().await;
-    rotate.assert_async().await;
+        let rotated = client
+            .call(client.api().rotate_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID))
+            .await
+            .unwrap();
+        assert!(!format!("{rotated:?}").contains(CLIENT_SECRET));
+        assert_eq!(rotated.client_secret.unwrap().expose_secret(), CLIENT_SECRET);
+        create.assert_async().await;
+        rotate.assert_async().await;
+    })
+    .await
 }
 
 #[tokio::test]
 async fn invoke_returns_the_secret_it_was_given_and_debug_hides_it() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method("POST").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}/rotate"));
-            then.status(200).json_body(created());
-        })
-        .await;
-    let client = client(&server, token_credentials());
-    let mut arguments = cloudflare_client::Arguments::new();
-    arguments.parameter("account_id", ACCOUNT_ID).parameter("service_token_id", TOKEN_ID);
-    let answer = client.invoke("rotate_account_service_token", &arguments).await.unwrap();
-    assert_eq!(answer.result.as_json()["client_secret"], CLIENT_SECRET, "the answer as Cloudflare sent it");
-    let shown = format!("{answer:?}");
-    assert!(!shown.contains(CLIENT_SECRET), "{shown}");
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method("POST").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}/rotate"));
+                then.status(200).json_body(created());
+            })
+            .await;
+        let client = client(&server, token_credentials());
+        let mut arguments = cloudflare_client::Arguments::new();
+        arguments.parameter("account_id", ACCOUNT_ID).parameter("service_token_id", TOKEN_ID);
+        let answer = client.invoke("rotate_account_service_token", &arguments).await.unwrap();
+        assert_eq!(answer.result.as_json()["client_secret"], CLIENT_SECRET, "the answer as Cloudflare sent it");
+        let shown = format!("{answer:?}");
+        assert!(!shown.contains(CLIENT_SECRET), "{shown}");
+    })
+    .await
 }

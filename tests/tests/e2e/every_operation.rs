@@ -44,108 +44,117 @@ fn expect(operation: &Operation, scheme: &str, when: httpmock::When) -> httpmock
 
 #[tokio::test]
 async fn every_operation_carries_credentials_retries_and_typed_errors() {
-    for operation in OPERATIONS {
-        let arguments = Arguments::example(operation);
-        for (scheme, credentials) in schemes() {
-            let server = MockServer::start_async().await;
-            let unavailable = server
-                .mock_async(|when, then| {
-                    expect(operation, scheme, when);
-                    then.status(503).body("<html>busy</html>").up_to_n_times(1);
-                })
-                .await;
-            let ok = server
-                .mock_async(|when, then| {
-                    expect(operation, scheme, when);
-                    then.status(operation.success_status)
-                        .header("content-type", "application/json")
-                        .body(operation.example_answer);
-                })
-                .await;
-            let client = client(&server, credentials.clone());
-            let answer = client
-                .invoke(operation.id, &arguments)
-                .await
-                .unwrap_or_else(|error| panic!("{} with {scheme}: {error}", operation.id));
-            assert_ne!(answer.result.as_json(), &serde_json::Value::Null, "{}: the answer's result", operation.id);
-            assert_eq!(unavailable.calls_async().await, 1, "{} with {scheme}: the 503 was not seen", operation.id);
-            assert_eq!(ok.calls_async().await, 1, "{} with {scheme}: not retried after a 503", operation.id);
+    cloudflare_tests::deadline(async move {
+        for operation in OPERATIONS {
+            let arguments = Arguments::example(operation);
+            for (scheme, credentials) in schemes() {
+                let server = MockServer::start_async().await;
+                let unavailable = server
+                    .mock_async(|when, then| {
+                        expect(operation, scheme, when);
+                        then.status(503).body("<html>busy</html>").up_to_n_times(1);
+                    })
+                    .await;
+                let ok = server
+                    .mock_async(|when, then| {
+                        expect(operation, scheme, when);
+                        then.status(operation.success_status)
+                            .header("content-type", "application/json")
+                            .body(operation.example_answer);
+                    })
+                    .await;
+                let client = client(&server, credentials.clone());
+                let answer = client
+                    .invoke(operation.id, &arguments)
+                    .await
+                    .unwrap_or_else(|error| panic!("{} with {scheme}: {error}", operation.id));
+                assert_ne!(answer.result.as_json(), &serde_json::Value::Null, "{}: the answer's result", operation.id);
+                assert_eq!(unavailable.calls_async().await, 1, "{} with {scheme}: the 503 was not seen", operation.id);
+                assert_eq!(ok.calls_async().await, 1, "{} with {scheme}: not retried after a 503", operation.id);
 
-            ok.delete_async().await;
-            server
-                .mock_async(|when, then| {
-                    expect(operation, scheme, when);
-                    then.status(403)
-                        .header("cf-ray", "every-SJC")
-                        .json_body(failure_json(10000, "Authentication error"));
-                })
-                .await;
-            let error = client.invoke(operation.id, &arguments).await.unwrap_err();
-            assert!(matches!(error, Error::Api(_)) && error.is_auth(), "{} with {scheme}: {error:?}", operation.id);
-            assert_eq!(error.api_errors()[0].code, 10000);
-            assert_eq!(error.cf_ray(), Some("every-SJC"));
-            assert_eq!(error.attempts(), 1, "{}: a 403 is not retried", operation.id);
+                ok.delete_async().await;
+                server
+                    .mock_async(|when, then| {
+                        expect(operation, scheme, when);
+                        then.status(403)
+                            .header("cf-ray", "every-SJC")
+                            .json_body(failure_json(10000, "Authentication error"));
+                    })
+                    .await;
+                let error = client.invoke(operation.id, &arguments).await.unwrap_err();
+                assert!(matches!(error, Error::Api(_)) && error.is_auth(), "{} with {scheme}: {error:?}", operation.id);
+                assert_eq!(error.api_errors()[0].code, 10000);
+                assert_eq!(error.cf_ray(), Some("every-SJC"));
+                assert_eq!(error.attempts(), 1, "{}: a 403 is not retried", operation.id);
+            }
         }
-    }
+    })
+    .await
 }
 
 #[tokio::test]
 async fn every_path_parameter_refuses_dot_dot_with_nothing_sent() {
-    let server = MockServer::start_async().await;
-    let anything = server.mock_async(|_, then| {
-        then.status(200);
-    });
-    let anything = anything.await;
-    let client = client(&server, token_credentials());
-    let mut checked = 0;
-    for operation in OPERATIONS {
-        for parameter in operation.parameters.iter().filter(|parameter| parameter.location == Location::Path) {
-            for hostile in ["..", ".", "a/b", "a\\b", ""] {
-                let mut arguments = Arguments::example(operation);
-                arguments.parameter(parameter.name, hostile);
-                let error = client.invoke(operation.id, &arguments).await.unwrap_err();
-                assert!(error.is_invalid_input(), "{} {}={hostile:?}: {error}", operation.id, parameter.name);
-                checked += 1;
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let anything = server.mock_async(|_, then| {
+            then.status(200);
+        });
+        let anything = anything.await;
+        let client = client(&server, token_credentials());
+        let mut checked = 0;
+        for operation in OPERATIONS {
+            for parameter in operation.parameters.iter().filter(|parameter| parameter.location == Location::Path) {
+                for hostile in ["..", ".", "a/b", "a\\b", ""] {
+                    let mut arguments = Arguments::example(operation);
+                    arguments.parameter(parameter.name, hostile);
+                    let error = client.invoke(operation.id, &arguments).await.unwrap_err();
+                    assert!(error.is_invalid_input(), "{} {}={hostile:?}: {error}", operation.id, parameter.name);
+                    checked += 1;
+                }
             }
         }
-    }
-    assert_eq!(anything.calls_async().await, 0, "nothing was sent");
-    assert!(checked > 5 * 116, "{checked}");
+        assert_eq!(anything.calls_async().await, 0, "nothing was sent");
+        assert!(checked > 5 * 116, "{checked}");
+    })
+    .await
 }
 
 #[tokio::test]
 async fn arguments_that_do_not_fit_are_refused_before_sending() {
-    let server = MockServer::start_async().await;
-    let anything = server.mock_async(|_, then| {
-        then.status(200);
-    });
-    let anything = anything.await;
-    let client = client(&server, token_credentials());
-    let list = "list_account_service_tokens";
-    let mut unknown = Arguments::new();
-    unknown.parameter("account_id", ACCOUNT_ID).parameter("acount", "x");
-    let mut missing = Arguments::new();
-    missing.parameter("per_page", "5");
-    let mut bad_number = Arguments::new();
-    bad_number.parameter("account_id", ACCOUNT_ID).parameter("per_page", "many");
-    let mut body_where_none = Arguments::new();
-    body_where_none.parameter("account_id", ACCOUNT_ID).body(serde_json::json!({}));
-    let mut no_body = Arguments::new();
-    no_body.parameter("account_id", ACCOUNT_ID);
-    let mut wrong_body = no_body.clone();
-    wrong_body.body(serde_json::json!({ "name": 5 }));
-    for (operation, arguments, expected) in [
-        ("no_such_operation", Arguments::new(), "no operation is called"),
-        (list, unknown, "has no parameter \"acount\""),
-        (list, missing, "needs parameter \"account_id\""),
-        (list, bad_number, "parameter \"per_page\""),
-        (list, body_where_none, "takes no body"),
-        ("create_account_service_token", no_body, "needs a JSON body"),
-        ("create_account_service_token", wrong_body, "the body does not fit"),
-    ] {
-        let error = client.invoke(operation, &arguments).await.unwrap_err();
-        assert!(error.is_invalid_input(), "{operation}: {error}");
-        assert!(error.to_string().contains(expected), "{operation}: {error}");
-    }
-    assert_eq!(anything.calls_async().await, 0, "nothing was sent");
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let anything = server.mock_async(|_, then| {
+            then.status(200);
+        });
+        let anything = anything.await;
+        let client = client(&server, token_credentials());
+        let list = "list_account_service_tokens";
+        let mut unknown = Arguments::new();
+        unknown.parameter("account_id", ACCOUNT_ID).parameter("acount", "x");
+        let mut missing = Arguments::new();
+        missing.parameter("per_page", "5");
+        let mut bad_number = Arguments::new();
+        bad_number.parameter("account_id", ACCOUNT_ID).parameter("per_page", "many");
+        let mut body_where_none = Arguments::new();
+        body_where_none.parameter("account_id", ACCOUNT_ID).body(serde_json::json!({}));
+        let mut no_body = Arguments::new();
+        no_body.parameter("account_id", ACCOUNT_ID);
+        let mut wrong_body = no_body.clone();
+        wrong_body.body(serde_json::json!({ "name": 5 }));
+        for (operation, arguments, expected) in [
+            ("no_such_operation", Arguments::new(), "no operation is called"),
+            (list, unknown, "has no parameter \"acount\""),
+            (list, missing, "needs parameter \"account_id\""),
+            (list, bad_number, "parameter \"per_page\""),
+            (list, body_where_none, "takes no body"),
+            ("create_account_service_token", no_body, "needs a JSON body"),
+            ("create_account_service_token", wrong_body, "the body does not fit"),
+        ] {
+            let error = client.invoke(operation, &arguments).await.unwrap_err();
+            assert!(error.is_invalid_input(), "{operation}: {error}");
+            assert!(error.to_string().contains(expected), "{operation}: {error}");
+        }
+        assert_eq!(anything.calls_async().await, 0, "nothing was sent");
+    })
+    .await
 }

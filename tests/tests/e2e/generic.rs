@@ -7,76 +7,115 @@ use httpmock::{Method::DELETE, MockServer};
 
 #[tokio::test]
 async fn generated_operations_carry_credentials_even_without_call() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(DELETE)
-                .path(format!("/zones/{ZONE_ID}/access/service_tokens/{TOKEN_ID}"))
-                .header("x-auth-email", EMAIL)
-                .header("x-auth-key", API_KEY)
-                .header_missing("authorization")
-                .header_missing("api-version");
-            then.status(200).json_body(success_json(token_json(TOKEN_ID)));
-        })
-        .await;
-    let [_, (_, key)] = schemes();
-    let client = client(&server, key);
-    let response =
-        client.api().delete_zone_service_token().zone_id(ZONE_ID).service_token_id(TOKEN_ID).send().await.unwrap();
-    assert_eq!(response.into_inner().result.unwrap().id.as_deref(), Some(TOKEN_ID));
-    mock.assert_async().await;
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(DELETE)
+                    .path(format!("/zones/{ZONE_ID}/access/service_tokens/{TOKEN_ID}"))
+                    .header("x-auth-email", EMAIL)
+                    .header("x-auth-key", API_KEY)
+                    .header_missing("authorization")
+                    .header_missing("api-version");
+                then.status(200).json_body(success_json(token_json(TOKEN_ID)));
+            })
+            .await;
+        let [_, (_, key)] = schemes();
+        let client = client(&server, key);
+        let response =
+            client.api().delete_zone_service_token().zone_id(ZONE_ID).service_token_id(TOKEN_ID).send().await.unwrap();
+        assert_eq!(response.into_inner().result.unwrap().id.as_deref(), Some(TOKEN_ID));
+        mock.assert_async().await;
+    })
+    .await
 }
 
 #[tokio::test]
 async fn call_unwraps_any_operation_and_maps_its_errors() {
-    let server = MockServer::start_async().await;
-    let ok = server
-        .mock_async(|when, then| {
-            when.path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}"))
-                .header("authorization", format!("Bearer {API_TOKEN}"));
-            then.status(200).json_body(success_json(token_json(TOKEN_ID)));
-        })
-        .await;
-    let denied = server
-        .mock_async(|when, then| {
-            when.path_prefix("/zones/");
-            then.status(403).header("cf-ray", "77-AMS").json_body(failure_json(10000, "Authentication error"));
-        })
-        .await;
-    let client = client(&server, token_credentials());
-    let api = client.api();
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let ok = server
+            .mock_async(|when, then| {
+                when.path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}"))
+                    .header("authorization", format!("Bearer {API_TOKEN}"));
+                then.status(200).json_body(success_json(token_json(TOKEN_ID)));
+            })
+            .await;
+        let denied = server
+            .mock_async(|when, then| {
+                when.path_prefix("/zones/");
+                then.status(403).header("cf-ray", "77-AMS").json_body(failure_json(10000, "Authentication error"));
+            })
+            .await;
+        let client = client(&server, token_credentials());
+        let api = client.api();
 
-    let token = client.call(api.delete_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID)).await;
-    assert_eq!(token.unwrap().name.as_deref(), Some("CI/CD token"));
+        let token =
+            client.call(api.delete_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID)).await;
+        assert_eq!(token.unwrap().name.as_deref(), Some("CI/CD token"));
 
-    let error =
-        client.call(api.delete_zone_service_token().zone_id(ZONE_ID).service_token_id(TOKEN_ID)).await.unwrap_err();
-    assert!(matches!(error, Error::Api(_)) && error.is_auth(), "{error:?}");
-    assert_eq!(error.cf_ray(), Some("77-AMS"));
-    ok.assert_async().await;
-    denied.assert_async().await;
+        let error =
+            client.call(api.delete_zone_service_token().zone_id(ZONE_ID).service_token_id(TOKEN_ID)).await.unwrap_err();
+        assert!(matches!(error, Error::Api(_)) && error.is_auth(), "{error:?}");
+        assert_eq!(error.cf_ray(), Some("77-AMS"));
+        ok.assert_async().await;
+        denied.assert_async().await;
+    })
+    .await
 }
 
 #[tokio::test]
 async fn clones_share_configuration_and_work_concurrently() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.header("authorization", format!("Bearer {API_TOKEN}"));
-            then.status(200).json_body(success_json(token_json(TOKEN_ID)));
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.header("authorization", format!("Bearer {API_TOKEN}"));
+                then.status(200).json_body(success_json(token_json(TOKEN_ID)));
+            })
+            .await;
+        let client = client(&server, token_credentials());
+        let scope = cloudflare_client::Scope::Account(ACCOUNT_ID.parse().unwrap());
+        let id = TOKEN_ID.parse().unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (client, scope) = (client.clone(), scope.clone());
+                tokio::spawn(async move { client.delete_service_token(&scope, &id).await })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        mock.assert_calls_async(8).await;
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_operation_built_with_api_reports_attempts_and_errors_as_the_convenience_methods() {
+    cloudflare_tests::deadline(async move {
+        // 503, then 403: the same call through `call(builder)` and through the convenience method.
+        let server = RawServer::start(|index, _| {
+            if index % 2 == 0 {
+                RawReply::json(503, "", &failure_json(10000, "unavailable"))
+            } else {
+                RawReply::json(403, "cf-ray: 77-AMS\r\n", &failure_json(10000, "Authentication error"))
+            }
         })
         .await;
-    let client = client(&server, token_credentials());
-    let scope = cloudflare_client::Scope::Account(ACCOUNT_ID.parse().unwrap());
-    let id = TOKEN_ID.parse().unwrap();
-    let tasks: Vec<_> = (0..8)
-        .map(|_| {
-            let (client, scope) = (client.clone(), scope.clone());
-            tokio::spawn(async move { client.delete_service_token(&scope, &id).await })
-        })
-        .collect();
-    for task in tasks {
-        task.await.unwrap().unwrap();
-    }
-    mock.assert_calls_async(8).await;
+        let client = client_for(&server.url, token_credentials());
+        let through_api = client
+            .call(client.api().delete_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID))
+            .await
+            .unwrap_err();
+        let scope = cloudflare_client::Scope::Account(ACCOUNT_ID.parse().unwrap());
+        let convenience = client.delete_service_token(&scope, &TOKEN_ID.parse().unwrap()).await.unwrap_err();
+        for error in [&through_api, &convenience] {
+            assert_eq!(error.attempts(), 2, "{error}");
+            assert!(error.is_auth() && error.cf_ray() == Some("77-AMS"), "{error}");
+        }
+        assert_eq!(through_api.to_string(), convenience.to_string());
+        assert_eq!(server.requests().len(), 4);
+    })
+    .await
 }

@@ -37,45 +37,51 @@ fn wrapper_ids_refuse_malformed_values() {
 
 #[tokio::test]
 async fn generated_client_refuses_path_changing_ids_without_sending() {
-    let server = MockServer::start_async().await;
-    let anything = catch_all(&server);
-    let client = client(&server, token_credentials());
-    for bad in MALFORMED {
-        let account = client
-            .call(client.api().delete_account_service_token().account_id(*bad).service_token_id(TOKEN_ID))
-            .await
-            .unwrap_err();
-        let zone = client
-            .call(client.api().delete_zone_service_token().zone_id(*bad).service_token_id(TOKEN_ID))
-            .await
-            .unwrap_err();
-        for error in [account, zone] {
-            assert!(error.is_invalid_input(), "{bad:?}: {error:?}");
-        }
-        // The generated client types service-token ids as `uuid::Uuid`: what it accepts
-        // (such as 32 hex digits without hyphens) is sent in canonical form, and anything
-        // else is refused.
-        if bad.parse::<uuid::Uuid>().is_err() {
-            let token = client
-                .call(client.api().delete_account_service_token().account_id(ACCOUNT_ID).service_token_id(*bad))
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let anything = catch_all(&server);
+        let client = client(&server, token_credentials());
+        for bad in MALFORMED {
+            let account = client
+                .call(client.api().delete_account_service_token().account_id(*bad).service_token_id(TOKEN_ID))
                 .await
                 .unwrap_err();
-            assert!(token.is_invalid_input(), "{bad:?}: {token:?}");
+            let zone = client
+                .call(client.api().delete_zone_service_token().zone_id(*bad).service_token_id(TOKEN_ID))
+                .await
+                .unwrap_err();
+            for error in [account, zone] {
+                assert!(error.is_invalid_input(), "{bad:?}: {error:?}");
+            }
+            // The generated client types service-token ids as `uuid::Uuid`: what it accepts
+            // (such as 32 hex digits without hyphens) is sent in canonical form, and anything
+            // else is refused.
+            if bad.parse::<uuid::Uuid>().is_err() {
+                let token = client
+                    .call(client.api().delete_account_service_token().account_id(ACCOUNT_ID).service_token_id(*bad))
+                    .await
+                    .unwrap_err();
+                assert!(token.is_invalid_input(), "{bad:?}: {token:?}");
+            }
         }
-    }
-    assert_eq!(anything.calls_async().await, 0, "a malformed id reached the network");
+        assert_eq!(anything.calls_async().await, 0, "a malformed id reached the network");
+    })
+    .await
 }
 
 #[tokio::test]
 async fn a_token_duration_cloudflare_does_not_take_is_refused_before_sending() {
-    let server = httpmock::MockServer::start_async().await;
-    let anything = catch_all(&server);
-    let client = client(&server, token_credentials());
-    let scope = cloudflare_client::Scope::Account(ACCOUNT_ID.parse().unwrap());
-    for bad in ["1y", "90d", "", "8760"] {
-        let error = client.create_service_token(&scope, "ci", Some(bad)).await.unwrap_err();
-        assert!(error.is_invalid_input(), "{bad}: {error}");
-        assert!(error.to_string().contains("Go duration"), "{error}");
-    }
-    assert_eq!(anything.calls_async().await, 0);
+    cloudflare_tests::deadline(async move {
+        let server = httpmock::MockServer::start_async().await;
+        let anything = catch_all(&server);
+        let client = client(&server, token_credentials());
+        let scope = cloudflare_client::Scope::Account(ACCOUNT_ID.parse().unwrap());
+        for bad in ["1y", "90d", "", "8760"] {
+            let error = client.create_service_token(&scope, "ci", Some(bad)).await.unwrap_err();
+            assert!(error.is_invalid_input(), "{bad}: {error}");
+            assert!(error.to_string().contains("Go duration"), "{error}");
+        }
+        assert_eq!(anything.calls_async().await, 0);
+    })
+    .await
 }

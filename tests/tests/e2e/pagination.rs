@@ -55,91 +55,112 @@ async fn names(server: &MockServer) -> Vec<String> {
 
 #[tokio::test]
 async fn an_empty_list_is_one_request() {
-    let server = MockServer::start_async().await;
-    let mocks = serve_pages(&server, &[&[]], 20, Some(0)).await;
-    assert!(names(&server).await.is_empty());
-    assert_eq!(mocks[0].calls_async().await, 1);
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let mocks = serve_pages(&server, &[&[]], 20, Some(0)).await;
+        assert!(names(&server).await.is_empty());
+        assert_eq!(mocks[0].calls_async().await, 1);
+    })
+    .await
 }
 
 #[tokio::test]
 async fn one_page() {
-    let server = MockServer::start_async().await;
-    let mocks = serve_pages(&server, &[&[1, 2, 3]], 20, Some(1)).await;
-    assert_eq!(names(&server).await, ["token 1", "token 2", "token 3"]);
-    assert_eq!(mocks[0].calls_async().await, 1);
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let mocks = serve_pages(&server, &[&[1, 2, 3]], 20, Some(1)).await;
+        assert_eq!(names(&server).await, ["token 1", "token 2", "token 3"]);
+        assert_eq!(mocks[0].calls_async().await, 1);
+    })
+    .await
 }
 
 #[tokio::test]
 async fn many_pages_until_total_pages() {
-    let server = MockServer::start_async().await;
-    let mocks = serve_pages(&server, &[&[1, 2], &[3, 4], &[5], &[99]], 2, Some(3)).await;
-    assert_eq!(names(&server).await, ["token 1", "token 2", "token 3", "token 4", "token 5"]);
-    let calls: Vec<usize> = futures_util::future::join_all(mocks.iter().map(|mock| mock.calls_async())).await;
-    assert_eq!(calls, [1, 1, 1, 0], "page 4 is past total_pages");
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let mocks = serve_pages(&server, &[&[1, 2], &[3, 4], &[5], &[99]], 2, Some(3)).await;
+        assert_eq!(names(&server).await, ["token 1", "token 2", "token 3", "token 4", "token 5"]);
+        let calls: Vec<usize> = futures_util::future::join_all(mocks.iter().map(|mock| mock.calls_async())).await;
+        assert_eq!(calls, [1, 1, 1, 0], "page 4 is past total_pages");
+    })
+    .await
 }
 
 #[tokio::test]
 async fn without_total_pages_a_short_page_is_the_last() {
-    let server = MockServer::start_async().await;
-    let mocks = serve_pages(&server, &[&[1, 2], &[3, 4], &[5], &[99]], 2, None).await;
-    assert_eq!(names(&server).await.len(), 5);
-    assert_eq!(mocks[3].calls_async().await, 0);
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let mocks = serve_pages(&server, &[&[1, 2], &[3, 4], &[5], &[99]], 2, None).await;
+        assert_eq!(names(&server).await.len(), 5);
+        assert_eq!(mocks[3].calls_async().await, 0);
+    })
+    .await
 }
 
 #[tokio::test]
 async fn pages_are_fetched_lazily() {
-    let server = MockServer::start_async().await;
-    let mocks = serve_pages(&server, &[&[1, 2], &[3, 4], &[5]], 2, Some(3)).await;
-    let client = client(&server, token_credentials());
-    let first: Vec<_> = client.list_service_tokens(&account(), ServiceTokenQuery::all()).take(2).collect().await;
-    assert_eq!(first.len(), 2);
-    assert_eq!(mocks[0].calls_async().await, 1);
-    assert_eq!(mocks[1].calls_async().await, 0, "page 2 is not fetched until needed");
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let mocks = serve_pages(&server, &[&[1, 2], &[3, 4], &[5]], 2, Some(3)).await;
+        let client = client(&server, token_credentials());
+        let first: Vec<_> = client.list_service_tokens(&account(), ServiceTokenQuery::all()).take(2).collect().await;
+        assert_eq!(first.len(), 2);
+        assert_eq!(mocks[0].calls_async().await, 1);
+        assert_eq!(mocks[1].calls_async().await, 0, "page 2 is not fetched until needed");
+    })
+    .await
 }
 
 #[tokio::test]
 async fn an_error_part_way_is_yielded_and_ends_the_stream() {
-    let server = MockServer::start_async().await;
-    let mocks = serve_pages(&server, &[&[1, 2]], 2, Some(3)).await;
-    server
-        .mock_async(|when, then| {
-            when.query_param("page", "2");
-            then.status(403).json_body(failure_json(10000, "Authentication error"));
-        })
-        .await;
-    let third = serve_pages(&server, &[&[], &[], &[5]], 2, Some(3)).await;
-    let client = client(&server, token_credentials());
-    let results: Vec<_> = client.list_service_tokens(&account(), ServiceTokenQuery::all()).collect().await;
-    assert_eq!(results.len(), 3, "two tokens, then the error, then nothing");
-    assert!(results[0].is_ok() && results[1].is_ok());
-    let error = results[2].as_ref().unwrap_err();
-    assert!(error.is_auth(), "{error}");
-    assert_eq!(mocks[0].calls_async().await, 1);
-    assert_eq!(third[2].calls_async().await, 0, "nothing after the error");
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let mocks = serve_pages(&server, &[&[1, 2]], 2, Some(3)).await;
+        server
+            .mock_async(|when, then| {
+                when.query_param("page", "2");
+                then.status(403).json_body(failure_json(10000, "Authentication error"));
+            })
+            .await;
+        let third = serve_pages(&server, &[&[], &[], &[5]], 2, Some(3)).await;
+        let client = client(&server, token_credentials());
+        let results: Vec<_> = client.list_service_tokens(&account(), ServiceTokenQuery::all()).collect().await;
+        assert_eq!(results.len(), 3, "two tokens, then the error, then nothing");
+        assert!(results[0].is_ok() && results[1].is_ok());
+        let error = results[2].as_ref().unwrap_err();
+        assert!(error.is_auth(), "{error}");
+        assert_eq!(mocks[0].calls_async().await, 1);
+        assert_eq!(third[2].calls_async().await, 0, "nothing after the error");
+    })
+    .await
 }
 
 #[tokio::test]
 async fn filters_reach_the_query_string() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.path(format!("/zones/{ZONE_ID}/access/service_tokens"))
-                .query_param("page", "1")
-                .query_param("name", "ci")
-                .query_param("search", "deploy")
-                .query_param("per_page", "50");
-            then.status(200).json_body(page_json(&[1], 1, 50, Some(1)));
-        })
-        .await;
-    let client = client(&server, token_credentials());
-    let mut query = ServiceTokenQuery::all();
-    query.name = Some("ci".into());
-    query.search = Some("deploy".into());
-    query.per_page = Some(50);
-    let tokens: Vec<_> =
-        client.list_service_tokens(&Scope::Zone(ZONE_ID.parse().unwrap()), query).try_collect().await.unwrap();
-    assert_eq!(tokens.len(), 1);
-    mock.assert_async().await;
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.path(format!("/zones/{ZONE_ID}/access/service_tokens"))
+                    .query_param("page", "1")
+                    .query_param("name", "ci")
+                    .query_param("search", "deploy")
+                    .query_param("per_page", "50");
+                then.status(200).json_body(page_json(&[1], 1, 50, Some(1)));
+            })
+            .await;
+        let client = client(&server, token_credentials());
+        let mut query = ServiceTokenQuery::all();
+        query.name = Some("ci".into());
+        query.search = Some("deploy".into());
+        query.per_page = Some(50);
+        let tokens: Vec<_> =
+            client.list_service_tokens(&Scope::Zone(ZONE_ID.parse().unwrap()), query).try_collect().await.unwrap();
+        assert_eq!(tokens.len(), 1);
+        mock.assert_async().await;
+    })
+    .await
 }
 
 /// The page number a raw request asks for.
@@ -185,61 +206,76 @@ async fn list_from(server: &RawServer) -> (Vec<Result<String, cloudflare_client:
 
 #[tokio::test]
 async fn the_same_page_forever_is_read_once() {
-    let server = endless(2, |_| vec![1, 2], |page| page).await;
-    let (results, requests) = list_from(&server).await;
-    assert_eq!(results.len(), 2, "{results:?}");
-    assert_eq!(requests, 2, "page 2 brought nothing new: stop");
+    cloudflare_tests::deadline(async move {
+        let server = endless(2, |_| vec![1, 2], |page| page).await;
+        let (results, requests) = list_from(&server).await;
+        assert_eq!(results.len(), 2, "{results:?}");
+        assert_eq!(requests, 2, "page 2 brought nothing new: stop");
+    })
+    .await
 }
 
 #[tokio::test]
 async fn overlapping_pages_yield_each_item_once() {
-    let server = endless(2, |page| vec![page, page + 1], |page| page).await;
-    let client = client_for(&server.url, token_credentials());
-    let names: Vec<String> = client
-        .list_service_tokens(&account(), ServiceTokenQuery::all())
-        .take(5)
-        .map(|token| token.unwrap().name.unwrap())
-        .collect()
-        .await;
-    assert_eq!(names, ["token 1", "token 2", "token 3", "token 4", "token 5"]);
+    cloudflare_tests::deadline(async move {
+        let server = endless(2, |page| vec![page, page + 1], |page| page).await;
+        let client = client_for(&server.url, token_credentials());
+        let names: Vec<String> = client
+            .list_service_tokens(&account(), ServiceTokenQuery::all())
+            .take(5)
+            .map(|token| token.unwrap().name.unwrap())
+            .collect()
+            .await;
+        assert_eq!(names, ["token 1", "token 2", "token 3", "token 4", "token 5"]);
+    })
+    .await
 }
 
 #[tokio::test]
 async fn a_page_that_answers_another_page_is_an_error_and_its_items_are_not_yielded() {
-    let server = endless(2, |page| vec![2 * page - 1, 2 * page], |_| 1).await;
-    let (results, requests) = list_from(&server).await;
-    assert_eq!(results.len(), 3, "page 1's two tokens, then the error: {results:?}");
-    let error = results[2].as_ref().unwrap_err();
-    assert!(error.to_string().contains("asked for page 2 of a list, the answer is page 1"), "{error}");
-    assert_eq!(requests, 2);
+    cloudflare_tests::deadline(async move {
+        let server = endless(2, |page| vec![2 * page - 1, 2 * page], |_| 1).await;
+        let (results, requests) = list_from(&server).await;
+        assert_eq!(results.len(), 3, "page 1's two tokens, then the error: {results:?}");
+        let error = results[2].as_ref().unwrap_err();
+        assert!(error.to_string().contains("asked for page 2 of a list, the answer is page 1"), "{error}");
+        assert_eq!(requests, 2);
+    })
+    .await
 }
 
 #[tokio::test]
 async fn an_endless_list_of_new_items_stops_at_the_page_cap() {
-    let server = endless(0, |page| vec![2 * page - 1, 2 * page], |page| page).await;
-    let (results, requests) = list_from(&server).await;
-    assert_eq!(requests as u64, cloudflare_client::MAX_PAGES, "per_page 0 and 10^15 pages: the cap holds");
-    assert_eq!(results.len() as u64, 2 * cloudflare_client::MAX_PAGES);
-    assert!(results.iter().all(Result::is_ok));
+    cloudflare_tests::deadline(async move {
+        let server = endless(0, |page| vec![2 * page - 1, 2 * page], |page| page).await;
+        let (results, requests) = list_from(&server).await;
+        assert_eq!(requests as u64, cloudflare_client::MAX_PAGES, "per_page 0 and 10^15 pages: the cap holds");
+        assert_eq!(results.len() as u64, 2 * cloudflare_client::MAX_PAGES);
+        assert!(results.iter().all(Result::is_ok));
+    })
+    .await
 }
 
 #[tokio::test]
 async fn page_times_per_page_reaching_total_count_is_the_end() {
-    let server = RawServer::start(|_, head| {
-        let page = asked_page(head);
-        let ids: Vec<Value> = [2 * page - 1, 2 * page]
-            .iter()
-            .map(|n| json!({"id": format!("00000000-0000-4000-8000-{n:012}"), "name": format!("token {n}")}))
-            .collect();
-        RawReply::json(
-            200,
-            "",
-            &json!({"success": true, "errors": [], "messages": [], "result": ids,
-                    "result_info": {"page": page, "per_page": 2, "count": 2, "total_count": 4}}),
-        )
+    cloudflare_tests::deadline(async move {
+        let server = RawServer::start(|_, head| {
+            let page = asked_page(head);
+            let ids: Vec<Value> = [2 * page - 1, 2 * page]
+                .iter()
+                .map(|n| json!({"id": format!("00000000-0000-4000-8000-{n:012}"), "name": format!("token {n}")}))
+                .collect();
+            RawReply::json(
+                200,
+                "",
+                &json!({"success": true, "errors": [], "messages": [], "result": ids,
+                        "result_info": {"page": page, "per_page": 2, "count": 2, "total_count": 4}}),
+            )
+        })
+        .await;
+        let (results, requests) = list_from(&server).await;
+        assert_eq!(results.len(), 4);
+        assert_eq!(requests, 2, "2 pages of 2 hold all 4");
     })
-    .await;
-    let (results, requests) = list_from(&server).await;
-    assert_eq!(results.len(), 4);
-    assert_eq!(requests, 2, "2 pages of 2 hold all 4");
+    .await
 }
