@@ -10,18 +10,18 @@ use cloudflare_client::{Arguments, OPERATIONS, Operation, OperationSchema};
 use serde_json::{Value, json};
 
 use crate::args::ApiArgs;
-use crate::{api_error, usage_error};
+use crate::error::CliError;
 
 const SECRET_WARNING: &str =
     "warning: the answer above holds a secret that Cloudflare shows only this once; store it now";
 
-pub async fn run(args: ApiArgs) -> ExitCode {
+pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
     if let Some(filter) = &args.list {
         return print_lines(list(filter, args.json));
     }
     let id = args.operation.as_deref().unwrap_or_default();
     let Some(operation) = OPERATIONS.iter().find(|operation| operation.id == id) else {
-        return usage_error([format!("no operation is called {id:?}; `cloudflare api --list` shows them")]);
+        return Err(CliError::usage(format!("no operation is called {id:?}; `cloudflare api --list` shows them")));
     };
     if args.schema {
         let schema = OperationSchema::of(operation.id).map(|schema| schema.to_json()).unwrap_or_default();
@@ -33,36 +33,23 @@ pub async fn run(args: ApiArgs) -> ExitCode {
         arguments.parameter(name.clone(), value.clone());
     }
     if let Some(body) = &args.body {
-        match read_body(body) {
-            Ok(body) => {
-                arguments.body(body);
-            }
-            Err(problem) => return usage_error([problem]),
-        }
+        arguments.body(read_body(body).map_err(CliError::usage)?);
     }
-    let client = match crate::client(&args.connection) {
-        Ok(client) => client,
-        Err(problem) => return usage_error([problem]),
-    };
+    let client = args.connection.client()?;
     let result = if args.all {
         client.invoke_all(operation.id, &arguments).await.map(Value::Array)
     } else {
         client.invoke(operation.id, &arguments).await.map(|answer| answer.result.into_json())
     };
-    match result {
-        Ok(result) => {
-            let printed = print_lines([crate::output::json(&result)]);
-            if holds_secret(operation) {
-                eprintln!("{SECRET_WARNING}");
-            }
-            printed
-        }
-        Err(error) => api_error(&error),
+    let printed = print_lines([crate::output::json(&result?)]);
+    if holds_secret(operation) {
+        eprintln!("{SECRET_WARNING}");
     }
+    printed
 }
 
 /// Writes `lines` to stdout, each ended by a newline.
-fn print_lines(lines: impl IntoIterator<Item = String>) -> ExitCode {
+fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<ExitCode, CliError> {
     let text: String = lines.into_iter().map(|line| line + "\n").collect();
     crate::write_stdout(text.as_bytes())
 }

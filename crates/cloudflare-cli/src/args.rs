@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cloudflare_client::{AccountId, ServiceTokenId, ZoneId};
 
 const ENVIRONMENT: &str = "\
 Environment:
@@ -185,7 +186,7 @@ refreshed, 1 any failed or missing, 2 usage error (nothing sent), 130/143/129 in
 pub struct RefreshArgs {
     /// The account the tokens belong to (refresh exists for account tokens) [env: CLOUDFLARE_ACCOUNT_ID].
     #[arg(long, value_name = "ID")]
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
 
     /// Ids of the tokens to refresh, as delete takes them (`-` for standard input). Not with a
     /// selection.
@@ -222,7 +223,7 @@ pub struct UpdateArgs {
 
     /// The token's id (a UUID).
     #[arg(value_name = "TOKEN_ID")]
-    pub token_id: String,
+    pub token_id: ServiceTokenId,
 
     /// A new name.
     #[arg(long, value_name = "NAME")]
@@ -270,11 +271,11 @@ Examples:
 pub struct ScopeArgs {
     /// The account the tokens belong to (32 lowercase hex characters) [env: CLOUDFLARE_ACCOUNT_ID].
     #[arg(long, value_name = "ID", conflicts_with = "zone_id")]
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
 
     /// The zone the tokens belong to, for zone-level tokens [env: CLOUDFLARE_ZONE_ID].
     #[arg(long, value_name = "ID")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<ZoneId>,
 }
 
 /// How to reach Cloudflare.
@@ -448,7 +449,7 @@ pub struct GetArgs {
 
     /// The token's id (a UUID).
     #[arg(value_name = "TOKEN_ID")]
-    pub token_id: String,
+    pub token_id: ServiceTokenId,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -492,11 +493,11 @@ pub struct CreateArgs {
 pub struct AccountTokenArgs {
     /// The account the token belongs to (32 lowercase hex characters) [env: CLOUDFLARE_ACCOUNT_ID].
     #[arg(long, value_name = "ID")]
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
 
     /// The token's id (a UUID).
     #[arg(value_name = "TOKEN_ID")]
-    pub token_id: String,
+    pub token_id: ServiceTokenId,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,

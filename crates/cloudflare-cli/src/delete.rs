@@ -9,40 +9,33 @@ use tokio::sync::mpsc;
 
 use crate::args::{BulkArgs, DeleteArgs, Output};
 use crate::bulk::Action;
+use crate::error::CliError;
 use crate::report::Reporter;
-use crate::{INTERRUPTED, bulk, input, usage_error};
+use crate::{INTERRUPTED, bulk, input};
 
-pub async fn run(args: DeleteArgs) -> ExitCode {
+pub async fn run(args: DeleteArgs) -> Result<ExitCode, CliError> {
     // Everything is checked before anything is sent: scope, ids, credentials, settings.
-    let scope = match crate::scope(&args.scope) {
-        Ok(scope) => scope,
-        Err(problem) => return usage_error([problem]),
-    };
-    let ids = match ids(&args.token_ids) {
-        Ok(ids) => ids,
-        Err(code) => return code,
-    };
-    let client = match crate::client(&args.connection) {
-        Ok(client) => client,
-        Err(problem) => return usage_error([problem]),
-    };
+    let scope = args.scope.resolve()?;
+    let ids = ids(&args.token_ids)?;
+    let client = args.connection.client()?;
     let plan = Plan::new(Action::Delete, &args.bulk, args.ignore_missing);
-    run_bulk(&client, &scope, &ids, plan).await
+    Ok(run_bulk(&client, &scope, &ids, plan).await)
 }
 
-/// The ids from arguments and standard input, all valid, or the usage error.
-pub(crate) fn ids(arguments: &[String]) -> Result<Vec<ServiceTokenId>, ExitCode> {
+/// The ids from arguments and standard input, all valid, or the usage error listing every
+/// invalid one.
+pub(crate) fn ids(arguments: &[String]) -> Result<Vec<ServiceTokenId>, CliError> {
     match input::collect(arguments, read_stdin) {
-        Ok(ids) if ids.ids.is_empty() => Err(usage_error(["no service token ids given".to_owned()])),
+        Ok(ids) if ids.ids.is_empty() => Err(CliError::usage("no service token ids given")),
         Ok(ids) => {
             if ids.repeats > 0 {
                 eprintln!("note: ignoring {} repeated id(s)", ids.repeats);
             }
             Ok(ids.ids)
         }
-        Err(problems) => {
-            let count = problems.len();
-            Err(usage_error(problems.into_iter().chain([format!("{count} invalid id(s): nothing was sent")])))
+        Err(mut problems) => {
+            problems.push(format!("{} invalid id(s): nothing was sent", problems.len()));
+            Err(CliError::Usage(problems))
         }
     }
 }

@@ -2,14 +2,13 @@
 
 use std::process::ExitCode;
 
-use cloudflare_client::{AccountId, ServiceTokenId, ServiceTokenQuery};
+use cloudflare_client::{ServiceTokenId, ServiceTokenQuery};
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use crate::args::{
-    AccountTokenArgs, CreateArgs, GetArgs, ListArgs, ListOutput, Output, RefreshArgs, RotateArgs, UpdateArgs,
-};
-use crate::{api_error, output, table, usage_error};
+use crate::args::{CreateArgs, GetArgs, ListArgs, ListOutput, Output, RefreshArgs, RotateArgs, UpdateArgs};
+use crate::error::CliError;
+use crate::{output, table};
 
 /// Fields in the order a person reads them; any others follow.
 const FIELDS: [&str; 9] =
@@ -59,8 +58,12 @@ enum Holds {
     NoSecret,
 }
 
-/// Prints the answer (with the warning a secret needs), or the error.
-fn finish(result: Result<impl serde::Serialize, cloudflare_client::Error>, output: Output, holds: Holds) -> ExitCode {
+/// Prints the answer (with the warning a secret needs), or returns the error.
+fn finish(
+    result: Result<impl serde::Serialize, cloudflare_client::Error>,
+    output: Output,
+    holds: Holds,
+) -> Result<ExitCode, CliError> {
     finish_or_doubt(result, output, holds, None)
 }
 
@@ -70,21 +73,18 @@ fn finish_or_doubt(
     output: Output,
     holds: Holds,
     doubt: Option<String>,
-) -> ExitCode {
+) -> Result<ExitCode, CliError> {
     match result {
         Ok(value) => {
             print(&value, output, holds);
             if holds == Holds::Secret {
                 eprintln!("{SECRET_WARNING}");
             }
-            ExitCode::SUCCESS
+            Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
-            let code = api_error(&error);
-            if let Some(doubt) = doubt.filter(|_| may_have_acted(&error)) {
-                eprintln!("{}", output::text(&doubt));
-            }
-            code
+            let note = doubt.filter(|_| may_have_acted(&error));
+            Err(CliError::Api { error, note })
         }
     }
 }
@@ -103,32 +103,19 @@ fn scope_flag(scope: &cloudflare_client::Scope) -> String {
     }
 }
 
-fn token_id(text: &str) -> Result<ServiceTokenId, ExitCode> {
-    text.parse().map_err(|error: cloudflare_client::Error| usage_error([error.to_string()]))
-}
-
-pub async fn list(args: ListArgs) -> ExitCode {
-    let scope = match crate::scope(&args.scope) {
-        Ok(scope) => scope,
-        Err(problem) => return usage_error([problem]),
-    };
-    let client = match crate::client(&args.connection) {
-        Ok(client) => client,
-        Err(problem) => return usage_error([problem]),
-    };
+pub async fn list(args: ListArgs) -> Result<ExitCode, CliError> {
+    let scope = args.scope.resolve()?;
+    let client = args.connection.client()?;
     let output = if args.json { ListOutput::Json } else { args.output };
     let selection = args.selection.selection();
     let now = chrono::Utc::now();
     if output == ListOutput::Text && output::line(&table::header()).is_err() {
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
     let mut tokens = std::pin::pin!(client.list_service_tokens(&scope, ServiceTokenQuery::all()));
     let (mut seen, mut listed, mut unusable) = (0, 0, 0);
     while let Some(token) = tokens.next().await {
-        let token = match token {
-            Ok(token) => token,
-            Err(error) => return api_error(&error),
-        };
+        let token = token?;
         seen += 1;
         if !selection.matches(&token, now) {
             continue;
@@ -153,15 +140,14 @@ pub async fn list(args: ListArgs) -> ExitCode {
             ListOutput::Text => table::row(&token, now),
         };
         if output::line(&line).is_err() {
-            return ExitCode::SUCCESS;
+            return Ok(ExitCode::SUCCESS);
         }
     }
     eprintln!("listed {listed} of {seen} service token(s) in {scope}");
     if unusable > 0 {
-        eprintln!("error: {unusable} listed token(s) had no usable id and were not printed");
-        return ExitCode::FAILURE;
+        return Err(CliError::Output(format!("{unusable} listed token(s) had no usable id and were not printed")));
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The ids a selection picks in an account, listed through every page.
@@ -184,28 +170,16 @@ async fn select(
     Ok(ids)
 }
 
-pub async fn get(args: GetArgs) -> ExitCode {
-    let (scope, id) = match (crate::scope(&args.scope), token_id(&args.token_id)) {
-        (Ok(scope), Ok(id)) => (scope, id),
-        (Err(problem), _) => return usage_error([problem]),
-        (_, Err(code)) => return code,
-    };
-    let client = match crate::client(&args.connection) {
-        Ok(client) => client,
-        Err(problem) => return usage_error([problem]),
-    };
-    finish(client.get_service_token(&scope, &id).await, crate::args::format(args.output, args.json), Holds::NoSecret)
+pub async fn get(args: GetArgs) -> Result<ExitCode, CliError> {
+    let scope = args.scope.resolve()?;
+    let client = args.connection.client()?;
+    let token = client.get_service_token(&scope, &args.token_id).await;
+    finish(token, crate::args::format(args.output, args.json), Holds::NoSecret)
 }
 
-pub async fn create(args: CreateArgs) -> ExitCode {
-    let scope = match crate::scope(&args.scope) {
-        Ok(scope) => scope,
-        Err(problem) => return usage_error([problem]),
-    };
-    let client = match crate::client(&args.connection) {
-        Ok(client) => client,
-        Err(problem) => return usage_error([problem]),
-    };
+pub async fn create(args: CreateArgs) -> Result<ExitCode, CliError> {
+    let scope = args.scope.resolve()?;
+    let client = args.connection.client()?;
     let doubt = format!(
         "note: the service token {:?} may have been created all the same; before creating it again, check with \
          `cloudflare service-tokens list {} --name '{}'` (if it exists, rotate it to get a Client Secret)",
@@ -217,25 +191,10 @@ pub async fn create(args: CreateArgs) -> ExitCode {
     finish_or_doubt(created, crate::args::format(args.output, args.json), Holds::Secret, Some(doubt))
 }
 
-/// The account of `rotate` and `refresh`: the flag, else CLOUDFLARE_ACCOUNT_ID.
-fn account(args: &AccountTokenArgs) -> Result<(AccountId, ServiceTokenId, cloudflare_client::Client), ExitCode> {
-    let account = args
-        .account_id
-        .clone()
-        .or_else(|| std::env::var("CLOUDFLARE_ACCOUNT_ID").ok().filter(|value| !value.is_empty()))
-        .ok_or_else(|| usage_error(["no account: pass --account-id ID (or set CLOUDFLARE_ACCOUNT_ID)".to_owned()]))?;
-    let account: AccountId =
-        account.parse().map_err(|error: cloudflare_client::Error| usage_error([error.to_string()]))?;
-    let id = token_id(&args.token_id)?;
-    let client = crate::client(&args.connection).map_err(|problem| usage_error([problem]))?;
-    Ok((account, id, client))
-}
-
-pub async fn rotate(args: RotateArgs) -> ExitCode {
-    let (account, id, client) = match account(&args.token) {
-        Ok(parts) => parts,
-        Err(code) => return code,
-    };
+pub async fn rotate(args: RotateArgs) -> Result<ExitCode, CliError> {
+    let account = crate::config::account(args.token.account_id.as_ref(), "rotate")?;
+    let id = args.token.token_id;
+    let client = args.token.connection.client()?;
     let doubt = format!(
         "note: the Client Secret of {id} may have been rotated all the same, and the old one may no longer work; \
          rotate again to get a secret you can see"
@@ -250,66 +209,39 @@ pub async fn rotate(args: RotateArgs) -> ExitCode {
     finish_or_doubt(rotated, output, Holds::Secret, Some(doubt))
 }
 
-pub async fn refresh(args: RefreshArgs) -> ExitCode {
-    let account = match args
-        .account_id
-        .clone()
-        .or_else(|| std::env::var("CLOUDFLARE_ACCOUNT_ID").ok().filter(|value| !value.is_empty()))
-        .map(|account| account.parse::<AccountId>())
-    {
-        Some(Ok(account)) => account,
-        Some(Err(error)) => return usage_error([error.to_string()]),
-        None => {
-            return usage_error([
-                "no account: pass --account-id ID (or set CLOUDFLARE_ACCOUNT_ID); refresh exists for account tokens"
-                    .to_owned(),
-            ]);
-        }
-    };
+pub async fn refresh(args: RefreshArgs) -> Result<ExitCode, CliError> {
+    let account = crate::config::account(args.account_id.as_ref(), "refresh")?;
     if args.selection.any() && !args.token_ids.is_empty() {
-        return usage_error(["give token ids or a selection (--expiring-within, ...), not both".to_owned()]);
+        return Err(CliError::usage("give token ids or a selection (--expiring-within, ...), not both"));
     }
-    let ids = if args.selection.any() { None } else { Some(crate::delete::ids(&args.token_ids)) };
-    let client = match crate::client(&args.connection) {
-        Ok(client) => client,
-        Err(problem) => return usage_error([problem]),
-    };
+    let ids = if args.selection.any() { None } else { Some(crate::delete::ids(&args.token_ids)?) };
+    let client = args.connection.client()?;
     let scope = cloudflare_client::Scope::Account(account);
     let ids = match ids {
-        Some(Ok(ids)) => ids,
-        Some(Err(code)) => return code,
-        None => match select(&client, &scope, &args.selection.selection()).await {
-            Ok(ids) => {
-                eprintln!("{} service token(s) selected in {scope}", ids.len());
-                ids
-            }
-            Err(error) => return api_error(&error),
-        },
+        Some(ids) => ids,
+        None => {
+            let ids = select(&client, &scope, &args.selection.selection()).await?;
+            eprintln!("{} service token(s) selected in {scope}", ids.len());
+            ids
+        }
     };
     let plan = crate::delete::Plan::new(crate::bulk::Action::Refresh, &args.bulk, false);
-    crate::delete::run_bulk(&client, &scope, &ids, plan).await
+    Ok(crate::delete::run_bulk(&client, &scope, &ids, plan).await)
 }
 
-pub async fn update(args: UpdateArgs) -> ExitCode {
-    let (scope, id) = match (crate::scope(&args.scope), token_id(&args.token_id)) {
-        (Ok(scope), Ok(id)) => (scope, id),
-        (Err(problem), _) => return usage_error([problem]),
-        (_, Err(code)) => return code,
-    };
+pub async fn update(args: UpdateArgs) -> Result<ExitCode, CliError> {
+    let scope = args.scope.resolve()?;
     if args.name.is_none()
         && args.duration.is_none()
         && args.client_secret_version.is_none()
         && args.previous_secret_expires_at.is_none()
     {
-        return usage_error([
-            "nothing to update: give --name, --duration, --client-secret-version or --previous-secret-expires-at"
-                .to_owned(),
-        ]);
+        return Err(CliError::usage(
+            "nothing to update: give --name, --duration, --client-secret-version or --previous-secret-expires-at",
+        ));
     }
-    let client = match crate::client(&args.connection) {
-        Ok(client) => client,
-        Err(problem) => return usage_error([problem]),
-    };
+    let client = args.connection.client()?;
+    let id = args.token_id;
     let body = |body: cloudflare_client::types::builder::UpdateServiceToken| {
         body.name(args.name.clone().map(Into::into))
             .duration(args.duration.clone().map(Into::into))

@@ -196,3 +196,32 @@ fn api_failures_exit_1_without_secrets() {
         assert!(all.contains("10000") && !all.contains("S3CRET"), "{all}");
     }
 }
+
+#[test]
+fn malformed_ids_are_reported_with_where_they_came_from_and_nothing_is_sent() {
+    let server = MockServer::start();
+    let anything = server.mock(|_, then| {
+        then.status(200).json_body(envelope(json!({"id": TOKEN_ID})));
+    });
+    let cases: [(&[&str], Option<&str>, &[&str]); 4] = [
+        // Parsed by clap: the message names the argument or flag.
+        (&["service-tokens", "get", "--account-id", ACCOUNT_ID, "not-a-uuid"], None, &["invalid value", "TOKEN_ID"]),
+        (&["service-tokens", "get", "--account-id", "../x", TOKEN_ID], None, &["invalid value", "--account-id"]),
+        (&["service-tokens", "rotate", "--account-id", ACCOUNT_ID, "x"], None, &["TOKEN_ID"]),
+        // From the environment: the message names the variable.
+        (&["service-tokens", "rotate", TOKEN_ID], Some("../x"), &["CLOUDFLARE_ACCOUNT_ID"]),
+    ];
+    for (arguments, account_env, expected) in cases {
+        let mut command = cloudflare(&server);
+        if let Some(value) = account_env {
+            command.env("CLOUDFLARE_ACCOUNT_ID", value);
+        }
+        let output = command.args(arguments).output().unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}: {stderr}");
+        for part in expected {
+            assert!(stderr.contains(part), "{arguments:?}: {part:?} in {stderr}");
+        }
+    }
+    assert_eq!(anything.calls(), 0, "nothing is sent");
+}
