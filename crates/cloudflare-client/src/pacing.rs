@@ -254,6 +254,12 @@ mod tests {
         assert_eq!(quota(&HeaderMap::new()), None);
     }
 
+    /// `pacer.ready()`, failing (never hanging) if it is held for a day: with the clock
+    /// paused, a request waiting on nothing would otherwise wait forever.
+    async fn go(pacer: &Pacer) -> Ticket<'_> {
+        tokio::time::timeout(Duration::from_secs(86_400), pacer.ready()).await.expect("held for a day")
+    }
+
     fn limit(remaining: u64, reset: u64) -> HeaderMap {
         let value = format!("\"default\";r={remaining};t={reset}");
         [(reqwest::header::HeaderName::from_static("ratelimit"), HeaderValue::from_str(&value).unwrap())]
@@ -264,28 +270,28 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_first_request_goes_alone_and_its_answer_says_whether_to_pace() {
         let pacer = Pacer::default();
-        let first = pacer.ready().await;
+        let first = go(&pacer).await;
         assert!(
             tokio::time::timeout(Duration::from_secs(3600), pacer.ready()).await.is_err(),
             "no answer yet: a second request waits for it"
         );
         first.answered(&HeaderMap::new());
         let start = Instant::now();
-        let _many: Vec<Ticket<'_>> = futures_util::future::join_all((0..100).map(|_| pacer.ready())).await;
+        let _many: Vec<Ticket<'_>> = futures_util::future::join_all((0..100).map(|_| go(&pacer))).await;
         assert_eq!(start.elapsed(), Duration::ZERO, "no quota stated: nothing is paced");
 
         let pacer = Pacer::default();
-        pacer.ready().await.answered(&limit(2, 10)); // 2 left
-        let _two = [pacer.ready().await, pacer.ready().await];
+        go(&pacer).await.answered(&limit(2, 10)); // 2 left
+        let _two = [go(&pacer).await, go(&pacer).await];
         assert!(tokio::time::timeout(Duration::from_secs(3600), pacer.ready()).await.is_err(), "a quota: paced");
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_request_waits_for_the_answers_in_flight_and_goes_when_one_raises_the_limit() {
         let pacer = Pacer::default();
-        pacer.ready().await.answered(&limit(2, 10)); // 1 + 2 = 3 in all
-        let first = pacer.ready().await;
-        let second = pacer.ready().await;
+        go(&pacer).await.answered(&limit(2, 10)); // 1 + 2 = 3 in all
+        let first = go(&pacer).await;
+        let second = go(&pacer).await;
         // The server may have counted `first` after `second`: 1 + 1 + 0 - 1 = 2 proves nothing new.
         second.answered(&limit(0, 10));
         assert!(
@@ -298,30 +304,30 @@ mod tests {
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 first.answered(&limit(3, 10)); // the window freed: 1 + 1 + 3 = 5 in all
             },
-            pacer.ready()
+            go(&pacer)
         );
         assert_eq!(start.elapsed(), Duration::from_secs(1), "goes on the answer");
-        let _fourth = pacer.ready().await;
+        let _fourth = go(&pacer).await;
         assert_eq!(start.elapsed(), Duration::from_secs(1));
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_used_up_window_is_waited_out_then_one_request_goes_first() {
         let pacer = Pacer::default();
-        pacer.ready().await.answered(&limit(0, 10));
+        go(&pacer).await.answered(&limit(0, 10));
         let start = Instant::now();
-        let probe = pacer.ready().await;
+        let probe = go(&pacer).await;
         assert_eq!(start.elapsed(), Duration::from_secs(10), "waits for the window");
         let ((), _next) = tokio::join!(
             async {
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 probe.answered(&limit(5, 10));
             },
-            pacer.ready()
+            go(&pacer)
         );
         assert_eq!(start.elapsed(), Duration::from_secs(11), "the next waits for the first one's answer");
         for _ in 0..4 {
-            let _ticket = pacer.ready().await; // 5 left after the probe: 4 more go at once
+            let _ticket = go(&pacer).await; // 5 left after the probe: 4 more go at once
         }
         assert_eq!(start.elapsed(), Duration::from_secs(11));
     }
@@ -332,17 +338,17 @@ mod tests {
         // and the answers arrive in either order: no fourth request may go before the reset.
         for (counted, answered) in [([0, 1, 2], [0, 1, 2]), ([2, 1, 0], [0, 1, 2]), ([0, 1, 2], [2, 0, 1])] {
             let pacer = Pacer::default();
-            pacer.ready().await.answered(&limit(3, 5)); // 3 left
+            go(&pacer).await.answered(&limit(3, 5)); // 3 left
             let mut tickets: Vec<Option<Ticket<'_>>> = Vec::new();
             for _ in 0..3 {
-                tickets.push(Some(pacer.ready().await));
+                tickets.push(Some(go(&pacer).await));
             }
             for index in answered {
                 let position = counted.iter().position(|&request| request == index).unwrap() as u64;
                 tickets[index].take().unwrap().answered(&limit(2 - position, 5));
             }
             let start = Instant::now();
-            let _fourth = pacer.ready().await;
+            let _fourth = go(&pacer).await;
             assert_eq!(start.elapsed(), Duration::from_secs(5), "counted {counted:?}, answered {answered:?}");
         }
     }
@@ -350,13 +356,13 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_request_without_an_answer_counts_until_the_window_frees() {
         let pacer = Pacer::default();
-        drop(pacer.ready().await); // no answer: the server may count it at any time
-        pacer.ready().await.answered(&limit(1, 10)); // so 1 + 1 + 1 - 1: this one used the last
+        drop(go(&pacer).await); // no answer: the server may count it at any time
+        go(&pacer).await.answered(&limit(1, 10)); // so 1 + 1 + 1 - 1: this one used the last
         let start = Instant::now();
-        let probe = pacer.ready().await;
+        let probe = go(&pacer).await;
         assert_eq!(start.elapsed(), Duration::from_secs(10));
         probe.answered(&limit(1, 10)); // after the window, the lost one no longer counts
-        let _next = pacer.ready().await;
+        let _next = go(&pacer).await;
         assert_eq!(start.elapsed(), Duration::from_secs(10));
     }
 
@@ -365,7 +371,7 @@ mod tests {
         let pacer = Pacer::default();
         let start = Instant::now();
         for _ in 0..100 {
-            pacer.ready().await.answered(&HeaderMap::new());
+            go(&pacer).await.answered(&HeaderMap::new());
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
     }

@@ -344,6 +344,12 @@ mod tests {
         (transport, sent)
     }
 
+    /// `call`, failing (never hanging) if it takes a day: with the clock paused, a loop
+    /// that never ends would otherwise spin forever.
+    async fn within(call: impl Future<Output = Record>) -> Record {
+        tokio::time::timeout(Duration::from_secs(86_400), call).await.expect("the call took a day")
+    }
+
     fn request(method: Method) -> reqwest::Request {
         reqwest::Request::new(method, "http://127.0.0.1:1/accounts".parse().unwrap())
     }
@@ -359,7 +365,7 @@ mod tests {
     async fn the_retry_budget_is_spent_exactly_and_the_last_answer_is_the_record() {
         for max_retries in [0, 1, 2] {
             let (transport, sent) = fake(max_retries, Duration::from_secs(60), |_| (503, vec![]));
-            let record = transport.call(request(Method::DELETE), "delete").await;
+            let record = within(transport.call(request(Method::DELETE), "delete")).await;
             assert_eq!(record.attempts, max_retries + 1);
             assert_eq!(sent.load(Ordering::SeqCst), max_retries as usize + 1);
             assert_eq!(status(&record), Some(503));
@@ -370,7 +376,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_earlier_500_may_have_applied_and_the_record_says_so() {
         let (transport, _) = fake(2, Duration::from_secs(60), |attempt| (if attempt == 0 { 500 } else { 404 }, vec![]));
-        let record = transport.call(request(Method::DELETE), "delete").await;
+        let record = within(transport.call(request(Method::DELETE), "delete")).await;
         assert_eq!((record.attempts, status(&record)), (2, Some(404)));
         assert!(record.earlier_attempt_may_have_applied);
     }
@@ -386,17 +392,17 @@ mod tests {
         };
         let (transport, _) = fake(2, max_wait, retry_after(30));
         let start = tokio::time::Instant::now();
-        let record = transport.call(request(Method::DELETE), "delete").await;
+        let record = within(transport.call(request(Method::DELETE), "delete")).await;
         assert_eq!((record.attempts, status(&record)), (2, Some(200)));
         assert!(start.elapsed() >= max_wait, "{:?}", start.elapsed());
 
         let (transport, sent) = fake(2, max_wait, retry_after(31));
-        let record = transport.call(request(Method::DELETE), "delete").await;
+        let record = within(transport.call(request(Method::DELETE), "delete")).await;
         assert_eq!((record.attempts, status(&record)), (1, Some(429)), "not retried: longer than allowed");
         let End::Answer(answer) = &record.end else { panic!("{record:?}") };
         assert_eq!(answer.retry_after, Some(Duration::from_secs(31)), "read once, kept for the error");
         // The pause covers the next call: nothing is sent, and the record says so, with the wait.
-        let record = transport.call(request(Method::GET), "get").await;
+        let record = within(transport.call(request(Method::GET), "get")).await;
         assert_eq!(record.attempts, 0);
         assert!(
             matches!(record.end, End::Paused(wait) if wait > max_wait && wait <= Duration::from_secs(31)),
@@ -411,9 +417,9 @@ mod tests {
             0 => (429, vec![("retry-after", "20".to_owned())]),
             _ => (200, vec![]),
         });
-        assert_eq!(status(&transport.call(request(Method::DELETE), "delete").await), Some(429));
+        assert_eq!(status(&within(transport.call(request(Method::DELETE), "delete")).await), Some(429));
         let start = tokio::time::Instant::now();
-        let record = transport.call(request(Method::GET), "get").await;
+        let record = within(transport.call(request(Method::GET), "get")).await;
         assert_eq!((record.attempts, status(&record)), (1, Some(200)));
         assert!(start.elapsed() >= Duration::from_secs(19), "{:?}", start.elapsed());
         assert_eq!(sent.load(Ordering::SeqCst), 2);
@@ -431,7 +437,7 @@ mod tests {
         });
         let mut stale = request(Method::GET);
         stale.headers_mut().insert("x-auth-key", "stale".parse().unwrap());
-        transport.call(stale, "get").await;
+        within(transport.call(stale, "get")).await;
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].0.as_ref().unwrap(), "Bearer test-token");
