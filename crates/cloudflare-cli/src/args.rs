@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cloudflare_client::{AccountId, ServiceTokenId, ZoneId};
 
+use crate::values::{Span, Time, TokenDuration};
+
 const ENVIRONMENT: &str = "\
 Environment:
   CLOUDFLARE_API_TOKEN                    API token (preferred)
@@ -211,8 +213,8 @@ pub struct RotateArgs {
 
     /// Keep the old Client Secret working for SPAN after the rotation (90d, 36h, 30m, 1h30m),
     /// so clients can switch without downtime. Without it the old secret stops at once.
-    #[arg(long, value_name = "SPAN", value_parser = span)]
-    pub grace: Option<std::time::Duration>,
+    #[arg(long, value_name = "SPAN")]
+    pub grace: Option<Span>,
 }
 
 /// `cloudflare service-tokens update`.
@@ -230,16 +232,16 @@ pub struct UpdateArgs {
     pub name: Option<String>,
 
     /// A new duration: a Go duration (8760h, 30m, 1h30m) or `forever`.
-    #[arg(long, value_name = "DURATION", value_parser = token_duration)]
-    pub duration: Option<String>,
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<TokenDuration>,
 
     /// The Client Secret's version (bump it to rotate the secret).
     #[arg(long, value_name = "N")]
     pub client_secret_version: Option<i64>,
 
     /// Until when the previous Client Secret keeps working (RFC 3339, such as 2026-12-01T00:00:00Z).
-    #[arg(long, value_name = "TIME", value_parser = time)]
-    pub previous_secret_expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[arg(long, value_name = "TIME")]
+    pub previous_secret_expires_at: Option<Time>,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -379,12 +381,12 @@ pub struct SelectionArgs {
     pub expired: bool,
 
     /// Only tokens not yet expired that expire within SPAN from now (90d, 36h, 30m, 1h30m).
-    #[arg(long, value_name = "SPAN", value_parser = span)]
-    pub expiring_within: Option<std::time::Duration>,
+    #[arg(long, value_name = "SPAN")]
+    pub expiring_within: Option<Span>,
 
     /// Only tokens never seen, or last seen longer than SPAN ago (90d, 36h, 30m, 1h30m).
-    #[arg(long, value_name = "SPAN", value_parser = span)]
-    pub unused_for: Option<std::time::Duration>,
+    #[arg(long, value_name = "SPAN")]
+    pub unused_for: Option<Span>,
 
     /// Only tokens whose name matches this glob (`*`, `?`, `[...]`), such as 'ci-*'.
     #[arg(long, value_name = "GLOB", value_parser = glob_pattern)]
@@ -401,33 +403,16 @@ impl SelectionArgs {
     pub fn selection(&self) -> cloudflare_client::TokenSelection {
         let mut selection = cloudflare_client::TokenSelection::default();
         selection.expired = self.expired;
-        selection.expiring_within = self.expiring_within;
-        selection.unused_for = self.unused_for;
+        selection.expiring_within = self.expiring_within.map(|span| span.0);
+        selection.unused_for = self.unused_for.map(|span| span.0);
         selection.name = self.name.clone();
         selection
     }
 }
 
-/// A span such as `90d` or `1h30m`.
-fn span(text: &str) -> Result<std::time::Duration, String> {
-    cloudflare_client::parse_span(text).map_err(|error| error.to_string())
-}
-
 /// A name glob.
 fn glob_pattern(text: &str) -> Result<glob::Pattern, String> {
     glob::Pattern::new(text).map_err(|error| error.to_string())
-}
-
-/// A token lifetime Cloudflare takes: a Go duration or `forever`.
-fn token_duration(text: &str) -> Result<String, String> {
-    cloudflare_client::check_token_duration(text).map(|()| text.to_owned()).map_err(|error| error.to_string())
-}
-
-/// An RFC 3339 time.
-fn time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(|time| time.with_timezone(&chrono::Utc))
-        .map_err(|error| format!("expected an RFC 3339 time such as 2026-12-01T00:00:00Z: {error}"))
 }
 
 /// `cloudflare service-tokens list --output`.
@@ -474,8 +459,8 @@ pub struct CreateArgs {
 
     /// How long the token is valid: a Go duration such as 8760h (Cloudflare's default, a year),
     /// 30m or 1h30m, or `forever`.
-    #[arg(long, value_name = "DURATION", value_parser = token_duration)]
-    pub duration: Option<String>,
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<TokenDuration>,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,

@@ -17,6 +17,7 @@ mod output;
 pub mod report;
 mod table;
 mod tokens;
+mod values;
 
 use std::process::ExitCode;
 

@@ -187,7 +187,9 @@ pub async fn create(args: CreateArgs) -> Result<ExitCode, CliError> {
         scope_flag(&scope),
         args.name.replace('\'', "'\\''")
     );
-    let created = client.create_service_token(&scope, &args.name, args.duration.as_deref()).await;
+    let created = client
+        .create_service_token(&scope, &args.name, args.duration.as_ref().map(|duration| duration.0.as_str()))
+        .await;
     finish_or_doubt(created, crate::args::format(args.output, args.json), Holds::Secret, Some(doubt))
 }
 
@@ -200,9 +202,10 @@ pub async fn rotate(args: RotateArgs) -> Result<ExitCode, CliError> {
          rotate again to get a secret you can see"
     );
     let output = crate::args::format(args.token.output, args.token.json);
-    let rotated = client.rotate_service_token(&account, &id, args.grace).await;
+    let grace = args.grace.map(|span| span.0);
+    let rotated = client.rotate_service_token(&account, &id, grace).await;
     if rotated.is_ok()
-        && let Some(grace) = args.grace
+        && let Some(grace) = grace
     {
         eprintln!("the previous Client Secret keeps working for {}", table::span(grace));
     }
@@ -244,9 +247,11 @@ pub async fn update(args: UpdateArgs) -> Result<ExitCode, CliError> {
     let id = args.token_id;
     let body = |body: cloudflare_client::types::builder::UpdateServiceToken| {
         body.name(args.name.clone().map(Into::into))
-            .duration(args.duration.clone().map(Into::into))
+            .duration(args.duration.clone().map(|duration| duration.0.into()))
             .client_secret_version(args.client_secret_version)
-            .previous_client_secret_expires_at(args.previous_secret_expires_at.map(cloudflare_client::types::Timestamp))
+            .previous_client_secret_expires_at(
+                args.previous_secret_expires_at.map(|time| cloudflare_client::types::Timestamp(time.0)),
+            )
     };
     let api = client.api();
     let updated = match &scope {

@@ -1,0 +1,60 @@
+//! The values flags take, each parsed by clap through `FromStr`: a bad value is reported by
+//! clap with the flag's name, before anything else runs. Ids are the library's own types
+//! (`AccountId`, `ZoneId`, `ServiceTokenId`); these wrap the library's checks for the rest.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A span such as `90d`, `36h`, `30m` or `1h30m` (`--expiring-within`, `--unused-for`,
+/// `--grace`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span(pub Duration);
+
+impl FromStr for Span {
+    type Err = cloudflare_client::Error;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        cloudflare_client::parse_span(text).map(Self)
+    }
+}
+
+/// A token lifetime Cloudflare takes: a Go duration (`8760h`, `30m`, `1h30m`) or `forever`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenDuration(pub String);
+
+impl FromStr for TokenDuration {
+    type Err = cloudflare_client::Error;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        cloudflare_client::check_token_duration(text).map(|()| Self(text.to_owned()))
+    }
+}
+
+/// An RFC 3339 time, such as `2026-12-01T00:00:00Z`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Time(pub chrono::DateTime<chrono::Utc>);
+
+impl FromStr for Time {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .map(|time| Self(time.with_timezone(&chrono::Utc)))
+            .map_err(|error| format!("expected an RFC 3339 time such as 2026-12-01T00:00:00Z: {error}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_parse_or_say_why() {
+        assert_eq!("1h30m".parse::<Span>().unwrap(), Span(Duration::from_secs(5400)));
+        assert!("90x".parse::<Span>().is_err());
+        assert_eq!("forever".parse::<TokenDuration>().unwrap(), TokenDuration("forever".into()));
+        assert!("8760".parse::<TokenDuration>().is_err());
+        assert_eq!("2026-12-01T00:00:00+01:00".parse::<Time>().unwrap().0.to_rfc3339(), "2026-11-30T23:00:00+00:00");
+        assert!("tomorrow".parse::<Time>().unwrap_err().contains("RFC 3339"));
+    }
+}
