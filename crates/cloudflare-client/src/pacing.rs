@@ -183,7 +183,11 @@ impl Ticket<'_> {
         state.in_flight -= 1;
         match quota {
             Some(quota) => {
-                let bound = (self.sent_before + 1 + quota.remaining).saturating_sub(self.uncertain_before);
+                let bound = self
+                    .sent_before
+                    .saturating_add(1)
+                    .saturating_add(quota.remaining)
+                    .saturating_sub(self.uncertain_before);
                 state.limit = match state.limit {
                     Limit::Total(limit) => Limit::Total(limit.max(bound)),
                     Limit::FirstAnswer | Limit::Unpaced => Limit::Total(bound),
@@ -364,6 +368,16 @@ mod tests {
         probe.answered(&limit(1, 10)); // after the window, the lost one no longer counts
         let _next = go(&pacer).await;
         assert_eq!(start.elapsed(), Duration::from_secs(10));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_server_claiming_the_largest_quota_overflows_nothing() {
+        let pacer = Pacer::default();
+        let huge = headers(&[("ratelimit", r#""default";r=9223372036854775807;t=1"#)]);
+        for _ in 0..3 {
+            go(&pacer).await.answered(&huge);
+        }
+        let _many: Vec<Ticket<'_>> = futures_util::future::join_all((0..10).map(|_| go(&pacer))).await;
     }
 
     #[tokio::test(start_paused = true)]
