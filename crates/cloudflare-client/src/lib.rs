@@ -43,6 +43,8 @@ mod response;
 mod retry;
 mod service_tokens;
 mod terminal;
+#[cfg(test)]
+mod test_watchdog;
 mod transport;
 
 pub use client::{

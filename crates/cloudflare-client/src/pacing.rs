@@ -259,8 +259,10 @@ mod tests {
     }
 
     /// `pacer.ready()`, failing (never hanging) if it is held for a day: with the clock
-    /// paused, a request waiting on nothing would otherwise wait forever.
+    /// paused, a request waiting on nothing would otherwise wait forever. A loop that never
+    /// yields is caught by the real-time watchdog instead.
     async fn go(pacer: &Pacer) -> Ticket<'_> {
+        let _watchdog = crate::test_watchdog::Watchdog::start();
         tokio::time::timeout(Duration::from_secs(86_400), pacer.ready()).await.expect("held for a day")
     }
 

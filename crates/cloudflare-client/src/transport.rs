@@ -347,6 +347,7 @@ mod tests {
     /// `call`, failing (never hanging) if it takes a day: with the clock paused, a loop
     /// that never ends would otherwise spin forever.
     async fn within(call: impl Future<Output = Record>) -> Record {
+        let _watchdog = crate::test_watchdog::Watchdog::start();
         tokio::time::timeout(Duration::from_secs(86_400), call).await.expect("the call took a day")
     }
 
