@@ -373,6 +373,20 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn an_answer_without_the_headers_counts_as_maybe_counted() {
+        let pacer = Pacer::default();
+        go(&pacer).await.answered(&limit(3, 10)); // 4 in all
+        go(&pacer).await.answered(&HeaderMap::new()); // the server may count it at any time
+        // The window freed: 5 left after this one, less the one without a quota: 2 + 1 + 5 - 1.
+        go(&pacer).await.answered(&limit(5, 10));
+        let _four = [go(&pacer).await, go(&pacer).await, go(&pacer).await, go(&pacer).await];
+        assert!(
+            tokio::time::timeout(Duration::from_secs(3600), pacer.ready()).await.is_err(),
+            "a fifth would count on the answer without headers not having been counted"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_server_claiming_the_largest_quota_overflows_nothing() {
         let pacer = Pacer::default();
         let huge = headers(&[("ratelimit", r#""default";r=9223372036854775807;t=1"#)]);

@@ -132,3 +132,140 @@ fn unexpected_reason(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> St
         "an error status with a body that is not Cloudflare's JSON envelope".into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+    use crate::types::ServiceTokenResponse;
+
+    const TOKEN: &str =
+        r#"{"success":true,"errors":[],"messages":[],"result":{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415"}}"#;
+    const NO_RESULT: &str = r#"{"success":true,"errors":[],"messages":[],"result":null}"#;
+    const REFUSED: &str =
+        r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[],"result":null}"#;
+    const NO_ERRORS: &str = r#"{"success":false,"errors":[],"messages":[],"result":null}"#;
+
+    fn record(
+        method: Method,
+        may_have_applied: bool,
+        status: u16,
+        headers: &[(&'static str, &'static str)],
+        body: Body,
+    ) -> Record {
+        let headers =
+            headers.iter().map(|(name, value)| (name.parse().unwrap(), HeaderValue::from_static(value))).collect();
+        Record {
+            method,
+            attempts: 2,
+            earlier_attempt_may_have_applied: may_have_applied,
+            end: End::Answer(Answer::new(StatusCode::from_u16(status).unwrap(), headers, body)),
+        }
+    }
+
+    fn decide(status: u16, body: &'static str) -> Result<ServiceTokenResponse, Error> {
+        decide_with(Method::DELETE, false, status, &[], Body::Read(body.into()), Expect::Result)
+    }
+
+    fn decide_with(
+        method: Method,
+        may_have_applied: bool,
+        status: u16,
+        headers: &[(&'static str, &'static str)],
+        body: Body,
+        expect: Expect,
+    ) -> Result<ServiceTokenResponse, Error> {
+        let credentials = Credentials::api_token("test-token").unwrap();
+        finish(&credentials, record(method, may_have_applied, status, headers, body), expect)
+    }
+
+    fn reason(result: Result<ServiceTokenResponse, Error>) -> String {
+        match result {
+            Err(Error::UnexpectedResponse(error)) => error.reason().to_owned(),
+            other => panic!("not an unexpected answer: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn any_2xx_envelope_is_the_answer_and_its_failures_are_errors() {
+        for status in [200, 201, 204] {
+            assert!(decide(status, TOKEN).unwrap().result.is_some(), "{status}");
+        }
+        let refused = decide(200, REFUSED).unwrap_err();
+        assert!(matches!(refused, Error::Api(_)) && refused.is_auth(), "success: false in a 200: {refused:?}");
+        assert!(reason(decide(200, NO_RESULT)).contains("no `result`"));
+        let envelope = decide_with(Method::GET, false, 200, &[], Body::Read(NO_RESULT.into()), Expect::Envelope);
+        assert!(envelope.unwrap().result.is_none(), "invoke takes an envelope without result");
+        // A 2xx that is not the success envelope but carries Cloudflare's errors.
+        let errors =
+            decide(200, r#"{"success":false,"errors":[{"code":7003,"message":"x"}],"result":[1]}"#).unwrap_err();
+        assert_eq!(errors.api_errors()[0].code, 7003, "{errors:?}");
+        assert!(reason(decide(200, "<html>")).contains("not a valid Cloudflare envelope"));
+        let cut = decide_with(Method::DELETE, false, 200, &[], Body::CutOff(r#"{"succ"#.into()), Expect::Result);
+        assert!(reason(cut).contains("cut off part-way"));
+    }
+
+    #[test]
+    fn error_statuses_are_cloudflares_envelope_or_an_unexpected_answer_saying_why() {
+        let refused = decide(403, REFUSED).unwrap_err();
+        assert!(matches!(refused, Error::Api(_)) && refused.status() == Some(StatusCode::FORBIDDEN));
+        let empty = decide(400, NO_ERRORS).unwrap_err();
+        assert!(matches!(empty, Error::Api(_)), "a 4xx envelope, even without errors: {empty:?}");
+        assert!(reason(decide(404, "not json")).contains("not a valid Cloudflare envelope"));
+        let server = decide(502, REFUSED).unwrap_err();
+        assert!(matches!(server, Error::Api(_)), "a 5xx with errors: {server:?}");
+        assert!(reason(decide(502, NO_ERRORS)).contains("without Cloudflare's error envelope"));
+        assert!(reason(decide(502, "")).contains("empty body"));
+        assert!(reason(decide(502, "<html>bad gateway</html>")).contains("not Cloudflare's JSON envelope"));
+        let redirect = decide_with(
+            Method::GET,
+            false,
+            302,
+            &[("location", "https://evil.example/")],
+            Body::Read("".into()),
+            Expect::Result,
+        );
+        assert!(reason(redirect).contains("redirect to \"https://evil.example/\""));
+    }
+
+    #[test]
+    fn a_404_to_a_retried_delete_that_may_have_applied_is_already_gone() {
+        for body in [REFUSED, "not json"] {
+            let gone =
+                decide_with(Method::DELETE, true, 404, &[], Body::Read(body.into()), Expect::Result).unwrap_err();
+            assert!(gone.is_already_gone(), "{body}: {gone:?}");
+            let first =
+                decide_with(Method::DELETE, false, 404, &[], Body::Read(body.into()), Expect::Result).unwrap_err();
+            assert!(!first.is_already_gone(), "{body}");
+            let get = decide_with(Method::GET, true, 404, &[], Body::Read(body.into()), Expect::Result).unwrap_err();
+            assert!(!get.is_already_gone(), "{body}: only a delete");
+        }
+        let other =
+            decide_with(Method::DELETE, true, 403, &[], Body::Read(REFUSED.into()), Expect::Result).unwrap_err();
+        assert!(!other.is_already_gone(), "only a 404");
+    }
+
+    #[test]
+    fn the_record_supplies_the_limit_the_wait_the_pause_and_the_attempts() {
+        let large = decide_with(Method::GET, false, 200, &[], Body::OverLimit(1024), Expect::Result).unwrap_err();
+        assert!(matches!(large, Error::ResponseTooLarge(_)), "{large:?}");
+        let limited =
+            decide_with(Method::GET, false, 429, &[("retry-after", "7")], Body::Read(REFUSED.into()), Expect::Result)
+                .unwrap_err();
+        assert_eq!((limited.retry_after(), limited.attempts()), (Some(Duration::from_secs(7)), 2));
+        let credentials = Credentials::api_token("test-token").unwrap();
+        let paused = Record {
+            method: Method::GET,
+            attempts: 0,
+            earlier_attempt_may_have_applied: false,
+            end: End::Paused(Duration::from_secs(90)),
+        };
+        let paused = finish::<ServiceTokenResponse>(&credentials, paused, Expect::Result).unwrap_err();
+        assert!(paused.is_rate_limited() && paused.attempts() == 0, "{paused:?}");
+        assert_eq!(paused.retry_after(), Some(Duration::from_secs(90)));
+        assert!(paused.to_string().contains("not sent"), "{paused}");
+    }
+}

@@ -97,16 +97,6 @@ pub(crate) struct ClientTransport {
     pub(crate) send: Box<SendFn>,
 }
 
-impl std::fmt::Debug for ClientTransport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientTransport")
-            .field("credentials", &self.credentials)
-            .field("retry", &self.retry)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .finish_non_exhaustive()
-    }
-}
-
 /// How one attempt ended.
 enum Attempt {
     Answer(Answer),
@@ -443,5 +433,66 @@ mod tests {
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].0.as_ref().unwrap(), "Bearer test-token");
         assert_eq!(seen[0].1, None, "one scheme only");
+    }
+
+    /// A loopback server answering every connection with `answer`, then closing it.
+    fn serve(answer: String) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/accounts", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut head = Vec::new();
+                let mut buffer = [0; 1024];
+                while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+                    match stream.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(read) => head.extend_from_slice(&buffer[..read]),
+                    }
+                }
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        url
+    }
+
+    fn over_http(max_response_bytes: usize) -> ClientTransport {
+        let (mut transport, _) = fake(0, Duration::from_secs(60), |_| (200, vec![]));
+        transport.send = reqwest_send(reqwest::Client::new());
+        transport.max_response_bytes = max_response_bytes;
+        transport
+    }
+
+    async fn body_of(transport: &ClientTransport, url: &str, method: Method) -> Result<Body, String> {
+        let request = reqwest::Request::new(method, url.parse().unwrap());
+        match within(transport.call(request, "get")).await.end {
+            End::Answer(answer) => Ok(answer.body),
+            End::NoAnswer(error) => Err(error.to_string()),
+            End::Paused(_) => Err("paused".into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_exactly_at_the_limit_is_read_and_one_byte_more_is_not() {
+        let body = "x".repeat(100);
+        for length in [format!("content-length: {}\r\n", body.len()), String::new()] {
+            let url = serve(format!("HTTP/1.1 200 OK\r\n{length}connection: close\r\n\r\n{body}"));
+            let read = body_of(&over_http(100), &url, Method::GET).await.unwrap();
+            assert!(matches!(&read, Body::Read(bytes) if bytes.len() == 100), "{length:?}: {read:?}");
+            let over = body_of(&over_http(99), &url, Method::GET).await.unwrap();
+            assert!(matches!(over, Body::OverLimit(99)), "{length:?}: {over:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_cut_off_after_a_2xx_to_a_write_is_kept_and_to_a_read_is_no_answer() {
+        let url = serve("HTTP/1.1 200 OK\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"succ".to_owned());
+        let kept = body_of(&over_http(1024), &url, Method::DELETE).await.unwrap();
+        assert!(matches!(&kept, Body::CutOff(bytes) if bytes.as_ref() == b"{\"succ"), "{kept:?}");
+        assert!(body_of(&over_http(1024), &url, Method::GET).await.is_err(), "a read is retried, not kept");
+        assert!(body_of(&over_http(1024), &url, Method::PUT).await.is_err(), "a PUT can be sent again");
+        let refused = serve("HTTP/1.1 500 X\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{".to_owned());
+        assert!(body_of(&over_http(1024), &refused, Method::DELETE).await.is_err(), "only a 2xx head stands");
     }
 }
