@@ -403,6 +403,21 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_pause_exactly_at_the_maximum_is_waited_out_not_refused() {
+        let max_wait = Duration::from_secs(30);
+        let (transport, sent) = fake(0, max_wait, |attempt| match attempt {
+            0 => (429, vec![("retry-after", "30".to_owned())]),
+            _ => (200, vec![]),
+        });
+        assert_eq!(status(&within(transport.call(request(Method::DELETE), "delete")).await), Some(429));
+        let start = tokio::time::Instant::now();
+        let record = within(transport.call(request(Method::GET), "get")).await;
+        assert_eq!((record.attempts, status(&record)), (1, Some(200)), "{record:?}");
+        assert_eq!(start.elapsed(), max_wait);
+        assert_eq!(sent.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_pause_within_the_maximum_is_waited_out_before_sending() {
         let (transport, sent) = fake(0, Duration::from_secs(60), |attempt| match attempt {
             0 => (429, vec![("retry-after", "20".to_owned())]),
@@ -437,6 +452,11 @@ mod tests {
 
     /// A loopback server answering every connection with `answer`, then closing it.
     fn serve(answer: String) -> String {
+        serve_in_parts(vec![answer])
+    }
+
+    /// [`serve`], writing the answer in `parts` 50 ms apart (so that they arrive as chunks).
+    fn serve_in_parts(parts: Vec<String>) -> String {
         use std::io::{Read, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/accounts", listener.local_addr().unwrap());
@@ -451,7 +471,12 @@ mod tests {
                         Ok(read) => head.extend_from_slice(&buffer[..read]),
                     }
                 }
-                let _ = stream.write_all(answer.as_bytes());
+                for (index, part) in parts.iter().enumerate() {
+                    if index > 0 {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                    let _ = stream.write_all(part.as_bytes()).and_then(|()| stream.flush());
+                }
             }
         });
         url
@@ -483,6 +508,15 @@ mod tests {
             let over = body_of(&over_http(99), &url, Method::GET).await.unwrap();
             assert!(matches!(over, Body::OverLimit(99)), "{length:?}: {over:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_body_in_several_chunks_is_read_whole() {
+        let head = "HTTP/1.1 200 OK\r\ncontent-length: 200\r\nconnection: close\r\n\r\n".to_owned();
+        let url = serve_in_parts(vec![head + &"a".repeat(100), "b".repeat(100)]);
+        let read = body_of(&over_http(1024), &url, Method::GET).await.unwrap();
+        let expected = "a".repeat(100) + &"b".repeat(100);
+        assert!(matches!(&read, Body::Read(bytes) if bytes.as_ref() == expected.as_bytes()), "{read:?}");
     }
 
     #[tokio::test]
