@@ -245,32 +245,14 @@ pub async fn update(args: UpdateArgs) -> Result<ExitCode, CliError> {
     }
     let client = args.connection.client()?;
     let id = args.token_id;
-    let body = |body: cloudflare_client::types::builder::UpdateServiceToken| {
-        body.name(args.name.clone().map(Into::into))
-            .duration(args.duration.clone().map(|duration| duration.0.into()))
-            .client_secret_version(args.client_secret_version)
-            .previous_client_secret_expires_at(
-                args.previous_secret_expires_at.map(|time| cloudflare_client::types::Timestamp(time.0)),
-            )
+    let update = cloudflare_client::types::UpdateServiceToken {
+        name: args.name.clone().map(Into::into),
+        duration: args.duration.clone().map(|duration| duration.0.into()),
+        client_secret_version: args.client_secret_version,
+        previous_client_secret_expires_at: args
+            .previous_secret_expires_at
+            .map(|time| cloudflare_client::types::Timestamp(time.0)),
     };
-    let api = client.api();
-    let updated = match &scope {
-        cloudflare_client::Scope::Account(account) => {
-            let request = api
-                .update_account_service_token()
-                .account_id(account.as_identifier().clone())
-                .service_token_id(id.as_uuid())
-                .body_map(body);
-            client.call(request).await
-        }
-        cloudflare_client::Scope::Zone(zone) => {
-            let request = api
-                .update_zone_service_token()
-                .zone_id(zone.as_identifier().clone())
-                .service_token_id(id.as_uuid())
-                .body_map(body);
-            client.call(request).await
-        }
-    };
+    let updated = client.update_service_token(&scope, &id, &update).await;
     finish(updated, crate::args::format(args.output, args.json), Holds::NoSecret)
 }

@@ -183,6 +183,43 @@ impl Client {
 }
 
 impl Client {
+    /// Changes a service token of an account or a zone: the fields of `update` that are set
+    /// (name, duration, `client_secret_version`, `previous_client_secret_expires_at`); the
+    /// others stay as they are.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cloudflare_client::Client) -> Result<(), cloudflare_client::Error> {
+    /// use cloudflare_client::{Scope, types::UpdateServiceToken};
+    /// let scope = Scope::Account("023e105f4ecef8ad9ca31a8372d0c353".parse()?);
+    /// let id = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse()?;
+    /// let update = UpdateServiceToken { name: Some("ci-deploy".to_owned().into()), ..Default::default() };
+    /// let token = client.update_service_token(&scope, &id, &update).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a `duration` Cloudflare does not take, with nothing sent;
+    /// otherwise as [`Client::call`].
+    pub async fn update_service_token(
+        &self,
+        scope: &Scope,
+        id: &ServiceTokenId,
+        update: &crate::types::UpdateServiceToken,
+    ) -> Result<ServiceToken, Error> {
+        if let Some(duration) = &update.duration {
+            crate::hygiene::check_token_duration(duration)?;
+        }
+        call_in_scope!(
+            self,
+            scope,
+            update_account_service_token
+                | update_zone_service_token.service_token_id(id.as_uuid()).body(update.clone())
+        )
+    }
+}
+
+impl Client {
     /// Generates a new Client Secret for an account's service token. With `grace`, the old
     /// secret keeps working for that long (`previous_client_secret_expires_at` = now + grace,
     /// RFC 3339 UTC), so that clients can switch without downtime; without it, the old secret

@@ -119,3 +119,36 @@ async fn an_operation_built_with_api_reports_attempts_and_errors_as_the_convenie
     })
     .await
 }
+
+#[tokio::test]
+async fn update_sends_only_the_fields_set_to_the_scope_chosen_and_checks_the_duration_first() {
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let update = server
+            .mock_async(|when, then| {
+                when.method(httpmock::Method::PUT)
+                    .path(format!("/zones/{ZONE_ID}/access/service_tokens/{TOKEN_ID}"))
+                    .json_body(serde_json::json!({"name": "ci-deploy", "client_secret_version": 2}));
+                then.status(200).json_body(success_json(token_json(TOKEN_ID)));
+            })
+            .await;
+        let client = client(&server, token_credentials());
+        let scope = cloudflare_client::Scope::Zone(ZONE_ID.parse().unwrap());
+        let id = TOKEN_ID.parse().unwrap();
+        let fields = cloudflare_client::types::UpdateServiceToken {
+            name: Some("ci-deploy".to_owned().into()),
+            client_secret_version: Some(2),
+            ..Default::default()
+        };
+        let token = client.update_service_token(&scope, &id, &fields).await.unwrap();
+        assert_eq!(token.id.as_deref(), Some(TOKEN_ID));
+        update.assert_async().await;
+
+        let forever_and_a_day =
+            cloudflare_client::types::UpdateServiceToken { duration: Some("90d".to_owned().into()), ..fields };
+        let error = client.update_service_token(&scope, &id, &forever_and_a_day).await.unwrap_err();
+        assert!(error.is_invalid_input(), "{error}");
+        assert_eq!(update.calls_async().await, 1, "nothing sent for a duration Cloudflare does not take");
+    })
+    .await
+}
