@@ -9,18 +9,16 @@ use crate::error::Error;
 use crate::ids::{Scope, ServiceTokenId};
 use crate::types::{CreatedServiceToken, ServiceToken};
 
-/// Calls the account or the zone variant of an operation (they differ only in their path) for
-/// `$scope`, with the same further builder calls, through [`Client::call`].
-macro_rules! call_in_scope {
-    ($client:expr, $scope:expr, $account:ident | $zone:ident $(. $setter:ident ($($argument:expr),*))*) => {
+/// The account or the zone variant of an operation (they differ only in their path) for
+/// `$scope`, with the same further builder calls, as one [`Request`] for [`Client::call`].
+macro_rules! in_scope {
+    ($api:expr, $scope:expr, $account:ident | $zone:ident $(. $setter:ident ($($argument:expr),*))*) => {
         match $scope {
             Scope::Account(account) => {
-                let request = $client.api().$account().account_id(account.as_identifier().clone());
-                $client.call(request $(.$setter($($argument),*))*).await
+                InScope::Account($api.$account().account_id(account.as_identifier().clone()) $(.$setter($($argument),*))*)
             }
             Scope::Zone(zone) => {
-                let request = $client.api().$zone().zone_id(zone.as_identifier().clone());
-                $client.call(request $(.$setter($($argument),*))*).await
+                InScope::Zone($api.$zone().zone_id(zone.as_identifier().clone()) $(.$setter($($argument),*))*)
             }
         }
     };
@@ -89,11 +87,12 @@ impl Client {
     /// # Errors
     /// As [`Client::call`]; [`Error::is_not_found`] when no such token exists in `scope`.
     pub async fn delete_service_token(&self, scope: &Scope, id: &ServiceTokenId) -> Result<ServiceToken, Error> {
-        call_in_scope!(
-            self,
+        self.call(in_scope!(
+            self.api(),
             scope,
             delete_account_service_token | delete_zone_service_token.service_token_id(id.as_uuid())
-        )
+        ))
+        .await
     }
 }
 
@@ -151,7 +150,12 @@ impl Client {
     /// # Errors
     /// As [`Client::call`]; [`Error::is_not_found`] when there is no such token in `scope`.
     pub async fn get_service_token(&self, scope: &Scope, id: &ServiceTokenId) -> Result<ServiceToken, Error> {
-        call_in_scope!(self, scope, get_account_service_token | get_zone_service_token.service_token_id(id.as_uuid()))
+        self.call(in_scope!(
+            self.api(),
+            scope,
+            get_account_service_token | get_zone_service_token.service_token_id(id.as_uuid())
+        ))
+        .await
     }
 
     /// Creates a service token named `name`, valid for `duration` (such as `8760h`; Cloudflare's
@@ -178,7 +182,8 @@ impl Client {
                 None => body,
             }
         };
-        call_in_scope!(self, scope, create_account_service_token | create_zone_service_token.body_map(body))
+        self.call(in_scope!(self.api(), scope, create_account_service_token | create_zone_service_token.body_map(body)))
+            .await
     }
 }
 
@@ -210,12 +215,13 @@ impl Client {
         if let Some(duration) = &update.duration {
             crate::hygiene::check_token_duration(duration)?;
         }
-        call_in_scope!(
-            self,
+        self.call(in_scope!(
+            self.api(),
             scope,
             update_account_service_token
                 | update_zone_service_token.service_token_id(id.as_uuid()).body(update.clone())
-        )
+        ))
+        .await
     }
 }
 

@@ -146,7 +146,7 @@ impl ClientTransport {
             span.record("attempts", record.attempts);
 
             let attempt = self
-                .attempt(request, ticket)
+                .attempt(request, &record.method, ticket)
                 .instrument(tracing::trace_span!("cloudflare.attempt", attempt = record.attempts))
                 .await;
             let seen = match &attempt {
@@ -195,8 +195,7 @@ impl ClientTransport {
     }
 
     /// Sends one attempt and reads its answer, body included (up to the limit).
-    async fn attempt(&self, request: reqwest::Request, ticket: Ticket<'_>) -> Attempt {
-        let method = request.method().clone();
+    async fn attempt(&self, request: reqwest::Request, method: &Method, ticket: Ticket<'_>) -> Attempt {
         let response = match (self.send)(request).await {
             Ok(response) => response,
             Err(error) => {
@@ -212,7 +211,7 @@ impl ClientTransport {
         tracing::debug!(status = status.as_u16(), cf_ray, "answer");
         // A write (delete, create, rotate) answered with a 2xx has happened, whatever becomes of
         // the body: it is the answer, not a failure to retry.
-        let final_head = status.is_success() && !matches!(method, Method::GET | Method::HEAD | Method::PUT);
+        let final_head = status.is_success() && !matches!(*method, Method::GET | Method::HEAD | Method::PUT);
         match self.read_body(response, final_head).await {
             Ok(answer) => Attempt::Answer(answer),
             Err(error) => {
