@@ -76,6 +76,9 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
             settings.with_replacement(name, "crate::Secret", std::iter::empty());
         } else if schema.get("x-escape").is_some() {
             settings.with_replacement(name, "crate::Untyped", std::iter::empty());
+        } else if schema.get("x-lenient-time").and_then(serde_json::Value::as_bool) == Some(true) {
+            // A time that is not RFC 3339 is kept as text rather than failing the answer.
+            settings.with_replacement(name, "crate::Timestamp", std::iter::empty());
         }
     }
 

@@ -6,7 +6,9 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use cloudflare_client::{Arguments, OPERATIONS, Operation, OperationSchema};
+use cloudflare_client::openapi::SECRET_FIELDS;
+use cloudflare_client::{Arguments, Client, OPERATIONS, Operation, OperationSchema};
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use crate::args::ApiArgs;
@@ -27,9 +29,20 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
         let schema = OperationSchema::of(operation.id).map(|schema| schema.to_json()).unwrap_or_default();
         return print_lines([serde_json::to_string_pretty(&schema).unwrap_or_default()]);
     }
+    if args.all && (!operation.paginated || operation.method != "GET") {
+        return Err(CliError::usage(format!(
+            "--all reads every page of a list, and {} ({} {}) is not a paginated list: nothing was sent \
+             (without --all it is called once)",
+            operation.id, operation.method, operation.path
+        )));
+    }
 
     let mut arguments = Arguments::new();
+    let mut given = std::collections::BTreeSet::new();
     for (name, value) in &args.params {
+        if !given.insert(name.as_str()) {
+            return Err(CliError::usage(format!("parameter {name:?} is given twice: nothing was sent")));
+        }
         arguments.parameter(name.clone(), value.clone());
     }
     if let Some(body) = &args.body {
@@ -37,15 +50,59 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
     }
     let client = args.connection.client()?;
     let result = if args.all {
-        client.invoke_all(operation.id, &arguments).await.map(Value::Array)
+        print_items(&client, operation, &arguments).await
     } else {
-        client.invoke(operation.id, &arguments).await.map(|answer| answer.result.into_json())
+        match client.invoke(operation.id, &arguments).await {
+            Ok(answer) => {
+                let result = answer.result.into_json();
+                let printed = print_lines([crate::output::json(&result)]);
+                if holds_secret(&result) {
+                    eprintln!("{SECRET_WARNING}");
+                }
+                printed
+            }
+            Err(error) => Err(error.into()),
+        }
     };
-    let printed = print_lines([crate::output::json(&result?)]);
-    if holds_secret(operation) {
+    result.map_err(|error| match error {
+        CliError::Api { error, note: None } if operation.method != "GET" && crate::error::may_have_acted(&error) => {
+            let note = format!(
+                "note: {} ({} {}) may have been carried out all the same: the request was sent and no refusal \
+                 came back; check before sending it again",
+                operation.id, operation.method, operation.path
+            );
+            CliError::Api { error, note: Some(note) }
+        }
+        other => other,
+    })
+}
+
+/// Writes every item of every page as one JSON array, an item a line, as the pages come: memory
+/// holds one page, whatever the list's length. A list that did not end (an error, or a cap)
+/// leaves the array open, so that no reader takes it for the whole list.
+async fn print_items(client: &Client, operation: &Operation, arguments: &Arguments) -> Result<ExitCode, CliError> {
+    let mut items = std::pin::pin!(client.invoke_items(operation.id, arguments));
+    let mut secret = false;
+    let mut first = true;
+    let mut written = 0u64;
+    while let Some(item) = items.next().await {
+        let item = item?;
+        secret |= holds_secret(&item);
+        let line = format!("{}{}", if first { "[\n" } else { ",\n" }, crate::output::json(&item));
+        first = false;
+        if crate::output::write(&line).is_err() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        written += 1;
+    }
+    let end = if written == 0 { "[]\n" } else { "\n]\n" };
+    if crate::output::write(end).is_err() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if secret {
         eprintln!("{SECRET_WARNING}");
     }
-    printed
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes `lines` to stdout, each ended by a newline.
@@ -79,27 +136,79 @@ fn list(filter: &str, json: bool) -> Vec<String> {
         .collect()
 }
 
-/// The body from `--body`: JSON itself, `@FILE`, or `-` for standard input.
+/// The longest body `--body @FILE` or `--body -` reads: the same bound as an answer
+/// (`DEFAULT_MAX_RESPONSE_BYTES`, 4 MiB). A JSON body of the API is kilobytes (a Zero Trust
+/// list of 10,000 entries is under 1 MiB), and decoding takes many times its size in memory,
+/// so `--body @/dev/zero` must end in an error, not in memory running out.
+const MAX_BODY: u64 = cloudflare_client::DEFAULT_MAX_RESPONSE_BYTES as u64;
+
+/// The body from `--body`: JSON itself, `@FILE`, or `-` for standard input (at most
+/// [`MAX_BODY`] bytes from either).
 fn read_body(body: &str) -> Result<Value, String> {
     let (text, origin) = match body {
-        "-" => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|error| format!("reading the body from stdin: {error}"))?;
-            (text, "stdin".to_owned())
-        }
+        "-" => (
+            read_bounded(std::io::stdin().lock()).map_err(|error| format!("reading the body from stdin: {error}"))?,
+            "stdin".to_owned(),
+        ),
         _ if body.starts_with('@') => {
             let path = &body[1..];
-            let text = std::fs::read_to_string(path).map_err(|error| format!("reading --body {body}: {error}"))?;
-            (text, path.to_owned())
+            let file = std::fs::File::open(path).map_err(|error| format!("reading --body {body}: {error}"))?;
+            (read_bounded(file).map_err(|error| format!("reading --body {body}: {error}"))?, path.to_owned())
         }
         _ => (body.to_owned(), "--body".to_owned()),
     };
     serde_json::from_str(&text).map_err(|error| format!("the body from {origin} is not JSON: {error}"))
 }
 
-/// Whether the operation's result can hold a secret (its schema refers to `Secret`).
-fn holds_secret(operation: &Operation) -> bool {
-    OperationSchema::of(operation.id).is_some_and(|schema| schema.result.to_string().contains("#/definitions/Secret"))
+/// At most [`MAX_BODY`] bytes of text from `reader`; more is an error, read no further.
+fn read_bounded(reader: impl Read) -> std::io::Result<String> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_BODY + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_BODY {
+        return Err(std::io::Error::other(format!(
+            "longer than {} MiB, the most a body may be (nothing was sent)",
+            MAX_BODY / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| std::io::Error::other("not UTF-8 text"))
+}
+
+/// Whether `answer` holds a secret with a value (a `client_secret`, `password`, ... anywhere
+/// in it, typed or not), which Cloudflare may show only this once.
+fn holds_secret(answer: &Value) -> bool {
+    match answer {
+        Value::Object(fields) => fields.iter().any(|(name, value)| {
+            let secret = SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str())
+                && !matches!(value, Value::Null)
+                && value.as_str() != Some("");
+            secret || holds_secret(value)
+        }),
+        Value::Array(items) => items.iter().any(holds_secret),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_secret_is_found_anywhere_in_an_answer() {
+        assert!(holds_secret(&json!({"saas_app": {"client_secret": "s3"}})));
+        assert!(holds_secret(&json!([{"config": {"client_secret": "s3", "client_id": "x"}}])));
+        assert!(holds_secret(&json!({"Password": {"nested": 1}})));
+        assert!(!holds_secret(&json!({"client_secret": null, "secret": "", "name": "client_secret"})));
+        assert!(!holds_secret(&json!([1, "password", {"id": "x"}])));
+    }
+
+    #[test]
+    fn a_body_longer_than_the_bound_is_refused_without_reading_on() {
+        let exactly = " ".repeat(MAX_BODY as usize);
+        assert_eq!(read_bounded(exactly.as_bytes()).unwrap().len(), MAX_BODY as usize);
+        let over = " ".repeat(MAX_BODY as usize + 1);
+        assert!(read_bounded(over.as_bytes()).unwrap_err().to_string().contains("4 MiB"));
+        assert!(read_bounded(std::io::repeat(b' ')).is_err(), "an endless input ends");
+    }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cloudflare_client::{AccountId, ServiceTokenId, ZoneId};
 
-use crate::values::{Span, Time, TokenDuration};
+use crate::values::{Name, Span, Time, TokenDuration};
 
 const ENVIRONMENT: &str = "\
 Environment:
@@ -227,16 +227,16 @@ pub struct UpdateArgs {
     #[arg(value_name = "TOKEN_ID")]
     pub token_id: ServiceTokenId,
 
-    /// A new name.
+    /// A new name (not empty).
     #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
+    pub name: Option<Name>,
 
     /// A new duration: a Go duration (8760h, 30m, 1h30m) or `forever`.
     #[arg(long, value_name = "DURATION")]
     pub duration: Option<TokenDuration>,
 
-    /// The Client Secret's version (bump it to rotate the secret).
-    #[arg(long, value_name = "N")]
+    /// The Client Secret's version, 0 or more (bump it to rotate the secret).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
     pub client_secret_version: Option<i64>,
 
     /// Until when the previous Client Secret keeps working (RFC 3339, such as 2026-12-01T00:00:00Z).
@@ -453,9 +453,9 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
 
-    /// The new token's name.
+    /// The new token's name (not empty).
     #[arg(long, value_name = "NAME")]
-    pub name: String,
+    pub name: Name,
 
     /// How long the token is valid: a Go duration such as 8760h (Cloudflare's default, a year),
     /// 30m or 1h30m, or `forever`.

@@ -69,12 +69,37 @@ impl Action {
             Self::Refresh => Status::Refreshed,
         }
     }
+
+    /// The verb: "delete", "refresh".
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Delete => "delete",
+            Self::Refresh => "refresh",
+        }
+    }
+
+    /// The requests: "deletes", "refreshes".
+    pub fn requests(self) -> &'static str {
+        match self {
+            Self::Delete => "deletes",
+            Self::Refresh => "refreshes",
+        }
+    }
+
+    /// What became of a token: "deleted", "refreshed".
+    pub fn past(self) -> &'static str {
+        self.done().as_str()
+    }
 }
 
 impl Outcome {
     fn of(action: Action, id: ServiceTokenId, result: Result<cloudflare_client::ServiceToken, Error>) -> Self {
         match result {
-            Ok(token) => Self { id, status: action.done(), name: token.name, code: None, message: None, cf_ray: None },
+            Ok(token) => match (action, refresh_doubt(id, &token, chrono::Utc::now())) {
+                (Action::Refresh, Some(doubt)) => Self::unsent(id, Status::Failed, &doubt),
+                _ => Self { id, status: action.done(), name: token.name, code: None, message: None, cf_ray: None },
+            },
+            Err(Error::Stopped) => Self::unsent(id, Status::Skipped, "not sent: interrupted"),
             Err(error) => {
                 let status = if error.status().is_some_and(|status| status.is_success()) {
                     // A 2xx whose body was cut off or unreadable: it happened.
@@ -112,6 +137,36 @@ impl Outcome {
     }
 }
 
+/// Why the answer to a refresh of `id` does not show it refreshed, if it does not: it is the
+/// answer for another token, or its expiry is not in the future (or not a time). An answer
+/// that leaves the id or the expiry out says nothing against it.
+fn refresh_doubt(
+    id: ServiceTokenId,
+    token: &cloudflare_client::ServiceToken,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<String> {
+    if let Some(other) = token.id.as_deref()
+        && other.parse::<ServiceTokenId>().ok() != Some(id)
+    {
+        return Some(format!(
+            "Cloudflare's answer to this refresh is for another token ({:?}): not known to be refreshed",
+            crate::output::text(other)
+        ));
+    }
+    let expires_at = token.expires_at.as_ref()?;
+    match expires_at.time() {
+        Some(at) if at <= now => Some(format!(
+            "Cloudflare's answer says the token expires at {}, not later than now: not refreshed",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )),
+        Some(_) => None,
+        None => Some(format!(
+            "Cloudflare's answer gives an expiry that is not a time ({:?}): not known to be refreshed",
+            crate::output::text(&expires_at.to_string())
+        )),
+    }
+}
+
 /// A wait as a person reads it.
 fn wait(wait: Option<std::time::Duration>) -> String {
     // Rounded up: a wait is never understated.
@@ -144,9 +199,10 @@ pub const MAX_RATE_LIMITED_IN_A_ROW: usize = 3;
 /// per id as each finishes (in completion order; `index` is the id's position in `ids`).
 ///
 /// On the first message from `interrupts` (the exit status the signal asks for) no new delete
-/// starts: those in flight finish and every id not started is reported [`Status::Skipped`].
-/// On a second one the deletes in flight are abandoned and reported failed (they may or may
-/// not have happened). After [`MAX_RATE_LIMITED_IN_A_ROW`] deletes in a row refused with 429,
+/// starts and the client stops waiting ([`Client::stop_waiting`]): those sent finish, and every
+/// id not sent (held by a pause or Cloudflare's window, or not started) is reported
+/// [`Status::Skipped`]. On a second one the deletes in flight are abandoned and reported
+/// failed (they may or may not have happened). After [`MAX_RATE_LIMITED_IN_A_ROW`] deletes in a row refused with 429,
 /// no new delete starts either. Returns how the run ended.
 pub async fn delete_all(
     client: &Client,
@@ -204,15 +260,20 @@ pub async fn run_all(
                     Err(error) if error.is_cancelled() => Outcome::unsent(
                         ids[index],
                         Status::Failed,
-                        "interrupted while in flight: the token may or may not have been deleted",
+                        &format!("interrupted while in flight: the token may or may not have been {}", action.past()),
                     ),
-                    Err(_) => Outcome::unsent(ids[index], Status::Failed, "the delete task failed unexpectedly"),
+                    Err(_) => Outcome::unsent(
+                        ids[index],
+                        Status::Failed,
+                        &format!("the {} task failed unexpectedly", action.verb()),
+                    ),
                 };
                 rate_limited_in_a_row = if limited { rate_limited_in_a_row + 1 } else { 0 };
                 if rate_limited_in_a_row >= MAX_RATE_LIMITED_IN_A_ROW && end == End::Completed {
                     eprintln!(
-                        "stopping: Cloudflare refused {rate_limited_in_a_row} deletes in a row with 429 despite \
-                         waiting as asked; sending more would extend its lockout (the rest is reported skipped)"
+                        "stopping: Cloudflare refused {rate_limited_in_a_row} {} in a row with 429 despite \
+                         waiting as asked; sending more would extend its lockout (the rest is reported skipped)",
+                        action.requests()
                     );
                     end = End::RateLimited;
                 }
@@ -222,13 +283,16 @@ pub async fn run_all(
                 match signal {
                     None => listening = false,
                     Some(_) if matches!(end, End::Interrupted(_)) => {
-                        eprintln!("interrupted again: abandoning {} deletes in flight", in_flight.len());
+                        eprintln!("interrupted again: abandoning {} {} in flight", in_flight.len(), action.requests());
                         in_flight.abort_all();
                     }
                     Some(code) => {
+                        // Requests not yet sent (held by a pause or Cloudflare's window) end
+                        // now and are reported skipped; those sent finish.
+                        shared.0.stop_waiting();
                         eprintln!(
-                            "interrupted: waiting for {} deletes in flight, starting no more (Ctrl-C again to abandon them)",
-                            in_flight.len()
+                            "interrupted: finishing the {} already sent, sending no more (Ctrl-C again to abandon them)",
+                            action.requests()
                         );
                         end = End::Interrupted(code);
                     }

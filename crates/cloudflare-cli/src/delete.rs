@@ -65,10 +65,7 @@ impl Plan {
 /// Acts on `ids` in bulk: the dry run, or the run with its ordered report, summary, signals
 /// and exit status.
 pub(crate) async fn run_bulk(client: &Client, scope: &Scope, ids: &[ServiceTokenId], plan: Plan) -> ExitCode {
-    let verb = match plan.action {
-        Action::Delete => "delete",
-        Action::Refresh => "refresh",
-    };
+    let verb = plan.action.verb();
     if plan.dry_run {
         for id in ids {
             let line = match plan.output {
@@ -81,7 +78,11 @@ pub(crate) async fn run_bulk(client: &Client, scope: &Scope, ids: &[ServiceToken
                 return ExitCode::SUCCESS;
             }
         }
-        eprintln!("dry run: {} service token(s) would be {verb}ed in {scope}; nothing was sent", ids.len());
+        eprintln!(
+            "dry run: {} service token(s) would be {} in {scope}; nothing was sent",
+            ids.len(),
+            plan.action.past()
+        );
         return ExitCode::SUCCESS;
     }
 
@@ -95,7 +96,7 @@ pub(crate) async fn run_bulk(client: &Client, scope: &Scope, ids: &[ServiceToken
         .await;
     signals.abort();
     let (counts, elapsed) = reporter.finish();
-    eprintln!("{}", counts.summary(elapsed));
+    eprintln!("{}", counts.summary(plan.action, elapsed));
 
     match end {
         bulk::End::Interrupted(code) => ExitCode::from(code),

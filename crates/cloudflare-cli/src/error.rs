@@ -18,6 +18,9 @@ pub enum CliError {
     Api { error: cloudflare_client::Error, note: Option<String> },
     /// The output could not be written or made.
     Output(String),
+    /// Cloudflare answered, but without what the command exists for (a Client Secret), or a
+    /// list ended before its end: what happened, and what to do.
+    Incomplete(String),
 }
 
 impl CliError {
@@ -31,7 +34,7 @@ impl CliError {
         match self {
             Self::Usage(_) => ExitCode::from(USAGE),
             Self::Api { error, .. } if error.is_invalid_input() => ExitCode::from(USAGE),
-            Self::Api { .. } | Self::Output(_) => ExitCode::FAILURE,
+            Self::Api { .. } | Self::Output(_) | Self::Incomplete(_) => ExitCode::FAILURE,
         }
     }
 
@@ -42,7 +45,7 @@ impl CliError {
         let lines = match self {
             Self::Usage(problems) => problems,
             Self::Api { error, note } => [error.to_string()].into_iter().chain(note).collect(),
-            Self::Output(problem) => vec![problem],
+            Self::Output(problem) | Self::Incomplete(problem) => vec![problem],
         };
         for (index, line) in lines.iter().enumerate() {
             // A note after an API error is not an error itself.
@@ -51,6 +54,12 @@ impl CliError {
         }
         code
     }
+}
+
+/// Whether Cloudflare may have carried out a request that ended in `error`: it was sent, and
+/// was not refused with a 4xx (a lost or unreadable answer, a timeout, a 5xx).
+pub(crate) fn may_have_acted(error: &cloudflare_client::Error) -> bool {
+    error.attempts() > 0 && !error.is_invalid_input() && !error.status().is_some_and(|status| status.is_client_error())
 }
 
 impl From<cloudflare_client::Error> for CliError {

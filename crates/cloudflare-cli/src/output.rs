@@ -56,6 +56,20 @@ pub fn line(line: &str) -> Result<(), Closed> {
     }
 }
 
+/// Writes `text` to stdout as it is (credential redacted), flushing it.
+pub fn write(text: &str) -> Result<(), Closed> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(redacted(text).as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            if error.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("error: writing the output: {error}");
+            }
+            Err(Closed)
+        }
+    }
+}
+
 /// `value` as one line of JSON in which every character [`text`] escapes is a `\u` escape
 /// (the credential is redacted when the line is printed).
 pub fn json(value: &Value) -> String {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::args::Output;
-use crate::bulk::{Outcome, Status};
+use crate::bulk::{Action, Outcome, Status};
 
 /// Prints each outcome once, in input order, as soon as every earlier one is known.
 #[derive(Debug)]
@@ -118,13 +118,12 @@ fn write_line(out: &mut impl Write, format: Output, outcome: &Outcome) -> std::i
 }
 
 impl Counts {
-    /// The summary line.
-    pub fn summary(&self, elapsed: Duration) -> String {
+    /// The summary line of a run of `action`.
+    pub fn summary(&self, action: Action, elapsed: Duration) -> String {
         let total = self.deleted + self.refreshed + self.gone + self.missing + self.failed + self.skipped;
-        let mut line = if self.refreshed > 0 {
-            format!("refreshed {}", self.refreshed)
-        } else {
-            format!("deleted {}", self.deleted)
+        let mut line = match action {
+            Action::Refresh => format!("refreshed {}", self.refreshed),
+            Action::Delete => format!("deleted {}", self.deleted),
         };
         if self.gone > 0 {
             line += &format!(", gone {}", self.gone);
@@ -188,11 +187,20 @@ mod tests {
     #[test]
     fn summary_counts_everything() {
         let counts = Counts { deleted: 497, refreshed: 0, gone: 0, missing: 1, failed: 2, skipped: 0 };
-        assert_eq!(counts.summary(Duration::from_millis(1234)), "deleted 497, missing 1, failed 2 (500 ids in 1.23 s)");
+        assert_eq!(
+            counts.summary(Action::Delete, Duration::from_millis(1234)),
+            "deleted 497, missing 1, failed 2 (500 ids in 1.23 s)"
+        );
         let counts = Counts { deleted: 3, refreshed: 0, gone: 2, missing: 0, failed: 0, skipped: 5 };
         assert_eq!(
-            counts.summary(Duration::from_millis(10)),
+            counts.summary(Action::Delete, Duration::from_millis(10)),
             "deleted 3, gone 2, missing 0, failed 0, skipped 5 (10 ids in 0.01 s)"
+        );
+        let none = Counts { deleted: 0, refreshed: 0, gone: 0, missing: 0, failed: 1, skipped: 2 };
+        assert_eq!(
+            none.summary(Action::Refresh, Duration::ZERO),
+            "refreshed 0, missing 0, failed 1, skipped 2 (3 ids in 0.00 s)",
+            "a refresh run speaks of refreshes, even when none was"
         );
     }
 }

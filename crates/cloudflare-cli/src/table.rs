@@ -21,17 +21,24 @@ pub fn header() -> String {
 pub fn row(token: &ServiceToken, now: DateTime<Utc>) -> String {
     let id = crate::output::text(token.id.as_deref().unwrap_or("-")).into_owned();
     let name = crate::output::text(token.name.as_deref().unwrap_or("-")).into_owned();
-    let expires = match token.expires_at.as_deref() {
+    let expires = match token.expires_at.as_ref().map(|at| (at.time(), at)) {
         None => "-".to_owned(),
-        Some(at) if *at <= now => format!("expired {} ago", span(since(*at, now))),
-        Some(at) => format!("in {}", span(since(now, *at))),
+        Some((Some(at), _)) if at <= now => format!("expired {} ago", span(since(at, now))),
+        Some((Some(at), _)) => format!("in {}", span(since(now, at))),
+        Some((None, sent)) => unreadable(sent),
     };
-    let seen = match token.last_seen_at.as_deref() {
+    let seen = match token.last_seen_at.as_ref().map(|at| (at.time(), at)) {
         None => "never".to_owned(),
-        Some(at) if *at > now => "just now".to_owned(),
-        Some(at) => format!("{} ago", span(since(*at, now))),
+        Some((Some(at), _)) if at > now => "just now".to_owned(),
+        Some((Some(at), _)) => format!("{} ago", span(since(at, now))),
+        Some((None, sent)) => unreadable(sent),
     };
     format!("{}  {}  {}  {seen}", pad(&cut(&id, ID), ID), pad(&cut(&name, NAME), NAME), pad(&expires, EXPIRES))
+}
+
+/// A time that is not one, shown as sent (escaped), so that the row says what is wrong.
+fn unreadable(sent: &cloudflare_client::Timestamp) -> String {
+    format!("unreadable: {:?}", crate::output::text(&sent.to_string()))
 }
 
 fn since(earlier: DateTime<Utc>, later: DateTime<Utc>) -> Duration {
@@ -100,6 +107,14 @@ mod tests {
         assert!(row.contains("in 5 days") && row.ends_with("3 hours ago"), "{row}");
         let expired = super::row(&token(serde_json::json!({"expires_at": "2026-10-30T12:00:00Z"})), now());
         assert!(expired.contains("expired 30 days ago") && expired.ends_with("never"), "{expired}");
+    }
+
+    #[test]
+    fn an_unreadable_time_is_shown_as_such() {
+        for odd in ["", "2026-12-02", "not a date"] {
+            let row = row(&token(serde_json::json!({"name": "odd", "expires_at": odd, "last_seen_at": odd})), now());
+            assert_eq!(row.matches(&format!("unreadable: {odd:?}")).count(), 2, "{row}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use cloudflare_client::{ServiceTokenId, ServiceTokenQuery};
+use cloudflare_client::{CreatedServiceToken, ServiceTokenId, ServiceTokenQuery};
 use futures_util::StreamExt;
 use serde_json::Value;
 
@@ -83,16 +83,10 @@ fn finish_or_doubt(
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
-            let note = doubt.filter(|_| may_have_acted(&error));
+            let note = doubt.filter(|_| crate::error::may_have_acted(&error));
             Err(CliError::Api { error, note })
         }
     }
-}
-
-/// Whether Cloudflare may have carried out a request that ended in `error`: it was sent, and
-/// was not refused with a 4xx (a lost or unreadable answer, a timeout, a 5xx).
-fn may_have_acted(error: &cloudflare_client::Error) -> bool {
-    error.attempts() > 0 && !error.is_invalid_input() && !error.status().is_some_and(|status| status.is_client_error())
 }
 
 /// `--account-id ID` or `--zone-id ID`.
@@ -161,6 +155,13 @@ async fn select(
     let mut ids = Vec::new();
     while let Some(token) = tokens.next().await {
         let token = token?;
+        if let Some(sent) = token.expires_at.as_ref().and_then(|at| at.as_sent()) {
+            eprintln!(
+                "warning: service token {} has an expires_at that is not a time ({:?}): not selected",
+                output::text(token.id.as_deref().unwrap_or("(no id)")),
+                output::text(sent)
+            );
+        }
         if selection.matches(&token, now)
             && let Some(id) = token.id.as_deref().and_then(|id| id.parse::<ServiceTokenId>().ok())
         {
@@ -180,17 +181,45 @@ pub async fn get(args: GetArgs) -> Result<ExitCode, CliError> {
 pub async fn create(args: CreateArgs) -> Result<ExitCode, CliError> {
     let scope = args.scope.resolve()?;
     let client = args.connection.client()?;
+    let name = &args.name.0;
     let doubt = format!(
         "note: the service token {:?} may have been created all the same; before creating it again, check with \
          `cloudflare service-tokens list {} --name '{}'` (if it exists, rotate it to get a Client Secret)",
-        args.name,
+        name,
         scope_flag(&scope),
-        args.name.replace('\'', "'\\''")
+        name.replace('\'', "'\\''")
     );
-    let created = client
-        .create_service_token(&scope, &args.name, args.duration.as_ref().map(|duration| duration.0.as_str()))
-        .await;
-    finish_or_doubt(created, crate::args::format(args.output, args.json), Holds::Secret, Some(doubt))
+    let created =
+        client.create_service_token(&scope, name, args.duration.as_ref().map(|duration| duration.0.as_str())).await;
+    let missing = |token: &CreatedServiceToken| {
+        format!(
+            "Cloudflare created the service token {} but its answer holds no Client Secret, which it shows only \
+             once: rotate the token to get one (`cloudflare service-tokens rotate {}`), or delete it",
+            token.id.as_deref().unwrap_or("(no id in the answer)"),
+            token.id.as_deref().unwrap_or("TOKEN_ID")
+        )
+    };
+    finish_secret(created, crate::args::format(args.output, args.json), doubt, missing)
+}
+
+/// Prints a created or rotated token with its Client Secret and the warning it needs; an
+/// answer without a secret is printed too, then is an error saying `missing(token)`.
+fn finish_secret(
+    result: Result<CreatedServiceToken, cloudflare_client::Error>,
+    output: Output,
+    doubt: String,
+    missing: impl FnOnce(&CreatedServiceToken) -> String,
+) -> Result<ExitCode, CliError> {
+    let token = match result {
+        Ok(token) => token,
+        Err(error) => return finish_or_doubt(Err::<CreatedServiceToken, _>(error), output, Holds::Secret, Some(doubt)),
+    };
+    let has_secret = token.client_secret.as_ref().is_some_and(|secret| !secret.expose_secret().is_empty());
+    if has_secret {
+        return finish_or_doubt(Ok(token), output, Holds::Secret, None);
+    }
+    print(&token, output, Holds::NoSecret);
+    Err(CliError::Incomplete(missing(&token)))
 }
 
 pub async fn rotate(args: RotateArgs) -> Result<ExitCode, CliError> {
@@ -203,13 +232,40 @@ pub async fn rotate(args: RotateArgs) -> Result<ExitCode, CliError> {
     );
     let output = crate::args::format(args.token.output, args.token.json);
     let grace = args.grace.map(|span| span.0);
+    let asked = grace.and_then(|grace| chrono::Duration::from_std(grace).ok()).map(|grace| chrono::Utc::now() + grace);
     let rotated = client.rotate_service_token(&account, &id, grace).await;
-    if rotated.is_ok()
-        && let Some(grace) = grace
-    {
-        eprintln!("the previous Client Secret keeps working for {}", table::span(grace));
+    if let Ok(token) = &rotated {
+        // What Cloudflare answered, not what was asked.
+        let answered = token.previous_client_secret_expires_at.as_ref();
+        match (answered.and_then(|at| at.time()), answered, asked) {
+            (Some(until), _, _) => eprintln!(
+                "the previous Client Secret keeps working until {} ({}), as Cloudflare answered",
+                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                match (until - chrono::Utc::now()).to_std() {
+                    Ok(left) => format!("in {}", table::span(left)),
+                    Err(_) => "already passed: it no longer works".to_owned(),
+                }
+            ),
+            (None, Some(sent), _) => eprintln!(
+                "warning: Cloudflare's answer says the previous Client Secret works until {:?}, which is not a time",
+                output::text(&sent.to_string())
+            ),
+            (None, None, Some(until)) => eprintln!(
+                "asked Cloudflare to keep the previous Client Secret working until {} ({}); its answer does not say \
+                 whether it will",
+                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                table::span(grace.unwrap_or_default())
+            ),
+            (None, None, None) => eprintln!("the previous Client Secret no longer works"),
+        }
     }
-    finish_or_doubt(rotated, output, Holds::Secret, Some(doubt))
+    let missing = |_: &CreatedServiceToken| {
+        format!(
+            "Cloudflare rotated the Client Secret of {id} but its answer holds no new secret, and the old one may \
+             already have stopped working: rotate again to get a secret you can see"
+        )
+    };
+    finish_secret(rotated, output, doubt, missing)
 }
 
 pub async fn refresh(args: RefreshArgs) -> Result<ExitCode, CliError> {
@@ -246,12 +302,12 @@ pub async fn update(args: UpdateArgs) -> Result<ExitCode, CliError> {
     let client = args.connection.client()?;
     let id = args.token_id;
     let update = cloudflare_client::types::UpdateServiceToken {
-        name: args.name.clone().map(Into::into),
-        duration: args.duration.clone().map(|duration| duration.0.into()),
+        name: args.name.clone().map(|name| name.0.into()),
+        duration: args.duration.clone().map(|duration| duration.0),
         client_secret_version: args.client_secret_version,
         previous_client_secret_expires_at: args
             .previous_secret_expires_at
-            .map(|time| cloudflare_client::types::Timestamp(time.0)),
+            .map(|time| cloudflare_client::Timestamp::from(time.0)),
     };
     let updated = client.update_service_token(&scope, &id, &update).await;
     finish(updated, crate::args::format(args.output, args.json), Holds::NoSecret)

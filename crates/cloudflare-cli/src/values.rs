@@ -20,13 +20,29 @@ impl FromStr for Span {
 
 /// A token lifetime Cloudflare takes: a Go duration (`8760h`, `30m`, `1h30m`) or `forever`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenDuration(pub String);
+pub struct TokenDuration(pub cloudflare_client::types::TokenDuration);
 
 impl FromStr for TokenDuration {
-    type Err = cloudflare_client::Error;
+    type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        cloudflare_client::check_token_duration(text).map(|()| Self(text.to_owned()))
+        cloudflare_client::check_token_duration(text).map_err(|error| error.to_string())?;
+        text.parse().map(Self).map_err(|error: cloudflare_client::types::error::ConversionError| error.to_string())
+    }
+}
+
+/// Text that is not empty (a name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(pub String);
+
+impl FromStr for Name {
+    type Err = &'static str;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text.trim().is_empty() {
+            return Err("empty: a service token needs a name");
+        }
+        Ok(Self(text.to_owned()))
     }
 }
 
@@ -52,8 +68,12 @@ mod tests {
     fn values_parse_or_say_why() {
         assert_eq!("1h30m".parse::<Span>().unwrap(), Span(Duration::from_secs(5400)));
         assert!("90x".parse::<Span>().is_err());
-        assert_eq!("forever".parse::<TokenDuration>().unwrap(), TokenDuration("forever".into()));
-        assert!("8760".parse::<TokenDuration>().is_err());
+        assert_eq!(*"forever".parse::<TokenDuration>().unwrap().0, "forever");
+        for bad in ["8760", "0s", ".5h", "999999999999h", "1y"] {
+            assert!(bad.parse::<TokenDuration>().is_err(), "{bad}");
+        }
+        assert!("".parse::<Name>().is_err() && " ".parse::<Name>().is_err());
+        assert_eq!("ci".parse::<Name>().unwrap().0, "ci");
         assert_eq!("2026-12-01T00:00:00+01:00".parse::<Time>().unwrap().0.to_rfc3339(), "2026-11-30T23:00:00+00:00");
         assert!("tomorrow".parse::<Time>().unwrap_err().contains("RFC 3339"));
     }

@@ -192,3 +192,190 @@ fn cloudflare_errors_exit_1_with_the_codes_and_ray() {
     assert!(stderr.contains("12130") && stderr.contains("8c1f-SJC"), "{stderr}");
     assert!(text(&output.stdout).is_empty());
 }
+
+#[test]
+fn a_body_field_the_operation_does_not_know_is_refused_by_name_and_nothing_is_sent() {
+    let server = MockServer::start();
+    let anything = server.mock(|_, then| {
+        then.status(200).json_body(envelope(json!({})));
+    });
+    let account = format!("account_id={ACCOUNT_ID}");
+    for (operation, body, field) in [
+        (
+            "access_policies_create_an_access_reusable_policy",
+            r#"{"name":"p","decision":"allow","include":[{"everyone":{}}],"requre":[{"email":{"email":"a@example.com"}}]}"#,
+            "/requre",
+        ),
+        (
+            "access_groups_create_an_access_group",
+            r#"{"name":"g","include":[{"email":{"email":"a@example.com","emial":"b@example.com"}}]}"#,
+            "/include/0/email/emial",
+        ),
+        ("create_account_service_token", r#"{"name":"ci","durration":"1h"}"#, "/durration"),
+    ] {
+        let output = cloudflare(&server.base_url()).args([operation, "-p", &account, "--body", body]).output().unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{operation}: {stderr}");
+        assert!(stderr.contains(field) && stderr.contains("does not know"), "{operation}: {stderr}");
+    }
+    assert_eq!(anything.calls(), 0, "nothing was sent");
+}
+
+#[test]
+fn a_body_goes_out_as_given_not_as_the_types_rewrite_it() {
+    let server = MockServer::start();
+    // A fraction of five digits: the generated type would send six ("...00.123450Z").
+    let body = json!({"previous_client_secret_expires_at": "2026-12-01T00:00:00.12345Z"});
+    let update = server.mock(|when, then| {
+        when.method("PUT")
+            .path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}"))
+            .json_body(body.clone());
+        then.status(200).json_body(envelope(json!({ "id": TOKEN_ID })));
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["update_account_service_token", "-p", &format!("account_id={ACCOUNT_ID}")])
+        .args(["-p", &format!("service_token_id={TOKEN_ID}"), "--body", &body.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    update.assert();
+}
+
+#[test]
+fn all_on_an_operation_that_is_not_a_list_is_a_usage_error_and_sends_nothing() {
+    let server = MockServer::start();
+    let anything = server.mock(|_, then| {
+        then.status(201).json_body(envelope(json!({ "id": TOKEN_ID, "client_secret": CLIENT_SECRET })));
+    });
+    let account = format!("account_id={ACCOUNT_ID}");
+    let token = format!("service_token_id={TOKEN_ID}");
+    for args in [
+        vec!["rotate_account_service_token", "-p", &account, "-p", &token, "--all"],
+        vec!["create_account_service_token", "-p", &account, "--body", r#"{"name":"ci"}"#, "--all"],
+        vec!["get_account_service_token", "-p", &account, "-p", &token, "--all"],
+        vec!["access_mtls_authentication_update_an_mtls_certificate_settings", "-p", &account, "--body", "{}", "--all"],
+    ] {
+        let output = cloudflare(&server.base_url()).args(&args).output().unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("is not a paginated list") && stderr.contains("nothing was sent"), "{stderr}");
+    }
+    assert_eq!(anything.calls(), 0);
+}
+
+#[test]
+fn a_list_cut_short_says_so_and_fails_and_leaves_its_array_open() {
+    let server = MockServer::start();
+    // access_groups_list_access_groups takes no `page` parameter; this answer says 3 pages.
+    server.mock(|when, then| {
+        when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/groups"));
+        let mut body = envelope(json!([{ "id": "a", "name": "one" }, { "id": "b", "name": "two" }]));
+        body["result_info"] = json!({ "page": 1, "per_page": 2, "total_pages": 3, "count": 2, "total_count": 6 });
+        then.status(200).json_body(body);
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["access_groups_list_access_groups", "-p", &format!("account_id={ACCOUNT_ID}"), "--all"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cut short after 2 items") && stderr.contains("no `page` parameter"), "{stderr}");
+    assert_eq!(stdout.lines().count(), 3, "the items read: {stdout}");
+    assert!(stdout.starts_with("[\n") && !stdout.trim_end().ends_with(']'), "not a complete array: {stdout}");
+    assert!(serde_json::from_str::<Value>(&stdout).is_err());
+}
+
+#[test]
+fn all_streams_one_item_a_line_in_one_array() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"));
+        let mut body = envelope(json!([{ "id": "x" }, { "id": "y" }]));
+        body["result_info"] = json!({ "page": 1, "per_page": 50, "total_pages": 1, "count": 2, "total_count": 2 });
+        then.status(200).json_body(body);
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["list_account_service_tokens", "-p", &format!("account_id={ACCOUNT_ID}"), "--all"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "[\n{\"id\":\"x\"},\n{\"id\":\"y\"}\n]\n");
+}
+
+#[test]
+fn a_parameter_given_twice_is_refused() {
+    let server = MockServer::start();
+    let anything = server.mock(|_, then| {
+        then.status(200);
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["access_groups_list_access_groups", "-p", &format!("account_id={ACCOUNT_ID}")])
+        .args(["-p", "account_id=9a7806061c88ada191ed06f989cc3dac"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("\"account_id\" is given twice"), "{}", text(&output.stderr));
+    assert_eq!(anything.calls(), 0);
+}
+
+#[test]
+fn a_body_file_or_stdin_is_read_within_a_bound() {
+    let server = MockServer::start();
+    let anything = server.mock(|_, then| {
+        then.status(200);
+    });
+    let started = std::time::Instant::now();
+    let output = cloudflare(&server.base_url())
+        .args(["access_groups_create_an_access_group", "-p", &format!("account_id={ACCOUNT_ID}")])
+        .args(["--body", "@/dev/zero"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("longer than 4 MiB"), "{}", text(&output.stderr));
+    let huge = " ".repeat(5 * 1024 * 1024);
+    let output = cloudflare(&server.base_url())
+        .args(["access_groups_create_an_access_group", "-p", &format!("account_id={ACCOUNT_ID}"), "--body", "-"])
+        .write_stdin(huge)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("longer than 4 MiB"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "bounded, not read to the end");
+    assert_eq!(anything.calls(), 0);
+}
+
+#[test]
+fn a_secret_inside_an_untyped_answer_is_warned_about() {
+    let server = MockServer::start();
+    let app =
+        json!({ "id": TOKEN_ID, "name": "saas", "saas_app": { "client_id": "c", "client_secret": CLIENT_SECRET } });
+    server.mock(|when, then| {
+        when.method("GET").path_includes("/access/apps/");
+        then.status(200).json_body(envelope(app.clone()));
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["access_applications_get_an_access_application", "-p", &format!("account_id={ACCOUNT_ID}")])
+        .args(["-p", &format!("app_id={TOKEN_ID}")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains(CLIENT_SECRET));
+    assert!(text(&output.stderr).contains("holds a secret"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn a_path_parameter_too_long_for_any_url_is_a_short_usage_error() {
+    let server = MockServer::start();
+    let anything = server.mock(|_, then| {
+        then.status(200);
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["access_tags_delete_a_tag", "-p", &format!("account_id={ACCOUNT_ID}")])
+        .args(["-p", &format!("tag_name={}", "x".repeat(65_000))])
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("16 KiB") && stderr.len() < 400, "short, without the URL: {stderr}");
+    assert_eq!(anything.calls(), 0);
+}

@@ -32,7 +32,8 @@ fn id(n: u32) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
 }
 
-/// Five tokens: expired, expiring in 5 days, in 20 days, in 200 days; seen at various times.
+/// Six tokens: expired, expiring in 5 days, in 20 days, in 200 days, never, and one created 5
+/// minutes ago; seen at various times, or never.
 fn fake() -> Fake {
     let state = Arc::new(Mutex::new(State::default()));
     {
@@ -43,8 +44,10 @@ fn fake() -> Fake {
             (3, "deploy-soonish", Some(Duration::days(20)), None),
             (4, "deploy-later", Some(Duration::days(200)), Some(Duration::days(-200))),
             (5, "forever", None, Some(Duration::days(-1))),
+            (6, "brand-new", Some(Duration::days(365)), None),
         ] {
-            let mut token = json!({"id": id(n), "name": name, "duration": "8760h"});
+            let created = if n == 6 { Duration::minutes(-5) } else { Duration::days(-345) };
+            let mut token = json!({"id": id(n), "name": name, "duration": "8760h", "created_at": at(created)});
             if let Some(expires) = expires {
                 token["expires_at"] = json!(at(expires));
             }
@@ -119,7 +122,13 @@ fn serve(mut stream: std::net::TcpStream, state: &Mutex<State>) {
                 Some(found) => {
                     match (method, action) {
                         ("POST", "refresh") => found["expires_at"] = json!(at(Duration::days(365))),
-                        ("POST", "rotate") => found["client_secret"] = json!("rotated-secret-0123"),
+                        ("POST", "rotate") => {
+                            found["client_secret"] = json!("rotated-secret-0123");
+                            // Echoed, as an answer may (the fake says what it was asked).
+                            if let Some(until) = body.get("previous_client_secret_expires_at") {
+                                found["previous_client_secret_expires_at"] = until.clone();
+                            }
+                        }
                         ("PUT", "") => {
                             for (key, value) in body.as_object().into_iter().flatten() {
                                 found[key] = value.clone();
@@ -177,7 +186,11 @@ fn selections_pick_by_expiry_use_and_name_all_of_which_must_hold() {
     let fake = fake();
     assert_eq!(names(&fake, &["--expiring-within", "30d"]), ["ci-soon", "deploy-soonish"]);
     assert_eq!(names(&fake, &["--expiring-within", "7d"]), ["ci-soon"]);
+    // A token created 5 minutes ago and never seen is not unused for 90 days (it was before:
+    // the README's clean-up pipeline would have deleted it).
     assert_eq!(names(&fake, &["--unused-for", "90d"]), ["ci-expired", "deploy-soonish", "deploy-later"]);
+    assert!(names(&fake, &["--unused-for", "4m"]).contains(&"brand-new".to_owned()), "created 5 minutes ago");
+    assert!(!names(&fake, &["--unused-for", "6m"]).contains(&"brand-new".to_owned()));
     assert_eq!(names(&fake, &["--unused-for", "90d", "--name", "deploy-*"]), ["deploy-soonish", "deploy-later"]);
     assert_eq!(names(&fake, &["--unused-for", "90d", "--expired"]), ["ci-expired"]);
     let (_, table, _) = cloudflare(&fake, &["service-tokens", "list", "--account-id", ACCOUNT_ID]);
@@ -243,7 +256,10 @@ fn rotate_with_a_grace_period_keeps_the_old_secret_working_until_then() {
     let (status, stdout, stderr) = cloudflare(&fake, &["service-tokens", "rotate", &id(2), "--grace", "24h", "--json"]);
     assert_eq!(status, Some(0), "{stderr}");
     assert_eq!(serde_json::from_str::<Value>(stdout.trim()).unwrap()["client_secret"], "rotated-secret-0123");
-    assert!(stderr.contains("keeps working for 1 day"), "{stderr}");
+    assert!(
+        stderr.contains("keeps working until") && stderr.contains("(in 23 hours), as Cloudflare answered"),
+        "{stderr}"
+    );
     let (status, _, _) = cloudflare(&fake, &["service-tokens", "rotate", &id(3)]);
     assert_eq!(status, Some(0));
     let writes = fake.state.lock().unwrap().writes.clone();

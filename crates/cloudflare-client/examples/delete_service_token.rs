@@ -127,7 +127,7 @@ fn describe(token: &ServiceToken, scope: &Scope) -> String {
     }
     line += &format!(" from {scope}");
     if let Some(expires_at) = &token.expires_at {
-        line += &format!(", was due to expire {}", expires_at.to_rfc3339());
+        line += &format!(", was due to expire {expires_at}");
     }
     line
 }

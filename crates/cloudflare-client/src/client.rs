@@ -17,6 +17,7 @@ use crate::rate_limit::{Limiter, Pause};
 use crate::response;
 use crate::retry::RetryPolicy;
 use crate::transport::{self, ClientTransport};
+use crate::waiting::{OnWait, Stop};
 
 /// Cloudflare's API v4 root, used unless a base URL is given.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -28,6 +29,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default limit on the size of an answer's body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// The longest URL a request may have: Cloudflare refuses URLs over 16 KB ("Connection
+/// limits", developers.cloudflare.com), so a longer one is refused before sending.
+pub const MAX_URL_BYTES: usize = 16 * 1024;
 /// The `User-Agent` sent with every request.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (rust)");
 
@@ -88,6 +92,14 @@ impl Client {
         &self.api
     }
 
+    /// From now on, requests of this client and its clones that are not yet sent end at once
+    /// with [`Error::Stopped`] instead of waiting (for a pause, the limiter or Cloudflare's
+    /// window), and no new request is sent; requests already sent finish (with their
+    /// retries). For an interrupted run: what was never sent can be reported as such.
+    pub fn stop_waiting(&self) {
+        self.transport.stop.stop();
+    }
+
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &str {
         cloudflare_openapi::ClientInfo::baseurl(&self.api)
@@ -137,6 +149,17 @@ impl Client {
     pub(crate) async fn finish<R: Request>(&self, request: R, expect: response::Expect) -> Result<R::Success, Error> {
         let operation_id = request.operation_id();
         let request = request.request().map_err(unbuildable)?;
+        let length = request.url().as_str().len();
+        if length > MAX_URL_BYTES {
+            return Err(InvalidInput::new(
+                "request",
+                "",
+                format!(
+                    "its URL would be {length} bytes long, over Cloudflare's limit of 16 KiB (a parameter is far too long)"
+                ),
+            )
+            .into());
+        }
         let record = self.transport.call(request, operation_id).await;
         response::finish(&self.transport.credentials, record, expect)
     }
@@ -186,6 +209,7 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     rate_limit: Option<(NonZeroU32, Duration)>,
     configure_http: Option<ConfigureHttp>,
+    on_wait: Option<OnWait>,
 }
 
 impl ClientBuilder {
@@ -200,6 +224,7 @@ impl ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             rate_limit: None,
             configure_http: None,
+            on_wait: None,
         }
     }
 
@@ -288,6 +313,26 @@ impl ClientBuilder {
         self
     }
 
+    /// Called once when this client (and its clones) starts holding requests for a wait of
+    /// at least [`Wait::NOTICEABLE`](crate::Wait::NOTICEABLE): a 429's `Retry-After`, or
+    /// Cloudflare's window (`Ratelimit` headers) used up. A command line can say why it is
+    /// quiet; waits longer than [`max_retry_wait`](Self::max_retry_wait) are not waited (the
+    /// call fails at once with [`Error::Paused`]).
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), cloudflare_client::Error> {
+    /// let client = cloudflare_client::Client::builder()
+    ///     .credentials(cloudflare_client::Credentials::from_env()?)
+    ///     .on_wait(|wait| eprintln!("waiting {:?} for Cloudflare's rate limit ({:?})", wait.duration, wait.reason))
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn on_wait(&mut self, on_wait: impl Fn(crate::Wait) + Send + Sync + 'static) -> &mut Self {
+        self.on_wait = Some(Arc::new(on_wait));
+        self
+    }
+
     /// Further `reqwest` settings (proxy, root certificates, pool sizes, …), applied after
     /// this builder's own. Redirects stay disabled whatever `configure` does: Cloudflare's
     /// API never redirects, and following one could send credentials to another host.
@@ -342,6 +387,8 @@ impl ClientBuilder {
             limiter,
             pacer: Default::default(),
             send: transport::reqwest_send(http.clone()),
+            on_wait: self.on_wait.clone(),
+            stop: Stop::default(),
         });
         let api = cloudflare_openapi::Client::new_with_client(&base_url, http);
         Ok(Client { api, transport })
@@ -365,6 +412,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("rate_limit", &self.rate_limit)
             .field("configure_http", &self.configure_http.as_ref().map(|_| ".."))
+            .field("on_wait", &self.on_wait.as_ref().map(|_| ".."))
             .finish()
     }
 }

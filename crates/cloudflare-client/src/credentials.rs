@@ -146,9 +146,17 @@ impl Credentials {
     /// replaced by `[REDACTED]`: for printing text a server sent back, which could echo it.
     /// Errors are already redacted this way; a successful answer is data, returned as sent.
     ///
+    /// A secret of [`Self::REDACT_ANYWHERE`] characters or more (every real one: API tokens
+    /// have 40, Global API keys 37) is redacted wherever it appears, inside a longer word
+    /// too. A shorter one, as a test or a mock may use, only where it stands alone (not inside
+    /// a run of letters, digits, `-` and `_`): redacting `tok` must not turn "the token" into
+    /// "the [REDACTED]en". Text without the credential is never changed.
+    ///
     /// ```
-    /// let credentials = cloudflare_client::Credentials::api_token("tok3n-value")?;
-    /// assert_eq!(credentials.redact("name: tok3n-value"), "name: [REDACTED]");
+    /// let credentials = cloudflare_client::Credentials::api_token("tok3n-value-0123456789")?;
+    /// assert_eq!(credentials.redact("name: tok3n-value-0123456789"), "name: [REDACTED]");
+    /// let short = cloudflare_client::Credentials::api_token("tok")?;
+    /// assert_eq!(short.redact("the token is tok."), "the token is [REDACTED].");
     /// # Ok::<(), cloudflare_client::Error>(())
     /// ```
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
@@ -156,8 +164,34 @@ impl Credentials {
             Scheme::ApiToken(token) => token.expose_secret(),
             Scheme::ApiKey { key, .. } => key.expose_secret(),
         };
-        if text.contains(secret) { Cow::Owned(text.replace(secret, REDACTED)) } else { Cow::Borrowed(text) }
+        let anywhere = secret.len() >= Self::REDACT_ANYWHERE;
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        for (start, _) in text.match_indices(secret) {
+            let end = start + secret.len();
+            if start < copied {
+                continue; // overlaps an occurrence already redacted
+            }
+            let alone = !word(text[..start].chars().next_back()) && !word(text[end..].chars().next());
+            if anywhere || alone {
+                let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                out.push_str(&text[copied..start]);
+                out.push_str(REDACTED);
+                copied = end;
+            }
+        }
+        match out {
+            None => Cow::Borrowed(text),
+            Some(mut out) => {
+                out.push_str(&text[copied..]);
+                Cow::Owned(out)
+            }
+        }
     }
+
+    /// Secrets at least this long are redacted inside longer words too (see [`Self::redact`]).
+    pub const REDACT_ANYWHERE: usize = 16;
 }
 
 const REDACTED: &str = "[REDACTED]";
@@ -313,6 +347,23 @@ mod tests {
         }
         assert!(Credentials::api_key("a@example.com\r\n", KEY).is_err());
         assert!(Credentials::api_key("a@example.com", "").is_err());
+    }
+
+    #[test]
+    fn a_short_credential_is_redacted_only_where_it_stands_alone() {
+        let short = Credentials::api_token("tok").unwrap();
+        for untouched in ["the token may have been created", "tokens", "xtok", "tok_1", "a-tok", "nothing"] {
+            assert_eq!(short.redact(untouched), untouched);
+            assert!(matches!(short.redact(untouched), Cow::Borrowed(_)));
+        }
+        assert_eq!(short.redact("tok"), "[REDACTED]");
+        assert_eq!(short.redact("Bearer tok, tok.tok"), "Bearer [REDACTED], [REDACTED].[REDACTED]");
+        assert_eq!(short.redact("\"tok\" tokens tok"), "\"[REDACTED]\" tokens [REDACTED]");
+        let key = Credentials::api_key("a@example.com", "aa").unwrap();
+        assert_eq!(key.redact("aaa aa"), "aaa [REDACTED]", "overlapping occurrences");
+        let long = Credentials::api_token("0123456789abcdef").unwrap();
+        assert_eq!(long.redact("x0123456789abcdefx"), "x[REDACTED]x", "a real-length secret is redacted anywhere");
+        assert_eq!(long.redact("0123456789abcdef0123456789abcdef"), "[REDACTED][REDACTED]");
     }
 
     #[test]

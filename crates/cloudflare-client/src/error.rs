@@ -62,16 +62,32 @@ pub enum Error {
     /// The request may or may not have reached Cloudflare.
     #[error(transparent)]
     Transport(Box<TransportError>),
-    /// Not sent: Cloudflare answered 429 to this client (or a clone) and asked for a longer
-    /// wait than the client may wait ([`ClientBuilder::max_retry_wait`](crate::ClientBuilder::max_retry_wait));
-    /// until it has passed, the client sends nothing.
+    /// Not sent: Cloudflare asked this client (or a clone) to wait longer than it may wait
+    /// ([`ClientBuilder::max_retry_wait`](crate::ClientBuilder::max_retry_wait)): a 429 with
+    /// a long `Retry-After`, or `Ratelimit` headers saying the quota is used up until a
+    /// window frees. Until then the client sends nothing.
     #[error(
-        "rate limited: not sent, this client is waiting out Cloudflare's Retry-After; retry after {}s",
+        "rate limited: not sent, Cloudflare asked this client to wait (Retry-After or Ratelimit headers) longer than it may; retry after {}s",
         retry_after.as_secs_f64().ceil()
     )]
     Paused {
         /// The time left.
         retry_after: Duration,
+    },
+    /// Not sent: [`Client::stop_waiting`](crate::Client::stop_waiting) was called while this
+    /// request waited for a pause or Cloudflare's window (or before it was sent).
+    #[error("not sent: the client was told to stop waiting (an interrupted run)")]
+    Stopped,
+    /// A list read page by page ended before the list did: the client's caps
+    /// ([`MAX_PAGES`](crate::MAX_PAGES), [`MAX_ITEMS`](crate::MAX_ITEMS)), or an operation
+    /// without a `page` parameter whose answer says more remains. The items read before were
+    /// yielded.
+    #[error("the list was cut short after {items} items: {reason}")]
+    CutShort {
+        /// Items yielded before the end.
+        items: u64,
+        /// Why it ended.
+        reason: &'static str,
     },
 }
 

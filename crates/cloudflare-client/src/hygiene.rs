@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::Timestamp;
 use crate::error::{Error, InvalidInput};
 use crate::types::ServiceToken;
 
@@ -29,7 +30,8 @@ pub struct TokenSelection {
     pub expired: bool,
     /// Only tokens not yet expired that expire within this span from now.
     pub expiring_within: Option<Duration>,
-    /// Only tokens never seen, or last seen longer ago than this.
+    /// Only tokens last seen longer ago than this, or never seen and created longer ago
+    /// than this (a token with neither date is not picked: nothing says it is unused).
     pub unused_for: Option<Duration>,
     /// Only tokens whose name matches this glob (`ci-*`).
     pub name: Option<glob::Pattern>,
@@ -38,15 +40,21 @@ pub struct TokenSelection {
 impl TokenSelection {
     /// Whether `token` is selected at time `now`.
     pub fn matches(&self, token: &ServiceToken, now: DateTime<Utc>) -> bool {
-        let expires_at = token.expires_at.as_deref();
-        let expired = expires_at.is_some_and(|at| *at <= now);
+        // A time Cloudflare sent that is not RFC 3339 is unknown: it picks nothing.
+        let expires_at = token.expires_at.as_ref().and_then(Timestamp::time);
+        let expired = expires_at.is_some_and(|at| at <= now);
         (!self.expired || expired)
             && self
                 .expiring_within
-                .is_none_or(|within| !expired && expires_at.is_some_and(|at| *at <= later(now, within)))
-            && self
-                .unused_for
-                .is_none_or(|unused| token.last_seen_at.as_deref().is_none_or(|seen| *seen < earlier(now, unused)))
+                .is_none_or(|within| !expired && expires_at.is_some_and(|at| at <= later(now, within)))
+            && self.unused_for.is_none_or(|unused| {
+                // Never seen: unused since it was created (a new token is not unused for 90 days).
+                let since = match &token.last_seen_at {
+                    Some(seen) => seen.time(),
+                    None => token.created_at.as_ref().and_then(Timestamp::time),
+                };
+                since.is_some_and(|since| since < earlier(now, unused))
+            })
             && self.name.as_ref().is_none_or(|pattern| token.name.as_deref().is_some_and(|name| pattern.matches(name)))
     }
 }
@@ -75,64 +83,106 @@ fn earlier(now: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
 /// number too large, nothing at all).
 pub fn parse_span(text: &str) -> Result<Duration, Error> {
     let invalid = |reason: &str| Error::from(InvalidInput::new("span", text, reason));
-    let units = [('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
-    let mut total: u64 = 0;
-    let mut rest = text.trim();
-    if rest.is_empty() {
+    let text = text.trim();
+    if text.is_empty() {
         return Err(invalid("expected a span such as 90d, 36h, 30m or 1h30m"));
     }
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-        if digits == 0 {
-            return Err(invalid("expected a number before each unit (d, h, m, s)"));
+    let mut total: u64 = 0;
+    let mut number: Option<u64> = None;
+    // One pass over the characters: a digit extends the number, a unit ends it.
+    for c in text.chars() {
+        if let Some(digit) = c.to_digit(10) {
+            let grown = number.unwrap_or(0).checked_mul(10).and_then(|n| n.checked_add(u64::from(digit)));
+            number = Some(grown.ok_or_else(|| invalid("a number is too large"))?);
+            continue;
         }
-        let number: u64 = rest[..digits].parse().map_err(|_| invalid("a number is too large"))?;
-        let unit =
-            rest[digits..].chars().next().ok_or_else(|| invalid("expected a unit after the number: d, h, m or s"))?;
-        let (_, seconds) =
-            units.iter().find(|(name, _)| *name == unit).ok_or_else(|| invalid("units are d, h, m and s"))?;
+        let seconds = match c {
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(invalid("units are d, h, m and s")),
+        };
+        let count = number.take().ok_or_else(|| invalid("expected a number before each unit (d, h, m, s)"))?;
         total =
-            number.checked_mul(*seconds).and_then(|part| total.checked_add(part)).ok_or_else(|| invalid("too long"))?;
-        rest = &rest[digits + unit.len_utf8()..];
+            count.checked_mul(seconds).and_then(|part| total.checked_add(part)).ok_or_else(|| invalid("too long"))?;
+    }
+    if number.is_some() {
+        return Err(invalid("expected a unit after the number: d, h, m or s"));
     }
     Ok(Duration::from_secs(total))
 }
 
-/// Checks a service token's `duration` as Cloudflare takes it: a Go duration (`8760h`, `30m`,
-/// `1h30m`, `300ms`, `2.5h`; units ns, us, µs, ms, s, m, h) or `forever`.
+/// The longest duration Go (and so Cloudflare) can hold: `i64::MAX` nanoseconds, about 292
+/// years (`2562047h47m16.854775807s`).
+const GO_MAX_NANOS: u128 = i64::MAX as u128;
+
+/// Checks a service token's `duration` as Cloudflare takes it: `forever`, or a positive Go
+/// duration in the documented form, `<number><unit>` repeated (`8760h`, `30m`, `1h30m`,
+/// `300ms`, `2.5h`; units ns, us, µs, ms, s, m, h) that Go can hold (at most
+/// `2562047h47m16.854775807s`).
+///
+/// Go's parser also takes a sign and numbers such as `.5h` or `5.h`; Cloudflare documents
+/// neither, and a negative or zero lifetime is no token, so they are refused.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] naming the text, for anything else: nothing is sent.
 pub fn check_token_duration(text: &str) -> Result<(), Error> {
-    let invalid = || {
-        Error::from(InvalidInput::new(
-            "duration",
-            text,
-            "expected a Go duration such as 8760h, 30m or 1h30m (units ns, us, ms, s, m, h), or forever",
-        ))
-    };
+    let invalid = |reason: &str| Error::from(InvalidInput::new("duration", text, reason));
+    const FORM: &str =
+        "expected a Go duration such as 8760h, 30m, 1h30m or 2.5h (units ns, us, µs, ms, s, m, h), or forever";
     if text == "forever" {
         return Ok(());
     }
+    let mut nanos: u128 = 0;
     let mut rest = text;
-    if rest.is_empty() || rest == "0" {
-        return Err(invalid());
+    if rest.is_empty() {
+        return Err(invalid(FORM));
     }
     while !rest.is_empty() {
-        let number = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        let digits = &rest[..number];
-        if digits.is_empty() || digits.starts_with('.') && digits.len() == 1 || digits.matches('.').count() > 1 {
-            return Err(invalid());
+        let (whole, after) = digits(rest);
+        if whole.is_empty() {
+            return Err(invalid(FORM));
         }
-        rest = &rest[number..];
-        let unit = ["ns", "us", "µs", "ms", "s", "m", "h"]
-            .iter()
-            .filter(|unit| rest.starts_with(**unit))
-            .max_by_key(|unit| unit.len())
-            .ok_or_else(invalid)?;
-        rest = &rest[unit.len()..];
+        let (fraction, after) = match after.strip_prefix('.') {
+            Some(after) => {
+                let (fraction, after) = digits(after);
+                if fraction.is_empty() {
+                    return Err(invalid(FORM));
+                }
+                (fraction, after)
+            }
+            None => ("", after),
+        };
+        let (unit, after) = [("ns", 1), ("us", 1_000), ("µs", 1_000), ("μs", 1_000), ("ms", 1_000_000)]
+            .into_iter()
+            .chain([("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000)])
+            .find_map(|(name, unit): (&str, u128)| after.strip_prefix(name).map(|after| (unit, after)))
+            .ok_or_else(|| invalid(FORM))?;
+        nanos = nanos.saturating_add(scaled(whole, fraction, unit));
+        if nanos > GO_MAX_NANOS {
+            return Err(invalid("too long: Go durations hold at most 2562047h47m16.854775807s (about 292 years)"));
+        }
+        rest = after;
+    }
+    if nanos == 0 {
+        return Err(invalid("a token needs a lifetime longer than zero"));
     }
     Ok(())
+}
+
+/// The leading ASCII digits of `text`, and the rest.
+fn digits(text: &str) -> (&str, &str) {
+    text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()))
+}
+
+/// `whole.fraction` times `unit` nanoseconds, as Go rounds it (down), saturating.
+fn scaled(whole: &str, fraction: &str, unit: u128) -> u128 {
+    let whole = whole.parse::<u128>().map_or(u128::MAX, |whole| whole.saturating_mul(unit));
+    // Fifteen digits of an hour are below a nanosecond: the rest cannot add one.
+    let fraction = &fraction[..fraction.len().min(15)];
+    let part = fraction.parse::<u128>().unwrap_or(0).saturating_mul(unit) / 10u128.pow(fraction.len() as u32);
+    whole.saturating_add(part)
 }
 
 #[cfg(test)]
@@ -178,6 +228,80 @@ mod tests {
     }
 
     #[test]
+    fn token_durations_go_cannot_hold_or_cloudflare_does_not_document_are_refused() {
+        for bad in ["999999999999h", "2562048h", "2562047h47m16.854775808s", "0s", "0h0m", "0.0s", ".5h", "5.h", "+1h"]
+        {
+            let error = check_token_duration(bad).unwrap_err();
+            assert!(error.is_invalid_input(), "{bad}");
+        }
+        assert!(check_token_duration("999999999999h").unwrap_err().to_string().contains("too long"));
+        assert!(check_token_duration("0s").unwrap_err().to_string().contains("longer than zero"));
+        for good in ["2562047h47m16.854775807s", "2562047h", "1ns", "0.5h", "0h1s", "1μs", "1.999999999999999999999h"]
+        {
+            assert!(check_token_duration(good).is_ok(), "{good}: {:?}", check_token_duration(good));
+        }
+    }
+
+    #[test]
+    fn spans_add_up_exactly() {
+        assert_eq!(parse_span("1d1h1m1s").unwrap(), Duration::from_secs(DAY + 3600 + 61));
+        assert_eq!(parse_span("18446744073709551615s").unwrap(), Duration::from_secs(u64::MAX));
+        assert!(parse_span("18446744073709551616s").is_err());
+        assert!(parse_span("213503982334602d").is_err(), "days times seconds overflows");
+        assert!(parse_span("213503982334601d").is_ok());
+        assert!(parse_span("18446744073709551615s1s").is_err(), "the sum overflows");
+        assert_eq!(parse_span(" 2h ").unwrap(), Duration::from_secs(7200));
+    }
+
+    #[test]
+    fn unused_for_counts_from_the_last_use_else_from_creation() {
+        let span = Duration::from_secs(90 * DAY);
+        let selection = TokenSelection { unused_for: Some(span), ..TokenSelection::default() };
+        let at = |days: i64| (now() - chrono::Duration::days(days)).to_rfc3339();
+        let pick = |token: serde_json::Value| selection.matches(&self::token(token), now());
+        assert!(
+            !pick(serde_json::json!({"created_at": (now() - chrono::Duration::minutes(5)).to_rfc3339()})),
+            "new, never seen"
+        );
+        assert!(pick(serde_json::json!({"created_at": at(91)})), "created 91 days ago, never seen");
+        assert!(!pick(serde_json::json!({"created_at": at(200), "last_seen_at": at(10)})), "seen lately");
+        assert!(pick(serde_json::json!({"created_at": at(200), "last_seen_at": at(91)})));
+        assert!(!pick(serde_json::json!({})), "nothing says it is unused");
+        assert!(!pick(serde_json::json!({"last_seen_at": at(90)})), "exactly 90 days is not longer than 90 days");
+        assert!(!pick(serde_json::json!({"created_at": at(90)})), "exactly 90 days is not longer than 90 days");
+    }
+
+    #[test]
+    fn an_unreadable_time_picks_nothing() {
+        for odd in ["", "2026-12-02", "not a date"] {
+            let token =
+                token(serde_json::json!({"name": "odd", "expires_at": odd, "last_seen_at": odd, "created_at": odd}));
+            for selection in [
+                TokenSelection { expired: true, ..TokenSelection::default() },
+                TokenSelection { expiring_within: Some(Duration::from_secs(u64::MAX)), ..TokenSelection::default() },
+                TokenSelection { unused_for: Some(Duration::from_secs(1)), ..TokenSelection::default() },
+            ] {
+                assert!(!selection.matches(&token, now()), "{odd:?}: {selection:?}");
+            }
+            assert!(TokenSelection::default().matches(&token, now()), "it is still listed");
+        }
+    }
+
+    #[test]
+    fn expiry_boundaries() {
+        let soon =
+            |days: i64| token(serde_json::json!({"expires_at": (now() + chrono::Duration::days(days)).to_rfc3339()}));
+        let within =
+            TokenSelection { expiring_within: Some(Duration::from_secs(30 * DAY)), ..TokenSelection::default() };
+        assert!(within.matches(&soon(30), now()), "expiring exactly 30 days from now is within 30 days");
+        assert!(!within.matches(&soon(31), now()));
+        let expired = TokenSelection { expired: true, ..TokenSelection::default() };
+        assert!(expired.matches(&soon(0), now()), "expiring now is expired");
+        assert!(!within.matches(&soon(0), now()), "expired is not expiring");
+        assert!(!expired.matches(&soon(1), now()));
+    }
+
+    #[test]
     fn selections_combine_and_every_condition_must_hold() {
         let expired = token(
             serde_json::json!({"name": "ci-old", "expires_at": "2026-10-01T00:00:00Z", "last_seen_at": "2026-09-01T00:00:00Z"}),
@@ -199,7 +323,7 @@ mod tests {
         selection.expiring_within = Some(Duration::from_secs(30 * DAY));
         assert_eq!(pick(&selection), ["ci-soon"], "not yet expired, expiring within 30 days");
         selection = TokenSelection { unused_for: Some(Duration::from_secs(30 * DAY)), ..TokenSelection::default() };
-        assert_eq!(pick(&selection), ["ci-old", "deploy", "mystery"], "never seen counts as unused");
+        assert_eq!(pick(&selection), ["ci-old"], "never seen and of unknown age is not picked");
         selection.expired = true;
         assert_eq!(pick(&selection), ["ci-old"]);
         selection = TokenSelection { name: Some(glob::Pattern::new("ci-*").unwrap()), ..TokenSelection::default() };

@@ -12,6 +12,7 @@ use crate::error::{Error, InvalidInput};
 use crate::pagination::Pages;
 use crate::response::Expect;
 use crate::types::ResultInfo;
+use futures_util::{Stream, StreamExt, TryStreamExt};
 
 /// The successful answer of an operation called by name.
 #[derive(Debug, Clone)]
@@ -54,34 +55,77 @@ impl Client {
             .await
     }
 
-    /// [`Client::invoke`] for every page of a list operation (its `page` parameter: 1, 2, …),
-    /// the items as one array, with [`Client::paginate`]'s guards against a server that
-    /// would make a list endless or repetitive. An operation without a `page` parameter is
-    /// called once.
+    /// Every item of every page of a list operation (its `page` parameter: 1, 2, …), as a
+    /// stream that fetches a page when the items before are read, so memory holds one page
+    /// whatever the list's length; with [`Client::paginate`]'s guards against a server that
+    /// would make a list endless or repetitive, and [`Error::CutShort`] at the end of a list
+    /// that was not read whole (the client's caps, or an operation without a `page` parameter
+    /// whose answer says more remains).
+    ///
+    /// ```no_run
+    /// use cloudflare_client::{Arguments, Client};
+    /// use futures_util::TryStreamExt;
+    ///
+    /// # async fn run(client: Client) -> Result<(), cloudflare_client::Error> {
+    /// let mut arguments = Arguments::new();
+    /// arguments.parameter("account_id", "023e105f4ecef8ad9ca31a8372d0c353");
+    /// let mut groups = std::pin::pin!(client.invoke_items("access_groups_list_access_groups", &arguments));
+    /// while let Some(group) = groups.try_next().await? {
+    ///     println!("{group}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
-    /// As [`Client::invoke`]; [`Error::UnexpectedResponse`] when a page's `result` is not an
-    /// array or a page answers another page number than the one asked for.
-    pub async fn invoke_all(&self, operation_id: &str, arguments: &Arguments) -> Result<Vec<serde_json::Value>, Error> {
-        let paged =
-            cloudflare_openapi::operation(operation_id).is_some_and(|operation| operation.parameter("page").is_some());
-        let mut arguments = arguments.clone();
-        let mut pages = Pages::new();
-        let mut items = Vec::new();
-        while let Some(page) = pages.next() {
+    /// As [`Client::invoke`], yielded first (nothing is sent) for an unknown operation and for
+    /// one that is not a paginated list (not a GET whose answer has `result_info`: a create or
+    /// rotate would be carried out, and its answer is not a list); [`Error::UnexpectedResponse`] when
+    /// a page's `result` is not an array or a page answers another page number than asked.
+    pub fn invoke_items<'a>(
+        &'a self,
+        operation_id: &'a str,
+        arguments: &'a Arguments,
+    ) -> impl Stream<Item = Result<serde_json::Value, Error>> + Send + 'a {
+        let operation = cloudflare_openapi::operation(operation_id);
+        let refused = match operation {
+            None => Some(ArgumentError::UnknownOperation(operation_id.to_owned()).to_string()),
+            Some(operation) if !operation.paginated || operation.method != "GET" => Some(format!(
+                "{operation_id} ({} {}) is not a paginated list: only a GET whose answer has result_info is read page \
+                 by page; call it once, with invoke",
+                operation.method, operation.path
+            )),
+            Some(_) => None,
+        };
+        let paged = operation.is_some_and(|operation| operation.parameter("page").is_some());
+        let refused = refused.map(|reason| Error::from(InvalidInput::new("operation", "", reason)));
+        let items = crate::pagination::pages(Pages::of(paged), move |page| {
+            let mut arguments = arguments.clone();
             if paged {
                 arguments.parameter("page", page.to_string());
             }
-            let answer = self.invoke(operation_id, &arguments).await?;
-            let serde_json::Value::Array(batch) = answer.result.into_json() else {
-                return Err(crate::response::unusable_success(format!("page {page} of {operation_id} is not a list")));
-            };
-            items.extend(pages.accept(page, &answer.result_info.unwrap_or_default(), batch)?);
-            if !paged {
-                break;
+            async move {
+                let answer = self.invoke(operation_id, &arguments).await?;
+                let serde_json::Value::Array(items) = answer.result.into_json() else {
+                    return Err(crate::response::unusable_success(format!(
+                        "page {page} of {operation_id} is not a list"
+                    )));
+                };
+                Ok((answer.result_info.unwrap_or_default(), items))
             }
+        });
+        match refused {
+            Some(error) => futures_util::stream::once(std::future::ready(Err(error))).left_stream(),
+            None => items.right_stream(),
         }
-        Ok(items)
+    }
+
+    /// [`Client::invoke_items`], collected: every item of every page, as one array.
+    ///
+    /// # Errors
+    /// As [`Client::invoke_items`] (the first error it yields).
+    pub async fn invoke_all(&self, operation_id: &str, arguments: &Arguments) -> Result<Vec<serde_json::Value>, Error> {
+        self.invoke_items(operation_id, arguments).try_collect().await
     }
 }
 

@@ -46,10 +46,11 @@ mod terminal;
 #[cfg(test)]
 mod test_watchdog;
 mod transport;
+mod waiting;
 
 pub use client::{
     BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT, USER_AGENT,
+    DEFAULT_TIMEOUT, MAX_URL_BYTES, USER_AGENT,
 };
 pub use credentials::{API_KEY_ENV, API_TOKEN_ENV, Credentials, EMAIL_ENV};
 pub use error::{
@@ -58,10 +59,11 @@ pub use error::{
 pub use hygiene::{TokenSelection, check_token_duration, parse_span};
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
 pub use invoke::Answer;
-pub use pagination::MAX_PAGES;
+pub use pagination::{MAX_ITEMS, MAX_PAGES};
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY};
 pub use service_tokens::ServiceTokenQuery;
 pub use terminal::terminal_safe;
+pub use waiting::{Wait, WaitReason};
 
 /// The generated low-level client, its operation builders and types.
 pub use cloudflare_openapi as openapi;
@@ -70,7 +72,7 @@ pub use cloudflare_openapi::types;
 pub use cloudflare_openapi::types::{ApiMessage, CreatedServiceToken, ServiceToken};
 pub use cloudflare_openapi::{
     ArgumentError, Arguments, Envelope, Location, OPERATIONS, Operation, OperationSchema, Paginated, Parameter,
-    Request, SPEC_SOURCE, Secret, Untyped,
+    Request, SPEC_SOURCE, Secret, Timestamp, Untyped,
 };
 /// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
 pub use reqwest;

@@ -28,6 +28,8 @@ use reqwest::header::HeaderMap;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+use crate::waiting::{OnWait, WaitReason, announce};
+
 /// What one answer said about the quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Quota {
@@ -96,6 +98,8 @@ struct State {
     limit: Limit,
     /// When the window frees, by the last answer.
     reset_at: Option<Instant>,
+    /// The last `reset_at` a wait for was announced.
+    announced: Option<Instant>,
 }
 
 /// One request let through by [`Pacer::ready`]: what the client knew when it went. Dropped
@@ -111,8 +115,11 @@ pub(crate) struct Ticket<'a> {
 }
 
 impl Pacer {
-    /// Waits until one more request fits in Cloudflare's window, then counts it as sent.
-    pub(crate) async fn ready(&self) -> Ticket<'_> {
+    /// Waits until one more request fits in Cloudflare's window, then counts it as sent; or,
+    /// when the window frees only after `max_wait` from now, returns that wait and counts
+    /// nothing (a server's `t=86400` must not hold a request for a day). A wait for the window
+    /// that is long enough is told to `on_wait`, once for each window.
+    pub(crate) async fn ready(&self, max_wait: Duration, on_wait: Option<&OnWait>) -> Result<Ticket<'_>, Duration> {
         let mut pacing = false;
         let ticket = loop {
             let changed = self.changed.notified();
@@ -127,7 +134,21 @@ impl Pacer {
                     Limit::Total(limit) if state.sent >= limit => match state.reset_at {
                         // Answers are on their way: the next one may raise the limit.
                         _ if state.in_flight > 0 => None,
-                        Some(reset_at) if reset_at > now => Some(reset_at - now),
+                        Some(reset_at) if reset_at > now => {
+                            let wait = reset_at - now;
+                            if wait > max_wait {
+                                tracing::warn!(
+                                    wait_ms = wait.as_millis() as u64,
+                                    "pacing: not sending, Cloudflare's window frees later than the client may wait"
+                                );
+                                return Err(wait);
+                            }
+                            if state.announced != Some(reset_at) {
+                                state.announced = Some(reset_at);
+                                announce(on_wait, WaitReason::Ratelimit, wait);
+                            }
+                            Some(wait)
+                        }
                         _ => {
                             // The window has freed: one request goes, and its answer says how
                             // many may follow. What got no answer before has been counted by now.
@@ -166,7 +187,7 @@ impl Pacer {
         if pacing {
             tracing::info!("pacing: sending again");
         }
-        ticket
+        Ok(ticket)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -229,6 +250,8 @@ impl Drop for Ticket<'_> {
 mod tests {
     use reqwest::header::HeaderValue;
 
+    use std::sync::Arc;
+
     use super::*;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
@@ -258,12 +281,64 @@ mod tests {
         assert_eq!(quota(&HeaderMap::new()), None);
     }
 
-    /// `pacer.ready()`, failing (never hanging) if it is held for a day: with the clock
+    /// `pacer.ready(DAY, None)`, failing (never hanging) if it is held for a day: with the clock
     /// paused, a request waiting on nothing would otherwise wait forever. A loop that never
     /// yields is caught by the real-time watchdog instead.
     async fn go(pacer: &Pacer) -> Ticket<'_> {
         let _watchdog = crate::test_watchdog::Watchdog::start();
-        tokio::time::timeout(Duration::from_secs(86_400), pacer.ready()).await.expect("held for a day")
+        tokio::time::timeout(DAY, pacer.ready(DAY, None))
+            .await
+            .expect("held for a day")
+            .expect("a wait within the day allowed")
+    }
+
+    const DAY: Duration = Duration::from_secs(86_400);
+
+    #[tokio::test(start_paused = true)]
+    async fn a_window_freeing_later_than_the_client_may_wait_is_refused_at_once_and_counts_nothing() {
+        let pacer = Pacer::default();
+        go(&pacer).await.answered(&limit(0, 86_400)); // a lying server: nothing left for a day
+        let start = Instant::now();
+        let max = Duration::from_secs(60);
+        let held = pacer.ready(max, None).await.map(|_| ()).unwrap_err();
+        assert_eq!(held, Duration::from_secs(86_400), "the wait is reported");
+        assert_eq!(start.elapsed(), Duration::ZERO, "refused at once, not after waiting");
+        assert!(pacer.ready(max, None).await.is_err(), "and again: nothing was counted as sent");
+        assert_eq!(pacer.lock().sent, 1);
+        tokio::time::sleep(Duration::from_secs(86_400 - 30)).await;
+        let start = Instant::now();
+        let _probe = pacer.ready(max, None).await.expect("30 s left: within the wait allowed");
+        assert_eq!(start.elapsed(), Duration::from_secs(30));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_for_the_window_is_announced_once_per_window_when_noticeable() {
+        let waits = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = waits.clone();
+        let on_wait: OnWait = Arc::new(move |wait: crate::Wait| seen.lock().unwrap().push(wait));
+        let pacer = Pacer::default();
+        go(&pacer).await.answered(&limit(0, 10));
+        for _ in 0..2 {
+            let held = tokio::time::timeout(Duration::from_secs(3), pacer.ready(DAY, Some(&on_wait))).await;
+            assert!(held.is_err(), "held until the window frees");
+        }
+        assert_eq!(
+            *waits.lock().unwrap(),
+            [crate::Wait { reason: crate::WaitReason::Ratelimit, duration: Duration::from_secs(10) }],
+            "one notice for two requests held by one window"
+        );
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        pacer.ready(DAY, Some(&on_wait)).await.unwrap().answered(&limit(0, 20));
+        assert!(tokio::time::timeout(Duration::from_secs(1), pacer.ready(DAY, Some(&on_wait))).await.is_err());
+        assert_eq!(waits.lock().unwrap().len(), 2, "a new window, a new notice");
+        assert_eq!(waits.lock().unwrap()[1].duration, Duration::from_secs(20));
+
+        // Under a second, no notice.
+        waits.lock().unwrap().clear();
+        let pacer = Pacer::default();
+        go(&pacer).await.answered(&headers(&[("ratelimit", r#""default";r=0;t=0"#)]));
+        let _next = pacer.ready(DAY, Some(&on_wait)).await.unwrap();
+        assert!(waits.lock().unwrap().is_empty());
     }
 
     fn limit(remaining: u64, reset: u64) -> HeaderMap {
@@ -278,7 +353,7 @@ mod tests {
         let pacer = Pacer::default();
         let first = go(&pacer).await;
         assert!(
-            tokio::time::timeout(Duration::from_secs(3600), pacer.ready()).await.is_err(),
+            tokio::time::timeout(Duration::from_secs(3600), pacer.ready(DAY, None)).await.is_err(),
             "no answer yet: a second request waits for it"
         );
         first.answered(&HeaderMap::new());
@@ -289,7 +364,10 @@ mod tests {
         let pacer = Pacer::default();
         go(&pacer).await.answered(&limit(2, 10)); // 2 left
         let _two = [go(&pacer).await, go(&pacer).await];
-        assert!(tokio::time::timeout(Duration::from_secs(3600), pacer.ready()).await.is_err(), "a quota: paced");
+        assert!(
+            tokio::time::timeout(Duration::from_secs(3600), pacer.ready(DAY, None)).await.is_err(),
+            "a quota: paced"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -301,7 +379,7 @@ mod tests {
         // The server may have counted `first` after `second`: 1 + 1 + 0 - 1 = 2 proves nothing new.
         second.answered(&limit(0, 10));
         assert!(
-            tokio::time::timeout(Duration::from_secs(3600), pacer.ready()).await.is_err(),
+            tokio::time::timeout(Duration::from_secs(3600), pacer.ready(DAY, None)).await.is_err(),
             "used up, one in flight: waits for its answer (the window's reset does not help)"
         );
         let start = Instant::now();
@@ -381,7 +459,7 @@ mod tests {
         go(&pacer).await.answered(&limit(5, 10));
         let _four = [go(&pacer).await, go(&pacer).await, go(&pacer).await, go(&pacer).await];
         assert!(
-            tokio::time::timeout(Duration::from_secs(3600), pacer.ready()).await.is_err(),
+            tokio::time::timeout(Duration::from_secs(3600), pacer.ready(DAY, None)).await.is_err(),
             "a fifth would count on the answer without headers not having been counted"
         );
     }

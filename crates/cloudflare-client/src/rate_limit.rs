@@ -13,6 +13,8 @@ use tokio::time::Instant;
 #[derive(Debug, Default)]
 pub(crate) struct Pause {
     until: Mutex<Option<Instant>>,
+    /// The last `until` a wait for was announced.
+    announced: Mutex<Option<Instant>>,
 }
 
 impl Pause {
@@ -32,6 +34,15 @@ impl Pause {
         if current.is_none_or(|current| current < until) {
             *current = Some(until);
         }
+    }
+
+    /// Whether the pause now in force was not yet announced (and is, from now on).
+    pub(crate) fn announce(&self) -> bool {
+        let until = *self.until.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut announced = self.announced.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let fresh = until.is_some() && *announced != until;
+        *announced = until;
+        fresh
     }
 
     /// How long from now until requests may start again, if they may not now.

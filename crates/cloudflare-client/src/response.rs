@@ -23,6 +23,7 @@ pub(crate) fn finish<T: Envelope + DeserializeOwned>(
     let Answer { status, headers, retry_after, body } = match end {
         End::Answer(answer) => answer,
         End::Paused(retry_after) => return Err(Error::Paused { retry_after }),
+        End::Stopped => return Err(Error::Stopped),
         End::NoAnswer(error) => return Err(TransportError::new(error, attempts.max(1)).into()),
     };
     let redact_text = |text: &str| credentials.redact(text).into_owned();

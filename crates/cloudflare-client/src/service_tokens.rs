@@ -5,7 +5,7 @@ use cloudflare_openapi::Request;
 use futures_util::Stream;
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, InvalidInput};
 use crate::ids::{Scope, ServiceTokenId};
 use crate::types::{CreatedServiceToken, ServiceToken};
 
@@ -163,7 +163,7 @@ impl Client {
     /// shows only this once: it is a [`Secret`](crate::Secret), read with `expose_secret()`.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a `duration` Cloudflare does not take
+    /// [`Error::InvalidInput`] for an empty name or a `duration` Cloudflare does not take
     /// ([`check_token_duration`](crate::check_token_duration)), with nothing sent; otherwise as
     /// [`Client::call`].
     pub async fn create_service_token(
@@ -172,16 +172,11 @@ impl Client {
         name: &str,
         duration: Option<&str>,
     ) -> Result<CreatedServiceToken, Error> {
-        if let Some(duration) = duration {
-            crate::hygiene::check_token_duration(duration)?;
+        if name.trim().is_empty() {
+            return Err(InvalidInput::new("name", name, "a service token needs a name").into());
         }
-        let body = |body: crate::types::builder::CreateServiceToken| {
-            let body = body.name(name.to_owned());
-            match duration {
-                Some(duration) => body.duration(Some(duration.to_owned().into())),
-                None => body,
-            }
-        };
+        let duration = duration.map(token_duration).transpose()?;
+        let body = |body: crate::types::builder::CreateServiceToken| body.name(name.to_owned()).duration(duration);
         self.call(in_scope!(self.api(), scope, create_account_service_token | create_zone_service_token.body_map(body)))
             .await
     }
@@ -204,8 +199,8 @@ impl Client {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a `duration` Cloudflare does not take, with nothing sent;
-    /// otherwise as [`Client::call`].
+    /// [`Error::InvalidInput`] for a `duration` Cloudflare does not take or a negative
+    /// `client_secret_version`, with nothing sent; otherwise as [`Client::call`].
     pub async fn update_service_token(
         &self,
         scope: &Scope,
@@ -214,6 +209,13 @@ impl Client {
     ) -> Result<ServiceToken, Error> {
         if let Some(duration) = &update.duration {
             crate::hygiene::check_token_duration(duration)?;
+        }
+        if let Some(version) = update.client_secret_version
+            && version < 0
+        {
+            return Err(
+                InvalidInput::new("client_secret_version", &version.to_string(), "a version is 0 or more").into()
+            );
         }
         self.call(in_scope!(
             self.api(),
@@ -265,7 +267,7 @@ impl Client {
             .rotate_account_service_token()
             .account_id(account.as_identifier().clone())
             .service_token_id(id.as_uuid())
-            .body_map(|body| body.previous_client_secret_expires_at(until.map(crate::types::Timestamp)));
+            .body_map(|body| body.previous_client_secret_expires_at(until.map(crate::Timestamp::from)));
         self.call(request).await
     }
 
@@ -285,4 +287,12 @@ impl Client {
             .service_token_id(id.as_uuid());
         self.call(request).await
     }
+}
+
+/// `text` as a token duration Cloudflare takes ([`check_token_duration`](crate::check_token_duration)).
+fn token_duration(text: &str) -> Result<crate::types::TokenDuration, Error> {
+    crate::hygiene::check_token_duration(text)?;
+    text.parse().map_err(|error: cloudflare_openapi::types::error::ConversionError| {
+        InvalidInput::new("duration", text, error.to_string()).into()
+    })
 }

@@ -26,6 +26,7 @@ use crate::credentials::Credentials;
 use crate::pacing::{Pacer, Ticket};
 use crate::rate_limit::{Limiter, Pause};
 use crate::retry::{self, Decision, RetryPolicy, Seen};
+use crate::waiting::{OnWait, Stop, WaitReason};
 
 /// Sends one attempt: the seam below the retry loop.
 pub(crate) type SendFn =
@@ -55,6 +56,8 @@ pub(crate) enum End {
     Paused(Duration),
     /// The last attempt got no answer.
     NoAnswer(reqwest::Error),
+    /// Not sent: the client was told to stop waiting.
+    Stopped,
 }
 
 /// An answer: its head, with `Retry-After` read once, and its body.
@@ -95,6 +98,18 @@ pub(crate) struct ClientTransport {
     pub(crate) limiter: Option<Limiter>,
     pub(crate) pacer: Pacer,
     pub(crate) send: Box<SendFn>,
+    /// Told of long waits.
+    pub(crate) on_wait: Option<OnWait>,
+    /// Once stopped, requests not yet sent end at once.
+    pub(crate) stop: Stop,
+}
+
+/// Why an attempt may not go.
+enum Held {
+    /// Not for this long still, longer than the client may wait.
+    Paused(Duration),
+    /// The client was told to stop.
+    Stopped,
 }
 
 /// How one attempt ended.
@@ -129,15 +144,30 @@ impl ClientTransport {
         };
         let mut pending = Some(request);
         loop {
-            if let Some(remaining) = self.wait_for_pause().await {
-                span.record("status", 429);
-                record.end = End::Paused(remaining);
-                return record;
-            }
-            if let Some(limiter) = &self.limiter {
-                limiter.until_ready().await;
-            }
-            let ticket = self.pacer.ready().await;
+            // A request not yet sent stops waiting when the client is told to stop.
+            let cleared = if record.attempts == 0 {
+                // The stop is polled first: once stopped, nothing more goes out.
+                let stopped = std::pin::pin!(self.stop.stopped());
+                let cleared = std::pin::pin!(self.clear_to_send());
+                match futures_util::future::select(stopped, cleared).await {
+                    futures_util::future::Either::Left(((), _)) => Err(Held::Stopped),
+                    futures_util::future::Either::Right((cleared, _)) => cleared,
+                }
+            } else {
+                self.clear_to_send().await
+            };
+            let ticket = match cleared {
+                Ok(ticket) => ticket,
+                Err(Held::Paused(remaining)) => {
+                    span.record("status", 429);
+                    record.end = End::Paused(remaining);
+                    return record;
+                }
+                Err(Held::Stopped) => {
+                    record.end = End::Stopped;
+                    return record;
+                }
+            };
             let request = pending.take().expect("a request is pending until the loop returns");
             let retries_done = record.attempts;
             // Only a request that can be sent again is retried (bodies that are streams cannot).
@@ -261,6 +291,19 @@ impl ClientTransport {
         Ok(Answer::new(status, headers, Body::Read(join(first, more))))
     }
 
+    /// Waits until one more attempt may go: a pause set by a 429, the client-side limiter,
+    /// Cloudflare's window (`pacing.rs`). A wait longer than the allowed one is not waited
+    /// out: the time left is returned, and nothing is sent.
+    async fn clear_to_send(&self) -> Result<Ticket<'_>, Held> {
+        if let Some(remaining) = self.wait_for_pause().await {
+            return Err(Held::Paused(remaining));
+        }
+        if let Some(limiter) = &self.limiter {
+            limiter.until_ready().await;
+        }
+        self.pacer.ready(self.retry.max_wait, self.on_wait.as_ref()).await.map_err(Held::Paused)
+    }
+
     /// Waits out a pause set by a 429 (and any extension of it made meanwhile). A pause longer
     /// than the allowed wait is not slept through: the time left is returned, and nothing is
     /// sent.
@@ -272,6 +315,9 @@ impl ClientTransport {
                     "rate limited: not sending until Cloudflare's Retry-After"
                 );
                 return Some(remaining);
+            }
+            if self.pause.announce() {
+                crate::waiting::announce(self.on_wait.as_ref(), WaitReason::RetryAfter, remaining);
             }
             tracing::info!(wait_ms = remaining.as_millis() as u64, "rate limited: waiting before sending");
             tokio::time::sleep(remaining).await;
@@ -328,6 +374,8 @@ mod tests {
             pause: Pause::default(),
             limiter: None,
             pacer: Pacer::default(),
+            on_wait: None,
+            stop: Stop::default(),
             send,
         };
         (transport, sent)
@@ -399,6 +447,59 @@ mod tests {
             "{record:?}"
         );
         assert_eq!(sent.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lying_ratelimit_header_holds_nothing_longer_than_the_maximum_wait() {
+        let max_wait = Duration::from_secs(60);
+        for header in
+            [r#""default";r=0;t=86400"#, r#""default";r=0;t=999999999999999"#, r#""default";r=0, "b";r=9;t=1"#]
+        {
+            let (transport, sent) = fake(0, max_wait, move |_| {
+                (200, vec![("ratelimit", header.to_owned()), ("ratelimit-policy", r#""p";q=1;w=999999999"#.to_owned())])
+            });
+            assert_eq!(status(&within(transport.call(request(Method::DELETE), "delete")).await), Some(200));
+            let start = tokio::time::Instant::now();
+            let record = within(transport.call(request(Method::DELETE), "delete")).await;
+            assert_eq!(start.elapsed(), Duration::ZERO, "{header}: refused at once");
+            assert_eq!(record.attempts, 0, "{header}");
+            assert!(matches!(record.end, End::Paused(wait) if wait > max_wait), "{header}: {record:?}");
+            assert_eq!(sent.load(Ordering::SeqCst), 1, "{header}: nothing more sent");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_are_announced_once_and_a_stop_ends_the_requests_not_yet_sent() {
+        let (mut transport, sent) = fake(0, Duration::from_secs(60), |attempt| match attempt {
+            0 => (429, vec![("retry-after", "20".to_owned())]),
+            _ => (200, vec![]),
+        });
+        let waits = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = waits.clone();
+        transport.on_wait = Some(Arc::new(move |wait| seen.lock().unwrap().push(wait)));
+        let transport = Arc::new(transport);
+        assert_eq!(status(&within(transport.call(request(Method::DELETE), "delete")).await), Some(429));
+        // Two requests held by the pause; a stop ends both at once, sending nothing.
+        let held: Vec<_> = (0..2)
+            .map(|_| {
+                let transport = transport.clone();
+                tokio::spawn(async move { within(transport.call(request(Method::DELETE), "delete")).await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        transport.stop.stop();
+        for record in held {
+            let record = record.await.unwrap();
+            assert!(matches!(record.end, End::Stopped), "{record:?}");
+            assert_eq!(record.attempts, 0);
+        }
+        let record = within(transport.call(request(Method::GET), "get")).await;
+        assert!(matches!(record.end, End::Stopped), "and none starts after: {record:?}");
+        assert_eq!(sent.load(Ordering::SeqCst), 1);
+        let waits = waits.lock().unwrap();
+        assert_eq!(waits.len(), 1, "one notice for one pause: {waits:?}");
+        assert_eq!(waits[0].reason, crate::WaitReason::RetryAfter);
+        assert_eq!(waits[0].duration, Duration::from_secs(20));
     }
 
     #[tokio::test(start_paused = true)]
@@ -493,7 +594,7 @@ mod tests {
         match within(transport.call(request, "get")).await.end {
             End::Answer(answer) => Ok(answer.body),
             End::NoAnswer(error) => Err(error.to_string()),
-            End::Paused(_) => Err("paused".into()),
+            End::Paused(_) | End::Stopped => Err("not sent".into()),
         }
     }
 

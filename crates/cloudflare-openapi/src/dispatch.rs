@@ -73,14 +73,70 @@ impl Arguments {
             .map_err(|error| ArgumentError::InvalidParameter { name, reason: error.to_string() })
     }
 
-    /// The body parsed as `T`.
-    pub(crate) fn body_as<T: DeserializeOwned>(&self) -> Result<Option<T>, ArgumentError> {
-        self.body
-            .as_ref()
-            .map(|body| {
-                serde_json::from_value(body.clone()).map_err(|error| ArgumentError::InvalidBody(error.to_string()))
-            })
-            .transpose()
+    /// The body parsed as `T`, refused when `T` would drop any of its fields: a field the
+    /// operation does not know (`requre` for `require`) would otherwise vanish without a word
+    /// and change what the request means. What is sent is the body as given (see
+    /// [`invoke`]); `T` only checks it.
+    pub(crate) fn body_as<T: DeserializeOwned + serde::Serialize>(&self) -> Result<Option<T>, ArgumentError> {
+        let Some(body) = &self.body else { return Ok(None) };
+        let typed: T =
+            serde_json::from_value(body.clone()).map_err(|error| ArgumentError::InvalidBody(error.to_string()))?;
+        let again = serde_json::to_value(&typed).map_err(|error| ArgumentError::InvalidBody(error.to_string()))?;
+        let mut unknown = Vec::new();
+        dropped_fields(body, &again, &mut String::new(), &mut unknown);
+        if !unknown.is_empty() {
+            return Err(ArgumentError::UnknownFields(unknown));
+        }
+        Ok(Some(typed))
+    }
+}
+
+/// Adds to `dropped` the JSON pointer of every field of `given` that `typed` (the same body
+/// after a round trip through the operation's type) no longer has. An absent field whose given
+/// value was empty (`null`, `[]`, `{}`) is not dropped: the generated types leave empty
+/// optional fields out.
+fn dropped_fields(given: &serde_json::Value, typed: &serde_json::Value, at: &mut String, dropped: &mut Vec<String>) {
+    use serde_json::Value;
+    match (given, typed) {
+        (Value::Object(given), Value::Object(typed)) => {
+            for (name, value) in given {
+                let length = at.len();
+                at.push('/');
+                // JSON pointer escapes (RFC 6901).
+                at.push_str(&name.replace('~', "~0").replace('/', "~1"));
+                match typed.get(name) {
+                    Some(again) => dropped_fields(value, again, at, dropped),
+                    None if is_empty(value) => {}
+                    None => dropped.push(at.clone()),
+                }
+                at.truncate(length);
+            }
+        }
+        (Value::Array(given), Value::Array(typed)) => {
+            for (index, (value, again)) in given.iter().zip(typed).enumerate() {
+                let length = at.len();
+                at.push_str(&format!("/{index}"));
+                dropped_fields(value, again, at, dropped);
+                at.truncate(length);
+            }
+        }
+        // An object that came back as something else lost every field it had.
+        (Value::Object(given), _) => {
+            for name in given.keys() {
+                dropped.push(format!("{at}/{}", name.replace('~', "~0").replace('/', "~1")));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `null`, `[]` or `{}`.
+fn is_empty(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Null => true,
+        serde_json::Value::Array(items) => items.is_empty(),
+        serde_json::Value::Object(fields) => fields.is_empty(),
+        _ => false,
     }
 }
 
@@ -126,6 +182,11 @@ pub enum ArgumentError {
     /// The body does not have the operation's body shape.
     #[error("the body does not fit the operation: {0}")]
     InvalidBody(String),
+    /// The body has fields the operation does not know (JSON pointers, such as `/requre` or
+    /// `/include/0/emial`): sent, they would be ignored or dropped, changing what the request
+    /// means.
+    #[error("the body has {} the operation does not know: {}; nothing was sent (`--schema` or `OperationSchema::of` shows the fields it takes)", if .0.len() == 1 { "a field" } else { "fields" }, .0.join(", "))]
+    UnknownFields(Vec<String>),
 }
 
 /// Calls the operation `id` on `client` with `arguments`, handing its builder to `call`. Every argument is checked against the operation's table row and parsed into the
@@ -163,5 +224,87 @@ pub fn invoke<'a, C: Call<'a>>(
         (Some(body), None) if body.required => return Err(ArgumentError::MissingBody(operation.id)),
         _ => {}
     }
-    crate::generated::dispatch(client, operation.id, arguments, call)
+    // The body goes out as given (the same JSON value), not as the typed body serializes it:
+    // the generated types would add defaults and reformat values (a date's fraction).
+    let body = arguments.body.as_ref().map(|body| serde_json::to_vec(body).unwrap_or_default());
+    crate::generated::dispatch(client, operation.id, arguments, AsGiven { call, body })
+}
+
+/// A [`Call`] whose request carries the body as the caller gave it.
+struct AsGiven<C> {
+    call: C,
+    body: Option<Vec<u8>>,
+}
+
+impl<'a, C: Call<'a>> Call<'a> for AsGiven<C> {
+    type Output = C::Output;
+
+    fn call<R: Request + Send + 'a>(self, request: R) -> Self::Output {
+        self.call.call(WithBody { request, body: self.body })
+    }
+}
+
+/// `request` with its JSON body replaced by `body` (the same value, as given).
+struct WithBody<R> {
+    request: R,
+    body: Option<Vec<u8>>,
+}
+
+impl<R: Request> Request for WithBody<R> {
+    type Success = R::Success;
+    type Failure = R::Failure;
+
+    fn operation_id(&self) -> &'static str {
+        self.request.operation_id()
+    }
+
+    fn request(self) -> Result<reqwest::Request, crate::Error<Self::Failure>> {
+        let mut request = self.request.request()?;
+        if let Some(body) = self.body
+            && request.body().is_some()
+        {
+            *request.body_mut() = Some(body.into());
+        }
+        Ok(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::types;
+
+    fn refused<T: DeserializeOwned + serde::Serialize>(body: serde_json::Value) -> Option<Vec<String>> {
+        let mut arguments = Arguments::new();
+        arguments.body(body);
+        match arguments.body_as::<T>() {
+            Err(ArgumentError::UnknownFields(fields)) => Some(fields),
+            Err(other) => panic!("refused for another reason: {other}"),
+            Ok(_) => None,
+        }
+    }
+
+    #[test]
+    fn a_misspelled_field_is_refused_by_name_at_any_depth() {
+        let policy = json!({"name": "p", "decision": "allow", "include": [{"everyone": {}}],
+            "requre": [{"email": {"email": "a@example.com"}}]});
+        assert_eq!(refused::<types::AccessPolicyReq>(policy), Some(vec!["/requre".to_owned()]));
+        let nested = json!({"name": "g", "include": [{"email": {"email": "a@example.com", "emial": "x"}}]});
+        assert_eq!(
+            refused::<types::AccessGroupsCreateAnAccessGroupBody>(nested),
+            Some(vec!["/include/0/email/emial".to_owned()])
+        );
+        let token = json!({"name": "t", "a/b~c": 1});
+        assert_eq!(refused::<types::CreateServiceToken>(token), Some(vec!["/a~1b~0c".to_owned()]), "RFC 6901 escapes");
+    }
+
+    #[test]
+    fn known_fields_and_empty_optional_ones_pass() {
+        let policy =
+            json!({"name": "p", "decision": "allow", "include": [{"everyone": {}}], "exclude": [], "require": null});
+        assert_eq!(refused::<types::AccessPolicyReq>(policy), None);
+        assert_eq!(refused::<types::CreateServiceToken>(json!({"name": "t", "duration": "8760h"})), None);
+    }
 }

@@ -61,7 +61,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_address: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -671,7 +671,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub approval_required: ::std::option::Option<AccessAllowed>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub decision: ::std::option::Option<AccessDecision>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -697,7 +697,7 @@ pub mod types {
             AccessComponentsSchemasSessionDuration,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessAppPolicyResponse {
         pub fn builder() -> builder::AccessAppPolicyResponse {
@@ -1120,7 +1120,7 @@ Requires an Azure identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_launcher_visible: ::std::option::Option<AccessIsDefault>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain: ::std::option::Option<Duration>,
         ///The unique identifier for the Bookmark application.
@@ -1131,7 +1131,7 @@ Requires an Azure identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessBookmarks {
         pub fn builder() -> builder::AccessBookmarks {
@@ -1265,9 +1265,9 @@ Requires an Azure identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub associated_hostnames: ::std::option::Option<AccessAssociatedHostnames>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_on: ::std::option::Option<Timestamp>,
+        pub expires_on: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fingerprint: ::std::option::Option<Duration>,
         ///The ID of the application that will use this certificate.
@@ -1276,7 +1276,7 @@ Requires an Azure identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessCertificates {
         pub fn builder() -> builder::AccessCertificates {
@@ -1496,7 +1496,7 @@ Requires an Azure identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_count: ::std::option::Option<AccessAppCount>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         ///Custom page HTML.
         pub custom_html: ::std::string::String,
         pub name: Duration,
@@ -1505,7 +1505,7 @@ Requires an Azure identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uid: ::std::option::Option<AccessUuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessCustomPage {
         pub fn builder() -> builder::AccessCustomPage {
@@ -1524,14 +1524,14 @@ Requires an Azure identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_count: ::std::option::Option<AccessAppCount>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         pub name: Duration,
         #[serde(rename = "type")]
         pub type_: AccessSchemasType,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uid: ::std::option::Option<AccessUuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessCustomPageWithoutHtml {
         pub fn builder() -> builder::AccessCustomPageWithoutHtml {
@@ -2102,7 +2102,7 @@ Requires a Github identity provider.*/
     )]
     pub struct AccessGroups {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exclude: ::std::option::Option<AccessExclude>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2116,7 +2116,7 @@ Requires a Github identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub require: ::std::option::Option<AccessExclude>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessGroups {
         pub fn builder() -> builder::AccessGroups {
@@ -2926,7 +2926,7 @@ Requires an Okta identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_redirect_to_identity: ::std::option::Option<AccessAllowed>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_pages: ::std::option::Option<AccessCustomPages>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2940,7 +2940,7 @@ Requires an Okta identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ui_read_only_toggle_reason: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_seat_expiration_inactive_time: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2990,7 +2990,7 @@ Requires an Okta identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub approval_required: ::std::option::Option<AccessAllowed>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub decision: ::std::option::Option<AccessDecision>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3012,7 +3012,7 @@ Requires an Okta identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub require: ::std::option::Option<AccessExclude>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessPolicies {
         pub fn builder() -> builder::AccessPolicies {
@@ -3465,7 +3465,7 @@ Requires an Okta identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub approval_required: ::std::option::Option<AccessAllowed>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub decision: ::std::option::Option<AccessDecision>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3491,7 +3491,7 @@ Requires an Okta identity provider.*/
             AccessComponentsSchemasSessionDuration,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessReusablePolicyResp {
         pub fn builder() -> builder::AccessReusablePolicyResp {
@@ -3725,9 +3725,9 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub associated_hostnames: ::std::option::Option<AccessAssociatedHostnames>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_on: ::std::option::Option<Timestamp>,
+        pub expires_on: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fingerprint: ::std::option::Option<Duration>,
         ///The ID of the application that will use this certificate.
@@ -3736,7 +3736,7 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessSchemasCertificates {
         pub fn builder() -> builder::AccessSchemasCertificates {
@@ -3814,7 +3814,7 @@ Requires a SAML identity provider.*/
     )]
     pub struct AccessSchemasGroups {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exclude: ::std::option::Option<AccessExclude>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3826,7 +3826,7 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub require: ::std::option::Option<AccessExclude>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessSchemasGroups {
         pub fn builder() -> builder::AccessSchemasGroups {
@@ -3914,7 +3914,7 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_domain: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_ui_read_only: ::std::option::Option<AccessIsDefault>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3924,7 +3924,7 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ui_read_only_toggle_reason: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_seat_expiration_inactive_time: ::std::option::Option<Duration>,
     }
@@ -4207,13 +4207,13 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_seat: ::std::option::Option<AccessIsDefault>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gateway_seat: ::std::option::Option<AccessIsDefault>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub seat_uid: ::std::option::Option<AccessUuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessSeats {
         pub fn builder() -> builder::AccessSeats {
@@ -4429,10 +4429,10 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         pub name: Duration,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessTag {
         pub fn builder() -> builder::AccessTag {
@@ -4449,10 +4449,10 @@ Requires a SAML identity provider.*/
     )]
     pub struct AccessTagWithoutAppCount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         pub name: Duration,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessTagWithoutAppCount {
         pub fn builder() -> builder::AccessTagWithoutAppCount {
@@ -4524,7 +4524,7 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active_device_count: ::std::option::Option<AccessActiveDeviceCount>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<AccessEmail>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4532,7 +4532,7 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<AccessUuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_successful_login: ::std::option::Option<Timestamp>,
+        pub last_successful_login: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4540,7 +4540,7 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uid: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl AccessUsers {
         pub fn builder() -> builder::AccessUsers {
@@ -4739,7 +4739,7 @@ Requires a SAML identity provider.*/
     )]
     pub struct CreateServiceToken {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<Duration>,
+        pub duration: ::std::option::Option<TokenDuration>,
         pub name: ServiceTokenName,
     }
     impl CreateServiceToken {
@@ -4763,18 +4763,21 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_secret: ::std::option::Option<crate::Secret>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<Duration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_at: ::std::option::Option<Timestamp>,
+        pub expires_at: ::std::option::Option<crate::Timestamp>,
         ///The ID of the service token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<ServiceTokenName>,
+        ///Until when the previous Client Secret keeps working, where the answer to a rotation says so (see the header).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub previous_client_secret_expires_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl CreatedServiceToken {
         pub fn builder() -> builder::CreatedServiceToken {
@@ -5009,7 +5012,7 @@ Requires a SAML identity provider.*/
     pub struct RotateServiceToken {
         ///Until when the previous Client Secret keeps working; without it, it stops at once.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub previous_client_secret_expires_at: ::std::option::Option<Timestamp>,
+        pub previous_client_secret_expires_at: ::std::option::Option<crate::Timestamp>,
     }
     impl RotateServiceToken {
         pub fn builder() -> builder::RotateServiceToken {
@@ -5030,22 +5033,22 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<Timestamp>,
+        pub created_at: ::std::option::Option<crate::Timestamp>,
         ///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_at: ::std::option::Option<Timestamp>,
+        pub expires_at: ::std::option::Option<crate::Timestamp>,
         ///The ID of the service token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_seen_at: ::std::option::Option<Timestamp>,
+        pub last_seen_at: ::std::option::Option<crate::Timestamp>,
         ///The name of the service token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<Timestamp>,
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
     }
     impl ServiceToken {
         pub fn builder() -> builder::ServiceToken {
@@ -5168,59 +5171,78 @@ Requires a SAML identity provider.*/
             Default::default()
         }
     }
-    ///`Timestamp`
+    ///How long a service token is valid, as a request sends it: `forever`, or a positive Go duration in the documented form (`300ms`, `2h45m`, `8760h`; units ns, us, µs, ms, s, m, h). The pattern refuses `1y`, `90d`, `0s`, `.5h` and signs before anything is sent; `check_token_duration` also refuses what Go cannot hold (over 2562047h).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
         schemars::JsonSchema
     )]
     #[serde(transparent)]
-    pub struct Timestamp(pub ::chrono::DateTime<::chrono::offset::Utc>);
-    impl ::std::ops::Deref for Timestamp {
-        type Target = ::chrono::DateTime<::chrono::offset::Utc>;
-        fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
+    pub struct TokenDuration(::std::string::String);
+    impl ::std::ops::Deref for TokenDuration {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    impl ::std::convert::From<Timestamp> for ::chrono::DateTime<::chrono::offset::Utc> {
-        fn from(value: Timestamp) -> Self {
+    impl ::std::convert::From<TokenDuration> for ::std::string::String {
+        fn from(value: TokenDuration) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>> for Timestamp {
-        fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
-            Self(value)
+    impl ::std::str::FromStr for TokenDuration {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
+                        "^(forever|(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ns|us|µs|μs|ms|s|m|h))+)$",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^(forever|(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ns|us|µs|μs|ms|s|m|h))+)$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
         }
     }
-    impl ::std::fmt::Display for Timestamp {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for Timestamp {
-        type Err = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Timestamp {
-        type Error = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<&str> for TokenDuration {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<String> for Timestamp {
-        type Error = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<::std::string::String> for TokenDuration {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TokenDuration {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///`UpdateServiceToken`
@@ -5237,12 +5259,12 @@ Requires a SAML identity provider.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_secret_version: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<Duration>,
+        pub duration: ::std::option::Option<TokenDuration>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<ServiceTokenName>,
         ///Until when the previous Client Secret keeps working after a rotation (live API, not in the 2024 extract).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub previous_client_secret_expires_at: ::std::option::Option<Timestamp>,
+        pub previous_client_secret_expires_at: ::std::option::Option<crate::Timestamp>,
     }
     impl UpdateServiceToken {
         pub fn builder() -> builder::UpdateServiceToken {
@@ -5725,7 +5747,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             ip_address: ::std::result::Result<
@@ -5819,7 +5841,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -7758,7 +7780,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             decision: ::std::result::Result<
@@ -7806,7 +7828,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -7864,7 +7886,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -8016,7 +8038,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -8819,7 +8841,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             domain: ::std::result::Result<
@@ -8839,7 +8861,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -8875,7 +8897,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -8933,7 +8955,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -9474,11 +9496,11 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             expires_on: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             fingerprint: ::std::result::Result<
@@ -9494,7 +9516,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -9530,7 +9552,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -9542,7 +9564,7 @@ Requires a SAML identity provider.*/
             }
             pub fn expires_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_on = value
@@ -9588,7 +9610,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -10308,7 +10330,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             custom_html: ::std::result::Result<
@@ -10325,7 +10347,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -10357,7 +10379,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -10417,7 +10439,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -10464,7 +10486,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<super::Duration, ::std::string::String>,
@@ -10477,7 +10499,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -10508,7 +10530,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -10556,7 +10578,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -12001,7 +12023,7 @@ Requires a SAML identity provider.*/
         #[derive(Clone, Debug)]
         pub struct AccessGroups {
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             exclude: ::std::result::Result<
@@ -12029,7 +12051,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -12050,7 +12072,7 @@ Requires a SAML identity provider.*/
         impl AccessGroups {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -12132,7 +12154,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -14618,7 +14640,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             custom_pages: ::std::result::Result<
@@ -14646,7 +14668,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             user_seat_expiration_inactive_time: ::std::result::Result<
@@ -14722,7 +14744,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -14818,7 +14840,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -15023,7 +15045,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             decision: ::std::result::Result<
@@ -15067,7 +15089,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -15124,7 +15146,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -15260,7 +15282,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -16926,7 +16948,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             decision: ::std::result::Result<
@@ -16974,7 +16996,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -17045,7 +17067,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -17197,7 +17219,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -17473,11 +17495,11 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             expires_on: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             fingerprint: ::std::result::Result<
@@ -17493,7 +17515,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -17529,7 +17551,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -17541,7 +17563,7 @@ Requires a SAML identity provider.*/
             }
             pub fn expires_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_on = value
@@ -17587,7 +17609,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -17943,7 +17965,7 @@ Requires a SAML identity provider.*/
         #[derive(Clone, Debug)]
         pub struct AccessSchemasGroups {
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             exclude: ::std::result::Result<
@@ -17967,7 +17989,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -17987,7 +18009,7 @@ Requires a SAML identity provider.*/
         impl AccessSchemasGroups {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -18057,7 +18079,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -18250,7 +18272,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             is_ui_read_only: ::std::result::Result<
@@ -18270,7 +18292,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             user_seat_expiration_inactive_time: ::std::result::Result<
@@ -18307,7 +18329,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -18375,7 +18397,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -19379,7 +19401,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             gateway_seat: ::std::result::Result<
@@ -19391,7 +19413,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -19423,7 +19445,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -19461,7 +19483,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -20022,12 +20044,12 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<super::Duration, ::std::string::String>,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -20056,7 +20078,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -20080,7 +20102,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -20117,12 +20139,12 @@ Requires a SAML identity provider.*/
         #[derive(Clone, Debug)]
         pub struct AccessTagWithoutAppCount {
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<super::Duration, ::std::string::String>,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -20138,7 +20160,7 @@ Requires a SAML identity provider.*/
         impl AccessTagWithoutAppCount {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -20162,7 +20184,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -20438,7 +20460,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             email: ::std::result::Result<
@@ -20454,7 +20476,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             last_successful_login: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -20470,7 +20492,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -20524,7 +20546,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -20572,7 +20594,7 @@ Requires a SAML identity provider.*/
             }
             pub fn last_successful_login<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_successful_login = value
@@ -20622,7 +20644,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -21043,7 +21065,7 @@ Requires a SAML identity provider.*/
         #[derive(Clone, Debug)]
         pub struct CreateServiceToken {
             duration: ::std::result::Result<
-                ::std::option::Option<super::Duration>,
+                ::std::option::Option<super::TokenDuration>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<super::ServiceTokenName, ::std::string::String>,
@@ -21059,7 +21081,7 @@ Requires a SAML identity provider.*/
         impl CreateServiceToken {
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Duration>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::TokenDuration>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration = value
@@ -21112,7 +21134,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             duration: ::std::result::Result<
@@ -21120,7 +21142,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -21131,8 +21153,12 @@ Requires a SAML identity provider.*/
                 ::std::option::Option<super::ServiceTokenName>,
                 ::std::string::String,
             >,
+            previous_client_secret_expires_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -21146,6 +21172,7 @@ Requires a SAML identity provider.*/
                     expires_at: Ok(Default::default()),
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
+                    previous_client_secret_expires_at: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
                 }
             }
@@ -21177,7 +21204,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -21201,7 +21228,7 @@ Requires a SAML identity provider.*/
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -21235,9 +21262,23 @@ Requires a SAML identity provider.*/
                     });
                 self
             }
+            pub fn previous_client_secret_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous_client_secret_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for previous_client_secret_expires_at: {e}"
+                        )
+                    });
+                self
+            }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -21262,6 +21303,8 @@ Requires a SAML identity provider.*/
                     expires_at: value.expires_at?,
                     id: value.id?,
                     name: value.name?,
+                    previous_client_secret_expires_at: value
+                        .previous_client_secret_expires_at?,
                     updated_at: value.updated_at?,
                 })
             }
@@ -21276,6 +21319,9 @@ Requires a SAML identity provider.*/
                     expires_at: Ok(value.expires_at),
                     id: Ok(value.id),
                     name: Ok(value.name),
+                    previous_client_secret_expires_at: Ok(
+                        value.previous_client_secret_expires_at,
+                    ),
                     updated_at: Ok(value.updated_at),
                 }
             }
@@ -21404,7 +21450,7 @@ Requires a SAML identity provider.*/
         #[derive(Clone, Debug)]
         pub struct RotateServiceToken {
             previous_client_secret_expires_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -21418,7 +21464,7 @@ Requires a SAML identity provider.*/
         impl RotateServiceToken {
             pub fn previous_client_secret_expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.previous_client_secret_expires_at = value
@@ -21458,7 +21504,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             duration: ::std::result::Result<
@@ -21466,7 +21512,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -21474,7 +21520,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             last_seen_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -21482,7 +21528,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -21515,7 +21561,7 @@ Requires a SAML identity provider.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -21539,7 +21585,7 @@ Requires a SAML identity provider.*/
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -21561,7 +21607,7 @@ Requires a SAML identity provider.*/
             }
             pub fn last_seen_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_seen_at = value
@@ -21585,7 +21631,7 @@ Requires a SAML identity provider.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -21968,7 +22014,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             duration: ::std::result::Result<
-                ::std::option::Option<super::Duration>,
+                ::std::option::Option<super::TokenDuration>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -21976,7 +22022,7 @@ Requires a SAML identity provider.*/
                 ::std::string::String,
             >,
             previous_client_secret_expires_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -22007,7 +22053,7 @@ Requires a SAML identity provider.*/
             }
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Duration>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::TokenDuration>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration = value
@@ -22033,7 +22079,7 @@ Requires a SAML identity provider.*/
             }
             pub fn previous_client_secret_expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.previous_client_secret_expires_at = value

@@ -14,6 +14,7 @@ mod generated;
 mod operation;
 mod request;
 mod secret;
+mod timestamp;
 mod untyped;
 
 pub use dispatch::{ArgumentError, Arguments, Call, invoke};
@@ -23,4 +24,5 @@ pub use operation::{Body, Location, Operation, OperationSchema, Parameter, opera
 use operation::{json_schema, schema_of};
 pub use request::Request;
 pub use secret::Secret;
+pub use timestamp::Timestamp;
 pub use untyped::{SECRET_FIELDS, Untyped};

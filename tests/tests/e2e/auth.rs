@@ -53,7 +53,7 @@ async fn each_scope_and_scheme_sends_exactly_its_headers_to_the_exact_path() {
                 assert_eq!(token.id.as_deref(), Some(TOKEN_ID));
                 assert_eq!(token.name.as_deref(), Some("CI/CD token"));
                 assert_eq!(token.client_id.as_deref(), Some("88bf3b6d86161464f6509f7219099e57.access.example.com"));
-                assert_eq!(token.expires_at.unwrap().to_rfc3339(), "2015-01-01T05:20:00.123450+00:00");
+                assert_eq!(token.expires_at.unwrap().time().unwrap().to_rfc3339(), "2015-01-01T05:20:00.123450+00:00");
                 assert!(token.last_seen_at.is_none());
                 mock.assert_calls_async(1).await;
                 assert_eq!(

@@ -144,11 +144,21 @@ async fn update_sends_only_the_fields_set_to_the_scope_chosen_and_checks_the_dur
         assert_eq!(token.id.as_deref(), Some(TOKEN_ID));
         update.assert_async().await;
 
-        let forever_and_a_day =
-            cloudflare_client::types::UpdateServiceToken { duration: Some("90d".to_owned().into()), ..fields };
-        let error = client.update_service_token(&scope, &id, &forever_and_a_day).await.unwrap_err();
+        assert!(
+            "90d".parse::<cloudflare_client::types::TokenDuration>().is_err(),
+            "the type refuses what Go does not take"
+        );
+        // The pattern cannot tell how long is too long for Go: the method does.
+        let too_long = cloudflare_client::types::UpdateServiceToken {
+            duration: Some("999999999999h".parse().unwrap()),
+            ..fields.clone()
+        };
+        let error = client.update_service_token(&scope, &id, &too_long).await.unwrap_err();
+        assert!(error.is_invalid_input() && error.to_string().contains("too long"), "{error}");
+        let negative = cloudflare_client::types::UpdateServiceToken { client_secret_version: Some(-5), ..fields };
+        let error = client.update_service_token(&scope, &id, &negative).await.unwrap_err();
         assert!(error.is_invalid_input(), "{error}");
-        assert_eq!(update.calls_async().await, 1, "nothing sent for a duration Cloudflare does not take");
+        assert_eq!(update.calls_async().await, 1, "nothing sent for a duration or version Cloudflare does not take");
     })
     .await
 }

@@ -245,13 +245,19 @@ async fn a_page_that_answers_another_page_is_an_error_and_its_items_are_not_yiel
 }
 
 #[tokio::test]
-async fn an_endless_list_of_new_items_stops_at_the_page_cap() {
+async fn an_endless_list_of_new_items_stops_at_the_page_cap_and_says_it_was_cut_short() {
     cloudflare_tests::deadline(async move {
         let server = endless(0, |page| vec![2 * page - 1, 2 * page], |page| page).await;
         let (results, requests) = list_from(&server).await;
         assert_eq!(requests as u64, cloudflare_client::MAX_PAGES, "per_page 0 and 10^15 pages: the cap holds");
-        assert_eq!(results.len() as u64, 2 * cloudflare_client::MAX_PAGES);
-        assert!(results.iter().all(Result::is_ok));
+        assert_eq!(results.len() as u64, 2 * cloudflare_client::MAX_PAGES + 1, "every item, then the end said");
+        let (last, items) = results.split_last().unwrap();
+        assert!(items.iter().all(Result::is_ok));
+        let error = last.as_ref().unwrap_err();
+        assert!(
+            matches!(error, cloudflare_client::Error::CutShort { items: 2000, .. }),
+            "not silently complete: {error}"
+        );
     })
     .await
 }
