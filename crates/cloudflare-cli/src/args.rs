@@ -34,10 +34,11 @@ missing (404: never there), failed, skipped (not sent: interrupted, or Cloudflar
 limit); progress and a summary on stderr.
 
 Exit status: 0 every id deleted or gone (or missing, with --ignore-missing); 1 at least one id
-failed, was missing, or was skipped because Cloudflare kept answering 429 (after 3 deletes in
-a row refused despite waiting as asked, the run stops sending); 2 usage or configuration error
-(bad id, no credentials), nothing sent; 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (in-flight deletes
-finish, the rest are reported skipped; a second signal abandons those in flight).";
+failed, was missing, or was skipped (Cloudflare's rate limit asked for a wait longer than 60 s,
+or kept answering 429: after 3 deletes in a row refused despite waiting as asked, the run stops
+sending); 2 usage or configuration error (bad id, no credentials), nothing sent; 130 Ctrl-C,
+143 SIGTERM, 129 SIGHUP (deletes already sent finish, the rest, those waiting for a rate limit
+included, are reported skipped; a second signal abandons those in flight).";
 
 /// Command-line client for the Cloudflare API.
 #[derive(Debug, Parser)]
@@ -94,12 +95,18 @@ Examples:
   cloudflare api access_groups_create_an_access_group --param account_id=023e105f4ecef8ad9ca31a8372d0c353 \\
     --body @group.json
 
-Output: the answer's `result` as one line of JSON on stdout (with --all, every page's items
-as one array). A result that holds a secret (a created service token's Client Secret) is
-printed, with a warning on stderr: Cloudflare shows it only once.
+Output: the answer's `result` as one line of JSON on stdout. With --all (list operations
+only), every page's items as one JSON array written as the pages come, an item a line; a list
+that could not be read to its end leaves the array open and exits 1. An answer that holds a
+secret anywhere (a created service token's Client Secret) is printed, with a warning on
+stderr: Cloudflare shows it only once.
 
-Exit status: 0 success; 1 Cloudflare refused or failed; 2 usage error (unknown operation or
-parameter, a malformed id, a body that does not fit), nothing sent.";
+The body is sent as given, after checking it against the operation: a field the operation
+does not know (a typo such as \"requre\") is refused by name, as a body over 4 MiB is.
+
+Exit status: 0 success; 1 Cloudflare refused or failed, or a list was cut short; 2 usage
+error (unknown operation or parameter, a parameter given twice, a malformed id, a body that
+does not fit, --all on an operation that is not a list), nothing sent.";
 
 /// `cloudflare api`.
 #[derive(Debug, Args)]

@@ -168,7 +168,7 @@ fn refresh_doubt(
 }
 
 /// A wait as a person reads it.
-fn wait(wait: Option<std::time::Duration>) -> String {
+pub(crate) fn wait(wait: Option<std::time::Duration>) -> String {
     // Rounded up: a wait is never understated.
     match wait.map(|wait| wait.as_secs() + u64::from(wait.subsec_nanos() > 0)) {
         None => "a while".to_owned(),

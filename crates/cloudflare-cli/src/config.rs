@@ -71,12 +71,23 @@ impl ConnectionArgs {
             .credentials(credentials)
             .max_retries(self.max_retries)
             .timeout(Duration::from_secs(self.timeout))
-            .connect_timeout(Duration::from_secs(self.timeout.min(5)));
+            .connect_timeout(Duration::from_secs(self.timeout.min(5)))
+            // A quiet command must say why: requests are held for Cloudflare's rate limit.
+            .on_wait(|wait| eprintln!("{}", waiting(wait)));
         if let Some(base_url) = self.base_url.as_deref() {
             builder.base_url(base_url);
         }
         Ok(builder.build()?)
     }
+}
+
+/// What a command says on stderr while its requests are held.
+fn waiting(wait: cloudflare_client::Wait) -> String {
+    let why = match wait.reason {
+        cloudflare_client::WaitReason::Ratelimit => "Cloudflare's rate-limit window is used up (its Ratelimit header)",
+        _ => "Cloudflare answered 429 Too Many Requests (its Retry-After)",
+    };
+    format!("waiting {}: {why}; nothing is sent until then (Ctrl-C stops waiting)", crate::bulk::wait(Some(wait.duration)))
 }
 
 /// Credentials from `--api-token-file`, else from the environment. Never from a flag's value.

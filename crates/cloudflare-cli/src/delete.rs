@@ -101,7 +101,12 @@ pub(crate) async fn run_bulk(client: &Client, scope: &Scope, ids: &[ServiceToken
     match end {
         bulk::End::Interrupted(code) => ExitCode::from(code),
         bulk::End::RateLimited => ExitCode::FAILURE,
-        bulk::End::Completed if counts.failed > 0 || (counts.missing > 0 && !plan.ignore_missing) => ExitCode::FAILURE,
+        // A skipped id (held by Cloudflare's rate limit, never sent) is not done either.
+        bulk::End::Completed
+            if counts.failed > 0 || counts.skipped > 0 || (counts.missing > 0 && !plan.ignore_missing) =>
+        {
+            ExitCode::FAILURE
+        }
         bulk::End::Completed => ExitCode::SUCCESS,
     }
 }

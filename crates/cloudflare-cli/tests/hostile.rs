@@ -428,6 +428,8 @@ fn delete_against(url: &str, ids: &[String], extra: &[&str]) -> std::process::Ou
         .args(["service-tokens", "delete", "--account-id", ACCOUNT_ID, "--output", "json"])
         .args(extra)
         .args(ids)
+        // A run that a server could stall fails the test instead of hanging it.
+        .timeout(std::time::Duration::from_secs(90))
         .output()
         .unwrap()
 }
@@ -588,4 +590,291 @@ fn raw_server_sequence(replies: Vec<Vec<u8>>) -> (String, std::sync::Arc<std::sy
         }
     });
     (url, count)
+}
+
+// The second review: pacing that a lying server would stretch to a day, answers without what a
+// command exists for, writes whose outcome is in doubt, odd times, short credentials.
+
+/// A 200 to a delete carrying `headers` (each a full header line).
+fn deleted_with(headers: &str) -> Vec<u8> {
+    let body = r#"{"success":true,"errors":[],"messages":[],"result":{"name":"paced"}}"#;
+    format!(
+        "HTTP/1.1 200 OK\r\n{headers}content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_lying_ratelimit_header_cannot_stall_a_run_the_held_ids_are_skipped_with_the_wait() {
+    let cases = [
+        ("a day", vec![deleted_with("ratelimit: \"default\";r=0;t=86400\r\n")], "24 hours"),
+        ("beyond the clock", vec![deleted_with("ratelimit: \"default\";r=0;t=999999999999999\r\n")], "24 hours"),
+        (
+            "a huge policy window",
+            vec![deleted_with("ratelimit: \"default\";r=0\r\nratelimit-policy: \"burst\";q=1;w=999999999\r\n")],
+            "24 hours",
+        ),
+        ("several members", vec![deleted_with("ratelimit: \"a\";r=0;t=7200, \"b\";r=50;t=1\r\n")], "2 hours"),
+        (
+            "on the first answer only",
+            vec![deleted_with("ratelimit: \"default\";r=0;t=86400\r\n"), deleted_with("")],
+            "24 hours",
+        ),
+    ];
+    for (what, replies, wait) in cases {
+        let (url, requests) = raw_server_sequence(replies);
+        let started = std::time::Instant::now();
+        let output = delete_against(&url, &ids(50), &["--timeout", "2", "--max-retries", "0"]);
+        let statuses = statuses(&output);
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{what}: took {:?}", started.elapsed());
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1, "{what}: the first goes alone, then nothing");
+        assert_eq!(statuses.iter().filter(|status| *status == "deleted").count(), 1, "{what}: {statuses:?}");
+        assert_eq!(statuses.iter().filter(|status| *status == "skipped").count(), 49, "{what}: {statuses:?}");
+        for line in String::from_utf8_lossy(&output.stdout).lines().map(|line| serde_json::from_str::<Value>(line).unwrap()) {
+            if line["status"] == "skipped" {
+                let message = line["message"].as_str().unwrap();
+                assert!(message.contains("not sent") && message.contains(&format!("retry in {wait}")), "{what}: {message}");
+            }
+        }
+        assert_eq!(output.status.code(), Some(1), "{what}: skipped ids are not done");
+    }
+}
+
+/// Waits for `child` to end, at most `limit`; kills it and fails otherwise.
+fn wait_within(mut child: std::process::Child, limit: std::time::Duration) -> std::process::Output {
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pacing_wait_is_announced_and_the_first_signal_ends_it_reporting_the_held_ids_skipped() {
+    for action in ["delete", "refresh"] {
+        let (url, requests) = raw_server(deleted_with("ratelimit: \"default\";r=0;t=50\r\n"));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cloudflare"))
+            .env_remove("CLOUDFLARE_EMAIL")
+            .env("CLOUDFLARE_BASE_URL", &url)
+            .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+            .args(["service-tokens", action, "--account-id", ACCOUNT_ID, "--output", "json"])
+            .args(ids(20))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The wait is announced on stderr (read by a thread, so that a silent run fails the
+        // test instead of hanging it); then a SIGTERM.
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let (lines, received) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut all = String::new();
+            loop {
+                let mut line = String::new();
+                if stderr.read_line(&mut line).unwrap_or(0) == 0 {
+                    return all;
+                }
+                all += &line;
+                let _ = lines.send(line);
+            }
+        });
+        let mut announced = String::new();
+        while !announced.contains("waiting") {
+            match received.recv_timeout(std::time::Duration::from_secs(20)) {
+                Ok(line) => announced += &line,
+                Err(_) => {
+                    child.kill().ok();
+                    panic!("{action}: no announcement of the wait: {announced}");
+                }
+            }
+        }
+        assert!(announced.contains("rate-limit window is used up") && announced.contains("50 s"), "{announced}");
+        std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        let started = std::time::Instant::now();
+        let output = wait_within(child, std::time::Duration::from_secs(20));
+        let rest = reader.join().unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{action}: the first signal ends the wait");
+        assert_eq!(output.status.code(), Some(143), "{action}: {rest}");
+        let statuses = statuses(&output);
+        assert_eq!(statuses.len(), 20);
+        let done = if action == "delete" { "deleted" } else { "refreshed" };
+        assert_eq!(statuses.iter().filter(|status| *status == done).count(), 1, "{action}: {statuses:?}");
+        assert_eq!(statuses.iter().filter(|status| *status == "skipped").count(), 19, "{action}: held, never sent");
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(!text.contains("may or may not"), "{action}: held requests were not in flight: {text}");
+        if action == "refresh" {
+            assert!(rest.contains("refreshes") && !rest.contains("delete"), "a refresh speaks of refreshes: {rest}");
+        }
+    }
+}
+
+#[test]
+fn a_refresh_run_speaks_of_refreshes() {
+    let (url, _) = raw_server(too_many_requests("retry-after-ms: 1"));
+    let output = Command::cargo_bin("cloudflare")
+        .unwrap()
+        .env_remove("CLOUDFLARE_EMAIL")
+        .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+        .env("CLOUDFLARE_BASE_URL", &url)
+        .args(["service-tokens", "refresh", "--account-id", ACCOUNT_ID, "--concurrency", "1"])
+        .args(ids(10))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("refused 3 refreshes in a row"), "{stderr}");
+    assert!(stderr.contains("refreshed 0,"), "{stderr}");
+    assert!(!stderr.contains("delete"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_refresh_answered_for_another_token_or_with_a_past_expiry_is_not_refreshed() {
+    for (what, result) in [
+        ("another id", json!({"id": OTHER_ID, "expires_at": "2099-01-01T00:00:00Z"})),
+        ("a past expiry", json!({"id": TOKEN_ID, "expires_at": "2001-01-01T00:00:00Z"})),
+        ("an unreadable expiry", json!({"id": TOKEN_ID, "expires_at": "soon"})),
+    ] {
+        let body = envelope(result).to_string();
+        let (url, _) = raw_server(answer("200 OK", &body, body.len()));
+        let output = Command::cargo_bin("cloudflare")
+            .unwrap()
+            .env_remove("CLOUDFLARE_EMAIL")
+            .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+            .env("CLOUDFLARE_BASE_URL", &url)
+            .args(["service-tokens", "refresh", "--account-id", ACCOUNT_ID, "--output", "json", TOKEN_ID])
+            .output()
+            .unwrap();
+        assert_eq!(statuses(&output), ["failed"], "{what}: {}", String::from_utf8_lossy(&output.stdout));
+        assert_eq!(output.status.code(), Some(1), "{what}");
+    }
+    let body = envelope(json!({"id": TOKEN_ID, "expires_at": "2099-01-01T00:00:00Z"})).to_string();
+    let (url, _) = raw_server(answer("200 OK", &body, body.len()));
+    let output = Command::cargo_bin("cloudflare")
+        .unwrap()
+        .env_remove("CLOUDFLARE_EMAIL")
+        .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+        .env("CLOUDFLARE_BASE_URL", &url)
+        .args(["service-tokens", "refresh", "--account-id", ACCOUNT_ID, "--output", "json", TOKEN_ID])
+        .output()
+        .unwrap();
+    assert_eq!(statuses(&output), ["refreshed"], "the same token, expiring later");
+}
+
+fn run_against(url: &str, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("cloudflare")
+        .unwrap()
+        .env_remove("CLOUDFLARE_EMAIL")
+        .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+        .env("CLOUDFLARE_BASE_URL", url)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_create_or_rotate_answered_without_a_secret_says_so_and_fails() {
+    let body = envelope(json!({"id": TOKEN_ID, "name": "ci", "client_id": "abc.access"})).to_string();
+    let (url, _) = raw_server(answer("201 Created", &body, body.len()));
+    let output = run_against(&url, &["service-tokens", "create", "--account-id", ACCOUNT_ID, "--name", "ci"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("holds no Client Secret") && stderr.contains("rotate"), "{stderr}");
+    assert!(!stderr.contains("shown only this once"), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("abc.access"), "what came back is shown");
+
+    let output = run_against(&url, &["service-tokens", "rotate", "--account-id", ACCOUNT_ID, TOKEN_ID]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no new secret") && stderr.contains("old one may already have stopped working"), "{stderr}");
+}
+
+#[test]
+fn a_grace_is_reported_from_the_answer_not_from_what_was_asked() {
+    let body = envelope(json!({"id": TOKEN_ID, "client_secret": SECRET})).to_string();
+    let (url, _) = raw_server(answer("200 OK", &body, body.len()));
+    let output =
+        run_against(&url, &["service-tokens", "rotate", "--account-id", ACCOUNT_ID, TOKEN_ID, "--grace", "24h"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("its answer does not say whether it will"), "{stderr}");
+    assert!(!stderr.contains("keeps working for"), "{stderr}");
+    let body = envelope(json!({"id": TOKEN_ID, "client_secret": SECRET, "previous_client_secret_expires_at": "2001-01-01T00:00:00Z"})).to_string();
+    let (url, _) = raw_server(answer("200 OK", &body, body.len()));
+    let output =
+        run_against(&url, &["service-tokens", "rotate", "--account-id", ACCOUNT_ID, TOKEN_ID, "--grace", "24h"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("until 2001-01-01T00:00:00Z (already passed: it no longer works)"), "{stderr}");
+}
+
+#[test]
+fn a_write_through_api_whose_answer_is_cut_off_says_it_may_have_happened() {
+    let (url, _) = raw_server(answer("201 Created", r#"{"success":true,"result":{"id":"#, 400));
+    let output = run_against(
+        &url,
+        &["api", "create_account_service_token", "-p", &format!("account_id={ACCOUNT_ID}"), "--body", r#"{"name":"ci"}"#, "--max-retries", "0"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("HTTP 201"), "the status as it came: {stderr}");
+    assert!(stderr.contains("note: create_account_service_token (POST") && stderr.contains("may have been carried out"), "{stderr}");
+    // A refusal is not in doubt.
+    let refused = r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[],"result":null}"#;
+    let (url, _) = raw_server(answer("403 Forbidden", refused, refused.len()));
+    let output = run_against(
+        &url,
+        &["api", "create_account_service_token", "-p", &format!("account_id={ACCOUNT_ID}"), "--body", r#"{"name":"ci"}"#],
+    );
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("may have been carried out"));
+}
+
+#[test]
+fn a_token_with_an_unreadable_time_is_listed_as_such_and_the_rest_goes_on() {
+    let tokens = json!([
+        {"id": TOKEN_ID, "name": "blank", "expires_at": ""},
+        {"id": OTHER_ID, "name": "date-only", "expires_at": "2026-12-02", "last_seen_at": "not a date"},
+        {"id": "00000000-0000-4000-8000-000000000003", "name": "fine", "expires_at": "2099-01-01T00:00:00Z"},
+    ]);
+    let body = page(tokens).to_string();
+    let (url, _) = raw_server(answer("200 OK", &body, body.len()));
+    let output = run_against(&url, &["service-tokens", "list", "--account-id", ACCOUNT_ID]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(stdout.lines().count(), 4, "header and the three tokens: {stdout}");
+    assert!(stdout.contains("unreadable: \"\"") && stdout.contains("unreadable: \"2026-12-02\""), "{stdout}");
+    assert!(stdout.contains("unreadable: \"not a date\"") && stdout.contains("in "), "{stdout}");
+
+    let output = run_against(&url, &["service-tokens", "list", "--account-id", ACCOUNT_ID, "--json"]);
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines[1]["expires_at"], "2026-12-02", "as sent");
+
+    let output = run_against(&url, &["service-tokens", "refresh", "--account-id", ACCOUNT_ID, "--expiring-within", "30d", "--dry-run"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("not a time") && stderr.contains("not selected"), "{stderr}");
+    assert!(stderr.contains("0 service token(s) selected"), "{stderr}");
+}
+
+#[test]
+fn a_short_credential_never_mangles_what_is_printed() {
+    let refused = r#"{"success":false,"errors":[{"code":10000,"message":"the token may be invalid: tok"}],"messages":[],"result":null}"#;
+    let (url, _) = raw_server(answer("403 Forbidden", refused, refused.len()));
+    let output = Command::cargo_bin("cloudflare")
+        .unwrap()
+        .env_remove("CLOUDFLARE_EMAIL")
+        .env("CLOUDFLARE_API_TOKEN", "tok")
+        .env("CLOUDFLARE_BASE_URL", &url)
+        .args(["service-tokens", "delete", "--account-id", ACCOUNT_ID, TOKEN_ID])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    assert!(text.contains("the token may be invalid: [REDACTED]"), "the word stays, the credential goes: {text}");
+    assert!(!text.contains("[REDACTED]en"), "{text}");
 }

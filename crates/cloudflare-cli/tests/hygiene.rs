@@ -200,6 +200,7 @@ fn selections_pick_by_expiry_use_and_name_all_of_which_must_hold() {
 #[test]
 fn bad_spans_and_durations_are_usage_errors_with_nothing_sent() {
     let fake = fake();
+    let (account, token) = (format!("account_id={ACCOUNT_ID}"), format!("service_token_id={}", id(2)));
     for args in [
         vec!["service-tokens", "list", "--expiring-within", "30"],
         vec!["service-tokens", "list", "--unused-for", "3w"],
@@ -209,6 +210,17 @@ fn bad_spans_and_durations_are_usage_errors_with_nothing_sent() {
         vec!["service-tokens", "update", &id(2), "--duration", "90d"],
         vec!["service-tokens", "update", &id(2), "--previous-secret-expires-at", "tomorrow"],
         vec!["service-tokens", "refresh", &id(2), "--expired"],
+        // What Go cannot hold, a zero lifetime, forms Cloudflare does not document, and values
+        // the API cannot take (all sent before).
+        vec!["service-tokens", "create", "--name", "x", "--duration", "999999999999h"],
+        vec!["service-tokens", "create", "--name", "x", "--duration", "0s"],
+        vec!["service-tokens", "create", "--name", "x", "--duration", ".5h"],
+        vec!["service-tokens", "create", "--name="],
+        vec!["service-tokens", "update", &id(2), "--name="],
+        vec!["service-tokens", "update", &id(2), "--client-secret-version=-5"],
+        vec!["service-tokens", "update", &id(2), "--duration", "2562048h"],
+        vec!["api", "update_account_service_token", "-p", &account, "-p", &token, "--body", r#"{"duration":"1y"}"#],
+        vec!["api", "create_account_service_token", "-p", &account, "--body", r#"{"name":"x","duration":"0s"}"#],
     ] {
         let (status, _, stderr) = cloudflare(&fake, &args);
         assert_eq!(status, Some(2), "{args:?}: {stderr}");
