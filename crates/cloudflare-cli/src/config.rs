@@ -87,7 +87,10 @@ fn waiting(wait: cloudflare_client::Wait) -> String {
         cloudflare_client::WaitReason::Ratelimit => "Cloudflare's rate-limit window is used up (its Ratelimit header)",
         _ => "Cloudflare answered 429 Too Many Requests (its Retry-After)",
     };
-    format!("waiting {}: {why}; nothing is sent until then (Ctrl-C stops waiting)", crate::bulk::wait(Some(wait.duration)))
+    format!(
+        "waiting {}: {why}; nothing is sent until then (Ctrl-C stops waiting)",
+        crate::bulk::wait(Some(wait.duration))
+    )
 }
 
 /// Credentials from `--api-token-file`, else from the environment. Never from a flag's value.

@@ -150,7 +150,7 @@ impl Credentials {
     /// have 40, Global API keys 37) is redacted wherever it appears, inside a longer word
     /// too. A shorter one, as a test or a mock may use, only where it stands alone (not inside
     /// a run of letters, digits, `-` and `_`): redacting `tok` must not turn "the token" into
-    /// "the [REDACTED]en". Text without the credential is never changed.
+    /// "the `[REDACTED]en`". Text without the credential is never changed.
     ///
     /// ```
     /// let credentials = cloudflare_client::Credentials::api_token("tok3n-value-0123456789")?;

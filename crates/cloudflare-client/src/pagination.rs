@@ -240,8 +240,8 @@ fn is_last_page(page: u64, info: &ResultInfo, items: usize) -> bool {
 pub const MAX_PAGES: u64 = 1000;
 
 /// The most items one paginated read yields: the guard against repeated items keeps a 16-byte
-/// fingerprint of each (16 MB at most, whatever the server sends). A list with more ends in
-/// [`Error::CutShort`].
+/// fingerprint of each (about 36 MB at most with the hash table's overhead, whatever the
+/// server sends). A list with more ends in [`Error::CutShort`].
 pub const MAX_ITEMS: usize = 1_000_000;
 
 /// Where a paginated stream is.
