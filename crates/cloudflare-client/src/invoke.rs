@@ -99,7 +99,7 @@ impl Client {
         };
         let paged = operation.is_some_and(|operation| operation.parameter("page").is_some());
         let refused = refused.map(|reason| Error::from(InvalidInput::new("operation", "", reason)));
-        let items = crate::pagination::pages(Pages::of(paged), move |page| {
+        let items = crate::pagination::pages(Pages::of(paged), crate::MAX_PAGES, move |page| {
             let mut arguments = arguments.clone();
             if paged {
                 arguments.parameter("page", page.to_string());

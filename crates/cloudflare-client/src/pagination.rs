@@ -51,7 +51,7 @@ impl Client {
         R::Success: Paginated<Result = Vec<Item>>,
         Item: Serialize + Send + 'a,
     {
-        pages(Pages::new(), move |page| {
+        pages(Pages::new(), MAX_PAGES, move |page| {
             let request = fetch(page);
             async move {
                 let envelope = self.call_envelope(request).await?;
@@ -62,9 +62,14 @@ impl Client {
     }
 }
 
-/// The items of the pages `fetch(page)` brings, as `pages` decides which to fetch: the one
-/// paginating loop, for [`Client::paginate`] and [`Client::invoke_items`].
-pub(crate) fn pages<'a, Item, F, Fut>(pages: Pages, fetch: F) -> impl Stream<Item = Result<Item, Error>> + Send + 'a
+/// The items of the pages `fetch(page)` brings, as `pages` decides which to fetch, and never
+/// more than `max_fetches` pages whatever it decides (a second guard): the one paginating
+/// loop, for [`Client::paginate`] and [`Client::invoke_items`].
+pub(crate) fn pages<'a, Item, F, Fut>(
+    pages: Pages,
+    max_fetches: u64,
+    fetch: F,
+) -> impl Stream<Item = Result<Item, Error>> + Send + 'a
 where
     F: FnMut(u64) -> Fut + Send + 'a,
     Fut: Future<Output = Result<(ResultInfo, Vec<Item>), Error>> + Send + 'a,
@@ -83,7 +88,7 @@ where
             };
             // However `Pages` decides, no read fetches more than the cap (a second guard).
             state.fetched += 1;
-            if state.fetched > MAX_PAGES {
+            if state.fetched > max_fetches {
                 return None;
             }
             let answer = match (state.fetch)(page).await {
@@ -113,7 +118,7 @@ pub(crate) struct Pages {
     cut_short: Option<&'static str>,
     /// A fingerprint of every item yielded (its `id`, else the item itself as JSON): 16 bytes
     /// an item, and at most [`MAX_ITEMS`] of them.
-    seen: HashSet<u128>,
+    seen: HashSet<(u64, u64)>,
     /// The keys of the fingerprints (random for each read).
     keys: (RandomState, RandomState),
 }
@@ -196,11 +201,10 @@ impl Pages {
         Ok(fresh)
     }
 
-    /// A 128-bit fingerprint of `identity`: two keyed hashes, so that two items are taken for
-    /// one only by a collision no server can aim for.
-    fn fingerprint(&self, identity: &str) -> u128 {
-        let (high, low) = (self.keys.0.hash_one(identity), self.keys.1.hash_one(identity));
-        (u128::from(high) << 64) | u128::from(low)
+    /// A 128-bit fingerprint of `identity`: two keyed hashes (keys random for each read), so
+    /// that two items are taken for one only by a collision no server can aim for.
+    fn fingerprint(&self, identity: &str) -> (u64, u64) {
+        (self.keys.0.hash_one(identity), self.keys.1.hash_one(identity))
     }
 }
 
@@ -340,6 +344,34 @@ mod tests {
     }
 
     #[test]
+    fn without_total_pages_a_page_shorter_than_per_page_is_the_last() {
+        let (fetched, items, error) = read(Pages::new(), 10, |page| {
+            let count = if page == 1 { 3 } else { 1 };
+            let info = ResultInfo { page: Some(page as i64), per_page: Some(3), ..ResultInfo::default() };
+            (info, (0..count).map(|n| json!(page * 10 + n)).collect())
+        });
+        assert_eq!(fetched, [1, 2], "a full page, then a short one");
+        assert_eq!(items.len(), 4);
+        assert!(error.is_none());
+    }
+
+    #[test]
+    fn a_per_page_of_zero_says_nothing_about_the_count() {
+        // `0 * 0 >= 0` would end the read at once; a per_page of 0 is ignored instead, and the
+        // read ends when a page brings nothing new.
+        let (fetched, _, _) = read(Pages::new(), 10, |page| {
+            let info = ResultInfo {
+                page: Some(page as i64),
+                per_page: Some(0),
+                total_count: Some(0),
+                ..ResultInfo::default()
+            };
+            (info, vec![json!("the same")])
+        });
+        assert_eq!(fetched, [1, 2]);
+    }
+
+    #[test]
     fn an_endless_list_is_cut_short_at_the_page_cap_and_says_so() {
         let (fetched, items, error) =
             read(Pages::new(), MAX_PAGES + 5, |page| (info(page as i64, 0, Some(i64::MAX), None), vec![json!(page)]));
@@ -392,19 +424,57 @@ mod tests {
         assert!(matches!(pages.next(), Ok(None)));
     }
 
-    #[tokio::test]
-    async fn the_stream_fetches_no_more_than_the_cap_whatever_pages_says() {
+    /// Runs `pages` over `answer(page)` with a fetch cap of `cap`: what the stream yielded and
+    /// the pages fetched.
+    async fn stream(
+        pages: Pages,
+        cap: u64,
+        answer: impl Fn(u64) -> Result<(ResultInfo, Vec<Value>), Error> + Send + Sync,
+    ) -> (Vec<Result<Value, Error>>, Vec<u64>) {
         use futures_util::StreamExt;
-        let mut pages = Pages::new();
-        let fetches = std::sync::atomic::AtomicU64::new(0);
-        // A `Pages` that never ends by itself: each page brings a new item and says more remain.
-        pages.next = Some(1);
-        let stream = super::pages(pages, |page| {
-            fetches.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            std::future::ready(Ok((info(page as i64, 0, Some(i64::MAX), None), vec![json!(page)])))
-        });
-        let results: Vec<Result<Value, Error>> = stream.collect().await;
-        assert_eq!(fetches.into_inner(), MAX_PAGES);
-        assert!(results.last().unwrap().is_err(), "cut short, said");
+        let fetched = std::sync::Mutex::new(Vec::new());
+        let results = super::pages(pages, cap, |page| {
+            fetched.lock().unwrap().push(page);
+            std::future::ready(answer(page))
+        })
+        .take(10 * MAX_PAGES as usize)
+        .collect()
+        .await;
+        (results, fetched.into_inner().unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_stream_reads_what_pages_decides_and_says_a_list_was_cut_short() {
+        let (results, fetched) =
+            stream(Pages::new(), MAX_PAGES, |page| Ok((info(page as i64, 0, Some(i64::MAX), None), vec![json!(page)])))
+                .await;
+        assert_eq!(fetched.len() as u64, MAX_PAGES);
+        assert_eq!(results.len() as u64, MAX_PAGES + 1);
+        assert!(matches!(results.last(), Some(Err(Error::CutShort { .. }))), "cut short, said");
+    }
+
+    #[tokio::test]
+    async fn the_stream_never_fetches_more_than_its_cap_whatever_pages_decides() {
+        let (results, fetched) =
+            stream(Pages::new(), 3, |page| Ok((info(page as i64, 1, Some(100), None), vec![json!(page)]))).await;
+        assert_eq!(fetched, [1, 2, 3], "the second guard holds");
+        assert_eq!(results.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn an_error_is_yielded_once_and_ends_the_stream() {
+        let (results, fetched) = stream(Pages::new(), MAX_PAGES, |page| match page {
+            1 => Ok((info(1, 1, Some(3), None), vec![json!("first")])),
+            _ => Err(crate::response::unusable_success("page 2 failed")),
+        })
+        .await;
+        assert_eq!(fetched, [1, 2], "not fetched again after the error");
+        assert_eq!(results.len(), 2);
+        assert!(results[0].is_ok() && results[1].is_err());
+        // A list cut short that then fails says only the failure.
+        let mut pages = Pages::of(false);
+        pages.accept(1, &info(1, 1, Some(3), None), vec![json!(1)]).unwrap();
+        pages.stop();
+        assert!(matches!(pages.next(), Ok(None)), "after a stop, nothing more: not even the cut");
     }
 }

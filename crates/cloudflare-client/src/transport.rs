@@ -118,6 +118,16 @@ enum Attempt {
     NoAnswer(reqwest::Error),
 }
 
+impl Attempt {
+    /// The attempt as the end of the call.
+    fn into_end(self) -> End {
+        match self {
+            Self::Answer(answer) => End::Answer(answer),
+            Self::NoAnswer(error) => End::NoAnswer(error),
+        }
+    }
+}
+
 impl ClientTransport {
     /// Sends `request` (of the operation `operation_id`), retrying as the policy allows.
     pub(crate) async fn call(&self, mut request: reqwest::Request, operation_id: &'static str) -> Record {
@@ -143,6 +153,9 @@ impl ClientTransport {
             end: End::Paused(Duration::ZERO),
         };
         let mut pending = Some(request);
+        // The attempt a retry follows, with what was known of the ones before it: the call's
+        // outcome if the retry cannot go.
+        let mut last: Option<(Attempt, bool)> = None;
         loop {
             // A request not yet sent stops waiting when the client is told to stop.
             let cleared = if record.attempts == 0 {
@@ -158,6 +171,14 @@ impl ClientTransport {
             };
             let ticket = match cleared {
                 Ok(ticket) => ticket,
+                // A retry held longer than the client may wait: the last answer is the outcome
+                // (an attempt was sent; "not sent" would be untrue).
+                Err(Held::Paused(_)) if last.is_some() => {
+                    let (attempt, applied_before) = last.take().expect("checked");
+                    record.earlier_attempt_may_have_applied = applied_before;
+                    record.end = attempt.into_end();
+                    return record;
+                }
                 Err(Held::Paused(remaining)) => {
                     span.record("status", 429);
                     record.end = End::Paused(remaining);
@@ -205,13 +226,11 @@ impl ClientTransport {
                         "not retrying: the server asks for a longer wait than allowed"
                     );
                 }
-                record.end = match attempt {
-                    Attempt::Answer(answer) => End::Answer(answer),
-                    Attempt::NoAnswer(error) => End::NoAnswer(error),
-                };
+                record.end = attempt.into_end();
                 return record;
             };
             let wait = wait.unwrap_or_else(|| self.retry.backoff(retries_done));
+            let applied_before = record.earlier_attempt_may_have_applied;
             record.earlier_attempt_may_have_applied |= may_have_applied;
             let reason = match (&attempt, seen) {
                 (Attempt::NoAnswer(error), _) if error.is_timeout() => "timeout".to_owned(),
@@ -220,6 +239,7 @@ impl ClientTransport {
                 (_, Seen::NoAnswer { .. }) => "no answer".to_owned(),
             };
             tracing::info!(attempt = record.attempts, wait_ms = wait.as_millis() as u64, reason, "retrying");
+            last = Some((attempt, applied_before));
             tokio::time::sleep(wait).await;
         }
     }
@@ -466,6 +486,18 @@ mod tests {
             assert!(matches!(record.end, End::Paused(wait) if wait > max_wait), "{header}: {record:?}");
             assert_eq!(sent.load(Ordering::SeqCst), 1, "{header}: nothing more sent");
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_held_longer_than_allowed_ends_with_the_last_answer_not_as_unsent() {
+        // A 500 (which may have applied) whose answer also says the window is used up for a day.
+        let (transport, sent) =
+            fake(2, Duration::from_secs(60), |_| (500, vec![("ratelimit", r#""default";r=0;t=86400"#.to_owned())]));
+        let record = within(transport.call(request(Method::DELETE), "delete")).await;
+        assert_eq!(record.attempts, 1, "sent once");
+        assert_eq!(status(&record), Some(500), "the answer it got, not a pause: {record:?}");
+        assert!(!record.earlier_attempt_may_have_applied, "no attempt before the last");
+        assert_eq!(sent.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test(start_paused = true)]
