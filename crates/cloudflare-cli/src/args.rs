@@ -391,7 +391,8 @@ pub struct SelectionArgs {
     #[arg(long, value_name = "SPAN")]
     pub expiring_within: Option<Span>,
 
-    /// Only tokens never seen, or last seen longer than SPAN ago (90d, 36h, 30m, 1h30m).
+    /// Only tokens last seen longer than SPAN ago, or never seen and created longer than SPAN
+    /// ago (90d, 36h, 30m, 1h30m).
     #[arg(long, value_name = "SPAN")]
     pub unused_for: Option<Span>,
 

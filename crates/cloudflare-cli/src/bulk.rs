@@ -323,7 +323,11 @@ mod tests {
         assert_eq!(wait(Some(Duration::from_secs(12 * day))), "12 days");
         assert_eq!(wait(Some(Duration::from_secs(12 * day) - Duration::from_millis(1))), "12 days");
         assert_eq!(wait(Some(Duration::from_secs(11 * day + 1))), "12 days");
+        assert_eq!(wait(Some(Duration::from_secs(2 * day))), "2 days");
+        assert_eq!(wait(Some(Duration::from_secs(2 * day - 1))), "48 hours", "under two days, in hours");
         assert_eq!(wait(Some(Duration::from_secs(2 * 3600 + 1))), "3 hours");
+        assert_eq!(wait(Some(Duration::from_secs(2 * 3600))), "2 hours");
+        assert_eq!(wait(Some(Duration::from_secs(2 * 3600 - 1))), "120 minutes", "under two hours, in minutes");
         assert_eq!(wait(Some(Duration::from_secs(120))), "2 minutes");
         assert_eq!(wait(Some(Duration::from_millis(118_001))), "119 s");
         assert_eq!(wait(Some(Duration::from_millis(1))), "1 s");

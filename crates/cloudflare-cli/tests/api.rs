@@ -11,6 +11,8 @@ const CLIENT_SECRET: &str = "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346
 
 fn cloudflare(base_url: &str) -> Command {
     let mut command = Command::cargo_bin("cloudflare").unwrap();
+    // A command that never ends fails its test instead of hanging it.
+    command.timeout(std::time::Duration::from_secs(90));
     for name in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ZONE_ID"] {
         command.env_remove(name);
     }

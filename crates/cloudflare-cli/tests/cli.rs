@@ -27,6 +27,8 @@ fn failure(code: i64, message: &str) -> Value {
 /// The binary with a clean Cloudflare environment pointed at `server`.
 fn cloudflare(server: &MockServer) -> Command {
     let mut command = Command::cargo_bin("cloudflare").unwrap();
+    // A command that never ends fails its test instead of hanging it.
+    command.timeout(std::time::Duration::from_secs(90));
     for name in [
         "CLOUDFLARE_API_TOKEN",
         "CLOUDFLARE_EMAIL",
@@ -202,6 +204,7 @@ fn dry_run_sends_nothing() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout).lines().filter(|line| line.starts_with("would delete")).count(), 5);
+    assert!(text(&output.stderr).contains("5 service token(s) would be deleted"), "{}", text(&output.stderr));
     assert!(text(&output.stderr).contains("nothing was sent"));
     assert_eq!(anything.calls(), 0);
 
@@ -451,11 +454,20 @@ fn ctrl_c_finishes_in_flight_reports_the_rest_and_exits_130() {
 
 #[test]
 fn help_explains_flags_environment_and_examples() {
-    let output = Command::cargo_bin("cloudflare").unwrap().arg("--help").output().unwrap();
+    let output = Command::cargo_bin("cloudflare")
+        .unwrap()
+        .timeout(std::time::Duration::from_secs(90))
+        .arg("--help")
+        .output()
+        .unwrap();
     let top = text(&output.stdout);
     assert!(top.contains("service-tokens") && top.contains("CLOUDFLARE_API_TOKEN"), "{top}");
-    let output =
-        Command::cargo_bin("cloudflare").unwrap().args(["service-tokens", "delete", "--help"]).output().unwrap();
+    let output = Command::cargo_bin("cloudflare")
+        .unwrap()
+        .timeout(std::time::Duration::from_secs(90))
+        .args(["service-tokens", "delete", "--help"])
+        .output()
+        .unwrap();
     let help = text(&output.stdout);
     for expected in [
         "--account-id",

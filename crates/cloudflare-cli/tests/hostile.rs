@@ -21,6 +21,8 @@ const RAW: [char; 10] =
 
 fn cloudflare(server: &MockServer) -> Command {
     let mut command = Command::cargo_bin("cloudflare").unwrap();
+    // A command that never ends fails its test instead of hanging it.
+    command.timeout(std::time::Duration::from_secs(90));
     for name in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ZONE_ID"] {
         command.env_remove(name);
     }
@@ -222,6 +224,7 @@ fn a_password_in_the_base_url_is_never_printed() {
     let with_password = "https://user:hunter2@api.example.com/client/v4";
     let output = Command::cargo_bin("cloudflare")
         .unwrap()
+        .timeout(std::time::Duration::from_secs(90))
         .env("CLOUDFLARE_BASE_URL", with_password)
         .args(["service-tokens", "list", "--help"])
         .output()
@@ -231,6 +234,7 @@ fn a_password_in_the_base_url_is_never_printed() {
 
     let output = Command::cargo_bin("cloudflare")
         .unwrap()
+        .timeout(std::time::Duration::from_secs(90))
         .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
         .env_remove("CLOUDFLARE_EMAIL")
         .args(["service-tokens", "list", "--account-id", ACCOUNT_ID, "--base-url", with_password])
@@ -330,6 +334,7 @@ const SECRET: &str = "bddS3CRET31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346a
 fn create_against(url: &str) -> std::process::Output {
     Command::cargo_bin("cloudflare")
         .unwrap()
+        .timeout(std::time::Duration::from_secs(90))
         .env_remove("CLOUDFLARE_EMAIL")
         .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
         .env("CLOUDFLARE_BASE_URL", url)
@@ -422,14 +427,13 @@ fn a_credential_echoed_in_a_successful_answer_is_never_printed() {
 fn delete_against(url: &str, ids: &[String], extra: &[&str]) -> std::process::Output {
     Command::cargo_bin("cloudflare")
         .unwrap()
+        .timeout(std::time::Duration::from_secs(90))
         .env_remove("CLOUDFLARE_EMAIL")
         .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
         .env("CLOUDFLARE_BASE_URL", url)
         .args(["service-tokens", "delete", "--account-id", ACCOUNT_ID, "--output", "json"])
         .args(extra)
         .args(ids)
-        // A run that a server could stall fails the test instead of hanging it.
-        .timeout(std::time::Duration::from_secs(90))
         .output()
         .unwrap()
 }
@@ -528,6 +532,12 @@ fn a_429_storm_stops_the_run_and_skips_the_rest() {
     assert!(statuses.iter().filter(|status| *status == "skipped").count() >= 1995, "{statuses:?}");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("refused 3 deletes in a row with 429"), "{stderr}");
+    let unsent = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .rfind(|line| line["status"] == "skipped")
+        .unwrap();
+    assert!(unsent["message"].as_str().unwrap().contains("kept answering 429"), "{unsent}");
     assert_eq!(output.status.code(), Some(1));
 }
 
@@ -758,11 +768,11 @@ fn a_refresh_answered_for_another_token_or_with_a_past_expiry_is_not_refreshed()
 fn run_against(url: &str, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("cloudflare")
         .unwrap()
+        .timeout(std::time::Duration::from_secs(90))
         .env_remove("CLOUDFLARE_EMAIL")
         .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
         .env("CLOUDFLARE_BASE_URL", url)
         .args(args)
-        .timeout(std::time::Duration::from_secs(90))
         .output()
         .unwrap()
 }
@@ -886,6 +896,7 @@ fn a_short_credential_never_mangles_what_is_printed() {
     let (url, _) = raw_server(answer("403 Forbidden", refused, refused.len()));
     let output = Command::cargo_bin("cloudflare")
         .unwrap()
+        .timeout(std::time::Duration::from_secs(90))
         .env_remove("CLOUDFLARE_EMAIL")
         .env("CLOUDFLARE_API_TOKEN", "tok")
         .env("CLOUDFLARE_BASE_URL", &url)

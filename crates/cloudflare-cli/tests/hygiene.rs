@@ -160,6 +160,7 @@ fn serve(mut stream: std::net::TcpStream, state: &Mutex<State>) {
 fn cloudflare(fake: &Fake, args: &[&str]) -> (Option<i32>, String, String) {
     let output = Command::cargo_bin("cloudflare")
         .unwrap()
+        .timeout(std::time::Duration::from_secs(90))
         .env_remove("CLOUDFLARE_EMAIL")
         .env_remove("CLOUDFLARE_ZONE_ID")
         .env("CLOUDFLARE_API_TOKEN", API_TOKEN)

@@ -4,7 +4,12 @@
 use assert_cmd::Command;
 
 fn cloudflare(args: &[&str]) -> (Option<i32>, String) {
-    let output = Command::cargo_bin("cloudflare").unwrap().args(args).output().unwrap();
+    let output = Command::cargo_bin("cloudflare")
+        .unwrap()
+        .timeout(std::time::Duration::from_secs(90))
+        .args(args)
+        .output()
+        .unwrap();
     (output.status.code(), String::from_utf8(output.stdout).unwrap())
 }
 

@@ -14,6 +14,8 @@ const VALID: [&str; 2] = ["22222222-0000-4000-8000-000000000001", "22222222-0000
 
 fn cloudflare(server: &MockServer) -> Command {
     let mut command = Command::cargo_bin("cloudflare").unwrap();
+    // A command that never ends fails its test instead of hanging it.
+    command.timeout(std::time::Duration::from_secs(90));
     for name in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ZONE_ID"] {
         command.env_remove(name);
     }
