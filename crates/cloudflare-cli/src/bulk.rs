@@ -229,21 +229,22 @@ pub async fn run_all(
     let shared = Arc::new((client.clone(), scope.clone()));
     let mut in_flight = JoinSet::new();
     let mut indexes = HashMap::new();
-    let mut next = 0;
+    // The ids not started yet, in order: what is left at the end is reported skipped.
+    let mut waiting = ids.iter().copied().enumerate();
     let mut end = End::Completed;
     let mut rate_limited_in_a_row = 0;
     let mut listening = true;
     loop {
-        while end == End::Completed && next < ids.len() && in_flight.len() < concurrency.max(1) {
-            let (shared, id) = (shared.clone(), ids[next]);
+        while end == End::Completed && in_flight.len() < concurrency.max(1) {
+            let Some((index, id)) = waiting.next() else { break };
+            let shared = shared.clone();
             let task = in_flight.spawn(async move {
                 match (action, &shared.1) {
                     (Action::Refresh, Scope::Account(account)) => shared.0.refresh_service_token(account, &id).await,
                     _ => shared.0.delete_service_token(&shared.1, &id).await,
                 }
             });
-            indexes.insert(task.id(), next);
-            next += 1;
+            indexes.insert(task.id(), index);
         }
         if in_flight.is_empty() {
             break;
@@ -304,8 +305,8 @@ pub async fn run_all(
         End::RateLimited => "not sent: Cloudflare kept answering 429 (rate limited); run again later",
         _ => "not sent: interrupted",
     };
-    for (index, id) in ids.iter().enumerate().skip(next) {
-        report(index, Outcome::unsent(*id, Status::Skipped, reason));
+    for (index, id) in waiting {
+        report(index, Outcome::unsent(id, Status::Skipped, reason));
     }
     end
 }
