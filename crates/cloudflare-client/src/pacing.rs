@@ -294,21 +294,33 @@ mod tests {
 
     const DAY: Duration = Duration::from_secs(86_400);
 
+    /// `ready`, failing (never hanging) if it is held for a day, as [`go`] does.
+    async fn within_a_day<T>(ready: impl Future<Output = T>) -> T {
+        let _watchdog = crate::test_watchdog::Watchdog::start();
+        tokio::time::timeout(DAY, ready).await.expect("held for a day")
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_window_freeing_later_than_the_client_may_wait_is_refused_at_once_and_counts_nothing() {
         let pacer = Pacer::default();
         go(&pacer).await.answered(&limit(0, 86_400)); // a lying server: nothing left for a day
         let start = Instant::now();
         let max = Duration::from_secs(60);
-        let held = pacer.ready(max, None).await.map(|_| ()).unwrap_err();
+        let held = within_a_day(pacer.ready(max, None)).await.map(|_| ()).unwrap_err();
         assert_eq!(held, Duration::from_secs(86_400), "the wait is reported");
         assert_eq!(start.elapsed(), Duration::ZERO, "refused at once, not after waiting");
-        assert!(pacer.ready(max, None).await.is_err(), "and again: nothing was counted as sent");
+        assert!(within_a_day(pacer.ready(max, None)).await.is_err(), "and again: nothing was counted as sent");
         assert_eq!(pacer.lock().sent, 1);
         tokio::time::sleep(Duration::from_secs(86_400 - 30)).await;
         let start = Instant::now();
-        let _probe = pacer.ready(max, None).await.expect("30 s left: within the wait allowed");
+        let _probe = within_a_day(pacer.ready(max, None)).await.expect("30 s left: within the wait allowed");
         assert_eq!(start.elapsed(), Duration::from_secs(30));
+        // A window freeing exactly at the maximum wait is waited out.
+        let exactly = Pacer::default();
+        go(&exactly).await.answered(&limit(0, 60));
+        let start = Instant::now();
+        let _probe = within_a_day(exactly.ready(max, None)).await.expect("exactly the wait allowed");
+        assert_eq!(start.elapsed(), max);
     }
 
     #[tokio::test(start_paused = true)]
@@ -328,7 +340,7 @@ mod tests {
             "one notice for two requests held by one window"
         );
         tokio::time::sleep(Duration::from_secs(4)).await;
-        pacer.ready(DAY, Some(&on_wait)).await.unwrap().answered(&limit(0, 20));
+        within_a_day(pacer.ready(DAY, Some(&on_wait))).await.unwrap().answered(&limit(0, 20));
         assert!(tokio::time::timeout(Duration::from_secs(1), pacer.ready(DAY, Some(&on_wait))).await.is_err());
         assert_eq!(waits.lock().unwrap().len(), 2, "a new window, a new notice");
         assert_eq!(waits.lock().unwrap()[1].duration, Duration::from_secs(20));
@@ -337,7 +349,7 @@ mod tests {
         waits.lock().unwrap().clear();
         let pacer = Pacer::default();
         go(&pacer).await.answered(&headers(&[("ratelimit", r#""default";r=0;t=0"#)]));
-        let _next = pacer.ready(DAY, Some(&on_wait)).await.unwrap();
+        let _next = within_a_day(pacer.ready(DAY, Some(&on_wait))).await.unwrap();
         assert!(waits.lock().unwrap().is_empty());
     }
 

@@ -84,6 +84,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_pause_is_announced_once() {
+        let pause = Pause::default();
+        assert!(!pause.announce(), "no pause, nothing to announce");
+        pause.extend_for(Duration::from_secs(10));
+        assert!(pause.announce(), "a new pause");
+        assert!(!pause.announce(), "the same pause");
+        pause.extend_for(Duration::from_secs(20));
+        assert!(pause.announce(), "extended: a new end");
+        assert!(!pause.announce());
+    }
+
+    #[test]
     fn a_wait_beyond_the_clock_is_a_long_pause_not_a_panic() {
         let pause = Pause::default();
         pause.extend_for(Duration::from_secs(u64::MAX));
