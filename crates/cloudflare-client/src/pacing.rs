@@ -126,6 +126,8 @@ impl Pacer {
             tokio::pin!(changed);
             // Registered before the state is read, so that no answer can slip in between.
             changed.as_mut().enable();
+            // A new window's wait, told to `on_wait` once the lock is released.
+            let mut fresh_wait = None;
             let wait = {
                 let mut state = self.lock();
                 let now = Instant::now();
@@ -145,7 +147,7 @@ impl Pacer {
                             }
                             if state.announced != Some(reset_at) {
                                 state.announced = Some(reset_at);
-                                announce(on_wait, WaitReason::Ratelimit, wait);
+                                fresh_wait = Some(wait);
                             }
                             Some(wait)
                         }
@@ -170,6 +172,9 @@ impl Pacer {
                     }
                 }
             };
+            if let Some(wait) = fresh_wait {
+                announce(on_wait, WaitReason::Ratelimit, wait);
+            }
             if !pacing {
                 tracing::info!(
                     wait_ms = wait.map_or(0, |wait| wait.as_millis() as u64),

@@ -4,10 +4,7 @@
 //! [`Client::stop_waiting`](crate::Client::stop_waiting).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-
-use tokio::sync::Notify;
 
 /// A wait during which a client holds its requests (and its clones'): given to
 /// [`ClientBuilder::on_wait`](crate::ClientBuilder::on_wait) once when it starts, if it is
@@ -48,34 +45,25 @@ pub(crate) fn announce(on_wait: Option<&OnWait>, reason: WaitReason, duration: D
     }
 }
 
-/// Once stopped, requests not yet sent end at once instead of waiting, and none starts.
-#[derive(Debug, Default)]
-pub(crate) struct Stop {
-    stopped: AtomicBool,
-    changed: Notify,
+/// Once stopped, requests not yet sent end at once instead of waiting, and none starts: a
+/// `watch` channel's value, `true` once stopped.
+#[derive(Debug)]
+pub(crate) struct Stop(tokio::sync::watch::Sender<bool>);
+
+impl Default for Stop {
+    fn default() -> Self {
+        Self(tokio::sync::watch::Sender::new(false))
+    }
 }
 
 impl Stop {
     pub(crate) fn stop(&self) {
-        self.stopped.store(true, Ordering::SeqCst);
-        self.changed.notify_waiters();
+        self.0.send_replace(true);
     }
 
-    pub(crate) fn is_stopped(&self) -> bool {
-        self.stopped.load(Ordering::SeqCst)
-    }
-
-    /// Completes once [`Stop::stop`] was called.
+    /// Completes once [`Stop::stop`] was called (at once if it was).
     pub(crate) async fn stopped(&self) {
-        loop {
-            let changed = self.changed.notified();
-            tokio::pin!(changed);
-            // Registered before the flag is read, so that a stop cannot slip in between.
-            changed.as_mut().enable();
-            if self.is_stopped() {
-                return;
-            }
-            changed.await;
-        }
+        // The sender lives as long as `self`, so the wait ends only with a stop.
+        let _ = self.0.subscribe().wait_for(|stopped| *stopped).await;
     }
 }
