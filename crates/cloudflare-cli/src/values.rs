@@ -23,11 +23,10 @@ impl FromStr for Span {
 pub struct TokenDuration(pub cloudflare_client::types::TokenDuration);
 
 impl FromStr for TokenDuration {
-    type Err = String;
+    type Err = cloudflare_client::Error;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        cloudflare_client::check_token_duration(text).map_err(|error| error.to_string())?;
-        text.parse().map(Self).map_err(|error: cloudflare_client::types::error::ConversionError| error.to_string())
+        cloudflare_client::parse_token_duration(text).map(Self)
     }
 }
 

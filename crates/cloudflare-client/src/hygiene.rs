@@ -171,6 +171,25 @@ pub fn check_token_duration(text: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// `text` as the token duration a request sends: checked as [`check_token_duration`] checks
+/// it, and as the spec's `TokenDuration` pattern does.
+///
+/// ```
+/// let duration = cloudflare_client::parse_token_duration("8760h")?;
+/// assert_eq!(*duration, "8760h");
+/// assert!(cloudflare_client::parse_token_duration("999999999999h").is_err());
+/// # Ok::<(), cloudflare_client::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming the text, as [`check_token_duration`].
+pub fn parse_token_duration(text: &str) -> Result<crate::types::TokenDuration, Error> {
+    check_token_duration(text)?;
+    text.parse().map_err(|error: cloudflare_openapi::types::error::ConversionError| {
+        InvalidInput::new("duration", text, error.to_string()).into()
+    })
+}
+
 /// The leading ASCII digits of `text`, and the rest.
 fn digits(text: &str) -> (&str, &str) {
     text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()))

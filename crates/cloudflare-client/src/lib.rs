@@ -56,7 +56,7 @@ pub use credentials::{API_KEY_ENV, API_TOKEN_ENV, Credentials, EMAIL_ENV};
 pub use error::{
     ApiError, ConfigError, CredentialsError, Error, InvalidInput, ResponseTooLarge, TransportError, UnexpectedResponse,
 };
-pub use hygiene::{TokenSelection, check_token_duration, parse_span};
+pub use hygiene::{TokenSelection, check_token_duration, parse_span, parse_token_duration};
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
 pub use invoke::Answer;
 pub use pagination::{MAX_ITEMS, MAX_PAGES};

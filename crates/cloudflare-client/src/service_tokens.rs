@@ -175,7 +175,7 @@ impl Client {
         if name.trim().is_empty() {
             return Err(InvalidInput::new("name", name, "a service token needs a name").into());
         }
-        let duration = duration.map(token_duration).transpose()?;
+        let duration = duration.map(crate::parse_token_duration).transpose()?;
         let body = |body: crate::types::builder::CreateServiceToken| body.name(name.to_owned()).duration(duration);
         self.call(in_scope!(self.api(), scope, create_account_service_token | create_zone_service_token.body_map(body)))
             .await
@@ -287,12 +287,4 @@ impl Client {
             .service_token_id(id.as_uuid());
         self.call(request).await
     }
-}
-
-/// `text` as a token duration Cloudflare takes ([`check_token_duration`](crate::check_token_duration)).
-fn token_duration(text: &str) -> Result<crate::types::TokenDuration, Error> {
-    crate::hygiene::check_token_duration(text)?;
-    text.parse().map_err(|error: cloudflare_openapi::types::error::ConversionError| {
-        InvalidInput::new("duration", text, error.to_string()).into()
-    })
 }
