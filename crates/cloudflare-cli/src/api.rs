@@ -83,13 +83,11 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
 async fn print_items(client: &Client, operation: &Operation, arguments: &Arguments) -> Result<ExitCode, CliError> {
     let mut items = std::pin::pin!(client.invoke_items(operation.id, arguments));
     let mut secret = false;
-    let mut first = true;
     let mut written = 0u64;
     while let Some(item) = items.next().await {
         let item = item?;
         secret |= holds_secret(&item);
-        let line = format!("{}{}", if first { "[\n" } else { ",\n" }, crate::output::json(&item));
-        first = false;
+        let line = format!("{}{}", if written == 0 { "[\n" } else { ",\n" }, crate::output::json(&item));
         if crate::output::write(&line).is_err() {
             return Ok(ExitCode::SUCCESS);
         }

@@ -18,8 +18,8 @@ pub enum CliError {
     Api { error: cloudflare_client::Error, note: Option<String> },
     /// The output could not be written or made.
     Output(String),
-    /// Cloudflare answered, but without what the command exists for (a Client Secret), or a
-    /// list ended before its end: what happened, and what to do.
+    /// Cloudflare answered, but without what the command exists for (a created or rotated
+    /// token without its Client Secret): what happened, and what to do.
     Incomplete(String),
 }
 

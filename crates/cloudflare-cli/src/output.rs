@@ -44,30 +44,24 @@ pub struct Closed;
 
 /// Writes `line` and a newline to stdout.
 pub fn line(line: &str) -> Result<(), Closed> {
-    let mut stdout = std::io::stdout().lock();
-    match writeln!(stdout, "{}", redacted(line)) {
-        Ok(()) => Ok(()),
-        Err(error) => {
-            if error.kind() != std::io::ErrorKind::BrokenPipe {
-                eprintln!("error: writing the output: {error}");
-            }
-            Err(Closed)
-        }
-    }
+    written(writeln!(std::io::stdout().lock(), "{}", redacted(line)))
 }
 
 /// Writes `text` to stdout as it is (credential redacted), flushing it.
 pub fn write(text: &str) -> Result<(), Closed> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(redacted(text).as_bytes()).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        Err(error) => {
-            if error.kind() != std::io::ErrorKind::BrokenPipe {
-                eprintln!("error: writing the output: {error}");
-            }
-            Err(Closed)
+    written(stdout.write_all(redacted(text).as_bytes()).and_then(|()| stdout.flush()))
+}
+
+/// A write's result: a reader that went away is [`Closed`], said nowhere; another failure is
+/// said on stderr, then is [`Closed`] too.
+fn written(result: std::io::Result<()>) -> Result<(), Closed> {
+    result.map_err(|error| {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: writing the output: {error}");
         }
-    }
+        Closed
+    })
 }
 
 /// `value` as one line of JSON in which every character [`text`] escapes is a `\u` escape

@@ -169,10 +169,8 @@ impl Credentials {
         let mut out: Option<String> = None;
         let mut copied = 0;
         for (start, _) in text.match_indices(secret) {
+            // `match_indices` finds occurrences that do not overlap, in order.
             let end = start + secret.len();
-            if start < copied {
-                continue; // overlaps an occurrence already redacted
-            }
             let alone = !word(text[..start].chars().next_back()) && !word(text[end..].chars().next());
             if anywhere || alone {
                 let out = out.get_or_insert_with(|| String::with_capacity(text.len()));

@@ -177,15 +177,14 @@ impl Pages {
         let mut fresh = Vec::with_capacity(count);
         for item in items {
             let fingerprint = self.fingerprint(&identity(&item));
-            if self.seen.contains(&fingerprint) {
-                continue;
-            }
-            if self.seen.len() >= MAX_ITEMS {
+            // One lookup an item, but at the cap, where a new item ends the read.
+            if self.seen.len() >= MAX_ITEMS && !self.seen.contains(&fingerprint) {
                 self.cut_short = Some("the client lists at most 1,000,000 items (MAX_ITEMS)");
                 return Ok(fresh);
             }
-            self.seen.insert(fingerprint);
-            fresh.push(item);
+            if self.seen.insert(fingerprint) {
+                fresh.push(item);
+            }
         }
         let last = is_last_page(asked, info, count);
         if fresh.is_empty() || last {

@@ -101,9 +101,7 @@ fn dropped_fields(given: &serde_json::Value, typed: &serde_json::Value, at: &mut
         (Value::Object(given), Value::Object(typed)) => {
             for (name, value) in given {
                 let length = at.len();
-                at.push('/');
-                // JSON pointer escapes (RFC 6901).
-                at.push_str(&name.replace('~', "~0").replace('/', "~1"));
+                at.push_str(&pointer_segment(name));
                 match typed.get(name) {
                     Some(again) => dropped_fields(value, again, at, dropped),
                     None if is_empty(value) => {}
@@ -123,11 +121,16 @@ fn dropped_fields(given: &serde_json::Value, typed: &serde_json::Value, at: &mut
         // An object that came back as something else lost every field it had.
         (Value::Object(given), _) => {
             for name in given.keys() {
-                dropped.push(format!("{at}/{}", name.replace('~', "~0").replace('/', "~1")));
+                dropped.push(format!("{at}{}", pointer_segment(name)));
             }
         }
         _ => {}
     }
+}
+
+/// `/name` as a JSON pointer writes it (RFC 6901: `~` is `~0`, `/` is `~1`).
+fn pointer_segment(name: &str) -> String {
+    format!("/{}", name.replace('~', "~0").replace('/', "~1"))
 }
 
 /// `null`, `[]` or `{}`.
