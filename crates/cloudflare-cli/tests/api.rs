@@ -28,6 +28,13 @@ fn envelope(result: Value) -> Value {
     json!({"success": true, "errors": [], "messages": [], "result": result})
 }
 
+/// One page of a list: `items`, with `result_info`.
+fn page(items: Value, result_info: Value) -> Value {
+    let mut body = envelope(items);
+    body["result_info"] = result_info;
+    body
+}
+
 #[test]
 fn list_shows_every_operation_and_filters() {
     let output = cloudflare("http://127.0.0.1:9").arg("--list").output().unwrap();
@@ -116,10 +123,10 @@ fn all_fetches_every_page_as_one_array() {
             when.method("GET")
                 .path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"))
                 .query_param("page", page.to_string());
-            let mut body = envelope(json!([{ "id": format!("token-{page}a") }, { "id": format!("token-{page}b") }]));
-            body["result_info"] =
-                json!({ "page": page, "per_page": 2, "total_pages": 2, "count": 2, "total_count": 4 });
-            then.status(200).json_body(body);
+            then.status(200).json_body(self::page(
+                json!([{ "id": format!("token-{page}a") }, { "id": format!("token-{page}b") }]),
+                json!({ "page": page, "per_page": 2, "total_pages": 2, "count": 2, "total_count": 4 }),
+            ));
         });
     }
     let output = cloudflare(&server.base_url())
@@ -281,9 +288,10 @@ fn a_list_cut_short_says_so_and_fails_and_leaves_its_array_open() {
     // access_groups_list_access_groups takes no `page` parameter; this answer says 3 pages.
     server.mock(|when, then| {
         when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/groups"));
-        let mut body = envelope(json!([{ "id": "a", "name": "one" }, { "id": "b", "name": "two" }]));
-        body["result_info"] = json!({ "page": 1, "per_page": 2, "total_pages": 3, "count": 2, "total_count": 6 });
-        then.status(200).json_body(body);
+        then.status(200).json_body(page(
+            json!([{ "id": "a", "name": "one" }, { "id": "b", "name": "two" }]),
+            json!({ "page": 1, "per_page": 2, "total_pages": 3, "count": 2, "total_count": 6 }),
+        ));
     });
     let output = cloudflare(&server.base_url())
         .args(["access_groups_list_access_groups", "-p", &format!("account_id={ACCOUNT_ID}"), "--all"])
@@ -302,9 +310,10 @@ fn all_streams_one_item_a_line_in_one_array() {
     let server = MockServer::start();
     server.mock(|when, then| {
         when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"));
-        let mut body = envelope(json!([{ "id": "x" }, { "id": "y" }]));
-        body["result_info"] = json!({ "page": 1, "per_page": 50, "total_pages": 1, "count": 2, "total_count": 2 });
-        then.status(200).json_body(body);
+        then.status(200).json_body(page(
+            json!([{ "id": "x" }, { "id": "y" }]),
+            json!({ "page": 1, "per_page": 50, "total_pages": 1, "count": 2, "total_count": 2 }),
+        ));
     });
     let output = cloudflare(&server.base_url())
         .args(["list_account_service_tokens", "-p", &format!("account_id={ACCOUNT_ID}"), "--all"])

@@ -820,20 +820,11 @@ fn a_grace_is_reported_from_the_answer_not_from_what_was_asked() {
 
 #[test]
 fn a_write_through_api_whose_answer_is_cut_off_says_it_may_have_happened() {
+    let account = format!("account_id={ACCOUNT_ID}");
+    let create =
+        ["api", "create_account_service_token", "-p", &account, "--body", r#"{"name":"ci"}"#, "--max-retries", "0"];
     let (url, _) = raw_server(answer("201 Created", r#"{"success":true,"result":{"id":"#, 400));
-    let output = run_against(
-        &url,
-        &[
-            "api",
-            "create_account_service_token",
-            "-p",
-            &format!("account_id={ACCOUNT_ID}"),
-            "--body",
-            r#"{"name":"ci"}"#,
-            "--max-retries",
-            "0",
-        ],
-    );
+    let output = run_against(&url, &create);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("HTTP 201"), "the status as it came: {stderr}");
@@ -845,17 +836,7 @@ fn a_write_through_api_whose_answer_is_cut_off_says_it_may_have_happened() {
     let refused =
         r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[],"result":null}"#;
     let (url, _) = raw_server(answer("403 Forbidden", refused, refused.len()));
-    let output = run_against(
-        &url,
-        &[
-            "api",
-            "create_account_service_token",
-            "-p",
-            &format!("account_id={ACCOUNT_ID}"),
-            "--body",
-            r#"{"name":"ci"}"#,
-        ],
-    );
+    let output = run_against(&url, &create);
     assert!(!String::from_utf8_lossy(&output.stderr).contains("may have been carried out"));
 }
 
