@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use cloudflare_cli::args::Output;
 use cloudflare_cli::bulk::{self, Status};
 use cloudflare_cli::report::Reporter;
-use cloudflare_client::types::ServiceTokenResponse;
+use cloudflare_client::access::types::ServiceTokenResponse;
 use cloudflare_client::{Client, Credentials, Scope, ServiceTokenId};
 use cloudflare_tests::{ACCOUNT_ID, API_TOKEN, delete_answer, keep_alive_server};
 use tokio::task::JoinSet;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use cloudflare_client::{Client, ClientBuilder, Credentials, types};
+use cloudflare_client::{Client, ClientBuilder, Credentials};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
@@ -86,7 +86,7 @@ pub fn failure_json(code: i64, message: &str) -> Value {
 }
 
 /// The typed form of [`success_json`] around [`token_json`], for the generated mocks.
-pub fn token_response(id: &str) -> types::ServiceTokenResponse {
+pub fn token_response(id: &str) -> cloudflare_client::access::types::ServiceTokenResponse {
     serde_json::from_value(success_json(token_json(id))).expect("fixture matches the spec")
 }
 

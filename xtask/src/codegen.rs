@@ -1,108 +1,420 @@
-//! `cargo xtask codegen`: spec/cloudflare.yaml → crates/cloudflare-openapi (progenitor's client,
-//! the envelope impls, the operations table and dispatch) and crates/cloudflare-mock.
+//! `cargo xtask codegen`: spec/cloudflare.yaml → crates/cloudflare-openapi and
+//! crates/cloudflare-mock, family by family ([`crate::families`]).
+//!
+//! What it writes, each file starting with a header naming this command:
+//! - `cloudflare-openapi/src/types.rs`: the common types (house schemas, the failure answer);
+//! - `cloudflare-openapi/src/families/<family>/`: progenitor's types (`types.rs`) and builders
+//!   (`builder.rs`, each a `crate::Request`, with no `send()` of its own: the wrapper's
+//!   transport is the one path to the wire), the `Client` methods (`client.rs`), the
+//!   `Envelope` impls (`envelopes.rs`), the operations table and dispatch (`table.rs`);
+//! - `cloudflare-mock/src/families/<family>.rs`: progenitor's typed httpmock mocks;
+//! - `src/families.rs` of both crates: each family behind its cargo feature, and the
+//!   `[features]` block of the manifests of cloudflare-openapi, cloudflare-mock and
+//!   cloudflare-client (between the `@generated` markers).
+//!
+//! One `Client` (hand-written, `cloudflare-openapi/src/client.rs`) gets every family's methods:
+//! progenitor's own `Client` struct and its impls are left out of each family's output.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
-use quote::quote;
+use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::families::Family;
 
 pub mod checks;
 mod guard;
+mod manifests;
 mod requests;
+mod split;
 mod support;
 mod table;
 
 /// The spec every generated file is made from, relative to the workspace root.
 pub const SPEC: &str = "spec/cloudflare.yaml";
 
+/// Where the crates put their families, relative to the workspace root.
+const OPENAPI: &str = "crates/cloudflare-openapi";
+const MOCK: &str = "crates/cloudflare-mock";
+
+/// The path by which generated code names the common types, valid in both crates
+/// (cloudflare-openapi declares `extern crate self as cloudflare_openapi`).
+pub const COMMON: &str = "::cloudflare_openapi::types";
+
 /// One file that codegen owns: its path relative to the workspace root and its contents.
 #[derive(Debug)]
 pub struct GeneratedFile {
-    pub path: &'static str,
+    pub path: String,
     pub contents: String,
 }
 
-/// Regenerate every file, or with `check` compare them and fail naming the stale ones.
+/// Regenerate every file, or with `check` compare them and fail naming the stale ones. Files
+/// under a `families` directory that codegen no longer writes are stale too, and removed.
 pub fn run(root: &Path, check: bool) -> Result<(), String> {
     let files = generate(root)?;
     let stale: Vec<&GeneratedFile> = files
         .iter()
-        .filter(|file| fs::read_to_string(root.join(file.path)).ok().as_deref() != Some(&file.contents))
+        .filter(|file| fs::read_to_string(root.join(&file.path)).ok().as_deref() != Some(&file.contents))
         .collect();
+    let written: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
+    let leftover: Vec<String> = owned_files(root).into_iter().filter(|path| !written.contains(path.as_str())).collect();
     if check {
-        if stale.is_empty() {
+        if stale.is_empty() && leftover.is_empty() {
             return Ok(());
         }
         let mut message = String::from("generated code is stale; run `cargo xtask codegen`:");
         for file in &stale {
             let _ = write!(message, "\n  {}", file.path);
         }
+        for path in &leftover {
+            let _ = write!(message, "\n  {path} (no longer generated)");
+        }
         return Err(message);
     }
     for file in stale {
-        fs::write(root.join(file.path), &file.contents).map_err(|error| format!("writing {}: {error}", file.path))?;
+        let path = root.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|error| format!("creating {}: {error}", parent.display()))?;
+        }
+        fs::write(&path, &file.contents).map_err(|error| format!("writing {}: {error}", file.path))?;
         eprintln!("wrote {}", file.path);
     }
+    for path in leftover {
+        fs::remove_file(root.join(&path)).map_err(|error| format!("removing {path}: {error}"))?;
+        eprintln!("removed {path}");
+    }
+    for directory in [format!("{OPENAPI}/src/families"), format!("{MOCK}/src/families")] {
+        for entry in fs::read_dir(root.join(&directory)).into_iter().flatten().flatten() {
+            // An emptied family directory: remove_dir fails, harmlessly, on one that is not.
+            let _ = fs::remove_dir(entry.path());
+        }
+    }
     Ok(())
+}
+
+/// Every file now under the `families` directories, relative to the root.
+fn owned_files(root: &Path) -> Vec<String> {
+    fn walk(root: &Path, relative: &str, out: &mut Vec<String>) {
+        for entry in fs::read_dir(root.join(relative)).into_iter().flatten().flatten() {
+            let name = format!("{relative}/{}", entry.file_name().to_string_lossy());
+            if entry.path().is_dir() {
+                walk(root, &name, out);
+            } else {
+                out.push(name);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, &format!("{OPENAPI}/src/families"), &mut out);
+    walk(root, &format!("{MOCK}/src/families"), &mut out);
+    out
 }
 
 /// Generate every file from the spec, in memory.
 pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let text = fs::read_to_string(root.join(SPEC)).map_err(|error| format!("reading {SPEC}: {error}"))?;
-    let spec: openapiv3::OpenAPI =
-        serde_yaml_ng::from_str(&text).map_err(|error| format!("parsing {SPEC}: {error}"))?;
-
-    let raw: serde_json::Value = serde_yaml_ng::from_str(&text).map_err(|error| format!("parsing {SPEC}: {error}"))?;
+    let raw: Value = serde_yaml_ng::from_str(&text).map_err(|error| format!("parsing {SPEC}: {error}"))?;
     let problems = checks::problems(&raw);
     if !problems.is_empty() {
         return Err(format!("{SPEC} is not safe to generate:\n  {}", problems.join("\n  ")));
     }
     let _guard = guard::watch(guard::Limits::from_env(), guard::suspects(&raw));
 
+    let mut files = Vec::new();
+    let output = progenitor_output(&raw, &split::common_spec(&raw), &BTreeSet::new(), "the common types")?;
+    let types = module_items(&output, "types").ok_or("progenitor's output has no `types` module")?;
+    let envelopes = support::impls(&output)?;
+    // The common schemas typify made a type of (`Uuid`, for one, is `uuid::Uuid`).
+    let common: BTreeSet<String> = types.iter().filter_map(defined_type).collect();
+    files.push(file(
+        format!("{OPENAPI}/src/types.rs"),
+        quote! {
+            //! The types every family shares: Cloudflare's messages, pagination, ids and the failure answer.
+            #(#types)*
+            #(#envelopes)*
+        },
+    )?);
+
+    let families = split::families(&raw)?;
+    for (family, spec) in &families {
+        files.extend(
+            family_files(&raw, family, spec, &common).map_err(|error| format!("family `{}`: {error}", family.name))?,
+        );
+    }
+    let source = raw["info"]["x-source"].as_str().ok_or("the spec's `info` has no `x-source` (where it comes from)")?;
+    let names: Vec<&Family> = families.iter().map(|(family, _)| *family).collect();
+    files.push(file(format!("{OPENAPI}/src/families.rs"), openapi_families(&names, source))?);
+    files.push(file(format!("{MOCK}/src/families.rs"), mock_families(&names))?);
+    files.extend(manifests::files(root, &names)?);
+    Ok(files)
+}
+
+/// The generation settings: redacting and lenient types by the spec's markers, and with
+/// `common` the common schemas taken from `cloudflare_openapi::types`.
+fn settings(raw: &Value, common: &BTreeSet<String>) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         // `cloudflare api OPERATION --schema` prints the JSON Schema of every type.
         .with_derive("schemars::JsonSchema");
-    for (name, schema) in
-        raw.pointer("/components/schemas").and_then(serde_json::Value::as_object).into_iter().flatten()
-    {
+    for (name, schema) in raw.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
         // Wherever a secret appears, it is a type whose `Debug` never shows it; a union
         // codegen cannot type is JSON whose `Debug` redacts secret-named fields.
-        if schema.get("x-sensitive").and_then(serde_json::Value::as_bool) == Some(true) {
-            settings.with_replacement(name, "crate::Secret", std::iter::empty());
+        if schema.get("x-sensitive").and_then(Value::as_bool) == Some(true) {
+            settings.with_replacement(name, "::cloudflare_openapi::Secret", std::iter::empty());
         } else if schema.get("x-escape").is_some() {
-            settings.with_replacement(name, "crate::Untyped", std::iter::empty());
-        } else if schema.get("x-lenient-time").and_then(serde_json::Value::as_bool) == Some(true) {
+            settings.with_replacement(name, "::cloudflare_openapi::Untyped", std::iter::empty());
+        } else if schema.get("x-lenient-time").and_then(Value::as_bool) == Some(true) {
             // A time that is not RFC 3339 is kept as text rather than failing the answer.
-            settings.with_replacement(name, "crate::Timestamp", std::iter::empty());
+            settings.with_replacement(name, "::cloudflare_openapi::Timestamp", std::iter::empty());
+        } else if common.contains(name) {
+            let impls: &[TypeImpl] = match schema.get("type").and_then(Value::as_str) {
+                Some("string") => &[TypeImpl::FromStr, TypeImpl::Display],
+                _ => &[],
+            };
+            settings.with_replacement(name, format!("{COMMON}::{name}"), impls.iter().cloned());
         }
     }
+    settings
+}
 
-    let client =
-        Generator::new(&settings).generate_tokens(&spec).map_err(|error| format!("generating the client: {error}"))?;
-    let mut client_file = parse(client, "the client")?;
-    requests::reshape(&mut client_file)?;
-    let support = support::tokens(&client_file)?;
-    let table = table::tokens(&raw, &client_file)?;
-    let client_file = parse(quote! { #client_file #support #table }, "the client support code")?;
+/// Progenitor's client for `spec` (a part of `raw`), parsed.
+fn progenitor_output(raw: &Value, spec: &Value, common: &BTreeSet<String>, what: &str) -> Result<syn::File, String> {
+    let spec: openapiv3::OpenAPI = serde_json::from_value(spec.clone()).map_err(|error| format!("{what}: {error}"))?;
+    let tokens = Generator::new(&settings(raw, common))
+        .generate_tokens(&spec)
+        .map_err(|error| format!("generating {what}: {error}"))?;
+    syn::parse2(tokens).map_err(|error| format!("parsing {what}: {error}"))
+}
 
-    let mock = Generator::new(&settings)
-        .httpmock(&spec, "cloudflare_openapi")
-        .map_err(|error| format!("generating the mocks: {error}"))?;
-    let mock_file = parse(mock, "the mocks")?;
+/// The items inside `mod name { ... }` at the top of `file`.
+fn module_items<'a>(file: &'a syn::File, name: &str) -> Option<&'a [syn::Item]> {
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == name => module.content.as_ref().map(|(_, items)| items.as_slice()),
+        _ => None,
+    })
+}
 
+/// The files of one family.
+fn family_files(
+    raw: &Value,
+    family: &Family,
+    spec: &Value,
+    common: &BTreeSet<String>,
+) -> Result<Vec<GeneratedFile>, String> {
+    let name = family.name;
+    let mut client = progenitor_output(raw, spec, common, "the client")?;
+    requests::reshape(&mut client)?;
+    let envelopes = support::tokens(&client)?;
+    let table = table::tokens(spec, name, &client)?;
+    let operations = table::count(spec);
+
+    let mut uses = Vec::new();
+    let mut methods = Vec::new();
+    for item in &client.items {
+        match item {
+            syn::Item::Use(item) => uses.push(item.clone()),
+            syn::Item::Mod(module) if ["types", "builder", "prelude"].contains(&module.ident.to_string().as_str()) => {}
+            // Progenitor's own `Client` struct, its constructors and its trait impls: the one
+            // hand-written `Client` stands in for them.
+            syn::Item::Struct(item) if item.ident == "Client" => {}
+            syn::Item::Impl(block) if block.trait_.is_some() => {}
+            syn::Item::Impl(block) if !constructs(block) => methods.push(without_send_examples(block.clone())),
+            syn::Item::Impl(_) => {}
+            other => return Err(format!("progenitor's output has an item codegen does not place: {}", quote!(#other))),
+        }
+    }
+    let types = module_items(&client, "types").ok_or("no `types` module")?;
+    let builder = module_items(&client, "builder").ok_or("no `builder` module")?;
+    let title = format!("The `{name}` family: {}.", family.title);
+    let about = format!(
+        "{operations} operations of the spec, generated from it by `cargo xtask codegen`. Compiled with the \
+         cargo feature `{name}`. Each operation is a method of [`crate::Client`] returning a builder of \
+         [`builder`]; cloudflare-client sends it (`Client::call`)."
+    );
+    let dir = format!("{OPENAPI}/src/families/{name}");
     Ok(vec![
-        GeneratedFile { path: "crates/cloudflare-openapi/src/generated.rs", contents: render(&client_file) },
-        GeneratedFile { path: "crates/cloudflare-mock/src/generated.rs", contents: render(&mock_file) },
+        file(
+            format!("{dir}/mod.rs"),
+            quote! {
+                #![doc = #title]
+                #![doc = ""]
+                #![doc = #about]
+                #(#uses)*
+                use crate::Client;
+                /// Types used as operation parameters and responses.
+                pub mod types;
+                /// Types for composing operation parameters.
+                pub mod builder;
+                mod client;
+                mod envelopes;
+                mod table;
+                pub use table::OPERATIONS;
+                pub(crate) use table::{dispatch, schema};
+            },
+        )?,
+        file(format!("{dir}/types.rs"), quote! { #(#types)* })?,
+        file(format!("{dir}/builder.rs"), quote! { #(#builder)* })?,
+        file(
+            format!("{dir}/client.rs"),
+            quote! {
+                //! One `Client` method per operation of the family.
+                #[allow(unused_imports)]
+                use super::{builder, types, Client};
+                #(#methods)*
+            },
+        )?,
+        file(format!("{dir}/envelopes.rs"), envelopes)?,
+        file(format!("{dir}/table.rs"), table)?,
+        file(format!("{MOCK}/src/families/{name}.rs"), mocks(raw, spec, common, family)?)?,
     ])
 }
 
-fn parse(tokens: proc_macro2::TokenStream, what: &str) -> Result<syn::File, String> {
-    syn::parse2(tokens).map_err(|error| format!("parsing {what}: {error}"))
+/// The name of the struct, enum or type alias `item` defines.
+fn defined_type(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(item) => Some(item.ident.to_string()),
+        syn::Item::Enum(item) => Some(item.ident.to_string()),
+        syn::Item::Type(item) => Some(item.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// `block` with progenitor's doc example (`client.op().….send().await`, marked `ignore`) cut
+/// from each method's documentation: the builders have no `send`.
+fn without_send_examples(mut block: syn::ItemImpl) -> syn::ItemImpl {
+    for item in &mut block.items {
+        let syn::ImplItem::Fn(function) = item else { continue };
+        for attribute in &mut function.attrs {
+            if let syn::Meta::NameValue(meta) = &mut attribute.meta
+                && meta.path.is_ident("doc")
+                && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &meta.value
+                && let Some(at) = text.value().find("```ignore")
+            {
+                let kept = text.value()[..at].trim_end().to_owned();
+                meta.value = syn::parse_quote!(#kept);
+            }
+        }
+    }
+    block
+}
+
+/// Whether `block` is progenitor's `impl Client { new, new_with_client }`.
+fn constructs(block: &syn::ItemImpl) -> bool {
+    block
+        .items
+        .iter()
+        .any(|item| matches!(item, syn::ImplItem::Fn(function) if function.sig.ident == "new_with_client"))
+}
+
+/// The family's typed httpmock mocks.
+fn mocks(raw: &Value, spec: &Value, common: &BTreeSet<String>, family: &Family) -> Result<TokenStream, String> {
+    let parsed: openapiv3::OpenAPI = serde_json::from_value(spec.clone()).map_err(|error| error.to_string())?;
+    let mocks = Generator::new(&settings(raw, common))
+        .httpmock(&parsed, &format!("cloudflare_openapi::{}", family.name))
+        .map_err(|error| format!("generating the mocks: {error}"))?;
+    let doc = format!("Mocks of the `{}` family: {}.", family.name, family.title);
+    Ok(quote! {
+        #![doc = #doc]
+        #mocks
+    })
+}
+
+/// cloudflare-openapi's `families.rs`: each family behind its feature, the enabled families,
+/// and dispatch to them.
+fn openapi_families(families: &[&Family], source: &str) -> TokenStream {
+    let modules = families.iter().map(|family| {
+        let module = format_ident!("{}", family.name);
+        let feature = family.name;
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod #module;
+        }
+    });
+    let rows = families.iter().map(|family| {
+        let module = format_ident!("{}", family.name);
+        let (name, title) = (family.name, family.title);
+        quote! {
+            #[cfg(feature = #name)]
+            crate::Family { name: #name, title: #title, operations: #module::OPERATIONS }
+        }
+    });
+    let dispatch = families.iter().map(|family| {
+        let module = format_ident!("{}", family.name);
+        let name = family.name;
+        quote! { #[cfg(feature = #name)] #name => #module::dispatch(client, id, arguments, call), }
+    });
+    let schema = families.iter().map(|family| {
+        let module = format_ident!("{}", family.name);
+        let name = family.name;
+        quote! { #[cfg(feature = #name)] #name => #module::schema(id), }
+    });
+    let all = families.iter().map(|family| family.name);
+    quote! {
+        //! The families of the spec, each a module behind the cargo feature of its name.
+
+        /// Where the spec comes from (its `info.x-source`): Cloudflare's schema and the commit.
+        pub const SPEC_SOURCE: &str = #source;
+
+        /// The name of every family of the spec, enabled or not.
+        pub const ALL_FAMILIES: &[&str] = &[#(#all),*];
+
+        #(#modules)*
+
+        /// The families this build enables (cargo features), in name order.
+        pub const FAMILIES: &[crate::Family] = &[#(#rows),*];
+
+        /// Hands the builder of operation `id` of `family` to `call`.
+        #[allow(unused_variables)]
+        pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
+            client: &'a crate::Client,
+            family: &str,
+            id: &str,
+            arguments: &crate::Arguments,
+            call: C,
+        ) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+            match family {
+                #(#dispatch)*
+                _ => ::std::result::Result::Err(crate::ArgumentError::UnknownOperation(id.to_owned())),
+            }
+        }
+
+        /// The JSON Schemas of operation `id` of `family`.
+        #[allow(unused_variables)]
+        pub(crate) fn schema(family: &str, id: &str) -> ::std::option::Option<crate::OperationSchema> {
+            match family {
+                #(#schema)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
+}
+
+/// cloudflare-mock's `families.rs`.
+fn mock_families(families: &[&Family]) -> TokenStream {
+    let modules = families.iter().map(|family| {
+        let module = format_ident!("{}", family.name);
+        let feature = family.name;
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod #module;
+        }
+    });
+    quote! {
+        //! The mocks of each family, behind the cargo feature of its name.
+        #(#modules)*
+    }
+}
+
+fn file(path: String, tokens: TokenStream) -> Result<GeneratedFile, String> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|error| format!("parsing {path}: {error}"))?;
+    Ok(GeneratedFile { contents: render(&parsed), path })
 }
 
 fn render(file: &syn::File) -> String {
@@ -121,7 +433,7 @@ mod tests {
     fn generated_files_are_fresh() {
         let root = crate::workspace_root();
         for file in generate(&root).expect("codegen succeeds") {
-            let on_disk = fs::read_to_string(root.join(file.path)).unwrap_or_default();
+            let on_disk = fs::read_to_string(root.join(&file.path)).unwrap_or_default();
             assert!(
                 on_disk == file.contents,
                 "{} is stale: run `cargo xtask codegen` and commit the result",

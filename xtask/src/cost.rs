@@ -1,62 +1,126 @@
-//! `cargo xtask cost`: what the generated code costs to compile, measured here and printed:
-//! generated lines per operation, a clean debug build of cloudflare-openapi (its dependencies
-//! already built), and the wall time of `cargo test --workspace` (build included, then again
-//! with everything built). Goals (issue 8): at most 600 lines per operation, at most 60 s.
+//! `cargo xtask cost`: what the generated code costs, measured here and printed (README, "Cost"):
+//! - generated lines per operation (client, and client with mocks);
+//! - a clean debug build of cloudflare-openapi (its dependencies already built) with every
+//!   family, and with one family alone, each with its wall time and peak memory (the largest
+//!   process, rustc, as `/usr/bin/time` reports it where it is installed);
+//! - `cargo test --workspace` wall time (rebuilding from cloudflare-openapi up, then warm);
+//! - a release build of the `cloudflare` command, its time and the binary's size.
+//!
+//! Goals (issue "The whole Cloudflare API"): one family alone at most 15 s; every family at
+//! most 4 minutes and 4 GiB; the release binary at most 30 MB.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const GENERATED: [&str; 2] = ["crates/cloudflare-openapi/src/generated.rs", "crates/cloudflare-mock/src/generated.rs"];
+/// The family measured alone: DNS where the spec has it, else the first one.
+const ALONE: &str = "dns";
 
 pub fn run(root: &Path) -> Result<(), String> {
-    let operations = cloudflare_operations(root)?;
-    let mut total = 0;
-    for path in GENERATED {
-        let lines = std::fs::read_to_string(root.join(path))
-            .map_err(|error| format!("reading {path}: {error}"))?
-            .lines()
-            .count();
-        println!("{path}: {lines} lines");
-        total += lines;
-    }
-    let client = std::fs::read_to_string(root.join(GENERATED[0])).map_err(|error| error.to_string())?.lines().count();
+    let families = families(root)?;
+    let operations = crate::codegen::generate(root)?
+        .iter()
+        .filter(|file| file.path.ends_with("/table.rs"))
+        .map(|file| file.contents.matches("crate::Operation {").count())
+        .sum::<usize>();
+    let client = lines(&root.join("crates/cloudflare-openapi/src"))?;
+    let mocks = lines(&root.join("crates/cloudflare-mock/src/families"))?;
+    println!("families: {} ({})", families.len(), families.join(", "));
     println!("operations: {operations}");
-    println!("generated client lines per operation: {:.0} (goal <= 600)", client as f64 / operations as f64);
-    println!("generated lines per operation, client and mocks: {:.0}", total as f64 / operations as f64);
+    println!("generated client lines: {client}, per operation {:.0}", client as f64 / operations as f64);
+    println!("generated mock lines: {mocks}, per operation {:.0}", mocks as f64 / operations as f64);
 
-    cargo(root, &["build", "-p", "cloudflare-openapi"])?;
-    cargo(root, &["clean", "-p", "cloudflare-openapi"])?;
-    let build = cargo(root, &["build", "-p", "cloudflare-openapi"])?;
-    println!("clean debug build of cloudflare-openapi: {:.1} s (goal <= 60 s)", build.as_secs_f64());
+    let alone = if families.iter().any(|family| family == ALONE) { ALONE } else { &families[0] };
+    let full = ["build", "-p", "cloudflare-openapi", "--no-default-features", "--features", "full"];
+    let one = ["build", "-p", "cloudflare-openapi", "--no-default-features", "--features", alone];
+    for (what, args) in [("every family", &full[..]), (alone, &one[..])] {
+        cargo(root, args)?;
+        cargo(root, &["clean", "-p", "cloudflare-openapi"])?;
+        let measured = cargo(root, args)?;
+        println!("clean debug build of cloudflare-openapi, {what}: {measured}");
+    }
 
     cargo(root, &["clean", "-p", "cloudflare-openapi"])?;
     let test = cargo(root, &["test", "--workspace", "--quiet"])?;
-    println!(
-        "cargo test --workspace, rebuilding cloudflare-openapi and all that depends on it: {:.1} s",
-        test.as_secs_f64()
-    );
+    println!("cargo test --workspace, rebuilding cloudflare-openapi and all that depends on it: {test}");
     let warm = cargo(root, &["test", "--workspace", "--quiet"])?;
-    println!("cargo test --workspace, everything built: {:.1} s", warm.as_secs_f64());
+    println!("cargo test --workspace, everything built: {warm}");
+
+    let release = cargo(root, &["build", "--release", "-p", "cloudflare-cli"])?;
+    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), Into::into);
+    let size = std::fs::metadata(target.join("release/cloudflare")).map_err(|error| error.to_string())?.len();
+    println!("release build of cloudflare (every family): {release}, binary {:.1} MB", size as f64 / 1e6);
     Ok(())
 }
 
-/// The number of operations in the spec.
-fn cloudflare_operations(root: &Path) -> Result<usize, String> {
-    let text = std::fs::read_to_string(root.join(crate::codegen::SPEC)).map_err(|error| error.to_string())?;
-    Ok(text.lines().filter(|line| line.trim_start().starts_with("operationId:")).count())
+/// The families of the spec, from cloudflare-openapi's manifest (`full`).
+fn families(root: &Path) -> Result<Vec<String>, String> {
+    let manifest = std::fs::read_to_string(root.join("crates/cloudflare-openapi/Cargo.toml"))
+        .map_err(|error| format!("reading the manifest: {error}"))?;
+    let full = manifest.lines().find_map(|line| line.strip_prefix("full = [")).ok_or("no `full` feature")?;
+    let names: Vec<String> =
+        full.trim_end_matches(']').split(',').map(|name| name.trim().trim_matches('"').to_owned()).collect();
+    if names.iter().all(String::is_empty) {
+        return Err("the spec has no families".into());
+    }
+    Ok(names)
 }
 
-/// Runs `cargo ARGS` in `root`, its output hidden, and returns how long it took.
-fn cargo(root: &Path, args: &[&str]) -> Result<Duration, String> {
+/// The lines of every `.rs` file under `dir`.
+fn lines(dir: &Path) -> Result<usize, String> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).map_err(|error| format!("reading {}: {error}", dir.display()))?.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            total += lines(&path)?;
+        } else if path.extension().is_some_and(|extension| extension == "rs") {
+            let text = std::fs::read_to_string(&path).map_err(|error| error.to_string())?;
+            if text.starts_with("// @generated") {
+                total += text.lines().count();
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// A run's wall time and, where `/usr/bin/time` is installed, peak memory.
+struct Measured {
+    wall: Duration,
+    peak_kib: Option<u64>,
+}
+
+impl std::fmt::Display for Measured {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.1} s", self.wall.as_secs_f64())?;
+        match self.peak_kib {
+            Some(kib) => write!(f, ", peak {:.0} MiB", kib as f64 / 1024.0),
+            None => write!(f, ", peak memory unknown (no /usr/bin/time)"),
+        }
+    }
+}
+
+/// Runs `cargo ARGS` in `root`, its output hidden, and measures it.
+fn cargo(root: &Path, args: &[&str]) -> Result<Measured, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let timed = Path::new("/usr/bin/time").exists();
+    let mut command = if timed {
+        let mut command = Command::new("/usr/bin/time");
+        command.args(["-f", "peak-kib=%M", &cargo]);
+        command
+    } else {
+        Command::new(&cargo)
+    };
     let start = Instant::now();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let output = command
         .args(args)
         .current_dir(root)
         .output()
         .map_err(|error| format!("running cargo {}: {error}", args.join(" ")))?;
+    let wall = start.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
-        return Err(format!("cargo {} failed:\n{}", args.join(" "), String::from_utf8_lossy(&output.stderr)));
+        return Err(format!("cargo {} failed:\n{stderr}", args.join(" ")));
     }
-    Ok(start.elapsed())
+    let peak_kib = stderr.lines().rev().find_map(|line| line.strip_prefix("peak-kib=")?.trim().parse().ok());
+    Ok(Measured { wall, peak_kib })
 }

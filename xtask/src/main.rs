@@ -5,6 +5,7 @@
 
 mod codegen;
 mod cost;
+mod families;
 mod import;
 mod rules;
 

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use cloudflare_client::openapi::SECRET_FIELDS;
-use cloudflare_client::{Arguments, Client, OPERATIONS, Operation, OperationSchema};
+use cloudflare_client::{Arguments, Client, Operation, OperationSchema, operations};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
@@ -22,7 +22,7 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
         return print_lines(list(filter, args.json));
     }
     let id = args.operation.as_deref().unwrap_or_default();
-    let Some(operation) = OPERATIONS.iter().find(|operation| operation.id == id) else {
+    let Some(operation) = cloudflare_client::operation(id) else {
         return Err(CliError::usage(format!("no operation is called {id:?}; `cloudflare api --list` shows them")));
     };
     if args.schema {
@@ -109,18 +109,21 @@ fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<ExitCode, CliE
     crate::write_stdout(text.as_bytes())
 }
 
-/// The operations whose id, path or summary contains `filter` (case-insensitive), a line each.
+/// The operations whose id, family, path or summary contains `filter` (case-insensitive), a line each.
 fn list(filter: &str, json: bool) -> Vec<String> {
     let filter = filter.to_lowercase();
-    let matching = OPERATIONS.iter().filter(|operation| {
-        [operation.id, operation.path, operation.summary].iter().any(|text| text.to_lowercase().contains(&filter))
+    let matching = operations().filter(|operation| {
+        [operation.id, operation.family, operation.path, operation.summary]
+            .iter()
+            .any(|text| text.to_lowercase().contains(&filter))
     });
-    let width = OPERATIONS.iter().map(|operation| operation.id.len()).max().unwrap_or(0);
+    let width = operations().map(|operation| operation.id.len()).max().unwrap_or(0);
     matching
         .map(|operation| {
             if json {
                 json!({
                     "id": operation.id,
+                    "family": operation.family,
                     "method": operation.method,
                     "path": operation.path,
                     "summary": operation.summary,

@@ -72,7 +72,7 @@ pub fn version() -> String {
         "{} (spec: {}, {} operations)",
         env!("CARGO_PKG_VERSION"),
         cloudflare_client::SPEC_SOURCE,
-        cloudflare_client::OPERATIONS.len()
+        cloudflare_client::operations().count()
     )
 }
 

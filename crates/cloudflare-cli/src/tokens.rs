@@ -301,7 +301,7 @@ pub async fn update(args: UpdateArgs) -> Result<ExitCode, CliError> {
     }
     let client = args.connection.client()?;
     let id = args.token_id;
-    let update = cloudflare_client::types::UpdateServiceToken {
+    let update = cloudflare_client::access::types::UpdateServiceToken {
         name: args.name.clone().map(|name| name.0.into()),
         duration: args.duration.clone().map(|duration| duration.0),
         client_secret_version: args.client_secret_version,

@@ -20,7 +20,7 @@ impl FromStr for Span {
 
 /// A token lifetime Cloudflare takes: a Go duration (`8760h`, `30m`, `1h30m`) or `forever`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenDuration(pub cloudflare_client::types::TokenDuration);
+pub struct TokenDuration(pub cloudflare_client::access::types::TokenDuration);
 
 impl FromStr for TokenDuration {
     type Err = cloudflare_client::Error;

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use cloudflare_client::{Client, Credentials, CredentialsError, Error, Scope, ServiceToken, ServiceTokenId};
-use cloudflare_mock::MockServerExt;
+use cloudflare_mock::access::MockServerExt;
 use httpmock::MockServer;
 
 #[derive(Debug, Parser)]
@@ -82,7 +82,7 @@ async fn run(args: &Args) -> Result<(), Error> {
 async fn delete_on_embedded_mock(scope: &Scope, token_id: &ServiceTokenId) -> Result<ServiceToken, Error> {
     const MOCK_TOKEN: &str = "embedded-mock-token";
     let server = MockServer::start_async().await;
-    let deleted: cloudflare_client::types::ServiceTokenResponse = serde_json::from_value(serde_json::json!({
+    let deleted: cloudflare_client::access::types::ServiceTokenResponse = serde_json::from_value(serde_json::json!({
         "success": true,
         "errors": [],
         "messages": [],

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use crate::credentials::Credentials;
 use crate::response::{Expect, finish};
 use crate::transport::{Answer, Body, End, Record};
-use crate::types::ServiceTokenResponse;
+use cloudflare_openapi::access::types::ServiceTokenResponse;
 
 /// The API token the mapping runs with; it must never appear in what it produces.
 pub const SECRET: &str = "fuzz-api-token-d41d8cd98f00b204";

@@ -27,13 +27,14 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "access")]
+pub mod access;
 mod client;
 mod credentials;
 mod error;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
-mod hygiene;
 mod ids;
 mod invoke;
 mod pacing;
@@ -41,13 +42,17 @@ mod pagination;
 mod rate_limit;
 mod response;
 mod retry;
-mod service_tokens;
 mod terminal;
 #[cfg(test)]
 mod test_watchdog;
 mod transport;
 mod waiting;
 
+#[cfg(feature = "access")]
+pub use access::{
+    ServiceTokenQuery, TokenSelection, check_token_duration, parse_span, parse_token_duration,
+    types::{CreatedServiceToken, ServiceToken},
+};
 pub use client::{
     BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT, MAX_URL_BYTES, USER_AGENT,
@@ -56,23 +61,23 @@ pub use credentials::{API_KEY_ENV, API_TOKEN_ENV, Credentials, EMAIL_ENV};
 pub use error::{
     ApiError, ConfigError, CredentialsError, Error, InvalidInput, ResponseTooLarge, TransportError, UnexpectedResponse,
 };
-pub use hygiene::{TokenSelection, check_token_duration, parse_span, parse_token_duration};
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
 pub use invoke::Answer;
 pub use pagination::{MAX_ITEMS, MAX_PAGES};
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY};
-pub use service_tokens::ServiceTokenQuery;
 pub use terminal::terminal_safe;
 pub use waiting::{Wait, WaitReason};
 
-/// The generated low-level client, its operation builders and types.
+/// The generated low-level client: one module per enabled family (`openapi::access`, ...)
+/// with its types, operation builders and operations table.
 pub use cloudflare_openapi as openapi;
-/// Every type in the spec (generated).
+/// The types every family shares (generated): messages, pagination, ids, the failure answer.
+/// A family's own types are in its module (`access::types`).
 pub use cloudflare_openapi::types;
-pub use cloudflare_openapi::types::{ApiMessage, CreatedServiceToken, ServiceToken};
+pub use cloudflare_openapi::types::ApiMessage;
 pub use cloudflare_openapi::{
-    ArgumentError, Arguments, Envelope, Location, OPERATIONS, Operation, OperationSchema, Paginated, Parameter,
-    Request, SPEC_SOURCE, Secret, Timestamp, Untyped,
+    ALL_FAMILIES, ArgumentError, Arguments, Envelope, FAMILIES, Family, Location, Operation, OperationSchema,
+    Paginated, Parameter, Request, SPEC_SOURCE, Secret, Timestamp, Untyped, operation, operations,
 };
 /// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
 pub use reqwest;

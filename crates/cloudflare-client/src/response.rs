@@ -141,7 +141,7 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
-    use crate::types::ServiceTokenResponse;
+    use cloudflare_openapi::access::types::ServiceTokenResponse;
 
     const TOKEN: &str =
         r#"{"success":true,"errors":[],"messages":[],"result":{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415"}}"#;

@@ -1,8 +1,8 @@
 //! One operation, ready to send: what every generated builder is.
 //!
 //! `cargo xtask codegen` gives each of progenitor's builders an impl of [`Request`]: the
-//! `reqwest::Request` its `send()` would send, built without sending it, and the types of the
-//! answer. cloudflare-client's `Client::call` takes any [`Request`] and sends it itself
+//! `reqwest::Request` progenitor's `send()` would send, built without sending it, and the
+//! types of the answer (the `send()` itself is left out). cloudflare-client's `Client::call` takes any [`Request`] and sends it itself
 //! (credentials, retries, pacing, bounded bodies, typed errors), so every operation of the
 //! spec gets the same handling without per-operation code.
 
@@ -11,6 +11,24 @@ use serde::de::DeserializeOwned;
 use crate::{Envelope, Error};
 
 /// An operation with its arguments set: a builder of the generated client.
+///
+/// A builder only builds its request: it has no `send()` of its own, so that every request
+/// goes through the wrapper's transport (cloudflare-client's `Client::call`).
+///
+/// ```
+/// use cloudflare_openapi::Request;
+/// # fn build(client: &cloudflare_openapi::Client) {
+/// let builder = client.list_account_service_tokens().account_id("023e105f4ecef8ad9ca31a8372d0c353");
+/// let request: reqwest::Request = builder.request().expect("a valid account id");
+/// # }
+/// ```
+///
+/// ```compile_fail,E0599
+/// # async fn try_to_send(client: &cloudflare_openapi::Client) {
+/// let builder = client.list_account_service_tokens().account_id("023e105f4ecef8ad9ca31a8372d0c353");
+/// builder.send().await; // no such method
+/// # }
+/// ```
 pub trait Request: Sized {
     /// The success envelope (`{success, errors, messages, result}`).
     type Success: Envelope + DeserializeOwned + serde::Serialize + Send;
@@ -19,7 +37,7 @@ pub trait Request: Sized {
     /// The operation's `operationId` in the spec.
     fn operation_id(&self) -> &'static str;
 
-    /// The HTTP request `send()` would send.
+    /// The HTTP request of the operation, built, not sent.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for an argument the builder refused (a missing or malformed

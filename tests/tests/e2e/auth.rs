@@ -1,7 +1,7 @@
 //! Both scopes × both credential schemes: exactly one scheme's headers, on the exact path.
 
 use cloudflare_client::{Scope, ServiceTokenId, USER_AGENT};
-use cloudflare_mock::MockServerExt;
+use cloudflare_mock::access::MockServerExt;
 use cloudflare_tests::*;
 use httpmock::{Method::DELETE, MockServer};
 

@@ -4,25 +4,33 @@
 //! parameter with nothing sent. The operations come from the generated table, so an operation
 //! added to the spec (and generated) is covered without touching this file.
 
-use cloudflare_client::{Arguments, Error, Location, OPERATIONS, Operation};
+use cloudflare_client::{Arguments, Error, FAMILIES, Location, Operation, operations};
 use cloudflare_tests::*;
 use httpmock::MockServer;
 
 #[test]
 fn the_table_holds_the_whole_access_family() {
-    let mut ids: Vec<&str> = OPERATIONS.iter().map(|operation| operation.id).collect();
+    let mut ids: Vec<&str> = operations().map(|operation| operation.id).collect();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), OPERATIONS.len(), "operationIds are unique");
-    let access = OPERATIONS
-        .iter()
+    assert_eq!(ids.len(), operations().count(), "operationIds are unique");
+    assert_eq!(
+        FAMILIES.iter().map(|family| family.name).collect::<Vec<_>>(),
+        cloudflare_client::ALL_FAMILIES,
+        "the tests run with every family enabled"
+    );
+    for family in FAMILIES {
+        assert!(!family.operations.is_empty(), "{}", family.name);
+        assert!(family.operations.iter().all(|operation| operation.family == family.name), "{}", family.name);
+    }
+    let access = operations()
         .filter(|operation| {
             operation.path.starts_with("/accounts/{account_id}/access/")
                 || operation.path.starts_with("/zones/{zone_id}/access/")
         })
         .count();
     assert_eq!(access, 116, "every Zero Trust Access operation of the reference schema");
-    for operation in OPERATIONS {
+    for operation in operations() {
         for parameter in operation.parameters.iter().filter(|parameter| parameter.location == Location::Path) {
             assert!(parameter.required, "{}: path parameter {} is required", operation.id, parameter.name);
             assert!(operation.path.contains(&format!("{{{}}}", parameter.name)), "{}", operation.id);
@@ -45,7 +53,7 @@ fn expect(operation: &Operation, scheme: &str, when: httpmock::When) -> httpmock
 #[tokio::test]
 async fn every_operation_carries_credentials_retries_and_typed_errors() {
     cloudflare_tests::deadline(async move {
-        for operation in OPERATIONS {
+        for operation in operations() {
             let arguments = Arguments::example(operation);
             for (scheme, credentials) in schemes() {
                 let server = MockServer::start_async().await;
@@ -102,7 +110,7 @@ async fn every_path_parameter_refuses_dot_dot_with_nothing_sent() {
         let anything = anything.await;
         let client = client(&server, token_credentials());
         let mut checked = 0;
-        for operation in OPERATIONS {
+        for operation in operations() {
             for parameter in operation.parameters.iter().filter(|parameter| parameter.location == Location::Path) {
                 for hostile in ["..", ".", "a/b", "a\\b", ""] {
                     let mut arguments = Arguments::example(operation);

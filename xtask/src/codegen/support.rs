@@ -1,13 +1,28 @@
 //! The `Envelope` and `Paginated` impls emitted beside progenitor's output: every type in the
 //! spec shaped like Cloudflare's envelope (`{success, errors, messages, result}`) gets one,
 //! found by reading the generated types, so the wrapper can unwrap any operation's answer
-//! generically. The traits themselves are hand-written (crates/cloudflare-openapi/src).
+//! generically. The traits themselves are hand-written (crates/cloudflare-openapi/src). Written
+//! as each family's `envelopes.rs`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The support code for the generated client `file` (progenitor's output, already parsed).
+use super::COMMON;
+
+/// The support code for the generated client `file` (progenitor's output, already parsed): a
+/// family's `envelopes.rs`.
 pub fn tokens(file: &syn::File) -> Result<TokenStream, String> {
+    let impls = impls(file)?;
+    Ok(quote! {
+        //! `Envelope` for each envelope type of the family; names resolve as inside `types`.
+        #[allow(unused_imports)]
+        use super::types::*;
+        #(#impls)*
+    })
+}
+
+/// The `Envelope` (and `Paginated`) impl of each envelope type of `file`.
+pub fn impls(file: &syn::File) -> Result<Vec<TokenStream>, String> {
     let envelopes = envelope_types(file)?;
     let impls = envelopes.iter().map(|envelope| {
         let name = format_ident!("{}", envelope.name);
@@ -15,7 +30,7 @@ pub fn tokens(file: &syn::File) -> Result<TokenStream, String> {
         let paginated = envelope.paginated.then(|| {
             quote! {
                 impl crate::Paginated for #name {
-                    fn result_info(&self) -> ::std::option::Option<&ResultInfo> {
+                    fn result_info(&self) -> ::std::option::Option<&crate::types::ResultInfo> {
                         self.result_info.as_ref()
                     }
                 }
@@ -28,10 +43,10 @@ pub fn tokens(file: &syn::File) -> Result<TokenStream, String> {
                 fn success(&self) -> ::std::option::Option<bool> {
                     self.success
                 }
-                fn errors(&self) -> &[ApiMessage] {
+                fn errors(&self) -> &[crate::types::ApiMessage] {
                     self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
                 }
-                fn messages(&self) -> &[ApiMessage] {
+                fn messages(&self) -> &[crate::types::ApiMessage] {
                     self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
                 }
                 fn result(&self) -> ::std::option::Option<&Self::Result> {
@@ -43,14 +58,7 @@ pub fn tokens(file: &syn::File) -> Result<TokenStream, String> {
             }
         }
     });
-    Ok(quote! {
-        /// `Envelope` for each generated envelope type; names resolve as inside `types`.
-        mod envelopes {
-            #[allow(unused_imports)]
-            use super::types::*;
-            #(#impls)*
-        }
-    })
+    Ok(impls.collect())
 }
 
 /// A generated type shaped like Cloudflare's envelope.
@@ -86,21 +94,26 @@ fn envelope_types(file: &syn::File) -> Result<Vec<EnvelopeType>, String> {
             continue;
         };
         let name = item.ident.to_string();
-        let expect = |what: &str, ty: Option<&syn::Type>, wanted: &str| match ty {
-            Some(ty) if squash(ty) == squash_str(wanted) => Ok(()),
-            _ => Err(format!(
-                "schema `{name}` looks like an envelope but its `{what}` is not `{wanted}`: \
-                 make it an optional {what} as in ServiceTokenResponse"
-            )),
+        // The common types, by their own name inside `cloudflare_openapi::types`, by path elsewhere.
+        let expect = |what: &str, ty: Option<&syn::Type>, common: &str| {
+            let wanted =
+                [format!("::std::option::Option<{common}>"), format!("::std::option::Option<{COMMON}::{common}>")];
+            match ty {
+                Some(ty) if wanted.iter().any(|wanted| squash(ty) == squash_str(wanted)) => Ok(()),
+                _ => Err(format!(
+                    "schema `{name}` looks like an envelope but its `{what}` is not `Option<{common}>`: \
+                     make it an optional {what} as in ServiceTokenResponse"
+                )),
+            }
         };
-        expect("success", Some(success), "::std::option::Option<bool>")?;
-        expect("errors", field("errors"), "::std::option::Option<ApiMessages>")?;
-        expect("messages", field("messages"), "::std::option::Option<ApiMessages>")?;
+        expect("success", Some(success), "bool")?;
+        expect("errors", field("errors"), "ApiMessages")?;
+        expect("messages", field("messages"), "ApiMessages")?;
         let result = option_inner(result)
             .ok_or_else(|| format!("schema `{name}`: `result` must be optional (not required) and may be nullable"))?;
         let paginated = field("result_info").is_some();
         if paginated {
-            expect("result_info", field("result_info"), "::std::option::Option<ResultInfo>")?;
+            expect("result_info", field("result_info"), "ResultInfo")?;
         }
         envelopes.push(EnvelopeType { name, result: result.clone(), paginated });
     }

@@ -16,8 +16,15 @@ use crate::rules::resolve;
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-/// `OPERATIONS` and `dispatch` for the spec `raw` and progenitor's output `file`.
-pub fn tokens(raw: &Value, file: &syn::File) -> Result<TokenStream, String> {
+/// The number of operations of the spec `raw`.
+pub fn count(raw: &Value) -> usize {
+    let paths = raw["paths"].as_object().into_iter().flatten();
+    paths.map(|(_, item)| METHODS.iter().filter(|method| item.get(**method).is_some()).count()).sum()
+}
+
+/// `OPERATIONS`, `dispatch` and `schema` of the family `family`, for its spec `raw` and
+/// progenitor's output `file`.
+pub fn tokens(raw: &Value, family: &str, file: &syn::File) -> Result<TokenStream, String> {
     let builders = Builders::read(file);
     let mut rows = Vec::new();
     let mut arms = Vec::new();
@@ -26,19 +33,19 @@ pub fn tokens(raw: &Value, file: &syn::File) -> Result<TokenStream, String> {
         for method in METHODS {
             let Some(operation) = item.get(method) else { continue };
             let id = operation["operationId"].as_str().ok_or(format!("{method} {path} has no operationId"))?;
-            let (row, arm, schema) = operation_tokens(raw, &builders, path, method, id, operation)
+            let (row, arm, schema) = operation_tokens(raw, &builders, family, path, method, id, operation)
                 .map_err(|error| format!("{id}: {error}"))?;
             rows.push(row);
             arms.push(arm);
             schemas.push(schema);
         }
     }
-    let source = raw["info"]["x-source"].as_str().ok_or("the spec's `info` has no `x-source` (where it comes from)")?;
     Ok(quote! {
-        /// Where the spec comes from (its `info.x-source`): Cloudflare's schema and the commit.
-        pub const SPEC_SOURCE: &str = #source;
+        //! The family's operations table, and its operations called by name.
+        #[allow(unused_imports)]
+        use super::{types, Client};
 
-        /// Every operation of the spec, in the spec's order.
+        /// Every operation of the family, in the spec's order.
         pub const OPERATIONS: &[crate::Operation] = &[#(#rows),*];
 
         /// Calls the operation `id` on `client` with `arguments` (already checked against its
@@ -68,6 +75,7 @@ pub fn tokens(raw: &Value, file: &syn::File) -> Result<TokenStream, String> {
 fn operation_tokens(
     raw: &Value,
     builders: &Builders,
+    family: &str,
     path: &str,
     method: &str,
     id: &str,
@@ -145,6 +153,7 @@ fn operation_tokens(
     let row = quote! {
         crate::Operation {
             id: #id,
+            family: #family,
             method: #method_upper,
             path: #path,
             summary: #summary,
@@ -162,7 +171,7 @@ fn operation_tokens(
             ::std::result::Result::Ok(call.call(builder))
         }
     };
-    let envelope = builders.answers.get(builder).ok_or("its builder has no `send`")?;
+    let envelope = builders.answers.get(builder).ok_or("its builder has no `Request` impl")?;
     let schema = quote! {
         #id => ::std::option::Option::Some(crate::OperationSchema {
             parameters: ::std::vec![#(#parameter_schemas),*],
@@ -251,7 +260,7 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
 struct Builders {
     by_operation: BTreeMap<String, String>,
     setters: BTreeMap<(String, String), syn::Type>,
-    /// The success envelope `send()` returns, by builder.
+    /// The success envelope (`Request::Success`), by builder.
     answers: BTreeMap<String, syn::Type>,
 }
 
@@ -270,6 +279,16 @@ impl Builders {
                         self.items(items, true);
                     }
                 }
+                syn::Item::Impl(block) if in_builder && block.trait_.is_some() => {
+                    let Some(self_name) = last_ident(&block.self_ty) else { continue };
+                    for item in &block.items {
+                        if let syn::ImplItem::Type(ty) = item
+                            && ty.ident == "Success"
+                        {
+                            self.answers.insert(self_name.clone(), ty.ty.clone());
+                        }
+                    }
+                }
                 syn::Item::Impl(block) if block.trait_.is_none() => {
                     let Some(self_name) = last_ident(&block.self_ty) else { continue };
                     for item in &block.items {
@@ -280,10 +299,6 @@ impl Builders {
                                 && let Some(builder) = last_ident(ty)
                             {
                                 self.by_operation.insert(name, builder);
-                            }
-                        } else if in_builder && name == "send" {
-                            if let Some(ty) = answer_type(&function.sig) {
-                                self.answers.insert(self_name.clone(), ty);
                             }
                         } else if in_builder && let Some(ty) = setter_target(&function.sig) {
                             self.setters.insert((self_name.clone(), name), ty);
@@ -305,22 +320,6 @@ fn last_ident(ty: &syn::Type) -> Option<String> {
         syn::Type::Path(path) => path.path.segments.last().map(|segment| segment.ident.to_string()),
         _ => None,
     }
-}
-
-/// The first type argument of the last segment of `ty` (`T` in `Result<T, E>`).
-fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
-}
-
-/// `T` in `send(self) -> Result<ResponseValue<T>, Error<E>>`.
-fn answer_type(signature: &syn::Signature) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = &signature.output else { return None };
-    first_argument(first_argument(ty)?).cloned()
 }
 
 /// `T` in a setter's `where V: TryInto<T>`.

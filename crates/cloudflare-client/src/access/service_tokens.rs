@@ -4,10 +4,10 @@
 use cloudflare_openapi::Request;
 use futures_util::Stream;
 
+use super::types::{CreatedServiceToken, ServiceToken};
 use crate::client::Client;
 use crate::error::{Error, InvalidInput};
 use crate::ids::{Scope, ServiceTokenId};
-use crate::types::{CreatedServiceToken, ServiceToken};
 
 /// The account or the zone variant of an operation (they differ only in their path) for
 /// `$scope`, with the same further builder calls, as one [`Request`] for [`Client::call`].
@@ -176,7 +176,7 @@ impl Client {
             return Err(InvalidInput::new("name", name, "a service token needs a name").into());
         }
         let duration = duration.map(crate::parse_token_duration).transpose()?;
-        let body = |body: crate::types::builder::CreateServiceToken| body.name(name.to_owned()).duration(duration);
+        let body = |body: super::types::builder::CreateServiceToken| body.name(name.to_owned()).duration(duration);
         self.call(in_scope!(self.api(), scope, create_account_service_token | create_zone_service_token.body_map(body)))
             .await
     }
@@ -189,7 +189,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn run(client: cloudflare_client::Client) -> Result<(), cloudflare_client::Error> {
-    /// use cloudflare_client::{Scope, types::UpdateServiceToken};
+    /// use cloudflare_client::{Scope, access::types::UpdateServiceToken};
     /// let scope = Scope::Account("023e105f4ecef8ad9ca31a8372d0c353".parse()?);
     /// let id = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse()?;
     /// let update = UpdateServiceToken { name: Some("ci-deploy".to_owned().into()), ..Default::default() };
@@ -205,10 +205,10 @@ impl Client {
         &self,
         scope: &Scope,
         id: &ServiceTokenId,
-        update: &crate::types::UpdateServiceToken,
+        update: &super::types::UpdateServiceToken,
     ) -> Result<ServiceToken, Error> {
         if let Some(duration) = &update.duration {
-            crate::hygiene::check_token_duration(duration)?;
+            super::check_token_duration(duration)?;
         }
         if let Some(version) = update.client_secret_version
             && version < 0

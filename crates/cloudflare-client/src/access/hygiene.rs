@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::types::ServiceToken;
 use crate::Timestamp;
 use crate::error::{Error, InvalidInput};
-use crate::types::ServiceToken;
 
 /// Which tokens to act on: every condition given must hold.
 ///
@@ -183,9 +183,9 @@ pub fn check_token_duration(text: &str) -> Result<(), Error> {
 ///
 /// # Errors
 /// [`Error::InvalidInput`] naming the text, as [`check_token_duration`].
-pub fn parse_token_duration(text: &str) -> Result<crate::types::TokenDuration, Error> {
+pub fn parse_token_duration(text: &str) -> Result<super::types::TokenDuration, Error> {
     check_token_duration(text)?;
-    text.parse().map_err(|error: cloudflare_openapi::types::error::ConversionError| {
+    text.parse().map_err(|error: super::types::error::ConversionError| {
         InvalidInput::new("duration", text, error.to_string()).into()
     })
 }
