@@ -22,7 +22,7 @@ use std::path::Path;
 
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 
 use crate::families::Family;
@@ -31,9 +31,9 @@ pub mod checks;
 mod guard;
 mod manifests;
 mod requests;
-mod split;
+pub mod split;
 mod support;
-mod table;
+pub mod table;
 
 /// The spec every generated file is made from, relative to the workspace root.
 pub const SPEC: &str = "spec/cloudflare.yaml";
@@ -119,11 +119,20 @@ fn owned_files(root: &Path) -> Vec<String> {
 pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let text = fs::read_to_string(root.join(SPEC)).map_err(|error| format!("reading {SPEC}: {error}"))?;
     let raw: Value = serde_yaml_ng::from_str(&text).map_err(|error| format!("parsing {SPEC}: {error}"))?;
+    let (mut files, families) = generate_code(raw)?;
+    files.extend(manifests::files(root, &families)?);
+    Ok(files)
+}
+
+/// Generates the code of the spec `raw` (already parsed), checked and under the watchdog, and
+/// says which families it has.
+pub fn generate_code(raw: Value) -> Result<(Vec<GeneratedFile>, Vec<&'static Family>), String> {
     let problems = checks::problems(&raw);
     if !problems.is_empty() {
         return Err(format!("{SPEC} is not safe to generate:\n  {}", problems.join("\n  ")));
     }
-    let _guard = guard::watch(guard::Limits::from_env(), guard::suspects(&raw));
+    let raw = std::sync::Arc::new(raw);
+    let guard = guard::watch(guard::Limits::family_from_env(), guard::Limits::total_from_env(), raw.clone());
 
     let mut files = Vec::new();
     let output = progenitor_output(&raw, &split::common_spec(&raw), &BTreeSet::new(), "the common types")?;
@@ -142,16 +151,32 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
 
     let families = split::families(&raw)?;
     for (family, spec) in &families {
+        guard.family(family.name);
         files.extend(
             family_files(&raw, family, spec, &common).map_err(|error| format!("family `{}`: {error}", family.name))?,
         );
     }
     let source = raw["info"]["x-source"].as_str().ok_or("the spec's `info` has no `x-source` (where it comes from)")?;
-    let names: Vec<&Family> = families.iter().map(|(family, _)| *family).collect();
+    let names: Vec<&'static Family> = families.iter().map(|(family, _)| *family).collect();
     files.push(file(format!("{OPENAPI}/src/families.rs"), openapi_families(&names, source))?);
     files.push(file(format!("{MOCK}/src/families.rs"), mock_families(&names))?);
-    files.extend(manifests::files(root, &names)?);
-    Ok(files)
+    Ok((files, names))
+}
+
+/// `cargo xtask probe FILE`, run by the import in a child process: generates the spec in
+/// `FILE` (JSON; usually one family, or one operation of it) under the watchdog, writes
+/// nothing, and fails with progenitor's or typify's error (a panic included).
+pub fn probe(file: &Path) -> Result<(), String> {
+    let text = fs::read_to_string(file).map_err(|error| format!("reading {}: {error}", file.display()))?;
+    let raw: Value = serde_json::from_str(&text).map_err(|error| format!("parsing {}: {error}", file.display()))?;
+    std::panic::catch_unwind(move || generate_code(raw).map(drop)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|text| (*text).to_owned()))
+            .unwrap_or_else(|| "a panic".to_owned());
+        Err(format!("progenitor panicked: {message}"))
+    })
 }
 
 /// The generation settings: redacting and lenient types by the spec's markers, and with
@@ -210,6 +235,7 @@ fn family_files(
 ) -> Result<Vec<GeneratedFile>, String> {
     let name = family.name;
     let mut client = progenitor_output(raw, spec, common, "the client")?;
+    collisions(&client)?;
     requests::reshape(&mut client)?;
     let envelopes = support::tokens(&client)?;
     let table = table::tokens(spec, name, &client)?;
@@ -319,11 +345,57 @@ fn mocks(raw: &Value, spec: &Value, common: &BTreeSet<String>, family: &Family) 
     let mocks = Generator::new(&settings(raw, common))
         .httpmock(&parsed, &format!("cloudflare_openapi::{}", family.name))
         .map_err(|error| format!("generating the mocks: {error}"))?;
+    let mut mocks: syn::File = syn::parse2(mocks).map_err(|error| format!("parsing the mocks: {error}"))?;
+    repair_mocks(&mut mocks);
     let doc = format!("Mocks of the `{}` family: {}.", family.name, family.title);
     Ok(quote! {
         #![doc = #doc]
         #mocks
     })
+}
+
+/// Mends two shapes of progenitor 0.15's httpmock output that do not compile:
+/// - a `body` matcher that takes a `Copy` type by value passes it where httpmock wants a
+///   reference: it is passed by reference;
+/// - a query matcher for an array parameter calls `to_string()` on the `Vec`: it is left out
+///   (match such a query with `into_inner()` and httpmock's own `query_param`).
+fn repair_mocks(file: &mut syn::File) {
+    struct Repair;
+    impl syn::visit_mut::VisitMut for Repair {
+        fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
+            block.items.retain(|item| {
+                let syn::ImplItem::Fn(function) = item else { return true };
+                let vec_param = function.sig.inputs.iter().any(|input| {
+                    matches!(input, syn::FnArg::Typed(typed) if quote!(#typed).to_string().contains(":: vec :: Vec <"))
+                });
+                !(vec_param && quote!(#function).to_string().contains("value . to_string ()"))
+            });
+            for item in &mut block.items {
+                let syn::ImplItem::Fn(function) = item else { continue };
+                let by_value = function.sig.inputs.iter().any(|input| {
+                    matches!(input, syn::FnArg::Typed(typed) if typed.pat.to_token_stream().to_string() == "value"
+                        && !matches!(*typed.ty, syn::Type::Reference(_)))
+                });
+                if by_value && function.sig.ident == "body" {
+                    syn::visit_mut::VisitMut::visit_block_mut(&mut ByReference, &mut function.block);
+                }
+            }
+            syn::visit_mut::visit_item_impl_mut(self, block);
+        }
+    }
+    struct ByReference;
+    impl syn::visit_mut::VisitMut for ByReference {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            if call.method == "json_body_obj"
+                && let Some(syn::Expr::Path(path)) = call.args.first()
+                && path.path.is_ident("value")
+            {
+                call.args[0] = syn::parse_quote!(&value);
+            }
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Repair, file);
 }
 
 /// cloudflare-openapi's `families.rs`: each family behind its feature, the enabled families,
@@ -413,8 +485,87 @@ fn mock_families(families: &[&Family]) -> TokenStream {
 }
 
 fn file(path: String, tokens: TokenStream) -> Result<GeneratedFile, String> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|error| format!("parsing {path}: {error}"))?;
+    let mut parsed: syn::File = syn::parse2(tokens).map_err(|error| format!("parsing {path}: {error}"))?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut RawGen, &mut parsed);
     Ok(GeneratedFile { contents: render(&parsed), path })
+}
+
+/// Writes the identifier `gen` as `r#gen`: it is reserved in edition 2024, and typify 0.8
+/// emits it (its `JsonSchema` impls take `gen: &mut ::schemars::gen::SchemaGenerator`, the
+/// module of schemars 0.8 being called `gen`).
+struct RawGen;
+
+impl syn::visit_mut::VisitMut for RawGen {
+    fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
+        if ident == "gen" {
+            *ident = proc_macro2::Ident::new_raw("gen", ident.span());
+        }
+    }
+
+    /// Cloudflare's descriptions hold bare code fences (JSON examples, curl lines), which
+    /// rustdoc would compile as Rust doctests: they are marked `text`.
+    fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
+        if let syn::Meta::NameValue(meta) = &mut attribute.meta
+            && meta.path.is_ident("doc")
+            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &meta.value
+            && text.value().contains("```")
+        {
+            let marked = text_fences(&text.value());
+            meta.value = syn::parse_quote!(#marked);
+        }
+    }
+}
+
+/// `doc` with each code fence that opens a Rust block (bare, or `rust`) opening a `text` one.
+fn text_fences(doc: &str) -> String {
+    let mut inside = false;
+    let mut out = Vec::new();
+    for line in doc.split('\n') {
+        let trimmed = line.trim_start();
+        if let Some(language) = trimmed.strip_prefix("```") {
+            if !inside && (language.trim().is_empty() || language.trim() == "rust") {
+                out.push(format!("{}```text", &line[..line.len() - trimmed.len()]));
+                inside = true;
+                continue;
+            }
+            inside = !inside;
+        }
+        out.push(line.to_owned());
+    }
+    out.join("\n")
+}
+
+/// Fails naming what the generated code of a family would not compile with: two types of one
+/// name in `types`, or two fields of one name in a struct (typify and progenitor derive
+/// names from the spec's, and two spec names can give one Rust name).
+fn collisions(file: &syn::File) -> Result<(), String> {
+    fn walk(items: &[syn::Item], place: &str) -> Result<(), String> {
+        let mut names = BTreeSet::new();
+        for item in items {
+            if let Some(name) = defined_type(item)
+                && !names.insert(name.clone())
+            {
+                return Err(format!("two types in {place} are called `{name}`"));
+            }
+            if let syn::Item::Struct(item) = item {
+                let mut fields = BTreeSet::new();
+                for field in &item.fields {
+                    if let Some(ident) = &field.ident
+                        && !fields.insert(ident.to_string())
+                    {
+                        return Err(format!("two fields of `{}` in {place} are called `{ident}`", item.ident));
+                    }
+                }
+            }
+            if let syn::Item::Mod(module) = item
+                && let Some((_, inner)) = &module.content
+            {
+                walk(inner, &format!("{place}::{}", module.ident))?;
+            }
+        }
+        Ok(())
+    }
+    walk(&file.items, "the family")
 }
 
 fn render(file: &syn::File) -> String {
@@ -427,6 +578,15 @@ fn render(file: &syn::File) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_fences_in_descriptions_open_text_blocks() {
+        let doc = "Purge:\n```\n{\"purge_everything\": true}\n```\nIn Rust:\n  ```rust\nx\n  ```\n```json\n{}\n```";
+        assert_eq!(
+            text_fences(doc),
+            "Purge:\n```text\n{\"purge_everything\": true}\n```\nIn Rust:\n  ```text\nx\n  ```\n```json\n{}\n```"
+        );
+    }
 
     /// Plain `cargo test --workspace` fails when a generated file no longer matches the spec.
     #[test]

@@ -9,6 +9,7 @@
 //! operation whose method and path the hand-written part has is not imported.
 
 pub mod normalize;
+pub mod skips;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -20,6 +21,7 @@ use serde_json::{Map, Value, json};
 use crate::codegen::SPEC;
 use crate::rules::HOUSE_SCHEMAS;
 use normalize::{Normalized, Selected};
+use skips::Skip;
 
 /// What to import: an operation matches if any selection does.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,6 +32,8 @@ pub enum Selection {
     Tag(String),
     /// One operation, by its upstream or its snake_case operationId.
     Operation(String),
+    /// Every operation of a family ([`crate::families`]).
+    Family(String),
 }
 
 impl Selection {
@@ -38,6 +42,7 @@ impl Selection {
             Self::PathPrefix(prefix) => json!({ "path-prefix": prefix }),
             Self::Tag(tag) => json!({ "tag": tag }),
             Self::Operation(id) => json!({ "operation": id }),
+            Self::Family(name) => json!({ "family": name }),
         }
     }
 
@@ -47,6 +52,7 @@ impl Selection {
             .map(Self::PathPrefix)
             .or_else(|| text("tag").map(Self::Tag))
             .or_else(|| text("operation").map(Self::Operation))
+            .or_else(|| text("family").map(Self::Family))
             .ok_or(format!("x-imports: cannot read {value}"))
     }
 
@@ -57,6 +63,7 @@ impl Selection {
             Self::Operation(id) => operation["operationId"]
                 .as_str()
                 .is_some_and(|upstream| upstream == id || normalize::snake_case(upstream) == *id),
+            Self::Family(name) => crate::families::family_of(path).is_ok_and(|family| family.name == name),
         }
     }
 }
@@ -66,6 +73,17 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 /// The first line of the header block that `import` writes (and rewrites) in the spec.
 const IMPORT_HEADER: &str = "# Imported by `cargo xtask import`";
 
+/// What an import produced.
+#[derive(Debug)]
+pub struct Imported {
+    /// The spec's new text.
+    pub spec: String,
+    /// One paragraph for the terminal, with the counts.
+    pub report: String,
+    /// The operations left out, sorted.
+    pub skips: Vec<Skip>,
+}
+
 /// Imports into the spec under `root` from the upstream file `from`, then runs codegen.
 pub fn run(root: &Path, from: &Path, selections: Vec<Selection>) -> Result<(), String> {
     let upstream_text = fs::read_to_string(from).map_err(|error| format!("reading {}: {error}", from.display()))?;
@@ -74,12 +92,52 @@ pub fn run(root: &Path, from: &Path, selections: Vec<Selection>) -> Result<(), S
     let spec_path = root.join(SPEC);
     let text = fs::read_to_string(&spec_path).map_err(|error| format!("reading {SPEC}: {error}"))?;
     let source = from.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    let (written, report) = import(&text, &upstream, &source, selections)?;
-    if written != text {
-        fs::write(&spec_path, written).map_err(|error| format!("writing {SPEC}: {error}"))?;
+    let imported = import(&text, &upstream, &source, selections, &probe_in_child)?;
+    if imported.spec != text {
+        fs::write(&spec_path, &imported.spec).map_err(|error| format!("writing {SPEC}: {error}"))?;
     }
-    eprintln!("{report}");
+    let skipped = root.join(skips::SKIPPED);
+    fs::write(&skipped, skips::report(&imported.skips, &source))
+        .map_err(|error| format!("writing {}: {error}", skips::SKIPPED))?;
+    eprintln!("{}", imported.report);
     crate::codegen::run(root, false)
+}
+
+/// Generates `spec` in a child process (`cargo xtask probe`), under the codegen watchdog, so
+/// that a panic or a breached bound costs that family, not the import.
+fn probe_in_child(spec: &Value) -> Result<(), String> {
+    let file = std::env::temp_dir().join(format!("xtask-probe-{}.json", std::process::id()));
+    fs::write(&file, serde_json::to_vec(spec).map_err(|error| error.to_string())?)
+        .map_err(|error| format!("writing {}: {error}", file.display()))?;
+    let exe = std::env::current_exe().map_err(|error| error.to_string())?;
+    let output = std::process::Command::new(exe)
+        .arg("probe")
+        .arg(&file)
+        .output()
+        .map_err(|error| format!("running the probe: {error}"))?;
+    let _ = fs::remove_file(&file);
+    if output.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The panic message, or the error line, is what says why.
+    let why = stderr
+        .lines()
+        .find(|line| line.contains("panicked at"))
+        .map(|line| {
+            let message = stderr.lines().skip_while(|l| *l != line).nth(1).unwrap_or_default();
+            // `thread 'main' (PID) panicked at /…/registry/src/…/typify-impl-0.8.0/src/merge.rs:312:5:`
+            // → `typify-impl-0.8.0/src/merge.rs:312:5`: the same text on every run and machine.
+            let at = line.split(" panicked at ").nth(1).unwrap_or(line).trim().trim_end_matches(':');
+            let at = at.rsplit_once("/src/").map_or(at, |(crate_path, _)| {
+                let start = crate_path.rfind('/').map_or(0, |slash| slash + 1);
+                &at[start..]
+            });
+            format!("progenitor panicked at {at}: {}", message.trim())
+        })
+        .or_else(|| stderr.lines().find(|line| line.starts_with("error")).map(str::to_owned))
+        .unwrap_or_else(|| format!("the probe failed ({})", output.status));
+    Err(why)
 }
 
 /// The spec `text` with the selected operations of `upstream` imported (and the ones recorded
@@ -89,7 +147,8 @@ pub fn import(
     upstream: &Value,
     source: &str,
     selections: Vec<Selection>,
-) -> Result<(String, String), String> {
+    probe: &dyn Fn(&Value) -> Result<(), String>,
+) -> Result<Imported, String> {
     let (header, _) = split_header(text);
     let mut spec: Value = serde_yaml_ng::from_str(text).map_err(|error| format!("parsing {SPEC}: {error}"))?;
 
@@ -127,23 +186,87 @@ pub fn import(
             if recorded.iter().any(|selection| selection.matches(path, operation))
                 && !curated_ops.contains(&(path.clone(), method.to_owned()))
             {
-                selected.push(Selected { path: path.clone(), method: method.to_owned(), operation: operation.clone() });
+                let mut operation = operation.clone();
+                inherit_parameters(upstream, item, &mut operation);
+                selected.push(Selected { path: path.clone(), method: method.to_owned(), operation });
             }
         }
     }
     let selected_count = selected.len();
     let normalized = normalize::normalize(upstream, selected, &taken_ids, &house)?;
-    let imported = merge(&mut spec, &normalized, &recorded)?;
+    let mut skips: Vec<Skip> = normalized
+        .skipped
+        .iter()
+        .map(|(selected, why)| Skip::new(&selected.path, &selected.method, &selected.operation, why))
+        .collect();
+    merge(&mut spec, &normalized, &recorded)?;
+    // What the generated code could not serve, until nothing is left (a removal can leave a
+    // schema unreached, and its problem gone).
+    loop {
+        let found = skips::unserved(&spec);
+        if found.is_empty() {
+            break;
+        }
+        skip_all(&mut spec, found, &mut skips);
+    }
+    let found = skips::probe_families(&spec, probe);
+    skip_all(&mut spec, found, &mut skips);
+    let problems = crate::codegen::checks::problems(&spec);
+    if !problems.is_empty() {
+        return Err(format!("the imported spec is not safe to generate:\n  {}", problems.join("\n  ")));
+    }
+    skips.sort();
 
-    let header = import_header(header, source, &recorded, &normalized, imported);
+    let operations = operations(&spec).filter(|(_, _, op)| op.get("x-imported-from").is_some()).count();
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map_or(0, |schemas| schemas.values().filter(|schema| schema.get("x-imported-from").is_some()).count());
+    let header = import_header(header, source, &recorded, &normalized, operations, schemas, &skips);
     let body = serde_yaml_ng::to_string(&spec).map_err(|error| format!("writing YAML: {error}"))?;
-    let report = format!(
-        "imported {selected_count} operations ({} schemas, {} duplicates merged, {} unions escaped) from {source}",
-        imported,
+    let mut report = format!(
+        "selected {selected_count} operations: imported {operations} ({schemas} schemas, {} duplicates merged, {} \
+         unions escaped), skipped {} (listed in {}) from {source}",
         normalized.merged.len(),
-        normalized.escapes.len()
+        normalized.escapes.len(),
+        skips.len(),
+        skips::SKIPPED
     );
-    Ok((format!("{header}{body}"), report))
+    for (kind, count) in skips::counts(&skips) {
+        let _ = write!(report, "\n  skipped, {kind}: {count}");
+    }
+    Ok(Imported { spec: format!("{header}{body}"), report, skips })
+}
+
+/// Removes each of `found` (path, method, reason) from `spec` into `skips`.
+fn skip_all(spec: &mut Value, found: Vec<(String, String, String)>, skips: &mut Vec<Skip>) {
+    for (path, method, reason) in found {
+        if let Some(operation) = skips::remove(spec, &path, &method) {
+            skips.push(Skip::new(&path, &method, &operation, &reason));
+        }
+    }
+    collect_garbage(spec);
+}
+
+/// Copies the path item's `parameters` into `operation` (OpenAPI: they apply to every
+/// operation of the path, and one of the operation's own with the same name and location wins).
+fn inherit_parameters(upstream: &Value, item: &Value, operation: &mut Value) {
+    let Some(shared) = item.get("parameters").and_then(Value::as_array) else { return };
+    let key = |parameter: &Value| {
+        let parameter = crate::rules::resolve(upstream, parameter);
+        (
+            parameter["name"].as_str().unwrap_or_default().to_owned(),
+            parameter["in"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    let own: BTreeSet<(String, String)> = operation["parameters"].as_array().into_iter().flatten().map(&key).collect();
+    let inherited: Vec<Value> = shared.iter().filter(|parameter| !own.contains(&key(parameter))).cloned().collect();
+    if inherited.is_empty() {
+        return;
+    }
+    let mut all = inherited;
+    all.extend(operation["parameters"].as_array().into_iter().flatten().cloned());
+    operation["parameters"] = Value::Array(all);
 }
 
 /// The leading comment block of the spec, without the import block, and the rest.
@@ -252,7 +375,9 @@ fn import_header(
     source: &str,
     recorded: &BTreeSet<Selection>,
     normalized: &Normalized,
+    operations: usize,
     schemas: usize,
+    skips: &[Skip],
 ) -> String {
     let mut out = curated.to_owned();
     let _ = writeln!(out, "{IMPORT_HEADER} (this block is rewritten by every import; edit the part above).");
@@ -263,6 +388,7 @@ fn import_header(
             Selection::PathPrefix(prefix) => format!("--path-prefix '{prefix}'"),
             Selection::Tag(tag) => format!("--tag '{tag}'"),
             Selection::Operation(id) => format!("--operation {id}"),
+            Selection::Family(name) => format!("--family {name}"),
         })
         .collect();
     wrap(
@@ -272,8 +398,20 @@ fn import_header(
             "Source: {source} (cloudflare/api-schemas), selections {} (recorded in `x-imports`). {} operations \
              (`x-imported-from` names the upstream operationId or schema), {schemas} schemas, {} duplicates merged.",
             selections.join(" "),
-            normalized.operations.len(),
+            operations,
             normalized.merged.len()
+        ),
+    );
+    let counts: Vec<String> = skips::counts(skips).iter().map(|(kind, count)| format!("{kind}: {count}")).collect();
+    wrap(
+        &mut out,
+        "",
+        &format!(
+            "Skipped: {} selected operations the generated code cannot serve yet, each with its reason in {} \
+             ({}).",
+            skips.len(),
+            skips::SKIPPED,
+            if counts.is_empty() { "none".to_owned() } else { counts.join("; ") }
         ),
     );
     let _ = writeln!(out, "#\n# Normalization (xtask/src/import/normalize.rs):");
@@ -317,7 +455,7 @@ mod tests {
     fn imported() -> (String, Value) {
         let upstream: Value = serde_json::from_str(UPSTREAM).unwrap();
         let selection = vec![Selection::PathPrefix("/accounts/{account_id}/access/".into())];
-        let (text, _) = import(SPEC, &upstream, "upstream-access.json", selection).unwrap();
+        let text = import(SPEC, &upstream, "upstream-access.json", selection, &|_| Ok(())).unwrap().spec;
         let spec = serde_yaml_ng::from_str(&text).unwrap();
         (text, spec)
     }
@@ -341,7 +479,7 @@ mod tests {
     fn importing_twice_changes_nothing_and_hand_written_parts_win() {
         let (text, spec) = imported();
         let upstream: Value = serde_json::from_str(UPSTREAM).unwrap();
-        let (again, _) = import(&text, &upstream, "upstream-access.json", Vec::new()).unwrap();
+        let again = import(&text, &upstream, "upstream-access.json", Vec::new(), &|_| Ok(())).unwrap().spec;
         assert_eq!(again, text, "a second import with the recorded selections is a no-op");
 
         let create = operation(&spec, "/accounts/{account_id}/access/groups", "post");

@@ -45,10 +45,18 @@ enum Command {
         /// Import this operation (upstream or snake_case operationId).
         #[arg(long, value_name = "ID")]
         operation: Vec<String>,
+        /// Import every operation of this family (xtask/src/families.rs), such as `dns`.
+        #[arg(long, value_name = "NAME")]
+        family: Vec<String>,
     },
-    /// Measure what the generated code costs: lines per operation, a clean build of
-    /// cloudflare-openapi, and `cargo test --workspace` (takes a few minutes).
+    /// Measure what the generated code costs: lines per operation, clean builds of
+    /// cloudflare-openapi with every family and with one, `cargo test --workspace`, and the
+    /// release binary (takes several minutes).
     Cost,
+    /// Generate the spec in FILE (JSON) and write nothing: the import's check of one family or
+    /// operation, run in a child process so that a panic or a breached bound costs only it.
+    #[command(hide = true)]
+    Probe { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -56,14 +64,20 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let outcome = match cli.command {
         Command::Codegen { check } => codegen::run(&root, check),
-        Command::Import { from, path_prefix, tag, operation } => {
+        Command::Import { from, path_prefix, tag, operation, family } => {
+            if let Some(unknown) = family.iter().find(|name| families::by_name(name).is_none()) {
+                eprintln!("error: no family is called `{unknown}` (xtask/src/families.rs lists them)");
+                return ExitCode::from(2);
+            }
             let selections = (path_prefix.into_iter().map(import::Selection::PathPrefix))
                 .chain(tag.into_iter().map(import::Selection::Tag))
                 .chain(operation.into_iter().map(import::Selection::Operation))
+                .chain(family.into_iter().map(import::Selection::Family))
                 .collect();
             import::run(&root, &from, selections)
         }
         Command::Cost => cost::run(&root),
+        Command::Probe { file } => codegen::probe(&file),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,3 +3,25 @@
 //! The mocks of each family, behind the cargo feature of its name.
 #[cfg(feature = "access")]
 pub mod access;
+#[cfg(feature = "cache")]
+pub mod cache;
+#[cfg(feature = "d1")]
+pub mod d1;
+#[cfg(feature = "dns")]
+pub mod dns;
+#[cfg(feature = "gateway")]
+pub mod gateway;
+#[cfg(feature = "kv")]
+pub mod kv;
+#[cfg(feature = "load_balancers")]
+pub mod load_balancers;
+#[cfg(feature = "r2")]
+pub mod r2;
+#[cfg(feature = "rulesets")]
+pub mod rulesets;
+#[cfg(feature = "tunnels")]
+pub mod tunnels;
+#[cfg(feature = "workers")]
+pub mod workers;
+#[cfg(feature = "zones")]
+pub mod zones;

@@ -4,9 +4,44 @@
 /// Where the spec comes from (its `info.x-source`): Cloudflare's schema and the commit.
 pub const SPEC_SOURCE: &str = "cloudflare/api-schemas openapi.json at cca3064f (2024-08-06)";
 /// The name of every family of the spec, enabled or not.
-pub const ALL_FAMILIES: &[&str] = &["access"];
+pub const ALL_FAMILIES: &[&str] = &[
+    "access",
+    "cache",
+    "d1",
+    "dns",
+    "gateway",
+    "kv",
+    "load_balancers",
+    "r2",
+    "rulesets",
+    "tunnels",
+    "workers",
+    "zones",
+];
 #[cfg(feature = "access")]
 pub mod access;
+#[cfg(feature = "cache")]
+pub mod cache;
+#[cfg(feature = "d1")]
+pub mod d1;
+#[cfg(feature = "dns")]
+pub mod dns;
+#[cfg(feature = "gateway")]
+pub mod gateway;
+#[cfg(feature = "kv")]
+pub mod kv;
+#[cfg(feature = "load_balancers")]
+pub mod load_balancers;
+#[cfg(feature = "r2")]
+pub mod r2;
+#[cfg(feature = "rulesets")]
+pub mod rulesets;
+#[cfg(feature = "tunnels")]
+pub mod tunnels;
+#[cfg(feature = "workers")]
+pub mod workers;
+#[cfg(feature = "zones")]
+pub mod zones;
 /// The families this build enables (cargo features), in name order.
 pub const FAMILIES: &[crate::Family] = &[
     #[cfg(feature = "access")]
@@ -14,6 +49,72 @@ pub const FAMILIES: &[crate::Family] = &[
         name: "access",
         title: "Zero Trust Access: applications, policies, groups, identity providers, service tokens, certificates",
         operations: access::OPERATIONS,
+    },
+    #[cfg(feature = "cache")]
+    crate::Family {
+        name: "cache",
+        title: "Cache: purge, cache reserve, tiered cache, variants",
+        operations: cache::OPERATIONS,
+    },
+    #[cfg(feature = "d1")]
+    crate::Family {
+        name: "d1",
+        title: "D1 databases: create, query, export",
+        operations: d1::OPERATIONS,
+    },
+    #[cfg(feature = "dns")]
+    crate::Family {
+        name: "dns",
+        title: "DNS: records, settings, DNSSEC, analytics, zone transfers (secondary DNS)",
+        operations: dns::OPERATIONS,
+    },
+    #[cfg(feature = "gateway")]
+    crate::Family {
+        name: "gateway",
+        title: "Zero Trust Gateway: rules, lists, locations, categories, configuration",
+        operations: gateway::OPERATIONS,
+    },
+    #[cfg(feature = "kv")]
+    crate::Family {
+        name: "kv",
+        title: "Workers KV: namespaces, keys, values, analytics",
+        operations: kv::OPERATIONS,
+    },
+    #[cfg(feature = "load_balancers")]
+    crate::Family {
+        name: "load_balancers",
+        title: "Load balancers, pools, monitors, regions",
+        operations: load_balancers::OPERATIONS,
+    },
+    #[cfg(feature = "r2")]
+    crate::Family {
+        name: "r2",
+        title: "R2: buckets, CORS, domains, lifecycle, event notifications",
+        operations: r2::OPERATIONS,
+    },
+    #[cfg(feature = "rulesets")]
+    crate::Family {
+        name: "rulesets",
+        title: "Rulesets: rules, phases, versions of an account and a zone",
+        operations: rulesets::OPERATIONS,
+    },
+    #[cfg(feature = "tunnels")]
+    crate::Family {
+        name: "tunnels",
+        title: "Cloudflare Tunnels and WARP Connector tunnels",
+        operations: tunnels::OPERATIONS,
+    },
+    #[cfg(feature = "workers")]
+    crate::Family {
+        name: "workers",
+        title: "Workers: scripts, deployments, routes, domains, KV-less settings",
+        operations: workers::OPERATIONS,
+    },
+    #[cfg(feature = "zones")]
+    crate::Family {
+        name: "zones",
+        title: "Zones: zones, settings, holds, plans, subscriptions, activation checks",
+        operations: zones::OPERATIONS,
     },
 ];
 /// Hands the builder of operation `id` of `family` to `call`.
@@ -28,6 +129,28 @@ pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
     match family {
         #[cfg(feature = "access")]
         "access" => access::dispatch(client, id, arguments, call),
+        #[cfg(feature = "cache")]
+        "cache" => cache::dispatch(client, id, arguments, call),
+        #[cfg(feature = "d1")]
+        "d1" => d1::dispatch(client, id, arguments, call),
+        #[cfg(feature = "dns")]
+        "dns" => dns::dispatch(client, id, arguments, call),
+        #[cfg(feature = "gateway")]
+        "gateway" => gateway::dispatch(client, id, arguments, call),
+        #[cfg(feature = "kv")]
+        "kv" => kv::dispatch(client, id, arguments, call),
+        #[cfg(feature = "load_balancers")]
+        "load_balancers" => load_balancers::dispatch(client, id, arguments, call),
+        #[cfg(feature = "r2")]
+        "r2" => r2::dispatch(client, id, arguments, call),
+        #[cfg(feature = "rulesets")]
+        "rulesets" => rulesets::dispatch(client, id, arguments, call),
+        #[cfg(feature = "tunnels")]
+        "tunnels" => tunnels::dispatch(client, id, arguments, call),
+        #[cfg(feature = "workers")]
+        "workers" => workers::dispatch(client, id, arguments, call),
+        #[cfg(feature = "zones")]
+        "zones" => zones::dispatch(client, id, arguments, call),
         _ => {
             ::std::result::Result::Err(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),
@@ -44,6 +167,28 @@ pub(crate) fn schema(
     match family {
         #[cfg(feature = "access")]
         "access" => access::schema(id),
+        #[cfg(feature = "cache")]
+        "cache" => cache::schema(id),
+        #[cfg(feature = "d1")]
+        "d1" => d1::schema(id),
+        #[cfg(feature = "dns")]
+        "dns" => dns::schema(id),
+        #[cfg(feature = "gateway")]
+        "gateway" => gateway::schema(id),
+        #[cfg(feature = "kv")]
+        "kv" => kv::schema(id),
+        #[cfg(feature = "load_balancers")]
+        "load_balancers" => load_balancers::schema(id),
+        #[cfg(feature = "r2")]
+        "r2" => r2::schema(id),
+        #[cfg(feature = "rulesets")]
+        "rulesets" => rulesets::schema(id),
+        #[cfg(feature = "tunnels")]
+        "tunnels" => tunnels::schema(id),
+        #[cfg(feature = "workers")]
+        "workers" => workers::schema(id),
+        #[cfg(feature = "zones")]
+        "zones" => zones::schema(id),
         _ => ::std::option::Option::None,
     }
 }

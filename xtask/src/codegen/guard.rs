@@ -1,18 +1,21 @@
 //! Bounds on codegen: progenitor and typify can take minutes and tens of GB on some unions
 //! (the Access application `anyOf` of 8 `allOf` variants did: 10 minutes, 20 GB). A watchdog
-//! thread stops the process with a message naming the schemas most likely at fault, instead.
+//! thread stops the process with a message naming the family and the schemas most likely at
+//! fault, instead. Each family has its own bound, and the whole run another.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::rules::ref_name;
 
-/// Limits for one codegen run. `XTASK_CODEGEN_MAX_SECONDS` and `XTASK_CODEGEN_MAX_MIB` override
-/// the defaults (60 s, 2 GiB: the budget for the whole Access family on 2 cores).
+/// Limits for codegen: each family (`XTASK_CODEGEN_MAX_SECONDS`, `XTASK_CODEGEN_MAX_MIB`;
+/// 60 s and 2 GiB, the budget of the whole Access family on 2 cores, measured as the memory
+/// grown since the family began) and the whole run (`XTASK_CODEGEN_TOTAL_SECONDS`,
+/// `XTASK_CODEGEN_TOTAL_MIB`; 10 minutes and 4 GiB, for the whole published API).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub time: Duration,
@@ -20,11 +23,21 @@ pub struct Limits {
 }
 
 impl Limits {
-    pub fn from_env() -> Self {
+    /// The limits of one family.
+    pub fn family_from_env() -> Self {
+        Self::from_env("XTASK_CODEGEN_MAX_SECONDS", 60, "XTASK_CODEGEN_MAX_MIB", 2048)
+    }
+
+    /// The limits of a whole run.
+    pub fn total_from_env() -> Self {
+        Self::from_env("XTASK_CODEGEN_TOTAL_SECONDS", 600, "XTASK_CODEGEN_TOTAL_MIB", 4096)
+    }
+
+    fn from_env(seconds: &str, default_seconds: u64, mib: &str, default_mib: u64) -> Self {
         let number = |name: &str| std::env::var(name).ok().and_then(|value| value.parse::<u64>().ok());
         Self {
-            time: Duration::from_secs(number("XTASK_CODEGEN_MAX_SECONDS").unwrap_or(60)),
-            memory_bytes: number("XTASK_CODEGEN_MAX_MIB").unwrap_or(2048) * 1024 * 1024,
+            time: Duration::from_secs(number(seconds).unwrap_or(default_seconds)),
+            memory_bytes: number(mib).unwrap_or(default_mib) * 1024 * 1024,
         }
     }
 
@@ -42,36 +55,68 @@ impl Limits {
     }
 }
 
-/// Stops the watchdog when dropped.
+/// What the watchdog is watching: the family being generated, since when, and the memory
+/// the process held when it began.
 #[derive(Debug)]
-pub struct Guard(Arc<AtomicBool>);
+struct Phase {
+    family: String,
+    since: Instant,
+    baseline: u64,
+}
 
-impl Drop for Guard {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
+/// Stops the watchdog when dropped; [`Guard::family`] starts the bound of one family.
+#[derive(Debug)]
+pub struct Guard {
+    done: Arc<AtomicBool>,
+    phase: Arc<Mutex<Phase>>,
+}
+
+impl Guard {
+    /// From now on the family `name` is being generated, under the family limits.
+    pub fn family(&self, name: &str) {
+        let mut phase = self.phase.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *phase = Phase { family: name.to_owned(), since: Instant::now(), baseline: resident_bytes().unwrap_or(0) };
     }
 }
 
-/// Watches this process until the returned guard is dropped; on a breach it prints why, with
-/// `suspects`, and exits with status 1.
-pub fn watch(limits: Limits, suspects: String) -> Guard {
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Watches this process until the returned guard is dropped: over a family's limits or the
+/// total's, it prints why, naming the family and the largest schemas of `raw` (the likely
+/// cause), and exits with status 1.
+pub fn watch(family: Limits, total: Limits, raw: Arc<Value>) -> Guard {
     let done = Arc::new(AtomicBool::new(false));
-    let watching = done.clone();
+    let phase = Arc::new(Mutex::new(Phase { family: String::new(), since: Instant::now(), baseline: 0 }));
+    let (watching, current) = (done.clone(), phase.clone());
     let start = Instant::now();
     std::thread::spawn(move || {
         while !watching.load(Ordering::Relaxed) {
-            if let Some(why) = limits.breach(start.elapsed(), resident_bytes()) {
+            let resident = resident_bytes();
+            let why = {
+                let phase = current.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let grown = resident.map(|bytes| bytes.saturating_sub(phase.baseline));
+                total.breach(start.elapsed(), resident).or_else(|| {
+                    let why = family.breach(phase.since.elapsed(), grown)?;
+                    Some(format!("{why} on the family `{}`", phase.family))
+                })
+            };
+            if let Some(why) = why {
                 eprintln!(
                     "error: {why}, and was stopped. The largest schemas (expanded through $ref, allOf \
-                     and unions) are the likely cause: {suspects}. Give such a union an escape \
-                     (`x-escape`, see the import's normalization) or simplify it."
+                     and unions) are the likely cause: {}. Give such a union an escape \
+                     (`x-escape`, see the import's normalization) or simplify it.",
+                    suspects(&raw)
                 );
                 std::process::exit(1);
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     });
-    Guard(done)
+    Guard { done, phase }
 }
 
 /// This process's resident memory, where the system tells (Linux).

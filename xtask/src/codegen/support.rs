@@ -61,6 +61,11 @@ pub fn impls(file: &syn::File) -> Result<Vec<TokenStream>, String> {
     Ok(impls.collect())
 }
 
+/// The names of the envelope types of `file`.
+pub fn envelope_names(file: &syn::File) -> Result<std::collections::BTreeSet<String>, String> {
+    Ok(envelope_types(file)?.into_iter().map(|envelope| envelope.name).collect())
+}
+
 /// A generated type shaped like Cloudflare's envelope.
 struct EnvelopeType {
     name: String,

@@ -25,7 +25,8 @@ pub fn count(raw: &Value) -> usize {
 /// `OPERATIONS`, `dispatch` and `schema` of the family `family`, for its spec `raw` and
 /// progenitor's output `file`.
 pub fn tokens(raw: &Value, family: &str, file: &syn::File) -> Result<TokenStream, String> {
-    let builders = Builders::read(file);
+    let mut builders = Builders::read(file);
+    builders.envelopes = super::support::envelope_names(file)?;
     let mut rows = Vec::new();
     let mut arms = Vec::new();
     let mut schemas = Vec::new();
@@ -172,6 +173,10 @@ fn operation_tokens(
         }
     };
     let envelope = builders.answers.get(builder).ok_or("its builder has no `Request` impl")?;
+    let name = last_ident(envelope).unwrap_or_default();
+    if !builders.envelopes.contains(&name) {
+        return Err(format!("its answer type `{name}` is not a Cloudflare envelope (two schemas may share its name)"));
+    }
     let schema = quote! {
         #id => ::std::option::Option::Some(crate::OperationSchema {
             parameters: ::std::vec![#(#parameter_schemas),*],
@@ -182,15 +187,26 @@ fn operation_tokens(
     Ok((row, arm, schema))
 }
 
-/// The Rust name progenitor gives a parameter or field called `name`.
-fn rust_name(name: &str) -> String {
-    let snake: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
-    if syn::parse_str::<syn::Ident>(&snake).is_ok() { snake } else { format!("{snake}_") }
+/// The Rust name progenitor gives a parameter called `name` (progenitor-impl's `sanitize`:
+/// heck's snake case of the name with `'` dropped and other non-identifier characters as
+/// `-`, `_` in front of one that cannot start an identifier, `_` after a keyword), so that
+/// `sortField` is `sort_field`.
+pub fn rust_name(name: &str) -> String {
+    use heck::ToSnakeCase;
+    let cleaned: String =
+        name.replace('\'', "").chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    let snake = cleaned.to_snake_case();
+    let snake = match snake.chars().next() {
+        None => "x".to_owned(),
+        Some(c) if c.is_alphabetic() || c == '_' => snake,
+        Some(_) => format!("_{snake}"),
+    };
+    // typify's `accept_as_ident`: syn's keywords, and `gen` (reserved in edition 2024).
+    if syn::parse_str::<syn::Ident>(&snake).is_ok() && snake != "gen" { snake } else { format!("{snake}_") }
 }
 
 /// A parameter's example as text: the schema's (or its first `oneOf` variant's) `example`.
-fn scalar_example(raw: &Value, schema: &Value) -> Option<String> {
+pub fn scalar_example(raw: &Value, schema: &Value) -> Option<String> {
     match example(raw, schema, 0) {
         Value::String(text) => Some(text),
         Value::Null => None,
@@ -208,7 +224,18 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
     if schema.get("x-escape").is_some() {
         return json!({});
     }
-    if let Some(example) = schema.get("example").filter(|_| schema.get("properties").is_none()) {
+    // Upstream examples sometimes contradict their own schema (`null` for an array, `"false"`
+    // for a boolean, an object without a field its schema requires): an example is used for a
+    // scalar of the right type (or a list of them) only; objects are built from their schema.
+    if let Some(example) = schema.get("example").filter(|example| {
+        let scalars = |value: &Value| !value.is_object() && !value.is_array();
+        let usable = match example {
+            Value::Object(_) => false,
+            Value::Array(items) => items.iter().all(scalars),
+            _ => true,
+        };
+        usable && schema.get("properties").is_none() && fits(example, schema)
+    }) {
         return example.clone();
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
@@ -228,8 +255,11 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
     if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|values| values.first()) {
         return first.clone();
     }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("object") | None if schema.get("properties").is_some() => {
+    // Upstream leaves `type` out at times: `items` says array.
+    let declared = schema.get("type").and_then(Value::as_str).or(schema.get("items").map(|_| "array"));
+    match declared {
+        // `required` without `properties` (upstream does this): an object with those fields.
+        Some("object") | None if schema.get("properties").is_some() || schema.get("required").is_some() => {
             let mut object = Map::new();
             for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
                 object.insert(name.to_owned(), example(raw, &schema["properties"][name], depth + 1));
@@ -255,6 +285,22 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
     }
 }
 
+/// Whether `value` has the JSON type `schema` declares (any value, where it declares none).
+fn fits(value: &Value, schema: &Value) -> bool {
+    if value.is_null() {
+        return schema.get("nullable").and_then(Value::as_bool) == Some(true) || schema.get("type").is_none();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => value.is_array(),
+        Some("object") => value.is_object(),
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        _ => true,
+    }
+}
+
 /// The operation builders in progenitor's output: which builder each `Client` method returns,
 /// and the type each builder setter converts its argument into.
 struct Builders {
@@ -262,11 +308,18 @@ struct Builders {
     setters: BTreeMap<(String, String), syn::Type>,
     /// The success envelope (`Request::Success`), by builder.
     answers: BTreeMap<String, syn::Type>,
+    /// The envelope types of the family.
+    envelopes: std::collections::BTreeSet<String>,
 }
 
 impl Builders {
     fn read(file: &syn::File) -> Self {
-        let mut builders = Self { by_operation: BTreeMap::new(), setters: BTreeMap::new(), answers: BTreeMap::new() };
+        let mut builders = Self {
+            by_operation: BTreeMap::new(),
+            setters: BTreeMap::new(),
+            answers: BTreeMap::new(),
+            envelopes: Default::default(),
+        };
         builders.items(&file.items, false);
         builders
     }
@@ -340,4 +393,22 @@ fn setter_target(signature: &syn::Signature) -> Option<syn::Type> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parameter_names_are_progenitors() {
+        for (name, rust) in [
+            ("sortField", "sort_field"),
+            ("per_page", "per_page"),
+            ("type", "type_"),
+            ("gen", "gen_"),
+            ("account.id", "account_id"),
+            ("9lives", "_9lives"),
+            ("name[contains]", "name_contains"),
+        ] {
+            assert_eq!(super::rust_name(name), rust, "{name}");
+        }
+    }
 }

@@ -18,6 +18,13 @@ pub const RULES: &[&str] = &[
     "envelopes (`allOf` of `*_api-response-*`, `success: enum [true]`, required `errors`/`messages`, \
      per-family `*_messages`/`*_result_info`) become the house envelope: optional boolean `success`, \
      `ApiMessages`, a nullable `result`, `ResultInfo` where there was one",
+    "an answer that is an object with a `result` and no `success` (`{result: {id}}`, as upstream describes DNS \
+     record deletes) is an envelope too: the live API sends the envelope's other fields, which the house \
+     envelope has as optional",
+    "`title` is dropped (kept as the description where there is none): typify names inline types after it, \
+     and upstream gives different shapes one title",
+    "a JSON answer without a schema is the house envelope with an `Untyped` result",
+    "path-level `parameters` are copied into each operation of the path (an operation's own win)",
     "every 4xx answer (`4XX`, `4xx`, `default`, per-family `*_api-response-common-failure`) becomes \
      `#/components/responses/Failure`; only the first 2xx answer is kept",
     "path parameters get a validated shape: `Identifier` (32 lowercase hex) for account, zone and other \
@@ -54,6 +61,9 @@ pub struct Selected {
 #[derive(Debug, Default)]
 pub struct Normalized {
     pub operations: Vec<Selected>,
+    /// The selected operations normalization cannot serve, with why (the first rule that
+    /// refused them); the others are imported all the same.
+    pub skipped: Vec<(Selected, String)>,
     pub schemas: BTreeMap<String, Value>,
     pub escapes: Vec<Escape>,
     /// Merged duplicates: (removed, kept).
@@ -71,16 +81,30 @@ pub fn normalize(
     let mut pass = Pass { upstream, schemas: BTreeMap::new(), in_progress: BTreeSet::new(), escapes: Vec::new() };
     let mut ids = taken_ids.clone();
     let mut operations = Vec::new();
+    let mut skipped = Vec::new();
     for Selected { path, method, operation } in selected {
         let id = unique_id(&snake_case(operation["operationId"].as_str().unwrap_or(&path)), &mut ids);
-        let operation = pass.operation(&id, &operation).map_err(|error| format!("{method} {path} ({id}): {error}"))?;
-        operations.push(Selected { path, method, operation });
+        match pass.operation(&id, &operation) {
+            Ok(normalized) => operations.push(Selected { path, method, operation: normalized }),
+            Err(why) => {
+                // A skipped operation takes no id: serving it later renames nothing.
+                ids.remove(&id);
+                skipped.push((Selected { path, method, operation }, why));
+            }
+        }
     }
-    let mut normalized = Normalized { operations, schemas: pass.schemas, escapes: pass.escapes, merged: Vec::new() };
+    let mut normalized =
+        Normalized { operations, skipped, schemas: pass.schemas, escapes: pass.escapes, merged: Vec::new() };
     merge_identical(&mut normalized, house);
     normalized.escapes.sort();
     normalized.escapes.dedup();
     Ok(normalized)
+}
+
+/// The media types of a `content` object, as `a, b`.
+fn media_types(content: &Value) -> String {
+    let types: Vec<&str> = content.as_object().into_iter().flatten().map(|(media, _)| media.as_str()).collect();
+    if types.is_empty() { "empty".to_owned() } else { types.join(", ") }
 }
 
 /// `access-groups-list-access-groups` -> `access_groups_list_access_groups`; any run of
@@ -207,7 +231,9 @@ impl Pass<'_> {
     }
 
     fn request_body(&mut self, id: &str, body: &Value) -> Result<Value, String> {
-        let media = body["content"].get("application/json").ok_or("the request body is not application/json")?;
+        let media = body["content"]
+            .get("application/json")
+            .ok_or_else(|| format!("the request body is {}, not application/json", media_types(&body["content"])))?;
         let schema = match media.get("schema") {
             None => json!({ "type": "object", "description": "Free-form JSON (the upstream schema gives none)." }),
             Some(schema) => self.schema(schema, &format!("{id}: request body")),
@@ -224,10 +250,24 @@ impl Pass<'_> {
         let success = self.resolve_component(success, "responses")?;
         let mut answer = Map::new();
         answer.insert("description".into(), success.get("description").cloned().unwrap_or_else(|| "Success".into()));
-        if let Some(schema) = success.pointer("/content/application~1json/schema") {
-            let schema = self.schema(schema, &format!("{id}: answer"));
-            answer.insert("content".into(), json!({ "application/json": { "schema": schema } }));
+        match success.get("content") {
+            Some(content) if content.get("application/json").is_none() => {
+                return Err(format!("the answer is {}, not JSON", media_types(content)));
+            }
+            None => return Err("the answer declares no body".into()),
+            Some(_) => {}
         }
+        let schema = match success.pointer("/content/application~1json/schema") {
+            Some(schema) => self.schema(schema, &format!("{id}: answer")),
+            // JSON the schema does not describe: the envelope the live API sends, its result untyped.
+            None => json!({ "type": "object", "properties": {
+                "success": { "type": "boolean" },
+                "errors": schema_ref(API_MESSAGES),
+                "messages": schema_ref(API_MESSAGES),
+                "result": schema_ref(UNTYPED),
+            } }),
+        };
+        answer.insert("content".into(), json!({ "application/json": { "schema": schema } }));
         let mut out = Map::new();
         out.insert(status.clone(), Value::Object(answer));
         out.insert("4XX".into(), json!({ "$ref": format!("#/components/responses/{FAILURE}") }));
@@ -303,6 +343,14 @@ impl Pass<'_> {
     }
 
     fn flat_schema(&mut self, mut flat: Map<String, Value>, place: &str) -> Value {
+        // typify names an inline type after its `title`, and upstream gives different shapes
+        // one title (`Ruleset` for a request and for an answer): one Rust type would stand for
+        // both. The title is documentation: it becomes the description where there is none.
+        if let Some(title) = flat.remove("title")
+            && !flat.contains_key("description")
+        {
+            flat.insert("description".into(), title);
+        }
         if let Some(envelope) = self.envelope(&flat, place) {
             return envelope;
         }
@@ -346,7 +394,12 @@ impl Pass<'_> {
     fn envelope(&mut self, flat: &Map<String, Value>, place: &str) -> Option<Value> {
         let properties = flat.get("properties")?.as_object()?;
         let envelope_field = ["errors", "messages", "result"].iter().any(|field| properties.contains_key(*field));
-        if !properties.contains_key("success") || !envelope_field {
+        // An answer described by its `result` alone (the live API sends the rest).
+        let bare_answer = place.ends_with(": answer")
+            && properties.contains_key("result")
+            && properties.keys().all(|key| key == "result" || key == "result_info");
+        let house = properties.contains_key("success") && envelope_field;
+        if !house && !bare_answer {
             return None;
         }
         let result = match properties.get("result") {
@@ -562,5 +615,48 @@ pub fn refs(value: &Value, out: &mut BTreeSet<String>) {
         }
         Value::Array(items) => items.iter().for_each(|value| refs(value, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_described_by_its_result_alone_is_an_envelope_and_a_nested_result_is_not() {
+        let upstream = json!({ "components": { "schemas": {} } });
+        let answer = json!({ "type": "object", "properties": { "result": { "type": "object", "properties": {
+            "id": { "type": "string" },
+            "nested": { "type": "object", "properties": { "result": { "type": "string" } } }
+        } } } });
+        let operation = json!({ "operationId": "dns-delete", "responses": {
+            "200": { "content": { "application/json": { "schema": answer } } } } });
+        let selected =
+            vec![Selected { path: "/zones/{zone_id}/dns_records/{id}".into(), method: "delete".into(), operation }];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let schema = &normalized.operations[0].operation["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["properties"]["success"], json!({ "type": "boolean" }), "{schema}");
+        assert_eq!(schema["properties"]["errors"], schema_ref(API_MESSAGES));
+        let nested = &schema["properties"]["result"]["properties"]["nested"];
+        assert!(nested["properties"].get("success").is_none(), "only the answer itself: {nested}");
+    }
+
+    #[test]
+    fn an_operation_normalization_refuses_is_skipped_with_why_and_takes_no_id() {
+        let upstream = json!({ "components": { "schemas": {} } });
+        let upload = json!({ "operationId": "upload", "requestBody": { "content": { "multipart/form-data": {} } },
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let csv = json!({ "operationId": "export", "responses": { "200": { "content": { "text/csv": {} } } } });
+        let selected = vec![
+            Selected { path: "/a".into(), method: "post".into(), operation: upload },
+            Selected { path: "/b".into(), method: "get".into(), operation: csv },
+        ];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        assert!(normalized.operations.is_empty());
+        let reasons: Vec<&str> = normalized.skipped.iter().map(|(_, why)| why.as_str()).collect();
+        assert_eq!(
+            reasons,
+            ["the request body is multipart/form-data, not application/json", "the answer is text/csv, not JSON"]
+        );
     }
 }

@@ -440,7 +440,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+        pub fn ok(self, value: &types::R2V4Response) -> Self {
             Self(
                 self
                     .0
@@ -509,7 +509,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+        pub fn ok(self, value: &types::R2V4Response) -> Self {
             Self(
                 self
                     .0
@@ -1037,7 +1037,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn accepted(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+        pub fn accepted(self, value: &types::R2V4Response) -> Self {
             Self(
                 self
                     .0
@@ -2995,10 +2995,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(
-            self,
-            value: &types::AccessKeysComponentsSchemasSingleResponse,
-        ) -> Self {
+        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
             Self(
                 self
                     .0
@@ -3065,10 +3062,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(
-            self,
-            value: &types::AccessKeysComponentsSchemasSingleResponse,
-        ) -> Self {
+        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
             Self(
                 self
                     .0
@@ -3126,10 +3120,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(
-            self,
-            value: &types::AccessKeysComponentsSchemasSingleResponse,
-        ) -> Self {
+        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
             Self(
                 self
                     .0
@@ -5542,7 +5533,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+        pub fn ok(self, value: &types::R2V4Response) -> Self {
             Self(
                 self
                     .0
@@ -5607,7 +5598,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+        pub fn ok(self, value: &types::R2V4Response) -> Self {
             Self(
                 self
                     .0
@@ -6101,7 +6092,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn accepted(self, value: &types::AccessSchemasEmptyResponse) -> Self {
+        pub fn accepted(self, value: &types::R2V4Response) -> Self {
             Self(
                 self
                     .0

@@ -5710,7 +5710,7 @@ impl<'a> crate::Request for AccessApplicationsDeleteAnAccessApplication<'a> {
 }
 impl<'a> crate::Request
 for AccessShortLivedCertificateCAsGetAShortLivedCertificateCa<'a> {
-    type Success = types::AccessSchemasEmptyResponse;
+    type Success = types::R2V4Response;
     type Failure = ::cloudflare_openapi::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca"
@@ -5742,7 +5742,7 @@ for AccessShortLivedCertificateCAsGetAShortLivedCertificateCa<'a> {
 }
 impl<'a> crate::Request
 for AccessShortLivedCertificateCAsCreateAShortLivedCertificateCa<'a> {
-    type Success = types::AccessSchemasEmptyResponse;
+    type Success = types::R2V4Response;
     type Failure = ::cloudflare_openapi::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca"
@@ -5978,7 +5978,7 @@ impl<'a> crate::Request for AccessPoliciesDeleteAnAccessPolicy<'a> {
     }
 }
 impl<'a> crate::Request for AccessApplicationsRevokeServiceTokens<'a> {
-    type Success = types::AccessSchemasEmptyResponse;
+    type Success = types::R2V4Response;
     type Failure = ::cloudflare_openapi::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "access_applications_revoke_service_tokens"
@@ -6931,7 +6931,7 @@ impl<'a> crate::Request for AccessIdentityProvidersDeleteAnAccessIdentityProvide
     }
 }
 impl<'a> crate::Request for AccessKeyConfigurationGetTheAccessKeyConfiguration<'a> {
-    type Success = types::AccessKeysComponentsSchemasSingleResponse;
+    type Success = types::MqApiResponseCommon;
     type Failure = ::cloudflare_openapi::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "access_key_configuration_get_the_access_key_configuration"
@@ -6961,7 +6961,7 @@ impl<'a> crate::Request for AccessKeyConfigurationGetTheAccessKeyConfiguration<'
     }
 }
 impl<'a> crate::Request for AccessKeyConfigurationUpdateTheAccessKeyConfiguration<'a> {
-    type Success = types::AccessKeysComponentsSchemasSingleResponse;
+    type Success = types::MqApiResponseCommon;
     type Failure = ::cloudflare_openapi::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "access_key_configuration_update_the_access_key_configuration"
@@ -7000,7 +7000,7 @@ impl<'a> crate::Request for AccessKeyConfigurationUpdateTheAccessKeyConfiguratio
     }
 }
 impl<'a> crate::Request for AccessKeyConfigurationRotateAccessKeys<'a> {
-    type Success = types::AccessKeysComponentsSchemasSingleResponse;
+    type Success = types::MqApiResponseCommon;
     type Failure = ::cloudflare_openapi::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "access_key_configuration_rotate_access_keys"
@@ -8157,7 +8157,7 @@ impl<'a> crate::Request for ZoneLevelAccessApplicationsDeleteAnAccessApplication
 }
 impl<'a> crate::Request
 for ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCa<'a> {
-    type Success = types::AccessSchemasEmptyResponse;
+    type Success = types::R2V4Response;
     type Failure = ::cloudflare_openapi::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "zone_level_access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca"
@@ -8189,7 +8189,7 @@ for ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCa<'a> {
 }
 impl<'a> crate::Request
 for ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCa<'a> {
-    type Success = types::AccessSchemasEmptyResponse;
+    type Success = types::R2V4Response;
     type Failure = ::cloudflare_openapi::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "zone_level_access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca"
@@ -8427,7 +8427,7 @@ impl<'a> crate::Request for ZoneLevelAccessPoliciesDeleteAnAccessPolicy<'a> {
     }
 }
 impl<'a> crate::Request for ZoneLevelAccessApplicationsRevokeServiceTokens<'a> {
-    type Success = types::AccessSchemasEmptyResponse;
+    type Success = types::R2V4Response;
     type Failure = ::cloudflare_openapi::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "zone_level_access_applications_revoke_service_tokens"

@@ -503,24 +503,6 @@ impl crate::Envelope for AccessIdentityProvidersComponentsSchemasSingleResponse 
         self.result
     }
 }
-impl crate::Envelope for AccessKeysComponentsSchemasSingleResponse {
-    type Result = ::cloudflare_openapi::Untyped;
-    fn success(&self) -> ::std::option::Option<bool> {
-        self.success
-    }
-    fn errors(&self) -> &[crate::types::ApiMessage] {
-        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn messages(&self) -> &[crate::types::ApiMessage] {
-        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn result(&self) -> ::std::option::Option<&Self::Result> {
-        self.result.as_ref()
-    }
-    fn into_result(self) -> ::std::option::Option<Self::Result> {
-        self.result
-    }
-}
 impl crate::Envelope for AccessLastSeenIdentityResponse {
     type Result = AccessLastSeenIdentityResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -721,24 +703,6 @@ impl crate::Envelope for AccessReusablePoliciesComponentsSchemasSingleResponse {
         self.result
     }
 }
-impl crate::Envelope for AccessSchemasEmptyResponse {
-    type Result = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-    fn success(&self) -> ::std::option::Option<bool> {
-        self.success
-    }
-    fn errors(&self) -> &[crate::types::ApiMessage] {
-        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn messages(&self) -> &[crate::types::ApiMessage] {
-        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn result(&self) -> ::std::option::Option<&Self::Result> {
-        self.result.as_ref()
-    }
-    fn into_result(self) -> ::std::option::Option<Self::Result> {
-        self.result
-    }
-}
 impl crate::Envelope for AccessSchemasIdResponse {
     type Result = AccessSchemasIdResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -923,6 +887,42 @@ impl crate::Paginated for AccessUsersComponentsSchemasResponseCollection {
 }
 impl crate::Envelope for AccessUsersComponentsSchemasResponseCollection {
     type Result = ::std::vec::Vec<AccessUsers>;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[crate::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[crate::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for MqApiResponseCommon {
+    type Result = ::cloudflare_openapi::Untyped;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[crate::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[crate::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for R2V4Response {
+    type Result = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -676,7 +676,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"associated_hostnames\":[]}",
+            example: "{\"associated_hostnames\":[\"firstParam\",\"secondParam\"]}",
         }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
@@ -2374,7 +2374,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"associated_hostnames\":[]}",
+            example: "{\"associated_hostnames\":[\"firstParam\",\"secondParam\"]}",
         }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
@@ -4772,7 +4772,7 @@ pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> 
                 ],
                 body: ::std::option::Option::None,
                 result: crate::schema_of::<
-                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                    <types::R2V4Response as crate::Envelope>::Result,
                 >(),
             })
         }
@@ -4786,7 +4786,7 @@ pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> 
                 ],
                 body: ::std::option::Option::None,
                 result: crate::schema_of::<
-                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                    <types::R2V4Response as crate::Envelope>::Result,
                 >(),
             })
         }
@@ -4894,7 +4894,7 @@ pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> 
                 ],
                 body: ::std::option::Option::None,
                 result: crate::schema_of::<
-                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                    <types::R2V4Response as crate::Envelope>::Result,
                 >(),
             })
         }
@@ -5312,7 +5312,7 @@ pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> 
                 ],
                 body: ::std::option::Option::None,
                 result: crate::schema_of::<
-                    <types::AccessKeysComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                    <types::MqApiResponseCommon as crate::Envelope>::Result,
                 >(),
             })
         }
@@ -5328,7 +5328,7 @@ pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> 
                     >(),
                 ),
                 result: crate::schema_of::<
-                    <types::AccessKeysComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                    <types::MqApiResponseCommon as crate::Envelope>::Result,
                 >(),
             })
         }
@@ -5340,7 +5340,7 @@ pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> 
                 ],
                 body: ::std::option::Option::None,
                 result: crate::schema_of::<
-                    <types::AccessKeysComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                    <types::MqApiResponseCommon as crate::Envelope>::Result,
                 >(),
             })
         }
@@ -5843,7 +5843,7 @@ pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> 
                 ],
                 body: ::std::option::Option::None,
                 result: crate::schema_of::<
-                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                    <types::R2V4Response as crate::Envelope>::Result,
                 >(),
             })
         }
@@ -5857,7 +5857,7 @@ pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> 
                 ],
                 body: ::std::option::Option::None,
                 result: crate::schema_of::<
-                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                    <types::R2V4Response as crate::Envelope>::Result,
                 >(),
             })
         }
@@ -5969,7 +5969,7 @@ pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> 
                 ],
                 body: ::std::option::Option::None,
                 result: crate::schema_of::<
-                    <types::AccessSchemasEmptyResponse as crate::Envelope>::Result,
+                    <types::R2V4Response as crate::Envelope>::Result,
                 >(),
             })
         }

@@ -42,7 +42,7 @@ pub struct AccessAccessRequests {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -77,49 +77,6 @@ pub struct AccessAccessRequestsComponentsSchemasResponseCollection {
 impl AccessAccessRequestsComponentsSchemasResponseCollection {
     pub fn builder() -> builder::AccessAccessRequestsComponentsSchemasResponseCollection {
         Default::default()
-    }
-}
-///The number of active devices registered to the user.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
-#[serde(transparent)]
-pub struct AccessActiveDeviceCount(pub f64);
-impl ::std::ops::Deref for AccessActiveDeviceCount {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<AccessActiveDeviceCount> for f64 {
-    fn from(value: AccessActiveDeviceCount) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for AccessActiveDeviceCount {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for AccessActiveDeviceCount {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for AccessActiveDeviceCount {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AccessActiveDeviceCount {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for AccessActiveDeviceCount {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
     }
 }
 ///`AccessActiveSessionResponse`
@@ -606,7 +563,7 @@ pub struct AccessAppPolicyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approval_required: ::std::option::Option<AccessAllowed>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<AccessDecision>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -630,7 +587,7 @@ pub struct AccessAppPolicyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session_duration: ::std::option::Option<AccessComponentsSchemasSessionDuration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessAppPolicyResponse {
     pub fn builder() -> builder::AccessAppPolicyResponse {
@@ -792,28 +749,6 @@ pub struct AccessAppsComponentsSchemasSingleResponse {
 impl AccessAppsComponentsSchemasSingleResponse {
     pub fn builder() -> builder::AccessAppsComponentsSchemasSingleResponse {
         Default::default()
-    }
-}
-///The hostnames of the applications that will use this certificate.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
-#[serde(transparent)]
-pub struct AccessAssociatedHostnames(pub ::std::vec::Vec<::std::string::String>);
-impl ::std::ops::Deref for AccessAssociatedHostnames {
-    type Target = ::std::vec::Vec<::std::string::String>;
-    fn deref(&self) -> &::std::vec::Vec<::std::string::String> {
-        &self.0
-    }
-}
-impl ::std::convert::From<AccessAssociatedHostnames>
-for ::std::vec::Vec<::std::string::String> {
-    fn from(value: AccessAssociatedHostnames) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-for AccessAssociatedHostnames {
-    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self(value)
     }
 }
 ///The Application Audience (AUD) tag. Identifies the application associated with the CA.
@@ -1003,9 +938,9 @@ impl AccessAzureGroupRuleAzureAd {
 )]
 pub struct AccessBookmarks {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub app_launcher_visible: ::std::option::Option<AccessIsDefault>,
+    pub app_launcher_visible: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<Duration>,
     ///The unique identifier for the Bookmark application.
@@ -1016,7 +951,7 @@ pub struct AccessBookmarks {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessBookmarks {
     pub fn builder() -> builder::AccessBookmarks {
@@ -1088,7 +1023,7 @@ pub struct AccessCa {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<AccessId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub public_key: ::std::option::Option<AccessPublicKey>,
+    pub public_key: ::std::option::Option<WorkersEtag>,
 }
 impl AccessCa {
     pub fn builder() -> builder::AccessCa {
@@ -1142,11 +1077,11 @@ impl AccessCertificateRule {
 )]
 pub struct AccessCertificates {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub associated_hostnames: ::std::option::Option<AccessAssociatedHostnames>,
+    pub associated_hostnames: ::std::option::Option<D1Params>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub expires_on: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fingerprint: ::std::option::Option<Duration>,
     ///The ID of the application that will use this certificate.
@@ -1155,7 +1090,7 @@ pub struct AccessCertificates {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessCertificates {
     pub fn builder() -> builder::AccessCertificates {
@@ -1357,7 +1292,7 @@ pub struct AccessCustomPage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_count: ::std::option::Option<AccessAppCount>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     ///Custom page HTML.
     pub custom_html: ::std::string::String,
     pub name: Duration,
@@ -1366,7 +1301,7 @@ pub struct AccessCustomPage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<AccessUuid>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessCustomPage {
     pub fn builder() -> builder::AccessCustomPage {
@@ -1379,14 +1314,14 @@ pub struct AccessCustomPageWithoutHtml {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_count: ::std::option::Option<AccessAppCount>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     pub name: Duration,
     #[serde(rename = "type")]
     pub type_: AccessSchemasType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<AccessUuid>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessCustomPageWithoutHtml {
     pub fn builder() -> builder::AccessCustomPageWithoutHtml {
@@ -1873,7 +1808,7 @@ impl AccessGithubOrganizationRuleGithubOrganization {
 )]
 pub struct AccessGroups {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<AccessExclude>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1887,7 +1822,7 @@ pub struct AccessGroups {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub require: ::std::option::Option<AccessExclude>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessGroups {
     pub fn builder() -> builder::AccessGroups {
@@ -1951,7 +1886,7 @@ pub struct AccessGroupsCreateAnAccessGroupBody {
     pub exclude: ::std::option::Option<AccessExclude>,
     pub include: AccessExclude,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_default: ::std::option::Option<AccessIsDefault>,
+    pub is_default: ::std::option::Option<RumEditable>,
     pub name: Duration,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub require: ::std::option::Option<AccessExclude>,
@@ -1968,7 +1903,7 @@ pub struct AccessGroupsUpdateAnAccessGroupBody {
     pub exclude: ::std::option::Option<AccessExclude>,
     pub include: AccessExclude,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_default: ::std::option::Option<AccessIsDefault>,
+    pub is_default: ::std::option::Option<RumEditable>,
     pub name: Duration,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub require: ::std::option::Option<AccessExclude>,
@@ -2194,49 +2129,6 @@ impl AccessIpRuleIp {
         Default::default()
     }
 }
-///Whether this is the default group
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
-#[serde(transparent)]
-pub struct AccessIsDefault(pub bool);
-impl ::std::ops::Deref for AccessIsDefault {
-    type Target = bool;
-    fn deref(&self) -> &bool {
-        &self.0
-    }
-}
-impl ::std::convert::From<AccessIsDefault> for bool {
-    fn from(value: AccessIsDefault) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<bool> for AccessIsDefault {
-    fn from(value: bool) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for AccessIsDefault {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for AccessIsDefault {
-    type Err = <bool as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AccessIsDefault {
-    type Error = <bool as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for AccessIsDefault {
-    type Error = <bool as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///`AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
 pub struct AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody {
@@ -2288,30 +2180,6 @@ impl ::std::convert::TryFrom<String> for AccessKeyRotationIntervalDays {
     type Error = <f64 as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
-    }
-}
-///`AccessKeysComponentsSchemasSingleResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
-pub struct AccessKeysComponentsSchemasSingleResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub messages: ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::cloudflare_openapi::Untyped>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-}
-impl AccessKeysComponentsSchemasSingleResponse {
-    pub fn builder() -> builder::AccessKeysComponentsSchemasSingleResponse {
-        Default::default()
     }
 }
 ///`AccessLastSeenIdentityResponse`
@@ -2478,7 +2346,7 @@ impl AccessLoginDesign {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
 pub struct AccessMtlsAuthenticationAddAnMtlsCertificateBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub associated_hostnames: ::std::option::Option<AccessAssociatedHostnames>,
+    pub associated_hostnames: ::std::option::Option<D1Params>,
     ///The certificate content.
     pub certificate: ::std::string::String,
     pub name: Duration,
@@ -2491,7 +2359,7 @@ impl AccessMtlsAuthenticationAddAnMtlsCertificateBody {
 ///`AccessMtlsAuthenticationUpdateAnMtlsCertificateBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
 pub struct AccessMtlsAuthenticationUpdateAnMtlsCertificateBody {
-    pub associated_hostnames: AccessAssociatedHostnames,
+    pub associated_hostnames: D1Params,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<Duration>,
 }
@@ -2587,17 +2455,17 @@ impl AccessOktaGroupRuleOkta {
 )]
 pub struct AccessOrganizations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub allow_authenticate_via_warp: ::std::option::Option<AccessIsDefault>,
+    pub allow_authenticate_via_warp: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_domain: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_redirect_to_identity: ::std::option::Option<AccessAllowed>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_pages: ::std::option::Option<AccessCustomPages>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_ui_read_only: ::std::option::Option<AccessIsDefault>,
+    pub is_ui_read_only: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub login_design: ::std::option::Option<AccessLoginDesign>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2607,7 +2475,7 @@ pub struct AccessOrganizations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ui_read_only_toggle_reason: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_seat_expiration_inactive_time: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2657,7 +2525,7 @@ pub struct AccessPolicies {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approval_required: ::std::option::Option<AccessAllowed>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<AccessDecision>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2679,7 +2547,7 @@ pub struct AccessPolicies {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub require: ::std::option::Option<AccessExclude>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessPolicies {
     pub fn builder() -> builder::AccessPolicies {
@@ -2896,48 +2764,6 @@ impl AccessPolicyReq {
         Default::default()
     }
 }
-///The public key to add to your SSH server configuration.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
-#[serde(transparent)]
-pub struct AccessPublicKey(pub ::std::string::String);
-impl ::std::ops::Deref for AccessPublicKey {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AccessPublicKey> for ::std::string::String {
-    fn from(value: AccessPublicKey) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for AccessPublicKey {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for AccessPublicKey {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for AccessPublicKey {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///The unique identifier for the request to Cloudflare.
 #[derive(
     ::serde::Serialize,
@@ -3121,7 +2947,7 @@ pub struct AccessReusablePolicyResp {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approval_required: ::std::option::Option<AccessAllowed>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<AccessDecision>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3145,7 +2971,7 @@ pub struct AccessReusablePolicyResp {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session_duration: ::std::option::Option<AccessComponentsSchemasSessionDuration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessReusablePolicyResp {
     pub fn builder() -> builder::AccessReusablePolicyResp {
@@ -3345,11 +3171,11 @@ for AccessSchemasApprovalGroups {
 )]
 pub struct AccessSchemasCertificates {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub associated_hostnames: ::std::option::Option<AccessAssociatedHostnames>,
+    pub associated_hostnames: ::std::option::Option<D1Params>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub expires_on: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fingerprint: ::std::option::Option<Duration>,
     ///The ID of the application that will use this certificate.
@@ -3358,7 +3184,7 @@ pub struct AccessSchemasCertificates {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessSchemasCertificates {
     pub fn builder() -> builder::AccessSchemasCertificates {
@@ -3399,32 +3225,6 @@ impl AccessSchemasDevicePostureRule {
         Default::default()
     }
 }
-///`AccessSchemasEmptyResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
-pub struct AccessSchemasEmptyResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub messages: ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-}
-impl AccessSchemasEmptyResponse {
-    pub fn builder() -> builder::AccessSchemasEmptyResponse {
-        Default::default()
-    }
-}
 ///`AccessSchemasGroups`
 #[derive(
     ::serde::Deserialize,
@@ -3436,7 +3236,7 @@ impl AccessSchemasEmptyResponse {
 )]
 pub struct AccessSchemasGroups {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<AccessExclude>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3448,7 +3248,7 @@ pub struct AccessSchemasGroups {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub require: ::std::option::Option<AccessExclude>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessSchemasGroups {
     pub fn builder() -> builder::AccessSchemasGroups {
@@ -3530,9 +3330,9 @@ pub struct AccessSchemasOrganizations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_domain: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_ui_read_only: ::std::option::Option<AccessIsDefault>,
+    pub is_ui_read_only: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub login_design: ::std::option::Option<AccessLoginDesign>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3540,7 +3340,7 @@ pub struct AccessSchemasOrganizations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ui_read_only_toggle_reason: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_seat_expiration_inactive_time: ::std::option::Option<Duration>,
 }
@@ -3790,8 +3590,8 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessSchemasType {
 ///`AccessSeat`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
 pub struct AccessSeat {
-    pub access_seat: AccessIsDefault,
-    pub gateway_seat: AccessIsDefault,
+    pub access_seat: RumEditable,
+    pub gateway_seat: RumEditable,
     pub seat_uid: AccessUuid,
 }
 impl AccessSeat {
@@ -3810,15 +3610,15 @@ impl AccessSeat {
 )]
 pub struct AccessSeats {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_seat: ::std::option::Option<AccessIsDefault>,
+    pub access_seat: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub gateway_seat: ::std::option::Option<AccessIsDefault>,
+    pub gateway_seat: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seat_uid: ::std::option::Option<AccessUuid>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessSeats {
     pub fn builder() -> builder::AccessSeats {
@@ -3892,7 +3692,7 @@ impl AccessServiceTokenRuleServiceToken {
         Default::default()
     }
 }
-///`AccessSettings`
+///Hostname Settings
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccessSettings {
@@ -3995,10 +3795,10 @@ pub struct AccessTag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_count: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     pub name: Duration,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessTag {
     pub fn builder() -> builder::AccessTag {
@@ -4009,10 +3809,10 @@ impl AccessTag {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
 pub struct AccessTagWithoutAppCount {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     pub name: Duration,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessTagWithoutAppCount {
     pub fn builder() -> builder::AccessTagWithoutAppCount {
@@ -4080,19 +3880,19 @@ impl AccessTagsComponentsSchemasSingleResponse {
 )]
 pub struct AccessUsers {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_seat: ::std::option::Option<AccessIsDefault>,
+    pub access_seat: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub active_device_count: ::std::option::Option<AccessActiveDeviceCount>,
+    pub active_device_count: ::std::option::Option<D1FileSize>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub created_at: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<AccessEmail>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub gateway_seat: ::std::option::Option<AccessIsDefault>,
+    pub gateway_seat: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<AccessUuid>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_successful_login: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub last_successful_login: ::std::option::Option<TunnelRunAt>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4100,7 +3900,7 @@ pub struct AccessUsers {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::cloudflare_openapi::Timestamp>,
+    pub updated_at: ::std::option::Option<TunnelRunAt>,
 }
 impl AccessUsers {
     pub fn builder() -> builder::AccessUsers {
@@ -4248,6 +4048,69 @@ impl CreatedServiceToken {
         Default::default()
     }
 }
+///The D1 database's size, in bytes.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct D1FileSize(pub f64);
+impl ::std::ops::Deref for D1FileSize {
+    type Target = f64;
+    fn deref(&self) -> &f64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<D1FileSize> for f64 {
+    fn from(value: D1FileSize) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<f64> for D1FileSize {
+    fn from(value: f64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for D1FileSize {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for D1FileSize {
+    type Err = <f64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for D1FileSize {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for D1FileSize {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+///`D1Params`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct D1Params(pub ::std::vec::Vec<::std::string::String>);
+impl ::std::ops::Deref for D1Params {
+    type Target = ::std::vec::Vec<::std::string::String>;
+    fn deref(&self) -> &::std::vec::Vec<::std::string::String> {
+        &self.0
+    }
+}
+impl ::std::convert::From<D1Params> for ::std::vec::Vec<::std::string::String> {
+    fn from(value: D1Params) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for D1Params {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self(value)
+    }
+}
 ///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
 #[derive(
     ::serde::Deserialize,
@@ -4290,6 +4153,56 @@ impl ::std::str::FromStr for Duration {
         Ok(Self(value.to_string()))
     }
 }
+///`MqApiResponseCommon`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    schemars::JsonSchema
+)]
+pub struct MqApiResponseCommon {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::cloudflare_openapi::Untyped>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+impl MqApiResponseCommon {
+    pub fn builder() -> builder::MqApiResponseCommon {
+        Default::default()
+    }
+}
+///`R2V4Response`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    schemars::JsonSchema
+)]
+pub struct R2V4Response {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+impl R2V4Response {
+    pub fn builder() -> builder::R2V4Response {
+        Default::default()
+    }
+}
 ///Graceful rotation (live API, not in the 2024 extract).
 #[derive(
     ::serde::Deserialize,
@@ -4309,6 +4222,49 @@ pub struct RotateServiceToken {
 impl RotateServiceToken {
     pub fn builder() -> builder::RotateServiceToken {
         Default::default()
+    }
+}
+///`RumEditable`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct RumEditable(pub bool);
+impl ::std::ops::Deref for RumEditable {
+    type Target = bool;
+    fn deref(&self) -> &bool {
+        &self.0
+    }
+}
+impl ::std::convert::From<RumEditable> for bool {
+    fn from(value: RumEditable) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<bool> for RumEditable {
+    fn from(value: bool) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for RumEditable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for RumEditable {
+    type Err = <bool as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for RumEditable {
+    type Error = <bool as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for RumEditable {
+    type Error = <bool as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
     }
 }
 ///`ServiceToken`
@@ -4537,6 +4493,49 @@ impl<'de> ::serde::Deserialize<'de> for TokenDuration {
             })
     }
 }
+///Timestamp of when the tunnel connection was started.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct TunnelRunAt(pub ::chrono::DateTime<::chrono::offset::Utc>);
+impl ::std::ops::Deref for TunnelRunAt {
+    type Target = ::chrono::DateTime<::chrono::offset::Utc>;
+    fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
+        &self.0
+    }
+}
+impl ::std::convert::From<TunnelRunAt> for ::chrono::DateTime<::chrono::offset::Utc> {
+    fn from(value: TunnelRunAt) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>> for TunnelRunAt {
+    fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for TunnelRunAt {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for TunnelRunAt {
+    type Err = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for TunnelRunAt {
+    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for TunnelRunAt {
+    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///`UpdateServiceToken`
 #[derive(
     ::serde::Deserialize,
@@ -4565,16 +4564,58 @@ impl UpdateServiceToken {
         Default::default()
     }
 }
+///Hashed script content, can be used in a If-None-Match header when updating.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+    schemars::JsonSchema
+)]
+#[serde(transparent)]
+pub struct WorkersEtag(pub ::std::string::String);
+impl ::std::ops::Deref for WorkersEtag {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<WorkersEtag> for ::std::string::String {
+    fn from(value: WorkersEtag) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for WorkersEtag {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for WorkersEtag {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for WorkersEtag {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
 ///`ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
 pub struct ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub allow_authenticate_via_warp: ::std::option::Option<AccessIsDefault>,
+    pub allow_authenticate_via_warp: ::std::option::Option<RumEditable>,
     pub auth_domain: Duration,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_redirect_to_identity: ::std::option::Option<AccessAllowed>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_ui_read_only: ::std::option::Option<AccessIsDefault>,
+    pub is_ui_read_only: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub login_design: ::std::option::Option<AccessLoginDesign>,
     pub name: Duration,
@@ -4614,7 +4655,7 @@ impl ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody {
 )]
 pub struct ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub allow_authenticate_via_warp: ::std::option::Option<AccessIsDefault>,
+    pub allow_authenticate_via_warp: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_domain: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4622,7 +4663,7 @@ pub struct ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_pages: ::std::option::Option<AccessCustomPages>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_ui_read_only: ::std::option::Option<AccessIsDefault>,
+    pub is_ui_read_only: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub login_design: ::std::option::Option<AccessLoginDesign>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4723,7 +4764,7 @@ impl ZoneLevelAccessGroupsUpdateAnAccessGroupBody {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
 pub struct ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub associated_hostnames: ::std::option::Option<AccessAssociatedHostnames>,
+    pub associated_hostnames: ::std::option::Option<D1Params>,
     ///The certificate content.
     pub certificate: ::std::string::String,
     pub name: Duration,
@@ -4736,7 +4777,7 @@ impl ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody {
 ///`ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
 pub struct ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody {
-    pub associated_hostnames: AccessAssociatedHostnames,
+    pub associated_hostnames: D1Params,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<Duration>,
 }
@@ -4816,7 +4857,7 @@ impl ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody {
 pub struct ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody {
     pub auth_domain: Duration,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_ui_read_only: ::std::option::Option<AccessIsDefault>,
+    pub is_ui_read_only: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub login_design: ::std::option::Option<AccessLoginDesign>,
     pub name: Duration,
@@ -4854,7 +4895,7 @@ pub struct ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_domain: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_ui_read_only: ::std::option::Option<AccessIsDefault>,
+    pub is_ui_read_only: ::std::option::Option<RumEditable>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub login_design: ::std::option::Option<AccessLoginDesign>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4972,7 +5013,7 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         ip_address: ::std::result::Result<
@@ -5064,9 +5105,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -6929,7 +6968,7 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         decision: ::std::result::Result<
@@ -6977,7 +7016,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -7031,9 +7070,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -7181,9 +7218,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -7963,11 +7998,11 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessBookmarks {
         app_launcher_visible: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         domain: ::std::result::Result<
@@ -7987,7 +8022,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -8007,7 +8042,7 @@ pub mod builder {
     impl AccessBookmarks {
         pub fn app_launcher_visible<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.app_launcher_visible = value
@@ -8021,9 +8056,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -8077,9 +8110,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -8363,7 +8394,7 @@ pub mod builder {
             ::std::string::String,
         >,
         public_key: ::std::result::Result<
-            ::std::option::Option<super::AccessPublicKey>,
+            ::std::option::Option<super::WorkersEtag>,
             ::std::string::String,
         >,
     }
@@ -8399,7 +8430,7 @@ pub mod builder {
         }
         pub fn public_key<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessPublicKey>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::WorkersEtag>>,
             T::Error: ::std::fmt::Display,
         {
             self.public_key = value
@@ -8609,15 +8640,15 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessCertificates {
         associated_hostnames: ::std::result::Result<
-            ::std::option::Option<super::AccessAssociatedHostnames>,
+            ::std::option::Option<super::D1Params>,
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         expires_on: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         fingerprint: ::std::result::Result<
@@ -8633,7 +8664,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -8653,9 +8684,7 @@ pub mod builder {
     impl AccessCertificates {
         pub fn associated_hostnames<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::AccessAssociatedHostnames>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::D1Params>>,
             T::Error: ::std::fmt::Display,
         {
             self.associated_hostnames = value
@@ -8669,9 +8698,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -8683,9 +8710,7 @@ pub mod builder {
         }
         pub fn expires_on<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.expires_on = value
@@ -8729,9 +8754,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -9439,7 +9462,7 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         custom_html: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -9450,7 +9473,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -9482,9 +9505,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -9538,9 +9559,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -9587,7 +9606,7 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         name: ::std::result::Result<super::Duration, ::std::string::String>,
@@ -9597,7 +9616,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -9628,9 +9647,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -9672,9 +9689,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -11076,7 +11091,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessGroups {
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         exclude: ::std::result::Result<
@@ -11104,7 +11119,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -11125,9 +11140,7 @@ pub mod builder {
     impl AccessGroups {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -11207,9 +11220,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -11492,7 +11503,7 @@ pub mod builder {
         >,
         include: ::std::result::Result<super::AccessExclude, ::std::string::String>,
         is_default: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         name: ::std::result::Result<super::Duration, ::std::string::String>,
@@ -11539,7 +11550,7 @@ pub mod builder {
         }
         pub fn is_default<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.is_default = value
@@ -11607,7 +11618,7 @@ pub mod builder {
         >,
         include: ::std::result::Result<super::AccessExclude, ::std::string::String>,
         is_default: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         name: ::std::result::Result<super::Duration, ::std::string::String>,
@@ -11654,7 +11665,7 @@ pub mod builder {
         }
         pub fn is_default<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.is_default = value
@@ -12270,112 +12281,6 @@ pub mod builder {
         ) -> Self {
             Self {
                 key_rotation_interval_days: Ok(value.key_rotation_interval_days),
-            }
-        }
-    }
-    #[derive(Clone, Debug)]
-    pub struct AccessKeysComponentsSchemasSingleResponse {
-        errors: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-            ::std::string::String,
-        >,
-        messages: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-            ::std::string::String,
-        >,
-        result: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Untyped>,
-            ::std::string::String,
-        >,
-        success: ::std::result::Result<
-            ::std::option::Option<bool>,
-            ::std::string::String,
-        >,
-    }
-    impl ::std::default::Default for AccessKeysComponentsSchemasSingleResponse {
-        fn default() -> Self {
-            Self {
-                errors: Ok(Default::default()),
-                messages: Ok(Default::default()),
-                result: Ok(Default::default()),
-                success: Ok(Default::default()),
-            }
-        }
-    }
-    impl AccessKeysComponentsSchemasSingleResponse {
-        pub fn errors<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.errors = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for errors: {e}"));
-            self
-        }
-        pub fn messages<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.messages = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for messages: {e}")
-                });
-            self
-        }
-        pub fn result<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Untyped>,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.result = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for result: {e}"));
-            self
-        }
-        pub fn success<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
-            T::Error: ::std::fmt::Display,
-        {
-            self.success = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for success: {e}")
-                });
-            self
-        }
-    }
-    impl ::std::convert::TryFrom<AccessKeysComponentsSchemasSingleResponse>
-    for super::AccessKeysComponentsSchemasSingleResponse {
-        type Error = super::error::ConversionError;
-        fn try_from(
-            value: AccessKeysComponentsSchemasSingleResponse,
-        ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self {
-                errors: value.errors?,
-                messages: value.messages?,
-                result: value.result?,
-                success: value.success?,
-            })
-        }
-    }
-    impl ::std::convert::From<super::AccessKeysComponentsSchemasSingleResponse>
-    for AccessKeysComponentsSchemasSingleResponse {
-        fn from(value: super::AccessKeysComponentsSchemasSingleResponse) -> Self {
-            Self {
-                errors: Ok(value.errors),
-                messages: Ok(value.messages),
-                result: Ok(value.result),
-                success: Ok(value.success),
             }
         }
     }
@@ -13169,7 +13074,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessMtlsAuthenticationAddAnMtlsCertificateBody {
         associated_hostnames: ::std::result::Result<
-            ::std::option::Option<super::AccessAssociatedHostnames>,
+            ::std::option::Option<super::D1Params>,
             ::std::string::String,
         >,
         certificate: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -13187,9 +13092,7 @@ pub mod builder {
     impl AccessMtlsAuthenticationAddAnMtlsCertificateBody {
         pub fn associated_hostnames<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::AccessAssociatedHostnames>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::D1Params>>,
             T::Error: ::std::fmt::Display,
         {
             self.associated_hostnames = value
@@ -13250,7 +13153,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessMtlsAuthenticationUpdateAnMtlsCertificateBody {
         associated_hostnames: ::std::result::Result<
-            super::AccessAssociatedHostnames,
+            super::D1Params,
             ::std::string::String,
         >,
         name: ::std::result::Result<
@@ -13272,7 +13175,7 @@ pub mod builder {
     impl AccessMtlsAuthenticationUpdateAnMtlsCertificateBody {
         pub fn associated_hostnames<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::AccessAssociatedHostnames>,
+            T: ::std::convert::TryInto<super::D1Params>,
             T::Error: ::std::fmt::Display,
         {
             self.associated_hostnames = value
@@ -13616,7 +13519,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessOrganizations {
         allow_authenticate_via_warp: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         auth_domain: ::std::result::Result<
@@ -13628,7 +13531,7 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         custom_pages: ::std::result::Result<
@@ -13636,7 +13539,7 @@ pub mod builder {
             ::std::string::String,
         >,
         is_ui_read_only: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         login_design: ::std::result::Result<
@@ -13656,7 +13559,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         user_seat_expiration_inactive_time: ::std::result::Result<
@@ -13690,7 +13593,7 @@ pub mod builder {
     impl AccessOrganizations {
         pub fn allow_authenticate_via_warp<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_authenticate_via_warp = value
@@ -13730,9 +13633,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -13756,7 +13657,7 @@ pub mod builder {
         }
         pub fn is_ui_read_only<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.is_ui_read_only = value
@@ -13816,9 +13717,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -14020,7 +13919,7 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         decision: ::std::result::Result<
@@ -14064,7 +13963,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -14117,9 +14016,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -14253,9 +14150,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -15878,7 +15773,7 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         decision: ::std::result::Result<
@@ -15926,7 +15821,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -15993,9 +15888,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -16143,9 +16036,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -16397,15 +16288,15 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessSchemasCertificates {
         associated_hostnames: ::std::result::Result<
-            ::std::option::Option<super::AccessAssociatedHostnames>,
+            ::std::option::Option<super::D1Params>,
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         expires_on: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         fingerprint: ::std::result::Result<
@@ -16421,7 +16312,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -16441,9 +16332,7 @@ pub mod builder {
     impl AccessSchemasCertificates {
         pub fn associated_hostnames<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::AccessAssociatedHostnames>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::D1Params>>,
             T::Error: ::std::fmt::Display,
         {
             self.associated_hostnames = value
@@ -16457,9 +16346,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -16471,9 +16358,7 @@ pub mod builder {
         }
         pub fn expires_on<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.expires_on = value
@@ -16517,9 +16402,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -16755,119 +16638,9 @@ pub mod builder {
         }
     }
     #[derive(Clone, Debug)]
-    pub struct AccessSchemasEmptyResponse {
-        errors: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-            ::std::string::String,
-        >,
-        messages: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-            ::std::string::String,
-        >,
-        result: ::std::result::Result<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-            ::std::string::String,
-        >,
-        success: ::std::result::Result<
-            ::std::option::Option<bool>,
-            ::std::string::String,
-        >,
-    }
-    impl ::std::default::Default for AccessSchemasEmptyResponse {
-        fn default() -> Self {
-            Self {
-                errors: Ok(Default::default()),
-                messages: Ok(Default::default()),
-                result: Ok(Default::default()),
-                success: Ok(Default::default()),
-            }
-        }
-    }
-    impl AccessSchemasEmptyResponse {
-        pub fn errors<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.errors = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for errors: {e}"));
-            self
-        }
-        pub fn messages<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.messages = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for messages: {e}")
-                });
-            self
-        }
-        pub fn result<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.result = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for result: {e}"));
-            self
-        }
-        pub fn success<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
-            T::Error: ::std::fmt::Display,
-        {
-            self.success = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for success: {e}")
-                });
-            self
-        }
-    }
-    impl ::std::convert::TryFrom<AccessSchemasEmptyResponse>
-    for super::AccessSchemasEmptyResponse {
-        type Error = super::error::ConversionError;
-        fn try_from(
-            value: AccessSchemasEmptyResponse,
-        ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self {
-                errors: value.errors?,
-                messages: value.messages?,
-                result: value.result?,
-                success: value.success?,
-            })
-        }
-    }
-    impl ::std::convert::From<super::AccessSchemasEmptyResponse>
-    for AccessSchemasEmptyResponse {
-        fn from(value: super::AccessSchemasEmptyResponse) -> Self {
-            Self {
-                errors: Ok(value.errors),
-                messages: Ok(value.messages),
-                result: Ok(value.result),
-                success: Ok(value.success),
-            }
-        }
-    }
-    #[derive(Clone, Debug)]
     pub struct AccessSchemasGroups {
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         exclude: ::std::result::Result<
@@ -16891,7 +16664,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -16911,9 +16684,7 @@ pub mod builder {
     impl AccessSchemasGroups {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -16981,9 +16752,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -17175,11 +16944,11 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         is_ui_read_only: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         login_design: ::std::result::Result<
@@ -17195,7 +16964,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         user_seat_expiration_inactive_time: ::std::result::Result<
@@ -17232,9 +17001,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -17246,7 +17013,7 @@ pub mod builder {
         }
         pub fn is_ui_read_only<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.is_ui_read_only = value
@@ -17294,9 +17061,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -18191,14 +17956,8 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct AccessSeat {
-        access_seat: ::std::result::Result<
-            super::AccessIsDefault,
-            ::std::string::String,
-        >,
-        gateway_seat: ::std::result::Result<
-            super::AccessIsDefault,
-            ::std::string::String,
-        >,
+        access_seat: ::std::result::Result<super::RumEditable, ::std::string::String>,
+        gateway_seat: ::std::result::Result<super::RumEditable, ::std::string::String>,
         seat_uid: ::std::result::Result<super::AccessUuid, ::std::string::String>,
     }
     impl ::std::default::Default for AccessSeat {
@@ -18213,7 +17972,7 @@ pub mod builder {
     impl AccessSeat {
         pub fn access_seat<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::AccessIsDefault>,
+            T: ::std::convert::TryInto<super::RumEditable>,
             T::Error: ::std::fmt::Display,
         {
             self.access_seat = value
@@ -18225,7 +17984,7 @@ pub mod builder {
         }
         pub fn gateway_seat<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::AccessIsDefault>,
+            T: ::std::convert::TryInto<super::RumEditable>,
             T::Error: ::std::fmt::Display,
         {
             self.gateway_seat = value
@@ -18272,15 +18031,15 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessSeats {
         access_seat: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         gateway_seat: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         seat_uid: ::std::result::Result<
@@ -18288,7 +18047,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -18306,7 +18065,7 @@ pub mod builder {
     impl AccessSeats {
         pub fn access_seat<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.access_seat = value
@@ -18318,9 +18077,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -18332,7 +18089,7 @@ pub mod builder {
         }
         pub fn gateway_seat<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.gateway_seat = value
@@ -18356,9 +18113,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -18907,12 +18662,12 @@ pub mod builder {
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         name: ::std::result::Result<super::Duration, ::std::string::String>,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -18941,9 +18696,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -18965,9 +18718,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -19004,12 +18755,12 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessTagWithoutAppCount {
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         name: ::std::result::Result<super::Duration, ::std::string::String>,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -19025,9 +18776,7 @@ pub mod builder {
     impl AccessTagWithoutAppCount {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -19049,9 +18798,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -19319,15 +19066,15 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessUsers {
         access_seat: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         active_device_count: ::std::result::Result<
-            ::std::option::Option<super::AccessActiveDeviceCount>,
+            ::std::option::Option<super::D1FileSize>,
             ::std::string::String,
         >,
         created_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         email: ::std::result::Result<
@@ -19335,7 +19082,7 @@ pub mod builder {
             ::std::string::String,
         >,
         gateway_seat: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         id: ::std::result::Result<
@@ -19343,7 +19090,7 @@ pub mod builder {
             ::std::string::String,
         >,
         last_successful_login: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
         name: ::std::result::Result<
@@ -19359,7 +19106,7 @@ pub mod builder {
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
-            ::std::option::Option<::cloudflare_openapi::Timestamp>,
+            ::std::option::Option<super::TunnelRunAt>,
             ::std::string::String,
         >,
     }
@@ -19383,7 +19130,7 @@ pub mod builder {
     impl AccessUsers {
         pub fn access_seat<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.access_seat = value
@@ -19395,9 +19142,7 @@ pub mod builder {
         }
         pub fn active_device_count<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::AccessActiveDeviceCount>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::D1FileSize>>,
             T::Error: ::std::fmt::Display,
         {
             self.active_device_count = value
@@ -19411,9 +19156,7 @@ pub mod builder {
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
@@ -19435,7 +19178,7 @@ pub mod builder {
         }
         pub fn gateway_seat<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.gateway_seat = value
@@ -19457,9 +19200,7 @@ pub mod builder {
         }
         pub fn last_successful_login<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.last_successful_login = value
@@ -19505,9 +19246,7 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::cloudflare_openapi::Timestamp>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::TunnelRunAt>>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
@@ -19946,6 +19685,218 @@ pub mod builder {
                     value.previous_client_secret_expires_at,
                 ),
                 updated_at: Ok(value.updated_at),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct MqApiResponseCommon {
+        errors: ::std::result::Result<
+            ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+            ::std::string::String,
+        >,
+        messages: ::std::result::Result<
+            ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+            ::std::string::String,
+        >,
+        result: ::std::result::Result<
+            ::std::option::Option<::cloudflare_openapi::Untyped>,
+            ::std::string::String,
+        >,
+        success: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for MqApiResponseCommon {
+        fn default() -> Self {
+            Self {
+                errors: Ok(Default::default()),
+                messages: Ok(Default::default()),
+                result: Ok(Default::default()),
+                success: Ok(Default::default()),
+            }
+        }
+    }
+    impl MqApiResponseCommon {
+        pub fn errors<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.errors = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for errors: {e}"));
+            self
+        }
+        pub fn messages<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.messages = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for messages: {e}")
+                });
+            self
+        }
+        pub fn result<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::cloudflare_openapi::Untyped>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.result = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for result: {e}"));
+            self
+        }
+        pub fn success<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.success = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for success: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<MqApiResponseCommon> for super::MqApiResponseCommon {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: MqApiResponseCommon,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                errors: value.errors?,
+                messages: value.messages?,
+                result: value.result?,
+                success: value.success?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::MqApiResponseCommon> for MqApiResponseCommon {
+        fn from(value: super::MqApiResponseCommon) -> Self {
+            Self {
+                errors: Ok(value.errors),
+                messages: Ok(value.messages),
+                result: Ok(value.result),
+                success: Ok(value.success),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct R2V4Response {
+        errors: ::std::result::Result<
+            ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+            ::std::string::String,
+        >,
+        messages: ::std::result::Result<
+            ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+            ::std::string::String,
+        >,
+        result: ::std::result::Result<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::string::String,
+        >,
+        success: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for R2V4Response {
+        fn default() -> Self {
+            Self {
+                errors: Ok(Default::default()),
+                messages: Ok(Default::default()),
+                result: Ok(Default::default()),
+                success: Ok(Default::default()),
+            }
+        }
+    }
+    impl R2V4Response {
+        pub fn errors<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.errors = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for errors: {e}"));
+            self
+        }
+        pub fn messages<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::cloudflare_openapi::types::ApiMessages>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.messages = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for messages: {e}")
+                });
+            self
+        }
+        pub fn result<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.result = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for result: {e}"));
+            self
+        }
+        pub fn success<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.success = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for success: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<R2V4Response> for super::R2V4Response {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: R2V4Response,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                errors: value.errors?,
+                messages: value.messages?,
+                result: value.result?,
+                success: value.success?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::R2V4Response> for R2V4Response {
+        fn from(value: super::R2V4Response) -> Self {
+            Self {
+                errors: Ok(value.errors),
+                messages: Ok(value.messages),
+                result: Ok(value.result),
+                success: Ok(value.success),
             }
         }
     }
@@ -20630,7 +20581,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody {
         allow_authenticate_via_warp: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         auth_domain: ::std::result::Result<super::Duration, ::std::string::String>,
@@ -20639,7 +20590,7 @@ pub mod builder {
             ::std::string::String,
         >,
         is_ui_read_only: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         login_design: ::std::result::Result<
@@ -20684,7 +20635,7 @@ pub mod builder {
     impl ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody {
         pub fn allow_authenticate_via_warp<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_authenticate_via_warp = value
@@ -20724,7 +20675,7 @@ pub mod builder {
         }
         pub fn is_ui_read_only<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.is_ui_read_only = value
@@ -20900,7 +20851,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody {
         allow_authenticate_via_warp: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         auth_domain: ::std::result::Result<
@@ -20916,7 +20867,7 @@ pub mod builder {
             ::std::string::String,
         >,
         is_ui_read_only: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         login_design: ::std::result::Result<
@@ -20965,7 +20916,7 @@ pub mod builder {
     impl ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody {
         pub fn allow_authenticate_via_warp<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.allow_authenticate_via_warp = value
@@ -21017,7 +20968,7 @@ pub mod builder {
         }
         pub fn is_ui_read_only<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.is_ui_read_only = value
@@ -21563,7 +21514,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody {
         associated_hostnames: ::std::result::Result<
-            ::std::option::Option<super::AccessAssociatedHostnames>,
+            ::std::option::Option<super::D1Params>,
             ::std::string::String,
         >,
         certificate: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -21582,9 +21533,7 @@ pub mod builder {
     impl ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody {
         pub fn associated_hostnames<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::AccessAssociatedHostnames>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::D1Params>>,
             T::Error: ::std::fmt::Display,
         {
             self.associated_hostnames = value
@@ -21649,7 +21598,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody {
         associated_hostnames: ::std::result::Result<
-            super::AccessAssociatedHostnames,
+            super::D1Params,
             ::std::string::String,
         >,
         name: ::std::result::Result<
@@ -21671,7 +21620,7 @@ pub mod builder {
     impl ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody {
         pub fn associated_hostnames<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::AccessAssociatedHostnames>,
+            T: ::std::convert::TryInto<super::D1Params>,
             T::Error: ::std::fmt::Display,
         {
             self.associated_hostnames = value
@@ -22241,7 +22190,7 @@ pub mod builder {
     pub struct ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody {
         auth_domain: ::std::result::Result<super::Duration, ::std::string::String>,
         is_ui_read_only: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         login_design: ::std::result::Result<
@@ -22286,7 +22235,7 @@ pub mod builder {
         }
         pub fn is_ui_read_only<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.is_ui_read_only = value
@@ -22433,7 +22382,7 @@ pub mod builder {
             ::std::string::String,
         >,
         is_ui_read_only: ::std::result::Result<
-            ::std::option::Option<super::AccessIsDefault>,
+            ::std::option::Option<super::RumEditable>,
             ::std::string::String,
         >,
         login_design: ::std::result::Result<
@@ -22481,7 +22430,7 @@ pub mod builder {
         }
         pub fn is_ui_read_only<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::AccessIsDefault>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::RumEditable>>,
             T::Error: ::std::fmt::Display,
         {
             self.is_ui_read_only = value

@@ -1,0 +1,340 @@
+//! What the import leaves out, and why: an operation it cannot serve yet is skipped, with its
+//! reason, and every other operation of its family is imported all the same. Three sieves,
+//! in order:
+//! 1. normalization refuses it (a request body or an answer that is not JSON, ...);
+//! 2. the imported spec says the generated code could not serve it ([`unserved`]: an answer
+//!    that is not a Cloudflare envelope, a parameter without an example or outside the path
+//!    and query, and whatever codegen's safety checks refuse, such as a secret in a request
+//!    body);
+//! 3. progenitor or typify fail on it ([`probe_families`]: each family is generated in a child
+//!    process under the codegen watchdog; a family that fails is generated operation by
+//!    operation, and the operations that fail alone are skipped with the generator's error).
+//!
+//! The skips are written to `spec/skipped.md` (grouped by reason, with counts) and counted in
+//! the spec's import header; the import prints the counts.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use crate::codegen::checks;
+use crate::rules::resolve;
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// Where the skip list is written, relative to the workspace root.
+pub const SKIPPED: &str = "spec/skipped.md";
+
+/// One operation left out.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skip {
+    /// Why, in a few words that group it with others (`the request body is not JSON`).
+    pub kind: String,
+    pub family: String,
+    pub method: String,
+    pub path: String,
+    /// The upstream operationId.
+    pub upstream: String,
+    /// The full reason.
+    pub reason: String,
+}
+
+impl Skip {
+    pub fn new(path: &str, method: &str, operation: &Value, reason: &str) -> Self {
+        let family = crate::families::family_of(path).map_or_else(|_| "?".to_owned(), |family| family.name.to_owned());
+        let upstream = operation.get("x-imported-from").or_else(|| operation.get("operationId"));
+        Self {
+            kind: kind(reason),
+            family,
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            upstream: upstream.and_then(Value::as_str).unwrap_or_default().to_owned(),
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+/// The group a reason belongs to, for the counts.
+fn kind(reason: &str) -> String {
+    const KINDS: [(&str, &str); 9] = [
+        ("not a Cloudflare envelope", "a JSON answer that is not a Cloudflare envelope"),
+        ("the request body is", "a request body that is not JSON"),
+        ("the answer is", "an answer that is not JSON"),
+        ("the answer declares no body", "an answer without a body"),
+        ("has no example", "a parameter without an example"),
+        ("is in ", "a parameter outside the path and query"),
+        ("reaches `", "a request body that holds a secret"),
+        ("panicked", "a panic in progenitor or typify"),
+        ("ran over", "over the codegen bound of time or memory"),
+    ];
+    KINDS
+        .iter()
+        .find(|(needle, _)| reason.contains(needle))
+        .map_or("an error of progenitor or typify", |(_, kind)| kind)
+        .to_owned()
+}
+
+/// The imported operations of `spec` that the generated code could not serve, each as
+/// (path, method, reason).
+pub fn unserved(spec: &Value) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    let problems = checks::problems(spec);
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        for method in METHODS {
+            let Some(operation) = item.get(method).filter(|operation| operation.get("x-imported-from").is_some())
+            else {
+                continue;
+            };
+            let id = operation["operationId"].as_str().unwrap_or_default();
+            let mut skip = |reason: String| found.push((path.clone(), method.to_owned(), reason));
+            if let Some(reason) = answer_problem(spec, operation) {
+                skip(reason);
+                continue;
+            }
+            if let Some(reason) = parameter_problem(spec, operation) {
+                skip(reason);
+                continue;
+            }
+            let prefix = format!("{id}: ");
+            if let Some(problem) = problems.iter().find(|problem| problem.starts_with(&prefix)) {
+                skip(problem[prefix.len()..].to_owned());
+            }
+        }
+    }
+    found
+}
+
+/// Why the 2xx answer of `operation` is not one the wrapper can unwrap, if it is not.
+fn answer_problem(spec: &Value, operation: &Value) -> Option<String> {
+    let responses = operation["responses"].as_object()?;
+    let (_, success) = responses.iter().find(|(status, _)| status.starts_with('2'))?;
+    let schema = resolve(spec, resolve(spec, success).pointer("/content/application~1json/schema")?);
+    let properties = schema.get("properties").and_then(Value::as_object);
+    let envelope = properties.is_some_and(|properties| {
+        properties.contains_key("success")
+            && ["errors", "messages", "result"].iter().any(|key| properties.contains_key(*key))
+    });
+    (!envelope)
+        .then(|| "the answer is JSON but not a Cloudflare envelope (`{success, errors, messages, result}`)".into())
+}
+
+/// Why a parameter of `operation` cannot be called by name, if one cannot.
+fn parameter_problem(spec: &Value, operation: &Value) -> Option<String> {
+    for parameter in operation["parameters"].as_array().into_iter().flatten() {
+        let parameter = resolve(spec, parameter);
+        let name = parameter["name"].as_str().unwrap_or_default();
+        match parameter["in"].as_str() {
+            Some("path" | "query") => {}
+            other => return Some(format!("parameter `{name}` is in {}", other.unwrap_or("nowhere"))),
+        }
+        if crate::codegen::table::scalar_example(spec, &parameter["schema"]).is_none() {
+            return Some(format!("parameter `{name}` has no example in its schema"));
+        }
+    }
+    None
+}
+
+/// Generates each family of `spec` with `probe` (in a child process, in `import::run`) and
+/// returns the imported operations that fail, with the generator's error. A family that fails
+/// is probed operation by operation; if the rest still fails together, all of it is returned.
+pub fn probe_families(spec: &Value, probe: &dyn Fn(&Value) -> Result<(), String>) -> Vec<(String, String, String)> {
+    let Ok(families) = crate::codegen::split::families(spec) else { return Vec::new() };
+    let mut found = Vec::new();
+    for (family, sub) in families {
+        if probe(&sub).is_ok() {
+            continue;
+        }
+        eprintln!("the family `{}` fails to generate; trying its operations one by one", family.name);
+        let mut failed = Vec::new();
+        for (path, item) in sub["paths"].as_object().into_iter().flatten() {
+            for method in METHODS {
+                let Some(operation) = item.get(method).filter(|operation| operation.get("x-imported-from").is_some())
+                else {
+                    continue;
+                };
+                let mut alone = spec.clone();
+                alone["paths"] = Value::Object(Map::from_iter([(
+                    path.clone(),
+                    Value::Object(Map::from_iter([(method.to_owned(), operation.clone())])),
+                )]));
+                let Ok(mut parts) = crate::codegen::split::families(&alone) else { continue };
+                if let Err(error) = probe(&parts.remove(0).1) {
+                    failed.push((path.clone(), method.to_owned(), first_line(&error)));
+                }
+            }
+        }
+        // What is left may still fail together (two operations whose types collide): grow a
+        // set that generates, in chunks, and take a failing chunk operation by operation.
+        let left: Vec<(String, String, Value)> = sub["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(path, item)| {
+                METHODS.into_iter().filter_map(move |method| {
+                    let operation = item.get(method)?;
+                    Some((path.clone(), method.to_owned(), operation.clone()))
+                })
+            })
+            .filter(|(path, method, _)| !failed.iter().any(|(p, m, _)| p == path && m == method))
+            .collect();
+        let with = |kept: &[&(String, String, Value)]| {
+            let mut paths = Map::new();
+            for (path, method, operation) in kept {
+                let item = paths.entry(path.clone()).or_insert_with(|| Value::Object(Map::new()));
+                item[method.as_str()] = operation.clone();
+            }
+            let mut whole = spec.clone();
+            whole["paths"] = Value::Object(paths);
+            match crate::codegen::split::families(&whole) {
+                Ok(mut parts) if !parts.is_empty() => probe(&parts.remove(0).1),
+                _ => Ok(()),
+            }
+        };
+        if let Err(together) = with(&left.iter().collect::<Vec<_>>()) {
+            let together = first_line(&together);
+            // Hand-written operations are never skipped: they start the set.
+            let (curated, imported): (Vec<_>, Vec<_>) =
+                left.iter().partition(|(_, _, operation)| operation.get("x-imported-from").is_none());
+            let mut kept: Vec<&(String, String, Value)> = curated;
+            for chunk in imported.chunks(16) {
+                let mut trial = kept.clone();
+                trial.extend(chunk.iter().copied());
+                if with(&trial).is_ok() {
+                    kept = trial;
+                    continue;
+                }
+                for &one in chunk {
+                    let mut trial = kept.clone();
+                    trial.push(one);
+                    match with(&trial) {
+                        Ok(()) => kept = trial,
+                        Err(error) => failed.push((
+                            one.0.clone(),
+                            one.1.clone(),
+                            format!("fails to generate with the rest of its family: {}", first_line(&error)),
+                        )),
+                    }
+                }
+            }
+            eprintln!("  generated together: {together}");
+        }
+        found.extend(failed);
+    }
+    found
+}
+
+/// The first line of a generator's error, without the `error: ` cargo-style prefix, bounded.
+fn first_line(error: &str) -> String {
+    let line = error.lines().find(|line| !line.trim().is_empty()).unwrap_or(error).trim();
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    line.chars().take(300).collect()
+}
+
+/// Removes the operation `method` `path` from `spec`, and the path when it has no other.
+pub fn remove(spec: &mut Value, path: &str, method: &str) -> Option<Value> {
+    let paths = spec.get_mut("paths")?.as_object_mut()?;
+    let item = paths.get_mut(path)?.as_object_mut()?;
+    let removed = item.remove(method);
+    if !METHODS.iter().any(|method| item.contains_key(*method)) {
+        paths.remove(path);
+    }
+    removed
+}
+
+/// Counts by reason, most first: `(kind, operations)`.
+pub fn counts(skips: &[Skip]) -> Vec<(String, usize)> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for skip in skips {
+        *counts.entry(skip.kind.as_str()).or_default() += 1;
+    }
+    let mut counts: Vec<(String, usize)> = counts.into_iter().map(|(kind, n)| (kind.to_owned(), n)).collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
+}
+
+/// `spec/skipped.md`: every skip, grouped by reason.
+pub fn report(skips: &[Skip], source: &str) -> String {
+    let mut out = String::new();
+    let _ =
+        writeln!(out, "<!-- @generated by `cargo xtask import`: do not edit, it is rewritten by every import. -->\n");
+    let _ = writeln!(out, "# Operations the import leaves out\n");
+    let _ = writeln!(
+        out,
+        "{} operations of the selected part of {source} are not in `spec/cloudflare.yaml` yet, because the \
+         generated code cannot serve them; the issue \"Every upstream form\" serves them. Every other \
+         operation of their families is imported. By reason:\n",
+        skips.len()
+    );
+    for (kind, count) in counts(skips) {
+        let _ = writeln!(out, "- {kind}: {count}");
+    }
+    let mut by_kind: BTreeMap<&str, Vec<&Skip>> = BTreeMap::new();
+    for skip in skips {
+        by_kind.entry(skip.kind.as_str()).or_default().push(skip);
+    }
+    for (kind, count) in counts(skips) {
+        let _ = writeln!(out, "\n## {kind} ({count})\n");
+        let _ = writeln!(out, "| family | operation | method and path | reason |");
+        let _ = writeln!(out, "|---|---|---|---|");
+        for skip in &by_kind[kind.as_str()] {
+            let reason = skip.reason.replace('|', "\\|").replace('\n', " ");
+            let _ =
+                writeln!(out, "| {} | `{}` | `{} {}` | {reason} |", skip.family, skip.upstream, skip.method, skip.path);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_grouped() {
+        assert_eq!(
+            kind("the request body is multipart/form-data, not application/json"),
+            "a request body that is not JSON"
+        );
+        assert_eq!(kind("the answer is text/csv, not JSON"), "an answer that is not JSON");
+        assert_eq!(
+            kind("the answer is JSON but not a Cloudflare envelope (`{success, errors, messages, result}`)"),
+            "a JSON answer that is not a Cloudflare envelope"
+        );
+        assert_eq!(kind("progenitor panicked: merge.rs"), "a panic in progenitor or typify");
+        assert_eq!(kind("value does not conform to the given schema"), "an error of progenitor or typify");
+    }
+
+    #[test]
+    fn the_report_lists_each_skip_under_its_reason_with_counts() {
+        let operation = serde_json::json!({ "operationId": "workers-upload" });
+        let skips = [
+            Skip::new(
+                "/accounts/{account_id}/workers/scripts/{name}",
+                "put",
+                &operation,
+                "the request body is multipart/form-data, not application/json",
+            ),
+            Skip::new(
+                "/zones/{zone_id}/dns_records/export",
+                "get",
+                &serde_json::json!({ "operationId": "export" }),
+                "the answer is text/plain, not JSON",
+            ),
+            Skip::new(
+                "/zones/{zone_id}/dns_records/import",
+                "post",
+                &serde_json::json!({ "operationId": "import" }),
+                "the request body is multipart/form-data, not application/json",
+            ),
+        ];
+        let report = report(&skips, "schema.json");
+        assert!(report.contains("3 operations"), "{report}");
+        assert!(report.contains("- a request body that is not JSON: 2\n- an answer that is not JSON: 1\n"), "{report}");
+        assert!(
+            report.contains("| workers | `workers-upload` | `PUT /accounts/{account_id}/workers/scripts/{name}` |"),
+            "{report}"
+        );
+        assert!(report.contains("| dns | `export` |"), "{report}");
+    }
+}
