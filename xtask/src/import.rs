@@ -476,6 +476,23 @@ mod tests {
     }
 
     #[test]
+    fn path_level_parameters_reach_each_operation_and_an_operations_own_wins() {
+        let upstream = json!({ "components": { "parameters": {
+            "zone": { "name": "zone_id", "in": "path", "required": true, "schema": { "type": "string" } } } } });
+        let item = json!({ "parameters": [
+            { "$ref": "#/components/parameters/zone" },
+            { "name": "page", "in": "query", "schema": { "type": "integer" }, "description": "shared" }
+        ] });
+        let mut operation = json!({ "parameters": [
+            { "name": "page", "in": "query", "schema": { "type": "integer" }, "description": "own" } ] });
+        inherit_parameters(&upstream, &item, &mut operation);
+        let parameters = operation["parameters"].as_array().unwrap();
+        assert_eq!(parameters.len(), 2, "{parameters:?}");
+        assert_eq!(parameters[0], json!({ "$ref": "#/components/parameters/zone" }));
+        assert_eq!(parameters[1]["description"], "own");
+    }
+
+    #[test]
     fn importing_twice_changes_nothing_and_hand_written_parts_win() {
         let (text, spec) = imported();
         let upstream: Value = serde_json::from_str(UPSTREAM).unwrap();

@@ -305,6 +305,70 @@ mod tests {
         assert_eq!(kind("value does not conform to the given schema"), "an error of progenitor or typify");
     }
 
+    /// A spec of one family (`dns`) with the given operations (`path` -> imported or not).
+    fn family_spec(operations: &[(&str, bool)]) -> Value {
+        let mut paths = Map::new();
+        for (path, imported) in operations {
+            let mut operation = serde_json::json!({ "operationId": path.trim_start_matches('/').replace('/', "_"),
+                "responses": { "200": { "description": "ok" } } });
+            if *imported {
+                operation["x-imported-from"] = "upstream".into();
+            }
+            paths.insert(format!("/zones/{{zone_id}}/dns_records{path}"), serde_json::json!({ "get": operation }));
+        }
+        serde_json::json!({ "openapi": "3.0.3", "info": { "title": "t", "version": "1" }, "paths": paths,
+            "components": { "schemas": {} } })
+    }
+
+    /// The operations (last path segment) in a probed spec.
+    fn probed(spec: &Value) -> Vec<String> {
+        spec["paths"].as_object().unwrap().keys().map(|path| path.rsplit('/').next().unwrap().to_owned()).collect()
+    }
+
+    #[test]
+    fn an_operation_that_fails_alone_is_skipped_and_the_rest_of_its_family_kept() {
+        let spec = family_spec(&[("/a", true), ("/bad", true), ("/c", true)]);
+        let probe = |spec: &Value| {
+            if probed(spec).contains(&"bad".to_owned()) {
+                Err("error: typify: value does not conform".into())
+            } else {
+                Ok(())
+            }
+        };
+        let found = probe_families(&spec, &probe);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.ends_with("/bad") && found[0].1 == "get", "{found:?}");
+        assert_eq!(found[0].2, "typify: value does not conform", "the generator's words, without `error: `");
+        assert!(
+            probe_families(&family_spec(&[("/a", true)]), &probe).is_empty(),
+            "a family that generates loses nothing"
+        );
+    }
+
+    #[test]
+    fn two_operations_that_fail_only_together_cost_one_and_a_hand_written_one_is_never_skipped() {
+        let spec = family_spec(&[("/curated", false), ("/x", true), ("/y", true), ("/z", true)]);
+        // `x` and `y` collide, each generates alone; `curated` collides with nothing.
+        let probe = |spec: &Value| {
+            let names = probed(spec);
+            if names.contains(&"x".to_owned()) && names.contains(&"y".to_owned()) {
+                Err("error: two types in the family::types are called `Rule`".into())
+            } else {
+                Ok(())
+            }
+        };
+        let found = probe_families(&spec, &probe);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.ends_with("/y"), "the later of the two: {found:?}");
+        assert!(found[0].2.starts_with("fails to generate with the rest of its family: two types"), "{found:?}");
+
+        let curated_fails = |spec: &Value| {
+            if probed(spec).contains(&"curated".to_owned()) { Err("error: broken".into()) } else { Ok(()) }
+        };
+        let found = probe_families(&spec, &curated_fails);
+        assert!(found.iter().all(|(path, _, _)| !path.ends_with("/curated")), "{found:?}");
+    }
+
     #[test]
     fn the_report_lists_each_skip_under_its_reason_with_counts() {
         let operation = serde_json::json!({ "operationId": "workers-upload" });
