@@ -135,7 +135,7 @@ pub fn generate_code(raw: Value) -> Result<(Vec<GeneratedFile>, Vec<&'static Fam
     let guard = guard::watch(guard::Limits::family_from_env(), guard::Limits::total_from_env(), raw.clone());
 
     let mut files = Vec::new();
-    let output = progenitor_output(&raw, &split::common_spec(&raw), &BTreeSet::new(), "the common types")?;
+    let output = Prepared::new(&split::common_spec(&raw), &BTreeSet::new(), "the common types")?.client()?;
     let types = module_items(&output, "types").ok_or("progenitor's output has no `types` module")?;
     let envelopes = support::impls(&output)?;
     // The common schemas typify made a type of (`Uuid`, for one, is `uuid::Uuid`).
@@ -152,9 +152,8 @@ pub fn generate_code(raw: Value) -> Result<(Vec<GeneratedFile>, Vec<&'static Fam
     let families = split::families(&raw)?;
     for (family, spec) in &families {
         guard.family(family.name);
-        files.extend(
-            family_files(&raw, family, spec, &common).map_err(|error| format!("family `{}`: {error}", family.name))?,
-        );
+        files
+            .extend(family_files(family, spec, &common).map_err(|error| format!("family `{}`: {error}", family.name))?);
     }
     let source = raw["info"]["x-source"].as_str().ok_or("the spec's `info` has no `x-source` (where it comes from)")?;
     let names: Vec<&'static Family> = families.iter().map(|(family, _)| *family).collect();
@@ -165,30 +164,50 @@ pub fn generate_code(raw: Value) -> Result<(Vec<GeneratedFile>, Vec<&'static Fam
 
 /// `cargo xtask probe FILE`, run by the import in a child process: generates the spec in
 /// `FILE` (JSON; usually one family, or one operation of it) under the watchdog, writes
-/// nothing, and fails with progenitor's or typify's error (a panic included).
+/// nothing, and fails with progenitor's or typify's error, a panic included as
+/// `progenitor panicked at <crate>/src/<file>:<line>:<column>: <message>` (the same text on
+/// every run and machine).
 pub fn probe(file: &Path) -> Result<(), String> {
     let text = fs::read_to_string(file).map_err(|error| format!("reading {}: {error}", file.display()))?;
     let raw: Value = serde_json::from_str(&text).map_err(|error| format!("parsing {}: {error}", file.display()))?;
-    std::panic::catch_unwind(move || generate_code(raw).map(drop)).unwrap_or_else(|panic| {
-        let message = panic
+    let panicked = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let record = panicked.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
             .downcast_ref::<String>()
             .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|text| (*text).to_owned()))
+            .or_else(|| info.payload().downcast_ref::<&str>().map(|text| (*text).to_owned()))
             .unwrap_or_else(|| "a panic".to_owned());
-        Err(format!("progenitor panicked: {message}"))
+        let at = info.location().map_or_else(String::new, |location| {
+            format!(" at {}:{}:{}", crate_relative(location.file()), location.line(), location.column())
+        });
+        *record.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(format!("progenitor panicked{at}: {message}"));
+    }));
+    std::panic::catch_unwind(move || generate_code(raw).map(drop)).unwrap_or_else(|_| {
+        let why = panicked.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        Err(why.unwrap_or_else(|| "progenitor panicked".to_owned()))
     })
 }
 
-/// The generation settings: redacting and lenient types by the spec's markers, and with
-/// `common` the common schemas taken from `cloudflare_openapi::types`.
-fn settings(raw: &Value, common: &BTreeSet<String>) -> GenerationSettings {
+/// `/…/registry/src/…/typify-impl-0.8.0/src/merge.rs` → `typify-impl-0.8.0/src/merge.rs`.
+fn crate_relative(file: &str) -> &str {
+    file.rsplit_once("/src/")
+        .map_or(file, |(crate_path, _)| &file[crate_path.rfind('/').map_or(0, |slash| slash + 1)..])
+}
+
+/// The generation settings for `spec` (the common part or one family's): redacting and lenient
+/// types by the spec's markers, and with `common` the common schemas taken from
+/// `cloudflare_openapi::types`.
+fn settings(spec: &Value, common: &BTreeSet<String>) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         // `cloudflare api OPERATION --schema` prints the JSON Schema of every type.
         .with_derive("schemars::JsonSchema");
-    for (name, schema) in raw.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
+    for (name, schema) in spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
         // Wherever a secret appears, it is a type whose `Debug` never shows it; a union
         // codegen cannot type is JSON whose `Debug` redacts secret-named fields.
         if schema.get("x-sensitive").and_then(Value::as_bool) == Some(true) {
@@ -209,13 +228,35 @@ fn settings(raw: &Value, common: &BTreeSet<String>) -> GenerationSettings {
     settings
 }
 
-/// Progenitor's client for `spec` (a part of `raw`), parsed.
-fn progenitor_output(raw: &Value, spec: &Value, common: &BTreeSet<String>, what: &str) -> Result<syn::File, String> {
-    let spec: openapiv3::OpenAPI = serde_json::from_value(spec.clone()).map_err(|error| format!("{what}: {error}"))?;
-    let tokens = Generator::new(&settings(raw, common))
-        .generate_tokens(&spec)
-        .map_err(|error| format!("generating {what}: {error}"))?;
-    syn::parse2(tokens).map_err(|error| format!("parsing {what}: {error}"))
+/// A part of the spec ready for progenitor: parsed once, with its settings, for the client and
+/// the mocks alike.
+struct Prepared {
+    spec: openapiv3::OpenAPI,
+    settings: GenerationSettings,
+    what: &'static str,
+}
+
+impl Prepared {
+    fn new(spec: &Value, common: &BTreeSet<String>, what: &'static str) -> Result<Self, String> {
+        let parsed = serde_json::from_value(spec.clone()).map_err(|error| format!("{what}: {error}"))?;
+        Ok(Self { spec: parsed, settings: settings(spec, common), what })
+    }
+
+    /// Progenitor's client, parsed.
+    fn client(&self) -> Result<syn::File, String> {
+        let tokens = Generator::new(&self.settings)
+            .generate_tokens(&self.spec)
+            .map_err(|error| format!("generating {}: {error}", self.what))?;
+        syn::parse2(tokens).map_err(|error| format!("parsing {}: {error}", self.what))
+    }
+
+    /// Progenitor's httpmock mocks, naming the client's types by `crate_path`, parsed.
+    fn mocks(&self, crate_path: &str) -> Result<syn::File, String> {
+        let tokens = Generator::new(&self.settings)
+            .httpmock(&self.spec, crate_path)
+            .map_err(|error| format!("generating the mocks: {error}"))?;
+        syn::parse2(tokens).map_err(|error| format!("parsing the mocks: {error}"))
+    }
 }
 
 /// The items inside `mod name { ... }` at the top of `file`.
@@ -227,14 +268,10 @@ fn module_items<'a>(file: &'a syn::File, name: &str) -> Option<&'a [syn::Item]> 
 }
 
 /// The files of one family.
-fn family_files(
-    raw: &Value,
-    family: &Family,
-    spec: &Value,
-    common: &BTreeSet<String>,
-) -> Result<Vec<GeneratedFile>, String> {
+fn family_files(family: &Family, spec: &Value, common: &BTreeSet<String>) -> Result<Vec<GeneratedFile>, String> {
     let name = family.name;
-    let mut client = progenitor_output(raw, spec, common, "the client")?;
+    let prepared = Prepared::new(spec, common, "the client")?;
+    let mut client = prepared.client()?;
     collisions(&client)?;
     requests::reshape(&mut client)?;
     let envelopes = support::tokens(&client)?;
@@ -298,7 +335,7 @@ fn family_files(
         )?,
         file(format!("{dir}/envelopes.rs"), envelopes)?,
         file(format!("{dir}/table.rs"), table)?,
-        file(format!("{MOCK}/src/families/{name}.rs"), mocks(raw, spec, common, family)?)?,
+        file(format!("{MOCK}/src/families/{name}.rs"), mocks(&prepared, family)?)?,
     ])
 }
 
@@ -318,17 +355,21 @@ fn without_send_examples(mut block: syn::ItemImpl) -> syn::ItemImpl {
     for item in &mut block.items {
         let syn::ImplItem::Fn(function) = item else { continue };
         for attribute in &mut function.attrs {
-            if let syn::Meta::NameValue(meta) = &mut attribute.meta
-                && meta.path.is_ident("doc")
-                && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &meta.value
-                && let Some(at) = text.value().find("```ignore")
-            {
-                let kept = text.value()[..at].trim_end().to_owned();
-                meta.value = syn::parse_quote!(#kept);
-            }
+            edit_doc(attribute, |doc| Some(doc[..doc.find("```ignore")?].trim_end().to_owned()));
         }
     }
     block
+}
+
+/// Replaces the text of a `#[doc = "..."]` attribute by what `edit` makes of it, if anything.
+fn edit_doc(attribute: &mut syn::Attribute, edit: impl FnOnce(&str) -> Option<String>) {
+    if let syn::Meta::NameValue(meta) = &mut attribute.meta
+        && meta.path.is_ident("doc")
+        && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &meta.value
+        && let Some(edited) = edit(&text.value())
+    {
+        meta.value = syn::parse_quote!(#edited);
+    }
 }
 
 /// Whether `block` is progenitor's `impl Client { new, new_with_client }`.
@@ -340,12 +381,8 @@ fn constructs(block: &syn::ItemImpl) -> bool {
 }
 
 /// The family's typed httpmock mocks.
-fn mocks(raw: &Value, spec: &Value, common: &BTreeSet<String>, family: &Family) -> Result<TokenStream, String> {
-    let parsed: openapiv3::OpenAPI = serde_json::from_value(spec.clone()).map_err(|error| error.to_string())?;
-    let mocks = Generator::new(&settings(raw, common))
-        .httpmock(&parsed, &format!("cloudflare_openapi::{}", family.name))
-        .map_err(|error| format!("generating the mocks: {error}"))?;
-    let mut mocks: syn::File = syn::parse2(mocks).map_err(|error| format!("parsing the mocks: {error}"))?;
+fn mocks(prepared: &Prepared, family: &Family) -> Result<TokenStream, String> {
+    let mut mocks = prepared.mocks(&format!("cloudflare_openapi::{}", family.name))?;
     repair_mocks(&mut mocks);
     let doc = format!("Mocks of the `{}` family: {}.", family.name, family.title);
     Ok(quote! {
@@ -505,14 +542,7 @@ impl syn::visit_mut::VisitMut for RawGen {
     /// Cloudflare's descriptions hold bare code fences (JSON examples, curl lines), which
     /// rustdoc would compile as Rust doctests: they are marked `text`.
     fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
-        if let syn::Meta::NameValue(meta) = &mut attribute.meta
-            && meta.path.is_ident("doc")
-            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &meta.value
-            && text.value().contains("```")
-        {
-            let marked = text_fences(&text.value());
-            meta.value = syn::parse_quote!(#marked);
-        }
+        edit_doc(attribute, |doc| doc.contains("```").then(|| text_fences(doc)));
     }
 }
 
@@ -578,6 +608,15 @@ fn render(file: &syn::File) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_is_placed_in_its_crate_whatever_the_machine() {
+        assert_eq!(
+            crate_relative("/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/typify-impl-0.8.0/src/merge.rs"),
+            "typify-impl-0.8.0/src/merge.rs"
+        );
+        assert_eq!(crate_relative("src/lib.rs"), "src/lib.rs");
+    }
 
     #[test]
     fn bare_fences_in_descriptions_open_text_blocks() {

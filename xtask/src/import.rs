@@ -119,25 +119,10 @@ fn probe_in_child(spec: &Value) -> Result<(), String> {
     if output.status.success() {
         return Ok(());
     }
+    // The probe's error line (`error: ...`) says why: a panic, placed, or the generator's error.
     let stderr = String::from_utf8_lossy(&output.stderr);
-    // The panic message, or the error line, is what says why.
-    let why = stderr
-        .lines()
-        .find(|line| line.contains("panicked at"))
-        .map(|line| {
-            let message = stderr.lines().skip_while(|l| *l != line).nth(1).unwrap_or_default();
-            // `thread 'main' (PID) panicked at /…/registry/src/…/typify-impl-0.8.0/src/merge.rs:312:5:`
-            // → `typify-impl-0.8.0/src/merge.rs:312:5`: the same text on every run and machine.
-            let at = line.split(" panicked at ").nth(1).unwrap_or(line).trim().trim_end_matches(':');
-            let at = at.rsplit_once("/src/").map_or(at, |(crate_path, _)| {
-                let start = crate_path.rfind('/').map_or(0, |slash| slash + 1);
-                &at[start..]
-            });
-            format!("progenitor panicked at {at}: {}", message.trim())
-        })
-        .or_else(|| stderr.lines().find(|line| line.starts_with("error")).map(str::to_owned))
-        .unwrap_or_else(|| format!("the probe failed ({})", output.status));
-    Err(why)
+    let why = stderr.lines().find_map(|line| line.strip_prefix("error: ")).map(str::to_owned);
+    Err(why.unwrap_or_else(|| format!("the probe failed ({})", output.status)))
 }
 
 /// The spec `text` with the selected operations of `upstream` imported (and the ones recorded
@@ -308,22 +293,10 @@ fn remove_imported(spec: &mut Value) {
 /// Drops imported schemas that no operation, other component section or house schema reaches
 /// (hand-written ones are kept whatever reaches them).
 fn collect_garbage(spec: &mut Value) {
-    let mut roots = BTreeSet::new();
-    normalize::refs(&spec["paths"], &mut roots);
-    for section in ["responses", "requestBodies", "parameters"] {
-        normalize::refs(&spec["components"][section], &mut roots);
-    }
-    roots.extend(HOUSE_SCHEMAS.iter().map(|name| (*name).to_owned()));
-    let schemas = spec["components"]["schemas"].clone();
-    let mut reached = BTreeSet::new();
-    let mut queue: Vec<String> = roots.into_iter().collect();
-    while let Some(name) = queue.pop() {
-        if reached.insert(name.clone()) {
-            let mut next = BTreeSet::new();
-            normalize::refs(&schemas[&name], &mut next);
-            queue.extend(next);
-        }
-    }
+    let house: Vec<Value> = HOUSE_SCHEMAS.iter().map(|name| crate::rules::schema_ref(name)).collect();
+    let sections = ["responses", "requestBodies", "parameters"].map(|section| &spec["components"][section]);
+    let roots = std::iter::once(&spec["paths"]).chain(sections).chain(&house);
+    let reached = crate::rules::reach_schemas(spec, roots);
     if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         schemas.retain(|name, schema| reached.contains(name) || schema.get("x-imported-from").is_none());
     }

@@ -2,6 +2,8 @@
 //! refuses a spec without them): the house components, which fields hold secrets, and what a
 //! path parameter must refuse.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 /// 32 lowercase hex: account, zone and other Cloudflare identifiers.
@@ -58,4 +60,34 @@ pub fn resolve<'a>(raw: &'a Value, value: &'a Value) -> &'a Value {
         }
         None => value,
     }
+}
+
+/// Every component (`(kind, name)`, such as `("schemas", "ApiMessages")`) that `roots` reach
+/// through `$ref`s within the document `raw`, transitively.
+pub fn reach<'a>(raw: &'a Value, roots: impl IntoIterator<Item = &'a Value>) -> BTreeSet<(String, String)> {
+    let mut reached = BTreeSet::new();
+    let mut pending: Vec<&Value> = roots.into_iter().collect();
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(object) => {
+                if let Some(reference) = object.get("$ref").and_then(Value::as_str)
+                    && let Some(rest) = reference.strip_prefix("#/components/")
+                    && let Some((kind, name)) = rest.split_once('/')
+                    && reached.insert((kind.to_owned(), name.to_owned()))
+                    && let Some(target) = raw["components"].get(kind).and_then(|kind| kind.get(name))
+                {
+                    pending.push(target);
+                }
+                pending.extend(object.values());
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    reached
+}
+
+/// The names of the component schemas `roots` reach (see [`reach`]).
+pub fn reach_schemas<'a>(raw: &'a Value, roots: impl IntoIterator<Item = &'a Value>) -> BTreeSet<String> {
+    reach(raw, roots).into_iter().filter(|(kind, _)| kind == "schemas").map(|(_, name)| name).collect()
 }

@@ -7,11 +7,9 @@
 //! - no request body reaches a `Secret` (its `Serialize` writes `[REDACTED]`, so the secret
 //!   would not be sent).
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 
-use crate::rules::{HOSTILE_SEGMENTS, is_secret, ref_name, resolve};
+use crate::rules::{HOSTILE_SEGMENTS, is_secret, reach_schemas, ref_name, resolve};
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
@@ -41,9 +39,7 @@ pub fn problems(raw: &Value) -> Vec<String> {
             walk.schemas(&operation["requestBody"], &format!("{id}.requestBody"));
             walk.schemas(&operation["responses"], &format!("{id}.responses"));
             if let Some(body) = operation.get("requestBody") {
-                let mut reached = BTreeSet::new();
-                reach(raw, resolve(raw, body), &mut reached);
-                for name in reached {
+                for name in reach_schemas(raw, [resolve(raw, body)]) {
                     if is_sensitive(&raw["components"]["schemas"][&name]) {
                         problems.push(format!(
                             "{id}: the request body reaches `{name}`, a secret that serializes as [REDACTED] and \
@@ -143,22 +139,6 @@ fn is_sensitive(schema: &Value) -> bool {
 fn is_object_like(raw: &Value, schema: &Value) -> bool {
     let schema = resolve(raw, schema);
     matches!(schema.get("type").and_then(Value::as_str), Some("object" | "array")) || schema.get("properties").is_some()
-}
-
-/// Every component schema reachable from `value`.
-fn reach(raw: &Value, value: &Value, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(object) => {
-            if let Some(name) = ref_name(value)
-                && out.insert(name.to_owned())
-            {
-                reach(raw, &raw["components"]["schemas"][name], out);
-            }
-            object.values().for_each(|inner| reach(raw, inner, out));
-        }
-        Value::Array(items) => items.iter().for_each(|inner| reach(raw, inner, out)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::families::{self, Family};
-use crate::rules::{FAILURE, HOUSE_SCHEMAS};
+use crate::rules::{FAILURE, HOUSE_SCHEMAS, reach, reach_schemas, schema_ref};
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 const COMPONENT_KINDS: [&str; 4] = ["schemas", "parameters", "responses", "requestBodies"];
@@ -18,11 +18,9 @@ const COMPONENT_KINDS: [&str; 4] = ["schemas", "parameters", "responses", "reque
 /// The schemas every family refers to and none generates: the house schemas, the failure
 /// answer's, and what they reach.
 pub fn common_schemas(raw: &Value) -> BTreeSet<String> {
-    let mut start: Vec<Value> =
-        HOUSE_SCHEMAS.iter().map(|name| Value::String(format!("#/components/schemas/{name}"))).collect();
-    start.push(Value::String(format!("#/components/responses/{FAILURE}")));
-    let reached = reach(raw, &Value::Array(start.into_iter().map(|r| serde_json::json!({ "$ref": r })).collect()));
-    reached.into_iter().filter(|(kind, _)| kind == "schemas").map(|(_, name)| name).collect()
+    let mut roots: Vec<Value> = HOUSE_SCHEMAS.iter().map(|name| schema_ref(name)).collect();
+    roots.push(serde_json::json!({ "$ref": format!("#/components/responses/{FAILURE}") }));
+    reach_schemas(raw, &roots)
 }
 
 /// The spec for the common types: no operations, the common schemas.
@@ -51,7 +49,7 @@ pub fn families(raw: &Value) -> Result<Vec<(&'static Family, Value)>, String> {
         let family = families::by_name(name).expect("family_of returns a listed family");
         let paths = Value::Object(paths);
         let mut spec = skeleton(raw);
-        for (kind, component) in reach(raw, &paths) {
+        for (kind, component) in reach(raw, [&paths]) {
             spec["components"][kind.as_str()][component.as_str()] =
                 raw["components"][kind.as_str()][&component].clone();
         }
@@ -85,30 +83,6 @@ fn skeleton(raw: &Value) -> Value {
     }
     spec.insert("components".into(), Value::Object(components));
     Value::Object(spec)
-}
-
-/// Every component (`(kind, name)`) that `value` reaches through `$ref`s, transitively.
-fn reach(raw: &Value, value: &Value) -> BTreeSet<(String, String)> {
-    let mut reached = BTreeSet::new();
-    let mut pending = vec![value];
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Object(object) => {
-                if let Some(reference) = object.get("$ref").and_then(Value::as_str)
-                    && let Some(rest) = reference.strip_prefix("#/components/")
-                    && let Some((kind, name)) = rest.split_once('/')
-                    && reached.insert((kind.to_owned(), name.to_owned()))
-                    && let Some(target) = raw["components"].get(kind).and_then(|kind| kind.get(name))
-                {
-                    pending.push(target);
-                }
-                pending.extend(object.values());
-            }
-            Value::Array(items) => pending.extend(items),
-            _ => {}
-        }
-    }
-    reached
 }
 
 #[cfg(test)]

@@ -604,20 +604,6 @@ pub fn rename_refs(value: &mut Value, renames: &BTreeMap<String, String>) {
     }
 }
 
-/// Every schema name `value` refers to, directly.
-pub fn refs(value: &Value, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(object) => {
-            if let Some(name) = ref_name(value) {
-                out.insert(name.to_owned());
-            }
-            object.values().for_each(|value| refs(value, out));
-        }
-        Value::Array(items) => items.iter().for_each(|value| refs(value, out)),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

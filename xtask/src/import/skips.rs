@@ -80,26 +80,17 @@ fn kind(reason: &str) -> String {
 pub fn unserved(spec: &Value) -> Vec<(String, String, String)> {
     let mut found = Vec::new();
     let problems = checks::problems(spec);
-    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
-        for method in METHODS {
-            let Some(operation) = item.get(method).filter(|operation| operation.get("x-imported-from").is_some())
-            else {
-                continue;
-            };
-            let id = operation["operationId"].as_str().unwrap_or_default();
-            let mut skip = |reason: String| found.push((path.clone(), method.to_owned(), reason));
-            if let Some(reason) = answer_problem(spec, operation) {
-                skip(reason);
-                continue;
-            }
-            if let Some(reason) = parameter_problem(spec, operation) {
-                skip(reason);
-                continue;
-            }
-            let prefix = format!("{id}: ");
-            if let Some(problem) = problems.iter().find(|problem| problem.starts_with(&prefix)) {
-                skip(problem[prefix.len()..].to_owned());
-            }
+    for (path, method, operation) in super::operations(spec) {
+        if operation.get("x-imported-from").is_none() {
+            continue;
+        }
+        let id = operation["operationId"].as_str().unwrap_or_default();
+        let prefix = format!("{id}: ");
+        let reason = answer_problem(spec, operation)
+            .or_else(|| parameter_problem(spec, operation))
+            .or_else(|| problems.iter().find_map(|problem| problem.strip_prefix(&prefix)).map(str::to_owned));
+        if let Some(reason) = reason {
+            found.push((path.clone(), method.to_owned(), reason));
         }
     }
     found
@@ -135,9 +126,14 @@ fn parameter_problem(spec: &Value, operation: &Value) -> Option<String> {
     None
 }
 
+/// One operation: path, method, the operation.
+type Operation = (String, String, Value);
+
 /// Generates each family of `spec` with `probe` (in a child process, in `import::run`) and
 /// returns the imported operations that fail, with the generator's error. A family that fails
-/// is probed operation by operation; if the rest still fails together, all of it is returned.
+/// is probed operation by operation; what is left, if it still fails together (two operations
+/// whose types collide), is grown in chunks from the hand-written operations, a failing chunk
+/// taken operation by operation. Hand-written operations are never returned.
 pub fn probe_families(spec: &Value, probe: &dyn Fn(&Value) -> Result<(), String>) -> Vec<(String, String, String)> {
     let Ok(families) = crate::codegen::split::families(spec) else { return Vec::new() };
     let mut found = Vec::new();
@@ -146,57 +142,37 @@ pub fn probe_families(spec: &Value, probe: &dyn Fn(&Value) -> Result<(), String>
             continue;
         }
         eprintln!("the family `{}` fails to generate; trying its operations one by one", family.name);
-        let mut failed = Vec::new();
-        for (path, item) in sub["paths"].as_object().into_iter().flatten() {
-            for method in METHODS {
-                let Some(operation) = item.get(method).filter(|operation| operation.get("x-imported-from").is_some())
-                else {
-                    continue;
-                };
-                let mut alone = spec.clone();
-                alone["paths"] = Value::Object(Map::from_iter([(
-                    path.clone(),
-                    Value::Object(Map::from_iter([(method.to_owned(), operation.clone())])),
-                )]));
-                let Ok(mut parts) = crate::codegen::split::families(&alone) else { continue };
-                if let Err(error) = probe(&parts.remove(0).1) {
-                    failed.push((path.clone(), method.to_owned(), first_line(&error)));
-                }
-            }
-        }
-        // What is left may still fail together (two operations whose types collide): grow a
-        // set that generates, in chunks, and take a failing chunk operation by operation.
-        let left: Vec<(String, String, Value)> = sub["paths"]
-            .as_object()
-            .into_iter()
-            .flatten()
-            .flat_map(|(path, item)| {
-                METHODS.into_iter().filter_map(move |method| {
-                    let operation = item.get(method)?;
-                    Some((path.clone(), method.to_owned(), operation.clone()))
-                })
-            })
-            .filter(|(path, method, _)| !failed.iter().any(|(p, m, _)| p == path && m == method))
+        let operations: Vec<Operation> = super::operations(&sub)
+            .map(|(path, method, operation)| (path.clone(), method.to_owned(), operation.clone()))
             .collect();
-        let with = |kept: &[&(String, String, Value)]| {
+        let is_imported = |operation: &&Operation| operation.2.get("x-imported-from").is_some();
+        // The family's spec with only `kept` of its operations, generated.
+        let with = |kept: &[&Operation]| {
             let mut paths = Map::new();
             for (path, method, operation) in kept {
                 let item = paths.entry(path.clone()).or_insert_with(|| Value::Object(Map::new()));
                 item[method.as_str()] = operation.clone();
             }
-            let mut whole = spec.clone();
-            whole["paths"] = Value::Object(paths);
-            match crate::codegen::split::families(&whole) {
+            let mut part = sub.clone();
+            part["paths"] = Value::Object(paths);
+            match crate::codegen::split::families(&part) {
                 Ok(mut parts) if !parts.is_empty() => probe(&parts.remove(0).1),
                 _ => Ok(()),
             }
         };
-        if let Err(together) = with(&left.iter().collect::<Vec<_>>()) {
-            let together = first_line(&together);
-            // Hand-written operations are never skipped: they start the set.
-            let (curated, imported): (Vec<_>, Vec<_>) =
-                left.iter().partition(|(_, _, operation)| operation.get("x-imported-from").is_none());
-            let mut kept: Vec<&(String, String, Value)> = curated;
+        let mut failed = Vec::new();
+        for operation in operations.iter().filter(is_imported) {
+            if let Err(error) = with(&[operation]) {
+                failed.push((operation.0.clone(), operation.1.clone(), first_line(&error)));
+            }
+        }
+        let left: Vec<&Operation> = operations
+            .iter()
+            .filter(|(path, method, _)| !failed.iter().any(|(p, m, _)| p == path && m == method))
+            .collect();
+        if let Err(together) = with(&left) {
+            let (mut kept, imported): (Vec<&Operation>, Vec<&Operation>) =
+                left.into_iter().partition(|operation| !is_imported(operation));
             for chunk in imported.chunks(16) {
                 let mut trial = kept.clone();
                 trial.extend(chunk.iter().copied());
@@ -217,7 +193,7 @@ pub fn probe_families(spec: &Value, probe: &dyn Fn(&Value) -> Result<(), String>
                     }
                 }
             }
-            eprintln!("  generated together: {together}");
+            eprintln!("  generated together: {}", first_line(&together));
         }
         found.extend(failed);
     }
