@@ -32,6 +32,7 @@ mod guard;
 mod manifests;
 mod requests;
 pub mod split;
+mod struct_builders;
 mod support;
 pub mod table;
 
@@ -242,12 +243,14 @@ impl Prepared {
         Ok(Self { spec: parsed, settings: settings(spec, common), what })
     }
 
-    /// Progenitor's client, parsed.
+    /// Progenitor's client, parsed, without typify's struct builders.
     fn client(&self) -> Result<syn::File, String> {
         let tokens = Generator::new(&self.settings)
             .generate_tokens(&self.spec)
             .map_err(|error| format!("generating {}: {error}", self.what))?;
-        syn::parse2(tokens).map_err(|error| format!("parsing {}: {error}", self.what))
+        let mut file = syn::parse2(tokens).map_err(|error| format!("parsing {}: {error}", self.what))?;
+        struct_builders::strip(&mut file).map_err(|error| format!("{}: {error}", self.what))?;
+        Ok(file)
     }
 
     /// Progenitor's httpmock mocks, naming the client's types by `crate_path`, parsed.

@@ -37,6 +37,10 @@ pub const RULES: &[&str] = &[
      `x-sensitive`, `format: password`) becomes `Secret`",
     "a JSON request body without a schema becomes a free-form object",
     "operation-level `security` is dropped: the spec-wide `security` (API token, or email + Global API key) applies",
+    "an inline enum of a query parameter (or of its array's items) that several operations of a family \
+     share becomes one component named after the family and the parameter (`radar_format`; `_2`, `_3` for \
+     other enums of the same name): typify made one type per operation (Radar: 869 enum parameters, 58 \
+     distinct)",
     "structurally identical schemas (ignoring `description`, `example`, `title`) are merged into one, \
      keeping the shortest name (a hand-written schema wins)",
 ];
@@ -95,6 +99,7 @@ pub fn normalize(
     }
     let mut normalized =
         Normalized { operations, skipped, schemas: pass.schemas, escapes: pass.escapes, merged: Vec::new() };
+    hoist_parameter_enums(&mut normalized, house);
     merge_identical(&mut normalized, house);
     normalized.escapes.sort();
     normalized.escapes.dedup();
@@ -518,6 +523,78 @@ fn path_shape(name: &str, flat: &Map<String, Value>) -> &'static str {
     }
 }
 
+/// The inline enum schemas of an operation's query parameters, as JSON pointers into it with
+/// the parameter's name: the parameter's schema, or its array's `items`.
+fn parameter_enums(operation: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (at, parameter) in operation["parameters"].as_array().into_iter().flatten().enumerate() {
+        let (Some(name), Some("query")) = (parameter["name"].as_str(), parameter["in"].as_str()) else { continue };
+        let schema = &parameter["schema"];
+        let pointer = if schema.get("enum").is_some() {
+            format!("/parameters/{at}/schema")
+        } else if schema["type"] == "array" && schema["items"].get("enum").is_some() {
+            format!("/parameters/{at}/schema/items")
+        } else {
+            continue;
+        };
+        found.push((pointer, name.to_owned()));
+    }
+    found
+}
+
+/// One component for each inline query-parameter enum that several operations of a family
+/// share (see [`RULES`]).
+fn hoist_parameter_enums(normalized: &mut Normalized, house: &BTreeMap<String, Value>) {
+    // (family, parameter, structure) -> uses, in first-seen order per family and parameter.
+    let mut uses: BTreeMap<(&'static str, String), Vec<(String, usize)>> = BTreeMap::new();
+    for selected in &normalized.operations {
+        let Ok(family) = crate::families::family_of(&selected.path) else { continue };
+        for (pointer, name) in parameter_enums(&selected.operation) {
+            let shape = structure(&selected.operation.pointer(&pointer).cloned().unwrap_or_default()).to_string();
+            let shapes = uses.entry((family.name, name)).or_default();
+            match shapes.iter_mut().find(|(seen, _)| *seen == shape) {
+                Some((_, count)) => *count += 1,
+                None => shapes.push((shape, 1)),
+            }
+        }
+    }
+    let mut names: BTreeMap<(&'static str, String, String), String> = BTreeMap::new();
+    for ((family, parameter), mut shapes) in uses {
+        // The most used enum takes the plain name.
+        shapes.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+        let base = format!("{family}_{}", snake_case(&heck::ToSnakeCase::to_snake_case(parameter.as_str())));
+        let mut n = 1;
+        for (shape, count) in shapes {
+            if count < 2 {
+                continue;
+            }
+            let mut name = base.clone();
+            while normalized.schemas.contains_key(&name)
+                || house.contains_key(&name)
+                || names.values().any(|taken| *taken == name)
+            {
+                n += 1;
+                name = format!("{base}_{n}");
+            }
+            names.insert((family, parameter.clone(), shape), name);
+        }
+    }
+    for selected in &mut normalized.operations {
+        let Ok(family) = crate::families::family_of(&selected.path) else { continue };
+        for (pointer, parameter) in parameter_enums(&selected.operation) {
+            let schema = selected.operation.pointer_mut(&pointer).expect("found above");
+            let shape = structure(schema).to_string();
+            let Some(name) = names.get(&(family.name, parameter, shape)) else { continue };
+            let mut component = std::mem::replace(schema, schema_ref(name));
+            if let Some(object) = component.as_object_mut() {
+                // Each operation words its parameter itself; the type is shared.
+                object.remove("description");
+            }
+            normalized.schemas.entry(name.clone()).or_insert(component);
+        }
+    }
+}
+
 /// Merges structurally identical schemas until none are left, rewriting references. A group
 /// keeps a hand-written schema if it has one, else its shortest name.
 fn merge_identical(normalized: &mut Normalized, house: &BTreeMap<String, Value>) {
@@ -625,6 +702,42 @@ mod tests {
         assert_eq!(schema["properties"]["errors"], schema_ref(API_MESSAGES));
         let nested = &schema["properties"]["result"]["properties"]["nested"];
         assert!(nested["properties"].get("success").is_none(), "only the answer itself: {nested}");
+    }
+
+    #[test]
+    fn a_query_enum_several_operations_of_a_family_share_is_one_component() {
+        let upstream = json!({ "components": { "schemas": {} } });
+        let format = |description: &str| {
+            json!({ "name": "format", "in": "query",
+            "schema": { "type": "string", "enum": ["JSON", "CSV"], "description": description, "example": "CSV" } })
+        };
+        let versions = json!({ "name": "ipVersion", "in": "query",
+            "schema": { "type": "array", "items": { "type": "string", "enum": ["IPv4", "IPv6"] } } });
+        let answer = json!({ "200": { "content": { "application/json": { "schema": { "type": "object" } } } } });
+        let operation = |id: &str, parameters: Value| Selected {
+            path: format!("/radar/{id}"),
+            method: "get".into(),
+            operation: json!({ "operationId": id, "parameters": parameters, "responses": answer }),
+        };
+        let selected = vec![
+            operation("a", json!([format("one"), versions.clone()])),
+            operation("b", json!([format("two"), versions])),
+            // One use of another enum named `format`: stays inline.
+            operation(
+                "c",
+                json!([{ "name": "format", "in": "query", "schema": { "type": "string", "enum": ["PNG"] } }]),
+            ),
+        ];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let parameters = |at: usize| normalized.operations[at].operation["parameters"].clone();
+        assert_eq!(parameters(0)[0]["schema"], schema_ref("radar_format"));
+        assert_eq!(parameters(1)[0]["schema"], schema_ref("radar_format"));
+        assert_eq!(parameters(0)[1]["schema"]["items"], schema_ref("radar_ip_version"));
+        assert_eq!(parameters(2)[0]["schema"]["enum"], json!(["PNG"]), "used once: inline");
+        let component = &normalized.schemas["radar_format"];
+        assert_eq!(component["enum"], json!(["JSON", "CSV"]));
+        assert_eq!(component["example"], "CSV", "the example stays for codegen's table");
+        assert!(component.get("description").is_none(), "each operation words its parameter");
     }
 
     #[test]

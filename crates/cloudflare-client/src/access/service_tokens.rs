@@ -176,8 +176,8 @@ impl Client {
             return Err(InvalidInput::new("name", name, "a service token needs a name").into());
         }
         let duration = duration.map(crate::parse_token_duration).transpose()?;
-        let body = |body: super::types::builder::CreateServiceToken| body.name(name.to_owned()).duration(duration);
-        self.call(in_scope!(self.api(), scope, create_account_service_token | create_zone_service_token.body_map(body)))
+        let body = super::types::CreateServiceToken { name: super::types::ServiceTokenName(name.to_owned()), duration };
+        self.call(in_scope!(self.api(), scope, create_account_service_token | create_zone_service_token.body(body)))
             .await
     }
 }
@@ -267,7 +267,9 @@ impl Client {
             .rotate_account_service_token()
             .account_id(account.as_identifier().clone())
             .service_token_id(id.as_uuid())
-            .body_map(|body| body.previous_client_secret_expires_at(until.map(crate::Timestamp::from)));
+            .body(super::types::RotateServiceToken {
+                previous_client_secret_expires_at: until.map(crate::Timestamp::from),
+            });
         self.call(request).await
     }
 

@@ -401,7 +401,7 @@ pub struct AccessPoliciesCreateAnAccessPolicy<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     app_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::AccessAppPolicyRequest, String>,
+    body: Result<types::AccessAppPolicyRequest, String>,
 }
 impl<'a> AccessPoliciesCreateAnAccessPolicy<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -409,7 +409,7 @@ impl<'a> AccessPoliciesCreateAnAccessPolicy<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             app_id: Err("app_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -448,15 +448,6 @@ impl<'a> AccessPoliciesCreateAnAccessPolicy<'a> {
             .map_err(|s| {
                 format!("conversion to `AccessAppPolicyRequest` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessAppPolicyRequest,
-        ) -> types::builder::AccessAppPolicyRequest,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -523,7 +514,7 @@ pub struct AccessPoliciesUpdateAnAccessPolicy<'a> {
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     app_id: Result<::uuid::Uuid, String>,
     policy_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::AccessAppPolicyRequest, String>,
+    body: Result<types::AccessAppPolicyRequest, String>,
 }
 impl<'a> AccessPoliciesUpdateAnAccessPolicy<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -532,7 +523,7 @@ impl<'a> AccessPoliciesUpdateAnAccessPolicy<'a> {
             account_id: Err("account_id was not initialized".to_string()),
             app_id: Err("app_id was not initialized".to_string()),
             policy_id: Err("policy_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -582,15 +573,6 @@ impl<'a> AccessPoliciesUpdateAnAccessPolicy<'a> {
             .map_err(|s| {
                 format!("conversion to `AccessAppPolicyRequest` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessAppPolicyRequest,
-        ) -> types::builder::AccessAppPolicyRequest,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1001,17 +983,14 @@ impl<'a> AccessMtlsAuthenticationListMtlsCertificates<'a> {
 pub struct AccessMtlsAuthenticationAddAnMtlsCertificate<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<
-        types::builder::AccessMtlsAuthenticationAddAnMtlsCertificateBody,
-        String,
-    >,
+    body: Result<types::AccessMtlsAuthenticationAddAnMtlsCertificateBody, String>,
 }
 impl<'a> AccessMtlsAuthenticationAddAnMtlsCertificate<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1044,15 +1023,6 @@ impl<'a> AccessMtlsAuthenticationAddAnMtlsCertificate<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessMtlsAuthenticationAddAnMtlsCertificateBody,
-        ) -> types::builder::AccessMtlsAuthenticationAddAnMtlsCertificateBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1092,7 +1062,7 @@ pub struct AccessMtlsAuthenticationUpdateAnMtlsCertificateSettings<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
+        types::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
         String,
     >,
 }
@@ -1101,7 +1071,7 @@ impl<'a> AccessMtlsAuthenticationUpdateAnMtlsCertificateSettings<'a> {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1134,15 +1104,6 @@ impl<'a> AccessMtlsAuthenticationUpdateAnMtlsCertificateSettings<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
-        ) -> types::builder::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1195,10 +1156,7 @@ pub struct AccessMtlsAuthenticationUpdateAnMtlsCertificate<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     certificate_id: Result<::uuid::Uuid, String>,
-    body: Result<
-        types::builder::AccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
-        String,
-    >,
+    body: Result<types::AccessMtlsAuthenticationUpdateAnMtlsCertificateBody, String>,
 }
 impl<'a> AccessMtlsAuthenticationUpdateAnMtlsCertificate<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1206,7 +1164,7 @@ impl<'a> AccessMtlsAuthenticationUpdateAnMtlsCertificate<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             certificate_id: Err("certificate_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1250,15 +1208,6 @@ impl<'a> AccessMtlsAuthenticationUpdateAnMtlsCertificate<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
-        ) -> types::builder::AccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1338,14 +1287,14 @@ impl<'a> AccessCustomPagesListCustomPages<'a> {
 pub struct AccessCustomPagesCreateACustomPage<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccessCustomPage, String>,
+    body: Result<types::AccessCustomPage, String>,
 }
 impl<'a> AccessCustomPagesCreateACustomPage<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1371,15 +1320,6 @@ impl<'a> AccessCustomPagesCreateACustomPage<'a> {
             .map_err(|s| {
                 format!("conversion to `AccessCustomPage` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessCustomPage,
-        ) -> types::builder::AccessCustomPage,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1432,7 +1372,7 @@ pub struct AccessCustomPagesUpdateACustomPage<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     custom_page_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::AccessCustomPage, String>,
+    body: Result<types::AccessCustomPage, String>,
 }
 impl<'a> AccessCustomPagesUpdateACustomPage<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1440,7 +1380,7 @@ impl<'a> AccessCustomPagesUpdateACustomPage<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             custom_page_id: Err("custom_page_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1477,15 +1417,6 @@ impl<'a> AccessCustomPagesUpdateACustomPage<'a> {
             .map_err(|s| {
                 format!("conversion to `AccessCustomPage` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessCustomPage,
-        ) -> types::builder::AccessCustomPage,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1565,14 +1496,14 @@ impl<'a> AccessGroupsListAccessGroups<'a> {
 pub struct AccessGroupsCreateAnAccessGroup<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccessGroupsCreateAnAccessGroupBody, String>,
+    body: Result<types::AccessGroupsCreateAnAccessGroupBody, String>,
 }
 impl<'a> AccessGroupsCreateAnAccessGroup<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1603,15 +1534,6 @@ impl<'a> AccessGroupsCreateAnAccessGroup<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessGroupsCreateAnAccessGroupBody,
-        ) -> types::builder::AccessGroupsCreateAnAccessGroupBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1664,7 +1586,7 @@ pub struct AccessGroupsUpdateAnAccessGroup<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     group_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::AccessGroupsUpdateAnAccessGroupBody, String>,
+    body: Result<types::AccessGroupsUpdateAnAccessGroupBody, String>,
 }
 impl<'a> AccessGroupsUpdateAnAccessGroup<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1672,7 +1594,7 @@ impl<'a> AccessGroupsUpdateAnAccessGroup<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             group_id: Err("group_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1714,15 +1636,6 @@ impl<'a> AccessGroupsUpdateAnAccessGroup<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessGroupsUpdateAnAccessGroupBody,
-        ) -> types::builder::AccessGroupsUpdateAnAccessGroupBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2017,7 +1930,7 @@ pub struct AccessKeyConfigurationUpdateTheAccessKeyConfiguration<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody,
+        types::AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody,
         String,
     >,
 }
@@ -2026,7 +1939,7 @@ impl<'a> AccessKeyConfigurationUpdateTheAccessKeyConfiguration<'a> {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -2059,15 +1972,6 @@ impl<'a> AccessKeyConfigurationUpdateTheAccessKeyConfiguration<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody,
-        ) -> types::builder::AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2225,7 +2129,7 @@ pub struct ZeroTrustOrganizationUpdateYourZeroTrustOrganization<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
+        types::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
         String,
     >,
 }
@@ -2269,15 +2173,6 @@ impl<'a> ZeroTrustOrganizationUpdateYourZeroTrustOrganization<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
-        ) -> types::builder::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::zero_trust_organization_create_your_zero_trust_organization`]
 
@@ -2287,7 +2182,7 @@ pub struct ZeroTrustOrganizationCreateYourZeroTrustOrganization<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
+        types::ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
         String,
     >,
 }
@@ -2296,7 +2191,7 @@ impl<'a> ZeroTrustOrganizationCreateYourZeroTrustOrganization<'a> {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -2331,15 +2226,6 @@ impl<'a> ZeroTrustOrganizationCreateYourZeroTrustOrganization<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
-        ) -> types::builder::ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::zero_trust_organization_revoke_all_access_tokens_for_a_user`]
 
@@ -2348,17 +2234,14 @@ impl<'a> ZeroTrustOrganizationCreateYourZeroTrustOrganization<'a> {
 pub struct ZeroTrustOrganizationRevokeAllAccessTokensForAUser<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<
-        types::builder::ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
-        String,
-    >,
+    body: Result<types::ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody, String>,
 }
 impl<'a> ZeroTrustOrganizationRevokeAllAccessTokensForAUser<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -2391,15 +2274,6 @@ impl<'a> ZeroTrustOrganizationRevokeAllAccessTokensForAUser<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
-        ) -> types::builder::ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2438,14 +2312,14 @@ impl<'a> AccessPoliciesListAccessReusablePolicies<'a> {
 pub struct AccessPoliciesCreateAnAccessReusablePolicy<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccessPolicyReq, String>,
+    body: Result<types::AccessPolicyReq, String>,
 }
 impl<'a> AccessPoliciesCreateAnAccessReusablePolicy<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -2471,15 +2345,6 @@ impl<'a> AccessPoliciesCreateAnAccessReusablePolicy<'a> {
             .map_err(|s| {
                 format!("conversion to `AccessPolicyReq` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessPolicyReq,
-        ) -> types::builder::AccessPolicyReq,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2532,7 +2397,7 @@ pub struct AccessPoliciesUpdateAnAccessReusablePolicy<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     policy_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::AccessPolicyReq, String>,
+    body: Result<types::AccessPolicyReq, String>,
 }
 impl<'a> AccessPoliciesUpdateAnAccessReusablePolicy<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2540,7 +2405,7 @@ impl<'a> AccessPoliciesUpdateAnAccessReusablePolicy<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             policy_id: Err("policy_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -2577,15 +2442,6 @@ impl<'a> AccessPoliciesUpdateAnAccessReusablePolicy<'a> {
             .map_err(|s| {
                 format!("conversion to `AccessPolicyReq` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessPolicyReq,
-        ) -> types::builder::AccessPolicyReq,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2764,14 +2620,14 @@ impl<'a> ListAccountServiceTokens<'a> {
 pub struct CreateAccountServiceToken<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::CreateServiceToken, String>,
+    body: Result<types::CreateServiceToken, String>,
 }
 impl<'a> CreateAccountServiceToken<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -2799,15 +2655,6 @@ impl<'a> CreateAccountServiceToken<'a> {
             .map_err(|s| {
                 format!("conversion to `CreateServiceToken` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CreateServiceToken,
-        ) -> types::builder::CreateServiceToken,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2860,7 +2707,7 @@ pub struct UpdateAccountServiceToken<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     service_token_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::UpdateServiceToken, String>,
+    body: Result<types::UpdateServiceToken, String>,
 }
 impl<'a> UpdateAccountServiceToken<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2907,15 +2754,6 @@ impl<'a> UpdateAccountServiceToken<'a> {
             .map_err(|s| {
                 format!("conversion to `UpdateServiceToken` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::UpdateServiceToken,
-        ) -> types::builder::UpdateServiceToken,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -3009,7 +2847,7 @@ pub struct RotateAccountServiceToken<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     service_token_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::RotateServiceToken, String>,
+    body: Result<types::RotateServiceToken, String>,
 }
 impl<'a> RotateAccountServiceToken<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -3056,15 +2894,6 @@ impl<'a> RotateAccountServiceToken<'a> {
             .map_err(|s| {
                 format!("conversion to `RotateServiceToken` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::RotateServiceToken,
-        ) -> types::builder::RotateServiceToken,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -3185,7 +3014,7 @@ pub struct AccessTagsUpdateATag<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     tag_name: Result<::cloudflare_openapi::types::PathSegment, String>,
-    body: Result<types::builder::AccessTagWithoutAppCount, String>,
+    body: Result<types::AccessTagWithoutAppCount, String>,
 }
 impl<'a> AccessTagsUpdateATag<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -3193,7 +3022,7 @@ impl<'a> AccessTagsUpdateATag<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             tag_name: Err("tag_name was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -3235,15 +3064,6 @@ impl<'a> AccessTagsUpdateATag<'a> {
                     "conversion to `AccessTagWithoutAppCount` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccessTagWithoutAppCount,
-        ) -> types::builder::AccessTagWithoutAppCount,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -3890,10 +3710,7 @@ pub struct ZoneLevelAccessPoliciesCreateAnAccessPolicy<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     app_id: Result<::uuid::Uuid, String>,
-    body: Result<
-        types::builder::ZoneLevelAccessPoliciesCreateAnAccessPolicyBody,
-        String,
-    >,
+    body: Result<types::ZoneLevelAccessPoliciesCreateAnAccessPolicyBody, String>,
 }
 impl<'a> ZoneLevelAccessPoliciesCreateAnAccessPolicy<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -3901,7 +3718,7 @@ impl<'a> ZoneLevelAccessPoliciesCreateAnAccessPolicy<'a> {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
             app_id: Err("app_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -3943,15 +3760,6 @@ impl<'a> ZoneLevelAccessPoliciesCreateAnAccessPolicy<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneLevelAccessPoliciesCreateAnAccessPolicyBody,
-        ) -> types::builder::ZoneLevelAccessPoliciesCreateAnAccessPolicyBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -4018,10 +3826,7 @@ pub struct ZoneLevelAccessPoliciesUpdateAnAccessPolicy<'a> {
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     app_id: Result<::uuid::Uuid, String>,
     policy_id: Result<::uuid::Uuid, String>,
-    body: Result<
-        types::builder::ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody,
-        String,
-    >,
+    body: Result<types::ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody, String>,
 }
 impl<'a> ZoneLevelAccessPoliciesUpdateAnAccessPolicy<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -4030,7 +3835,7 @@ impl<'a> ZoneLevelAccessPoliciesUpdateAnAccessPolicy<'a> {
             zone_id: Err("zone_id was not initialized".to_string()),
             app_id: Err("app_id was not initialized".to_string()),
             policy_id: Err("policy_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -4083,15 +3888,6 @@ impl<'a> ZoneLevelAccessPoliciesUpdateAnAccessPolicy<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody,
-        ) -> types::builder::ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -4263,7 +4059,7 @@ pub struct ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificate<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody,
+        types::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody,
         String,
     >,
 }
@@ -4272,7 +4068,7 @@ impl<'a> ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificate<'a> {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -4305,15 +4101,6 @@ impl<'a> ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificate<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody,
-        ) -> types::builder::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -4353,7 +4140,7 @@ pub struct ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettings<'a> 
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
+        types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
         String,
     >,
 }
@@ -4362,7 +4149,7 @@ impl<'a> ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettings<'a> {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -4395,15 +4182,6 @@ impl<'a> ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettings<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
-        ) -> types::builder::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -4457,7 +4235,7 @@ pub struct ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificate<'a> {
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     certificate_id: Result<::uuid::Uuid, String>,
     body: Result<
-        types::builder::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
+        types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
         String,
     >,
 }
@@ -4467,7 +4245,7 @@ impl<'a> ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificate<'a> {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
             certificate_id: Err("certificate_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -4511,15 +4289,6 @@ impl<'a> ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificate<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
-        ) -> types::builder::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -4599,14 +4368,14 @@ impl<'a> ZoneLevelAccessGroupsListAccessGroups<'a> {
 pub struct ZoneLevelAccessGroupsCreateAnAccessGroup<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZoneLevelAccessGroupsCreateAnAccessGroupBody, String>,
+    body: Result<types::ZoneLevelAccessGroupsCreateAnAccessGroupBody, String>,
 }
 impl<'a> ZoneLevelAccessGroupsCreateAnAccessGroup<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -4637,15 +4406,6 @@ impl<'a> ZoneLevelAccessGroupsCreateAnAccessGroup<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneLevelAccessGroupsCreateAnAccessGroupBody,
-        ) -> types::builder::ZoneLevelAccessGroupsCreateAnAccessGroupBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -4698,7 +4458,7 @@ pub struct ZoneLevelAccessGroupsUpdateAnAccessGroup<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     group_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::ZoneLevelAccessGroupsUpdateAnAccessGroupBody, String>,
+    body: Result<types::ZoneLevelAccessGroupsUpdateAnAccessGroupBody, String>,
 }
 impl<'a> ZoneLevelAccessGroupsUpdateAnAccessGroup<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -4706,7 +4466,7 @@ impl<'a> ZoneLevelAccessGroupsUpdateAnAccessGroup<'a> {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
             group_id: Err("group_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -4748,15 +4508,6 @@ impl<'a> ZoneLevelAccessGroupsUpdateAnAccessGroup<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneLevelAccessGroupsUpdateAnAccessGroupBody,
-        ) -> types::builder::ZoneLevelAccessGroupsUpdateAnAccessGroupBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -5053,7 +4804,7 @@ pub struct ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganization<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
+        types::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
         String,
     >,
 }
@@ -5097,15 +4848,6 @@ impl<'a> ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganization<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
-        ) -> types::builder::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::zone_level_zero_trust_organization_create_your_zero_trust_organization`]
 
@@ -5115,7 +4857,7 @@ pub struct ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganization<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
+        types::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
         String,
     >,
 }
@@ -5124,7 +4866,7 @@ impl<'a> ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganization<'a> {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -5159,15 +4901,6 @@ impl<'a> ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganization<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
-        ) -> types::builder::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::zone_level_zero_trust_organization_revoke_all_access_tokens_for_a_user`]
 
@@ -5177,7 +4910,7 @@ pub struct ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUser<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
+        types::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
         String,
     >,
 }
@@ -5186,7 +4919,7 @@ impl<'a> ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUser<'a> {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -5219,15 +4952,6 @@ impl<'a> ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUser<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
-        ) -> types::builder::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -5324,14 +5048,14 @@ impl<'a> ListZoneServiceTokens<'a> {
 pub struct CreateZoneServiceToken<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::CreateServiceToken, String>,
+    body: Result<types::CreateServiceToken, String>,
 }
 impl<'a> CreateZoneServiceToken<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -5359,15 +5083,6 @@ impl<'a> CreateZoneServiceToken<'a> {
             .map_err(|s| {
                 format!("conversion to `CreateServiceToken` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CreateServiceToken,
-        ) -> types::builder::CreateServiceToken,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -5420,7 +5135,7 @@ pub struct UpdateZoneServiceToken<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     service_token_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::UpdateServiceToken, String>,
+    body: Result<types::UpdateServiceToken, String>,
 }
 impl<'a> UpdateZoneServiceToken<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -5467,15 +5182,6 @@ impl<'a> UpdateZoneServiceToken<'a> {
             .map_err(|s| {
                 format!("conversion to `UpdateServiceToken` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::UpdateServiceToken,
-        ) -> types::builder::UpdateServiceToken,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

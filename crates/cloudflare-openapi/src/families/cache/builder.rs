@@ -41,14 +41,14 @@ impl<'a> ZoneCacheSettingsGetCacheReserveSetting<'a> {
 pub struct ZoneCacheSettingsChangeCacheReserveSetting<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZoneCacheSettingsChangeCacheReserveSettingBody, String>,
+    body: Result<types::ZoneCacheSettingsChangeCacheReserveSettingBody, String>,
 }
 impl<'a> ZoneCacheSettingsChangeCacheReserveSetting<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -79,15 +79,6 @@ impl<'a> ZoneCacheSettingsChangeCacheReserveSetting<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneCacheSettingsChangeCacheReserveSettingBody,
-        ) -> types::builder::ZoneCacheSettingsChangeCacheReserveSettingBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -199,7 +190,7 @@ pub struct ZoneCacheSettingsChangeOriginPostQuantumEncryptionSetting<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::ZoneCacheSettingsChangeOriginPostQuantumEncryptionSettingBody,
+        types::ZoneCacheSettingsChangeOriginPostQuantumEncryptionSettingBody,
         String,
     >,
 }
@@ -208,7 +199,7 @@ impl<'a> ZoneCacheSettingsChangeOriginPostQuantumEncryptionSetting<'a> {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -241,15 +232,6 @@ impl<'a> ZoneCacheSettingsChangeOriginPostQuantumEncryptionSetting<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneCacheSettingsChangeOriginPostQuantumEncryptionSettingBody,
-        ) -> types::builder::ZoneCacheSettingsChangeOriginPostQuantumEncryptionSettingBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -288,17 +270,14 @@ impl<'a> ZoneCacheSettingsGetRegionalTieredCacheSetting<'a> {
 pub struct ZoneCacheSettingsChangeRegionalTieredCacheSetting<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<
-        types::builder::ZoneCacheSettingsChangeRegionalTieredCacheSettingBody,
-        String,
-    >,
+    body: Result<types::ZoneCacheSettingsChangeRegionalTieredCacheSettingBody, String>,
 }
 impl<'a> ZoneCacheSettingsChangeRegionalTieredCacheSetting<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -331,15 +310,6 @@ impl<'a> ZoneCacheSettingsChangeRegionalTieredCacheSetting<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneCacheSettingsChangeRegionalTieredCacheSettingBody,
-        ) -> types::builder::ZoneCacheSettingsChangeRegionalTieredCacheSettingBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -422,14 +392,14 @@ impl<'a> SmartTieredCacheDeleteSmartTieredCacheSetting<'a> {
 pub struct SmartTieredCachePatchSmartTieredCacheSetting<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::CacheSmartTieredCachePatch, String>,
+    body: Result<types::CacheSmartTieredCachePatch, String>,
 }
 impl<'a> SmartTieredCachePatchSmartTieredCacheSetting<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -459,15 +429,6 @@ impl<'a> SmartTieredCachePatchSmartTieredCacheSetting<'a> {
                     "conversion to `CacheSmartTieredCachePatch` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CacheSmartTieredCachePatch,
-        ) -> types::builder::CacheSmartTieredCachePatch,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -550,14 +511,14 @@ impl<'a> ZoneCacheSettingsDeleteVariantsSetting<'a> {
 pub struct ZoneCacheSettingsChangeVariantsSetting<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZoneCacheSettingsChangeVariantsSettingBody, String>,
+    body: Result<types::ZoneCacheSettingsChangeVariantsSettingBody, String>,
 }
 impl<'a> ZoneCacheSettingsChangeVariantsSetting<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -588,15 +549,6 @@ impl<'a> ZoneCacheSettingsChangeVariantsSetting<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneCacheSettingsChangeVariantsSettingBody,
-        ) -> types::builder::ZoneCacheSettingsChangeVariantsSettingBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

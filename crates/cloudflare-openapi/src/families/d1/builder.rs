@@ -79,14 +79,14 @@ impl<'a> CloudflareD1ListDatabases<'a> {
 pub struct CloudflareD1CreateDatabase<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::CloudflareD1CreateDatabaseBody, String>,
+    body: Result<types::CloudflareD1CreateDatabaseBody, String>,
 }
 impl<'a> CloudflareD1CreateDatabase<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -117,15 +117,6 @@ impl<'a> CloudflareD1CreateDatabase<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CloudflareD1CreateDatabaseBody,
-        ) -> types::builder::CloudflareD1CreateDatabaseBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -221,7 +212,7 @@ pub struct CloudflareD1ExportDatabase<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     database_id: Result<::cloudflare_openapi::types::PathSegment, String>,
-    body: Result<types::builder::CloudflareD1ExportDatabaseBody, String>,
+    body: Result<types::CloudflareD1ExportDatabaseBody, String>,
 }
 impl<'a> CloudflareD1ExportDatabase<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -229,7 +220,7 @@ impl<'a> CloudflareD1ExportDatabase<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             database_id: Err("database_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -272,15 +263,6 @@ impl<'a> CloudflareD1ExportDatabase<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CloudflareD1ExportDatabaseBody,
-        ) -> types::builder::CloudflareD1ExportDatabaseBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -348,7 +330,7 @@ pub struct CloudflareD1QueryDatabase<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     database_id: Result<::cloudflare_openapi::types::PathSegment, String>,
-    body: Result<types::builder::CloudflareD1QueryDatabaseBody, String>,
+    body: Result<types::CloudflareD1QueryDatabaseBody, String>,
 }
 impl<'a> CloudflareD1QueryDatabase<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -356,7 +338,7 @@ impl<'a> CloudflareD1QueryDatabase<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             database_id: Err("database_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -401,15 +383,6 @@ impl<'a> CloudflareD1QueryDatabase<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CloudflareD1QueryDatabaseBody,
-        ) -> types::builder::CloudflareD1QueryDatabaseBody,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::cloudflare_d1_raw_database_query`]
 
@@ -419,7 +392,7 @@ pub struct CloudflareD1RawDatabaseQuery<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     database_id: Result<::cloudflare_openapi::types::PathSegment, String>,
-    body: Result<types::builder::CloudflareD1RawDatabaseQueryBody, String>,
+    body: Result<types::CloudflareD1RawDatabaseQueryBody, String>,
 }
 impl<'a> CloudflareD1RawDatabaseQuery<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -427,7 +400,7 @@ impl<'a> CloudflareD1RawDatabaseQuery<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             database_id: Err("database_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -470,15 +443,6 @@ impl<'a> CloudflareD1RawDatabaseQuery<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CloudflareD1RawDatabaseQueryBody,
-        ) -> types::builder::CloudflareD1RawDatabaseQueryBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

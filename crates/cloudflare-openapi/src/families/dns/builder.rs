@@ -41,7 +41,7 @@ impl<'a> DnsSettingsForAnAccountListDnsSettings<'a> {
 pub struct DnsSettingsForAnAccountUpdateDnsSettings<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::DnsSettingsAccountSettings, String>,
+    body: Result<types::DnsSettingsAccountSettings, String>,
 }
 impl<'a> DnsSettingsForAnAccountUpdateDnsSettings<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -80,15 +80,6 @@ impl<'a> DnsSettingsForAnAccountUpdateDnsSettings<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::DnsSettingsAccountSettings,
-        ) -> types::builder::DnsSettingsAccountSettings,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::secondary_dns_acl_list_ac_ls`]
 
@@ -125,14 +116,14 @@ impl<'a> SecondaryDnsAclListAcLs<'a> {
 pub struct SecondaryDnsAclCreateAcl<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::SecondaryDnsAclCreateAclBody, String>,
+    body: Result<types::SecondaryDnsAclCreateAclBody, String>,
 }
 impl<'a> SecondaryDnsAclCreateAcl<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -162,15 +153,6 @@ impl<'a> SecondaryDnsAclCreateAcl<'a> {
                     "conversion to `SecondaryDnsAclCreateAclBody` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::SecondaryDnsAclCreateAclBody,
-        ) -> types::builder::SecondaryDnsAclCreateAclBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -224,7 +206,7 @@ pub struct SecondaryDnsAclUpdateAcl<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     acl_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::SecondaryDnsAcl, String>,
+    body: Result<types::SecondaryDnsAcl, String>,
 }
 impl<'a> SecondaryDnsAclUpdateAcl<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -232,7 +214,7 @@ impl<'a> SecondaryDnsAclUpdateAcl<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             acl_id: Err("acl_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -270,15 +252,6 @@ impl<'a> SecondaryDnsAclUpdateAcl<'a> {
             .map_err(|s| {
                 format!("conversion to `SecondaryDnsAcl` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::SecondaryDnsAcl,
-        ) -> types::builder::SecondaryDnsAcl,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -375,14 +348,14 @@ impl<'a> SecondaryDnsPeerListPeers<'a> {
 pub struct SecondaryDnsPeerCreatePeer<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::SecondaryDnsPeerCreatePeerBody, String>,
+    body: Result<types::SecondaryDnsPeerCreatePeerBody, String>,
 }
 impl<'a> SecondaryDnsPeerCreatePeer<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -413,15 +386,6 @@ impl<'a> SecondaryDnsPeerCreatePeer<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::SecondaryDnsPeerCreatePeerBody,
-        ) -> types::builder::SecondaryDnsPeerCreatePeerBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -475,7 +439,7 @@ pub struct SecondaryDnsPeerUpdatePeer<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     peer_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::SecondaryDnsPeer, String>,
+    body: Result<types::SecondaryDnsPeer, String>,
 }
 impl<'a> SecondaryDnsPeerUpdatePeer<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -483,7 +447,7 @@ impl<'a> SecondaryDnsPeerUpdatePeer<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             peer_id: Err("peer_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -521,15 +485,6 @@ impl<'a> SecondaryDnsPeerUpdatePeer<'a> {
             .map_err(|s| {
                 format!("conversion to `SecondaryDnsPeer` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::SecondaryDnsPeer,
-        ) -> types::builder::SecondaryDnsPeer,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1668,7 +1623,7 @@ impl<'a> DnsSettingsForAZoneListDnsSettings<'a> {
 pub struct DnsSettingsForAZoneUpdateDnsSettings<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::DnsSettingsDnsSettings, String>,
+    body: Result<types::DnsSettingsDnsSettings, String>,
 }
 impl<'a> DnsSettingsForAZoneUpdateDnsSettings<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1703,15 +1658,6 @@ impl<'a> DnsSettingsForAZoneUpdateDnsSettings<'a> {
             .map_err(|s| {
                 format!("conversion to `DnsSettingsDnsSettings` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::DnsSettingsDnsSettings,
-        ) -> types::builder::DnsSettingsDnsSettings,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1794,7 +1740,7 @@ impl<'a> DnssecDeleteDnssecRecords<'a> {
 pub struct DnssecEditDnssecStatus<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::DnssecEditDnssecStatusBody, String>,
+    body: Result<types::DnssecEditDnssecStatusBody, String>,
 }
 impl<'a> DnssecEditDnssecStatus<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1831,15 +1777,6 @@ impl<'a> DnssecEditDnssecStatus<'a> {
                     "conversion to `DnssecEditDnssecStatusBody` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::DnssecEditDnssecStatusBody,
-        ) -> types::builder::DnssecEditDnssecStatusBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1922,14 +1859,14 @@ impl<'a> SecondaryDnsSecondaryZoneSecondaryZoneConfigurationDetails<'a> {
 pub struct SecondaryDnsSecondaryZoneUpdateSecondaryZoneConfiguration<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::SecondaryDnsDnsSecondarySecondaryZone, String>,
+    body: Result<types::SecondaryDnsDnsSecondarySecondaryZone, String>,
 }
 impl<'a> SecondaryDnsSecondaryZoneUpdateSecondaryZoneConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -1960,15 +1897,6 @@ impl<'a> SecondaryDnsSecondaryZoneUpdateSecondaryZoneConfiguration<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::SecondaryDnsDnsSecondarySecondaryZone,
-        ) -> types::builder::SecondaryDnsDnsSecondarySecondaryZone,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1979,14 +1907,14 @@ impl<'a> SecondaryDnsSecondaryZoneUpdateSecondaryZoneConfiguration<'a> {
 pub struct SecondaryDnsSecondaryZoneCreateSecondaryZoneConfiguration<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::SecondaryDnsDnsSecondarySecondaryZone, String>,
+    body: Result<types::SecondaryDnsDnsSecondarySecondaryZone, String>,
 }
 impl<'a> SecondaryDnsSecondaryZoneCreateSecondaryZoneConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -2017,15 +1945,6 @@ impl<'a> SecondaryDnsSecondaryZoneCreateSecondaryZoneConfiguration<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::SecondaryDnsDnsSecondarySecondaryZone,
-        ) -> types::builder::SecondaryDnsDnsSecondarySecondaryZone,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2108,14 +2027,14 @@ impl<'a> SecondaryDnsPrimaryZonePrimaryZoneConfigurationDetails<'a> {
 pub struct SecondaryDnsPrimaryZoneUpdatePrimaryZoneConfiguration<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::SecondaryDnsSingleRequestOutgoing, String>,
+    body: Result<types::SecondaryDnsSingleRequestOutgoing, String>,
 }
 impl<'a> SecondaryDnsPrimaryZoneUpdatePrimaryZoneConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -2146,15 +2065,6 @@ impl<'a> SecondaryDnsPrimaryZoneUpdatePrimaryZoneConfiguration<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::SecondaryDnsSingleRequestOutgoing,
-        ) -> types::builder::SecondaryDnsSingleRequestOutgoing,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2165,14 +2075,14 @@ impl<'a> SecondaryDnsPrimaryZoneUpdatePrimaryZoneConfiguration<'a> {
 pub struct SecondaryDnsPrimaryZoneCreatePrimaryZoneConfiguration<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::SecondaryDnsSingleRequestOutgoing, String>,
+    body: Result<types::SecondaryDnsSingleRequestOutgoing, String>,
 }
 impl<'a> SecondaryDnsPrimaryZoneCreatePrimaryZoneConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -2203,15 +2113,6 @@ impl<'a> SecondaryDnsPrimaryZoneCreatePrimaryZoneConfiguration<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::SecondaryDnsSingleRequestOutgoing,
-        ) -> types::builder::SecondaryDnsSingleRequestOutgoing,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

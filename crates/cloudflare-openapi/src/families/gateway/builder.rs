@@ -131,14 +131,14 @@ impl<'a> ZeroTrustGetAuditSshSettings<'a> {
 pub struct ZeroTrustUpdateAuditSshSettings<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZeroTrustUpdateAuditSshSettingsBody, String>,
+    body: Result<types::ZeroTrustUpdateAuditSshSettingsBody, String>,
 }
 impl<'a> ZeroTrustUpdateAuditSshSettings<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -169,15 +169,6 @@ impl<'a> ZeroTrustUpdateAuditSshSettings<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustUpdateAuditSshSettingsBody,
-        ) -> types::builder::ZeroTrustUpdateAuditSshSettingsBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -244,7 +235,7 @@ impl<'a> ZeroTrustCertificatesListZeroTrustCertificates<'a> {
 pub struct ZeroTrustCertificatesCreateZeroTrustCertificate<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZeroTrustGatewayGenerateCertRequest, String>,
+    body: Result<types::ZeroTrustGatewayGenerateCertRequest, String>,
 }
 impl<'a> ZeroTrustCertificatesCreateZeroTrustCertificate<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -282,15 +273,6 @@ impl<'a> ZeroTrustCertificatesCreateZeroTrustCertificate<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustGatewayGenerateCertRequest,
-        ) -> types::builder::ZeroTrustGatewayGenerateCertRequest,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -541,7 +523,7 @@ impl<'a> ZeroTrustAccountsGetZeroTrustAccountConfiguration<'a> {
 pub struct ZeroTrustAccountsUpdateZeroTrustAccountConfiguration<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZeroTrustGatewayGatewayAccountSettings, String>,
+    body: Result<types::ZeroTrustGatewayGatewayAccountSettings, String>,
 }
 impl<'a> ZeroTrustAccountsUpdateZeroTrustAccountConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -581,15 +563,6 @@ impl<'a> ZeroTrustAccountsUpdateZeroTrustAccountConfiguration<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustGatewayGatewayAccountSettings,
-        ) -> types::builder::ZeroTrustGatewayGatewayAccountSettings,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::zero_trust_accounts_patch_zero_trust_account_configuration`]
 
@@ -598,7 +571,7 @@ impl<'a> ZeroTrustAccountsUpdateZeroTrustAccountConfiguration<'a> {
 pub struct ZeroTrustAccountsPatchZeroTrustAccountConfiguration<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZeroTrustGatewayGatewayAccountSettings, String>,
+    body: Result<types::ZeroTrustGatewayGatewayAccountSettings, String>,
 }
 impl<'a> ZeroTrustAccountsPatchZeroTrustAccountConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -636,15 +609,6 @@ impl<'a> ZeroTrustAccountsPatchZeroTrustAccountConfiguration<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustGatewayGatewayAccountSettings,
-        ) -> types::builder::ZeroTrustGatewayGatewayAccountSettings,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -698,14 +662,14 @@ impl<'a> ZeroTrustListsListZeroTrustLists<'a> {
 pub struct ZeroTrustListsCreateZeroTrustList<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZeroTrustListsCreateZeroTrustListBody, String>,
+    body: Result<types::ZeroTrustListsCreateZeroTrustListBody, String>,
 }
 impl<'a> ZeroTrustListsCreateZeroTrustList<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -736,15 +700,6 @@ impl<'a> ZeroTrustListsCreateZeroTrustList<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustListsCreateZeroTrustListBody,
-        ) -> types::builder::ZeroTrustListsCreateZeroTrustListBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -797,7 +752,7 @@ pub struct ZeroTrustListsUpdateZeroTrustList<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     list_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::ZeroTrustListsUpdateZeroTrustListBody, String>,
+    body: Result<types::ZeroTrustListsUpdateZeroTrustListBody, String>,
 }
 impl<'a> ZeroTrustListsUpdateZeroTrustList<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -805,7 +760,7 @@ impl<'a> ZeroTrustListsUpdateZeroTrustList<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             list_id: Err("list_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -847,15 +802,6 @@ impl<'a> ZeroTrustListsUpdateZeroTrustList<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustListsUpdateZeroTrustListBody,
-        ) -> types::builder::ZeroTrustListsUpdateZeroTrustListBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -924,7 +870,7 @@ pub struct ZeroTrustListsPatchZeroTrustList<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     list_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::ZeroTrustListsPatchZeroTrustListBody, String>,
+    body: Result<types::ZeroTrustListsPatchZeroTrustListBody, String>,
 }
 impl<'a> ZeroTrustListsPatchZeroTrustList<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -974,15 +920,6 @@ impl<'a> ZeroTrustListsPatchZeroTrustList<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustListsPatchZeroTrustListBody,
-        ) -> types::builder::ZeroTrustListsPatchZeroTrustListBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1063,7 +1000,7 @@ pub struct ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocation<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocationBody,
+        types::ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocationBody,
         String,
     >,
 }
@@ -1072,7 +1009,7 @@ impl<'a> ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocation<'a> {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1105,15 +1042,6 @@ impl<'a> ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocation<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocationBody,
-        ) -> types::builder::ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocationBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1168,7 +1096,7 @@ pub struct ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocation<'a> {
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     location_id: Result<::cloudflare_openapi::types::Identifier, String>,
     body: Result<
-        types::builder::ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocationBody,
+        types::ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocationBody,
         String,
     >,
 }
@@ -1178,7 +1106,7 @@ impl<'a> ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocation<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             location_id: Err("location_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1223,15 +1151,6 @@ impl<'a> ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocation<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocationBody,
-        ) -> types::builder::ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocationBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1328,7 +1247,7 @@ impl<'a> ZeroTrustAccountsGetLoggingSettingsForTheZeroTrustAccount<'a> {
 pub struct ZeroTrustAccountsUpdateLoggingSettingsForTheZeroTrustAccount<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZeroTrustGatewayGatewayAccountLoggingSettings, String>,
+    body: Result<types::ZeroTrustGatewayGatewayAccountLoggingSettings, String>,
 }
 impl<'a> ZeroTrustAccountsUpdateLoggingSettingsForTheZeroTrustAccount<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1368,15 +1287,6 @@ impl<'a> ZeroTrustAccountsUpdateLoggingSettingsForTheZeroTrustAccount<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustGatewayGatewayAccountLoggingSettings,
-        ) -> types::builder::ZeroTrustGatewayGatewayAccountLoggingSettings,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::zero_trust_gateway_proxy_endpoints_list_proxy_endpoints`]
 
@@ -1413,17 +1323,14 @@ impl<'a> ZeroTrustGatewayProxyEndpointsListProxyEndpoints<'a> {
 pub struct ZeroTrustGatewayProxyEndpointsCreateProxyEndpoint<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<
-        types::builder::ZeroTrustGatewayProxyEndpointsCreateProxyEndpointBody,
-        String,
-    >,
+    body: Result<types::ZeroTrustGatewayProxyEndpointsCreateProxyEndpointBody, String>,
 }
 impl<'a> ZeroTrustGatewayProxyEndpointsCreateProxyEndpoint<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1456,15 +1363,6 @@ impl<'a> ZeroTrustGatewayProxyEndpointsCreateProxyEndpoint<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustGatewayProxyEndpointsCreateProxyEndpointBody,
-        ) -> types::builder::ZeroTrustGatewayProxyEndpointsCreateProxyEndpointBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1576,10 +1474,7 @@ pub struct ZeroTrustGatewayProxyEndpointsUpdateProxyEndpoint<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     proxy_endpoint_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<
-        types::builder::ZeroTrustGatewayProxyEndpointsUpdateProxyEndpointBody,
-        String,
-    >,
+    body: Result<types::ZeroTrustGatewayProxyEndpointsUpdateProxyEndpointBody, String>,
 }
 impl<'a> ZeroTrustGatewayProxyEndpointsUpdateProxyEndpoint<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1634,15 +1529,6 @@ impl<'a> ZeroTrustGatewayProxyEndpointsUpdateProxyEndpoint<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustGatewayProxyEndpointsUpdateProxyEndpointBody,
-        ) -> types::builder::ZeroTrustGatewayProxyEndpointsUpdateProxyEndpointBody,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::zero_trust_gateway_rules_list_zero_trust_gateway_rules`]
 
@@ -1679,17 +1565,14 @@ impl<'a> ZeroTrustGatewayRulesListZeroTrustGatewayRules<'a> {
 pub struct ZeroTrustGatewayRulesCreateZeroTrustGatewayRule<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<
-        types::builder::ZeroTrustGatewayRulesCreateZeroTrustGatewayRuleBody,
-        String,
-    >,
+    body: Result<types::ZeroTrustGatewayRulesCreateZeroTrustGatewayRuleBody, String>,
 }
 impl<'a> ZeroTrustGatewayRulesCreateZeroTrustGatewayRule<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1722,15 +1605,6 @@ impl<'a> ZeroTrustGatewayRulesCreateZeroTrustGatewayRule<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustGatewayRulesCreateZeroTrustGatewayRuleBody,
-        ) -> types::builder::ZeroTrustGatewayRulesCreateZeroTrustGatewayRuleBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1783,10 +1657,7 @@ pub struct ZeroTrustGatewayRulesUpdateZeroTrustGatewayRule<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     rule_id: Result<::uuid::Uuid, String>,
-    body: Result<
-        types::builder::ZeroTrustGatewayRulesUpdateZeroTrustGatewayRuleBody,
-        String,
-    >,
+    body: Result<types::ZeroTrustGatewayRulesUpdateZeroTrustGatewayRuleBody, String>,
 }
 impl<'a> ZeroTrustGatewayRulesUpdateZeroTrustGatewayRule<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1794,7 +1665,7 @@ impl<'a> ZeroTrustGatewayRulesUpdateZeroTrustGatewayRule<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             rule_id: Err("rule_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1838,15 +1709,6 @@ impl<'a> ZeroTrustGatewayRulesUpdateZeroTrustGatewayRule<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZeroTrustGatewayRulesUpdateZeroTrustGatewayRuleBody,
-        ) -> types::builder::ZeroTrustGatewayRulesUpdateZeroTrustGatewayRuleBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

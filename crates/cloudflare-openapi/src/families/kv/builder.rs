@@ -95,14 +95,14 @@ impl<'a> WorkersKvNamespaceListNamespaces<'a> {
 pub struct WorkersKvNamespaceCreateANamespace<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::WorkersKvCreateRenameNamespaceBody, String>,
+    body: Result<types::WorkersKvCreateRenameNamespaceBody, String>,
 }
 impl<'a> WorkersKvNamespaceCreateANamespace<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -133,15 +133,6 @@ impl<'a> WorkersKvNamespaceCreateANamespace<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkersKvCreateRenameNamespaceBody,
-        ) -> types::builder::WorkersKvCreateRenameNamespaceBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -195,7 +186,7 @@ pub struct WorkersKvNamespaceRenameANamespace<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     namespace_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::WorkersKvCreateRenameNamespaceBody, String>,
+    body: Result<types::WorkersKvCreateRenameNamespaceBody, String>,
 }
 impl<'a> WorkersKvNamespaceRenameANamespace<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -203,7 +194,7 @@ impl<'a> WorkersKvNamespaceRenameANamespace<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             namespace_id: Err("namespace_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -246,15 +237,6 @@ impl<'a> WorkersKvNamespaceRenameANamespace<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkersKvCreateRenameNamespaceBody,
-        ) -> types::builder::WorkersKvCreateRenameNamespaceBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

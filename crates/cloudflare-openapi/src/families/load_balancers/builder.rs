@@ -41,14 +41,14 @@ impl<'a> AccountLoadBalancerMonitorsListMonitors<'a> {
 pub struct AccountLoadBalancerMonitorsCreateMonitor<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccountLoadBalancerMonitorsCreateMonitorBody, String>,
+    body: Result<types::AccountLoadBalancerMonitorsCreateMonitorBody, String>,
 }
 impl<'a> AccountLoadBalancerMonitorsCreateMonitor<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -79,15 +79,6 @@ impl<'a> AccountLoadBalancerMonitorsCreateMonitor<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccountLoadBalancerMonitorsCreateMonitorBody,
-        ) -> types::builder::AccountLoadBalancerMonitorsCreateMonitorBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -141,7 +132,7 @@ pub struct AccountLoadBalancerMonitorsUpdateMonitor<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     monitor_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccountLoadBalancerMonitorsUpdateMonitorBody, String>,
+    body: Result<types::AccountLoadBalancerMonitorsUpdateMonitorBody, String>,
 }
 impl<'a> AccountLoadBalancerMonitorsUpdateMonitor<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -149,7 +140,7 @@ impl<'a> AccountLoadBalancerMonitorsUpdateMonitor<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             monitor_id: Err("monitor_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -192,15 +183,6 @@ impl<'a> AccountLoadBalancerMonitorsUpdateMonitor<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccountLoadBalancerMonitorsUpdateMonitorBody,
-        ) -> types::builder::AccountLoadBalancerMonitorsUpdateMonitorBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -270,7 +252,7 @@ pub struct AccountLoadBalancerMonitorsPatchMonitor<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     monitor_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccountLoadBalancerMonitorsPatchMonitorBody, String>,
+    body: Result<types::AccountLoadBalancerMonitorsPatchMonitorBody, String>,
 }
 impl<'a> AccountLoadBalancerMonitorsPatchMonitor<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -278,7 +260,7 @@ impl<'a> AccountLoadBalancerMonitorsPatchMonitor<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             monitor_id: Err("monitor_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -323,15 +305,6 @@ impl<'a> AccountLoadBalancerMonitorsPatchMonitor<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccountLoadBalancerMonitorsPatchMonitorBody,
-        ) -> types::builder::AccountLoadBalancerMonitorsPatchMonitorBody,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::account_load_balancer_monitors_preview_monitor`]
 
@@ -341,7 +314,7 @@ pub struct AccountLoadBalancerMonitorsPreviewMonitor<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     monitor_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccountLoadBalancerMonitorsPreviewMonitorBody, String>,
+    body: Result<types::AccountLoadBalancerMonitorsPreviewMonitorBody, String>,
 }
 impl<'a> AccountLoadBalancerMonitorsPreviewMonitor<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -349,7 +322,7 @@ impl<'a> AccountLoadBalancerMonitorsPreviewMonitor<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             monitor_id: Err("monitor_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -392,15 +365,6 @@ impl<'a> AccountLoadBalancerMonitorsPreviewMonitor<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccountLoadBalancerMonitorsPreviewMonitorBody,
-        ) -> types::builder::AccountLoadBalancerMonitorsPreviewMonitorBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -453,14 +417,14 @@ impl<'a> AccountLoadBalancerMonitorsListMonitorReferences<'a> {
 pub struct AccountLoadBalancerPoolsCreatePool<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccountLoadBalancerPoolsCreatePoolBody, String>,
+    body: Result<types::AccountLoadBalancerPoolsCreatePoolBody, String>,
 }
 impl<'a> AccountLoadBalancerPoolsCreatePool<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -493,15 +457,6 @@ impl<'a> AccountLoadBalancerPoolsCreatePool<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccountLoadBalancerPoolsCreatePoolBody,
-        ) -> types::builder::AccountLoadBalancerPoolsCreatePoolBody,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::account_load_balancer_pools_patch_pools`]
 
@@ -510,7 +465,7 @@ impl<'a> AccountLoadBalancerPoolsCreatePool<'a> {
 pub struct AccountLoadBalancerPoolsPatchPools<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccountLoadBalancerPoolsPatchPoolsBody, String>,
+    body: Result<types::AccountLoadBalancerPoolsPatchPoolsBody, String>,
 }
 impl<'a> AccountLoadBalancerPoolsPatchPools<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -548,15 +503,6 @@ impl<'a> AccountLoadBalancerPoolsPatchPools<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccountLoadBalancerPoolsPatchPoolsBody,
-        ) -> types::builder::AccountLoadBalancerPoolsPatchPoolsBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -610,7 +556,7 @@ pub struct AccountLoadBalancerPoolsUpdatePool<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     pool_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccountLoadBalancerPoolsUpdatePoolBody, String>,
+    body: Result<types::AccountLoadBalancerPoolsUpdatePoolBody, String>,
 }
 impl<'a> AccountLoadBalancerPoolsUpdatePool<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -618,7 +564,7 @@ impl<'a> AccountLoadBalancerPoolsUpdatePool<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             pool_id: Err("pool_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -661,15 +607,6 @@ impl<'a> AccountLoadBalancerPoolsUpdatePool<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccountLoadBalancerPoolsUpdatePoolBody,
-        ) -> types::builder::AccountLoadBalancerPoolsUpdatePoolBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -739,7 +676,7 @@ pub struct AccountLoadBalancerPoolsPatchPool<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     pool_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccountLoadBalancerPoolsPatchPoolBody, String>,
+    body: Result<types::AccountLoadBalancerPoolsPatchPoolBody, String>,
 }
 impl<'a> AccountLoadBalancerPoolsPatchPool<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -790,15 +727,6 @@ impl<'a> AccountLoadBalancerPoolsPatchPool<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccountLoadBalancerPoolsPatchPoolBody,
-        ) -> types::builder::AccountLoadBalancerPoolsPatchPoolBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -852,7 +780,7 @@ pub struct AccountLoadBalancerPoolsPreviewPool<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     pool_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::AccountLoadBalancerPoolsPreviewPoolBody, String>,
+    body: Result<types::AccountLoadBalancerPoolsPreviewPoolBody, String>,
 }
 impl<'a> AccountLoadBalancerPoolsPreviewPool<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -860,7 +788,7 @@ impl<'a> AccountLoadBalancerPoolsPreviewPool<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             pool_id: Err("pool_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -903,15 +831,6 @@ impl<'a> AccountLoadBalancerPoolsPreviewPool<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::AccountLoadBalancerPoolsPreviewPoolBody,
-        ) -> types::builder::AccountLoadBalancerPoolsPreviewPoolBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

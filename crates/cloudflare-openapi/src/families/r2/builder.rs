@@ -57,7 +57,7 @@ pub struct EventNotificationCreateQueueConfig<'a> {
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     bucket_name: Result<::cloudflare_openapi::types::Identifier, String>,
     queue_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::EventNotificationCreateQueueConfigBody, String>,
+    body: Result<types::EventNotificationCreateQueueConfigBody, String>,
 }
 impl<'a> EventNotificationCreateQueueConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -121,15 +121,6 @@ impl<'a> EventNotificationCreateQueueConfig<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::EventNotificationCreateQueueConfigBody,
-        ) -> types::builder::EventNotificationCreateQueueConfigBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -309,14 +300,14 @@ impl<'a> R2ListBuckets<'a> {
 pub struct R2CreateBucket<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::R2CreateBucketBody, String>,
+    body: Result<types::R2CreateBucketBody, String>,
 }
 impl<'a> R2CreateBucket<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -344,15 +335,6 @@ impl<'a> R2CreateBucket<'a> {
             .map_err(|s| {
                 format!("conversion to `R2CreateBucketBody` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::R2CreateBucketBody,
-        ) -> types::builder::R2CreateBucketBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -587,14 +569,14 @@ impl<'a> R2DeleteBucketSippyConfig<'a> {
 pub struct R2CreateTempAccessCredentials<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::R2TempAccessCredsRequest, String>,
+    body: Result<types::R2TempAccessCredsRequest, String>,
 }
 impl<'a> R2CreateTempAccessCredentials<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -624,15 +606,6 @@ impl<'a> R2CreateTempAccessCredentials<'a> {
                     "conversion to `R2TempAccessCredsRequest` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::R2TempAccessCredsRequest,
-        ) -> types::builder::R2TempAccessCredsRequest,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

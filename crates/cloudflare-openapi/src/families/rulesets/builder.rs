@@ -41,14 +41,14 @@ impl<'a> Listaccountrulesets<'a> {
 pub struct Createaccountruleset<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::CreateaccountrulesetBody, String>,
+    body: Result<types::CreateaccountrulesetBody, String>,
 }
 impl<'a> Createaccountruleset<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -78,15 +78,6 @@ impl<'a> Createaccountruleset<'a> {
                     "conversion to `CreateaccountrulesetBody` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CreateaccountrulesetBody,
-        ) -> types::builder::CreateaccountrulesetBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -140,7 +131,7 @@ pub struct Updateaccountentrypointruleset<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     ruleset_phase: Result<::cloudflare_openapi::types::PathSegment, String>,
-    body: Result<types::builder::UpdateaccountentrypointrulesetBody, String>,
+    body: Result<types::UpdateaccountentrypointrulesetBody, String>,
 }
 impl<'a> Updateaccountentrypointruleset<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -148,7 +139,7 @@ impl<'a> Updateaccountentrypointruleset<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             ruleset_phase: Err("ruleset_phase was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -191,15 +182,6 @@ impl<'a> Updateaccountentrypointruleset<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::UpdateaccountentrypointrulesetBody,
-        ) -> types::builder::UpdateaccountentrypointrulesetBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -351,7 +333,7 @@ pub struct Updateaccountruleset<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     ruleset_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::UpdateaccountrulesetBody, String>,
+    body: Result<types::UpdateaccountrulesetBody, String>,
 }
 impl<'a> Updateaccountruleset<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -359,7 +341,7 @@ impl<'a> Updateaccountruleset<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             ruleset_id: Err("ruleset_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -401,15 +383,6 @@ impl<'a> Updateaccountruleset<'a> {
                     "conversion to `UpdateaccountrulesetBody` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::UpdateaccountrulesetBody,
-        ) -> types::builder::UpdateaccountrulesetBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -798,14 +771,14 @@ impl<'a> Listzonerulesets<'a> {
 pub struct Createzoneruleset<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::CreatezonerulesetBody, String>,
+    body: Result<types::CreatezonerulesetBody, String>,
 }
 impl<'a> Createzoneruleset<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -833,15 +806,6 @@ impl<'a> Createzoneruleset<'a> {
             .map_err(|s| {
                 format!("conversion to `CreatezonerulesetBody` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CreatezonerulesetBody,
-        ) -> types::builder::CreatezonerulesetBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -895,7 +859,7 @@ pub struct Updatezoneentrypointruleset<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     ruleset_phase: Result<::cloudflare_openapi::types::PathSegment, String>,
-    body: Result<types::builder::UpdatezoneentrypointrulesetBody, String>,
+    body: Result<types::UpdatezoneentrypointrulesetBody, String>,
 }
 impl<'a> Updatezoneentrypointruleset<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -903,7 +867,7 @@ impl<'a> Updatezoneentrypointruleset<'a> {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
             ruleset_phase: Err("ruleset_phase was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -946,15 +910,6 @@ impl<'a> Updatezoneentrypointruleset<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::UpdatezoneentrypointrulesetBody,
-        ) -> types::builder::UpdatezoneentrypointrulesetBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1106,7 +1061,7 @@ pub struct Updatezoneruleset<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     ruleset_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::UpdatezonerulesetBody, String>,
+    body: Result<types::UpdatezonerulesetBody, String>,
 }
 impl<'a> Updatezoneruleset<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1114,7 +1069,7 @@ impl<'a> Updatezoneruleset<'a> {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
             ruleset_id: Err("ruleset_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -1154,15 +1109,6 @@ impl<'a> Updatezoneruleset<'a> {
             .map_err(|s| {
                 format!("conversion to `UpdatezonerulesetBody` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::UpdatezonerulesetBody,
-        ) -> types::builder::UpdatezonerulesetBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

@@ -189,14 +189,14 @@ impl<'a> CloudflareTunnelListCloudflareTunnels<'a> {
 pub struct CloudflareTunnelCreateACloudflareTunnel<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::CloudflareTunnelCreateACloudflareTunnelBody, String>,
+    body: Result<types::CloudflareTunnelCreateACloudflareTunnelBody, String>,
 }
 impl<'a> CloudflareTunnelCreateACloudflareTunnel<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -227,15 +227,6 @@ impl<'a> CloudflareTunnelCreateACloudflareTunnel<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CloudflareTunnelCreateACloudflareTunnelBody,
-        ) -> types::builder::CloudflareTunnelCreateACloudflareTunnelBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -345,7 +336,7 @@ pub struct CloudflareTunnelUpdateACloudflareTunnel<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     tunnel_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::CloudflareTunnelUpdateACloudflareTunnelBody, String>,
+    body: Result<types::CloudflareTunnelUpdateACloudflareTunnelBody, String>,
 }
 impl<'a> CloudflareTunnelUpdateACloudflareTunnel<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -395,15 +386,6 @@ impl<'a> CloudflareTunnelUpdateACloudflareTunnel<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CloudflareTunnelUpdateACloudflareTunnelBody,
-        ) -> types::builder::CloudflareTunnelUpdateACloudflareTunnelBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -456,10 +438,7 @@ pub struct CloudflareTunnelConfigurationPutConfiguration<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     tunnel_id: Result<::uuid::Uuid, String>,
-    body: Result<
-        types::builder::CloudflareTunnelConfigurationPutConfigurationBody,
-        String,
-    >,
+    body: Result<types::CloudflareTunnelConfigurationPutConfigurationBody, String>,
 }
 impl<'a> CloudflareTunnelConfigurationPutConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -511,15 +490,6 @@ impl<'a> CloudflareTunnelConfigurationPutConfiguration<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CloudflareTunnelConfigurationPutConfigurationBody,
-        ) -> types::builder::CloudflareTunnelConfigurationPutConfigurationBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -697,10 +667,7 @@ pub struct CloudflareTunnelGetACloudflareTunnelManagementToken<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     tunnel_id: Result<::uuid::Uuid, String>,
-    body: Result<
-        types::builder::CloudflareTunnelGetACloudflareTunnelManagementTokenBody,
-        String,
-    >,
+    body: Result<types::CloudflareTunnelGetACloudflareTunnelManagementTokenBody, String>,
 }
 impl<'a> CloudflareTunnelGetACloudflareTunnelManagementToken<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -708,7 +675,7 @@ impl<'a> CloudflareTunnelGetACloudflareTunnelManagementToken<'a> {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
             tunnel_id: Err("tunnel_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -752,15 +719,6 @@ impl<'a> CloudflareTunnelGetACloudflareTunnelManagementToken<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CloudflareTunnelGetACloudflareTunnelManagementTokenBody,
-        ) -> types::builder::CloudflareTunnelGetACloudflareTunnelManagementTokenBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1002,14 +960,14 @@ impl<'a> CloudflareTunnelListAllTunnels<'a> {
 pub struct ArgoTunnelCreateAnArgoTunnel<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ArgoTunnelCreateAnArgoTunnelBody, String>,
+    body: Result<types::ArgoTunnelCreateAnArgoTunnelBody, String>,
 }
 impl<'a> ArgoTunnelCreateAnArgoTunnel<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1040,15 +998,6 @@ impl<'a> ArgoTunnelCreateAnArgoTunnel<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ArgoTunnelCreateAnArgoTunnelBody,
-        ) -> types::builder::ArgoTunnelCreateAnArgoTunnelBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1392,14 +1341,14 @@ impl<'a> CloudflareTunnelListWarpConnectorTunnels<'a> {
 pub struct CloudflareTunnelCreateAWarpConnectorTunnel<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::CloudflareTunnelCreateAWarpConnectorTunnelBody, String>,
+    body: Result<types::CloudflareTunnelCreateAWarpConnectorTunnelBody, String>,
 }
 impl<'a> CloudflareTunnelCreateAWarpConnectorTunnel<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1430,15 +1379,6 @@ impl<'a> CloudflareTunnelCreateAWarpConnectorTunnel<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CloudflareTunnelCreateAWarpConnectorTunnelBody,
-        ) -> types::builder::CloudflareTunnelCreateAWarpConnectorTunnelBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1548,7 +1488,7 @@ pub struct CloudflareTunnelUpdateAWarpConnectorTunnel<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     tunnel_id: Result<::uuid::Uuid, String>,
-    body: Result<types::builder::CloudflareTunnelUpdateAWarpConnectorTunnelBody, String>,
+    body: Result<types::CloudflareTunnelUpdateAWarpConnectorTunnelBody, String>,
 }
 impl<'a> CloudflareTunnelUpdateAWarpConnectorTunnel<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1598,15 +1538,6 @@ impl<'a> CloudflareTunnelUpdateAWarpConnectorTunnel<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CloudflareTunnelUpdateAWarpConnectorTunnelBody,
-        ) -> types::builder::CloudflareTunnelUpdateAWarpConnectorTunnelBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

@@ -207,7 +207,7 @@ impl<'a> NamespaceWorkerList<'a> {
 pub struct NamespaceWorkerCreate<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::NamespaceWorkerCreateBody, String>,
+    body: Result<types::NamespaceWorkerCreateBody, String>,
 }
 impl<'a> NamespaceWorkerCreate<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -244,15 +244,6 @@ impl<'a> NamespaceWorkerCreate<'a> {
                     "conversion to `NamespaceWorkerCreateBody` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::NamespaceWorkerCreateBody,
-        ) -> types::builder::NamespaceWorkerCreateBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -567,7 +558,7 @@ pub struct NamespaceWorkerPutScriptSecrets<'a> {
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     dispatch_namespace: Result<::cloudflare_openapi::types::PathSegment, String>,
     script_name: Result<::cloudflare_openapi::types::PathSegment, String>,
-    body: Result<types::builder::WorkersSecret, String>,
+    body: Result<types::WorkersSecret, String>,
 }
 impl<'a> NamespaceWorkerPutScriptSecrets<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -628,15 +619,6 @@ impl<'a> NamespaceWorkerPutScriptSecrets<'a> {
             .map_err(|s| {
                 format!("conversion to `WorkersSecret` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkersSecret,
-        ) -> types::builder::WorkersSecret,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1072,14 +1054,14 @@ impl<'a> WorkerDomainListDomains<'a> {
 pub struct WorkerDomainAttachToDomain<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::WorkerDomainAttachToDomainBody, String>,
+    body: Result<types::WorkerDomainAttachToDomainBody, String>,
 }
 impl<'a> WorkerDomainAttachToDomain<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             account_id: Err("account_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1110,15 +1092,6 @@ impl<'a> WorkerDomainAttachToDomain<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkerDomainAttachToDomainBody,
-        ) -> types::builder::WorkerDomainAttachToDomainBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1468,7 +1441,7 @@ pub struct WorkerDeploymentsCreateDeployment<'a> {
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     script_name: Result<::cloudflare_openapi::types::PathSegment, String>,
     force: Result<Option<bool>, String>,
-    body: Result<types::builder::WorkersDeploymentsCreateBody, String>,
+    body: Result<types::WorkersDeploymentsCreateBody, String>,
 }
 impl<'a> WorkerDeploymentsCreateDeployment<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1477,7 +1450,7 @@ impl<'a> WorkerDeploymentsCreateDeployment<'a> {
             account_id: Err("account_id was not initialized".to_string()),
             script_name: Err("script_name was not initialized".to_string()),
             force: Ok(None),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn account_id<V>(mut self, value: V) -> Self
@@ -1529,15 +1502,6 @@ impl<'a> WorkerDeploymentsCreateDeployment<'a> {
                     "conversion to `WorkersDeploymentsCreateBody` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkersDeploymentsCreateBody,
-        ) -> types::builder::WorkersDeploymentsCreateBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1688,7 +1652,7 @@ pub struct WorkerScriptSettingsPatchSettings<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     script_name: Result<::cloudflare_openapi::types::PathSegment, String>,
-    body: Result<types::builder::WorkersScriptSettingsItem, String>,
+    body: Result<types::WorkersScriptSettingsItem, String>,
 }
 impl<'a> WorkerScriptSettingsPatchSettings<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1738,15 +1702,6 @@ impl<'a> WorkerScriptSettingsPatchSettings<'a> {
                     "conversion to `WorkersScriptSettingsItem` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkersScriptSettingsItem,
-        ) -> types::builder::WorkersScriptSettingsItem,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2187,7 +2142,7 @@ pub struct WorkerScriptEnvironmentPatchSettings<'a> {
     account_id: Result<::cloudflare_openapi::types::Identifier, String>,
     service_name: Result<::cloudflare_openapi::types::PathSegment, String>,
     environment_name: Result<::cloudflare_openapi::types::PathSegment, String>,
-    body: Result<types::builder::WorkersScriptSettingsResponse, String>,
+    body: Result<types::WorkersScriptSettingsResponse, String>,
 }
 impl<'a> WorkerScriptEnvironmentPatchSettings<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2251,15 +2206,6 @@ impl<'a> WorkerScriptEnvironmentPatchSettings<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkersScriptSettingsResponse,
-        ) -> types::builder::WorkersScriptSettingsResponse,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2367,14 +2313,14 @@ impl<'a> WorkerFiltersDeprecatedListFilters<'a> {
 pub struct WorkerFiltersDeprecatedCreateFilter<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::WorkersFilterNoId, String>,
+    body: Result<types::WorkersFilterNoId, String>,
 }
 impl<'a> WorkerFiltersDeprecatedCreateFilter<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -2402,15 +2348,6 @@ impl<'a> WorkerFiltersDeprecatedCreateFilter<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkersFilterNoId,
-        ) -> types::builder::WorkersFilterNoId,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::worker_filters_deprecated_update_filter`]
 
@@ -2420,7 +2357,7 @@ pub struct WorkerFiltersDeprecatedUpdateFilter<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     filter_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::WorkersFilterNoId, String>,
+    body: Result<types::WorkersFilterNoId, String>,
 }
 impl<'a> WorkerFiltersDeprecatedUpdateFilter<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2428,7 +2365,7 @@ impl<'a> WorkerFiltersDeprecatedUpdateFilter<'a> {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
             filter_id: Err("filter_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -2466,15 +2403,6 @@ impl<'a> WorkerFiltersDeprecatedUpdateFilter<'a> {
             .map_err(|s| {
                 format!("conversion to `WorkersFilterNoId` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkersFilterNoId,
-        ) -> types::builder::WorkersFilterNoId,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2571,14 +2499,14 @@ impl<'a> WorkerRoutesListRoutes<'a> {
 pub struct WorkerRoutesCreateRoute<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::WorkersRouteNoId, String>,
+    body: Result<types::WorkersRouteNoId, String>,
 }
 impl<'a> WorkerRoutesCreateRoute<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -2604,15 +2532,6 @@ impl<'a> WorkerRoutesCreateRoute<'a> {
             .map_err(|s| {
                 format!("conversion to `WorkersRouteNoId` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkersRouteNoId,
-        ) -> types::builder::WorkersRouteNoId,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -2666,7 +2585,7 @@ pub struct WorkerRoutesUpdateRoute<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
     route_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::WorkersRouteNoId, String>,
+    body: Result<types::WorkersRouteNoId, String>,
 }
 impl<'a> WorkerRoutesUpdateRoute<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2674,7 +2593,7 @@ impl<'a> WorkerRoutesUpdateRoute<'a> {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
             route_id: Err("route_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -2712,15 +2631,6 @@ impl<'a> WorkerRoutesUpdateRoute<'a> {
             .map_err(|s| {
                 format!("conversion to `WorkersRouteNoId` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::WorkersRouteNoId,
-        ) -> types::builder::WorkersRouteNoId,
-    {
-        self.body = self.body.map(f);
         self
     }
 }

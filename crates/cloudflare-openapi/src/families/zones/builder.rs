@@ -141,13 +141,13 @@ impl<'a> ZonesGet<'a> {
 #[derive(Debug, Clone)]
 pub struct ZonesPost<'a> {
     client: &'a super::Client,
-    body: Result<types::builder::ZonesPostBody, String>,
+    body: Result<types::ZonesPostBody, String>,
 }
 impl<'a> ZonesPost<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -161,15 +161,6 @@ impl<'a> ZonesPost<'a> {
             .map_err(|s| {
                 format!("conversion to `ZonesPostBody` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZonesPostBody,
-        ) -> types::builder::ZonesPostBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -208,7 +199,7 @@ impl<'a> ZoneSubscriptionZoneSubscriptionDetails<'a> {
 pub struct ZoneSubscriptionUpdateZoneSubscription<'a> {
     client: &'a super::Client,
     identifier: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::BillSubsApiSubscriptionV2, String>,
+    body: Result<types::BillSubsApiSubscriptionV2, String>,
 }
 impl<'a> ZoneSubscriptionUpdateZoneSubscription<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -247,15 +238,6 @@ impl<'a> ZoneSubscriptionUpdateZoneSubscription<'a> {
             });
         self
     }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::BillSubsApiSubscriptionV2,
-        ) -> types::builder::BillSubsApiSubscriptionV2,
-    {
-        self.body = self.body.map(f);
-        self
-    }
 }
 /**Builder for [`Client::zone_subscription_create_zone_subscription`]
 
@@ -264,7 +246,7 @@ impl<'a> ZoneSubscriptionUpdateZoneSubscription<'a> {
 pub struct ZoneSubscriptionCreateZoneSubscription<'a> {
     client: &'a super::Client,
     identifier: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::BillSubsApiSubscriptionV2, String>,
+    body: Result<types::BillSubsApiSubscriptionV2, String>,
 }
 impl<'a> ZoneSubscriptionCreateZoneSubscription<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -301,15 +283,6 @@ impl<'a> ZoneSubscriptionCreateZoneSubscription<'a> {
                     "conversion to `BillSubsApiSubscriptionV2` for body failed: {}", s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::BillSubsApiSubscriptionV2,
-        ) -> types::builder::BillSubsApiSubscriptionV2,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -462,7 +435,7 @@ impl<'a> Zones0Delete<'a> {
 pub struct Zones0Patch<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::Zones0PatchBody, String>,
+    body: Result<types::Zones0PatchBody, String>,
 }
 impl<'a> Zones0Patch<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -495,15 +468,6 @@ impl<'a> Zones0Patch<'a> {
             .map_err(|s| {
                 format!("conversion to `Zones0PatchBody` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::Zones0PatchBody,
-        ) -> types::builder::Zones0PatchBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -752,14 +716,14 @@ impl<'a> ZoneSettingsGetFontsSetting<'a> {
 pub struct ZoneSettingsChangeFontsSetting<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZoneSettingsChangeFontsSettingBody, String>,
+    body: Result<types::ZoneSettingsChangeFontsSettingBody, String>,
 }
 impl<'a> ZoneSettingsChangeFontsSetting<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -790,15 +754,6 @@ impl<'a> ZoneSettingsChangeFontsSetting<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneSettingsChangeFontsSettingBody,
-        ) -> types::builder::ZoneSettingsChangeFontsSettingBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -837,17 +792,14 @@ impl<'a> ZoneCacheSettingsGetOriginMaxHttpVersionSetting<'a> {
 pub struct ZoneCacheSettingsChangeOriginMaxHttpVersionSetting<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<
-        types::builder::ZoneCacheSettingsChangeOriginMaxHttpVersionSettingBody,
-        String,
-    >,
+    body: Result<types::ZoneCacheSettingsChangeOriginMaxHttpVersionSettingBody, String>,
 }
 impl<'a> ZoneCacheSettingsChangeOriginMaxHttpVersionSetting<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -880,15 +832,6 @@ impl<'a> ZoneCacheSettingsChangeOriginMaxHttpVersionSetting<'a> {
                     s
                 )
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZoneCacheSettingsChangeOriginMaxHttpVersionSettingBody,
-        ) -> types::builder::ZoneCacheSettingsChangeOriginMaxHttpVersionSettingBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -927,7 +870,7 @@ impl<'a> WebAnalyticsGetRumStatus<'a> {
 pub struct WebAnalyticsToggleRum<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::RumToggleRumRequest, String>,
+    body: Result<types::RumToggleRumRequest, String>,
 }
 impl<'a> WebAnalyticsToggleRum<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -962,15 +905,6 @@ impl<'a> WebAnalyticsToggleRum<'a> {
             .map_err(|s| {
                 format!("conversion to `RumToggleRumRequest` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::RumToggleRumRequest,
-        ) -> types::builder::RumToggleRumRequest,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
@@ -1009,14 +943,14 @@ impl<'a> GetZonesZoneIdentifierZarazConfig<'a> {
 pub struct PutZonesZoneIdentifierZarazConfig<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi::types::Identifier, String>,
-    body: Result<types::builder::ZarazZarazConfigBody, String>,
+    body: Result<types::ZarazZarazConfigBody, String>,
 }
 impl<'a> PutZonesZoneIdentifierZarazConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             zone_id: Err("zone_id was not initialized".to_string()),
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -1044,15 +978,6 @@ impl<'a> PutZonesZoneIdentifierZarazConfig<'a> {
             .map_err(|s| {
                 format!("conversion to `ZarazZarazConfigBody` for body failed: {}", s)
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::ZarazZarazConfigBody,
-        ) -> types::builder::ZarazZarazConfigBody,
-    {
-        self.body = self.body.map(f);
         self
     }
 }
