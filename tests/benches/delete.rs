@@ -6,6 +6,7 @@
 //!
 //! `cargo bench -p cloudflare-tests --bench delete`
 
+use cloudflare_client::prelude::*;
 use std::path::PathBuf;
 use std::time::Duration;
 

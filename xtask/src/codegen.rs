@@ -2,18 +2,24 @@
 //! crates/cloudflare-mock, family by family ([`crate::families`]).
 //!
 //! What it writes, each file starting with a header naming this command:
-//! - `cloudflare-openapi/src/types.rs`: the common types (house schemas, the failure answer);
-//! - `cloudflare-openapi/src/families/<family>/`: progenitor's types (`types.rs`) and builders
-//!   (`builder.rs`, each a `crate::Request`, with no `send()` of its own: the wrapper's
-//!   transport is the one path to the wire), the `Client` methods (`client.rs`), the
-//!   `Envelope` impls (`envelopes.rs`), the operations table and dispatch (`table.rs`);
+//! - `cloudflare-openapi-runtime/src/types.rs`: the common types (house schemas, the failure
+//!   answer);
+//! - `cloudflare-openapi/families/<family>/`, one crate per family (`cloudflare-openapi-<family>`):
+//!   its manifest, progenitor's types (`src/types.rs`) and builders (`src/builder.rs`, each a
+//!   `Request`, with no `send()` of its own: the wrapper's transport is the one path to the
+//!   wire), the family's trait of `Client` methods (`src/client.rs`), the `Envelope` impls
+//!   (`src/envelopes.rs`), the operations table and dispatch (`src/table.rs`);
 //! - `cloudflare-mock/src/families/<family>.rs`: progenitor's typed httpmock mocks;
-//! - `src/families.rs` of both crates: each family behind its cargo feature, and the
-//!   `[features]` block of the manifests of cloudflare-openapi, cloudflare-mock and
-//!   cloudflare-client (between the `@generated` markers).
+//! - `src/families.rs` of cloudflare-openapi and cloudflare-mock: each family behind its cargo
+//!   feature, and the generated blocks (between `@generated` markers) of the workspace manifest
+//!   (a dependency per family crate) and of the manifests of cloudflare-openapi (a feature and
+//!   an optional dependency per family), cloudflare-mock and cloudflare-client.
 //!
-//! One `Client` (hand-written, `cloudflare-openapi/src/client.rs`) gets every family's methods:
-//! progenitor's own `Client` struct and its impls are left out of each family's output.
+//! A family is a crate so that a build compiles only the families it enables, each in its own
+//! rustc process (two at once on two cores, each bounded in memory by its own size), as the AWS
+//! SDK for Rust does with a crate per service. One `Client` (hand-written,
+//! `cloudflare-openapi-runtime/src/client.rs`) gets every family's methods, by the family's
+//! trait: progenitor's own `Client` struct and its impls are left out of each family's output.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -39,13 +45,23 @@ pub mod table;
 /// The spec every generated file is made from, relative to the workspace root.
 pub const SPEC: &str = "spec/cloudflare.yaml";
 
-/// Where the crates put their families, relative to the workspace root.
+/// The crates codegen writes into, relative to the workspace root.
+const RUNTIME: &str = "crates/cloudflare-openapi-runtime";
 const OPENAPI: &str = "crates/cloudflare-openapi";
 const MOCK: &str = "crates/cloudflare-mock";
+/// Where the family crates are, each in a folder of its name.
+pub const FAMILY_CRATES: &str = "crates/cloudflare-openapi/families";
 
-/// The path by which generated code names the common types, valid in both crates
-/// (cloudflare-openapi declares `extern crate self as cloudflare_openapi`).
-pub const COMMON: &str = "::cloudflare_openapi::types";
+/// The path by which generated code names the runtime, valid in every crate (the runtime
+/// declares `extern crate self as cloudflare_openapi_runtime`).
+pub const RUNTIME_PATH: &str = "::cloudflare_openapi_runtime";
+/// The path by which generated code names the common types.
+pub const COMMON: &str = "::cloudflare_openapi_runtime::types";
+
+/// The crate of `family`: `cloudflare-openapi-load-balancers` for `load_balancers`.
+pub fn family_crate(family: &Family) -> String {
+    format!("cloudflare-openapi-{}", family.name.replace('_', "-"))
+}
 
 /// One file that codegen owns: its path relative to the workspace root and its contents.
 #[derive(Debug)]
@@ -89,16 +105,18 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         fs::remove_file(root.join(&path)).map_err(|error| format!("removing {path}: {error}"))?;
         eprintln!("removed {path}");
     }
-    for directory in [format!("{OPENAPI}/src/families"), format!("{MOCK}/src/families")] {
+    for directory in [FAMILY_CRATES.to_owned(), format!("{MOCK}/src/families")] {
         for entry in fs::read_dir(root.join(&directory)).into_iter().flatten().flatten() {
             // An emptied family directory: remove_dir fails, harmlessly, on one that is not.
+            let _ = fs::remove_dir(entry.path().join("src"));
             let _ = fs::remove_dir(entry.path());
         }
     }
     Ok(())
 }
 
-/// Every file now under the `families` directories, relative to the root.
+/// Every file now under the `families` directories, relative to the root, but the one
+/// hand-written file there (`rustfmt.toml`: generated code is not reformatted).
 fn owned_files(root: &Path) -> Vec<String> {
     fn walk(root: &Path, relative: &str, out: &mut Vec<String>) {
         for entry in fs::read_dir(root.join(relative)).into_iter().flatten().flatten() {
@@ -111,8 +129,9 @@ fn owned_files(root: &Path) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    walk(root, &format!("{OPENAPI}/src/families"), &mut out);
+    walk(root, FAMILY_CRATES, &mut out);
     walk(root, &format!("{MOCK}/src/families"), &mut out);
+    out.retain(|path| *path != format!("{FAMILY_CRATES}/rustfmt.toml"));
     out
 }
 
@@ -142,7 +161,7 @@ pub fn generate_code(raw: Value) -> Result<(Vec<GeneratedFile>, Vec<&'static Fam
     // The common schemas typify made a type of (`Uuid`, for one, is `uuid::Uuid`).
     let common: BTreeSet<String> = types.iter().filter_map(defined_type).collect();
     files.push(file(
-        format!("{OPENAPI}/src/types.rs"),
+        format!("{RUNTIME}/src/types.rs"),
         quote! {
             //! The types every family shares: Cloudflare's messages, pagination, ids and the failure answer.
             #(#types)*
@@ -200,7 +219,7 @@ fn crate_relative(file: &str) -> &str {
 
 /// The generation settings for `spec` (the common part or one family's): redacting and lenient
 /// types by the spec's markers, and with `common` the common schemas taken from
-/// `cloudflare_openapi::types`.
+/// `cloudflare_openapi_runtime::types`.
 fn settings(spec: &Value, common: &BTreeSet<String>) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
@@ -212,12 +231,12 @@ fn settings(spec: &Value, common: &BTreeSet<String>) -> GenerationSettings {
         // Wherever a secret appears, it is a type whose `Debug` never shows it; a union
         // codegen cannot type is JSON whose `Debug` redacts secret-named fields.
         if schema.get("x-sensitive").and_then(Value::as_bool) == Some(true) {
-            settings.with_replacement(name, "::cloudflare_openapi::Secret", std::iter::empty());
+            settings.with_replacement(name, format!("{RUNTIME_PATH}::Secret"), std::iter::empty());
         } else if schema.get("x-escape").is_some() {
-            settings.with_replacement(name, "::cloudflare_openapi::Untyped", std::iter::empty());
+            settings.with_replacement(name, format!("{RUNTIME_PATH}::Untyped"), std::iter::empty());
         } else if schema.get("x-lenient-time").and_then(Value::as_bool) == Some(true) {
             // A time that is not RFC 3339 is kept as text rather than failing the answer.
-            settings.with_replacement(name, "::cloudflare_openapi::Timestamp", std::iter::empty());
+            settings.with_replacement(name, format!("{RUNTIME_PATH}::Timestamp"), std::iter::empty());
         } else if common.contains(name) {
             let impls: &[TypeImpl] = match schema.get("type").and_then(Value::as_str) {
                 Some("string") => &[TypeImpl::FromStr, TypeImpl::Display],
@@ -298,48 +317,91 @@ fn family_files(family: &Family, spec: &Value, common: &BTreeSet<String>) -> Res
     }
     let types = module_items(&client, "types").ok_or("no `types` module")?;
     let builder = module_items(&client, "builder").ok_or("no `builder` module")?;
-    let title = format!("The `{name}` family: {}.", family.title);
+    let operations_trait = format_ident!("{}Operations", heck::ToUpperCamelCase::to_upper_camel_case(name));
+    let (declarations, definitions) = trait_methods(&methods)?;
+    let title = format!("The `{name}` family of the Cloudflare API: {}.", family.title);
     let about = format!(
-        "{operations} operations of the spec, generated from it by `cargo xtask codegen`. Compiled with the \
-         cargo feature `{name}`. Each operation is a method of [`crate::Client`] returning a builder of \
-         [`builder`]; cloudflare-client sends it (`Client::call`)."
+        "{operations} operations of the spec, generated from it by `cargo xtask codegen`: the crate behind \
+         the cargo feature `{name}` of cloudflare-openapi and cloudflare-client. Each operation is a method \
+         of the one `Client` by [`{operations_trait}`], returning a builder of [`builder`]; cloudflare-client \
+         sends it (`Client::call`)."
     );
-    let dir = format!("{OPENAPI}/src/families/{name}");
+    let trait_doc = format!("The operations of the `{name}` family, as methods of the one [`Client`].");
+    let runtime: syn::Path = syn::parse_str(RUNTIME_PATH).expect("a path");
+    let dir = format!("{FAMILY_CRATES}/{name}");
     Ok(vec![
+        GeneratedFile { path: format!("{dir}/Cargo.toml"), contents: manifests::family(family) },
         file(
-            format!("{dir}/mod.rs"),
+            format!("{dir}/src/lib.rs"),
             quote! {
                 #![doc = #title]
                 #![doc = ""]
                 #![doc = #about]
+                // Cloudflare's descriptions are the doc comments (bare URLs, loose markdown).
+                #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
                 #(#uses)*
-                use crate::Client;
+                // The runtime's items, by the `crate::` paths the generated code names them with.
+                #[allow(unused_imports)]
+                pub(crate) use #runtime::{
+                    ArgumentError, Arguments, Body, Call, Envelope, Location, Operation, OperationSchema,
+                    Paginated, Parameter, Request, json_schema, schema_of,
+                };
+                pub use #runtime::Client;
                 /// Types used as operation parameters and responses.
                 pub mod types;
-                /// Types for composing operation parameters.
+                /// The request builders, one per operation.
                 pub mod builder;
                 mod client;
                 mod envelopes;
                 mod table;
+                pub use client::#operations_trait;
                 pub use table::OPERATIONS;
-                pub(crate) use table::{dispatch, schema};
+                #[doc(hidden)]
+                pub use table::{dispatch, schema};
             },
         )?,
-        file(format!("{dir}/types.rs"), quote! { #(#types)* })?,
-        file(format!("{dir}/builder.rs"), quote! { #(#builder)* })?,
+        file(format!("{dir}/src/types.rs"), quote! { #(#types)* })?,
+        file(format!("{dir}/src/builder.rs"), quote! { #(#builder)* })?,
         file(
-            format!("{dir}/client.rs"),
+            format!("{dir}/src/client.rs"),
             quote! {
-                //! One `Client` method per operation of the family.
+                //! The family's trait: one `Client` method per operation.
                 #[allow(unused_imports)]
                 use super::{builder, types, Client};
-                #(#methods)*
+                #[doc = #trait_doc]
+                pub trait #operations_trait {
+                    #(#declarations)*
+                }
+                impl #operations_trait for Client {
+                    #(#definitions)*
+                }
             },
         )?,
-        file(format!("{dir}/envelopes.rs"), envelopes)?,
-        file(format!("{dir}/table.rs"), table)?,
+        file(format!("{dir}/src/envelopes.rs"), envelopes)?,
+        file(format!("{dir}/src/table.rs"), table)?,
         file(format!("{MOCK}/src/families/{name}.rs"), mocks(&prepared, family)?)?,
     ])
+}
+
+/// Progenitor's `impl Client { pub fn op(&self) -> builder::Op<'_> { .. } }` blocks as the
+/// declarations of the family's trait (with their documentation) and its impl's definitions.
+fn trait_methods(blocks: &[syn::ItemImpl]) -> Result<(Vec<syn::TraitItemFn>, Vec<syn::ImplItemFn>), String> {
+    let mut declarations = Vec::new();
+    let mut definitions = Vec::new();
+    for block in blocks {
+        for item in &block.items {
+            let syn::ImplItem::Fn(method) = item else {
+                return Err(format!("progenitor's `impl Client` has an item that is not a method: {}", quote!(#item)));
+            };
+            let (attrs, sig) = (&method.attrs, &method.sig);
+            declarations.push(syn::parse_quote! { #(#attrs)* #sig; });
+            let mut definition = method.clone();
+            definition.vis = syn::Visibility::Inherited;
+            definition.attrs.retain(|attribute| !attribute.path().is_ident("doc"));
+            definitions.push(definition);
+        }
+    }
+    Ok((declarations, definitions))
 }
 
 /// The name of the struct, enum or type alias `item` defines.
@@ -385,6 +447,7 @@ fn constructs(block: &syn::ItemImpl) -> bool {
 
 /// The family's typed httpmock mocks.
 fn mocks(prepared: &Prepared, family: &Family) -> Result<TokenStream, String> {
+    // The family's types by cloudflare-openapi's re-export, which the mock crate depends on.
     let mut mocks = prepared.mocks(&format!("cloudflare_openapi::{}", family.name))?;
     repair_mocks(&mut mocks);
     let doc = format!("Mocks of the `{}` family: {}.", family.name, family.title);
@@ -438,15 +501,27 @@ fn repair_mocks(file: &mut syn::File) {
     syn::visit_mut::VisitMut::visit_file_mut(&mut Repair, file);
 }
 
-/// cloudflare-openapi's `families.rs`: each family behind its feature, the enabled families,
-/// and dispatch to them.
+/// cloudflare-openapi's `families.rs`: each family crate behind its feature (as a module of
+/// the family's name), the enabled families, their traits (`prelude`), and dispatch to them.
 fn openapi_families(families: &[&Family], source: &str) -> TokenStream {
     let modules = families.iter().map(|family| {
         let module = format_ident!("{}", family.name);
+        let krate = format_ident!("{}", family_crate(family).replace('-', "_"));
+        let feature = family.name;
+        let doc = format!("The `{}` family: {} (the crate `{}`).", family.name, family.title, family_crate(family));
+        quote! {
+            #[cfg(feature = #feature)]
+            #[doc = #doc]
+            pub use #krate as #module;
+        }
+    });
+    let traits = families.iter().map(|family| {
+        let module = format_ident!("{}", family.name);
+        let name = format_ident!("{}Operations", heck::ToUpperCamelCase::to_upper_camel_case(family.name));
         let feature = family.name;
         quote! {
             #[cfg(feature = #feature)]
-            pub mod #module;
+            pub use crate::#module::#name;
         }
     });
     let rows = families.iter().map(|family| {
@@ -469,7 +544,7 @@ fn openapi_families(families: &[&Family], source: &str) -> TokenStream {
     });
     let all = families.iter().map(|family| family.name);
     quote! {
-        //! The families of the spec, each a module behind the cargo feature of its name.
+        //! The families of the spec, each a crate behind the cargo feature of its name.
 
         /// Where the spec comes from (its `info.x-source`): Cloudflare's schema and the commit.
         pub const SPEC_SOURCE: &str = #source;
@@ -478,6 +553,12 @@ fn openapi_families(families: &[&Family], source: &str) -> TokenStream {
         pub const ALL_FAMILIES: &[&str] = &[#(#all),*];
 
         #(#modules)*
+
+        /// The trait of every enabled family, which adds the family's operations to [`crate::Client`]:
+        /// `use cloudflare_openapi::prelude::*;`.
+        pub mod prelude {
+            #(#traits)*
+        }
 
         /// The families this build enables (cargo features), in name order.
         pub const FAMILIES: &[crate::Family] = &[#(#rows),*];

@@ -1,9 +1,10 @@
 //! `cargo xtask cost`: what the generated code costs, measured here and printed (README, "Cost"):
 //! - generated lines per operation (client, and client with mocks);
-//! - a clean debug build of cloudflare-openapi (its dependencies already built) with every
-//!   family, and with one family alone, each with its wall time and peak memory (the largest
-//!   process, rustc, as `/usr/bin/time` reports it where it is installed);
-//! - `cargo test --workspace` wall time (rebuilding from cloudflare-openapi up, then warm);
+//! - a clean debug build of the generated crates (cloudflare-openapi, its runtime and the family
+//!   crates; their dependencies already built) with every family, and with one family alone,
+//!   each with its wall time and peak memory (the largest process, one rustc, as
+//!   `/usr/bin/time` reports it where it is installed; cargo runs two at once on two cores);
+//! - `cargo test --workspace` wall time (rebuilding from the generated crates up, then warm);
 //! - a release build of the `cloudflare` command, its time and the binary's size.
 //!
 //! Goals (issue "The whole Cloudflare API"): one family alone at most 15 s; every family at
@@ -21,7 +22,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     let spec = std::fs::read_to_string(root.join(crate::codegen::SPEC)).map_err(|error| error.to_string())?;
     let spec: serde_json::Value = serde_yaml_ng::from_str(&spec).map_err(|error| error.to_string())?;
     let operations = crate::codegen::table::count(&spec);
-    let client = lines(&root.join("crates/cloudflare-openapi/src"))?;
+    let client = lines(&root.join(crate::codegen::FAMILY_CRATES))?
+        + lines(&root.join("crates/cloudflare-openapi/src"))?
+        + lines(&root.join("crates/cloudflare-openapi-runtime/src"))?;
     let mocks = lines(&root.join("crates/cloudflare-mock/src/families"))?;
     println!("families: {} ({})", families.len(), families.join(", "));
     println!("operations: {operations}");
@@ -31,16 +34,22 @@ pub fn run(root: &Path) -> Result<(), String> {
     let alone = if families.iter().any(|family| family == ALONE) { ALONE } else { &families[0] };
     let full = ["build", "-p", "cloudflare-openapi", "--no-default-features", "--features", "full"];
     let one = ["build", "-p", "cloudflare-openapi", "--no-default-features", "--features", alone];
+    let mut clean = vec!["clean", "-p", "cloudflare-openapi", "-p", "cloudflare-openapi-runtime"];
+    let crates: Vec<String> =
+        families.iter().map(|family| format!("cloudflare-openapi-{}", family.replace('_', "-"))).collect();
+    for krate in &crates {
+        clean.extend(["-p", krate]);
+    }
     for (what, args) in [("every family", &full[..]), (alone, &one[..])] {
         cargo(root, args)?;
-        cargo(root, &["clean", "-p", "cloudflare-openapi"])?;
+        cargo(root, &clean)?;
         let measured = cargo(root, args)?;
-        println!("clean debug build of cloudflare-openapi, {what}: {measured}");
+        println!("clean debug build of the generated crates, {what}: {measured}");
     }
 
-    cargo(root, &["clean", "-p", "cloudflare-openapi"])?;
+    cargo(root, &clean)?;
     let test = cargo(root, &["test", "--workspace", "--quiet"])?;
-    println!("cargo test --workspace, rebuilding cloudflare-openapi and all that depends on it: {test}");
+    println!("cargo test --workspace, rebuilding the generated crates and all that depends on them: {test}");
     let warm = cargo(root, &["test", "--workspace", "--quiet"])?;
     println!("cargo test --workspace, everything built: {warm}");
 

@@ -1,6 +1,7 @@
 //! The one map from Cloudflare's paths to families. A family is the unit of the generated
-//! code: a module of cloudflare-openapi (`src/families/<name>/`), a module of cloudflare-mock,
-//! and a cargo feature of both and of cloudflare-client. Names follow the official SDKs'
+//! code: a crate (`crates/cloudflare-openapi/families/<name>/`, re-exported as a module of
+//! cloudflare-openapi), a module of cloudflare-mock, and a cargo feature of both and of
+//! cloudflare-client. Names follow the official SDKs'
 //! top-level resources (cloudflare-go's packages: `dns`, `zones`, `workers`, `kv`, ...).
 //!
 //! The rule, applied by codegen and import alike: an operation's *segment* is the path segment

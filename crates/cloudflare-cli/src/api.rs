@@ -7,7 +7,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use cloudflare_client::openapi::SECRET_FIELDS;
-use cloudflare_client::{Arguments, Client, Operation, OperationSchema, operations};
+use cloudflare_client::{Arguments, Client, Operation, operations};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
@@ -26,7 +26,8 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
         return Err(CliError::usage(format!("no operation is called {id:?}; `cloudflare api --list` shows them")));
     };
     if args.schema {
-        let schema = OperationSchema::of(operation.id).map(|schema| schema.to_json()).unwrap_or_default();
+        let schema =
+            cloudflare_client::operation_schema(operation.id).map(|schema| schema.to_json()).unwrap_or_default();
         return print_lines([serde_json::to_string_pretty(&schema).unwrap_or_default()]);
     }
     if args.all && (!operation.paginated || operation.method != "GET") {

@@ -112,6 +112,8 @@ impl Client {
     /// This is how every operation in the spec is sent, the convenience methods included.
     ///
     /// ```no_run
+    /// use cloudflare_client::prelude::*;
+    ///
     /// # async fn run(client: cloudflare_client::Client) -> Result<(), cloudflare_client::Error> {
     /// let account: cloudflare_client::AccountId = "023e105f4ecef8ad9ca31a8372d0c353".parse()?;
     /// let token = client

@@ -71,13 +71,16 @@ pub use waiting::{Wait, WaitReason};
 /// The generated low-level client: one module per enabled family (`openapi::access`, ...)
 /// with its types, operation builders and operations table.
 pub use cloudflare_openapi as openapi;
+/// The trait of every enabled family (`AccessOperations`, ...), which makes its operations
+/// methods of [`Client::api`]: `use cloudflare_client::prelude::*;`.
+pub use cloudflare_openapi::prelude;
 /// The types every family shares (generated): messages, pagination, ids, the failure answer.
 /// A family's own types are in its module (`access::types`).
 pub use cloudflare_openapi::types;
 pub use cloudflare_openapi::types::ApiMessage;
 pub use cloudflare_openapi::{
     ALL_FAMILIES, ArgumentError, Arguments, Envelope, FAMILIES, Family, Location, Operation, OperationSchema,
-    Paginated, Parameter, Request, SPEC_SOURCE, Secret, Timestamp, Untyped, operation, operations,
+    Paginated, Parameter, Request, SPEC_SOURCE, Secret, Timestamp, Untyped, operation, operation_schema, operations,
 };
 /// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
 pub use reqwest;

@@ -27,6 +27,7 @@ impl Client {
     /// error, which it yields, it ends.
     ///
     /// ```no_run
+    /// use cloudflare_client::prelude::*;
     /// use futures_util::TryStreamExt;
     ///
     /// # async fn run(client: cloudflare_client::Client) -> Result<(), cloudflare_client::Error> {

@@ -1,6 +1,7 @@
 //! A created or rotated token's Client Secret: never in `Debug` or `Serialize`, reachable on purpose.
 
 use cloudflare_client::Scope;
+use cloudflare_client::prelude::*;
 use cloudflare_tests::*;
 use httpmock::MockServer;
 use serde_json::json;

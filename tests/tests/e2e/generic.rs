@@ -2,6 +2,7 @@
 //! `Client::api()` and `Client::call`, with no per-operation code.
 
 use cloudflare_client::Error;
+use cloudflare_client::prelude::*;
 use cloudflare_tests::*;
 use httpmock::{Method::DELETE, MockServer};
 

@@ -1,6 +1,7 @@
 //! Malformed ids are refused with a typed error before anything reaches the network, both
 //! through the wrapper's ids and through the generated client directly.
 
+use cloudflare_client::prelude::*;
 use cloudflare_client::{AccountId, ServiceTokenId, ZoneId};
 use cloudflare_tests::*;
 use httpmock::MockServer;

@@ -1,6 +1,6 @@
 //! The spec, split for generation: one sub-spec per family (its operations and exactly the
 //! components they reach), and the common part every family shares (the house schemas and the
-//! failure answer), generated once as `cloudflare_openapi::types`.
+//! failure answer), generated once as `cloudflare_openapi_runtime::types`.
 //!
 //! Generating family by family bounds each run of progenitor and typify by the family's size,
 //! and makes a build without a family compile none of its code.
@@ -53,7 +53,7 @@ pub fn families(raw: &Value) -> Result<Vec<(&'static Family, Value)>, String> {
             spec["components"][kind.as_str()][component.as_str()] =
                 raw["components"][kind.as_str()][&component].clone();
         }
-        // The common schemas are replaced by `cloudflare_openapi::types`, but typify resolves
+        // The common schemas are replaced by `cloudflare_openapi_runtime::types`, but typify resolves
         // their references, so their definitions come along.
         for name in &common {
             spec["components"]["schemas"][name.as_str()] = raw["components"]["schemas"][name].clone();

@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 use quote::ToTokens;
 
 /// Strips the struct builders from `file` (progenitor's client output). Only the family's own
-/// types have struct builders: a common type (`::cloudflare_openapi::types::T`, a replacement)
+/// types have struct builders: a common type (`::cloudflare_openapi_runtime::types::T`, a replacement)
 /// is a body without one, required already.
 pub fn strip(file: &mut syn::File) -> Result<(), String> {
     let types = module_mut(file, "types").ok_or("progenitor's output has no `types` module")?;

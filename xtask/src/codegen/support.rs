@@ -1,7 +1,7 @@
 //! The `Envelope` and `Paginated` impls emitted beside progenitor's output: every type in the
 //! spec shaped like Cloudflare's envelope (`{success, errors, messages, result}`) gets one,
 //! found by reading the generated types, so the wrapper can unwrap any operation's answer
-//! generically. The traits themselves are hand-written (crates/cloudflare-openapi/src). Written
+//! generically. The traits themselves are hand-written (crates/cloudflare-openapi-runtime/src). Written
 //! as each family's `envelopes.rs`.
 
 use proc_macro2::TokenStream;
@@ -24,13 +24,14 @@ pub fn tokens(file: &syn::File) -> Result<TokenStream, String> {
 /// The `Envelope` (and `Paginated`) impl of each envelope type of `file`.
 pub fn impls(file: &syn::File) -> Result<Vec<TokenStream>, String> {
     let envelopes = envelope_types(file)?;
+    let common: syn::Path = syn::parse_str(COMMON).expect("a path");
     let impls = envelopes.iter().map(|envelope| {
         let name = format_ident!("{}", envelope.name);
         let result = &envelope.result;
         let paginated = envelope.paginated.then(|| {
             quote! {
                 impl crate::Paginated for #name {
-                    fn result_info(&self) -> ::std::option::Option<&crate::types::ResultInfo> {
+                    fn result_info(&self) -> ::std::option::Option<&#common::ResultInfo> {
                         self.result_info.as_ref()
                     }
                 }
@@ -43,10 +44,10 @@ pub fn impls(file: &syn::File) -> Result<Vec<TokenStream>, String> {
                 fn success(&self) -> ::std::option::Option<bool> {
                     self.success
                 }
-                fn errors(&self) -> &[crate::types::ApiMessage] {
+                fn errors(&self) -> &[#common::ApiMessage] {
                     self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
                 }
-                fn messages(&self) -> &[crate::types::ApiMessage] {
+                fn messages(&self) -> &[#common::ApiMessage] {
                     self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
                 }
                 fn result(&self) -> ::std::option::Option<&Self::Result> {
@@ -99,7 +100,7 @@ fn envelope_types(file: &syn::File) -> Result<Vec<EnvelopeType>, String> {
             continue;
         };
         let name = item.ident.to_string();
-        // The common types, by their own name inside `cloudflare_openapi::types`, by path elsewhere.
+        // The common types, by their own name inside `cloudflare_openapi_runtime::types`, by path elsewhere.
         let expect = |what: &str, ty: Option<&syn::Type>, common: &str| {
             let wanted =
                 [format!("::std::option::Option<{common}>"), format!("::std::option::Option<{COMMON}::{common}>")];

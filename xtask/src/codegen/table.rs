@@ -45,13 +45,16 @@ pub fn tokens(raw: &Value, family: &str, file: &syn::File) -> Result<TokenStream
         //! The family's operations table, and its operations called by name.
         #[allow(unused_imports)]
         use super::{types, Client};
+        // The family's trait: its operations are `Client` methods.
+        #[allow(unused_imports)]
+        use super::client::*;
 
         /// Every operation of the family, in the spec's order.
         pub const OPERATIONS: &[crate::Operation] = &[#(#rows),*];
 
         /// Calls the operation `id` on `client` with `arguments` (already checked against its
         /// table row), handing its builder to `call`.
-        pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
+        pub fn dispatch<'a, C: crate::Call<'a>>(
             client: &'a Client,
             id: &str,
             arguments: &crate::Arguments,
@@ -64,7 +67,7 @@ pub fn tokens(raw: &Value, family: &str, file: &syn::File) -> Result<TokenStream
         }
 
         /// The JSON Schemas of the operation `id`'s parameters, body and result.
-        pub(crate) fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
+        pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             match id {
                 #(#schemas)*
                 _ => ::std::option::Option::None,

@@ -24,6 +24,6 @@
 mod hygiene;
 mod service_tokens;
 
-pub use cloudflare_openapi::access::{OPERATIONS, builder, types};
+pub use cloudflare_openapi::access::{AccessOperations, OPERATIONS, builder, types};
 pub use hygiene::{TokenSelection, check_token_duration, parse_span, parse_token_duration};
 pub use service_tokens::ServiceTokenQuery;

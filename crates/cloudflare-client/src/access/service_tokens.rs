@@ -2,6 +2,7 @@
 //! their path, these choose one from a [`Scope`]. Everything else is on [`Client::api`].
 
 use cloudflare_openapi::Request;
+use cloudflare_openapi::access::AccessOperations;
 use futures_util::Stream;
 
 use super::types::{CreatedServiceToken, ServiceToken};

@@ -21,7 +21,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/cache/cache_reserve$", value.to_string()),
                 )
@@ -52,7 +55,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -78,7 +81,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/cache/cache_reserve$", value.to_string()),
                 )
@@ -115,7 +121,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -142,7 +148,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/cache/cache_reserve_clear$", value.to_string()),
                 )
@@ -173,7 +182,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -200,7 +209,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/cache/cache_reserve_clear$", value.to_string()),
                 )
@@ -237,7 +249,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -268,7 +280,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/cache/origin_post_quantum_encryption$", value
@@ -304,7 +319,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -335,7 +350,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/cache/origin_post_quantum_encryption$", value
@@ -377,7 +395,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -404,7 +422,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/cache/regional_tiered_cache$", value.to_string()
@@ -437,7 +458,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -464,7 +485,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/cache/regional_tiered_cache$", value.to_string()
@@ -503,7 +527,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -532,7 +556,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/cache/tiered_cache_smart_topology_enable$", value
@@ -563,7 +590,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -592,7 +619,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/cache/tiered_cache_smart_topology_enable$", value
@@ -629,7 +659,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -658,7 +688,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/cache/tiered_cache_smart_topology_enable$", value
@@ -692,7 +725,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -718,7 +751,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/cache/variants$", value.to_string()),
                 )
@@ -749,7 +785,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -775,7 +811,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/cache/variants$", value.to_string()),
                 )
@@ -812,7 +851,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -838,7 +877,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/cache/variants$", value.to_string()),
                 )
@@ -875,7 +917,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -901,14 +943,17 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/purge_cache$", value.to_string()),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &::cloudflare_openapi::Untyped) -> Self {
+        pub fn body(self, value: &::cloudflare_openapi_runtime::Untyped) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -932,7 +977,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(

@@ -23,7 +23,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/dns_settings$", value.to_string()),
@@ -52,7 +52,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -80,7 +80,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/dns_settings$", value.to_string()),
@@ -112,7 +112,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -141,7 +141,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/acls$", value.to_string()),
@@ -173,7 +173,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -202,7 +202,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/acls$", value.to_string()),
@@ -237,7 +237,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -266,7 +266,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/acls/.*$", value.to_string()),
@@ -274,7 +274,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn acl_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn acl_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/secondary_dns/acls/{}$", value.to_string()),
                 )
@@ -305,7 +308,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -334,7 +337,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/acls/.*$", value.to_string()),
@@ -342,7 +345,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn acl_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn acl_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/secondary_dns/acls/{}$", value.to_string()),
                 )
@@ -376,7 +382,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -405,7 +411,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/acls/.*$", value.to_string()),
@@ -413,7 +419,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn acl_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn acl_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/secondary_dns/acls/{}$", value.to_string()),
                 )
@@ -447,7 +456,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -476,7 +485,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/peers$", value.to_string()),
@@ -505,7 +514,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -534,7 +543,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/peers$", value.to_string()),
@@ -566,7 +575,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -595,7 +604,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/peers/.*$", value.to_string()),
@@ -603,7 +612,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn peer_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn peer_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/secondary_dns/peers/{}$", value.to_string()),
                 )
@@ -631,7 +643,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -660,7 +672,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/peers/.*$", value.to_string()),
@@ -668,7 +680,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn peer_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn peer_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/secondary_dns/peers/{}$", value.to_string()),
                 )
@@ -699,7 +714,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -728,7 +743,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/peers/.*$", value.to_string()),
@@ -736,7 +751,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn peer_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn peer_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/secondary_dns/peers/{}$", value.to_string()),
                 )
@@ -770,7 +788,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -799,7 +817,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/tsigs$", value.to_string()),
@@ -828,7 +846,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -857,7 +875,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/tsigs/.*$", value.to_string()),
@@ -865,7 +883,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn tsig_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn tsig_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/secondary_dns/tsigs/{}$", value.to_string()),
                 )
@@ -893,7 +914,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -922,7 +943,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/secondary_dns/tsigs/.*$", value.to_string()),
@@ -930,7 +951,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn tsig_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn tsig_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/secondary_dns/tsigs/{}$", value.to_string()),
                 )
@@ -964,7 +988,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -990,7 +1014,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/dns_analytics/report$", value.to_string()),
                 )
@@ -1088,7 +1115,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1115,7 +1142,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/dns_analytics/report/bytime$", value.to_string()
@@ -1225,7 +1255,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1251,7 +1281,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/dns_records$", value.to_string()),
                 )
@@ -1529,7 +1562,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1555,7 +1588,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/dns_records$", value.to_string()),
                 )
@@ -1586,7 +1622,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1612,7 +1648,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/dns_records/scan$", value.to_string()),
                 )
@@ -1646,7 +1685,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1672,7 +1711,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/dns_records/.*$", value.to_string()),
                 )
@@ -1681,7 +1723,7 @@ pub mod operations {
         }
         pub fn dns_record_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/dns_records/{}$", value.to_string()),
@@ -1710,7 +1752,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1736,7 +1778,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/dns_records/.*$", value.to_string()),
                 )
@@ -1745,7 +1790,7 @@ pub mod operations {
         }
         pub fn dns_record_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/dns_records/{}$", value.to_string()),
@@ -1777,7 +1822,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1803,7 +1848,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/dns_records/.*$", value.to_string()),
                 )
@@ -1812,7 +1860,7 @@ pub mod operations {
         }
         pub fn dns_record_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/dns_records/{}$", value.to_string()),
@@ -1850,7 +1898,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1876,7 +1924,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/dns_records/.*$", value.to_string()),
                 )
@@ -1885,7 +1936,7 @@ pub mod operations {
         }
         pub fn dns_record_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/dns_records/{}$", value.to_string()),
@@ -1917,7 +1968,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1943,7 +1994,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/dns_settings$", value.to_string()),
                 )
@@ -1971,7 +2025,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1997,7 +2051,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/dns_settings$", value.to_string()),
                 )
@@ -2028,7 +2085,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2052,7 +2109,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(&format!("^/zones/{}/dnssec$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -2078,7 +2138,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2102,7 +2162,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(&format!("^/zones/{}/dnssec$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -2134,7 +2197,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2158,7 +2221,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(&format!("^/zones/{}/dnssec$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -2187,7 +2253,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2214,7 +2280,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/secondary_dns/force_axfr$", value.to_string()),
                 )
@@ -2248,7 +2317,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2277,7 +2346,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/secondary_dns/incoming$", value.to_string()),
                 )
@@ -2307,7 +2379,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2336,7 +2408,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/secondary_dns/incoming$", value.to_string()),
                 )
@@ -2369,7 +2444,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2398,7 +2473,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/secondary_dns/incoming$", value.to_string()),
                 )
@@ -2431,7 +2509,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2460,7 +2538,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/secondary_dns/incoming$", value.to_string()),
                 )
@@ -2496,7 +2577,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2525,7 +2606,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/secondary_dns/outgoing$", value.to_string()),
                 )
@@ -2555,7 +2639,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2584,7 +2668,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/secondary_dns/outgoing$", value.to_string()),
                 )
@@ -2617,7 +2704,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2646,7 +2733,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/secondary_dns/outgoing$", value.to_string()),
                 )
@@ -2679,7 +2769,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2708,7 +2798,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/secondary_dns/outgoing$", value.to_string()),
                 )
@@ -2744,7 +2837,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2773,7 +2866,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/secondary_dns/outgoing/disable$", value.to_string()
@@ -2809,7 +2905,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2836,7 +2932,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/secondary_dns/outgoing/enable$", value.to_string()
@@ -2872,7 +2971,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2901,7 +3000,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/secondary_dns/outgoing/force_notify$", value
@@ -2938,7 +3040,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2967,7 +3069,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/secondary_dns/outgoing/status$", value.to_string()
@@ -2999,7 +3104,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(

@@ -23,7 +23,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway$", value.to_string()),
@@ -52,7 +52,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -80,7 +80,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway$", value.to_string()),
@@ -109,7 +109,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -139,7 +139,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/app_types$", value.to_string()),
@@ -173,7 +173,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -202,7 +202,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -236,7 +236,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -265,7 +265,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -302,7 +302,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -331,7 +331,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/categories$", value.to_string()),
@@ -363,7 +363,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -392,7 +392,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/certificates$", value.to_string()),
@@ -421,7 +421,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -450,7 +450,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/certificates$", value.to_string()),
@@ -482,7 +482,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -511,7 +511,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/certificates/.*$", value.to_string()),
@@ -547,7 +547,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -576,7 +576,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/certificates/.*$", value.to_string()),
@@ -618,7 +618,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -649,7 +649,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -697,7 +697,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -728,7 +728,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -776,7 +776,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -805,7 +805,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/configuration$", value.to_string()),
@@ -834,7 +834,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -865,7 +865,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/configuration$", value.to_string()),
@@ -902,7 +902,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -931,7 +931,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/configuration$", value.to_string()),
@@ -966,7 +966,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -994,7 +994,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/lists$", value.to_string()),
@@ -1036,7 +1036,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1064,7 +1064,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/lists$", value.to_string()),
@@ -1099,7 +1099,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1128,7 +1128,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/lists/.*$", value.to_string()),
@@ -1164,7 +1164,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1193,7 +1193,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/lists/.*$", value.to_string()),
@@ -1232,7 +1232,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1261,7 +1261,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/lists/.*$", value.to_string()),
@@ -1303,7 +1303,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1332,7 +1332,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/lists/.*$", value.to_string()),
@@ -1371,7 +1371,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1400,7 +1400,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/lists/.*/items$", value.to_string()),
@@ -1439,7 +1439,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1469,7 +1469,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/locations$", value.to_string()),
@@ -1503,7 +1503,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1533,7 +1533,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/locations$", value.to_string()),
@@ -1573,7 +1573,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1604,7 +1604,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/locations/.*$", value.to_string()),
@@ -1614,7 +1614,7 @@ pub mod operations {
         }
         pub fn location_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/gateway/locations/{}$", value.to_string()),
@@ -1648,7 +1648,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1679,7 +1679,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/locations/.*$", value.to_string()),
@@ -1689,7 +1689,7 @@ pub mod operations {
         }
         pub fn location_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/gateway/locations/{}$", value.to_string()),
@@ -1729,7 +1729,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1760,7 +1760,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/locations/.*$", value.to_string()),
@@ -1770,7 +1770,7 @@ pub mod operations {
         }
         pub fn location_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/gateway/locations/{}$", value.to_string()),
@@ -1807,7 +1807,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1837,7 +1837,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/logging$", value.to_string()),
@@ -1871,7 +1871,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1901,7 +1901,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/logging$", value.to_string()),
@@ -1941,7 +1941,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1970,7 +1970,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/proxy_endpoints$", value.to_string()),
@@ -2002,7 +2002,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2031,7 +2031,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/proxy_endpoints$", value.to_string()),
@@ -2069,7 +2069,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2100,7 +2100,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2112,7 +2112,7 @@ pub mod operations {
         }
         pub fn proxy_endpoint_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2146,7 +2146,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2177,7 +2177,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2189,7 +2189,7 @@ pub mod operations {
         }
         pub fn proxy_endpoint_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2226,7 +2226,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2257,7 +2257,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2269,7 +2269,7 @@ pub mod operations {
         }
         pub fn proxy_endpoint_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2309,7 +2309,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2337,7 +2337,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/rules$", value.to_string()),
@@ -2369,7 +2369,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2397,7 +2397,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/rules$", value.to_string()),
@@ -2435,7 +2435,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2464,7 +2464,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/rules/.*$", value.to_string()),
@@ -2503,7 +2503,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2532,7 +2532,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/rules/.*$", value.to_string()),
@@ -2577,7 +2577,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2606,7 +2606,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/gateway/rules/.*$", value.to_string()),
@@ -2648,7 +2648,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(

@@ -24,7 +24,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/storage/kv/namespaces$", value.to_string()),
@@ -96,7 +96,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -125,7 +125,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/storage/kv/namespaces$", value.to_string()),
@@ -160,7 +160,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -191,7 +191,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -203,7 +203,7 @@ pub mod operations {
         }
         pub fn namespace_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -234,7 +234,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -265,7 +265,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -277,7 +277,7 @@ pub mod operations {
         }
         pub fn namespace_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -311,7 +311,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -342,7 +342,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -354,7 +354,7 @@ pub mod operations {
         }
         pub fn namespace_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -391,7 +391,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -422,7 +422,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -434,7 +434,7 @@ pub mod operations {
         }
         pub fn namespace_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -468,7 +468,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -501,7 +501,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -513,7 +513,7 @@ pub mod operations {
         }
         pub fn namespace_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -549,7 +549,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -580,7 +580,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -593,7 +593,7 @@ pub mod operations {
         }
         pub fn namespace_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -628,7 +628,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -659,7 +659,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -671,7 +671,7 @@ pub mod operations {
         }
         pub fn namespace_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -735,7 +735,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -766,7 +766,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -779,7 +779,7 @@ pub mod operations {
         }
         pub fn namespace_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -790,7 +790,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn key_name(self, value: &::cloudflare_openapi::types::PathSegment) -> Self {
+        pub fn key_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/accounts/.*/storage/kv/namespaces/.*/metadata/{}$", value
@@ -824,7 +827,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -855,7 +858,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -868,7 +871,7 @@ pub mod operations {
         }
         pub fn namespace_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -879,7 +882,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn key_name(self, value: &::cloudflare_openapi::types::PathSegment) -> Self {
+        pub fn key_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/accounts/.*/storage/kv/namespaces/.*/values/{}$", value
@@ -916,7 +922,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(

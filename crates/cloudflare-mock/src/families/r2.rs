@@ -26,7 +26,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -39,7 +39,7 @@ pub mod operations {
         }
         pub fn bucket_name(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -74,7 +74,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -105,7 +105,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -118,7 +118,7 @@ pub mod operations {
         }
         pub fn bucket_name(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -129,7 +129,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn queue_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn queue_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/accounts/.*/event_notifications/r2/.*/configuration/queues/{}$",
@@ -169,7 +172,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -200,7 +203,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -213,7 +216,7 @@ pub mod operations {
         }
         pub fn bucket_name(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -224,7 +227,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn queue_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn queue_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/accounts/.*/event_notifications/r2/.*/configuration/queues/{}$",
@@ -255,7 +261,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -283,7 +289,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/r2/buckets$", value.to_string()),
@@ -372,7 +378,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -400,7 +406,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/r2/buckets$", value.to_string()),
@@ -432,7 +438,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -460,7 +466,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/r2/buckets/.*$", value.to_string()),
@@ -470,7 +476,7 @@ pub mod operations {
         }
         pub fn bucket_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/r2/buckets/{}$", value.to_string()),
@@ -499,7 +505,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -527,7 +533,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/r2/buckets/.*$", value.to_string()),
@@ -537,7 +543,7 @@ pub mod operations {
         }
         pub fn bucket_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/r2/buckets/{}$", value.to_string()),
@@ -566,7 +572,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -595,7 +601,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/r2/buckets/.*/sippy$", value.to_string()),
@@ -605,7 +611,7 @@ pub mod operations {
         }
         pub fn bucket_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/r2/buckets/{}/sippy$", value.to_string()),
@@ -634,7 +640,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -663,7 +669,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/r2/buckets/.*/sippy$", value.to_string()),
@@ -673,7 +679,7 @@ pub mod operations {
         }
         pub fn bucket_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/r2/buckets/{}/sippy$", value.to_string()),
@@ -681,7 +687,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &::cloudflare_openapi::Untyped) -> Self {
+        pub fn body(self, value: &::cloudflare_openapi_runtime::Untyped) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -705,7 +711,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -734,7 +740,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/r2/buckets/.*/sippy$", value.to_string()),
@@ -744,7 +750,7 @@ pub mod operations {
         }
         pub fn bucket_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/r2/buckets/{}/sippy$", value.to_string()),
@@ -773,7 +779,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -802,7 +808,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -836,7 +842,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(

@@ -23,7 +23,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/rulesets$", value.to_string()),
@@ -52,7 +52,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -80,7 +80,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/rulesets$", value.to_string()),
@@ -112,7 +112,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -143,7 +143,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -155,7 +155,7 @@ pub mod operations {
         }
         pub fn ruleset_phase(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -186,7 +186,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -217,7 +217,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -229,7 +229,7 @@ pub mod operations {
         }
         pub fn ruleset_phase(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -263,7 +263,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -294,7 +294,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -307,7 +307,7 @@ pub mod operations {
         }
         pub fn ruleset_phase(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -342,7 +342,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -373,7 +373,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -386,7 +386,7 @@ pub mod operations {
         }
         pub fn ruleset_phase(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -399,7 +399,7 @@ pub mod operations {
         }
         pub fn ruleset_version(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -434,7 +434,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -462,7 +462,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/rulesets/.*$", value.to_string()),
@@ -472,7 +472,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/rulesets/{}$", value.to_string()),
@@ -501,7 +501,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -529,7 +529,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/rulesets/.*$", value.to_string()),
@@ -539,7 +539,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/rulesets/{}$", value.to_string()),
@@ -571,7 +571,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -600,7 +600,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/rulesets/.*/rules$", value.to_string()),
@@ -610,7 +610,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/rulesets/{}/rules$", value.to_string()),
@@ -618,7 +618,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &::cloudflare_openapi::Untyped) -> Self {
+        pub fn body(self, value: &::cloudflare_openapi_runtime::Untyped) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -642,7 +642,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -671,7 +671,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/rulesets/.*/rules/.*$", value.to_string()),
@@ -681,7 +681,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/rulesets/{}/rules/.*$", value.to_string()),
@@ -689,7 +689,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn rule_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn rule_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/rulesets/.*/rules/{}$", value.to_string()),
                 )
@@ -717,7 +720,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -746,7 +749,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/rulesets/.*/rules/.*$", value.to_string()),
@@ -756,7 +759,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/rulesets/{}/rules/.*$", value.to_string()),
@@ -764,14 +767,17 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn rule_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn rule_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/rulesets/.*/rules/{}$", value.to_string()),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &::cloudflare_openapi::Untyped) -> Self {
+        pub fn body(self, value: &::cloudflare_openapi_runtime::Untyped) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -795,7 +801,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -824,7 +830,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/rulesets/.*/versions$", value.to_string()),
@@ -834,7 +840,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/rulesets/{}/versions$", value.to_string()),
@@ -863,7 +869,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -894,7 +900,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/rulesets/.*/versions/.*$", value.to_string()),
@@ -904,7 +910,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/rulesets/{}/versions/.*$", value.to_string()),
@@ -914,7 +920,7 @@ pub mod operations {
         }
         pub fn ruleset_version(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/rulesets/.*/versions/{}$", value.to_string()),
@@ -943,7 +949,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -974,7 +980,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -987,7 +993,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1000,7 +1006,7 @@ pub mod operations {
         }
         pub fn ruleset_version(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1011,7 +1017,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn rule_tag(self, value: &::cloudflare_openapi::types::PathSegment) -> Self {
+        pub fn rule_tag(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/accounts/.*/rulesets/.*/versions/.*/by_tag/{}$", value
@@ -1045,7 +1054,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1069,7 +1078,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/rulesets$", value.to_string()),
                 )
@@ -1097,7 +1109,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1121,7 +1133,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/rulesets$", value.to_string()),
                 )
@@ -1152,7 +1167,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1181,7 +1196,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/rulesets/phases/.*/entrypoint$", value.to_string()
@@ -1192,7 +1210,7 @@ pub mod operations {
         }
         pub fn ruleset_phase(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1223,7 +1241,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1252,7 +1270,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/rulesets/phases/.*/entrypoint$", value.to_string()
@@ -1263,7 +1284,7 @@ pub mod operations {
         }
         pub fn ruleset_phase(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1297,7 +1318,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1326,7 +1347,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/rulesets/phases/.*/entrypoint/versions$", value
@@ -1338,7 +1362,7 @@ pub mod operations {
         }
         pub fn ruleset_phase(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1373,7 +1397,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1402,7 +1426,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/zones/{}/rulesets/phases/.*/entrypoint/versions/.*$", value
@@ -1414,7 +1441,7 @@ pub mod operations {
         }
         pub fn ruleset_phase(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1427,7 +1454,7 @@ pub mod operations {
         }
         pub fn ruleset_version(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1459,7 +1486,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1485,7 +1512,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/rulesets/.*$", value.to_string()),
                 )
@@ -1494,7 +1524,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/rulesets/{}$", value.to_string()),
@@ -1523,7 +1553,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1549,7 +1579,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/rulesets/.*$", value.to_string()),
                 )
@@ -1558,7 +1591,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/rulesets/{}$", value.to_string()),
@@ -1590,7 +1623,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1616,7 +1649,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/rulesets/.*/rules$", value.to_string()),
                 )
@@ -1625,7 +1661,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/rulesets/{}/rules$", value.to_string()),
@@ -1633,7 +1669,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &::cloudflare_openapi::Untyped) -> Self {
+        pub fn body(self, value: &::cloudflare_openapi_runtime::Untyped) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -1657,7 +1693,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1684,7 +1720,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/rulesets/.*/rules/.*$", value.to_string()),
                 )
@@ -1693,7 +1732,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/rulesets/{}/rules/.*$", value.to_string()),
@@ -1701,7 +1740,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn rule_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn rule_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/rulesets/.*/rules/{}$", value.to_string()),
                 )
@@ -1729,7 +1771,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1756,7 +1798,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/rulesets/.*/rules/.*$", value.to_string()),
                 )
@@ -1765,7 +1810,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/rulesets/{}/rules/.*$", value.to_string()),
@@ -1773,14 +1818,17 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn rule_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn rule_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/rulesets/.*/rules/{}$", value.to_string()),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &::cloudflare_openapi::Untyped) -> Self {
+        pub fn body(self, value: &::cloudflare_openapi_runtime::Untyped) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -1804,7 +1852,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1831,7 +1879,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/rulesets/.*/versions$", value.to_string()),
                 )
@@ -1840,7 +1891,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/rulesets/{}/versions$", value.to_string()),
@@ -1869,7 +1920,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1896,7 +1947,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/rulesets/.*/versions/.*$", value.to_string()),
                 )
@@ -1905,7 +1959,7 @@ pub mod operations {
         }
         pub fn ruleset_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/rulesets/{}/versions/.*$", value.to_string()),
@@ -1915,7 +1969,7 @@ pub mod operations {
         }
         pub fn ruleset_version(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/rulesets/.*/versions/{}$", value.to_string()),
@@ -1944,7 +1998,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(

@@ -24,7 +24,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -55,7 +55,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -84,7 +84,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -118,7 +118,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -149,7 +149,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -160,7 +160,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn script_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn script_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/accounts/.*/workers/deployments/by-script/{}$", value
@@ -191,7 +194,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -222,7 +225,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -233,7 +236,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn script_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn script_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/accounts/.*/workers/deployments/by-script/{}/detail/.*$",
@@ -274,7 +280,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -305,7 +311,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -336,7 +342,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -367,7 +373,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -401,7 +407,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -432,7 +438,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -445,7 +451,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -477,7 +483,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -508,7 +514,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -521,7 +527,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -534,7 +540,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -566,7 +572,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -597,7 +603,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -610,7 +616,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -623,7 +629,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -674,7 +680,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -705,7 +711,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -718,7 +724,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -731,7 +737,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -766,7 +772,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -797,7 +803,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -810,7 +816,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -823,7 +829,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -855,7 +861,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -886,7 +892,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -899,7 +905,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -912,7 +918,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -947,7 +953,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -978,7 +984,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -991,7 +997,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1004,7 +1010,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1039,7 +1045,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1070,7 +1076,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1083,7 +1089,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1096,7 +1102,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1128,7 +1134,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1159,7 +1165,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1172,7 +1178,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1185,7 +1191,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1220,7 +1226,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1251,7 +1257,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1264,7 +1270,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1277,7 +1283,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1288,7 +1294,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn tag(self, value: &::cloudflare_openapi::types::PathSegment) -> Self {
+        pub fn tag(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/accounts/.*/workers/dispatch/namespaces/.*/scripts/.*/tags/{}$",
@@ -1319,7 +1328,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1350,7 +1359,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1363,7 +1372,7 @@ pub mod operations {
         }
         pub fn dispatch_namespace(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1376,7 +1385,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1387,7 +1396,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn tag(self, value: &::cloudflare_openapi::types::PathSegment) -> Self {
+        pub fn tag(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/accounts/.*/workers/dispatch/namespaces/.*/scripts/.*/tags/{}$",
@@ -1418,7 +1430,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1446,7 +1458,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/workers/domains$", value.to_string()),
@@ -1525,7 +1537,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1553,7 +1565,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/workers/domains$", value.to_string()),
@@ -1585,7 +1597,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1614,7 +1626,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/workers/domains/.*$", value.to_string()),
@@ -1622,7 +1634,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn domain_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn domain_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/workers/domains/{}$", value.to_string()),
                 )
@@ -1650,7 +1665,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1679,7 +1694,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/workers/domains/.*$", value.to_string()),
@@ -1687,7 +1702,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn domain_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn domain_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/workers/domains/{}$", value.to_string()),
                 )
@@ -1721,7 +1739,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1752,7 +1770,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1787,7 +1805,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1818,7 +1836,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -1829,7 +1847,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/accounts/.*/workers/durable_objects/namespaces/{}/objects$",
@@ -1883,7 +1904,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1911,7 +1932,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/workers/scripts$", value.to_string()),
@@ -1940,7 +1961,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1969,7 +1990,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/workers/scripts/.*$", value.to_string()),
@@ -1979,7 +2000,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/.*/workers/scripts/{}$", value.to_string()),
@@ -2024,7 +2045,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2055,7 +2076,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2068,7 +2089,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2100,7 +2121,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2131,7 +2152,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2144,7 +2165,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2189,7 +2210,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2220,7 +2241,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2232,7 +2253,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2263,7 +2284,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2294,7 +2315,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2306,7 +2327,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2340,7 +2361,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2371,7 +2392,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2384,7 +2405,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2416,7 +2437,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2447,7 +2468,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2460,7 +2481,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2495,7 +2516,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2526,7 +2547,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2538,7 +2559,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2569,7 +2590,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2600,7 +2621,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2612,7 +2633,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2643,7 +2664,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2674,7 +2695,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2686,7 +2707,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2723,7 +2744,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2754,7 +2775,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2767,7 +2788,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2799,7 +2820,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2830,7 +2851,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2843,7 +2864,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2878,7 +2899,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2909,7 +2930,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2921,7 +2942,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -2982,7 +3003,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3013,7 +3034,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -3026,7 +3047,7 @@ pub mod operations {
         }
         pub fn script_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -3068,7 +3089,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3099,7 +3120,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -3112,7 +3133,7 @@ pub mod operations {
         }
         pub fn service_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -3125,7 +3146,7 @@ pub mod operations {
         }
         pub fn environment_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -3157,7 +3178,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3188,7 +3209,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -3201,7 +3222,7 @@ pub mod operations {
         }
         pub fn service_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -3214,7 +3235,7 @@ pub mod operations {
         }
         pub fn environment_name(
             self,
-            value: &::cloudflare_openapi::types::PathSegment,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -3249,7 +3270,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3277,7 +3298,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/workers/subdomain$", value.to_string()),
@@ -3306,7 +3327,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3334,7 +3355,7 @@ pub mod operations {
         }
         pub fn account_id(
             self,
-            value: &::cloudflare_openapi::types::Identifier,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
         ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/accounts/{}/workers/subdomain$", value.to_string()),
@@ -3366,7 +3387,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3392,7 +3413,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/filters$", value.to_string()),
                 )
@@ -3420,7 +3444,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3446,7 +3470,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/filters$", value.to_string()),
                 )
@@ -3477,7 +3504,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3504,14 +3531,20 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/filters/.*$", value.to_string()),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn filter_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn filter_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/workers/filters/{}$", value.to_string()),
                 )
@@ -3542,7 +3575,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3569,14 +3602,20 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/filters/.*$", value.to_string()),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn filter_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn filter_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/workers/filters/{}$", value.to_string()),
                 )
@@ -3610,7 +3649,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3636,7 +3675,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/routes$", value.to_string()),
                 )
@@ -3664,7 +3706,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3690,7 +3732,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/routes$", value.to_string()),
                 )
@@ -3721,7 +3766,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3747,14 +3792,20 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/routes/.*$", value.to_string()),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn route_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn route_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/workers/routes/{}$", value.to_string()),
                 )
@@ -3782,7 +3833,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3808,14 +3859,20 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/routes/.*$", value.to_string()),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn route_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn route_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/workers/routes/{}$", value.to_string()),
                 )
@@ -3846,7 +3903,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3872,14 +3929,20 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/routes/.*$", value.to_string()),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn route_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn route_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/.*/workers/routes/{}$", value.to_string()),
                 )
@@ -3913,7 +3976,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -3939,7 +4002,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/script$", value.to_string()),
                 )
@@ -3976,7 +4042,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -4003,7 +4069,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn zone_id(self, value: &::cloudflare_openapi::types::Identifier) -> Self {
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
             let re = regex::Regex::new(
                     &format!("^/zones/{}/workers/script/bindings$", value.to_string()),
                 )
@@ -4034,7 +4103,7 @@ pub mod operations {
         pub fn client_error(
             self,
             status: u16,
-            value: &::cloudflare_openapi::types::ApiFailure,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
         ) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(

@@ -1,0 +1,281 @@
+//! Calling any operation by its `operationId`, with parameters as text and the body as JSON:
+//! what `cloudflare api` and the generic tests use. The per-operation code is generated
+//! (each family's `dispatch`, in its `table.rs`); this module checks the arguments and parses each one into
+//! the type the operation's builder takes, so a malformed id is refused before sending.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+
+use crate::{Operation, Request};
+
+/// What to do with an operation once its builder is ready: `cloudflare_openapi::invoke`
+/// hands the builder to [`Call::call`], whatever the operation's types.
+pub trait Call<'a> {
+    /// What the call produces, such as a future of the answer as JSON.
+    type Output;
+
+    /// Called with the operation's builder, its arguments set.
+    fn call<R: Request + Send + 'a>(self, request: R) -> Self::Output;
+}
+
+/// Parameters (as text, as on a command line) and a JSON body for one operation.
+#[derive(Debug, Clone, Default)]
+pub struct Arguments {
+    parameters: BTreeMap<String, String>,
+    body: Option<serde_json::Value>,
+}
+
+impl Arguments {
+    /// No parameters and no body.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets parameter `name` to `value` (replacing an earlier value).
+    pub fn parameter(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.parameters.insert(name.into(), value.into());
+        self
+    }
+
+    /// Sets the request body.
+    pub fn body(&mut self, body: serde_json::Value) -> &mut Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// The parameter `name`, if given.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.parameters.get(name).map(String::as_str)
+    }
+
+    /// The arguments of `operation`'s example invocation: every required parameter and the
+    /// body (when it takes one) from the spec's examples.
+    pub fn example(operation: &Operation) -> Self {
+        let mut arguments = Self::new();
+        for parameter in operation.parameters.iter().filter(|parameter| parameter.required) {
+            arguments.parameter(parameter.name, parameter.example);
+        }
+        if let Some(body) = operation.body {
+            arguments.body(serde_json::from_str(body.example).expect("codegen writes valid JSON examples"));
+        }
+        arguments
+    }
+
+    /// Parameter `name` parsed as `T`: as a JSON string first (ids, names, dates, enums),
+    /// else as JSON (numbers, booleans).
+    // Called by each family's generated dispatch.
+    #[doc(hidden)]
+    pub fn parameter_as<T: DeserializeOwned>(&self, name: &'static str) -> Result<Option<T>, ArgumentError> {
+        let Some(text) = self.parameters.get(name) else { return Ok(None) };
+        let as_string = serde_json::from_value::<T>(serde_json::Value::String(text.clone()));
+        as_string
+            .or_else(|first| serde_json::from_str::<T>(text).map_err(|_| first))
+            .map(Some)
+            .map_err(|error| ArgumentError::InvalidParameter { name, reason: error.to_string() })
+    }
+
+    /// The body parsed as `T`, refused when `T` would drop any of its fields: a field the
+    /// operation does not know (`requre` for `require`) would otherwise vanish without a word
+    /// and change what the request means. What is sent is the body as given (see
+    /// [`checked`]); `T` only checks it.
+    // Called by each family's generated dispatch.
+    #[doc(hidden)]
+    pub fn body_as<T: DeserializeOwned + serde::Serialize>(&self) -> Result<Option<T>, ArgumentError> {
+        let Some(body) = &self.body else { return Ok(None) };
+        let typed: T =
+            serde_json::from_value(body.clone()).map_err(|error| ArgumentError::InvalidBody(error.to_string()))?;
+        let again = serde_json::to_value(&typed).map_err(|error| ArgumentError::InvalidBody(error.to_string()))?;
+        let mut unknown = Vec::new();
+        dropped_fields(body, &again, &mut String::new(), &mut unknown);
+        if !unknown.is_empty() {
+            return Err(ArgumentError::UnknownFields(unknown));
+        }
+        Ok(Some(typed))
+    }
+}
+
+/// Adds to `dropped` the JSON pointer of every field of `given` that `typed` (the same body
+/// after a round trip through the operation's type) no longer has. An absent field whose given
+/// value was empty (`null`, `[]`, `{}`) is not dropped: the generated types leave empty
+/// optional fields out.
+#[allow(dead_code)] // reached from body_as
+fn dropped_fields(given: &serde_json::Value, typed: &serde_json::Value, at: &mut String, dropped: &mut Vec<String>) {
+    use serde_json::Value;
+    match (given, typed) {
+        (Value::Object(given), Value::Object(typed)) => {
+            for (name, value) in given {
+                let length = at.len();
+                at.push_str(&pointer_segment(name));
+                match typed.get(name) {
+                    Some(again) => dropped_fields(value, again, at, dropped),
+                    None if is_empty(value) => {}
+                    None => dropped.push(at.clone()),
+                }
+                at.truncate(length);
+            }
+        }
+        (Value::Array(given), Value::Array(typed)) => {
+            for (index, (value, again)) in given.iter().zip(typed).enumerate() {
+                let length = at.len();
+                at.push_str(&format!("/{index}"));
+                dropped_fields(value, again, at, dropped);
+                at.truncate(length);
+            }
+        }
+        // An object that came back as something else lost every field it had.
+        (Value::Object(given), _) => {
+            for name in given.keys() {
+                dropped.push(format!("{at}{}", pointer_segment(name)));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `/name` as a JSON pointer writes it (RFC 6901: `~` is `~0`, `/` is `~1`).
+fn pointer_segment(name: &str) -> String {
+    format!("/{}", name.replace('~', "~0").replace('/', "~1"))
+}
+
+/// `null`, `[]` or `{}`.
+fn is_empty(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Null => true,
+        serde_json::Value::Array(items) => items.is_empty(),
+        serde_json::Value::Object(fields) => fields.is_empty(),
+        _ => false,
+    }
+}
+
+/// Arguments that do not fit an operation: nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ArgumentError {
+    /// No operation has this `operationId`.
+    #[error("no operation is called {0:?}")]
+    UnknownOperation(String),
+    /// The operation has no parameter of this name.
+    #[error("{operation} has no parameter {name:?} (it takes: {known})")]
+    UnknownParameter {
+        /// The operation.
+        operation: &'static str,
+        /// The name given.
+        name: String,
+        /// The parameters it takes, comma-separated.
+        known: String,
+    },
+    /// A required parameter was not given.
+    #[error("{operation} needs parameter {name:?}")]
+    MissingParameter {
+        /// The operation.
+        operation: &'static str,
+        /// The parameter.
+        name: &'static str,
+    },
+    /// A parameter's value does not have the parameter's shape (an id that is not an id).
+    #[error("parameter {name:?}: {reason}")]
+    InvalidParameter {
+        /// The parameter.
+        name: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The operation needs a body and none was given.
+    #[error("{0} needs a JSON body")]
+    MissingBody(&'static str),
+    /// A body was given to an operation that takes none.
+    #[error("{0} takes no body")]
+    UnexpectedBody(&'static str),
+    /// The body does not have the operation's body shape.
+    #[error("the body does not fit the operation: {0}")]
+    InvalidBody(String),
+    /// The body has fields the operation does not know (JSON pointers, such as `/requre` or
+    /// `/include/0/emial`): sent, they would be ignored or dropped, changing what the request
+    /// means.
+    #[error("the body has {} the operation does not know: {}; nothing was sent (`--schema` or `cloudflare_openapi::operation_schema` shows the fields it takes)", if .0.len() == 1 { "a field" } else { "fields" }, .0.join(", "))]
+    UnknownFields(Vec<String>),
+}
+
+/// Checks `arguments` against `operation`'s table row, and wraps `call` so that the request
+/// carries the body as given: what `cloudflare_openapi::invoke` does before it hands the call
+/// to the operation's family. Unknown or missing parameters and a body the operation does not
+/// take (or needs) are refused here; each value is parsed into the builder's type by the
+/// family's dispatch, so a malformed id (`..`) is refused there, before anything is sent.
+///
+/// # Errors
+/// An [`ArgumentError`] saying which argument is wrong.
+#[doc(hidden)]
+pub fn checked<'a, C: Call<'a>>(
+    operation: &Operation,
+    arguments: &Arguments,
+    call: C,
+) -> Result<AsGiven<C>, ArgumentError> {
+    for name in arguments.parameters.keys() {
+        if operation.parameter(name).is_none() {
+            let known: Vec<&str> = operation.parameters.iter().map(|parameter| parameter.name).collect();
+            return Err(ArgumentError::UnknownParameter {
+                operation: operation.id,
+                name: name.clone(),
+                known: known.join(", "),
+            });
+        }
+    }
+    if let Some(missing) = operation
+        .parameters
+        .iter()
+        .find(|parameter| parameter.required && !arguments.parameters.contains_key(parameter.name))
+    {
+        return Err(ArgumentError::MissingParameter { operation: operation.id, name: missing.name });
+    }
+    match (operation.body, &arguments.body) {
+        (None, Some(_)) => return Err(ArgumentError::UnexpectedBody(operation.id)),
+        (Some(body), None) if body.required => return Err(ArgumentError::MissingBody(operation.id)),
+        _ => {}
+    }
+    // The body goes out as given (the same JSON value), not as the typed body serializes it:
+    // the generated types would add defaults and reformat values (a date's fraction).
+    let body = arguments.body.as_ref().map(|body| serde_json::to_vec(body).unwrap_or_default());
+    Ok(AsGiven { call, body })
+}
+
+/// A [`Call`] whose request carries the body as the caller gave it ([`checked`]).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct AsGiven<C> {
+    call: C,
+    body: Option<Vec<u8>>,
+}
+
+impl<'a, C: Call<'a>> Call<'a> for AsGiven<C> {
+    type Output = C::Output;
+
+    fn call<R: Request + Send + 'a>(self, request: R) -> Self::Output {
+        self.call.call(WithBody { request, body: self.body })
+    }
+}
+
+/// `request` with its JSON body replaced by `body` (the same value, as given).
+struct WithBody<R> {
+    request: R,
+    body: Option<Vec<u8>>,
+}
+
+impl<R: Request> Request for WithBody<R> {
+    type Success = R::Success;
+    type Failure = R::Failure;
+
+    fn operation_id(&self) -> &'static str {
+        self.request.operation_id()
+    }
+
+    fn request(self) -> Result<reqwest::Request, crate::Error<Self::Failure>> {
+        let mut request = self.request.request()?;
+        if let Some(body) = self.body
+            && request.body().is_some()
+        {
+            *request.body_mut() = Some(body.into());
+        }
+        Ok(request)
+    }
+}

@@ -1,0 +1,166 @@
+//! [`Secret`]: a secret in an answer, which neither `Debug` nor `Serialize` shows unless asked.
+
+use std::cell::Cell;
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What `Serialize` writes instead of a secret.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// A secret in an answer, such as a service token's `client_secret` or a SCIM password: every
+/// schema marked `x-sensitive` in the spec is generated as this type, and codegen refuses a
+/// secret-named field of any other type.
+///
+/// `Debug` shows `[REDACTED]`, and so does `Serialize` (so `serde_json::to_string(&created)`
+/// cannot leak it), except inside [`Secret::exposing`]. Read it deliberately with
+/// [`Secret::expose_secret`]. The value is zeroed when dropped.
+///
+/// ```
+/// use cloudflare_openapi_runtime::Secret;
+///
+/// let secret = Secret::new("hunter2");
+/// assert_eq!(format!("{secret:?}"), "[REDACTED]");
+/// assert_eq!(serde_json::to_string(&secret).unwrap(), "\"[REDACTED]\"");
+/// assert_eq!(Secret::exposing(|| serde_json::to_string(&secret)).unwrap(), "\"hunter2\"");
+/// assert_eq!(secret.expose_secret(), "hunter2");
+/// ```
+#[derive(Clone)]
+pub struct Secret(SecretString);
+
+thread_local! {
+    /// How many [`Secret::exposing`] calls are running on this thread.
+    static EXPOSING: Cell<u32> = const { Cell::new(0) };
+}
+
+impl Secret {
+    /// Wraps `secret`.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(SecretString::from(secret.into()))
+    }
+
+    /// The secret itself.
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// Runs `serialize` (which must not hand the work to another thread) with every `Secret`
+    /// serialized as its value: for a program that must print a secret it was just given, such
+    /// as a newly created service token's Client Secret.
+    pub fn exposing<T>(serialize: impl FnOnce() -> T) -> T {
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                EXPOSING.with(|depth| depth.set(depth.get() - 1));
+            }
+        }
+        EXPOSING.with(|depth| depth.set(depth.get() + 1));
+        let _reset = Reset;
+        serialize()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(secret: String) -> Self {
+        Self::new(secret)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(secret: &str) -> Self {
+        Self::new(secret)
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if EXPOSING.with(Cell::get) > 0 {
+            serializer.serialize_str(self.expose_secret())
+        } else {
+            serializer.serialize_str(REDACTED)
+        }
+    }
+}
+
+/// Decoded leniently: a string, or a number or boolean as its text. A secret of an unexpected
+/// shape must not make the whole answer undecodable (a created token's Client Secret is shown
+/// only once).
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Lenient;
+        impl serde::de::Visitor<'_> for Lenient {
+            type Value = Secret;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a secret (a string, or a number)")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Secret, E> {
+                Ok(Secret::new(value))
+            }
+            fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Secret, E> {
+                Ok(Secret::new(value))
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Secret, E> {
+                Ok(Secret::new(value.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Secret, E> {
+                Ok(Secret::new(value.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Secret, E> {
+                Ok(Secret::new(value.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Secret, E> {
+                Ok(Secret::new(value.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Lenient)
+    }
+}
+
+impl schemars::JsonSchema for Secret {
+    fn schema_name() -> String {
+        "Secret".to_owned()
+    }
+
+    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        let mut schema = String::json_schema(generator).into_object();
+        schema.metadata().description = Some("A secret: shown once by Cloudflare, redacted in output.".to_owned());
+        schema.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exposing_is_scoped_and_nests() {
+        let secret = Secret::new("v");
+        let inner = Secret::exposing(|| {
+            let nested = Secret::exposing(|| serde_json::to_string(&secret).unwrap());
+            (nested, serde_json::to_string(&secret).unwrap())
+        });
+        assert_eq!(inner, ("\"v\"".to_owned(), "\"v\"".to_owned()));
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"[REDACTED]\"");
+        let caught = std::panic::catch_unwind(|| Secret::exposing(|| panic!("inside")));
+        assert!(caught.is_err());
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"[REDACTED]\"", "reset after a panic");
+    }
+
+    #[test]
+    fn decoding_is_lenient_about_the_shape() {
+        for (json, value) in [(r#""abc""#, "abc"), ("12345", "12345"), ("-1", "-1"), ("1.5", "1.5"), ("true", "true")] {
+            assert_eq!(serde_json::from_str::<Secret>(json).unwrap().expose_secret(), value, "{json}");
+        }
+        for json in ["{}", "[]", "null"] {
+            let error = serde_json::from_str::<Secret>(json).unwrap_err().to_string();
+            assert!(error.contains("a secret"), "{json}: {error}");
+        }
+    }
+}
