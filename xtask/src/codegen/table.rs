@@ -102,7 +102,15 @@ fn operation_tokens(
             other => return Err(format!("parameter {name} is in {other:?}; only path and query are supported")),
         };
         let required = parameter["required"].as_bool().unwrap_or(false);
-        let example = scalar_example(raw, &parameter["schema"])
+        // The parameter's own example first (the import keeps upstream's where the path shape
+        // loses an `enum` or a `pattern`), else one from its schema.
+        let own = match &parameter["example"] {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(number) => Some(number.to_string()),
+            _ => None,
+        };
+        let example = own
+            .or_else(|| scalar_example(raw, &parameter["schema"]))
             .ok_or(format!("parameter {name}: give its schema (or the one it refers to) an example"))?;
         parameters.push(quote! {
             crate::Parameter { name: #name, location: #location, required: #required, example: #example }
@@ -225,7 +233,8 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
         return Value::Null;
     }
     if schema.get("x-escape").is_some() {
-        return json!({});
+        // The import keeps an example of an escaped union's first variant.
+        return schema.get("example").filter(|example| example.is_object()).cloned().unwrap_or_else(|| json!({}));
     }
     // Upstream examples sometimes contradict their own schema (`null` for an array, `"false"`
     // for a boolean, an object without a field its schema requires): an example is used for a
@@ -258,6 +267,11 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
     if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|values| values.first()) {
         return first.clone();
     }
+    if let Some(default) = schema.get("default").filter(|value| !value.is_object() && !value.is_array())
+        && fits(default, schema)
+    {
+        return default.clone();
+    }
     // Upstream leaves `type` out at times: `items` says array.
     let declared = schema.get("type").and_then(Value::as_str).or(schema.get("items").map(|_| "array"));
     match declared {
@@ -281,7 +295,7 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
             _ => json!("example"),
         },
         Some("integer") => schema.get("minimum").cloned().unwrap_or(json!(1)),
-        Some("number") => json!(1.0),
+        Some("number") => schema.get("minimum").cloned().unwrap_or(json!(1.0)),
         Some("boolean") => json!(false),
         _ if schema.get("nullable").and_then(Value::as_bool) == Some(true) => json!({}),
         _ => Value::Null,
@@ -297,11 +311,18 @@ fn fits(value: &Value, schema: &Value) -> bool {
         Some("array") => value.is_array(),
         Some("object") => value.is_object(),
         Some("string") => value.is_string(),
-        Some("integer") => value.is_i64() || value.is_u64(),
-        Some("number") => value.is_number(),
+        Some("integer") => (value.is_i64() || value.is_u64()) && within(value, schema),
+        Some("number") => value.is_number() && within(value, schema),
         Some("boolean") => value.is_boolean(),
         _ => true,
     }
+}
+
+/// Whether the number `value` is within `schema`'s `minimum` and `maximum`.
+fn within(value: &Value, schema: &Value) -> bool {
+    let value = value.as_f64().unwrap_or_default();
+    schema.get("minimum").and_then(Value::as_f64).is_none_or(|minimum| value >= minimum)
+        && schema.get("maximum").and_then(Value::as_f64).is_none_or(|maximum| value <= maximum)
 }
 
 /// The operation builders in progenitor's output: which builder each `Client` method returns,

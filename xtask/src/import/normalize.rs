@@ -29,10 +29,12 @@ pub const RULES: &[&str] = &[
      `#/components/responses/Failure`; only the first 2xx answer is kept",
     "path parameters get a validated shape: `Identifier` (32 lowercase hex) for account, zone and other \
      Cloudflare identifiers, `Uuid` (`format: uuid`) for UUIDs, `PathSegment` (no `/`, `\\`, `.` or `..`) \
-     for any other string; a `oneOf` of them keeps each shape",
+     for any other string; a `oneOf` of them keeps each shape; where upstream says more (an `enum`, a \
+     `pattern`), the parameter keeps upstream's example (or first value)",
     "`allOf` compositions are merged into one schema (properties merged, later parts win, `required` united)",
     "a `oneOf`/`anyOf` of objects that no required property tells apart becomes `Untyped` JSON (`x-escape`): \
-     serde would decode every answer as its first variant and drop fields silently",
+     serde would decode every answer as its first variant and drop fields silently; a named one keeps an \
+     example of its first variant",
     "a property that holds a secret (`client_secret`, `secret`, `password`, `private_key`, `token`, `api_key`, \
      `x-sensitive`, `format: password`) becomes `Secret`",
     "a JSON request body without a schema becomes a free-form object",
@@ -187,12 +189,35 @@ impl Pass<'_> {
         let schema = parameter.get("schema").ok_or(format!("parameter {name} has no schema"))?;
         let schema = if parameter["in"] == "path" {
             out.insert("required".into(), true.into());
+            if let Some(example) = self.path_example(parameter, schema) {
+                out.insert("example".into(), example.into());
+            }
             self.path_parameter(name, schema)?
         } else {
             self.schema(schema, &format!("{id}: parameter {name}"))
         };
         out.insert("schema".into(), schema);
         Ok(Value::Object(out))
+    }
+
+    /// The example of a path parameter whose upstream schema says more than its shape keeps (an
+    /// `enum`, a `pattern`): upstream's example, else its first value, where the shape takes it.
+    fn path_example(&self, parameter: &Value, schema: &Value) -> Option<String> {
+        let flat = self.flatten(schema).ok()?;
+        if !flat.contains_key("enum") && !flat.contains_key("pattern") {
+            return None;
+        }
+        let example = parameter
+            .get("example")
+            .or_else(|| flat.get("example"))
+            .or_else(|| flat.get("enum").and_then(Value::as_array).and_then(|values| values.first()))?;
+        let text = match example {
+            Value::String(text) => text.clone(),
+            Value::Number(number) => number.to_string(),
+            _ => return None,
+        };
+        let safe = !text.is_empty() && text != "." && text != ".." && !text.contains(['/', '\\']);
+        safe.then_some(text)
     }
 
     /// The validated shape for path parameter `name` with upstream schema `schema`.
@@ -338,6 +363,12 @@ impl Pass<'_> {
                     escaped.insert("description".into(), description.clone());
                 }
                 escaped.insert("x-escape".into(), reason.into());
+                // A value of one of its variants, for the operations table's examples (the
+                // escape keeps no variant to build one from).
+                let example = crate::codegen::table::example(self.upstream, &Value::Object(flat.clone()), 0);
+                if example.is_object() && example.as_object().is_some_and(|object| !object.is_empty()) {
+                    escaped.insert("example".into(), example);
+                }
                 Value::Object(escaped)
             }
             None => self.flat_schema(flat, name),

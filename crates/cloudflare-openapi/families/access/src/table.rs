@@ -44,9 +44,9 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{}",
+            example: "{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"},\"success\":true}",
     },
     crate::Operation {
         id: "access_short_lived_certificate_c_as_list_short_lived_certificate_c_as",
@@ -90,7 +90,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"},\"success\":true}",
     },
     crate::Operation {
         id: "access_applications_update_an_access_application",
@@ -116,9 +116,9 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{}",
+            example: "{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"},\"success\":true}",
     },
     crate::Operation {
         id: "access_applications_delete_an_access_application",
@@ -982,9 +982,9 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{}",
+            example: "{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"success\":true}",
     },
     crate::Operation {
         id: "access_identity_providers_get_an_access_identity_provider",
@@ -1009,7 +1009,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"success\":true}",
     },
     crate::Operation {
         id: "access_identity_providers_update_an_access_identity_provider",
@@ -1035,9 +1035,9 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{}",
+            example: "{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"success\":true}",
     },
     crate::Operation {
         id: "access_identity_providers_delete_an_access_identity_provider",
@@ -1143,7 +1143,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "limit",
                 location: crate::Location::Query,
                 required: false,
-                example: "1",
+                example: "25",
             },
             crate::Parameter {
                 name: "direction",
@@ -1870,9 +1870,9 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{}",
+            example: "{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"},\"success\":true}",
     },
     crate::Operation {
         id: "zone_level_access_short_lived_certificate_c_as_list_short_lived_certificate_c_as",
@@ -1916,7 +1916,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"},\"success\":true}",
     },
     crate::Operation {
         id: "zone_level_access_applications_update_a_bookmark_application",
@@ -1942,9 +1942,9 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{}",
+            example: "{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"},\"success\":true}",
     },
     crate::Operation {
         id: "zone_level_access_applications_delete_an_access_application",
@@ -2561,9 +2561,9 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{}",
+            example: "{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"success\":true}",
     },
     crate::Operation {
         id: "zone_level_access_identity_providers_get_an_access_identity_provider",
@@ -2588,7 +2588,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"success\":true}",
     },
     crate::Operation {
         id: "zone_level_access_identity_providers_update_an_access_identity_provider",
@@ -2614,9 +2614,9 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{}",
+            example: "{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"success\":true}",
     },
     crate::Operation {
         id: "zone_level_access_identity_providers_delete_an_access_identity_provider",

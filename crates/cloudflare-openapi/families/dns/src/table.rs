@@ -637,7 +637,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "page",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "1",
             },
             crate::Parameter {
                 name: "per_page",

@@ -26,13 +26,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "page",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "1",
             },
             crate::Parameter {
                 name: "per_page",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "20",
             },
             crate::Parameter {
                 name: "order",
@@ -262,7 +262,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "limit",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "1000",
             },
             crate::Parameter {
                 name: "prefix",

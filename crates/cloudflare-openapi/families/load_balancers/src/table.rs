@@ -516,7 +516,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "region_id",
                 location: crate::Location::Path,
                 required: true,
-                example: "engineers",
+                example: "WNAM",
             },
             crate::Parameter {
                 name: "account_id",

@@ -128,7 +128,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "per_page",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "20",
             },
             crate::Parameter {
                 name: "order",
@@ -193,7 +193,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "bucket_name",
                 location: crate::Location::Path,
                 required: true,
-                example: "engineers",
+                example: "example-bucket",
             },
         ],
         body: ::std::option::Option::None,
@@ -212,7 +212,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "bucket_name",
                 location: crate::Location::Path,
                 required: true,
-                example: "engineers",
+                example: "example-bucket",
             },
             crate::Parameter {
                 name: "account_id",
@@ -243,7 +243,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "bucket_name",
                 location: crate::Location::Path,
                 required: true,
-                example: "engineers",
+                example: "example-bucket",
             },
         ],
         body: ::std::option::Option::None,
@@ -268,7 +268,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "bucket_name",
                 location: crate::Location::Path,
                 required: true,
-                example: "engineers",
+                example: "example-bucket",
             },
         ],
         body: ::std::option::Option::Some(crate::Body {
@@ -290,7 +290,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "bucket_name",
                 location: crate::Location::Path,
                 required: true,
-                example: "engineers",
+                example: "example-bucket",
             },
             crate::Parameter {
                 name: "account_id",
@@ -320,7 +320,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"bucket\":\"example\",\"parentAccessKeyId\":\"example\",\"permission\":\"admin-read-write\",\"ttlSeconds\":1.0}",
+            example: "{\"bucket\":\"example\",\"parentAccessKeyId\":\"example\",\"permission\":\"admin-read-write\",\"ttlSeconds\":900}",
         }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },

@@ -44,13 +44,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "page",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "1",
             },
             crate::Parameter {
                 name: "per_page",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "20",
             },
             crate::Parameter {
                 name: "order",
@@ -341,7 +341,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "hold_after",
                 location: crate::Location::Query,
                 required: false,
-                example: "example",
+                example: "2023-01-31T15:56:36+00:00",
             },
         ],
         body: ::std::option::Option::None,
@@ -596,13 +596,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "limit",
                 location: crate::Location::Query,
                 required: false,
-                example: "1",
+                example: "10",
             },
             crate::Parameter {
                 name: "sortField",
                 location: crate::Location::Query,
                 required: false,
-                example: "id",
+                example: "updated_at",
             },
             crate::Parameter {
                 name: "sortOrder",
@@ -747,7 +747,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"development_mode\",\"value\":\"on\"},\"success\":true}",
     },
     crate::Operation {
         id: "zone_settings_edit_single_setting",
@@ -773,9 +773,9 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{}",
+            example: "{\"id\":\"development_mode\",\"value\":\"on\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"development_mode\",\"value\":\"on\"},\"success\":true}",
     },
 ];
 /// Calls the operation `id` on `client` with `arguments` (already checked against its
