@@ -379,7 +379,7 @@ fn family_files(family: &Family, spec: &Value, common: &BTreeSet<String>) -> Res
         )?,
         file(format!("{dir}/src/envelopes.rs"), envelopes)?,
         file(format!("{dir}/src/table.rs"), table)?,
-        file(format!("{MOCK}/src/families/{name}.rs"), mocks(&prepared, family)?)?,
+        file(format!("{MOCK}/src/families/{name}.rs"), mocks(&prepared, family, &list_newtypes(types))?)?,
     ])
 }
 
@@ -445,11 +445,30 @@ fn constructs(block: &syn::ItemImpl) -> bool {
         .any(|item| matches!(item, syn::ImplItem::Fn(function) if function.sig.ident == "new_with_client"))
 }
 
-/// The family's typed httpmock mocks.
-fn mocks(prepared: &Prepared, family: &Family) -> Result<TokenStream, String> {
+/// The names of the newtypes of a list among `types` (`pub struct X(pub Vec<..>)`).
+fn list_newtypes(types: &[syn::Item]) -> BTreeSet<String> {
+    types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) => match &item.fields {
+                syn::Fields::Unnamed(fields)
+                    if fields.unnamed.len() == 1
+                        && fields.unnamed[0].ty.to_token_stream().to_string().contains(":: vec :: Vec <") =>
+                {
+                    Some(item.ident.to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The family's typed httpmock mocks. `lists` names the family's newtypes of a list.
+fn mocks(prepared: &Prepared, family: &Family, lists: &BTreeSet<String>) -> Result<TokenStream, String> {
     // The family's types by cloudflare-openapi's re-export, which the mock crate depends on.
     let mut mocks = prepared.mocks(&format!("cloudflare_openapi::{}", family.name))?;
-    repair_mocks(&mut mocks);
+    repair_mocks(&mut mocks, lists);
     let doc = format!("Mocks of the `{}` family: {}.", family.name, family.title);
     Ok(quote! {
         #![doc = #doc]
@@ -460,18 +479,22 @@ fn mocks(prepared: &Prepared, family: &Family) -> Result<TokenStream, String> {
 /// Mends two shapes of progenitor 0.15's httpmock output that do not compile:
 /// - a `body` matcher that takes a `Copy` type by value passes it where httpmock wants a
 ///   reference: it is passed by reference;
-/// - a query matcher for an array parameter calls `to_string()` on the `Vec`: it is left out
-///   (match such a query with `into_inner()` and httpmock's own `query_param`).
-fn repair_mocks(file: &mut syn::File) {
-    struct Repair;
-    impl syn::visit_mut::VisitMut for Repair {
+/// - a query matcher for an array parameter (a `Vec`, or a newtype of one, in `lists`) calls
+///   `to_string()` on it: it is left out (match such a query with `into_inner()` and
+///   httpmock's own `query_param`).
+fn repair_mocks(file: &mut syn::File, lists: &BTreeSet<String>) {
+    struct Repair<'a>(&'a BTreeSet<String>);
+    impl syn::visit_mut::VisitMut for Repair<'_> {
         fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
+            let lists = self.0;
             block.items.retain(|item| {
                 let syn::ImplItem::Fn(function) = item else { return true };
-                let vec_param = function.sig.inputs.iter().any(|input| {
-                    matches!(input, syn::FnArg::Typed(typed) if quote!(#typed).to_string().contains(":: vec :: Vec <"))
-                });
-                !(vec_param && quote!(#function).to_string().contains("value . to_string ()"))
+                // The parameter's type, in the inputs or the `where` clause (`T: Into<Option<&Vec<..>>>`).
+                let signature = quote!(#function).to_string();
+                let signature = signature.split("value . to_string ()").next().unwrap_or_default();
+                let list = signature.contains(":: vec :: Vec <")
+                    || lists.iter().any(|name| signature.contains(&format!("types :: {name} >")));
+                !(list && quote!(#function).to_string().contains("value . to_string ()"))
             });
             for item in &mut block.items {
                 let syn::ImplItem::Fn(function) = item else { continue };
@@ -498,7 +521,7 @@ fn repair_mocks(file: &mut syn::File) {
             syn::visit_mut::visit_expr_method_call_mut(self, call);
         }
     }
-    syn::visit_mut::VisitMut::visit_file_mut(&mut Repair, file);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Repair(lists), file);
 }
 
 /// cloudflare-openapi's `families.rs`: each family crate behind its feature (as a module of
@@ -700,6 +723,42 @@ mod tests {
             "typify-impl-0.8.0/src/merge.rs"
         );
         assert_eq!(crate_relative("src/lib.rs"), "src/lib.rs");
+    }
+
+    #[test]
+    fn query_matchers_of_lists_go_and_the_others_stay() {
+        let mut file: syn::File = syn::parse2(quote! {
+            impl ListWhen {
+                pub fn host<'a, T>(self, value: T) -> Self
+                where
+                    T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+                {
+                    if let Some(value) = value.into() { Self(self.0.query_param("host", value.to_string())) } else { self }
+                }
+                pub fn properties<'a, T>(self, value: T) -> Self
+                where
+                    T: Into<Option<&'a types::Properties>>,
+                {
+                    if let Some(value) = value.into() { Self(self.0.query_param("properties", value.to_string())) } else { self }
+                }
+                pub fn page<T>(self, value: T) -> Self
+                where
+                    T: Into<Option<i64>>,
+                {
+                    if let Some(value) = value.into() { Self(self.0.query_param("page", value.to_string())) } else { self }
+                }
+            }
+        })
+        .unwrap();
+        let types: syn::File =
+            syn::parse2(quote! { pub struct Properties(pub ::std::vec::Vec<Item>); pub struct Name(pub String); })
+                .unwrap();
+        let lists = list_newtypes(&types.items);
+        assert_eq!(lists.iter().collect::<Vec<_>>(), ["Properties"]);
+        repair_mocks(&mut file, &lists);
+        let text = file.to_token_stream().to_string();
+        assert!(!text.contains("fn host") && !text.contains("fn properties"), "{text}");
+        assert!(text.contains("fn page"), "{text}");
     }
 
     #[test]

@@ -66,6 +66,12 @@ keywords.workspace = true
 categories = ["api-bindings", "web-programming::http-client"]
 documentation = "https://docs.rs/{name}"
 
+[lib]
+# Generated code has no tests of its own (the workspace's tests cover every operation), and its
+# doc comments are Cloudflare's descriptions, not examples: `cargo test` skips both harnesses.
+test = false
+doctest = false
+
 [dependencies]
 cloudflare-openapi-runtime.workspace = true
 progenitor-client.workspace = true
