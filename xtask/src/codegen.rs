@@ -58,9 +58,19 @@ pub const RUNTIME_PATH: &str = "::cloudflare_openapi_runtime";
 /// The path by which generated code names the common types.
 pub const COMMON: &str = "::cloudflare_openapi_runtime::types";
 
-/// The crate of `family`: `cloudflare-openapi-load-balancers` for `load_balancers`.
+/// The crate of the family `name`: `cloudflare-openapi-load-balancers` for `load_balancers`.
+pub fn family_crate_of(name: &str) -> String {
+    format!("cloudflare-openapi-{}", name.replace('_', "-"))
+}
+
+/// The crate of `family` ([`family_crate_of`]).
 pub fn family_crate(family: &Family) -> String {
-    format!("cloudflare-openapi-{}", family.name.replace('_', "-"))
+    family_crate_of(family.name)
+}
+
+/// The trait that adds the family `name`'s operations to `Client`: `LoadBalancersOperations`.
+fn operations_trait(name: &str) -> proc_macro2::Ident {
+    format_ident!("{}Operations", heck::ToUpperCamelCase::to_upper_camel_case(name))
 }
 
 /// One file that codegen owns: its path relative to the workspace root and its contents.
@@ -317,7 +327,7 @@ fn family_files(family: &Family, spec: &Value, common: &BTreeSet<String>) -> Res
     }
     let types = module_items(&client, "types").ok_or("no `types` module")?;
     let builder = module_items(&client, "builder").ok_or("no `builder` module")?;
-    let operations_trait = format_ident!("{}Operations", heck::ToUpperCamelCase::to_upper_camel_case(name));
+    let operations_trait = operations_trait(name);
     let (declarations, definitions) = trait_methods(&methods)?;
     let title = format!("The `{name}` family of the Cloudflare API: {}.", family.title);
     let about = format!(
@@ -540,7 +550,7 @@ fn openapi_families(families: &[&Family], source: &str) -> TokenStream {
     });
     let traits = families.iter().map(|family| {
         let module = format_ident!("{}", family.name);
-        let name = format_ident!("{}Operations", heck::ToUpperCamelCase::to_upper_camel_case(family.name));
+        let name = operations_trait(family.name);
         let feature = family.name;
         quote! {
             #[cfg(feature = #feature)]

@@ -35,8 +35,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     let full = ["build", "-p", "cloudflare-openapi", "--no-default-features", "--features", "full"];
     let one = ["build", "-p", "cloudflare-openapi", "--no-default-features", "--features", alone];
     let mut clean = vec!["clean", "-p", "cloudflare-openapi", "-p", "cloudflare-openapi-runtime"];
-    let crates: Vec<String> =
-        families.iter().map(|family| format!("cloudflare-openapi-{}", family.replace('_', "-"))).collect();
+    let crates: Vec<String> = families.iter().map(|family| crate::codegen::family_crate_of(family)).collect();
     for krate in &crates {
         clean.extend(["-p", krate]);
     }
