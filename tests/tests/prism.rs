@@ -8,7 +8,7 @@
 //! of Prism's own mocked answers (built from Cloudflare's examples, which contradict their
 //! schemas in places) are not about our requests and are left to the answers' tests.
 //!
-//! The request is the one the generated code builds (`cloudflare_openapi::invoke`, as
+//! The request is the one the generated code builds (`cloudflare_openapi::prepare`, as
 //! `Client::invoke` does) from the operation's example parameters (every one, optional ones
 //! too) and example body; the test adds the credentials the reference schema asks of the
 //! operation, since the transport's own credentials are the subject of `every_operation.rs`.
@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use cloudflare_openapi::{Arguments, Call, Request};
+use cloudflare_openapi::Arguments;
 use cloudflare_tests::{API_KEY, API_TOKEN, EMAIL};
 use futures_util::StreamExt;
 use serde_json::Value;
@@ -75,21 +75,6 @@ impl Drop for Prism {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// Builds an operation's request without sending it.
-struct Build;
-
-impl<'a> Call<'a> for Build {
-    type Output = Result<reqwest::Request, String>;
-
-    fn call<R: Request + Send + 'a>(self, request: R) -> Self::Output {
-        match request.request() {
-            Ok(request) => Ok(request),
-            Err(cloudflare_openapi::Error::InvalidRequest(reason)) => Err(reason),
-            Err(_) => Err("the request could not be built".to_owned()),
-        }
     }
 }
 
@@ -216,8 +201,9 @@ async fn every_example_request_passes_prism_serving_cloudflares_schema() {
         for parameter in operation.parameters {
             arguments.parameter(parameter.name, parameter.example);
         }
-        let mut request = cloudflare_openapi::invoke(&api, operation.id, &arguments, Build)
+        let mut request = cloudflare_openapi::prepare(&api, operation.id, &arguments)
             .unwrap_or_else(|error| panic!("{}: its example arguments: {error}", operation.id))
+            .into_request()
             .unwrap_or_else(|error| panic!("{}: its example request: {error}", operation.id));
         let requirements = security.get(&route(operation.method, operation.path)).unwrap_or_else(|| {
             panic!("{} ({} {}) is not in {REFERENCE}", operation.id, operation.method, operation.path)
@@ -243,15 +229,15 @@ async fn every_example_request_passes_prism_serving_cloudflares_schema() {
 
     // The harness sees a violation: a create whose body lost the service token's required
     // `name` (which the generated types would refuse to build, so the body is replaced).
-    let mut broken = cloudflare_openapi::invoke(
+    let mut broken = cloudflare_openapi::prepare(
         &api,
         "create_account_service_token",
         Arguments::new()
             .parameter("account_id", cloudflare_tests::ACCOUNT_ID)
             .body(serde_json::json!({ "name": "ci" })),
-        Build,
     )
     .expect("arguments")
+    .into_request()
     .expect("request");
     *broken.body_mut() = Some(reqwest::Body::from(r#"{"duration": "24h"}"#));
     credentials(&mut broken, &security["POST /accounts/{}/access/service_tokens"]);

@@ -353,8 +353,8 @@ fn family_files(family: &Family, spec: &Value, common: &BTreeSet<String>) -> Res
                 // The runtime's items, by the `crate::` paths the generated code names them with.
                 #[allow(unused_imports)]
                 pub(crate) use #runtime::{
-                    ArgumentError, Arguments, Body, Call, Envelope, Location, Operation, OperationSchema,
-                    Paginated, Parameter, Request, json_schema, schema_of,
+                    ArgumentError, Arguments, Body, Envelope, Location, Operation, OperationSchema,
+                    Paginated, Parameter, Prepared, Request, json_schema, schema_of,
                 };
                 pub use #runtime::Client;
                 /// Types used as operation parameters and responses.
@@ -568,7 +568,7 @@ fn openapi_families(families: &[&Family], source: &str) -> TokenStream {
     let dispatch = families.iter().map(|family| {
         let module = format_ident!("{}", family.name);
         let name = family.name;
-        quote! { #[cfg(feature = #name)] #name => #module::dispatch(client, id, arguments, call), }
+        quote! { #[cfg(feature = #name)] #name => #module::dispatch(client, id, arguments), }
     });
     let schema = families.iter().map(|family| {
         let module = format_ident!("{}", family.name);
@@ -596,15 +596,14 @@ fn openapi_families(families: &[&Family], source: &str) -> TokenStream {
         /// The families this build enables (cargo features), in name order.
         pub const FAMILIES: &[crate::Family] = &[#(#rows),*];
 
-        /// Hands the builder of operation `id` of `family` to `call`.
+        /// The request of operation `id` of `family`, built by its family's dispatch.
         #[allow(unused_variables)]
-        pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
-            client: &'a crate::Client,
+        pub(crate) fn dispatch(
+            client: &crate::Client,
             family: &str,
             id: &str,
             arguments: &crate::Arguments,
-            call: C,
-        ) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+        ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
             match family {
                 #(#dispatch)*
                 _ => ::std::result::Result::Err(crate::ArgumentError::UnknownOperation(id.to_owned())),

@@ -6,7 +6,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cloudflare_openapi::{Envelope, Request};
+use cloudflare_openapi::{Envelope, Prepared, Request};
 use reqwest::Url;
 use reqwest::header::HeaderMap;
 use reqwest::redirect::Policy;
@@ -16,7 +16,7 @@ use crate::error::{ConfigError, Error, InvalidInput};
 use crate::rate_limit::{Limiter, Pause};
 use crate::response;
 use crate::retry::RetryPolicy;
-use crate::transport::{self, ClientTransport};
+use crate::transport::{self, ClientTransport, Record};
 use crate::waiting::{OnWait, Stop};
 
 /// Cloudflare's API v4 root, used unless a base URL is given.
@@ -151,6 +151,29 @@ impl Client {
     pub(crate) async fn finish<R: Request>(&self, request: R, expect: response::Expect) -> Result<R::Success, Error> {
         let operation_id = request.operation_id();
         let request = request.request().map_err(unbuildable)?;
+        let record = self.send(request, operation_id).await?;
+        response::finish(&self.transport.credentials, record, expect)
+    }
+
+    /// [`Client::finish`] for an operation called by name: one copy of the code for every
+    /// operation, its answer read by the operation's own decoder.
+    pub(crate) async fn finish_prepared(
+        &self,
+        prepared: Prepared,
+        expect: response::Expect,
+    ) -> Result<response::JsonEnvelope, Error> {
+        let operation_id = prepared.operation_id();
+        let decode = prepared.decoder();
+        let request = prepared.into_request().map_err(|reason| InvalidInput::new("request", "", reason))?;
+        let record = self.send(request, operation_id).await?;
+        response::finish_with(&self.transport.credentials, record, expect, |body| {
+            decode(body).map(response::JsonEnvelope::new)
+        })
+    }
+
+    /// Sends `request` through the transport (credentials, retries, pacing), refusing first a
+    /// URL over Cloudflare's limit.
+    async fn send(&self, request: reqwest::Request, operation_id: &'static str) -> Result<Record, Error> {
         let length = request.url().as_str().len();
         if length > MAX_URL_BYTES {
             return Err(InvalidInput::new(
@@ -162,8 +185,7 @@ impl Client {
             )
             .into());
         }
-        let record = self.transport.call(request, operation_id).await;
-        response::finish(&self.transport.credentials, record, expect)
+        Ok(self.transport.call(request, operation_id).await)
     }
 }
 

@@ -2,10 +2,7 @@
 //! [`Client::invoke`]. `cloudflare api` is built on it, and the generic test calls every
 //! operation through it.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use cloudflare_openapi::{ArgumentError, Arguments, Call, Request, Secret, Untyped};
+use cloudflare_openapi::{ArgumentError, Arguments, Untyped};
 
 use crate::client::Client;
 use crate::error::{Error, InvalidInput};
@@ -50,9 +47,11 @@ impl Client {
     /// (nothing is sent); otherwise as [`Client::call`], except that a successful answer
     /// without `result` is not an error.
     pub async fn invoke(&self, operation_id: &str, arguments: &Arguments) -> Result<Answer, Error> {
-        cloudflare_openapi::invoke(self.api(), operation_id, arguments, ToJson(self))
-            .map_err(|error: ArgumentError| InvalidInput::new("argument", "", error.to_string()))?
-            .await
+        let prepared = cloudflare_openapi::prepare(self.api(), operation_id, arguments)
+            .map_err(|error: ArgumentError| InvalidInput::new("argument", "", error.to_string()))?;
+        let mut json = self.finish_prepared(prepared, Expect::Envelope).await?.into_json();
+        let result_info = serde_json::from_value(json["result_info"].take()).ok();
+        Ok(Answer { result: Untyped(json["result"].take()), result_info })
     }
 
     /// Every item of every page of a list operation (its `page` parameter: 1, 2, …), as a
@@ -126,26 +125,5 @@ impl Client {
     /// As [`Client::invoke_items`] (the first error it yields).
     pub async fn invoke_all(&self, operation_id: &str, arguments: &Arguments) -> Result<Vec<serde_json::Value>, Error> {
         self.invoke_items(operation_id, arguments).try_collect().await
-    }
-}
-
-/// Runs an operation and turns its successful envelope into an [`Answer`].
-struct ToJson<'a>(&'a Client);
-
-type AnswerFuture<'a> = Pin<Box<dyn Future<Output = Result<Answer, Error>> + Send + 'a>>;
-
-impl<'a> Call<'a> for ToJson<'a> {
-    type Output = AnswerFuture<'a>;
-
-    fn call<R: Request + Send + 'a>(self, request: R) -> Self::Output {
-        Box::pin(async move {
-            let envelope = self.0.finish(request, Expect::Envelope).await?;
-            // The caller asked for the answer as JSON: secrets in it are part of the answer.
-            let mut json = Secret::exposing(|| serde_json::to_value(&envelope)).map_err(|error| {
-                crate::response::unusable_success(format!("the answer could not be turned into JSON: {error}"))
-            })?;
-            let result_info = serde_json::from_value(json["result_info"].take()).ok();
-            Ok(Answer { result: Untyped(json["result"].take()), result_info })
-        })
     }
 }

@@ -19,6 +19,16 @@ pub(crate) fn finish<T: Envelope + DeserializeOwned>(
     record: Record,
     expect: Expect,
 ) -> Result<T, Error> {
+    finish_with(credentials, record, expect, |body| serde_json::from_slice::<T>(body))
+}
+
+/// [`finish`], with the successful envelope decoded by `decode`.
+pub(crate) fn finish_with<T: Envelope>(
+    credentials: &Credentials,
+    record: Record,
+    expect: Expect,
+    decode: impl FnOnce(&[u8]) -> Result<T, serde_json::Error>,
+) -> Result<T, Error> {
     let Record { method, attempts, earlier_attempt_may_have_applied, end } = record;
     let Answer { status, headers, retry_after, body } = match end {
         End::Answer(answer) => answer,
@@ -64,7 +74,7 @@ pub(crate) fn finish<T: Envelope + DeserializeOwned>(
 
     if status.is_success() {
         // Whatever 2xx it came with (a 200 for a 201 is an answer all the same).
-        let error = match serde_json::from_slice::<T>(&body) {
+        let error = match decode(&body) {
             Ok(envelope) if envelope.success() == Some(false) => {
                 return Err(api_error(envelope.errors(), envelope.messages()));
             }
@@ -95,6 +105,53 @@ pub(crate) fn finish<T: Envelope + DeserializeOwned>(
             Err(unexpected(format!("the body is not a valid Cloudflare envelope: {error}"), &body))
         }
         _ => Err(unexpected(unexpected_reason(status, &headers, &body), &body)),
+    }
+}
+
+/// A successful envelope as JSON: the answer of an operation called by name, which its own
+/// decoder checked against the operation's envelope type.
+#[derive(Debug)]
+pub(crate) struct JsonEnvelope {
+    json: serde_json::Value,
+    errors: Vec<ApiMessage>,
+    messages: Vec<ApiMessage>,
+}
+
+impl JsonEnvelope {
+    pub(crate) fn new(json: serde_json::Value) -> Self {
+        let messages = |name: &str| {
+            json.get(name).and_then(|messages| serde_json::from_value(messages.clone()).ok()).unwrap_or_default()
+        };
+        Self { errors: messages("errors"), messages: messages("messages"), json }
+    }
+
+    /// The envelope, as JSON.
+    pub(crate) fn into_json(self) -> serde_json::Value {
+        self.json
+    }
+}
+
+impl Envelope for JsonEnvelope {
+    type Result = serde_json::Value;
+
+    fn success(&self) -> Option<bool> {
+        self.json.get("success").and_then(serde_json::Value::as_bool)
+    }
+
+    fn errors(&self) -> &[ApiMessage] {
+        &self.errors
+    }
+
+    fn messages(&self) -> &[ApiMessage] {
+        &self.messages
+    }
+
+    fn result(&self) -> Option<&serde_json::Value> {
+        self.json.get("result").filter(|result| !result.is_null())
+    }
+
+    fn into_result(mut self) -> Option<serde_json::Value> {
+        self.json.get_mut("result").map(serde_json::Value::take).filter(|result| !result.is_null())
     }
 }
 

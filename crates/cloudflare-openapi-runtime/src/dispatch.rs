@@ -4,19 +4,96 @@
 //! the type the operation's builder takes, so a malformed id is refused before sending.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use crate::{Operation, Request};
+use crate::{Operation, Request, Secret};
 
-/// What to do with an operation once its builder is ready: `cloudflare_openapi::invoke`
-/// hands the builder to [`Call::call`], whatever the operation's types.
-pub trait Call<'a> {
-    /// What the call produces, such as a future of the answer as JSON.
-    type Output;
+/// An operation called by name, its request built: what `cloudflare_openapi::prepare` returns,
+/// whatever the operation's types. Each family's dispatch makes it from the operation's builder
+/// ([`Prepared::new`]), so code that calls operations by name (`Client::invoke`, the
+/// `cloudflare` command) has one type to send, not one per operation: the transport and the
+/// handling of answers are compiled once, and each operation's own code stays in its family's
+/// crate.
+pub struct Prepared {
+    operation_id: &'static str,
+    request: Result<reqwest::Request, String>,
+    decode: fn(&[u8]) -> Result<serde_json::Value, serde_json::Error>,
+}
 
-    /// Called with the operation's builder, its arguments set.
-    fn call<R: Request + Send + 'a>(self, request: R) -> Self::Output;
+impl Prepared {
+    /// The request of `request` (a generated builder), built, and how to read its answer:
+    /// decoded as the operation's success envelope (so an answer that does not fit it is
+    /// noticed), then as JSON.
+    // Called by each family's generated dispatch.
+    #[doc(hidden)]
+    pub fn new<R: Request>(request: R) -> Self {
+        let operation_id = request.operation_id();
+        let request = request.request().map_err(|error| match error {
+            crate::Error::InvalidRequest(reason) | crate::Error::Custom(reason) => reason,
+            crate::Error::CommunicationError(error) => error.to_string(),
+            _ => "the request could not be built".to_owned(),
+        });
+        Self { operation_id, request, decode: decode_as::<R::Success> }
+    }
+
+    /// The operation's `operationId`.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// The HTTP request, built, not sent; or why the builder could not build it (nothing can
+    /// be sent).
+    ///
+    /// # Errors
+    /// The builder's reason, such as a missing parameter.
+    pub fn request(&self) -> Result<&reqwest::Request, &str> {
+        self.request.as_ref().map_err(String::as_str)
+    }
+
+    /// [`Prepared::request`], taken.
+    ///
+    /// # Errors
+    /// As [`Prepared::request`].
+    pub fn into_request(self) -> Result<reqwest::Request, String> {
+        self.request
+    }
+
+    /// How to read a successful answer's body: decoded as the operation's success envelope (an
+    /// answer that does not fit it is an error) and given back as JSON, secrets in it included
+    /// (the caller asked for the answer).
+    pub fn decoder(&self) -> fn(&[u8]) -> Result<serde_json::Value, serde_json::Error> {
+        self.decode
+    }
+
+    /// The request with its body replaced by `body` (when it has one).
+    fn with_body(mut self, body: Option<Vec<u8>>) -> Self {
+        if let (Ok(request), Some(body)) = (&mut self.request, body)
+            && request.body().is_some()
+        {
+            *request.body_mut() = Some(body.into());
+        }
+        self
+    }
+}
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Prepared");
+        debug.field("operation_id", &self.operation_id);
+        match &self.request {
+            Ok(request) => debug.field("method", request.method()).field("url", &request.url().as_str()),
+            Err(reason) => debug.field("unbuildable", reason),
+        };
+        debug.finish_non_exhaustive()
+    }
+}
+
+/// `body` decoded as `T`, then as JSON.
+fn decode_as<T: DeserializeOwned + serde::Serialize>(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
+    let typed: T = serde_json::from_slice(body)?;
+    Secret::exposing(|| serde_json::to_value(&typed))
 }
 
 /// Parameters (as text, as on a command line) and a JSON body for one operation.
@@ -197,20 +274,20 @@ pub enum ArgumentError {
     UnknownFields(Vec<String>),
 }
 
-/// Checks `arguments` against `operation`'s table row, and wraps `call` so that the request
-/// carries the body as given: what `cloudflare_openapi::invoke` does before it hands the call
-/// to the operation's family. Unknown or missing parameters and a body the operation does not
-/// take (or needs) are refused here; each value is parsed into the builder's type by the
-/// family's dispatch, so a malformed id (`..`) is refused there, before anything is sent.
+/// Checks `arguments` against `operation`'s table row, hands them to `dispatch` (the
+/// operation's family's dispatch, which parses each value into the builder's type, so a
+/// malformed id (`..`) is refused there), and gives the request the body as given: what
+/// `cloudflare_openapi::prepare` does. Unknown or missing parameters and a body the operation
+/// does not take (or needs) are refused here, before anything is built.
 ///
 /// # Errors
 /// An [`ArgumentError`] saying which argument is wrong.
 #[doc(hidden)]
-pub fn checked<'a, C: Call<'a>>(
+pub fn checked(
     operation: &Operation,
     arguments: &Arguments,
-    call: C,
-) -> Result<AsGiven<C>, ArgumentError> {
+    dispatch: impl FnOnce() -> Result<Prepared, ArgumentError>,
+) -> Result<Prepared, ArgumentError> {
     for name in arguments.parameters.keys() {
         if operation.parameter(name).is_none() {
             let known: Vec<&str> = operation.parameters.iter().map(|parameter| parameter.name).collect();
@@ -236,46 +313,5 @@ pub fn checked<'a, C: Call<'a>>(
     // The body goes out as given (the same JSON value), not as the typed body serializes it:
     // the generated types would add defaults and reformat values (a date's fraction).
     let body = arguments.body.as_ref().map(|body| serde_json::to_vec(body).unwrap_or_default());
-    Ok(AsGiven { call, body })
-}
-
-/// A [`Call`] whose request carries the body as the caller gave it ([`checked`]).
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct AsGiven<C> {
-    call: C,
-    body: Option<Vec<u8>>,
-}
-
-impl<'a, C: Call<'a>> Call<'a> for AsGiven<C> {
-    type Output = C::Output;
-
-    fn call<R: Request + Send + 'a>(self, request: R) -> Self::Output {
-        self.call.call(WithBody { request, body: self.body })
-    }
-}
-
-/// `request` with its JSON body replaced by `body` (the same value, as given).
-struct WithBody<R> {
-    request: R,
-    body: Option<Vec<u8>>,
-}
-
-impl<R: Request> Request for WithBody<R> {
-    type Success = R::Success;
-    type Failure = R::Failure;
-
-    fn operation_id(&self) -> &'static str {
-        self.request.operation_id()
-    }
-
-    fn request(self) -> Result<reqwest::Request, crate::Error<Self::Failure>> {
-        let mut request = self.request.request()?;
-        if let Some(body) = self.body
-            && request.body().is_some()
-        {
-            *request.body_mut() = Some(body.into());
-        }
-        Ok(request)
-    }
+    Ok(dispatch()?.with_body(body))
 }

@@ -29,9 +29,9 @@ pub mod types;
 mod untyped;
 
 pub use client::Client;
-pub use dispatch::{ArgumentError, Arguments, Call};
 #[doc(hidden)]
-pub use dispatch::{AsGiven, checked};
+pub use dispatch::checked;
+pub use dispatch::{ArgumentError, Arguments, Prepared};
 pub use envelope::{Envelope, Paginated};
 pub use operation::{Body, Family, Location, Operation, OperationSchema, Parameter};
 #[doc(hidden)]

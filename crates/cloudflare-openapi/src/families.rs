@@ -157,40 +157,39 @@ pub const FAMILIES: &[crate::Family] = &[
         operations: zones::OPERATIONS,
     },
 ];
-/// Hands the builder of operation `id` of `family` to `call`.
+/// The request of operation `id` of `family`, built by its family's dispatch.
 #[allow(unused_variables)]
-pub(crate) fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a crate::Client,
+pub(crate) fn dispatch(
+    client: &crate::Client,
     family: &str,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match family {
         #[cfg(feature = "access")]
-        "access" => access::dispatch(client, id, arguments, call),
+        "access" => access::dispatch(client, id, arguments),
         #[cfg(feature = "cache")]
-        "cache" => cache::dispatch(client, id, arguments, call),
+        "cache" => cache::dispatch(client, id, arguments),
         #[cfg(feature = "d1")]
-        "d1" => d1::dispatch(client, id, arguments, call),
+        "d1" => d1::dispatch(client, id, arguments),
         #[cfg(feature = "dns")]
-        "dns" => dns::dispatch(client, id, arguments, call),
+        "dns" => dns::dispatch(client, id, arguments),
         #[cfg(feature = "gateway")]
-        "gateway" => gateway::dispatch(client, id, arguments, call),
+        "gateway" => gateway::dispatch(client, id, arguments),
         #[cfg(feature = "kv")]
-        "kv" => kv::dispatch(client, id, arguments, call),
+        "kv" => kv::dispatch(client, id, arguments),
         #[cfg(feature = "load_balancers")]
-        "load_balancers" => load_balancers::dispatch(client, id, arguments, call),
+        "load_balancers" => load_balancers::dispatch(client, id, arguments),
         #[cfg(feature = "r2")]
-        "r2" => r2::dispatch(client, id, arguments, call),
+        "r2" => r2::dispatch(client, id, arguments),
         #[cfg(feature = "rulesets")]
-        "rulesets" => rulesets::dispatch(client, id, arguments, call),
+        "rulesets" => rulesets::dispatch(client, id, arguments),
         #[cfg(feature = "tunnels")]
-        "tunnels" => tunnels::dispatch(client, id, arguments, call),
+        "tunnels" => tunnels::dispatch(client, id, arguments),
         #[cfg(feature = "workers")]
-        "workers" => workers::dispatch(client, id, arguments, call),
+        "workers" => workers::dispatch(client, id, arguments),
         #[cfg(feature = "zones")]
-        "zones" => zones::dispatch(client, id, arguments, call),
+        "zones" => zones::dispatch(client, id, arguments),
         _ => {
             ::std::result::Result::Err(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),

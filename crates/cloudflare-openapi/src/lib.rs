@@ -58,22 +58,17 @@ pub fn operation_schema(id: &str) -> Option<OperationSchema> {
     operation(id).and_then(|operation| families::schema(operation.family, id))
 }
 
-/// Calls the operation `id` on `client` with `arguments`, handing its builder to `call`.
-/// Every argument is checked against the operation's table row and parsed into the builder's
-/// type first: unknown or missing parameters, malformed values (such as `..` as an id) and a
-/// wrong body are refused here, before anything is sent.
+/// The request of operation `id` on `client` with `arguments`, built and ready to send (with
+/// cloudflare-client's `Client::invoke`, which sends it). Every argument is checked against
+/// the operation's table row and parsed into the builder's type first: unknown or missing
+/// parameters, malformed values (such as `..` as an id) and a wrong body are refused here,
+/// before anything is sent.
 ///
 /// # Errors
 /// An [`ArgumentError`] saying which argument is wrong.
-pub fn invoke<'a, C: Call<'a>>(
-    client: &'a Client,
-    id: &str,
-    arguments: &Arguments,
-    call: C,
-) -> Result<C::Output, ArgumentError> {
+pub fn prepare(client: &Client, id: &str, arguments: &Arguments) -> Result<Prepared, ArgumentError> {
     let operation = operation(id).ok_or_else(|| ArgumentError::UnknownOperation(id.to_owned()))?;
-    let call = checked(operation, arguments, call)?;
-    families::dispatch(client, operation.family, operation.id, arguments, call)
+    checked(operation, arguments, || families::dispatch(client, operation.family, operation.id, arguments))
 }
 
 // The cases are Access bodies: `cargo test -p cloudflare-openapi` has the default family.

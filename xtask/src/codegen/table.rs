@@ -52,14 +52,13 @@ pub fn tokens(raw: &Value, family: &str, file: &syn::File) -> Result<TokenStream
         /// Every operation of the family, in the spec's order.
         pub const OPERATIONS: &[crate::Operation] = &[#(#rows),*];
 
-        /// Calls the operation `id` on `client` with `arguments` (already checked against its
-        /// table row), handing its builder to `call`.
-        pub fn dispatch<'a, C: crate::Call<'a>>(
-            client: &'a Client,
+        /// The request of operation `id` on `client` with `arguments` (already checked against
+        /// its table row), built by its builder.
+        pub fn dispatch(
+            client: &Client,
             id: &str,
             arguments: &crate::Arguments,
-            call: C,
-        ) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+        ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
             match id {
                 #(#arms)*
                 _ => ::std::result::Result::Err(crate::ArgumentError::UnknownOperation(id.to_owned())),
@@ -180,7 +179,7 @@ fn operation_tokens(
         #id => {
             let mut builder = client.#method_ident();
             #(#setters)*
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
     };
     let envelope = builders.answers.get(builder).ok_or("its builder has no `Request` impl")?;

@@ -2872,14 +2872,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "access_applications_list_access_applications" => {
             let mut builder = client.access_applications_list_access_applications();
@@ -2890,7 +2889,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_applications_add_an_application" => {
             let mut builder = client.access_applications_add_an_application();
@@ -2906,7 +2905,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_short_lived_certificate_c_as_list_short_lived_certificate_c_as" => {
             let mut builder = client
@@ -2918,7 +2917,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_applications_get_an_access_application" => {
             let mut builder = client.access_applications_get_an_access_application();
@@ -2934,7 +2933,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_applications_update_an_access_application" => {
             let mut builder = client.access_applications_update_an_access_application();
@@ -2955,7 +2954,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_applications_delete_an_access_application" => {
             let mut builder = client.access_applications_delete_an_access_application();
@@ -2971,7 +2970,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -2988,7 +2987,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -3005,7 +3004,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -3022,7 +3021,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_policies_list_access_app_policies" => {
             let mut builder = client.access_policies_list_access_app_policies();
@@ -3038,7 +3037,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_policies_create_an_access_policy" => {
             let mut builder = client.access_policies_create_an_access_policy();
@@ -3059,7 +3058,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_policies_get_an_access_policy" => {
             let mut builder = client.access_policies_get_an_access_policy();
@@ -3080,7 +3079,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_policies_update_an_access_policy" => {
             let mut builder = client.access_policies_update_an_access_policy();
@@ -3106,7 +3105,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_policies_delete_an_access_policy" => {
             let mut builder = client.access_policies_delete_an_access_policy();
@@ -3127,7 +3126,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_applications_revoke_service_tokens" => {
             let mut builder = client.access_applications_revoke_service_tokens();
@@ -3143,7 +3142,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_applications_test_access_policies" => {
             let mut builder = client.access_applications_test_access_policies();
@@ -3159,7 +3158,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_bookmark_applications_deprecated_list_bookmark_applications" => {
             let mut builder = client
@@ -3171,7 +3170,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_bookmark_applications_deprecated_get_a_bookmark_application" => {
             let mut builder = client
@@ -3188,7 +3187,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_bookmark_applications_deprecated_create_a_bookmark_application" => {
             let mut builder = client
@@ -3212,7 +3211,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_bookmark_applications_deprecated_update_a_bookmark_application" => {
             let mut builder = client
@@ -3236,7 +3235,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_bookmark_applications_deprecated_delete_a_bookmark_application" => {
             let mut builder = client
@@ -3260,7 +3259,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_mtls_authentication_list_mtls_certificates" => {
             let mut builder = client.access_mtls_authentication_list_mtls_certificates();
@@ -3271,7 +3270,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_mtls_authentication_add_an_mtls_certificate" => {
             let mut builder = client
@@ -3288,7 +3287,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_mtls_authentication_list_mtls_certificates_hostname_settings" => {
             let mut builder = client
@@ -3300,7 +3299,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_mtls_authentication_update_an_mtls_certificate_settings" => {
             let mut builder = client
@@ -3319,7 +3318,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_mtls_authentication_get_an_mtls_certificate" => {
             let mut builder = client
@@ -3336,7 +3335,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_mtls_authentication_update_an_mtls_certificate" => {
             let mut builder = client
@@ -3358,7 +3357,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_mtls_authentication_delete_an_mtls_certificate" => {
             let mut builder = client
@@ -3375,7 +3374,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_custom_pages_list_custom_pages" => {
             let mut builder = client.access_custom_pages_list_custom_pages();
@@ -3386,7 +3385,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_custom_pages_create_a_custom_page" => {
             let mut builder = client.access_custom_pages_create_a_custom_page();
@@ -3402,7 +3401,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_custom_pages_get_a_custom_page" => {
             let mut builder = client.access_custom_pages_get_a_custom_page();
@@ -3418,7 +3417,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_custom_pages_update_a_custom_page" => {
             let mut builder = client.access_custom_pages_update_a_custom_page();
@@ -3439,7 +3438,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_custom_pages_delete_a_custom_page" => {
             let mut builder = client.access_custom_pages_delete_a_custom_page();
@@ -3455,7 +3454,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_groups_list_access_groups" => {
             let mut builder = client.access_groups_list_access_groups();
@@ -3466,7 +3465,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_groups_create_an_access_group" => {
             let mut builder = client.access_groups_create_an_access_group();
@@ -3482,7 +3481,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_groups_get_an_access_group" => {
             let mut builder = client.access_groups_get_an_access_group();
@@ -3498,7 +3497,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_groups_update_an_access_group" => {
             let mut builder = client.access_groups_update_an_access_group();
@@ -3519,7 +3518,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_groups_delete_an_access_group" => {
             let mut builder = client.access_groups_delete_an_access_group();
@@ -3535,7 +3534,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_identity_providers_list_access_identity_providers" => {
             let mut builder = client
@@ -3547,7 +3546,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_identity_providers_add_an_access_identity_provider" => {
             let mut builder = client
@@ -3564,7 +3563,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_identity_providers_get_an_access_identity_provider" => {
             let mut builder = client
@@ -3581,7 +3580,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_identity_providers_update_an_access_identity_provider" => {
             let mut builder = client
@@ -3603,7 +3602,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_identity_providers_delete_an_access_identity_provider" => {
             let mut builder = client
@@ -3620,7 +3619,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_key_configuration_get_the_access_key_configuration" => {
             let mut builder = client
@@ -3632,7 +3631,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_key_configuration_update_the_access_key_configuration" => {
             let mut builder = client
@@ -3651,7 +3650,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_key_configuration_rotate_access_keys" => {
             let mut builder = client.access_key_configuration_rotate_access_keys();
@@ -3662,7 +3661,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_authentication_logs_get_access_authentication_logs" => {
             let mut builder = client
@@ -3696,7 +3695,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.until(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_organization_get_your_zero_trust_organization" => {
             let mut builder = client
@@ -3708,7 +3707,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_organization_create_your_zero_trust_organization" => {
             let mut builder = client
@@ -3727,7 +3726,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_organization_update_your_zero_trust_organization" => {
             let mut builder = client
@@ -3746,7 +3745,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_organization_revoke_all_access_tokens_for_a_user" => {
             let mut builder = client
@@ -3765,7 +3764,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_policies_list_access_reusable_policies" => {
             let mut builder = client.access_policies_list_access_reusable_policies();
@@ -3776,7 +3775,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_policies_create_an_access_reusable_policy" => {
             let mut builder = client.access_policies_create_an_access_reusable_policy();
@@ -3792,7 +3791,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_policies_get_an_access_reusable_policy" => {
             let mut builder = client.access_policies_get_an_access_reusable_policy();
@@ -3808,7 +3807,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.policy_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_policies_update_an_access_reusable_policy" => {
             let mut builder = client.access_policies_update_an_access_reusable_policy();
@@ -3829,7 +3828,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_policies_delete_an_access_reusable_policy" => {
             let mut builder = client.access_policies_delete_an_access_reusable_policy();
@@ -3845,7 +3844,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.policy_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_seats_update_a_user_seat" => {
             let mut builder = client.zero_trust_seats_update_a_user_seat();
@@ -3861,7 +3860,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "list_account_service_tokens" => {
             let mut builder = client.list_account_service_tokens();
@@ -3892,7 +3891,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.per_page(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "create_account_service_token" => {
             let mut builder = client.create_account_service_token();
@@ -3908,7 +3907,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "get_account_service_token" => {
             let mut builder = client.get_account_service_token();
@@ -3924,7 +3923,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "update_account_service_token" => {
             let mut builder = client.update_account_service_token();
@@ -3945,7 +3944,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "delete_account_service_token" => {
             let mut builder = client.delete_account_service_token();
@@ -3961,7 +3960,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "refresh_account_service_token" => {
             let mut builder = client.refresh_account_service_token();
@@ -3977,7 +3976,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "rotate_account_service_token" => {
             let mut builder = client.rotate_account_service_token();
@@ -3998,7 +3997,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_tags_list_tags" => {
             let mut builder = client.access_tags_list_tags();
@@ -4009,7 +4008,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_tags_create_tag" => {
             let mut builder = client.access_tags_create_tag();
@@ -4025,7 +4024,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_tags_get_a_tag" => {
             let mut builder = client.access_tags_get_a_tag();
@@ -4043,7 +4042,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tag_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_tags_update_a_tag" => {
             let mut builder = client.access_tags_update_a_tag();
@@ -4066,7 +4065,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "access_tags_delete_a_tag" => {
             let mut builder = client.access_tags_delete_a_tag();
@@ -4084,7 +4083,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tag_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_users_get_users" => {
             let mut builder = client.zero_trust_users_get_users();
@@ -4095,7 +4094,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_users_get_active_sessions" => {
             let mut builder = client.zero_trust_users_get_active_sessions();
@@ -4111,7 +4110,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_users_get_active_session" => {
             let mut builder = client.zero_trust_users_get_active_session();
@@ -4134,7 +4133,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.nonce(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_users_get_failed_logins" => {
             let mut builder = client.zero_trust_users_get_failed_logins();
@@ -4150,7 +4149,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_users_get_last_seen_identity" => {
             let mut builder = client.zero_trust_users_get_last_seen_identity();
@@ -4166,7 +4165,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_applications_list_access_applications" => {
             let mut builder = client
@@ -4178,7 +4177,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_applications_add_a_bookmark_application" => {
             let mut builder = client
@@ -4195,7 +4194,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_short_lived_certificate_c_as_list_short_lived_certificate_c_as" => {
             let mut builder = client
@@ -4207,7 +4206,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_applications_get_an_access_application" => {
             let mut builder = client
@@ -4224,7 +4223,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_applications_update_a_bookmark_application" => {
             let mut builder = client
@@ -4246,7 +4245,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_applications_delete_an_access_application" => {
             let mut builder = client
@@ -4263,7 +4262,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -4280,7 +4279,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -4297,7 +4296,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca" => {
             let mut builder = client
@@ -4314,7 +4313,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_policies_list_access_policies" => {
             let mut builder = client.zone_level_access_policies_list_access_policies();
@@ -4330,7 +4329,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_policies_create_an_access_policy" => {
             let mut builder = client
@@ -4352,7 +4351,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_policies_get_an_access_policy" => {
             let mut builder = client.zone_level_access_policies_get_an_access_policy();
@@ -4373,7 +4372,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_policies_update_an_access_policy" => {
             let mut builder = client
@@ -4400,7 +4399,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_policies_delete_an_access_policy" => {
             let mut builder = client
@@ -4422,7 +4421,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_applications_revoke_service_tokens" => {
             let mut builder = client
@@ -4439,7 +4438,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_applications_test_access_policies" => {
             let mut builder = client
@@ -4456,7 +4455,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_mtls_authentication_list_mtls_certificates" => {
             let mut builder = client
@@ -4468,7 +4467,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_mtls_authentication_add_an_mtls_certificate" => {
             let mut builder = client
@@ -4487,7 +4486,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_mtls_authentication_list_mtls_certificates_hostname_settings" => {
             let mut builder = client
@@ -4499,7 +4498,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_mtls_authentication_update_an_mtls_certificate_settings" => {
             let mut builder = client
@@ -4518,7 +4517,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_mtls_authentication_get_an_mtls_certificate" => {
             let mut builder = client
@@ -4535,7 +4534,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_mtls_authentication_update_an_mtls_certificate" => {
             let mut builder = client
@@ -4559,7 +4558,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_mtls_authentication_delete_an_mtls_certificate" => {
             let mut builder = client
@@ -4576,7 +4575,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_groups_list_access_groups" => {
             let mut builder = client.zone_level_access_groups_list_access_groups();
@@ -4587,7 +4586,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_groups_create_an_access_group" => {
             let mut builder = client.zone_level_access_groups_create_an_access_group();
@@ -4603,7 +4602,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_groups_get_an_access_group" => {
             let mut builder = client.zone_level_access_groups_get_an_access_group();
@@ -4619,7 +4618,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_groups_update_an_access_group" => {
             let mut builder = client.zone_level_access_groups_update_an_access_group();
@@ -4640,7 +4639,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_groups_delete_an_access_group" => {
             let mut builder = client.zone_level_access_groups_delete_an_access_group();
@@ -4656,7 +4655,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_identity_providers_list_access_identity_providers" => {
             let mut builder = client
@@ -4668,7 +4667,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_identity_providers_add_an_access_identity_provider" => {
             let mut builder = client
@@ -4685,7 +4684,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_identity_providers_get_an_access_identity_provider" => {
             let mut builder = client
@@ -4702,7 +4701,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_identity_providers_update_an_access_identity_provider" => {
             let mut builder = client
@@ -4724,7 +4723,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_access_identity_providers_delete_an_access_identity_provider" => {
             let mut builder = client
@@ -4741,7 +4740,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_zero_trust_organization_get_your_zero_trust_organization" => {
             let mut builder = client
@@ -4753,7 +4752,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_zero_trust_organization_create_your_zero_trust_organization" => {
             let mut builder = client
@@ -4772,7 +4771,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_zero_trust_organization_update_your_zero_trust_organization" => {
             let mut builder = client
@@ -4791,7 +4790,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_level_zero_trust_organization_revoke_all_access_tokens_for_a_user" => {
             let mut builder = client
@@ -4810,7 +4809,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "list_zone_service_tokens" => {
             let mut builder = client.list_zone_service_tokens();
@@ -4841,7 +4840,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.per_page(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "create_zone_service_token" => {
             let mut builder = client.create_zone_service_token();
@@ -4857,7 +4856,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "get_zone_service_token" => {
             let mut builder = client.get_zone_service_token();
@@ -4873,7 +4872,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "update_zone_service_token" => {
             let mut builder = client.update_zone_service_token();
@@ -4894,7 +4893,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "delete_zone_service_token" => {
             let mut builder = client.delete_zone_service_token();
@@ -4910,7 +4909,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.service_token_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(

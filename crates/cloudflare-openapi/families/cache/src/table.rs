@@ -320,14 +320,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"023e105f4ecef8ad9ca31a8372d0c353\"},\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "zone_cache_settings_get_cache_reserve_setting" => {
             let mut builder = client.zone_cache_settings_get_cache_reserve_setting();
@@ -338,7 +337,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_change_cache_reserve_setting" => {
             let mut builder = client.zone_cache_settings_change_cache_reserve_setting();
@@ -354,7 +353,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_get_cache_reserve_clear" => {
             let mut builder = client.zone_cache_settings_get_cache_reserve_clear();
@@ -365,7 +364,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_start_cache_reserve_clear" => {
             let mut builder = client.zone_cache_settings_start_cache_reserve_clear();
@@ -383,7 +382,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_get_origin_post_quantum_encryption_setting" => {
             let mut builder = client
@@ -395,7 +394,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_change_origin_post_quantum_encryption_setting" => {
             let mut builder = client
@@ -414,7 +413,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_get_regional_tiered_cache_setting" => {
             let mut builder = client
@@ -426,7 +425,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_change_regional_tiered_cache_setting" => {
             let mut builder = client
@@ -445,7 +444,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "smart_tiered_cache_get_smart_tiered_cache_setting" => {
             let mut builder = client.smart_tiered_cache_get_smart_tiered_cache_setting();
@@ -456,7 +455,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "smart_tiered_cache_patch_smart_tiered_cache_setting" => {
             let mut builder = client
@@ -473,7 +472,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "smart_tiered_cache_delete_smart_tiered_cache_setting" => {
             let mut builder = client
@@ -492,7 +491,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_get_variants_setting" => {
             let mut builder = client.zone_cache_settings_get_variants_setting();
@@ -503,7 +502,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_change_variants_setting" => {
             let mut builder = client.zone_cache_settings_change_variants_setting();
@@ -519,7 +518,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_delete_variants_setting" => {
             let mut builder = client.zone_cache_settings_delete_variants_setting();
@@ -537,7 +536,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_purge" => {
             let mut builder = client.zone_purge();
@@ -553,7 +552,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(

@@ -10,8 +10,8 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 #[allow(unused_imports)]
 pub(crate) use ::cloudflare_openapi_runtime::{
-    ArgumentError, Arguments, Body, Call, Envelope, Location, Operation, OperationSchema,
-    Paginated, Parameter, Request, json_schema, schema_of,
+    ArgumentError, Arguments, Body, Envelope, Location, Operation, OperationSchema,
+    Paginated, Parameter, Prepared, Request, json_schema, schema_of,
 };
 pub use ::cloudflare_openapi_runtime::Client;
 /// Types used as operation parameters and responses.

@@ -229,14 +229,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "cloudflare_d1_list_databases" => {
             let mut builder = client.cloudflare_d1_list_databases();
@@ -262,7 +261,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.per_page(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_d1_create_database" => {
             let mut builder = client.cloudflare_d1_create_database();
@@ -278,7 +277,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_d1_get_database" => {
             let mut builder = client.cloudflare_d1_get_database();
@@ -296,7 +295,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.database_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_d1_delete_database" => {
             let mut builder = client.cloudflare_d1_delete_database();
@@ -314,7 +313,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.database_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_d1_export_database" => {
             let mut builder = client.cloudflare_d1_export_database();
@@ -337,7 +336,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_d1_import_database" => {
             let mut builder = client.cloudflare_d1_import_database();
@@ -360,7 +359,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_d1_query_database" => {
             let mut builder = client.cloudflare_d1_query_database();
@@ -383,7 +382,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_d1_raw_database_query" => {
             let mut builder = client.cloudflare_d1_raw_database_query();
@@ -406,7 +405,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(

@@ -1196,14 +1196,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"60m\",\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "dns_settings_for_an_account_list_dns_settings" => {
             let mut builder = client.dns_settings_for_an_account_list_dns_settings();
@@ -1214,7 +1213,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_settings_for_an_account_update_dns_settings" => {
             let mut builder = client.dns_settings_for_an_account_update_dns_settings();
@@ -1230,7 +1229,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_acl_list_ac_ls" => {
             let mut builder = client.secondary_dns_acl_list_ac_ls();
@@ -1241,7 +1240,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_acl_create_acl" => {
             let mut builder = client.secondary_dns_acl_create_acl();
@@ -1257,7 +1256,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_acl_acl_details" => {
             let mut builder = client.secondary_dns_acl_acl_details();
@@ -1275,7 +1274,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_acl_update_acl" => {
             let mut builder = client.secondary_dns_acl_update_acl();
@@ -1298,7 +1297,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_acl_delete_acl" => {
             let mut builder = client.secondary_dns_acl_delete_acl();
@@ -1323,7 +1322,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_peer_list_peers" => {
             let mut builder = client.secondary_dns_peer_list_peers();
@@ -1334,7 +1333,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_peer_create_peer" => {
             let mut builder = client.secondary_dns_peer_create_peer();
@@ -1350,7 +1349,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_peer_peer_details" => {
             let mut builder = client.secondary_dns_peer_peer_details();
@@ -1368,7 +1367,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_peer_update_peer" => {
             let mut builder = client.secondary_dns_peer_update_peer();
@@ -1391,7 +1390,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_peer_delete_peer" => {
             let mut builder = client.secondary_dns_peer_delete_peer();
@@ -1416,7 +1415,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_tsig_list_tsi_gs" => {
             let mut builder = client.secondary_dns_tsig_list_tsi_gs();
@@ -1427,7 +1426,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_tsig_tsig_details" => {
             let mut builder = client.secondary_dns_tsig_tsig_details();
@@ -1445,7 +1444,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_tsig_delete_tsig" => {
             let mut builder = client.secondary_dns_tsig_delete_tsig();
@@ -1470,7 +1469,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_analytics_table" => {
             let mut builder = client.dns_analytics_table();
@@ -1516,7 +1515,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.filters(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_analytics_by_time" => {
             let mut builder = client.dns_analytics_by_time();
@@ -1567,7 +1566,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.time_delta(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_records_for_a_zone_list_dns_records" => {
             let mut builder = client.dns_records_for_a_zone_list_dns_records();
@@ -1703,7 +1702,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.direction(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_records_for_a_zone_create_dns_record" => {
             let mut builder = client.dns_records_for_a_zone_create_dns_record();
@@ -1719,7 +1718,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_records_for_a_zone_scan_dns_records" => {
             let mut builder = client.dns_records_for_a_zone_scan_dns_records();
@@ -1737,7 +1736,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_records_for_a_zone_dns_record_details" => {
             let mut builder = client.dns_records_for_a_zone_dns_record_details();
@@ -1755,7 +1754,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_records_for_a_zone_update_dns_record" => {
             let mut builder = client.dns_records_for_a_zone_update_dns_record();
@@ -1778,7 +1777,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_records_for_a_zone_patch_dns_record" => {
             let mut builder = client.dns_records_for_a_zone_patch_dns_record();
@@ -1801,7 +1800,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_records_for_a_zone_delete_dns_record" => {
             let mut builder = client.dns_records_for_a_zone_delete_dns_record();
@@ -1826,7 +1825,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_settings_for_a_zone_list_dns_settings" => {
             let mut builder = client.dns_settings_for_a_zone_list_dns_settings();
@@ -1837,7 +1836,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dns_settings_for_a_zone_update_dns_settings" => {
             let mut builder = client.dns_settings_for_a_zone_update_dns_settings();
@@ -1853,7 +1852,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dnssec_dnssec_details" => {
             let mut builder = client.dnssec_dnssec_details();
@@ -1864,7 +1863,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dnssec_edit_dnssec_status" => {
             let mut builder = client.dnssec_edit_dnssec_status();
@@ -1880,7 +1879,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "dnssec_delete_dnssec_records" => {
             let mut builder = client.dnssec_delete_dnssec_records();
@@ -1898,7 +1897,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_secondary_zone_force_axfr" => {
             let mut builder = client.secondary_dns_secondary_zone_force_axfr();
@@ -1916,7 +1915,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_secondary_zone_secondary_zone_configuration_details" => {
             let mut builder = client
@@ -1928,7 +1927,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_secondary_zone_create_secondary_zone_configuration" => {
             let mut builder = client
@@ -1945,7 +1944,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_secondary_zone_update_secondary_zone_configuration" => {
             let mut builder = client
@@ -1962,7 +1961,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_secondary_zone_delete_secondary_zone_configuration" => {
             let mut builder = client
@@ -1981,7 +1980,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_primary_zone_primary_zone_configuration_details" => {
             let mut builder = client
@@ -1993,7 +1992,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_primary_zone_create_primary_zone_configuration" => {
             let mut builder = client
@@ -2010,7 +2009,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_primary_zone_update_primary_zone_configuration" => {
             let mut builder = client
@@ -2027,7 +2026,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_primary_zone_delete_primary_zone_configuration" => {
             let mut builder = client
@@ -2046,7 +2045,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_primary_zone_disable_outgoing_zone_transfers" => {
             let mut builder = client
@@ -2065,7 +2064,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_primary_zone_enable_outgoing_zone_transfers" => {
             let mut builder = client
@@ -2084,7 +2083,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_primary_zone_force_dns_notify" => {
             let mut builder = client.secondary_dns_primary_zone_force_dns_notify();
@@ -2102,7 +2101,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "secondary_dns_primary_zone_get_outgoing_zone_transfer_status" => {
             let mut builder = client
@@ -2114,7 +2113,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(

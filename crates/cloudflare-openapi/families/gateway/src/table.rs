@@ -926,14 +926,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "zero_trust_accounts_get_zero_trust_account_information" => {
             let mut builder = client
@@ -945,7 +944,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_accounts_create_zero_trust_account" => {
             let mut builder = client.zero_trust_accounts_create_zero_trust_account();
@@ -956,7 +955,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_application_and_application_type_mappings_list_application_and_application_type_mappings" => {
             let mut builder = client
@@ -968,7 +967,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_get_audit_ssh_settings" => {
             let mut builder = client.zero_trust_get_audit_ssh_settings();
@@ -979,7 +978,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_update_audit_ssh_settings" => {
             let mut builder = client.zero_trust_update_audit_ssh_settings();
@@ -995,7 +994,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_categories_list_categories" => {
             let mut builder = client.zero_trust_gateway_categories_list_categories();
@@ -1006,7 +1005,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_certificates_list_zero_trust_certificates" => {
             let mut builder = client
@@ -1018,7 +1017,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_certificates_create_zero_trust_certificate" => {
             let mut builder = client
@@ -1035,7 +1034,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_certificates_zero_trust_certificate_details" => {
             let mut builder = client
@@ -1052,7 +1051,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_certificates_delete_zero_trust_certificate" => {
             let mut builder = client
@@ -1076,7 +1075,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_certificates_activate_zero_trust_certificate" => {
             let mut builder = client
@@ -1100,7 +1099,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_certificates_deactivate_zero_trust_certificate" => {
             let mut builder = client
@@ -1124,7 +1123,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_accounts_get_zero_trust_account_configuration" => {
             let mut builder = client
@@ -1136,7 +1135,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_accounts_update_zero_trust_account_configuration" => {
             let mut builder = client
@@ -1153,7 +1152,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_accounts_patch_zero_trust_account_configuration" => {
             let mut builder = client
@@ -1170,7 +1169,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_lists_list_zero_trust_lists" => {
             let mut builder = client.zero_trust_lists_list_zero_trust_lists();
@@ -1186,7 +1185,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.type_(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_lists_create_zero_trust_list" => {
             let mut builder = client.zero_trust_lists_create_zero_trust_list();
@@ -1202,7 +1201,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_lists_zero_trust_list_details" => {
             let mut builder = client.zero_trust_lists_zero_trust_list_details();
@@ -1218,7 +1217,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_lists_update_zero_trust_list" => {
             let mut builder = client.zero_trust_lists_update_zero_trust_list();
@@ -1239,7 +1238,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_lists_patch_zero_trust_list" => {
             let mut builder = client.zero_trust_lists_patch_zero_trust_list();
@@ -1260,7 +1259,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_lists_delete_zero_trust_list" => {
             let mut builder = client.zero_trust_lists_delete_zero_trust_list();
@@ -1283,7 +1282,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_lists_zero_trust_list_items" => {
             let mut builder = client.zero_trust_lists_zero_trust_list_items();
@@ -1299,7 +1298,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_locations_list_zero_trust_gateway_locations" => {
             let mut builder = client
@@ -1311,7 +1310,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_locations_create_zero_trust_gateway_location" => {
             let mut builder = client
@@ -1330,7 +1329,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_locations_zero_trust_gateway_location_details" => {
             let mut builder = client
@@ -1349,7 +1348,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_locations_update_zero_trust_gateway_location" => {
             let mut builder = client
@@ -1375,7 +1374,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_locations_delete_zero_trust_gateway_location" => {
             let mut builder = client
@@ -1401,7 +1400,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_accounts_get_logging_settings_for_the_zero_trust_account" => {
             let mut builder = client
@@ -1413,7 +1412,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_accounts_update_logging_settings_for_the_zero_trust_account" => {
             let mut builder = client
@@ -1430,7 +1429,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_proxy_endpoints_list_proxy_endpoints" => {
             let mut builder = client
@@ -1442,7 +1441,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_proxy_endpoints_create_proxy_endpoint" => {
             let mut builder = client
@@ -1461,7 +1460,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_proxy_endpoints_proxy_endpoint_details" => {
             let mut builder = client
@@ -1480,7 +1479,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_proxy_endpoints_update_proxy_endpoint" => {
             let mut builder = client
@@ -1506,7 +1505,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_proxy_endpoints_delete_proxy_endpoint" => {
             let mut builder = client
@@ -1532,7 +1531,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_rules_list_zero_trust_gateway_rules" => {
             let mut builder = client
@@ -1544,7 +1543,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_rules_create_zero_trust_gateway_rule" => {
             let mut builder = client
@@ -1561,7 +1560,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_rules_zero_trust_gateway_rule_details" => {
             let mut builder = client
@@ -1578,7 +1577,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_rules_update_zero_trust_gateway_rule" => {
             let mut builder = client
@@ -1600,7 +1599,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zero_trust_gateway_rules_delete_zero_trust_gateway_rule" => {
             let mut builder = client
@@ -1624,7 +1623,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(

@@ -346,14 +346,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "workers_kv_namespace_list_namespaces" => {
             let mut builder = client.workers_kv_namespace_list_namespaces();
@@ -386,7 +385,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.direction(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "workers_kv_namespace_create_a_namespace" => {
             let mut builder = client.workers_kv_namespace_create_a_namespace();
@@ -402,7 +401,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "workers_kv_namespace_get_a_namespace" => {
             let mut builder = client.workers_kv_namespace_get_a_namespace();
@@ -420,7 +419,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "workers_kv_namespace_rename_a_namespace" => {
             let mut builder = client.workers_kv_namespace_rename_a_namespace();
@@ -443,7 +442,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "workers_kv_namespace_remove_a_namespace" => {
             let mut builder = client.workers_kv_namespace_remove_a_namespace();
@@ -468,7 +467,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "workers_kv_namespace_write_multiple_key_value_pairs" => {
             let mut builder = client
@@ -492,7 +491,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "workers_kv_namespace_delete_multiple_key_value_pairs_deprecated" => {
             let mut builder = client
@@ -516,7 +515,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "workers_kv_namespace_delete_multiple_key_value_pairs" => {
             let mut builder = client
@@ -540,7 +539,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "workers_kv_namespace_list_a_namespace_s_keys" => {
             let mut builder = client.workers_kv_namespace_list_a_namespace_s_keys();
@@ -573,7 +572,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.cursor(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "workers_kv_namespace_read_the_metadata_for_a_key" => {
             let mut builder = client.workers_kv_namespace_read_the_metadata_for_a_key();
@@ -598,7 +597,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "workers_kv_namespace_delete_key_value_pair" => {
             let mut builder = client.workers_kv_namespace_delete_key_value_pair();
@@ -630,7 +629,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(

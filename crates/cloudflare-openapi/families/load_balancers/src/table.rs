@@ -557,14 +557,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "account_load_balancer_monitors_list_monitors" => {
             let mut builder = client.account_load_balancer_monitors_list_monitors();
@@ -575,7 +574,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_monitors_create_monitor" => {
             let mut builder = client.account_load_balancer_monitors_create_monitor();
@@ -591,7 +590,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_monitors_monitor_details" => {
             let mut builder = client.account_load_balancer_monitors_monitor_details();
@@ -609,7 +608,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_monitors_update_monitor" => {
             let mut builder = client.account_load_balancer_monitors_update_monitor();
@@ -632,7 +631,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_monitors_patch_monitor" => {
             let mut builder = client.account_load_balancer_monitors_patch_monitor();
@@ -655,7 +654,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_monitors_delete_monitor" => {
             let mut builder = client.account_load_balancer_monitors_delete_monitor();
@@ -680,7 +679,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_monitors_preview_monitor" => {
             let mut builder = client.account_load_balancer_monitors_preview_monitor();
@@ -703,7 +702,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_monitors_list_monitor_references" => {
             let mut builder = client
@@ -722,7 +721,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_pools_create_pool" => {
             let mut builder = client.account_load_balancer_pools_create_pool();
@@ -738,7 +737,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_pools_patch_pools" => {
             let mut builder = client.account_load_balancer_pools_patch_pools();
@@ -754,7 +753,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_pools_pool_details" => {
             let mut builder = client.account_load_balancer_pools_pool_details();
@@ -772,7 +771,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_pools_update_pool" => {
             let mut builder = client.account_load_balancer_pools_update_pool();
@@ -795,7 +794,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_pools_patch_pool" => {
             let mut builder = client.account_load_balancer_pools_patch_pool();
@@ -818,7 +817,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_pools_delete_pool" => {
             let mut builder = client.account_load_balancer_pools_delete_pool();
@@ -843,7 +842,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_pools_pool_health_details" => {
             let mut builder = client.account_load_balancer_pools_pool_health_details();
@@ -861,7 +860,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_pools_preview_pool" => {
             let mut builder = client.account_load_balancer_pools_preview_pool();
@@ -884,7 +883,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_pools_list_pool_references" => {
             let mut builder = client.account_load_balancer_pools_list_pool_references();
@@ -902,7 +901,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "account_load_balancer_monitors_preview_result" => {
             let mut builder = client.account_load_balancer_monitors_preview_result();
@@ -920,7 +919,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "load_balancer_regions_list_regions" => {
             let mut builder = client.load_balancer_regions_list_regions();
@@ -946,7 +945,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.country_code_a2(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "load_balancer_regions_get_region" => {
             let mut builder = client.load_balancer_regions_get_region();
@@ -964,7 +963,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "load_balancers_delete_load_balancer" => {
             let mut builder = client.load_balancers_delete_load_balancer();
@@ -989,7 +988,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(

@@ -325,14 +325,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "event_notification_get_r2_bucket_configs" => {
             let mut builder = client.event_notification_get_r2_bucket_configs();
@@ -350,7 +349,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "event_notification_create_queue_config" => {
             let mut builder = client.event_notification_create_queue_config();
@@ -380,7 +379,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "event_notification_delete_queue_config" => {
             let mut builder = client.event_notification_delete_queue_config();
@@ -405,7 +404,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "r2_list_buckets" => {
             let mut builder = client.r2_list_buckets();
@@ -446,7 +445,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.cursor(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "r2_create_bucket" => {
             let mut builder = client.r2_create_bucket();
@@ -462,7 +461,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "r2_get_bucket" => {
             let mut builder = client.r2_get_bucket();
@@ -480,7 +479,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.bucket_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "r2_delete_bucket" => {
             let mut builder = client.r2_delete_bucket();
@@ -498,7 +497,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "r2_get_bucket_sippy_config" => {
             let mut builder = client.r2_get_bucket_sippy_config();
@@ -516,7 +515,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.bucket_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "r2_put_bucket_sippy_config" => {
             let mut builder = client.r2_put_bucket_sippy_config();
@@ -539,7 +538,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "r2_delete_bucket_sippy_config" => {
             let mut builder = client.r2_delete_bucket_sippy_config();
@@ -557,7 +556,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "r2_create_temp_access_credentials" => {
             let mut builder = client.r2_create_temp_access_credentials();
@@ -573,7 +572,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(

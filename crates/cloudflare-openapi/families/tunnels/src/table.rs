@@ -799,14 +799,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"eyJhIjoiNWFiNGU5Z...\",\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "cloudflare_tunnel_list_cloudflare_tunnels" => {
             let mut builder = client.cloudflare_tunnel_list_cloudflare_tunnels();
@@ -876,7 +875,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.page(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_create_a_cloudflare_tunnel" => {
             let mut builder = client.cloudflare_tunnel_create_a_cloudflare_tunnel();
@@ -892,7 +891,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_get_a_cloudflare_tunnel" => {
             let mut builder = client.cloudflare_tunnel_get_a_cloudflare_tunnel();
@@ -908,7 +907,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tunnel_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_update_a_cloudflare_tunnel" => {
             let mut builder = client.cloudflare_tunnel_update_a_cloudflare_tunnel();
@@ -929,7 +928,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_delete_a_cloudflare_tunnel" => {
             let mut builder = client.cloudflare_tunnel_delete_a_cloudflare_tunnel();
@@ -952,7 +951,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_configuration_get_configuration" => {
             let mut builder = client.cloudflare_tunnel_configuration_get_configuration();
@@ -968,7 +967,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tunnel_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_configuration_put_configuration" => {
             let mut builder = client.cloudflare_tunnel_configuration_put_configuration();
@@ -989,7 +988,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_list_cloudflare_tunnel_connections" => {
             let mut builder = client
@@ -1006,7 +1005,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tunnel_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_clean_up_cloudflare_tunnel_connections" => {
             let mut builder = client
@@ -1035,7 +1034,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_get_cloudflare_tunnel_connector" => {
             let mut builder = client.cloudflare_tunnel_get_cloudflare_tunnel_connector();
@@ -1056,7 +1055,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.connector_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_get_a_cloudflare_tunnel_management_token" => {
             let mut builder = client
@@ -1080,7 +1079,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_get_a_cloudflare_tunnel_token" => {
             let mut builder = client.cloudflare_tunnel_get_a_cloudflare_tunnel_token();
@@ -1096,7 +1095,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tunnel_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_list_all_tunnels" => {
             let mut builder = client.cloudflare_tunnel_list_all_tunnels();
@@ -1171,7 +1170,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.page(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "argo_tunnel_create_an_argo_tunnel" => {
             let mut builder = client.argo_tunnel_create_an_argo_tunnel();
@@ -1187,7 +1186,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "argo_tunnel_get_an_argo_tunnel" => {
             let mut builder = client.argo_tunnel_get_an_argo_tunnel();
@@ -1203,7 +1202,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "argo_tunnel_delete_an_argo_tunnel" => {
             let mut builder = client.argo_tunnel_delete_an_argo_tunnel();
@@ -1226,7 +1225,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "argo_tunnel_clean_up_argo_tunnel_connections" => {
             let mut builder = client.argo_tunnel_clean_up_argo_tunnel_connections();
@@ -1249,7 +1248,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_list_warp_connector_tunnels" => {
             let mut builder = client.cloudflare_tunnel_list_warp_connector_tunnels();
@@ -1319,7 +1318,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.page(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_create_a_warp_connector_tunnel" => {
             let mut builder = client.cloudflare_tunnel_create_a_warp_connector_tunnel();
@@ -1335,7 +1334,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_get_a_warp_connector_tunnel" => {
             let mut builder = client.cloudflare_tunnel_get_a_warp_connector_tunnel();
@@ -1351,7 +1350,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tunnel_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_update_a_warp_connector_tunnel" => {
             let mut builder = client.cloudflare_tunnel_update_a_warp_connector_tunnel();
@@ -1372,7 +1371,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_delete_a_warp_connector_tunnel" => {
             let mut builder = client.cloudflare_tunnel_delete_a_warp_connector_tunnel();
@@ -1395,7 +1394,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "cloudflare_tunnel_get_a_warp_connector_tunnel_token" => {
             let mut builder = client
@@ -1412,7 +1411,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tunnel_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(

@@ -1477,14 +1477,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "worker_account_settings_fetch_worker_account_settings" => {
             let mut builder = client
@@ -1496,7 +1495,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_account_settings_create_worker_account_settings" => {
             let mut builder = client
@@ -1513,7 +1512,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_deployments_deprecated_list_deployments" => {
             let mut builder = client.worker_deployments_deprecated_list_deployments();
@@ -1531,7 +1530,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_deployments_deprecated_get_deployment_detail" => {
             let mut builder = client
@@ -1555,7 +1554,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_list" => {
             let mut builder = client.namespace_worker_list();
@@ -1566,7 +1565,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_create" => {
             let mut builder = client.namespace_worker_create();
@@ -1582,7 +1581,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_get_namespace" => {
             let mut builder = client.namespace_worker_get_namespace();
@@ -1600,7 +1599,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.dispatch_namespace(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_script_worker_details" => {
             let mut builder = client.namespace_worker_script_worker_details();
@@ -1625,7 +1624,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.script_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_script_delete_worker" => {
             let mut builder = client.namespace_worker_script_delete_worker();
@@ -1662,7 +1661,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_get_script_bindings" => {
             let mut builder = client.namespace_worker_get_script_bindings();
@@ -1687,7 +1686,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.script_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_get_script_secrets" => {
             let mut builder = client.namespace_worker_get_script_secrets();
@@ -1712,7 +1711,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.script_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_put_script_secrets" => {
             let mut builder = client.namespace_worker_put_script_secrets();
@@ -1742,7 +1741,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_get_script_settings" => {
             let mut builder = client.namespace_worker_get_script_settings();
@@ -1767,7 +1766,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.script_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_get_script_tags" => {
             let mut builder = client.namespace_worker_get_script_tags();
@@ -1792,7 +1791,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.script_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_put_script_tags" => {
             let mut builder = client.namespace_worker_put_script_tags();
@@ -1822,7 +1821,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_put_script_tag" => {
             let mut builder = client.namespace_worker_put_script_tag();
@@ -1852,7 +1851,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tag(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "namespace_worker_delete_script_tag" => {
             let mut builder = client.namespace_worker_delete_script_tag();
@@ -1882,7 +1881,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.tag(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_domain_list_domains" => {
             let mut builder = client.worker_domain_list_domains();
@@ -1918,7 +1917,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.environment(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_domain_attach_to_domain" => {
             let mut builder = client.worker_domain_attach_to_domain();
@@ -1934,7 +1933,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_domain_get_a_domain" => {
             let mut builder = client.worker_domain_get_a_domain();
@@ -1952,7 +1951,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_domain_detach_from_domain" => {
             let mut builder = client.worker_domain_detach_from_domain();
@@ -1977,7 +1976,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "durable_objects_namespace_list_namespaces" => {
             let mut builder = client.durable_objects_namespace_list_namespaces();
@@ -1988,7 +1987,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "durable_objects_namespace_list_objects" => {
             let mut builder = client.durable_objects_namespace_list_objects();
@@ -2014,7 +2013,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.cursor(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_script_list_workers" => {
             let mut builder = client.worker_script_list_workers();
@@ -2025,7 +2024,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_script_delete_worker" => {
             let mut builder = client.worker_script_delete_worker();
@@ -2055,7 +2054,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_deployments_list_deployments" => {
             let mut builder = client.worker_deployments_list_deployments();
@@ -2073,7 +2072,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_deployments_create_deployment" => {
             let mut builder = client.worker_deployments_create_deployment();
@@ -2101,7 +2100,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_cron_trigger_get_cron_triggers" => {
             let mut builder = client.worker_cron_trigger_get_cron_triggers();
@@ -2119,7 +2118,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_cron_trigger_update_cron_triggers" => {
             let mut builder = client.worker_cron_trigger_update_cron_triggers();
@@ -2142,7 +2141,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_script_settings_get_settings" => {
             let mut builder = client.worker_script_settings_get_settings();
@@ -2160,7 +2159,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.script_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_script_settings_patch_settings" => {
             let mut builder = client.worker_script_settings_patch_settings();
@@ -2183,7 +2182,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_script_get_settings" => {
             let mut builder = client.worker_script_get_settings();
@@ -2201,7 +2200,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.script_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_tail_logs_list_tails" => {
             let mut builder = client.worker_tail_logs_list_tails();
@@ -2219,7 +2218,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_tail_logs_start_tail" => {
             let mut builder = client.worker_tail_logs_start_tail();
@@ -2244,7 +2243,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_script_fetch_usage_model" => {
             let mut builder = client.worker_script_fetch_usage_model();
@@ -2262,7 +2261,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_script_update_usage_model" => {
             let mut builder = client.worker_script_update_usage_model();
@@ -2285,7 +2284,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_versions_list_versions" => {
             let mut builder = client.worker_versions_list_versions();
@@ -2318,7 +2317,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.per_page(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_versions_get_version_detail" => {
             let mut builder = client.worker_versions_get_version_detail();
@@ -2341,7 +2340,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_script_environment_get_settings" => {
             let mut builder = client.worker_script_environment_get_settings();
@@ -2366,7 +2365,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.environment_name(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_script_environment_patch_settings" => {
             let mut builder = client.worker_script_environment_patch_settings();
@@ -2396,7 +2395,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_subdomain_get_subdomain" => {
             let mut builder = client.worker_subdomain_get_subdomain();
@@ -2407,7 +2406,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.account_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_subdomain_create_subdomain" => {
             let mut builder = client.worker_subdomain_create_subdomain();
@@ -2423,7 +2422,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_filters_deprecated_list_filters" => {
             let mut builder = client.worker_filters_deprecated_list_filters();
@@ -2434,7 +2433,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_filters_deprecated_create_filter" => {
             let mut builder = client.worker_filters_deprecated_create_filter();
@@ -2450,7 +2449,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_filters_deprecated_update_filter" => {
             let mut builder = client.worker_filters_deprecated_update_filter();
@@ -2473,7 +2472,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_filters_deprecated_delete_filter" => {
             let mut builder = client.worker_filters_deprecated_delete_filter();
@@ -2498,7 +2497,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_routes_list_routes" => {
             let mut builder = client.worker_routes_list_routes();
@@ -2509,7 +2508,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_routes_create_route" => {
             let mut builder = client.worker_routes_create_route();
@@ -2525,7 +2524,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_routes_get_route" => {
             let mut builder = client.worker_routes_get_route();
@@ -2543,7 +2542,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_routes_update_route" => {
             let mut builder = client.worker_routes_update_route();
@@ -2566,7 +2565,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_routes_delete_route" => {
             let mut builder = client.worker_routes_delete_route();
@@ -2591,7 +2590,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_script_deprecated_delete_worker" => {
             let mut builder = client.worker_script_deprecated_delete_worker();
@@ -2609,7 +2608,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "worker_binding_deprecated_list_bindings" => {
             let mut builder = client.worker_binding_deprecated_list_bindings();
@@ -2620,7 +2619,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(

@@ -778,14 +778,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"development_mode\",\"value\":\"on\"},\"success\":true}",
     },
 ];
-/// Calls the operation `id` on `client` with `arguments` (already checked against its
-/// table row), handing its builder to `call`.
-pub fn dispatch<'a, C: crate::Call<'a>>(
-    client: &'a Client,
+/// The request of operation `id` on `client` with `arguments` (already checked against
+/// its table row), built by its builder.
+pub fn dispatch(
+    client: &Client,
     id: &str,
     arguments: &crate::Arguments,
-    call: C,
-) -> ::std::result::Result<C::Output, crate::ArgumentError> {
+) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "zones_get" => {
             let mut builder = client.zones_get();
@@ -834,7 +833,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.match_(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zones_post" => {
             let mut builder = client.zones_post();
@@ -843,7 +842,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_subscription_zone_subscription_details" => {
             let mut builder = client.zone_subscription_zone_subscription_details();
@@ -854,7 +853,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.identifier(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_subscription_create_zone_subscription" => {
             let mut builder = client.zone_subscription_create_zone_subscription();
@@ -870,7 +869,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_subscription_update_zone_subscription" => {
             let mut builder = client.zone_subscription_update_zone_subscription();
@@ -886,7 +885,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_rate_plan_list_available_plans" => {
             let mut builder = client.zone_rate_plan_list_available_plans();
@@ -897,7 +896,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_identifier(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_rate_plan_available_plan_details" => {
             let mut builder = client.zone_rate_plan_available_plan_details();
@@ -915,7 +914,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_identifier(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zones_0_get" => {
             let mut builder = client.zones_0_get();
@@ -926,7 +925,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zones_0_patch" => {
             let mut builder = client.zones_0_patch();
@@ -942,7 +941,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zones_0_delete" => {
             let mut builder = client.zones_0_delete();
@@ -960,7 +959,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "put_zones_zone_id_activation_check" => {
             let mut builder = client.put_zones_zone_id_activation_check();
@@ -971,7 +970,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zones_0_hold_get" => {
             let mut builder = client.zones_0_hold_get();
@@ -982,7 +981,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zones_0_hold_post" => {
             let mut builder = client.zones_0_hold_post();
@@ -998,7 +997,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.include_subdomains(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zones_0_hold_delete" => {
             let mut builder = client.zones_0_hold_delete();
@@ -1014,7 +1013,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.hold_after(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_settings_get_all_zone_settings" => {
             let mut builder = client.zone_settings_get_all_zone_settings();
@@ -1025,7 +1024,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_settings_edit_zone_settings_info" => {
             let mut builder = client.zone_settings_edit_zone_settings_info();
@@ -1041,7 +1040,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_settings_get_fonts_setting" => {
             let mut builder = client.zone_settings_get_fonts_setting();
@@ -1052,7 +1051,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_settings_change_fonts_setting" => {
             let mut builder = client.zone_settings_change_fonts_setting();
@@ -1068,7 +1067,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_get_origin_max_http_version_setting" => {
             let mut builder = client
@@ -1080,7 +1079,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_cache_settings_change_origin_max_http_version_setting" => {
             let mut builder = client
@@ -1099,7 +1098,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "web_analytics_get_rum_status" => {
             let mut builder = client.web_analytics_get_rum_status();
@@ -1110,7 +1109,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "web_analytics_toggle_rum" => {
             let mut builder = client.web_analytics_toggle_rum();
@@ -1126,7 +1125,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "get_zones_zone_identifier_zaraz_config" => {
             let mut builder = client.get_zones_zone_identifier_zaraz_config();
@@ -1137,7 +1136,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "put_zones_zone_identifier_zaraz_config" => {
             let mut builder = client.put_zones_zone_identifier_zaraz_config();
@@ -1153,7 +1152,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "get_zones_zone_identifier_zaraz_default" => {
             let mut builder = client.get_zones_zone_identifier_zaraz_default();
@@ -1164,7 +1163,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "get_zones_zone_identifier_zaraz_history" => {
             let mut builder = client.get_zones_zone_identifier_zaraz_history();
@@ -1199,7 +1198,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.sort_order(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "put_zones_zone_identifier_zaraz_history" => {
             let mut builder = client.put_zones_zone_identifier_zaraz_history();
@@ -1215,7 +1214,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "get_zones_zone_identifier_zaraz_config_history" => {
             let mut builder = client.get_zones_zone_identifier_zaraz_config_history();
@@ -1231,7 +1230,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.ids(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "post_zones_zone_identifier_zaraz_publish" => {
             let mut builder = client.post_zones_zone_identifier_zaraz_publish();
@@ -1247,7 +1246,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "get_zones_zone_identifier_zaraz_workflow" => {
             let mut builder = client.get_zones_zone_identifier_zaraz_workflow();
@@ -1258,7 +1257,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.zone_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "put_zones_zone_identifier_zaraz_workflow" => {
             let mut builder = client.put_zones_zone_identifier_zaraz_workflow();
@@ -1274,7 +1273,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_settings_get_single_setting" => {
             let mut builder = client.zone_settings_get_single_setting();
@@ -1292,7 +1291,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.setting_id(value);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         "zone_settings_edit_single_setting" => {
             let mut builder = client.zone_settings_edit_single_setting();
@@ -1315,7 +1314,7 @@ pub fn dispatch<'a, C: crate::Call<'a>>(
             {
                 builder = builder.body(body);
             }
-            ::std::result::Result::Ok(call.call(builder))
+            ::std::result::Result::Ok(crate::Prepared::new(builder))
         }
         _ => {
             ::std::result::Result::Err(
