@@ -156,19 +156,16 @@ impl Client {
     }
 
     /// [`Client::finish`] for an operation called by name: one copy of the code for every
-    /// operation, its answer read by the operation's own decoder.
+    /// operation, its answer read as JSON, as sent.
     pub(crate) async fn finish_prepared(
         &self,
         prepared: Prepared,
         expect: response::Expect,
     ) -> Result<response::JsonEnvelope, Error> {
         let operation_id = prepared.operation_id();
-        let decode = prepared.decoder();
         let request = prepared.into_request().map_err(|reason| InvalidInput::new("request", "", reason))?;
         let record = self.send(request, operation_id).await?;
-        response::finish_with(&self.transport.credentials, record, expect, |body| {
-            decode(body).map(response::JsonEnvelope::new)
-        })
+        response::finish_with(&self.transport.credentials, record, expect, response::JsonEnvelope::decode)
     }
 
     /// Sends `request` through the transport (credentials, retries, pacing), refusing first a

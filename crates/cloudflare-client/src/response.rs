@@ -108,8 +108,10 @@ pub(crate) fn finish_with<T: Envelope>(
     }
 }
 
-/// A successful envelope as JSON: the answer of an operation called by name, which its own
-/// decoder checked against the operation's envelope type.
+/// A successful envelope as JSON, as Cloudflare sent it: the answer of an operation called by
+/// name. Only the envelope's own fields are checked (an object, `success` a boolean, `errors`
+/// and `messages` lists of messages); `result` is kept whole, fields newer than the spec
+/// included.
 #[derive(Debug)]
 pub(crate) struct JsonEnvelope {
     json: serde_json::Value,
@@ -117,12 +119,28 @@ pub(crate) struct JsonEnvelope {
     messages: Vec<ApiMessage>,
 }
 
+/// The fields of an envelope that [`JsonEnvelope`] checks.
+#[derive(serde::Deserialize)]
+struct EnvelopeFields {
+    #[serde(default)]
+    #[allow(dead_code)] // checked for its type; read from the JSON
+    success: Option<bool>,
+    #[serde(default)]
+    errors: Option<Vec<ApiMessage>>,
+    #[serde(default)]
+    messages: Option<Vec<ApiMessage>>,
+}
+
 impl JsonEnvelope {
-    pub(crate) fn new(json: serde_json::Value) -> Self {
-        let messages = |name: &str| {
-            json.get(name).and_then(|messages| serde_json::from_value(messages.clone()).ok()).unwrap_or_default()
-        };
-        Self { errors: messages("errors"), messages: messages("messages"), json }
+    /// `body` as an envelope.
+    pub(crate) fn decode(body: &[u8]) -> Result<Self, serde_json::Error> {
+        use serde::Deserialize;
+        let json: serde_json::Value = serde_json::from_slice(body)?;
+        if !json.is_object() {
+            return Err(serde::de::Error::custom("the answer is not a JSON object"));
+        }
+        let fields = EnvelopeFields::deserialize(&json)?;
+        Ok(Self { errors: fields.errors.unwrap_or_default(), messages: fields.messages.unwrap_or_default(), json })
     }
 
     /// The envelope, as JSON.

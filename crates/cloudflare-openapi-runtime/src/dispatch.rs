@@ -8,24 +8,23 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use crate::{Operation, Request, Secret};
+use crate::{Operation, Request};
 
 /// An operation called by name, its request built: what `cloudflare_openapi::prepare` returns,
 /// whatever the operation's types. Each family's dispatch makes it from the operation's builder
 /// ([`Prepared::new`]), so code that calls operations by name (`Client::invoke`, the
 /// `cloudflare` command) has one type to send, not one per operation: the transport and the
 /// handling of answers are compiled once, and each operation's own code stays in its family's
-/// crate.
+/// crate. Its answer is read as JSON, as Cloudflare sent it: fields newer than the spec are
+/// kept and values are not re-encoded (the typed builders, sent with `Client::call`, decode
+/// into the operation's types instead).
 pub struct Prepared {
     operation_id: &'static str,
     request: Result<reqwest::Request, String>,
-    decode: fn(&[u8]) -> Result<serde_json::Value, serde_json::Error>,
 }
 
 impl Prepared {
-    /// The request of `request` (a generated builder), built, and how to read its answer:
-    /// decoded as the operation's success envelope (so an answer that does not fit it is
-    /// noticed), then as JSON.
+    /// The request of `request` (a generated builder), built.
     // Called by each family's generated dispatch.
     #[doc(hidden)]
     pub fn new<R: Request>(request: R) -> Self {
@@ -35,7 +34,7 @@ impl Prepared {
             crate::Error::CommunicationError(error) => error.to_string(),
             _ => "the request could not be built".to_owned(),
         });
-        Self { operation_id, request, decode: decode_as::<R::Success> }
+        Self { operation_id, request }
     }
 
     /// The operation's `operationId`.
@@ -60,13 +59,6 @@ impl Prepared {
         self.request
     }
 
-    /// How to read a successful answer's body: decoded as the operation's success envelope (an
-    /// answer that does not fit it is an error) and given back as JSON, secrets in it included
-    /// (the caller asked for the answer).
-    pub fn decoder(&self) -> fn(&[u8]) -> Result<serde_json::Value, serde_json::Error> {
-        self.decode
-    }
-
     /// The request with its body replaced by `body` (when it has one).
     fn with_body(mut self, body: Option<Vec<u8>>) -> Self {
         if let (Ok(request), Some(body)) = (&mut self.request, body)
@@ -88,12 +80,6 @@ impl fmt::Debug for Prepared {
         };
         debug.finish_non_exhaustive()
     }
-}
-
-/// `body` decoded as `T`, then as JSON.
-fn decode_as<T: DeserializeOwned + serde::Serialize>(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
-    let typed: T = serde_json::from_slice(body)?;
-    Secret::exposing(|| serde_json::to_value(&typed))
 }
 
 /// Parameters (as text, as on a command line) and a JSON body for one operation.
