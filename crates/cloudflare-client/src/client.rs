@@ -150,7 +150,7 @@ impl Client {
     /// Sends one operation and decides what its answer amounts to.
     pub(crate) async fn finish<R: Request>(&self, request: R, expect: response::Expect) -> Result<R::Success, Error> {
         let operation_id = request.operation_id();
-        let request = request.request().map_err(unbuildable)?;
+        let request = request.request().map_err(|error| unbuildable(cloudflare_openapi::unbuilt_reason(error)))?;
         let record = self.send(request, operation_id).await?;
         response::finish(&self.transport.credentials, record, expect)
     }
@@ -163,7 +163,7 @@ impl Client {
         expect: response::Expect,
     ) -> Result<response::JsonEnvelope, Error> {
         let operation_id = prepared.operation_id();
-        let request = prepared.into_request().map_err(|reason| InvalidInput::new("request", "", reason))?;
+        let request = prepared.into_request().map_err(unbuildable)?;
         let record = self.send(request, operation_id).await?;
         response::finish_with(&self.transport.credentials, record, expect, response::JsonEnvelope::decode)
     }
@@ -187,13 +187,7 @@ impl Client {
 }
 
 /// The error for a request the generated builder could not build: nothing was sent.
-fn unbuildable<E>(error: cloudflare_openapi::Error<E>) -> Error {
-    use cloudflare_openapi::Error as Generated;
-    let reason = match error {
-        Generated::InvalidRequest(reason) | Generated::Custom(reason) => reason,
-        Generated::CommunicationError(error) => error.to_string(),
-        _ => "the request could not be built".to_owned(),
-    };
+fn unbuildable(reason: String) -> Error {
     InvalidInput::new("request", "", reason).into()
 }
 

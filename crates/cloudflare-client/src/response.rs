@@ -115,6 +115,7 @@ pub(crate) fn finish_with<T: Envelope>(
 #[derive(Debug)]
 pub(crate) struct JsonEnvelope {
     json: serde_json::Value,
+    success: Option<bool>,
     errors: Vec<ApiMessage>,
     messages: Vec<ApiMessage>,
 }
@@ -123,7 +124,6 @@ pub(crate) struct JsonEnvelope {
 #[derive(serde::Deserialize)]
 struct EnvelopeFields {
     #[serde(default)]
-    #[allow(dead_code)] // checked for its type; read from the JSON
     success: Option<bool>,
     #[serde(default)]
     errors: Option<Vec<ApiMessage>>,
@@ -140,7 +140,12 @@ impl JsonEnvelope {
             return Err(serde::de::Error::custom("the answer is not a JSON object"));
         }
         let fields = EnvelopeFields::deserialize(&json)?;
-        Ok(Self { errors: fields.errors.unwrap_or_default(), messages: fields.messages.unwrap_or_default(), json })
+        Ok(Self {
+            success: fields.success,
+            errors: fields.errors.unwrap_or_default(),
+            messages: fields.messages.unwrap_or_default(),
+            json,
+        })
     }
 
     /// The envelope, as JSON.
@@ -153,7 +158,7 @@ impl Envelope for JsonEnvelope {
     type Result = serde_json::Value;
 
     fn success(&self) -> Option<bool> {
-        self.json.get("success").and_then(serde_json::Value::as_bool)
+        self.success
     }
 
     fn errors(&self) -> &[ApiMessage] {

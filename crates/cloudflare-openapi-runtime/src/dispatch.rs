@@ -29,11 +29,7 @@ impl Prepared {
     #[doc(hidden)]
     pub fn new<R: Request>(request: R) -> Self {
         let operation_id = request.operation_id();
-        let request = request.request().map_err(|error| match error {
-            crate::Error::InvalidRequest(reason) | crate::Error::Custom(reason) => reason,
-            crate::Error::CommunicationError(error) => error.to_string(),
-            _ => "the request could not be built".to_owned(),
-        });
+        let request = request.request().map_err(crate::unbuilt_reason);
         Self { operation_id, request }
     }
 

@@ -38,6 +38,8 @@ pub use operation::{Body, Family, Location, Operation, OperationSchema, Paramete
 pub use operation::{json_schema, schema_of};
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 pub use request::Request;
+#[doc(hidden)]
+pub use request::unbuilt_reason;
 pub use secret::Secret;
 pub use timestamp::Timestamp;
 pub use untyped::{SECRET_FIELDS, Untyped};

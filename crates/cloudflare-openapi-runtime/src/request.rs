@@ -34,3 +34,14 @@ pub trait Request: Sized {
     #[allow(clippy::result_large_err)]
     fn request(self) -> Result<reqwest::Request, Error<Self::Failure>>;
 }
+
+/// Why a builder could not build its request ([`Request::request`]'s error), as text.
+// Called by `Prepared::new` and cloudflare-client's `Client::call`.
+#[doc(hidden)]
+pub fn unbuilt_reason<E>(error: Error<E>) -> String {
+    match error {
+        Error::InvalidRequest(reason) | Error::Custom(reason) => reason,
+        Error::CommunicationError(error) => error.to_string(),
+        _ => "the request could not be built".to_owned(),
+    }
+}
