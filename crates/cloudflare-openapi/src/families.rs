@@ -6,51 +6,331 @@ pub const SPEC_SOURCE: &str = "cloudflare/api-schemas openapi.json at cca3064f (
 /// The name of every family of the spec, enabled or not.
 pub const ALL_FAMILIES: &[&str] = &[
     "access",
+    "accounts",
+    "acm",
+    "addressing",
+    "ai",
+    "ai_gateway",
+    "alerting",
+    "analytics",
+    "api_gateway",
+    "argo",
+    "billing",
+    "bot_management",
+    "brand_protection",
     "cache",
+    "calls",
+    "certificate_authorities",
+    "challenges",
+    "client_certificates",
+    "cloud_connector",
+    "cloudforce_one",
+    "custom_certificates",
+    "custom_hostnames",
+    "custom_nameservers",
+    "custom_pages",
     "d1",
+    "dcv_delegation",
+    "devices",
+    "dex",
+    "diagnostics",
+    "dlp",
     "dns",
+    "dns_firewall",
+    "email_routing",
+    "firewall",
     "gateway",
+    "healthchecks",
+    "hostnames",
+    "hyperdrive",
+    "iam",
+    "images",
+    "intel",
+    "ips",
+    "keyless_certificates",
     "kv",
     "load_balancers",
+    "logpush",
+    "logs",
+    "magic_network_monitoring",
+    "magic_transit",
+    "memberships",
+    "mtls_certificates",
+    "networks",
+    "origin_ca_certificates",
+    "origin_tls_client_auth",
+    "page_shield",
+    "pagerules",
+    "pages",
+    "pcaps",
+    "queues",
     "r2",
+    "radar",
+    "rate_limits",
+    "registrar",
+    "request_tracers",
+    "risk_scoring",
+    "rules",
     "rulesets",
+    "rum",
+    "snippets",
+    "spectrum",
+    "speed",
+    "ssl",
+    "stream",
     "tunnels",
+    "url_scanner",
+    "user",
+    "vectorize",
+    "waiting_rooms",
+    "web3",
     "workers",
+    "zero_trust",
     "zones",
 ];
 #[cfg(feature = "access")]
 ///The `access` family: Zero Trust Access: applications, policies, groups, identity providers, service tokens, certificates (the crate `cloudflare-openapi-access`).
 pub use cloudflare_openapi_access as access;
+#[cfg(feature = "accounts")]
+///The `accounts` family: Accounts, their members, roles and subscriptions (the crate `cloudflare-openapi-accounts`).
+pub use cloudflare_openapi_accounts as accounts;
+#[cfg(feature = "acm")]
+///The `acm` family: Advanced Certificate Manager: Total TLS (the crate `cloudflare-openapi-acm`).
+pub use cloudflare_openapi_acm as acm;
+#[cfg(feature = "addressing")]
+///The `addressing` family: IP addressing: prefixes, BGP, address maps, regional services (the crate `cloudflare-openapi-addressing`).
+pub use cloudflare_openapi_addressing as addressing;
+#[cfg(feature = "ai")]
+///The `ai` family: Workers AI: models, inference, fine-tunes (the crate `cloudflare-openapi-ai`).
+pub use cloudflare_openapi_ai as ai;
+#[cfg(feature = "ai_gateway")]
+///The `ai_gateway` family: AI Gateway: gateways, logs, evaluations (the crate `cloudflare-openapi-ai-gateway`).
+pub use cloudflare_openapi_ai_gateway as ai_gateway;
+#[cfg(feature = "alerting")]
+///The `alerting` family: Notifications: policies, destinations, webhooks, history (the crate `cloudflare-openapi-alerting`).
+pub use cloudflare_openapi_alerting as alerting;
+#[cfg(feature = "analytics")]
+///The `analytics` family: Zone analytics (GraphQL predecessors) (the crate `cloudflare-openapi-analytics`).
+pub use cloudflare_openapi_analytics as analytics;
+#[cfg(feature = "api_gateway")]
+///The `api_gateway` family: API Shield: operations, schemas, discovery, settings (the crate `cloudflare-openapi-api-gateway`).
+pub use cloudflare_openapi_api_gateway as api_gateway;
+#[cfg(feature = "argo")]
+///The `argo` family: Argo Smart Routing and Tiered Caching (the crate `cloudflare-openapi-argo`).
+pub use cloudflare_openapi_argo as argo;
+#[cfg(feature = "billing")]
+///The `billing` family: Billing profiles (the crate `cloudflare-openapi-billing`).
+pub use cloudflare_openapi_billing as billing;
+#[cfg(feature = "bot_management")]
+///The `bot_management` family: Bot Management settings (the crate `cloudflare-openapi-bot-management`).
+pub use cloudflare_openapi_bot_management as bot_management;
+#[cfg(feature = "brand_protection")]
+///The `brand_protection` family: Brand protection: URL submissions and info (the crate `cloudflare-openapi-brand-protection`).
+pub use cloudflare_openapi_brand_protection as brand_protection;
 #[cfg(feature = "cache")]
 ///The `cache` family: Cache: purge, cache reserve, tiered cache, variants (the crate `cloudflare-openapi-cache`).
 pub use cloudflare_openapi_cache as cache;
+#[cfg(feature = "calls")]
+///The `calls` family: Calls: apps and TURN keys (the crate `cloudflare-openapi-calls`).
+pub use cloudflare_openapi_calls as calls;
+#[cfg(feature = "certificate_authorities")]
+///The `certificate_authorities` family: Certificate authorities: hostname associations (the crate `cloudflare-openapi-certificate-authorities`).
+pub use cloudflare_openapi_certificate_authorities as certificate_authorities;
+#[cfg(feature = "challenges")]
+///The `challenges` family: Turnstile widgets (the crate `cloudflare-openapi-challenges`).
+pub use cloudflare_openapi_challenges as challenges;
+#[cfg(feature = "client_certificates")]
+///The `client_certificates` family: Client certificates (mTLS) of a zone (the crate `cloudflare-openapi-client-certificates`).
+pub use cloudflare_openapi_client_certificates as client_certificates;
+#[cfg(feature = "cloud_connector")]
+///The `cloud_connector` family: Cloud Connector rules (the crate `cloudflare-openapi-cloud-connector`).
+pub use cloudflare_openapi_cloud_connector as cloud_connector;
+#[cfg(feature = "cloudforce_one")]
+///The `cloudforce_one` family: Cloudforce One: requests, priorities, messages (the crate `cloudflare-openapi-cloudforce-one`).
+pub use cloudflare_openapi_cloudforce_one as cloudforce_one;
+#[cfg(feature = "custom_certificates")]
+///The `custom_certificates` family: Custom SSL certificates of a zone (the crate `cloudflare-openapi-custom-certificates`).
+pub use cloudflare_openapi_custom_certificates as custom_certificates;
+#[cfg(feature = "custom_hostnames")]
+///The `custom_hostnames` family: Custom hostnames (Cloudflare for SaaS) and fallback origin (the crate `cloudflare-openapi-custom-hostnames`).
+pub use cloudflare_openapi_custom_hostnames as custom_hostnames;
+#[cfg(feature = "custom_nameservers")]
+///The `custom_nameservers` family: Custom nameservers of an account and a zone (the crate `cloudflare-openapi-custom-nameservers`).
+pub use cloudflare_openapi_custom_nameservers as custom_nameservers;
+#[cfg(feature = "custom_pages")]
+///The `custom_pages` family: Custom error pages of an account and a zone (the crate `cloudflare-openapi-custom-pages`).
+pub use cloudflare_openapi_custom_pages as custom_pages;
 #[cfg(feature = "d1")]
 ///The `d1` family: D1 databases: create, query, export (the crate `cloudflare-openapi-d1`).
 pub use cloudflare_openapi_d1 as d1;
+#[cfg(feature = "dcv_delegation")]
+///The `dcv_delegation` family: DCV delegation UUID of a zone (the crate `cloudflare-openapi-dcv-delegation`).
+pub use cloudflare_openapi_dcv_delegation as dcv_delegation;
+#[cfg(feature = "devices")]
+///The `devices` family: Zero Trust devices: WARP clients, posture rules, settings policies (the crate `cloudflare-openapi-devices`).
+pub use cloudflare_openapi_devices as devices;
+#[cfg(feature = "dex")]
+///The `dex` family: Digital Experience Monitoring: tests, fleet status, traceroutes (the crate `cloudflare-openapi-dex`).
+pub use cloudflare_openapi_dex as dex;
+#[cfg(feature = "diagnostics")]
+///The `diagnostics` family: Diagnostics: traceroute (the crate `cloudflare-openapi-diagnostics`).
+pub use cloudflare_openapi_diagnostics as diagnostics;
+#[cfg(feature = "dlp")]
+///The `dlp` family: Data Loss Prevention: profiles, datasets, patterns (the crate `cloudflare-openapi-dlp`).
+pub use cloudflare_openapi_dlp as dlp;
 #[cfg(feature = "dns")]
 ///The `dns` family: DNS: records, settings, DNSSEC, analytics, zone transfers (secondary DNS) (the crate `cloudflare-openapi-dns`).
 pub use cloudflare_openapi_dns as dns;
+#[cfg(feature = "dns_firewall")]
+///The `dns_firewall` family: DNS Firewall clusters and analytics (the crate `cloudflare-openapi-dns-firewall`).
+pub use cloudflare_openapi_dns_firewall as dns_firewall;
+#[cfg(feature = "email_routing")]
+///The `email_routing` family: Email Routing: addresses, rules, DNS, settings (the crate `cloudflare-openapi-email-routing`).
+pub use cloudflare_openapi_email_routing as email_routing;
+#[cfg(feature = "firewall")]
+///The `firewall` family: Firewall: access rules, filters, lockdowns, user agent rules, WAF packages (the crate `cloudflare-openapi-firewall`).
+pub use cloudflare_openapi_firewall as firewall;
 #[cfg(feature = "gateway")]
 ///The `gateway` family: Zero Trust Gateway: rules, lists, locations, categories, configuration (the crate `cloudflare-openapi-gateway`).
 pub use cloudflare_openapi_gateway as gateway;
+#[cfg(feature = "healthchecks")]
+///The `healthchecks` family: Standalone health checks (the crate `cloudflare-openapi-healthchecks`).
+pub use cloudflare_openapi_healthchecks as healthchecks;
+#[cfg(feature = "hostnames")]
+///The `hostnames` family: Per-hostname TLS settings (the crate `cloudflare-openapi-hostnames`).
+pub use cloudflare_openapi_hostnames as hostnames;
+#[cfg(feature = "hyperdrive")]
+///The `hyperdrive` family: Hyperdrive configurations (the crate `cloudflare-openapi-hyperdrive`).
+pub use cloudflare_openapi_hyperdrive as hyperdrive;
+#[cfg(feature = "iam")]
+///The `iam` family: IAM: permission groups and resource groups (the crate `cloudflare-openapi-iam`).
+pub use cloudflare_openapi_iam as iam;
+#[cfg(feature = "images")]
+///The `images` family: Cloudflare Images: images, variants, keys, direct uploads (the crate `cloudflare-openapi-images`).
+pub use cloudflare_openapi_images as images;
+#[cfg(feature = "intel")]
+///The `intel` family: Security Center intelligence: domains, IPs, ASNs, WHOIS, indicator feeds (the crate `cloudflare-openapi-intel`).
+pub use cloudflare_openapi_intel as intel;
+#[cfg(feature = "ips")]
+///The `ips` family: Cloudflare's IP ranges (the crate `cloudflare-openapi-ips`).
+pub use cloudflare_openapi_ips as ips;
+#[cfg(feature = "keyless_certificates")]
+///The `keyless_certificates` family: Keyless SSL certificates (the crate `cloudflare-openapi-keyless-certificates`).
+pub use cloudflare_openapi_keyless_certificates as keyless_certificates;
 #[cfg(feature = "kv")]
 ///The `kv` family: Workers KV: namespaces, keys, values, analytics (the crate `cloudflare-openapi-kv`).
 pub use cloudflare_openapi_kv as kv;
 #[cfg(feature = "load_balancers")]
 ///The `load_balancers` family: Load balancers, pools, monitors, regions (the crate `cloudflare-openapi-load-balancers`).
 pub use cloudflare_openapi_load_balancers as load_balancers;
+#[cfg(feature = "logpush")]
+///The `logpush` family: Logpush jobs, datasets, ownership, validation (the crate `cloudflare-openapi-logpush`).
+pub use cloudflare_openapi_logpush as logpush;
+#[cfg(feature = "logs")]
+///The `logs` family: Logs: Logpull received logs, Ray ID lookups, retention, CMB config (the crate `cloudflare-openapi-logs`).
+pub use cloudflare_openapi_logs as logs;
+#[cfg(feature = "magic_network_monitoring")]
+///The `magic_network_monitoring` family: Magic Network Monitoring: configuration and rules (the crate `cloudflare-openapi-magic-network-monitoring`).
+pub use cloudflare_openapi_magic_network_monitoring as magic_network_monitoring;
+#[cfg(feature = "magic_transit")]
+///The `magic_transit` family: Magic Transit and WAN: sites, tunnels, routes, connectors (the crate `cloudflare-openapi-magic-transit`).
+pub use cloudflare_openapi_magic_transit as magic_transit;
+#[cfg(feature = "memberships")]
+///The `memberships` family: The user's account memberships (the crate `cloudflare-openapi-memberships`).
+pub use cloudflare_openapi_memberships as memberships;
+#[cfg(feature = "mtls_certificates")]
+///The `mtls_certificates` family: mTLS certificates of an account (the crate `cloudflare-openapi-mtls-certificates`).
+pub use cloudflare_openapi_mtls_certificates as mtls_certificates;
+#[cfg(feature = "networks")]
+///The `networks` family: Zero Trust networks: tunnel routes and virtual networks (the crate `cloudflare-openapi-networks`).
+pub use cloudflare_openapi_networks as networks;
+#[cfg(feature = "origin_ca_certificates")]
+///The `origin_ca_certificates` family: Origin CA certificates (the crate `cloudflare-openapi-origin-ca-certificates`).
+pub use cloudflare_openapi_origin_ca_certificates as origin_ca_certificates;
+#[cfg(feature = "origin_tls_client_auth")]
+///The `origin_tls_client_auth` family: Authenticated Origin Pulls (the crate `cloudflare-openapi-origin-tls-client-auth`).
+pub use cloudflare_openapi_origin_tls_client_auth as origin_tls_client_auth;
+#[cfg(feature = "page_shield")]
+///The `page_shield` family: Page Shield: scripts, connections, policies (the crate `cloudflare-openapi-page-shield`).
+pub use cloudflare_openapi_page_shield as page_shield;
+#[cfg(feature = "pagerules")]
+///The `pagerules` family: Page Rules (the crate `cloudflare-openapi-pagerules`).
+pub use cloudflare_openapi_pagerules as pagerules;
+#[cfg(feature = "pages")]
+///The `pages` family: Cloudflare Pages: projects, deployments, domains (the crate `cloudflare-openapi-pages`).
+pub use cloudflare_openapi_pages as pages;
+#[cfg(feature = "pcaps")]
+///The `pcaps` family: Packet captures and their buckets (the crate `cloudflare-openapi-pcaps`).
+pub use cloudflare_openapi_pcaps as pcaps;
+#[cfg(feature = "queues")]
+///The `queues` family: Queues: queues, consumers, messages (the crate `cloudflare-openapi-queues`).
+pub use cloudflare_openapi_queues as queues;
 #[cfg(feature = "r2")]
 ///The `r2` family: R2: buckets, CORS, domains, lifecycle, event notifications (the crate `cloudflare-openapi-r2`).
 pub use cloudflare_openapi_r2 as r2;
+#[cfg(feature = "radar")]
+///The `radar` family: Radar: Internet traffic, attacks, BGP, DNS and quality data (the crate `cloudflare-openapi-radar`).
+pub use cloudflare_openapi_radar as radar;
+#[cfg(feature = "rate_limits")]
+///The `rate_limits` family: Rate limits (previous version) (the crate `cloudflare-openapi-rate-limits`).
+pub use cloudflare_openapi_rate_limits as rate_limits;
+#[cfg(feature = "registrar")]
+///The `registrar` family: Registrar domains (the crate `cloudflare-openapi-registrar`).
+pub use cloudflare_openapi_registrar as registrar;
+#[cfg(feature = "request_tracers")]
+///The `request_tracers` family: Request tracer: trace a request through the configuration (the crate `cloudflare-openapi-request-tracers`).
+pub use cloudflare_openapi_request_tracers as request_tracers;
+#[cfg(feature = "risk_scoring")]
+///The `risk_scoring` family: Zero Trust risk scoring: behaviors and user risk (the crate `cloudflare-openapi-risk-scoring`).
+pub use cloudflare_openapi_risk_scoring as risk_scoring;
+#[cfg(feature = "rules")]
+///The `rules` family: Lists: IP, hostname, redirect and ASN lists and their items (the crate `cloudflare-openapi-rules`).
+pub use cloudflare_openapi_rules as rules;
 #[cfg(feature = "rulesets")]
 ///The `rulesets` family: Rulesets: rules, phases, versions of an account and a zone (the crate `cloudflare-openapi-rulesets`).
 pub use cloudflare_openapi_rulesets as rulesets;
+#[cfg(feature = "rum")]
+///The `rum` family: Web Analytics (RUM): sites and rules (the crate `cloudflare-openapi-rum`).
+pub use cloudflare_openapi_rum as rum;
+#[cfg(feature = "snippets")]
+///The `snippets` family: Snippets and their rules (the crate `cloudflare-openapi-snippets`).
+pub use cloudflare_openapi_snippets as snippets;
+#[cfg(feature = "spectrum")]
+///The `spectrum` family: Spectrum applications and analytics (the crate `cloudflare-openapi-spectrum`).
+pub use cloudflare_openapi_spectrum as spectrum;
+#[cfg(feature = "speed")]
+///The `speed` family: Observatory: page tests, schedules, availabilities (the crate `cloudflare-openapi-speed`).
+pub use cloudflare_openapi_speed as speed;
+#[cfg(feature = "ssl")]
+///The `ssl` family: SSL/TLS: certificate packs, verification, universal SSL, recommendations (the crate `cloudflare-openapi-ssl`).
+pub use cloudflare_openapi_ssl as ssl;
+#[cfg(feature = "stream")]
+///The `stream` family: Stream: videos, live inputs, captions, watermarks, keys (the crate `cloudflare-openapi-stream`).
+pub use cloudflare_openapi_stream as stream;
 #[cfg(feature = "tunnels")]
 ///The `tunnels` family: Cloudflare Tunnels and WARP Connector tunnels (the crate `cloudflare-openapi-tunnels`).
 pub use cloudflare_openapi_tunnels as tunnels;
+#[cfg(feature = "url_scanner")]
+///The `url_scanner` family: URL Scanner scans and results (the crate `cloudflare-openapi-url-scanner`).
+pub use cloudflare_openapi_url_scanner as url_scanner;
+#[cfg(feature = "user")]
+///The `user` family: The user: details, tokens, invites, billing, audit logs (the crate `cloudflare-openapi-user`).
+pub use cloudflare_openapi_user as user;
+#[cfg(feature = "vectorize")]
+///The `vectorize` family: Vectorize indexes and vectors (the crate `cloudflare-openapi-vectorize`).
+pub use cloudflare_openapi_vectorize as vectorize;
+#[cfg(feature = "waiting_rooms")]
+///The `waiting_rooms` family: Waiting rooms, events, rules (the crate `cloudflare-openapi-waiting-rooms`).
+pub use cloudflare_openapi_waiting_rooms as waiting_rooms;
+#[cfg(feature = "web3")]
+///The `web3` family: Web3 hostnames and IPFS content lists (the crate `cloudflare-openapi-web3`).
+pub use cloudflare_openapi_web3 as web3;
 #[cfg(feature = "workers")]
 ///The `workers` family: Workers: scripts, deployments, routes, domains, KV-less settings (the crate `cloudflare-openapi-workers`).
 pub use cloudflare_openapi_workers as workers;
+#[cfg(feature = "zero_trust")]
+///The `zero_trust` family: Zero Trust connectivity settings (the crate `cloudflare-openapi-zero-trust`).
+pub use cloudflare_openapi_zero_trust as zero_trust;
 #[cfg(feature = "zones")]
 ///The `zones` family: Zones: zones, settings, holds, plans, subscriptions, activation checks (the crate `cloudflare-openapi-zones`).
 pub use cloudflare_openapi_zones as zones;
@@ -59,26 +339,166 @@ pub use cloudflare_openapi_zones as zones;
 pub mod prelude {
     #[cfg(feature = "access")]
     pub use crate::access::AccessOperations;
+    #[cfg(feature = "accounts")]
+    pub use crate::accounts::AccountsOperations;
+    #[cfg(feature = "acm")]
+    pub use crate::acm::AcmOperations;
+    #[cfg(feature = "addressing")]
+    pub use crate::addressing::AddressingOperations;
+    #[cfg(feature = "ai")]
+    pub use crate::ai::AiOperations;
+    #[cfg(feature = "ai_gateway")]
+    pub use crate::ai_gateway::AiGatewayOperations;
+    #[cfg(feature = "alerting")]
+    pub use crate::alerting::AlertingOperations;
+    #[cfg(feature = "analytics")]
+    pub use crate::analytics::AnalyticsOperations;
+    #[cfg(feature = "api_gateway")]
+    pub use crate::api_gateway::ApiGatewayOperations;
+    #[cfg(feature = "argo")]
+    pub use crate::argo::ArgoOperations;
+    #[cfg(feature = "billing")]
+    pub use crate::billing::BillingOperations;
+    #[cfg(feature = "bot_management")]
+    pub use crate::bot_management::BotManagementOperations;
+    #[cfg(feature = "brand_protection")]
+    pub use crate::brand_protection::BrandProtectionOperations;
     #[cfg(feature = "cache")]
     pub use crate::cache::CacheOperations;
+    #[cfg(feature = "calls")]
+    pub use crate::calls::CallsOperations;
+    #[cfg(feature = "certificate_authorities")]
+    pub use crate::certificate_authorities::CertificateAuthoritiesOperations;
+    #[cfg(feature = "challenges")]
+    pub use crate::challenges::ChallengesOperations;
+    #[cfg(feature = "client_certificates")]
+    pub use crate::client_certificates::ClientCertificatesOperations;
+    #[cfg(feature = "cloud_connector")]
+    pub use crate::cloud_connector::CloudConnectorOperations;
+    #[cfg(feature = "cloudforce_one")]
+    pub use crate::cloudforce_one::CloudforceOneOperations;
+    #[cfg(feature = "custom_certificates")]
+    pub use crate::custom_certificates::CustomCertificatesOperations;
+    #[cfg(feature = "custom_hostnames")]
+    pub use crate::custom_hostnames::CustomHostnamesOperations;
+    #[cfg(feature = "custom_nameservers")]
+    pub use crate::custom_nameservers::CustomNameserversOperations;
+    #[cfg(feature = "custom_pages")]
+    pub use crate::custom_pages::CustomPagesOperations;
     #[cfg(feature = "d1")]
     pub use crate::d1::D1Operations;
+    #[cfg(feature = "dcv_delegation")]
+    pub use crate::dcv_delegation::DcvDelegationOperations;
+    #[cfg(feature = "devices")]
+    pub use crate::devices::DevicesOperations;
+    #[cfg(feature = "dex")]
+    pub use crate::dex::DexOperations;
+    #[cfg(feature = "diagnostics")]
+    pub use crate::diagnostics::DiagnosticsOperations;
+    #[cfg(feature = "dlp")]
+    pub use crate::dlp::DlpOperations;
     #[cfg(feature = "dns")]
     pub use crate::dns::DnsOperations;
+    #[cfg(feature = "dns_firewall")]
+    pub use crate::dns_firewall::DnsFirewallOperations;
+    #[cfg(feature = "email_routing")]
+    pub use crate::email_routing::EmailRoutingOperations;
+    #[cfg(feature = "firewall")]
+    pub use crate::firewall::FirewallOperations;
     #[cfg(feature = "gateway")]
     pub use crate::gateway::GatewayOperations;
+    #[cfg(feature = "healthchecks")]
+    pub use crate::healthchecks::HealthchecksOperations;
+    #[cfg(feature = "hostnames")]
+    pub use crate::hostnames::HostnamesOperations;
+    #[cfg(feature = "hyperdrive")]
+    pub use crate::hyperdrive::HyperdriveOperations;
+    #[cfg(feature = "iam")]
+    pub use crate::iam::IamOperations;
+    #[cfg(feature = "images")]
+    pub use crate::images::ImagesOperations;
+    #[cfg(feature = "intel")]
+    pub use crate::intel::IntelOperations;
+    #[cfg(feature = "ips")]
+    pub use crate::ips::IpsOperations;
+    #[cfg(feature = "keyless_certificates")]
+    pub use crate::keyless_certificates::KeylessCertificatesOperations;
     #[cfg(feature = "kv")]
     pub use crate::kv::KvOperations;
     #[cfg(feature = "load_balancers")]
     pub use crate::load_balancers::LoadBalancersOperations;
+    #[cfg(feature = "logpush")]
+    pub use crate::logpush::LogpushOperations;
+    #[cfg(feature = "logs")]
+    pub use crate::logs::LogsOperations;
+    #[cfg(feature = "magic_network_monitoring")]
+    pub use crate::magic_network_monitoring::MagicNetworkMonitoringOperations;
+    #[cfg(feature = "magic_transit")]
+    pub use crate::magic_transit::MagicTransitOperations;
+    #[cfg(feature = "memberships")]
+    pub use crate::memberships::MembershipsOperations;
+    #[cfg(feature = "mtls_certificates")]
+    pub use crate::mtls_certificates::MtlsCertificatesOperations;
+    #[cfg(feature = "networks")]
+    pub use crate::networks::NetworksOperations;
+    #[cfg(feature = "origin_ca_certificates")]
+    pub use crate::origin_ca_certificates::OriginCaCertificatesOperations;
+    #[cfg(feature = "origin_tls_client_auth")]
+    pub use crate::origin_tls_client_auth::OriginTlsClientAuthOperations;
+    #[cfg(feature = "page_shield")]
+    pub use crate::page_shield::PageShieldOperations;
+    #[cfg(feature = "pagerules")]
+    pub use crate::pagerules::PagerulesOperations;
+    #[cfg(feature = "pages")]
+    pub use crate::pages::PagesOperations;
+    #[cfg(feature = "pcaps")]
+    pub use crate::pcaps::PcapsOperations;
+    #[cfg(feature = "queues")]
+    pub use crate::queues::QueuesOperations;
     #[cfg(feature = "r2")]
     pub use crate::r2::R2Operations;
+    #[cfg(feature = "radar")]
+    pub use crate::radar::RadarOperations;
+    #[cfg(feature = "rate_limits")]
+    pub use crate::rate_limits::RateLimitsOperations;
+    #[cfg(feature = "registrar")]
+    pub use crate::registrar::RegistrarOperations;
+    #[cfg(feature = "request_tracers")]
+    pub use crate::request_tracers::RequestTracersOperations;
+    #[cfg(feature = "risk_scoring")]
+    pub use crate::risk_scoring::RiskScoringOperations;
+    #[cfg(feature = "rules")]
+    pub use crate::rules::RulesOperations;
     #[cfg(feature = "rulesets")]
     pub use crate::rulesets::RulesetsOperations;
+    #[cfg(feature = "rum")]
+    pub use crate::rum::RumOperations;
+    #[cfg(feature = "snippets")]
+    pub use crate::snippets::SnippetsOperations;
+    #[cfg(feature = "spectrum")]
+    pub use crate::spectrum::SpectrumOperations;
+    #[cfg(feature = "speed")]
+    pub use crate::speed::SpeedOperations;
+    #[cfg(feature = "ssl")]
+    pub use crate::ssl::SslOperations;
+    #[cfg(feature = "stream")]
+    pub use crate::stream::StreamOperations;
     #[cfg(feature = "tunnels")]
     pub use crate::tunnels::TunnelsOperations;
+    #[cfg(feature = "url_scanner")]
+    pub use crate::url_scanner::UrlScannerOperations;
+    #[cfg(feature = "user")]
+    pub use crate::user::UserOperations;
+    #[cfg(feature = "vectorize")]
+    pub use crate::vectorize::VectorizeOperations;
+    #[cfg(feature = "waiting_rooms")]
+    pub use crate::waiting_rooms::WaitingRoomsOperations;
+    #[cfg(feature = "web3")]
+    pub use crate::web3::Web3Operations;
     #[cfg(feature = "workers")]
     pub use crate::workers::WorkersOperations;
+    #[cfg(feature = "zero_trust")]
+    pub use crate::zero_trust::ZeroTrustOperations;
     #[cfg(feature = "zones")]
     pub use crate::zones::ZonesOperations;
 }
@@ -90,11 +510,143 @@ pub const FAMILIES: &[crate::Family] = &[
         title: "Zero Trust Access: applications, policies, groups, identity providers, service tokens, certificates",
         operations: access::OPERATIONS,
     },
+    #[cfg(feature = "accounts")]
+    crate::Family {
+        name: "accounts",
+        title: "Accounts, their members, roles and subscriptions",
+        operations: accounts::OPERATIONS,
+    },
+    #[cfg(feature = "acm")]
+    crate::Family {
+        name: "acm",
+        title: "Advanced Certificate Manager: Total TLS",
+        operations: acm::OPERATIONS,
+    },
+    #[cfg(feature = "addressing")]
+    crate::Family {
+        name: "addressing",
+        title: "IP addressing: prefixes, BGP, address maps, regional services",
+        operations: addressing::OPERATIONS,
+    },
+    #[cfg(feature = "ai")]
+    crate::Family {
+        name: "ai",
+        title: "Workers AI: models, inference, fine-tunes",
+        operations: ai::OPERATIONS,
+    },
+    #[cfg(feature = "ai_gateway")]
+    crate::Family {
+        name: "ai_gateway",
+        title: "AI Gateway: gateways, logs, evaluations",
+        operations: ai_gateway::OPERATIONS,
+    },
+    #[cfg(feature = "alerting")]
+    crate::Family {
+        name: "alerting",
+        title: "Notifications: policies, destinations, webhooks, history",
+        operations: alerting::OPERATIONS,
+    },
+    #[cfg(feature = "analytics")]
+    crate::Family {
+        name: "analytics",
+        title: "Zone analytics (GraphQL predecessors)",
+        operations: analytics::OPERATIONS,
+    },
+    #[cfg(feature = "api_gateway")]
+    crate::Family {
+        name: "api_gateway",
+        title: "API Shield: operations, schemas, discovery, settings",
+        operations: api_gateway::OPERATIONS,
+    },
+    #[cfg(feature = "argo")]
+    crate::Family {
+        name: "argo",
+        title: "Argo Smart Routing and Tiered Caching",
+        operations: argo::OPERATIONS,
+    },
+    #[cfg(feature = "billing")]
+    crate::Family {
+        name: "billing",
+        title: "Billing profiles",
+        operations: billing::OPERATIONS,
+    },
+    #[cfg(feature = "bot_management")]
+    crate::Family {
+        name: "bot_management",
+        title: "Bot Management settings",
+        operations: bot_management::OPERATIONS,
+    },
+    #[cfg(feature = "brand_protection")]
+    crate::Family {
+        name: "brand_protection",
+        title: "Brand protection: URL submissions and info",
+        operations: brand_protection::OPERATIONS,
+    },
     #[cfg(feature = "cache")]
     crate::Family {
         name: "cache",
         title: "Cache: purge, cache reserve, tiered cache, variants",
         operations: cache::OPERATIONS,
+    },
+    #[cfg(feature = "calls")]
+    crate::Family {
+        name: "calls",
+        title: "Calls: apps and TURN keys",
+        operations: calls::OPERATIONS,
+    },
+    #[cfg(feature = "certificate_authorities")]
+    crate::Family {
+        name: "certificate_authorities",
+        title: "Certificate authorities: hostname associations",
+        operations: certificate_authorities::OPERATIONS,
+    },
+    #[cfg(feature = "challenges")]
+    crate::Family {
+        name: "challenges",
+        title: "Turnstile widgets",
+        operations: challenges::OPERATIONS,
+    },
+    #[cfg(feature = "client_certificates")]
+    crate::Family {
+        name: "client_certificates",
+        title: "Client certificates (mTLS) of a zone",
+        operations: client_certificates::OPERATIONS,
+    },
+    #[cfg(feature = "cloud_connector")]
+    crate::Family {
+        name: "cloud_connector",
+        title: "Cloud Connector rules",
+        operations: cloud_connector::OPERATIONS,
+    },
+    #[cfg(feature = "cloudforce_one")]
+    crate::Family {
+        name: "cloudforce_one",
+        title: "Cloudforce One: requests, priorities, messages",
+        operations: cloudforce_one::OPERATIONS,
+    },
+    #[cfg(feature = "custom_certificates")]
+    crate::Family {
+        name: "custom_certificates",
+        title: "Custom SSL certificates of a zone",
+        operations: custom_certificates::OPERATIONS,
+    },
+    #[cfg(feature = "custom_hostnames")]
+    crate::Family {
+        name: "custom_hostnames",
+        title: "Custom hostnames (Cloudflare for SaaS) and fallback origin",
+        operations: custom_hostnames::OPERATIONS,
+    },
+    #[cfg(feature = "custom_nameservers")]
+    crate::Family {
+        name: "custom_nameservers",
+        title: "Custom nameservers of an account and a zone",
+        operations: custom_nameservers::OPERATIONS,
+    },
+    #[cfg(feature = "custom_pages")]
+    crate::Family {
+        name: "custom_pages",
+        title: "Custom error pages of an account and a zone",
+        operations: custom_pages::OPERATIONS,
     },
     #[cfg(feature = "d1")]
     crate::Family {
@@ -102,17 +654,113 @@ pub const FAMILIES: &[crate::Family] = &[
         title: "D1 databases: create, query, export",
         operations: d1::OPERATIONS,
     },
+    #[cfg(feature = "dcv_delegation")]
+    crate::Family {
+        name: "dcv_delegation",
+        title: "DCV delegation UUID of a zone",
+        operations: dcv_delegation::OPERATIONS,
+    },
+    #[cfg(feature = "devices")]
+    crate::Family {
+        name: "devices",
+        title: "Zero Trust devices: WARP clients, posture rules, settings policies",
+        operations: devices::OPERATIONS,
+    },
+    #[cfg(feature = "dex")]
+    crate::Family {
+        name: "dex",
+        title: "Digital Experience Monitoring: tests, fleet status, traceroutes",
+        operations: dex::OPERATIONS,
+    },
+    #[cfg(feature = "diagnostics")]
+    crate::Family {
+        name: "diagnostics",
+        title: "Diagnostics: traceroute",
+        operations: diagnostics::OPERATIONS,
+    },
+    #[cfg(feature = "dlp")]
+    crate::Family {
+        name: "dlp",
+        title: "Data Loss Prevention: profiles, datasets, patterns",
+        operations: dlp::OPERATIONS,
+    },
     #[cfg(feature = "dns")]
     crate::Family {
         name: "dns",
         title: "DNS: records, settings, DNSSEC, analytics, zone transfers (secondary DNS)",
         operations: dns::OPERATIONS,
     },
+    #[cfg(feature = "dns_firewall")]
+    crate::Family {
+        name: "dns_firewall",
+        title: "DNS Firewall clusters and analytics",
+        operations: dns_firewall::OPERATIONS,
+    },
+    #[cfg(feature = "email_routing")]
+    crate::Family {
+        name: "email_routing",
+        title: "Email Routing: addresses, rules, DNS, settings",
+        operations: email_routing::OPERATIONS,
+    },
+    #[cfg(feature = "firewall")]
+    crate::Family {
+        name: "firewall",
+        title: "Firewall: access rules, filters, lockdowns, user agent rules, WAF packages",
+        operations: firewall::OPERATIONS,
+    },
     #[cfg(feature = "gateway")]
     crate::Family {
         name: "gateway",
         title: "Zero Trust Gateway: rules, lists, locations, categories, configuration",
         operations: gateway::OPERATIONS,
+    },
+    #[cfg(feature = "healthchecks")]
+    crate::Family {
+        name: "healthchecks",
+        title: "Standalone health checks",
+        operations: healthchecks::OPERATIONS,
+    },
+    #[cfg(feature = "hostnames")]
+    crate::Family {
+        name: "hostnames",
+        title: "Per-hostname TLS settings",
+        operations: hostnames::OPERATIONS,
+    },
+    #[cfg(feature = "hyperdrive")]
+    crate::Family {
+        name: "hyperdrive",
+        title: "Hyperdrive configurations",
+        operations: hyperdrive::OPERATIONS,
+    },
+    #[cfg(feature = "iam")]
+    crate::Family {
+        name: "iam",
+        title: "IAM: permission groups and resource groups",
+        operations: iam::OPERATIONS,
+    },
+    #[cfg(feature = "images")]
+    crate::Family {
+        name: "images",
+        title: "Cloudflare Images: images, variants, keys, direct uploads",
+        operations: images::OPERATIONS,
+    },
+    #[cfg(feature = "intel")]
+    crate::Family {
+        name: "intel",
+        title: "Security Center intelligence: domains, IPs, ASNs, WHOIS, indicator feeds",
+        operations: intel::OPERATIONS,
+    },
+    #[cfg(feature = "ips")]
+    crate::Family {
+        name: "ips",
+        title: "Cloudflare's IP ranges",
+        operations: ips::OPERATIONS,
+    },
+    #[cfg(feature = "keyless_certificates")]
+    crate::Family {
+        name: "keyless_certificates",
+        title: "Keyless SSL certificates",
+        operations: keyless_certificates::OPERATIONS,
     },
     #[cfg(feature = "kv")]
     crate::Family {
@@ -126,11 +774,131 @@ pub const FAMILIES: &[crate::Family] = &[
         title: "Load balancers, pools, monitors, regions",
         operations: load_balancers::OPERATIONS,
     },
+    #[cfg(feature = "logpush")]
+    crate::Family {
+        name: "logpush",
+        title: "Logpush jobs, datasets, ownership, validation",
+        operations: logpush::OPERATIONS,
+    },
+    #[cfg(feature = "logs")]
+    crate::Family {
+        name: "logs",
+        title: "Logs: Logpull received logs, Ray ID lookups, retention, CMB config",
+        operations: logs::OPERATIONS,
+    },
+    #[cfg(feature = "magic_network_monitoring")]
+    crate::Family {
+        name: "magic_network_monitoring",
+        title: "Magic Network Monitoring: configuration and rules",
+        operations: magic_network_monitoring::OPERATIONS,
+    },
+    #[cfg(feature = "magic_transit")]
+    crate::Family {
+        name: "magic_transit",
+        title: "Magic Transit and WAN: sites, tunnels, routes, connectors",
+        operations: magic_transit::OPERATIONS,
+    },
+    #[cfg(feature = "memberships")]
+    crate::Family {
+        name: "memberships",
+        title: "The user's account memberships",
+        operations: memberships::OPERATIONS,
+    },
+    #[cfg(feature = "mtls_certificates")]
+    crate::Family {
+        name: "mtls_certificates",
+        title: "mTLS certificates of an account",
+        operations: mtls_certificates::OPERATIONS,
+    },
+    #[cfg(feature = "networks")]
+    crate::Family {
+        name: "networks",
+        title: "Zero Trust networks: tunnel routes and virtual networks",
+        operations: networks::OPERATIONS,
+    },
+    #[cfg(feature = "origin_ca_certificates")]
+    crate::Family {
+        name: "origin_ca_certificates",
+        title: "Origin CA certificates",
+        operations: origin_ca_certificates::OPERATIONS,
+    },
+    #[cfg(feature = "origin_tls_client_auth")]
+    crate::Family {
+        name: "origin_tls_client_auth",
+        title: "Authenticated Origin Pulls",
+        operations: origin_tls_client_auth::OPERATIONS,
+    },
+    #[cfg(feature = "page_shield")]
+    crate::Family {
+        name: "page_shield",
+        title: "Page Shield: scripts, connections, policies",
+        operations: page_shield::OPERATIONS,
+    },
+    #[cfg(feature = "pagerules")]
+    crate::Family {
+        name: "pagerules",
+        title: "Page Rules",
+        operations: pagerules::OPERATIONS,
+    },
+    #[cfg(feature = "pages")]
+    crate::Family {
+        name: "pages",
+        title: "Cloudflare Pages: projects, deployments, domains",
+        operations: pages::OPERATIONS,
+    },
+    #[cfg(feature = "pcaps")]
+    crate::Family {
+        name: "pcaps",
+        title: "Packet captures and their buckets",
+        operations: pcaps::OPERATIONS,
+    },
+    #[cfg(feature = "queues")]
+    crate::Family {
+        name: "queues",
+        title: "Queues: queues, consumers, messages",
+        operations: queues::OPERATIONS,
+    },
     #[cfg(feature = "r2")]
     crate::Family {
         name: "r2",
         title: "R2: buckets, CORS, domains, lifecycle, event notifications",
         operations: r2::OPERATIONS,
+    },
+    #[cfg(feature = "radar")]
+    crate::Family {
+        name: "radar",
+        title: "Radar: Internet traffic, attacks, BGP, DNS and quality data",
+        operations: radar::OPERATIONS,
+    },
+    #[cfg(feature = "rate_limits")]
+    crate::Family {
+        name: "rate_limits",
+        title: "Rate limits (previous version)",
+        operations: rate_limits::OPERATIONS,
+    },
+    #[cfg(feature = "registrar")]
+    crate::Family {
+        name: "registrar",
+        title: "Registrar domains",
+        operations: registrar::OPERATIONS,
+    },
+    #[cfg(feature = "request_tracers")]
+    crate::Family {
+        name: "request_tracers",
+        title: "Request tracer: trace a request through the configuration",
+        operations: request_tracers::OPERATIONS,
+    },
+    #[cfg(feature = "risk_scoring")]
+    crate::Family {
+        name: "risk_scoring",
+        title: "Zero Trust risk scoring: behaviors and user risk",
+        operations: risk_scoring::OPERATIONS,
+    },
+    #[cfg(feature = "rules")]
+    crate::Family {
+        name: "rules",
+        title: "Lists: IP, hostname, redirect and ASN lists and their items",
+        operations: rules::OPERATIONS,
     },
     #[cfg(feature = "rulesets")]
     crate::Family {
@@ -138,17 +906,89 @@ pub const FAMILIES: &[crate::Family] = &[
         title: "Rulesets: rules, phases, versions of an account and a zone",
         operations: rulesets::OPERATIONS,
     },
+    #[cfg(feature = "rum")]
+    crate::Family {
+        name: "rum",
+        title: "Web Analytics (RUM): sites and rules",
+        operations: rum::OPERATIONS,
+    },
+    #[cfg(feature = "snippets")]
+    crate::Family {
+        name: "snippets",
+        title: "Snippets and their rules",
+        operations: snippets::OPERATIONS,
+    },
+    #[cfg(feature = "spectrum")]
+    crate::Family {
+        name: "spectrum",
+        title: "Spectrum applications and analytics",
+        operations: spectrum::OPERATIONS,
+    },
+    #[cfg(feature = "speed")]
+    crate::Family {
+        name: "speed",
+        title: "Observatory: page tests, schedules, availabilities",
+        operations: speed::OPERATIONS,
+    },
+    #[cfg(feature = "ssl")]
+    crate::Family {
+        name: "ssl",
+        title: "SSL/TLS: certificate packs, verification, universal SSL, recommendations",
+        operations: ssl::OPERATIONS,
+    },
+    #[cfg(feature = "stream")]
+    crate::Family {
+        name: "stream",
+        title: "Stream: videos, live inputs, captions, watermarks, keys",
+        operations: stream::OPERATIONS,
+    },
     #[cfg(feature = "tunnels")]
     crate::Family {
         name: "tunnels",
         title: "Cloudflare Tunnels and WARP Connector tunnels",
         operations: tunnels::OPERATIONS,
     },
+    #[cfg(feature = "url_scanner")]
+    crate::Family {
+        name: "url_scanner",
+        title: "URL Scanner scans and results",
+        operations: url_scanner::OPERATIONS,
+    },
+    #[cfg(feature = "user")]
+    crate::Family {
+        name: "user",
+        title: "The user: details, tokens, invites, billing, audit logs",
+        operations: user::OPERATIONS,
+    },
+    #[cfg(feature = "vectorize")]
+    crate::Family {
+        name: "vectorize",
+        title: "Vectorize indexes and vectors",
+        operations: vectorize::OPERATIONS,
+    },
+    #[cfg(feature = "waiting_rooms")]
+    crate::Family {
+        name: "waiting_rooms",
+        title: "Waiting rooms, events, rules",
+        operations: waiting_rooms::OPERATIONS,
+    },
+    #[cfg(feature = "web3")]
+    crate::Family {
+        name: "web3",
+        title: "Web3 hostnames and IPFS content lists",
+        operations: web3::OPERATIONS,
+    },
     #[cfg(feature = "workers")]
     crate::Family {
         name: "workers",
         title: "Workers: scripts, deployments, routes, domains, KV-less settings",
         operations: workers::OPERATIONS,
+    },
+    #[cfg(feature = "zero_trust")]
+    crate::Family {
+        name: "zero_trust",
+        title: "Zero Trust connectivity settings",
+        operations: zero_trust::OPERATIONS,
     },
     #[cfg(feature = "zones")]
     crate::Family {
@@ -168,26 +1008,174 @@ pub(crate) fn dispatch(
     match family {
         #[cfg(feature = "access")]
         "access" => access::dispatch(client, id, arguments),
+        #[cfg(feature = "accounts")]
+        "accounts" => accounts::dispatch(client, id, arguments),
+        #[cfg(feature = "acm")]
+        "acm" => acm::dispatch(client, id, arguments),
+        #[cfg(feature = "addressing")]
+        "addressing" => addressing::dispatch(client, id, arguments),
+        #[cfg(feature = "ai")]
+        "ai" => ai::dispatch(client, id, arguments),
+        #[cfg(feature = "ai_gateway")]
+        "ai_gateway" => ai_gateway::dispatch(client, id, arguments),
+        #[cfg(feature = "alerting")]
+        "alerting" => alerting::dispatch(client, id, arguments),
+        #[cfg(feature = "analytics")]
+        "analytics" => analytics::dispatch(client, id, arguments),
+        #[cfg(feature = "api_gateway")]
+        "api_gateway" => api_gateway::dispatch(client, id, arguments),
+        #[cfg(feature = "argo")]
+        "argo" => argo::dispatch(client, id, arguments),
+        #[cfg(feature = "billing")]
+        "billing" => billing::dispatch(client, id, arguments),
+        #[cfg(feature = "bot_management")]
+        "bot_management" => bot_management::dispatch(client, id, arguments),
+        #[cfg(feature = "brand_protection")]
+        "brand_protection" => brand_protection::dispatch(client, id, arguments),
         #[cfg(feature = "cache")]
         "cache" => cache::dispatch(client, id, arguments),
+        #[cfg(feature = "calls")]
+        "calls" => calls::dispatch(client, id, arguments),
+        #[cfg(feature = "certificate_authorities")]
+        "certificate_authorities" => {
+            certificate_authorities::dispatch(client, id, arguments)
+        }
+        #[cfg(feature = "challenges")]
+        "challenges" => challenges::dispatch(client, id, arguments),
+        #[cfg(feature = "client_certificates")]
+        "client_certificates" => client_certificates::dispatch(client, id, arguments),
+        #[cfg(feature = "cloud_connector")]
+        "cloud_connector" => cloud_connector::dispatch(client, id, arguments),
+        #[cfg(feature = "cloudforce_one")]
+        "cloudforce_one" => cloudforce_one::dispatch(client, id, arguments),
+        #[cfg(feature = "custom_certificates")]
+        "custom_certificates" => custom_certificates::dispatch(client, id, arguments),
+        #[cfg(feature = "custom_hostnames")]
+        "custom_hostnames" => custom_hostnames::dispatch(client, id, arguments),
+        #[cfg(feature = "custom_nameservers")]
+        "custom_nameservers" => custom_nameservers::dispatch(client, id, arguments),
+        #[cfg(feature = "custom_pages")]
+        "custom_pages" => custom_pages::dispatch(client, id, arguments),
         #[cfg(feature = "d1")]
         "d1" => d1::dispatch(client, id, arguments),
+        #[cfg(feature = "dcv_delegation")]
+        "dcv_delegation" => dcv_delegation::dispatch(client, id, arguments),
+        #[cfg(feature = "devices")]
+        "devices" => devices::dispatch(client, id, arguments),
+        #[cfg(feature = "dex")]
+        "dex" => dex::dispatch(client, id, arguments),
+        #[cfg(feature = "diagnostics")]
+        "diagnostics" => diagnostics::dispatch(client, id, arguments),
+        #[cfg(feature = "dlp")]
+        "dlp" => dlp::dispatch(client, id, arguments),
         #[cfg(feature = "dns")]
         "dns" => dns::dispatch(client, id, arguments),
+        #[cfg(feature = "dns_firewall")]
+        "dns_firewall" => dns_firewall::dispatch(client, id, arguments),
+        #[cfg(feature = "email_routing")]
+        "email_routing" => email_routing::dispatch(client, id, arguments),
+        #[cfg(feature = "firewall")]
+        "firewall" => firewall::dispatch(client, id, arguments),
         #[cfg(feature = "gateway")]
         "gateway" => gateway::dispatch(client, id, arguments),
+        #[cfg(feature = "healthchecks")]
+        "healthchecks" => healthchecks::dispatch(client, id, arguments),
+        #[cfg(feature = "hostnames")]
+        "hostnames" => hostnames::dispatch(client, id, arguments),
+        #[cfg(feature = "hyperdrive")]
+        "hyperdrive" => hyperdrive::dispatch(client, id, arguments),
+        #[cfg(feature = "iam")]
+        "iam" => iam::dispatch(client, id, arguments),
+        #[cfg(feature = "images")]
+        "images" => images::dispatch(client, id, arguments),
+        #[cfg(feature = "intel")]
+        "intel" => intel::dispatch(client, id, arguments),
+        #[cfg(feature = "ips")]
+        "ips" => ips::dispatch(client, id, arguments),
+        #[cfg(feature = "keyless_certificates")]
+        "keyless_certificates" => keyless_certificates::dispatch(client, id, arguments),
         #[cfg(feature = "kv")]
         "kv" => kv::dispatch(client, id, arguments),
         #[cfg(feature = "load_balancers")]
         "load_balancers" => load_balancers::dispatch(client, id, arguments),
+        #[cfg(feature = "logpush")]
+        "logpush" => logpush::dispatch(client, id, arguments),
+        #[cfg(feature = "logs")]
+        "logs" => logs::dispatch(client, id, arguments),
+        #[cfg(feature = "magic_network_monitoring")]
+        "magic_network_monitoring" => {
+            magic_network_monitoring::dispatch(client, id, arguments)
+        }
+        #[cfg(feature = "magic_transit")]
+        "magic_transit" => magic_transit::dispatch(client, id, arguments),
+        #[cfg(feature = "memberships")]
+        "memberships" => memberships::dispatch(client, id, arguments),
+        #[cfg(feature = "mtls_certificates")]
+        "mtls_certificates" => mtls_certificates::dispatch(client, id, arguments),
+        #[cfg(feature = "networks")]
+        "networks" => networks::dispatch(client, id, arguments),
+        #[cfg(feature = "origin_ca_certificates")]
+        "origin_ca_certificates" => {
+            origin_ca_certificates::dispatch(client, id, arguments)
+        }
+        #[cfg(feature = "origin_tls_client_auth")]
+        "origin_tls_client_auth" => {
+            origin_tls_client_auth::dispatch(client, id, arguments)
+        }
+        #[cfg(feature = "page_shield")]
+        "page_shield" => page_shield::dispatch(client, id, arguments),
+        #[cfg(feature = "pagerules")]
+        "pagerules" => pagerules::dispatch(client, id, arguments),
+        #[cfg(feature = "pages")]
+        "pages" => pages::dispatch(client, id, arguments),
+        #[cfg(feature = "pcaps")]
+        "pcaps" => pcaps::dispatch(client, id, arguments),
+        #[cfg(feature = "queues")]
+        "queues" => queues::dispatch(client, id, arguments),
         #[cfg(feature = "r2")]
         "r2" => r2::dispatch(client, id, arguments),
+        #[cfg(feature = "radar")]
+        "radar" => radar::dispatch(client, id, arguments),
+        #[cfg(feature = "rate_limits")]
+        "rate_limits" => rate_limits::dispatch(client, id, arguments),
+        #[cfg(feature = "registrar")]
+        "registrar" => registrar::dispatch(client, id, arguments),
+        #[cfg(feature = "request_tracers")]
+        "request_tracers" => request_tracers::dispatch(client, id, arguments),
+        #[cfg(feature = "risk_scoring")]
+        "risk_scoring" => risk_scoring::dispatch(client, id, arguments),
+        #[cfg(feature = "rules")]
+        "rules" => rules::dispatch(client, id, arguments),
         #[cfg(feature = "rulesets")]
         "rulesets" => rulesets::dispatch(client, id, arguments),
+        #[cfg(feature = "rum")]
+        "rum" => rum::dispatch(client, id, arguments),
+        #[cfg(feature = "snippets")]
+        "snippets" => snippets::dispatch(client, id, arguments),
+        #[cfg(feature = "spectrum")]
+        "spectrum" => spectrum::dispatch(client, id, arguments),
+        #[cfg(feature = "speed")]
+        "speed" => speed::dispatch(client, id, arguments),
+        #[cfg(feature = "ssl")]
+        "ssl" => ssl::dispatch(client, id, arguments),
+        #[cfg(feature = "stream")]
+        "stream" => stream::dispatch(client, id, arguments),
         #[cfg(feature = "tunnels")]
         "tunnels" => tunnels::dispatch(client, id, arguments),
+        #[cfg(feature = "url_scanner")]
+        "url_scanner" => url_scanner::dispatch(client, id, arguments),
+        #[cfg(feature = "user")]
+        "user" => user::dispatch(client, id, arguments),
+        #[cfg(feature = "vectorize")]
+        "vectorize" => vectorize::dispatch(client, id, arguments),
+        #[cfg(feature = "waiting_rooms")]
+        "waiting_rooms" => waiting_rooms::dispatch(client, id, arguments),
+        #[cfg(feature = "web3")]
+        "web3" => web3::dispatch(client, id, arguments),
         #[cfg(feature = "workers")]
         "workers" => workers::dispatch(client, id, arguments),
+        #[cfg(feature = "zero_trust")]
+        "zero_trust" => zero_trust::dispatch(client, id, arguments),
         #[cfg(feature = "zones")]
         "zones" => zones::dispatch(client, id, arguments),
         _ => {
@@ -206,26 +1194,166 @@ pub(crate) fn schema(
     match family {
         #[cfg(feature = "access")]
         "access" => access::schema(id),
+        #[cfg(feature = "accounts")]
+        "accounts" => accounts::schema(id),
+        #[cfg(feature = "acm")]
+        "acm" => acm::schema(id),
+        #[cfg(feature = "addressing")]
+        "addressing" => addressing::schema(id),
+        #[cfg(feature = "ai")]
+        "ai" => ai::schema(id),
+        #[cfg(feature = "ai_gateway")]
+        "ai_gateway" => ai_gateway::schema(id),
+        #[cfg(feature = "alerting")]
+        "alerting" => alerting::schema(id),
+        #[cfg(feature = "analytics")]
+        "analytics" => analytics::schema(id),
+        #[cfg(feature = "api_gateway")]
+        "api_gateway" => api_gateway::schema(id),
+        #[cfg(feature = "argo")]
+        "argo" => argo::schema(id),
+        #[cfg(feature = "billing")]
+        "billing" => billing::schema(id),
+        #[cfg(feature = "bot_management")]
+        "bot_management" => bot_management::schema(id),
+        #[cfg(feature = "brand_protection")]
+        "brand_protection" => brand_protection::schema(id),
         #[cfg(feature = "cache")]
         "cache" => cache::schema(id),
+        #[cfg(feature = "calls")]
+        "calls" => calls::schema(id),
+        #[cfg(feature = "certificate_authorities")]
+        "certificate_authorities" => certificate_authorities::schema(id),
+        #[cfg(feature = "challenges")]
+        "challenges" => challenges::schema(id),
+        #[cfg(feature = "client_certificates")]
+        "client_certificates" => client_certificates::schema(id),
+        #[cfg(feature = "cloud_connector")]
+        "cloud_connector" => cloud_connector::schema(id),
+        #[cfg(feature = "cloudforce_one")]
+        "cloudforce_one" => cloudforce_one::schema(id),
+        #[cfg(feature = "custom_certificates")]
+        "custom_certificates" => custom_certificates::schema(id),
+        #[cfg(feature = "custom_hostnames")]
+        "custom_hostnames" => custom_hostnames::schema(id),
+        #[cfg(feature = "custom_nameservers")]
+        "custom_nameservers" => custom_nameservers::schema(id),
+        #[cfg(feature = "custom_pages")]
+        "custom_pages" => custom_pages::schema(id),
         #[cfg(feature = "d1")]
         "d1" => d1::schema(id),
+        #[cfg(feature = "dcv_delegation")]
+        "dcv_delegation" => dcv_delegation::schema(id),
+        #[cfg(feature = "devices")]
+        "devices" => devices::schema(id),
+        #[cfg(feature = "dex")]
+        "dex" => dex::schema(id),
+        #[cfg(feature = "diagnostics")]
+        "diagnostics" => diagnostics::schema(id),
+        #[cfg(feature = "dlp")]
+        "dlp" => dlp::schema(id),
         #[cfg(feature = "dns")]
         "dns" => dns::schema(id),
+        #[cfg(feature = "dns_firewall")]
+        "dns_firewall" => dns_firewall::schema(id),
+        #[cfg(feature = "email_routing")]
+        "email_routing" => email_routing::schema(id),
+        #[cfg(feature = "firewall")]
+        "firewall" => firewall::schema(id),
         #[cfg(feature = "gateway")]
         "gateway" => gateway::schema(id),
+        #[cfg(feature = "healthchecks")]
+        "healthchecks" => healthchecks::schema(id),
+        #[cfg(feature = "hostnames")]
+        "hostnames" => hostnames::schema(id),
+        #[cfg(feature = "hyperdrive")]
+        "hyperdrive" => hyperdrive::schema(id),
+        #[cfg(feature = "iam")]
+        "iam" => iam::schema(id),
+        #[cfg(feature = "images")]
+        "images" => images::schema(id),
+        #[cfg(feature = "intel")]
+        "intel" => intel::schema(id),
+        #[cfg(feature = "ips")]
+        "ips" => ips::schema(id),
+        #[cfg(feature = "keyless_certificates")]
+        "keyless_certificates" => keyless_certificates::schema(id),
         #[cfg(feature = "kv")]
         "kv" => kv::schema(id),
         #[cfg(feature = "load_balancers")]
         "load_balancers" => load_balancers::schema(id),
+        #[cfg(feature = "logpush")]
+        "logpush" => logpush::schema(id),
+        #[cfg(feature = "logs")]
+        "logs" => logs::schema(id),
+        #[cfg(feature = "magic_network_monitoring")]
+        "magic_network_monitoring" => magic_network_monitoring::schema(id),
+        #[cfg(feature = "magic_transit")]
+        "magic_transit" => magic_transit::schema(id),
+        #[cfg(feature = "memberships")]
+        "memberships" => memberships::schema(id),
+        #[cfg(feature = "mtls_certificates")]
+        "mtls_certificates" => mtls_certificates::schema(id),
+        #[cfg(feature = "networks")]
+        "networks" => networks::schema(id),
+        #[cfg(feature = "origin_ca_certificates")]
+        "origin_ca_certificates" => origin_ca_certificates::schema(id),
+        #[cfg(feature = "origin_tls_client_auth")]
+        "origin_tls_client_auth" => origin_tls_client_auth::schema(id),
+        #[cfg(feature = "page_shield")]
+        "page_shield" => page_shield::schema(id),
+        #[cfg(feature = "pagerules")]
+        "pagerules" => pagerules::schema(id),
+        #[cfg(feature = "pages")]
+        "pages" => pages::schema(id),
+        #[cfg(feature = "pcaps")]
+        "pcaps" => pcaps::schema(id),
+        #[cfg(feature = "queues")]
+        "queues" => queues::schema(id),
         #[cfg(feature = "r2")]
         "r2" => r2::schema(id),
+        #[cfg(feature = "radar")]
+        "radar" => radar::schema(id),
+        #[cfg(feature = "rate_limits")]
+        "rate_limits" => rate_limits::schema(id),
+        #[cfg(feature = "registrar")]
+        "registrar" => registrar::schema(id),
+        #[cfg(feature = "request_tracers")]
+        "request_tracers" => request_tracers::schema(id),
+        #[cfg(feature = "risk_scoring")]
+        "risk_scoring" => risk_scoring::schema(id),
+        #[cfg(feature = "rules")]
+        "rules" => rules::schema(id),
         #[cfg(feature = "rulesets")]
         "rulesets" => rulesets::schema(id),
+        #[cfg(feature = "rum")]
+        "rum" => rum::schema(id),
+        #[cfg(feature = "snippets")]
+        "snippets" => snippets::schema(id),
+        #[cfg(feature = "spectrum")]
+        "spectrum" => spectrum::schema(id),
+        #[cfg(feature = "speed")]
+        "speed" => speed::schema(id),
+        #[cfg(feature = "ssl")]
+        "ssl" => ssl::schema(id),
+        #[cfg(feature = "stream")]
+        "stream" => stream::schema(id),
         #[cfg(feature = "tunnels")]
         "tunnels" => tunnels::schema(id),
+        #[cfg(feature = "url_scanner")]
+        "url_scanner" => url_scanner::schema(id),
+        #[cfg(feature = "user")]
+        "user" => user::schema(id),
+        #[cfg(feature = "vectorize")]
+        "vectorize" => vectorize::schema(id),
+        #[cfg(feature = "waiting_rooms")]
+        "waiting_rooms" => waiting_rooms::schema(id),
+        #[cfg(feature = "web3")]
+        "web3" => web3::schema(id),
         #[cfg(feature = "workers")]
         "workers" => workers::schema(id),
+        #[cfg(feature = "zero_trust")]
+        "zero_trust" => zero_trust::schema(id),
         #[cfg(feature = "zones")]
         "zones" => zones::schema(id),
         _ => ::std::option::Option::None,

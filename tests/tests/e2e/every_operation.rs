@@ -76,7 +76,10 @@ async fn every_operation_carries_credentials_retries_and_typed_errors() {
                     .invoke(operation.id, &arguments)
                     .await
                     .unwrap_or_else(|error| panic!("{} with {scheme}: {error}", operation.id));
-                assert_ne!(answer.result.as_json(), &serde_json::Value::Null, "{}: the answer's result", operation.id);
+                // The result as the server sent it (null where the schema's result is always
+                // null: a DLP integration delete).
+                let sent: serde_json::Value = serde_json::from_str(operation.example_answer).unwrap();
+                assert_eq!(answer.result.as_json(), &sent["result"], "{}: the answer's result", operation.id);
                 assert_eq!(unavailable.calls_async().await, 1, "{} with {scheme}: the 503 was not seen", operation.id);
                 assert_eq!(ok.calls_async().await, 1, "{} with {scheme}: not retried after a 503", operation.id);
 

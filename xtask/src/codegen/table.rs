@@ -103,7 +103,11 @@ fn operation_tokens(
         let required = parameter["required"].as_bool().unwrap_or(false);
         // The parameter's own example first (the import keeps upstream's where the path shape
         // loses an `enum` or a `pattern`), else one from its schema.
+        // Not one outside the schema's `enum` (Radar's `metric` example `latency` for the
+        // values `BANDWIDTH`, `DNS`, `LATENCY`).
+        let values = resolve(raw, &parameter["schema"]).get("enum").and_then(Value::as_array);
         let own = match &parameter["example"] {
+            example if values.is_some_and(|values| !values.contains(example)) => None,
             Value::String(text) => Some(text.clone()),
             Value::Number(number) => Some(number.to_string()),
             _ => None,
@@ -175,11 +179,23 @@ fn operation_tokens(
             example_answer: #answer,
         }
     };
+    // Each arm is a function of its own, never inlined: a debug build gives a function's frame
+    // a slot for every arm's locals, and one match over Radar's 191 operations overflowed a
+    // 2 MiB thread stack (tokio's worker threads have 2 MiB).
+    // An operation without parameters or body reads no arguments.
+    let arguments = if setters.is_empty() { format_ident!("_arguments") } else { format_ident!("arguments") };
     let arm = quote! {
         #id => {
-            let mut builder = client.#method_ident();
-            #(#setters)*
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                #arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.#method_ident();
+                #(#setters)*
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
         }
     };
     let envelope = builders.answers.get(builder).ok_or("its builder has no `Request` impl")?;
@@ -187,12 +203,19 @@ fn operation_tokens(
     if !builders.envelopes.contains(&name) {
         return Err(format!("its answer type `{name}` is not a Cloudflare envelope (two schemas may share its name)"));
     }
+    // A function of its own, as the dispatch arm above.
     let schema = quote! {
-        #id => ::std::option::Option::Some(crate::OperationSchema {
-            parameters: ::std::vec![#(#parameter_schemas),*],
-            body: #body_schema,
-            result: crate::schema_of::<<#envelope as crate::Envelope>::Result>(),
-        }),
+        #id => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![#(#parameter_schemas),*],
+                    body: #body_schema,
+                    result: crate::schema_of::<<#envelope as crate::Envelope>::Result>(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
     };
     Ok((row, arm, schema))
 }
@@ -261,6 +284,28 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
         return Value::Object(merged);
     }
     if let Some(first) = ["oneOf", "anyOf"].iter().find_map(|key| schema.get(*key)?.as_array()?.first()) {
+        let variant = resolve(raw, first);
+        // An object whose variants only add `required` (or properties) to its own properties
+        // (upstream: "hostnames, or subnets, beside a required name"): the object with both.
+        if let (Some(base), Some(extra)) = (schema.as_object(), variant.as_object())
+            && base.contains_key("properties")
+            && (extra.contains_key("required") || extra.contains_key("properties"))
+        {
+            let mut merged = base.clone();
+            merged.remove("oneOf");
+            merged.remove("anyOf");
+            let mut properties = base["properties"].as_object().cloned().unwrap_or_default();
+            properties.extend(extra.get("properties").and_then(Value::as_object).cloned().unwrap_or_default());
+            let mut required: Vec<Value> = base.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
+            for name in extra.get("required").and_then(Value::as_array).into_iter().flatten() {
+                if !required.contains(name) {
+                    required.push(name.clone());
+                }
+            }
+            merged.insert("properties".into(), Value::Object(properties));
+            merged.insert("required".into(), Value::Array(required));
+            return example(raw, &Value::Object(merged), depth + 1);
+        }
         return example(raw, first, depth + 1);
     }
     if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|values| values.first()) {
@@ -305,6 +350,11 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
 fn fits(value: &Value, schema: &Value) -> bool {
     if value.is_null() {
         return schema.get("nullable").and_then(Value::as_bool) == Some(true) || schema.get("type").is_none();
+    }
+    // One of the schema's values, where it lists them (Radar's `metric` example `latency` for
+    // `BANDWIDTH`, `DNS`, `LATENCY`).
+    if schema.get("enum").and_then(Value::as_array).is_some_and(|values| !values.contains(value)) {
+        return false;
     }
     match schema.get("type").and_then(Value::as_str) {
         Some("array") => value.is_array(),
@@ -420,6 +470,29 @@ fn setter_target(signature: &syn::Signature) -> Option<syn::Type> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn an_example_outside_its_enum_gives_way_to_the_first_value() {
+        let raw = json!({});
+        let metric = json!({ "type": "string", "enum": ["BANDWIDTH", "DNS", "LATENCY"], "example": "latency" });
+        assert_eq!(super::example(&raw, &metric, 0), json!("BANDWIDTH"));
+        let kept = json!({ "type": "string", "enum": ["BANDWIDTH", "DNS"], "example": "DNS" });
+        assert_eq!(super::example(&raw, &kept, 0), json!("DNS"));
+    }
+
+    #[test]
+    fn variants_that_only_require_fields_add_them_to_the_objects_own() {
+        let raw = json!({});
+        let app = json!({
+            "type": "object",
+            "required": ["name"],
+            "properties": { "name": { "type": "string" }, "hostnames": { "type": "array", "items": { "type": "string" } } },
+            "anyOf": [{ "required": ["hostnames"] }, { "required": ["ip_subnets"] }]
+        });
+        assert_eq!(super::example(&raw, &app, 0), json!({ "name": "example", "hostnames": [] }));
+    }
+
     #[test]
     fn parameter_names_are_progenitors() {
         for (name, rust) in [

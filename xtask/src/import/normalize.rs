@@ -35,6 +35,10 @@ pub const RULES: &[&str] = &[
     "a `oneOf`/`anyOf` of objects that no required property tells apart becomes `Untyped` JSON (`x-escape`): \
      serde would decode every answer as its first variant and drop fields silently; a named one keeps an \
      example of its first variant",
+    "an `anyOf` with no object among its variants (`ipv4` or `ipv6` strings) becomes a `oneOf`: typify makes \
+     an `anyOf` a struct of optional variants, which refused every string",
+    "a `pattern` that the schema's own `example` does not match is dropped, with a note in the description \
+     (the generated client would refuse what the API takes: an image variant id `^[a-zA-Z0-9]$` for `hero`)",
     "a property that holds a secret (`client_secret`, `secret`, `password`, `private_key`, `token`, `api_key`, \
      `x-sensitive`, `format: password`) becomes `Secret`",
     "a JSON request body without a schema becomes a free-form object",
@@ -394,6 +398,17 @@ impl Pass<'_> {
             self.escapes.push(Escape { place: place.to_owned(), reason });
             return schema_ref(UNTYPED);
         }
+        // typify makes an `anyOf` a struct of flattened optional variants, which only an object
+        // can fill: an `anyOf` of strings (`ipv4` or `ipv6`) refused every value. Without an
+        // object among its variants, it is a `oneOf` (serde's untagged enum takes the first
+        // variant that fits, which is what `anyOf` asks of a scalar).
+        if flat.get("anyOf").and_then(Value::as_array).is_some_and(|variants| {
+            !flat.contains_key("oneOf")
+                && variants.iter().all(|variant| !is_object_map(&self.flatten(variant).unwrap_or_default()))
+        }) {
+            let variants = flat.remove("anyOf").unwrap();
+            flat.insert("oneOf".into(), variants);
+        }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(variants)) = flat.remove(key) {
                 let variants: Vec<Value> = variants.iter().map(|variant| self.schema(variant, place)).collect();
@@ -417,6 +432,17 @@ impl Pass<'_> {
                 let inner = self.schema(&inner, &format!("{place}[]"));
                 flat.insert(key.into(), inner);
             }
+        }
+        // A pattern that its own example does not match is an upstream error (an image variant
+        // id: `^[a-zA-Z0-9]$`, one character, for the example `hero`): the generated client would
+        // refuse the values the API takes. The pattern goes; Cloudflare still checks the value.
+        if let (Some(Value::String(pattern)), Some(Value::String(example))) = (flat.get("pattern"), flat.get("example"))
+            && regress::Regex::new(pattern).is_ok_and(|regex| regex.find(example).is_none())
+        {
+            let description = flat.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let note = format!("Upstream's pattern `{pattern}` refuses upstream's own example `{example}`; dropped.");
+            flat.insert("description".into(), Value::String(format!("{description}\n\n{note}").trim().to_owned()));
+            flat.remove("pattern");
         }
         // typify cannot express `enum: [null]` on a typed schema; such a field is null or absent.
         if flat.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().all(Value::is_null)) {
@@ -769,6 +795,49 @@ mod tests {
         assert_eq!(component["enum"], json!(["JSON", "CSV"]));
         assert_eq!(component["example"], "CSV", "the example stays for codegen's table");
         assert!(component.get("description").is_none(), "each operation words its parameter");
+    }
+
+    #[test]
+    fn an_any_of_without_objects_is_a_one_of_and_one_with_objects_stays() {
+        let upstream = json!({ "components": { "schemas": {
+            "upstream_ips": { "type": "array", "items": { "anyOf": [
+                { "type": "string", "format": "ipv4" }, { "type": "string", "format": "ipv6" } ] } },
+            "either": { "anyOf": [
+                { "type": "object", "required": ["a"], "properties": { "a": { "type": "string" } } },
+                { "type": "object", "required": ["b"], "properties": { "b": { "type": "string" } } } ] }
+        } } });
+        let body = json!({ "type": "object", "properties": {
+            "upstream_ips": { "$ref": "#/components/schemas/upstream_ips" },
+            "either": { "$ref": "#/components/schemas/either" } } });
+        let operation = json!({ "operationId": "create",
+            "requestBody": { "content": { "application/json": { "schema": body } } },
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let selected = vec![Selected { path: "/a".into(), method: "post".into(), operation }];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let items = &normalized.schemas["upstream_ips"]["items"];
+        assert_eq!(items["oneOf"][1]["format"], "ipv6", "{items}");
+        assert!(items.get("anyOf").is_none(), "{items}");
+        let either = &normalized.schemas["either"];
+        assert_eq!(either["anyOf"].as_array().map(Vec::len), Some(2), "objects: typify's struct serves it: {either}");
+    }
+
+    #[test]
+    fn a_pattern_its_own_example_breaks_is_dropped_and_one_it_keeps_stays() {
+        let upstream = json!({ "components": { "schemas": {
+            "variant_id": { "type": "string", "pattern": "^[a-zA-Z0-9]$", "example": "hero" },
+            "tag": { "type": "string", "pattern": "^[a-z]+$", "example": "hero" }
+        } } });
+        let body = json!({ "type": "object", "properties": {
+            "id": { "$ref": "#/components/schemas/variant_id" }, "tag": { "$ref": "#/components/schemas/tag" } } });
+        let operation = json!({ "operationId": "create",
+            "requestBody": { "content": { "application/json": { "schema": body } } },
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let selected = vec![Selected { path: "/a".into(), method: "post".into(), operation }];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let id = &normalized.schemas["variant_id"];
+        assert!(id.get("pattern").is_none(), "{id}");
+        assert!(id["description"].as_str().unwrap().contains("`^[a-zA-Z0-9]$`"), "{id}");
+        assert_eq!(normalized.schemas["tag"]["pattern"], "^[a-z]+$");
     }
 
     #[test]

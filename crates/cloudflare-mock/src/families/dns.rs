@@ -1066,7 +1066,7 @@ pub mod operations {
         }
         pub fn since<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::TunnelRunAt>>,
+            T: Into<Option<&'a types::AaaSent>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("since", value.to_string()))
@@ -1086,7 +1086,7 @@ pub mod operations {
         }
         pub fn until<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::TunnelRunAt>>,
+            T: Into<Option<&'a types::AaaSent>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("until", value.to_string()))
@@ -1196,7 +1196,7 @@ pub mod operations {
         }
         pub fn since<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::TunnelRunAt>>,
+            T: Into<Option<&'a types::AaaSent>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("since", value.to_string()))
@@ -1226,7 +1226,7 @@ pub mod operations {
         }
         pub fn until<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::TunnelRunAt>>,
+            T: Into<Option<&'a types::AaaSent>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("until", value.to_string()))
@@ -1383,7 +1383,7 @@ pub mod operations {
         }
         pub fn match_<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::DnsRecordsMatch>>,
+            T: Into<Option<types::UserMatch>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("match", value.to_string()))
@@ -1433,7 +1433,7 @@ pub mod operations {
         }
         pub fn proxied<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AccessAllowed>>,
+            T: Into<Option<&'a types::StreamAsc>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("proxied", value.to_string()))
@@ -1523,7 +1523,7 @@ pub mod operations {
         }
         pub fn tag_match<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::DnsRecordsMatch>>,
+            T: Into<Option<types::UserMatch>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("tag_match", value.to_string()))
@@ -2185,7 +2185,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::TunnelTunnelResponseToken) -> Self {
+        pub fn ok(self, value: &types::StreamDeletedResponse) -> Self {
             Self(
                 self
                     .0

@@ -43,7 +43,7 @@ pub mod operations {
         }
         pub fn existed_at<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::TunnelRunAt>>,
+            T: Into<Option<&'a types::AaaSent>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("existed_at", value.to_string()))
@@ -880,7 +880,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::TunnelTunnelResponseToken) -> Self {
+        pub fn ok(self, value: &types::StreamDeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -945,7 +945,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::TunnelTunnelResponseToken) -> Self {
+        pub fn ok(self, value: &types::StreamDeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -1005,7 +1005,7 @@ pub mod operations {
         }
         pub fn existed_at<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::TunnelRunAt>>,
+            T: Into<Option<&'a types::AaaSent>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("existed_at", value.to_string()))
@@ -1447,7 +1447,7 @@ pub mod operations {
         }
         pub fn existed_at<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::TunnelRunAt>>,
+            T: Into<Option<&'a types::AaaSent>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("existed_at", value.to_string()))
@@ -1889,7 +1889,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::TunnelTunnelResponseToken) -> Self {
+        pub fn ok(self, value: &types::StreamDeletedResponse) -> Self {
             Self(
                 self
                     .0

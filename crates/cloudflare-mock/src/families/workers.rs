@@ -1442,113 +1442,6 @@ pub mod operations {
             )
         }
     }
-    pub struct WorkerDomainListDomainsWhen(::httpmock::When);
-    impl WorkerDomainListDomainsWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(
-                        regex::Regex::new("^/accounts/[^/]*/workers/domains$").unwrap(),
-                    ),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn account_id(
-            self,
-            value: &::cloudflare_openapi_runtime::types::Identifier,
-        ) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/accounts/{}/workers/domains$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-        pub fn environment<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a str>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("environment", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("environment"))
-            }
-        }
-        pub fn hostname<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a str>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("hostname", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("hostname"))
-            }
-        }
-        pub fn service<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a types::Duration>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("service", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("service"))
-            }
-        }
-        pub fn zone_id<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a types::WorkersZoneIdentifier>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("zone_id", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("zone_id"))
-            }
-        }
-        pub fn zone_name<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a types::Duration>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("zone_name", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("zone_name"))
-            }
-        }
-    }
-    pub struct WorkerDomainListDomainsThen(::httpmock::Then);
-    impl WorkerDomainListDomainsThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::WorkersDomainResponseCollection) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn client_error(
-            self,
-            status: u16,
-            value: &::cloudflare_openapi_runtime::types::ApiFailure,
-        ) -> Self {
-            assert_eq!(status / 100u16, 4u16);
-            Self(
-                self
-                    .0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
     pub struct WorkerDomainAttachToDomainWhen(::httpmock::When);
     impl WorkerDomainAttachToDomainWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -4252,12 +4145,6 @@ pub trait MockServerExt {
             operations::NamespaceWorkerDeleteScriptTagWhen,
             operations::NamespaceWorkerDeleteScriptTagThen,
         );
-    fn worker_domain_list_domains<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::WorkerDomainListDomainsWhen,
-            operations::WorkerDomainListDomainsThen,
-        );
     fn worker_domain_attach_to_domain<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -4793,20 +4680,6 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::NamespaceWorkerDeleteScriptTagWhen::new(when),
                 operations::NamespaceWorkerDeleteScriptTagThen::new(then),
-            )
-        })
-    }
-    fn worker_domain_list_domains<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::WorkerDomainListDomainsWhen,
-            operations::WorkerDomainListDomainsThen,
-        ),
-    {
-        self.mock(|when, then| {
-            config_fn(
-                operations::WorkerDomainListDomainsWhen::new(when),
-                operations::WorkerDomainListDomainsThen::new(then),
             )
         })
     }

@@ -271,7 +271,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::BillSubsApiSubscriptionV2) -> Self {
+        pub fn body(self, value: &types::BillSubsApiSubscription) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -331,7 +331,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::BillSubsApiSubscriptionV2) -> Self {
+        pub fn body(self, value: &types::BillSubsApiSubscription) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -976,7 +976,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::ZonesMultipleSettings) -> Self {
+        pub fn body(self, value: &types::ZonesActions) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

@@ -685,9 +685,9 @@ pub struct DnsAnalyticsTable<'a> {
     filters: Result<Option<types::Duration>, String>,
     limit: Result<Option<types::DnsAnalyticsLimit>, String>,
     metrics: Result<Option<types::Duration>, String>,
-    since: Result<Option<types::TunnelRunAt>, String>,
+    since: Result<Option<types::AaaSent>, String>,
     sort: Result<Option<types::Duration>, String>,
-    until: Result<Option<types::TunnelRunAt>, String>,
+    until: Result<Option<types::AaaSent>, String>,
 }
 impl<'a> DnsAnalyticsTable<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -759,12 +759,12 @@ impl<'a> DnsAnalyticsTable<'a> {
     }
     pub fn since<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelRunAt>,
+        V: std::convert::TryInto<types::AaaSent>,
     {
         self.since = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `TunnelRunAt` for since failed".to_string());
+            .map_err(|_| "conversion to `AaaSent` for since failed".to_string());
         self
     }
     pub fn sort<V>(mut self, value: V) -> Self
@@ -779,12 +779,12 @@ impl<'a> DnsAnalyticsTable<'a> {
     }
     pub fn until<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelRunAt>,
+        V: std::convert::TryInto<types::AaaSent>,
     {
         self.until = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `TunnelRunAt` for until failed".to_string());
+            .map_err(|_| "conversion to `AaaSent` for until failed".to_string());
         self
     }
 }
@@ -799,10 +799,10 @@ pub struct DnsAnalyticsByTime<'a> {
     filters: Result<Option<types::Duration>, String>,
     limit: Result<Option<types::DnsAnalyticsLimit>, String>,
     metrics: Result<Option<types::Duration>, String>,
-    since: Result<Option<types::TunnelRunAt>, String>,
+    since: Result<Option<types::AaaSent>, String>,
     sort: Result<Option<types::Duration>, String>,
     time_delta: Result<Option<types::DnsAnalyticsTimeDelta>, String>,
-    until: Result<Option<types::TunnelRunAt>, String>,
+    until: Result<Option<types::AaaSent>, String>,
 }
 impl<'a> DnsAnalyticsByTime<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -875,12 +875,12 @@ impl<'a> DnsAnalyticsByTime<'a> {
     }
     pub fn since<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelRunAt>,
+        V: std::convert::TryInto<types::AaaSent>,
     {
         self.since = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `TunnelRunAt` for since failed".to_string());
+            .map_err(|_| "conversion to `AaaSent` for since failed".to_string());
         self
     }
     pub fn sort<V>(mut self, value: V) -> Self
@@ -907,12 +907,12 @@ impl<'a> DnsAnalyticsByTime<'a> {
     }
     pub fn until<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelRunAt>,
+        V: std::convert::TryInto<types::AaaSent>,
     {
         self.until = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `TunnelRunAt` for until failed".to_string());
+            .map_err(|_| "conversion to `AaaSent` for until failed".to_string());
         self
     }
 }
@@ -932,12 +932,12 @@ pub struct DnsRecordsForAZoneListDnsRecords<'a> {
     comment_startswith: Result<Option<::std::string::String>, String>,
     content: Result<Option<types::Duration>, String>,
     direction: Result<Option<types::DnsRecordsDirection>, String>,
-    match_: Result<Option<types::DnsRecordsMatch>, String>,
+    match_: Result<Option<types::UserMatch>, String>,
     name: Result<Option<types::DnsRecordsName>, String>,
     order: Result<Option<types::DnsRecordsOrder>, String>,
     page: Result<Option<types::DnsRecordsPage>, String>,
     per_page: Result<Option<types::DnsRecordsPerPage>, String>,
-    proxied: Result<Option<types::AccessAllowed>, String>,
+    proxied: Result<Option<types::StreamAsc>, String>,
     search: Result<Option<types::Duration>, String>,
     tag: Result<Option<::std::string::String>, String>,
     tag_absent: Result<Option<::std::string::String>, String>,
@@ -946,7 +946,7 @@ pub struct DnsRecordsForAZoneListDnsRecords<'a> {
     tag_exact: Result<Option<::std::string::String>, String>,
     tag_present: Result<Option<::std::string::String>, String>,
     tag_startswith: Result<Option<::std::string::String>, String>,
-    tag_match: Result<Option<types::DnsRecordsMatch>, String>,
+    tag_match: Result<Option<types::UserMatch>, String>,
     type_: Result<Option<types::DnsRecordsType>, String>,
 }
 impl<'a> DnsRecordsForAZoneListDnsRecords<'a> {
@@ -1108,14 +1108,12 @@ impl<'a> DnsRecordsForAZoneListDnsRecords<'a> {
     }
     pub fn match_<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::DnsRecordsMatch>,
+        V: std::convert::TryInto<types::UserMatch>,
     {
         self.match_ = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `DnsRecordsMatch` for match_ failed".to_string()
-            });
+            .map_err(|_| "conversion to `UserMatch` for match_ failed".to_string());
         self
     }
     pub fn name<V>(mut self, value: V) -> Self
@@ -1162,12 +1160,12 @@ impl<'a> DnsRecordsForAZoneListDnsRecords<'a> {
     }
     pub fn proxied<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AccessAllowed>,
+        V: std::convert::TryInto<types::StreamAsc>,
     {
         self.proxied = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AccessAllowed` for proxied failed".to_string());
+            .map_err(|_| "conversion to `StreamAsc` for proxied failed".to_string());
         self
     }
     pub fn search<V>(mut self, value: V) -> Self
@@ -1272,14 +1270,12 @@ impl<'a> DnsRecordsForAZoneListDnsRecords<'a> {
     }
     pub fn tag_match<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::DnsRecordsMatch>,
+        V: std::convert::TryInto<types::UserMatch>,
     {
         self.tag_match = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `DnsRecordsMatch` for tag_match failed".to_string()
-            });
+            .map_err(|_| "conversion to `UserMatch` for tag_match failed".to_string());
         self
     }
     pub fn type_<V>(mut self, value: V) -> Self
@@ -3344,7 +3340,7 @@ impl<'a> crate::Request for DnssecDnssecDetails<'a> {
     }
 }
 impl<'a> crate::Request for DnssecDeleteDnssecRecords<'a> {
-    type Success = types::TunnelTunnelResponseToken;
+    type Success = types::StreamDeletedResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "dnssec_delete_dnssec_records"

@@ -373,7 +373,7 @@ impl crate::Envelope for SecondaryDnsSingleResponseOutgoing {
         self.result
     }
 }
-impl crate::Envelope for TunnelTunnelResponseToken {
+impl crate::Envelope for StreamDeletedResponse {
     type Result = ::std::string::String;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success

@@ -29,7 +29,7 @@ impl crate::Paginated for ZeroTrustGatewayAppTypesComponentsSchemasResponseColle
     }
 }
 impl crate::Envelope for ZeroTrustGatewayAppTypesComponentsSchemasResponseCollection {
-    type Result = ::std::vec::Vec<WorkersSchemasBinding>;
+    type Result = ::std::vec::Vec<LegacyJhsEdgeIps>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

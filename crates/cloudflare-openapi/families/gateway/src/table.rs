@@ -935,695 +935,972 @@ pub fn dispatch(
 ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "zero_trust_accounts_get_zero_trust_account_information" => {
-            let mut builder = client
-                .zero_trust_accounts_get_zero_trust_account_information();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_accounts_get_zero_trust_account_information();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_accounts_create_zero_trust_account" => {
-            let mut builder = client.zero_trust_accounts_create_zero_trust_account();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_accounts_create_zero_trust_account();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_application_and_application_type_mappings_list_application_and_application_type_mappings" => {
-            let mut builder = client
-                .zero_trust_gateway_application_and_application_type_mappings_list_application_and_application_type_mappings();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_application_and_application_type_mappings_list_application_and_application_type_mappings();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_get_audit_ssh_settings" => {
-            let mut builder = client.zero_trust_get_audit_ssh_settings();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_get_audit_ssh_settings();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_update_audit_ssh_settings" => {
-            let mut builder = client.zero_trust_update_audit_ssh_settings();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_update_audit_ssh_settings();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZeroTrustUpdateAuditSshSettingsBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZeroTrustUpdateAuditSshSettingsBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_categories_list_categories" => {
-            let mut builder = client.zero_trust_gateway_categories_list_categories();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_gateway_categories_list_categories();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_certificates_list_zero_trust_certificates" => {
-            let mut builder = client
-                .zero_trust_certificates_list_zero_trust_certificates();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_certificates_list_zero_trust_certificates();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_certificates_create_zero_trust_certificate" => {
-            let mut builder = client
-                .zero_trust_certificates_create_zero_trust_certificate();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_certificates_create_zero_trust_certificate();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZeroTrustGatewayGenerateCertRequest>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZeroTrustGatewayGenerateCertRequest>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_certificates_zero_trust_certificate_details" => {
-            let mut builder = client
-                .zero_trust_certificates_zero_trust_certificate_details();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("certificate_id")?
-            {
-                builder = builder.certificate_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_certificates_zero_trust_certificate_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("certificate_id")?
+                {
+                    builder = builder.certificate_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_certificates_delete_zero_trust_certificate" => {
-            let mut builder = client
-                .zero_trust_certificates_delete_zero_trust_certificate();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("certificate_id")?
-            {
-                builder = builder.certificate_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_certificates_delete_zero_trust_certificate();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("certificate_id")?
+                {
+                    builder = builder.certificate_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_certificates_activate_zero_trust_certificate" => {
-            let mut builder = client
-                .zero_trust_certificates_activate_zero_trust_certificate();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("certificate_id")?
-            {
-                builder = builder.certificate_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_certificates_activate_zero_trust_certificate();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("certificate_id")?
+                {
+                    builder = builder.certificate_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_certificates_deactivate_zero_trust_certificate" => {
-            let mut builder = client
-                .zero_trust_certificates_deactivate_zero_trust_certificate();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("certificate_id")?
-            {
-                builder = builder.certificate_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_certificates_deactivate_zero_trust_certificate();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("certificate_id")?
+                {
+                    builder = builder.certificate_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_accounts_get_zero_trust_account_configuration" => {
-            let mut builder = client
-                .zero_trust_accounts_get_zero_trust_account_configuration();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_accounts_get_zero_trust_account_configuration();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_accounts_update_zero_trust_account_configuration" => {
-            let mut builder = client
-                .zero_trust_accounts_update_zero_trust_account_configuration();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_accounts_update_zero_trust_account_configuration();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZeroTrustGatewayGatewayAccountSettings>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZeroTrustGatewayGatewayAccountSettings>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_accounts_patch_zero_trust_account_configuration" => {
-            let mut builder = client
-                .zero_trust_accounts_patch_zero_trust_account_configuration();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_accounts_patch_zero_trust_account_configuration();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZeroTrustGatewayGatewayAccountSettings>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZeroTrustGatewayGatewayAccountSettings>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_lists_list_zero_trust_lists" => {
-            let mut builder = client.zero_trust_lists_list_zero_trust_lists();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_lists_list_zero_trust_lists();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::ZeroTrustGatewaySchemasType>("type")?
+                {
+                    builder = builder.type_(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::ZeroTrustGatewaySchemasType>("type")?
-            {
-                builder = builder.type_(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_lists_create_zero_trust_list" => {
-            let mut builder = client.zero_trust_lists_create_zero_trust_list();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_lists_create_zero_trust_list();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZeroTrustListsCreateZeroTrustListBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZeroTrustListsCreateZeroTrustListBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_lists_zero_trust_list_details" => {
-            let mut builder = client.zero_trust_lists_zero_trust_list_details();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("list_id")?
-            {
-                builder = builder.list_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_lists_zero_trust_list_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("list_id")?
+                {
+                    builder = builder.list_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_lists_update_zero_trust_list" => {
-            let mut builder = client.zero_trust_lists_update_zero_trust_list();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("list_id")?
-            {
-                builder = builder.list_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_lists_update_zero_trust_list();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("list_id")?
+                {
+                    builder = builder.list_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZeroTrustListsUpdateZeroTrustListBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZeroTrustListsUpdateZeroTrustListBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_lists_patch_zero_trust_list" => {
-            let mut builder = client.zero_trust_lists_patch_zero_trust_list();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("list_id")?
-            {
-                builder = builder.list_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_lists_patch_zero_trust_list();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("list_id")?
+                {
+                    builder = builder.list_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZeroTrustListsPatchZeroTrustListBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZeroTrustListsPatchZeroTrustListBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_lists_delete_zero_trust_list" => {
-            let mut builder = client.zero_trust_lists_delete_zero_trust_list();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("list_id")?
-            {
-                builder = builder.list_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_lists_delete_zero_trust_list();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("list_id")?
+                {
+                    builder = builder.list_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_lists_zero_trust_list_items" => {
-            let mut builder = client.zero_trust_lists_zero_trust_list_items();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("list_id")?
-            {
-                builder = builder.list_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zero_trust_lists_zero_trust_list_items();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("list_id")?
+                {
+                    builder = builder.list_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_locations_list_zero_trust_gateway_locations" => {
-            let mut builder = client
-                .zero_trust_gateway_locations_list_zero_trust_gateway_locations();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_locations_list_zero_trust_gateway_locations();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_locations_create_zero_trust_gateway_location" => {
-            let mut builder = client
-                .zero_trust_gateway_locations_create_zero_trust_gateway_location();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_locations_create_zero_trust_gateway_location();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocationBody,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    types::ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocationBody,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_locations_zero_trust_gateway_location_details" => {
-            let mut builder = client
-                .zero_trust_gateway_locations_zero_trust_gateway_location_details();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("location_id")?
-            {
-                builder = builder.location_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_locations_zero_trust_gateway_location_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("location_id")?
+                {
+                    builder = builder.location_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_locations_update_zero_trust_gateway_location" => {
-            let mut builder = client
-                .zero_trust_gateway_locations_update_zero_trust_gateway_location();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("location_id")?
-            {
-                builder = builder.location_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_locations_update_zero_trust_gateway_location();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("location_id")?
+                {
+                    builder = builder.location_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocationBody,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    types::ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocationBody,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_locations_delete_zero_trust_gateway_location" => {
-            let mut builder = client
-                .zero_trust_gateway_locations_delete_zero_trust_gateway_location();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("location_id")?
-            {
-                builder = builder.location_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_locations_delete_zero_trust_gateway_location();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("location_id")?
+                {
+                    builder = builder.location_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_accounts_get_logging_settings_for_the_zero_trust_account" => {
-            let mut builder = client
-                .zero_trust_accounts_get_logging_settings_for_the_zero_trust_account();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_accounts_get_logging_settings_for_the_zero_trust_account();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_accounts_update_logging_settings_for_the_zero_trust_account" => {
-            let mut builder = client
-                .zero_trust_accounts_update_logging_settings_for_the_zero_trust_account();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_accounts_update_logging_settings_for_the_zero_trust_account();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZeroTrustGatewayGatewayAccountLoggingSettings>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZeroTrustGatewayGatewayAccountLoggingSettings>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_proxy_endpoints_list_proxy_endpoints" => {
-            let mut builder = client
-                .zero_trust_gateway_proxy_endpoints_list_proxy_endpoints();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_proxy_endpoints_list_proxy_endpoints();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_proxy_endpoints_create_proxy_endpoint" => {
-            let mut builder = client
-                .zero_trust_gateway_proxy_endpoints_create_proxy_endpoint();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_proxy_endpoints_create_proxy_endpoint();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::ZeroTrustGatewayProxyEndpointsCreateProxyEndpointBody,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    types::ZeroTrustGatewayProxyEndpointsCreateProxyEndpointBody,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_proxy_endpoints_proxy_endpoint_details" => {
-            let mut builder = client
-                .zero_trust_gateway_proxy_endpoints_proxy_endpoint_details();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("proxy_endpoint_id")?
-            {
-                builder = builder.proxy_endpoint_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_proxy_endpoints_proxy_endpoint_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("proxy_endpoint_id")?
+                {
+                    builder = builder.proxy_endpoint_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_proxy_endpoints_update_proxy_endpoint" => {
-            let mut builder = client
-                .zero_trust_gateway_proxy_endpoints_update_proxy_endpoint();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("proxy_endpoint_id")?
-            {
-                builder = builder.proxy_endpoint_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_proxy_endpoints_update_proxy_endpoint();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("proxy_endpoint_id")?
+                {
+                    builder = builder.proxy_endpoint_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::ZeroTrustGatewayProxyEndpointsUpdateProxyEndpointBody,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    types::ZeroTrustGatewayProxyEndpointsUpdateProxyEndpointBody,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_proxy_endpoints_delete_proxy_endpoint" => {
-            let mut builder = client
-                .zero_trust_gateway_proxy_endpoints_delete_proxy_endpoint();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("proxy_endpoint_id")?
-            {
-                builder = builder.proxy_endpoint_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_proxy_endpoints_delete_proxy_endpoint();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("proxy_endpoint_id")?
+                {
+                    builder = builder.proxy_endpoint_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_rules_list_zero_trust_gateway_rules" => {
-            let mut builder = client
-                .zero_trust_gateway_rules_list_zero_trust_gateway_rules();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_rules_list_zero_trust_gateway_rules();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_rules_create_zero_trust_gateway_rule" => {
-            let mut builder = client
-                .zero_trust_gateway_rules_create_zero_trust_gateway_rule();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_rules_create_zero_trust_gateway_rule();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::ZeroTrustGatewayRulesCreateZeroTrustGatewayRuleBody,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZeroTrustGatewayRulesCreateZeroTrustGatewayRuleBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_rules_zero_trust_gateway_rule_details" => {
-            let mut builder = client
-                .zero_trust_gateway_rules_zero_trust_gateway_rule_details();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("rule_id")?
-            {
-                builder = builder.rule_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_rules_zero_trust_gateway_rule_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("rule_id")?
+                {
+                    builder = builder.rule_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_rules_update_zero_trust_gateway_rule" => {
-            let mut builder = client
-                .zero_trust_gateway_rules_update_zero_trust_gateway_rule();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("rule_id")?
-            {
-                builder = builder.rule_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_rules_update_zero_trust_gateway_rule();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("rule_id")?
+                {
+                    builder = builder.rule_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::ZeroTrustGatewayRulesUpdateZeroTrustGatewayRuleBody,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZeroTrustGatewayRulesUpdateZeroTrustGatewayRuleBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zero_trust_gateway_rules_delete_zero_trust_gateway_rule" => {
-            let mut builder = client
-                .zero_trust_gateway_rules_delete_zero_trust_gateway_rule();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("rule_id")?
-            {
-                builder = builder.rule_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zero_trust_gateway_rules_delete_zero_trust_gateway_rule();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("rule_id")?
+                {
+                    builder = builder.rule_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         _ => {
             ::std::result::Result::Err(
@@ -1636,580 +1913,744 @@ pub fn dispatch(
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "zero_trust_accounts_get_zero_trust_account_information" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayGatewayAccount as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayGatewayAccount as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_accounts_create_zero_trust_account" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayGatewayAccount as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayGatewayAccount as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_application_and_application_type_mappings_list_application_and_application_type_mappings" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayAppTypesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayAppTypesComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_get_audit_ssh_settings" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayAuditSshSettingsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayAuditSshSettingsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_update_audit_ssh_settings" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZeroTrustUpdateAuditSshSettingsBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayAuditSshSettingsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::ZeroTrustUpdateAuditSshSettingsBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayAuditSshSettingsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_categories_list_categories" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayCategoriesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayCategoriesComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_certificates_list_zero_trust_certificates" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_certificates_create_zero_trust_certificate" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZeroTrustGatewayGenerateCertRequest>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::ZeroTrustGatewayGenerateCertRequest>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_certificates_zero_trust_certificate_details" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("certificate_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("certificate_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_certificates_delete_zero_trust_certificate" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("certificate_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("certificate_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_certificates_activate_zero_trust_certificate" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("certificate_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("certificate_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_certificates_deactivate_zero_trust_certificate" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("certificate_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("certificate_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_accounts_get_zero_trust_account_configuration" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayGatewayAccountConfig as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayGatewayAccountConfig as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_accounts_update_zero_trust_account_configuration" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZeroTrustGatewayGatewayAccountSettings>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayGatewayAccountConfig as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustGatewayGatewayAccountSettings,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayGatewayAccountConfig as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_accounts_patch_zero_trust_account_configuration" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZeroTrustGatewayGatewayAccountSettings>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayGatewayAccountConfig as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustGatewayGatewayAccountSettings,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayGatewayAccountConfig as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_lists_list_zero_trust_lists" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("type", crate
-                    ::json_schema("{\"description\":\"The type of list.\",\"enum\":[\"SERIAL\",\"URL\",\"DOMAIN\",\"EMAIL\",\"IP\"],\"example\":\"SERIAL\",\"type\":\"string\",\"x-imported-from\":\"zero-trust-gateway_schemas-type\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewaySchemasResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("type", crate
+                        ::json_schema("{\"description\":\"The type of list.\",\"enum\":[\"SERIAL\",\"URL\",\"DOMAIN\",\"EMAIL\",\"IP\"],\"example\":\"SERIAL\",\"type\":\"string\",\"x-imported-from\":\"zero-trust-gateway_schemas-type\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewaySchemasResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_lists_create_zero_trust_list" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZeroTrustListsCreateZeroTrustListBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewaySingleResponseWithListItems as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustListsCreateZeroTrustListBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewaySingleResponseWithListItems as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_lists_zero_trust_list_details" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("list_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewaySchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("list_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewaySchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_lists_update_zero_trust_list" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("list_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZeroTrustListsUpdateZeroTrustListBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewaySchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("list_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustListsUpdateZeroTrustListBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewaySchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_lists_patch_zero_trust_list" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("list_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZeroTrustListsPatchZeroTrustListBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewaySchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("list_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::ZeroTrustListsPatchZeroTrustListBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewaySchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_lists_delete_zero_trust_list" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("list_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("list_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_lists_zero_trust_list_items" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("list_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayListItemResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("list_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayListItemResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_locations_list_zero_trust_gateway_locations" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_locations_create_zero_trust_gateway_location" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocationBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocationBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayComponentsSchemasSingleResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_locations_zero_trust_gateway_location_details" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("location_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("location_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_locations_update_zero_trust_gateway_location" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("location_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocationBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("location_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocationBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayComponentsSchemasSingleResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_locations_delete_zero_trust_gateway_location" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("location_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("location_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_accounts_get_logging_settings_for_the_zero_trust_account" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayGatewayAccountLoggingSettingsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayGatewayAccountLoggingSettingsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_accounts_update_logging_settings_for_the_zero_trust_account" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::ZeroTrustGatewayGatewayAccountLoggingSettings,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustGatewayGatewayAccountLoggingSettings,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayGatewayAccountLoggingSettingsResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayGatewayAccountLoggingSettingsResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_proxy_endpoints_list_proxy_endpoints" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_proxy_endpoints_create_proxy_endpoint" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::ZeroTrustGatewayProxyEndpointsCreateProxyEndpointBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustGatewayProxyEndpointsCreateProxyEndpointBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasSingleResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_proxy_endpoints_proxy_endpoint_details" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("proxy_endpoint_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("proxy_endpoint_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_proxy_endpoints_update_proxy_endpoint" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("proxy_endpoint_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::ZeroTrustGatewayProxyEndpointsUpdateProxyEndpointBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("proxy_endpoint_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustGatewayProxyEndpointsUpdateProxyEndpointBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasSingleResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_proxy_endpoints_delete_proxy_endpoint" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("proxy_endpoint_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("proxy_endpoint_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_rules_list_zero_trust_gateway_rules" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayRulesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayRulesComponentsSchemasResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_rules_create_zero_trust_gateway_rule" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::ZeroTrustGatewayRulesCreateZeroTrustGatewayRuleBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustGatewayRulesCreateZeroTrustGatewayRuleBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayRulesComponentsSchemasSingleResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayRulesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_rules_zero_trust_gateway_rule_details" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("rule_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayRulesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("rule_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayRulesComponentsSchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_rules_update_zero_trust_gateway_rule" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("rule_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::ZeroTrustGatewayRulesUpdateZeroTrustGatewayRuleBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("rule_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZeroTrustGatewayRulesUpdateZeroTrustGatewayRuleBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZeroTrustGatewayRulesComponentsSchemasSingleResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZeroTrustGatewayRulesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zero_trust_gateway_rules_delete_zero_trust_gateway_rule" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("rule_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("rule_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         _ => ::std::option::Option::None,
     }

@@ -108,7 +108,7 @@ impl crate::Envelope for WorkersKvNamespaceListNamespacesResponse {
     }
 }
 impl crate::Envelope for WorkersKvNamespaceReadTheMetadataForAKeyResponse {
-    type Result = WorkersKvListMetadata;
+    type Result = FirewallGroups;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

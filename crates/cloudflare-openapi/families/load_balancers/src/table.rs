@@ -566,429 +566,580 @@ pub fn dispatch(
 ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "account_load_balancer_monitors_list_monitors" => {
-            let mut builder = client.account_load_balancer_monitors_list_monitors();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_monitors_list_monitors();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_monitors_create_monitor" => {
-            let mut builder = client.account_load_balancer_monitors_create_monitor();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_monitors_create_monitor();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::AccountLoadBalancerMonitorsCreateMonitorBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::AccountLoadBalancerMonitorsCreateMonitorBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_monitors_monitor_details" => {
-            let mut builder = client.account_load_balancer_monitors_monitor_details();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("monitor_id")?
-            {
-                builder = builder.monitor_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .account_load_balancer_monitors_monitor_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("monitor_id")?
+                {
+                    builder = builder.monitor_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_monitors_update_monitor" => {
-            let mut builder = client.account_load_balancer_monitors_update_monitor();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("monitor_id")?
-            {
-                builder = builder.monitor_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_monitors_update_monitor();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("monitor_id")?
+                {
+                    builder = builder.monitor_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::AccountLoadBalancerMonitorsUpdateMonitorBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::AccountLoadBalancerMonitorsUpdateMonitorBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_monitors_patch_monitor" => {
-            let mut builder = client.account_load_balancer_monitors_patch_monitor();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("monitor_id")?
-            {
-                builder = builder.monitor_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_monitors_patch_monitor();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("monitor_id")?
+                {
+                    builder = builder.monitor_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::AccountLoadBalancerMonitorsPatchMonitorBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::AccountLoadBalancerMonitorsPatchMonitorBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_monitors_delete_monitor" => {
-            let mut builder = client.account_load_balancer_monitors_delete_monitor();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("monitor_id")?
-            {
-                builder = builder.monitor_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_monitors_delete_monitor();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("monitor_id")?
+                {
+                    builder = builder.monitor_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_monitors_preview_monitor" => {
-            let mut builder = client.account_load_balancer_monitors_preview_monitor();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("monitor_id")?
-            {
-                builder = builder.monitor_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .account_load_balancer_monitors_preview_monitor();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("monitor_id")?
+                {
+                    builder = builder.monitor_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::AccountLoadBalancerMonitorsPreviewMonitorBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::AccountLoadBalancerMonitorsPreviewMonitorBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_monitors_list_monitor_references" => {
-            let mut builder = client
-                .account_load_balancer_monitors_list_monitor_references();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("monitor_id")?
-            {
-                builder = builder.monitor_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .account_load_balancer_monitors_list_monitor_references();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("monitor_id")?
+                {
+                    builder = builder.monitor_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_pools_create_pool" => {
-            let mut builder = client.account_load_balancer_pools_create_pool();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_pools_create_pool();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::AccountLoadBalancerPoolsCreatePoolBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::AccountLoadBalancerPoolsCreatePoolBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_pools_patch_pools" => {
-            let mut builder = client.account_load_balancer_pools_patch_pools();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_pools_patch_pools();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::AccountLoadBalancerPoolsPatchPoolsBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::AccountLoadBalancerPoolsPatchPoolsBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_pools_pool_details" => {
-            let mut builder = client.account_load_balancer_pools_pool_details();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("pool_id")?
-            {
-                builder = builder.pool_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_pools_pool_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("pool_id")?
+                {
+                    builder = builder.pool_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_pools_update_pool" => {
-            let mut builder = client.account_load_balancer_pools_update_pool();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("pool_id")?
-            {
-                builder = builder.pool_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_pools_update_pool();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("pool_id")?
+                {
+                    builder = builder.pool_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::AccountLoadBalancerPoolsUpdatePoolBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::AccountLoadBalancerPoolsUpdatePoolBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_pools_patch_pool" => {
-            let mut builder = client.account_load_balancer_pools_patch_pool();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("pool_id")?
-            {
-                builder = builder.pool_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_pools_patch_pool();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("pool_id")?
+                {
+                    builder = builder.pool_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::AccountLoadBalancerPoolsPatchPoolBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::AccountLoadBalancerPoolsPatchPoolBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_pools_delete_pool" => {
-            let mut builder = client.account_load_balancer_pools_delete_pool();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("pool_id")?
-            {
-                builder = builder.pool_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_pools_delete_pool();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("pool_id")?
+                {
+                    builder = builder.pool_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_pools_pool_health_details" => {
-            let mut builder = client.account_load_balancer_pools_pool_health_details();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("pool_id")?
-            {
-                builder = builder.pool_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .account_load_balancer_pools_pool_health_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("pool_id")?
+                {
+                    builder = builder.pool_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_pools_preview_pool" => {
-            let mut builder = client.account_load_balancer_pools_preview_pool();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("pool_id")?
-            {
-                builder = builder.pool_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_pools_preview_pool();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("pool_id")?
+                {
+                    builder = builder.pool_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::AccountLoadBalancerPoolsPreviewPoolBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::AccountLoadBalancerPoolsPreviewPoolBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_pools_list_pool_references" => {
-            let mut builder = client.account_load_balancer_pools_list_pool_references();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("pool_id")?
-            {
-                builder = builder.pool_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .account_load_balancer_pools_list_pool_references();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("pool_id")?
+                {
+                    builder = builder.pool_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "account_load_balancer_monitors_preview_result" => {
-            let mut builder = client.account_load_balancer_monitors_preview_result();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("preview_id")?
-            {
-                builder = builder.preview_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_monitors_preview_result();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("preview_id")?
+                {
+                    builder = builder.preview_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "load_balancer_regions_list_regions" => {
-            let mut builder = client.load_balancer_regions_list_regions();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.load_balancer_regions_list_regions();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::Duration>("subdivision_code")?
+                {
+                    builder = builder.subdivision_code(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::Duration>("subdivision_code_a2")?
+                {
+                    builder = builder.subdivision_code_a2(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("country_code_a2")?
+                {
+                    builder = builder.country_code_a2(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::Duration>("subdivision_code")?
-            {
-                builder = builder.subdivision_code(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::Duration>("subdivision_code_a2")?
-            {
-                builder = builder.subdivision_code_a2(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("country_code_a2")?
-            {
-                builder = builder.country_code_a2(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "load_balancer_regions_get_region" => {
-            let mut builder = client.load_balancer_regions_get_region();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("region_id")?
-            {
-                builder = builder.region_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.load_balancer_regions_get_region();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("region_id")?
+                {
+                    builder = builder.region_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "load_balancers_delete_load_balancer" => {
-            let mut builder = client.load_balancers_delete_load_balancer();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.load_balancers_delete_load_balancer();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("load_balancer_id")?
+                {
+                    builder = builder.load_balancer_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("load_balancer_id")?
-            {
-                builder = builder.load_balancer_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         _ => {
             ::std::result::Result::Err(
@@ -1001,332 +1152,426 @@ pub fn dispatch(
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "account_load_balancer_monitors_list_monitors" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::LoadBalancingMonitorResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::LoadBalancingMonitorResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_monitors_create_monitor" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::AccountLoadBalancerMonitorsCreateMonitorBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::AccountLoadBalancerMonitorsCreateMonitorBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_monitors_monitor_details" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("monitor_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("monitor_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_monitors_update_monitor" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("monitor_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::AccountLoadBalancerMonitorsUpdateMonitorBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("monitor_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::AccountLoadBalancerMonitorsUpdateMonitorBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_monitors_patch_monitor" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("monitor_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::AccountLoadBalancerMonitorsPatchMonitorBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("monitor_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::AccountLoadBalancerMonitorsPatchMonitorBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_monitors_delete_monitor" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("monitor_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("monitor_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingIdResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingIdResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_monitors_preview_monitor" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("monitor_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::AccountLoadBalancerMonitorsPreviewMonitorBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("monitor_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::AccountLoadBalancerMonitorsPreviewMonitorBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingPreviewResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingPreviewResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_monitors_list_monitor_references" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("monitor_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::LoadBalancingReferencesResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("monitor_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::LoadBalancingReferencesResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_pools_create_pool" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::AccountLoadBalancerPoolsCreatePoolBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::AccountLoadBalancerPoolsCreatePoolBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_pools_patch_pools" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::AccountLoadBalancerPoolsPatchPoolsBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingSchemasResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::AccountLoadBalancerPoolsPatchPoolsBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingSchemasResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_pools_pool_details" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("pool_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("pool_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_pools_update_pool" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("pool_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::AccountLoadBalancerPoolsUpdatePoolBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("pool_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::AccountLoadBalancerPoolsUpdatePoolBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_pools_patch_pool" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("pool_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::AccountLoadBalancerPoolsPatchPoolBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("pool_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::AccountLoadBalancerPoolsPatchPoolBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_pools_delete_pool" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("pool_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("pool_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingIdResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingIdResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_pools_pool_health_details" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("pool_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("pool_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_pools_preview_pool" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("pool_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::AccountLoadBalancerPoolsPreviewPoolBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingPreviewResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("pool_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::AccountLoadBalancerPoolsPreviewPoolBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingPreviewResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_pools_list_pool_references" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("pool_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::LoadBalancingReferencesResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("pool_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::LoadBalancingReferencesResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "account_load_balancer_monitors_preview_result" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("preview_id", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::LoadBalancingPreviewResultResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("preview_id", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::LoadBalancingPreviewResultResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "load_balancer_regions_list_regions" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("subdivision_code", crate
-                    ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                    ("subdivision_code_a2", crate
-                    ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                    ("country_code_a2", crate
-                    ::json_schema("{\"description\":\"Two-letter alpha-2 country code followed in ISO 3166-1.\",\"example\":\"US\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("subdivision_code", crate
+                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
+                        ("subdivision_code_a2", crate
+                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
+                        ("country_code_a2", crate
+                        ::json_schema("{\"description\":\"Two-letter alpha-2 country code followed in ISO 3166-1.\",\"example\":\"US\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "load_balancer_regions_get_region" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("region_id", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("region_id", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "load_balancers_delete_load_balancer" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("load_balancer_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("load_balancer_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::LoadBalancingIdResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::LoadBalancingIdResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         _ => ::std::option::Option::None,
     }

@@ -334,245 +334,322 @@ pub fn dispatch(
 ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "event_notification_get_r2_bucket_configs" => {
-            let mut builder = client.event_notification_get_r2_bucket_configs();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("bucket_name")?
-            {
-                builder = builder.bucket_name(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.event_notification_get_r2_bucket_configs();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("bucket_name")?
+                {
+                    builder = builder.bucket_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "event_notification_create_queue_config" => {
-            let mut builder = client.event_notification_create_queue_config();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("queue_id")?
-            {
-                builder = builder.queue_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.event_notification_create_queue_config();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("queue_id")?
+                {
+                    builder = builder.queue_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("bucket_name")?
+                {
+                    builder = builder.bucket_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::EventNotificationCreateQueueConfigBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("bucket_name")?
-            {
-                builder = builder.bucket_name(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::EventNotificationCreateQueueConfigBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "event_notification_delete_queue_config" => {
-            let mut builder = client.event_notification_delete_queue_config();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("queue_id")?
-            {
-                builder = builder.queue_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.event_notification_delete_queue_config();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("queue_id")?
+                {
+                    builder = builder.queue_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("bucket_name")?
+                {
+                    builder = builder.bucket_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("bucket_name")?
-            {
-                builder = builder.bucket_name(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "r2_list_buckets" => {
-            let mut builder = client.r2_list_buckets();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.r2_list_buckets();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("name_contains")?
+                {
+                    builder = builder.name_contains(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("start_after")?
+                {
+                    builder = builder.start_after(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::R2ListBucketsOrder>("order")?
+                {
+                    builder = builder.order(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::R2ListBucketsDirection>("direction")?
+                {
+                    builder = builder.direction(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("cursor")?
+                {
+                    builder = builder.cursor(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("name_contains")?
-            {
-                builder = builder.name_contains(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("start_after")?
-            {
-                builder = builder.start_after(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<f64>("per_page")?
-            {
-                builder = builder.per_page(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::R2ListBucketsOrder>("order")?
-            {
-                builder = builder.order(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::R2ListBucketsDirection>("direction")?
-            {
-                builder = builder.direction(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("cursor")?
-            {
-                builder = builder.cursor(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "r2_create_bucket" => {
-            let mut builder = client.r2_create_bucket();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.r2_create_bucket();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::R2CreateBucketBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::R2CreateBucketBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "r2_get_bucket" => {
-            let mut builder = client.r2_get_bucket();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.r2_get_bucket();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("bucket_name")?
+                {
+                    builder = builder.bucket_name(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("bucket_name")?
-            {
-                builder = builder.bucket_name(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "r2_delete_bucket" => {
-            let mut builder = client.r2_delete_bucket();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("bucket_name")?
-            {
-                builder = builder.bucket_name(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.r2_delete_bucket();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("bucket_name")?
+                {
+                    builder = builder.bucket_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "r2_get_bucket_sippy_config" => {
-            let mut builder = client.r2_get_bucket_sippy_config();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.r2_get_bucket_sippy_config();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("bucket_name")?
+                {
+                    builder = builder.bucket_name(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("bucket_name")?
-            {
-                builder = builder.bucket_name(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "r2_put_bucket_sippy_config" => {
-            let mut builder = client.r2_put_bucket_sippy_config();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.r2_put_bucket_sippy_config();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("bucket_name")?
+                {
+                    builder = builder.bucket_name(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<::cloudflare_openapi_runtime::Untyped>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("bucket_name")?
-            {
-                builder = builder.bucket_name(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<::cloudflare_openapi_runtime::Untyped>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "r2_delete_bucket_sippy_config" => {
-            let mut builder = client.r2_delete_bucket_sippy_config();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("bucket_name")?
-            {
-                builder = builder.bucket_name(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.r2_delete_bucket_sippy_config();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("bucket_name")?
+                {
+                    builder = builder.bucket_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "r2_create_temp_access_credentials" => {
-            let mut builder = client.r2_create_temp_access_credentials();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.r2_create_temp_access_credentials();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::R2TempAccessCredsRequest>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::R2TempAccessCredsRequest>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         _ => {
             ::std::result::Result::Err(
@@ -585,176 +662,222 @@ pub fn dispatch(
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "event_notification_get_r2_bucket_configs" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("bucket_name", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::EventNotificationGetR2BucketConfigsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("bucket_name", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::EventNotificationGetR2BucketConfigsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "event_notification_create_queue_config" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("queue_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("bucket_name", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::EventNotificationCreateQueueConfigBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::EventNotificationCreateQueueConfigResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("queue_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("bucket_name", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::EventNotificationCreateQueueConfigBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::EventNotificationCreateQueueConfigResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "event_notification_delete_queue_config" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("queue_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("bucket_name", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::MqApiResponseCommon as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("queue_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("bucket_name", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::MqApiResponseCommon as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "r2_list_buckets" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("name_contains", crate
-                    ::json_schema("{\"description\":\"Bucket names to filter by. Only buckets with this phrase in their name will be returned.\",\"example\":\"my-bucket\",\"type\":\"string\"}")),
-                    ("start_after", crate
-                    ::json_schema("{\"description\":\"Bucket name to start searching after. Buckets are ordered lexicographically.\",\"example\":\"my-bucket\",\"type\":\"string\"}")),
-                    ("per_page", crate
-                    ::json_schema("{\"default\":20,\"description\":\"Maximum number of buckets to return in a single call\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}")),
-                    ("order", crate
-                    ::json_schema("{\"description\":\"Field to order buckets by\",\"enum\":[\"name\"],\"type\":\"string\"}")),
-                    ("direction", crate
-                    ::json_schema("{\"description\":\"Direction to order buckets\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}")),
-                    ("cursor", crate
-                    ::json_schema("{\"description\":\"Pagination cursor received during the last List Buckets call. R2 buckets are paginated using cursors instead of page numbers.\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::R2ListBucketsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("name_contains", crate
+                        ::json_schema("{\"description\":\"Bucket names to filter by. Only buckets with this phrase in their name will be returned.\",\"example\":\"my-bucket\",\"type\":\"string\"}")),
+                        ("start_after", crate
+                        ::json_schema("{\"description\":\"Bucket name to start searching after. Buckets are ordered lexicographically.\",\"example\":\"my-bucket\",\"type\":\"string\"}")),
+                        ("per_page", crate
+                        ::json_schema("{\"default\":20,\"description\":\"Maximum number of buckets to return in a single call\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}")),
+                        ("order", crate
+                        ::json_schema("{\"description\":\"Field to order buckets by\",\"enum\":[\"name\"],\"type\":\"string\"}")),
+                        ("direction", crate
+                        ::json_schema("{\"description\":\"Direction to order buckets\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}")),
+                        ("cursor", crate
+                        ::json_schema("{\"description\":\"Pagination cursor received during the last List Buckets call. R2 buckets are paginated using cursors instead of page numbers.\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::R2ListBucketsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "r2_create_bucket" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::R2CreateBucketBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2CreateBucketResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::R2CreateBucketBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2CreateBucketResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "r2_get_bucket" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("bucket_name", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::R2GetBucketResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("bucket_name", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::R2GetBucketResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "r2_delete_bucket" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("bucket_name", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("bucket_name", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "r2_get_bucket_sippy_config" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("bucket_name", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::R2GetBucketSippyConfigResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("bucket_name", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::R2GetBucketSippyConfigResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "r2_put_bucket_sippy_config" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("bucket_name", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2PutBucketSippyConfigResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("bucket_name", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2PutBucketSippyConfigResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "r2_delete_bucket_sippy_config" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("bucket_name", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::R2DeleteBucketSippyConfigResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("bucket_name", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::R2DeleteBucketSippyConfigResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "r2_create_temp_access_credentials" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::R2TempAccessCredsRequest>(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2CreateTempAccessCredentialsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::R2TempAccessCredsRequest>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2CreateTempAccessCredentialsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         _ => ::std::option::Option::None,
     }

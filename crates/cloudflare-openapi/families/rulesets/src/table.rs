@@ -758,582 +758,771 @@ pub fn dispatch(
 ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "listaccountrulesets" => {
-            let mut builder = client.listaccountrulesets();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.listaccountrulesets();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "createaccountruleset" => {
-            let mut builder = client.createaccountruleset();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.createaccountruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::CreateaccountrulesetBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::CreateaccountrulesetBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "getaccountentrypointruleset" => {
-            let mut builder = client.getaccountentrypointruleset();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_phase")?
-            {
-                builder = builder.ruleset_phase(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.getaccountentrypointruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_phase")?
+                {
+                    builder = builder.ruleset_phase(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "updateaccountentrypointruleset" => {
-            let mut builder = client.updateaccountentrypointruleset();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_phase")?
-            {
-                builder = builder.ruleset_phase(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.updateaccountentrypointruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_phase")?
+                {
+                    builder = builder.ruleset_phase(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::UpdateaccountentrypointrulesetBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::UpdateaccountentrypointrulesetBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "listaccountentrypointrulesetversions" => {
-            let mut builder = client.listaccountentrypointrulesetversions();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_phase")?
-            {
-                builder = builder.ruleset_phase(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.listaccountentrypointrulesetversions();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_phase")?
+                {
+                    builder = builder.ruleset_phase(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "getaccountentrypointrulesetversion" => {
-            let mut builder = client.getaccountentrypointrulesetversion();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_version")?
-            {
-                builder = builder.ruleset_version(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.getaccountentrypointrulesetversion();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_version")?
+                {
+                    builder = builder.ruleset_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_phase")?
+                {
+                    builder = builder.ruleset_phase(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_phase")?
-            {
-                builder = builder.ruleset_phase(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "getaccountruleset" => {
-            let mut builder = client.getaccountruleset();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.getaccountruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "updateaccountruleset" => {
-            let mut builder = client.updateaccountruleset();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.updateaccountruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::UpdateaccountrulesetBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::UpdateaccountrulesetBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "createaccountrulesetrule" => {
-            let mut builder = client.createaccountrulesetrule();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.createaccountrulesetrule();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<::cloudflare_openapi_runtime::Untyped>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<::cloudflare_openapi_runtime::Untyped>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "updateaccountrulesetrule" => {
-            let mut builder = client.updateaccountrulesetrule();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("rule_id")?
-            {
-                builder = builder.rule_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.updateaccountrulesetrule();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("rule_id")?
+                {
+                    builder = builder.rule_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<::cloudflare_openapi_runtime::Untyped>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<::cloudflare_openapi_runtime::Untyped>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "deleteaccountrulesetrule" => {
-            let mut builder = client.deleteaccountrulesetrule();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("rule_id")?
-            {
-                builder = builder.rule_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.deleteaccountrulesetrule();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("rule_id")?
+                {
+                    builder = builder.rule_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "listaccountrulesetversions" => {
-            let mut builder = client.listaccountrulesetversions();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.listaccountrulesetversions();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "getaccountrulesetversion" => {
-            let mut builder = client.getaccountrulesetversion();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_version")?
-            {
-                builder = builder.ruleset_version(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.getaccountrulesetversion();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_version")?
+                {
+                    builder = builder.ruleset_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "listaccountrulesetversionrulesbytag" => {
-            let mut builder = client.listaccountrulesetversionrulesbytag();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("rule_tag")?
-            {
-                builder = builder.rule_tag(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.listaccountrulesetversionrulesbytag();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("rule_tag")?
+                {
+                    builder = builder.rule_tag(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_version")?
+                {
+                    builder = builder.ruleset_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_version")?
-            {
-                builder = builder.ruleset_version(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "listzonerulesets" => {
-            let mut builder = client.listzonerulesets();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.listzonerulesets();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "createzoneruleset" => {
-            let mut builder = client.createzoneruleset();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.createzoneruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::CreatezonerulesetBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::CreatezonerulesetBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "getzoneentrypointruleset" => {
-            let mut builder = client.getzoneentrypointruleset();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_phase")?
-            {
-                builder = builder.ruleset_phase(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.getzoneentrypointruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_phase")?
+                {
+                    builder = builder.ruleset_phase(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "updatezoneentrypointruleset" => {
-            let mut builder = client.updatezoneentrypointruleset();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_phase")?
-            {
-                builder = builder.ruleset_phase(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.updatezoneentrypointruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_phase")?
+                {
+                    builder = builder.ruleset_phase(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::UpdatezoneentrypointrulesetBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::UpdatezoneentrypointrulesetBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "listzoneentrypointrulesetversions" => {
-            let mut builder = client.listzoneentrypointrulesetversions();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_phase")?
-            {
-                builder = builder.ruleset_phase(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.listzoneentrypointrulesetversions();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_phase")?
+                {
+                    builder = builder.ruleset_phase(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "getzoneentrypointrulesetversion" => {
-            let mut builder = client.getzoneentrypointrulesetversion();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_version")?
-            {
-                builder = builder.ruleset_version(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.getzoneentrypointrulesetversion();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_version")?
+                {
+                    builder = builder.ruleset_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_phase")?
+                {
+                    builder = builder.ruleset_phase(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_phase")?
-            {
-                builder = builder.ruleset_phase(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "getzoneruleset" => {
-            let mut builder = client.getzoneruleset();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.getzoneruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "updatezoneruleset" => {
-            let mut builder = client.updatezoneruleset();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.updatezoneruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::UpdatezonerulesetBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::UpdatezonerulesetBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "createzonerulesetrule" => {
-            let mut builder = client.createzonerulesetrule();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.createzonerulesetrule();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<::cloudflare_openapi_runtime::Untyped>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<::cloudflare_openapi_runtime::Untyped>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "updatezonerulesetrule" => {
-            let mut builder = client.updatezonerulesetrule();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("rule_id")?
-            {
-                builder = builder.rule_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.updatezonerulesetrule();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("rule_id")?
+                {
+                    builder = builder.rule_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<::cloudflare_openapi_runtime::Untyped>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<::cloudflare_openapi_runtime::Untyped>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "deletezonerulesetrule" => {
-            let mut builder = client.deletezonerulesetrule();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("rule_id")?
-            {
-                builder = builder.rule_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.deletezonerulesetrule();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("rule_id")?
+                {
+                    builder = builder.rule_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "listzonerulesetversions" => {
-            let mut builder = client.listzonerulesetversions();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.listzonerulesetversions();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "getzonerulesetversion" => {
-            let mut builder = client.getzonerulesetversion();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("ruleset_version")?
-            {
-                builder = builder.ruleset_version(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.getzonerulesetversion();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_version")?
+                {
+                    builder = builder.ruleset_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("ruleset_id")?
-            {
-                builder = builder.ruleset_id(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         _ => {
             ::std::result::Result::Err(
@@ -1346,414 +1535,522 @@ pub fn dispatch(
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "listaccountrulesets" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ListaccountrulesetsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ListaccountrulesetsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "createaccountruleset" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::CreateaccountrulesetBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::CreateaccountrulesetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::CreateaccountrulesetBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::CreateaccountrulesetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "getaccountentrypointruleset" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_phase", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::GetaccountentrypointrulesetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_phase", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::GetaccountentrypointrulesetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "updateaccountentrypointruleset" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_phase", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::UpdateaccountentrypointrulesetBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::UpdateaccountentrypointrulesetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_phase", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::UpdateaccountentrypointrulesetBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::UpdateaccountentrypointrulesetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "listaccountentrypointrulesetversions" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_phase", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ListaccountentrypointrulesetversionsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_phase", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ListaccountentrypointrulesetversionsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "getaccountentrypointrulesetversion" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_version", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("ruleset_phase", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::GetaccountentrypointrulesetversionResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_version", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("ruleset_phase", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::GetaccountentrypointrulesetversionResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "getaccountruleset" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::GetaccountrulesetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::GetaccountrulesetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "updateaccountruleset" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::UpdateaccountrulesetBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::UpdateaccountrulesetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::UpdateaccountrulesetBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::UpdateaccountrulesetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "createaccountrulesetrule" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
-                ),
-                result: crate::schema_of::<
-                    <types::CreateaccountrulesetruleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::CreateaccountrulesetruleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "updateaccountrulesetrule" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("rule_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
-                ),
-                result: crate::schema_of::<
-                    <types::UpdateaccountrulesetruleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("rule_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::UpdateaccountrulesetruleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "deleteaccountrulesetrule" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("rule_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::DeleteaccountrulesetruleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("rule_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::DeleteaccountrulesetruleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "listaccountrulesetversions" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ListaccountrulesetversionsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ListaccountrulesetversionsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "getaccountrulesetversion" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_version", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::GetaccountrulesetversionResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_version", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::GetaccountrulesetversionResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "listaccountrulesetversionrulesbytag" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("rule_tag", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("ruleset_version", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ListaccountrulesetversionrulesbytagResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("rule_tag", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("ruleset_version", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ListaccountrulesetversionrulesbytagResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "listzonerulesets" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ListzonerulesetsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ListzonerulesetsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "createzoneruleset" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::CreatezonerulesetBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::CreatezonerulesetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::CreatezonerulesetBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::CreatezonerulesetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "getzoneentrypointruleset" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_phase", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::GetzoneentrypointrulesetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_phase", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::GetzoneentrypointrulesetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "updatezoneentrypointruleset" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_phase", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::UpdatezoneentrypointrulesetBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::UpdatezoneentrypointrulesetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_phase", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::UpdatezoneentrypointrulesetBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::UpdatezoneentrypointrulesetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "listzoneentrypointrulesetversions" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_phase", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ListzoneentrypointrulesetversionsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_phase", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ListzoneentrypointrulesetversionsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "getzoneentrypointrulesetversion" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_version", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("ruleset_phase", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::GetzoneentrypointrulesetversionResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_version", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("ruleset_phase", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::GetzoneentrypointrulesetversionResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "getzoneruleset" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::GetzonerulesetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::GetzonerulesetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "updatezoneruleset" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::UpdatezonerulesetBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::UpdatezonerulesetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::UpdatezonerulesetBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::UpdatezonerulesetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "createzonerulesetrule" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
-                ),
-                result: crate::schema_of::<
-                    <types::CreatezonerulesetruleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::CreatezonerulesetruleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "updatezonerulesetrule" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("rule_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
-                ),
-                result: crate::schema_of::<
-                    <types::UpdatezonerulesetruleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("rule_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::UpdatezonerulesetruleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "deletezonerulesetrule" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("rule_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::DeletezonerulesetruleResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("rule_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::DeletezonerulesetruleResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "listzonerulesetversions" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ListzonerulesetversionsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ListzonerulesetversionsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "getzonerulesetversion" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("ruleset_version", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                    ("ruleset_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::GetzonerulesetversionResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_version", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
+                        ("ruleset_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::GetzonerulesetversionResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         _ => ::std::option::Option::None,
     }

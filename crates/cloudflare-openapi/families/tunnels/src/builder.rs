@@ -14,7 +14,7 @@ pub struct CloudflareTunnelListCloudflareTunnels<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     exclude_prefix: Result<Option<::std::string::String>, String>,
-    existed_at: Result<Option<types::TunnelRunAt>, String>,
+    existed_at: Result<Option<types::AaaSent>, String>,
     include_prefix: Result<Option<::std::string::String>, String>,
     is_deleted: Result<Option<bool>, String>,
     name: Result<Option<types::Duration>, String>,
@@ -70,14 +70,12 @@ impl<'a> CloudflareTunnelListCloudflareTunnels<'a> {
     }
     pub fn existed_at<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelRunAt>,
+        V: std::convert::TryInto<types::AaaSent>,
     {
         self.existed_at = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `TunnelRunAt` for existed_at failed".to_string()
-            });
+            .map_err(|_| "conversion to `AaaSent` for existed_at failed".to_string());
         self
     }
     pub fn include_prefix<V>(mut self, value: V) -> Self
@@ -771,7 +769,7 @@ pub struct CloudflareTunnelListAllTunnels<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     exclude_prefix: Result<Option<::std::string::String>, String>,
-    existed_at: Result<Option<types::TunnelRunAt>, String>,
+    existed_at: Result<Option<types::AaaSent>, String>,
     include_prefix: Result<Option<::std::string::String>, String>,
     is_deleted: Result<Option<bool>, String>,
     name: Result<Option<::std::string::String>, String>,
@@ -829,14 +827,12 @@ impl<'a> CloudflareTunnelListAllTunnels<'a> {
     }
     pub fn existed_at<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelRunAt>,
+        V: std::convert::TryInto<types::AaaSent>,
     {
         self.existed_at = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `TunnelRunAt` for existed_at failed".to_string()
-            });
+            .map_err(|_| "conversion to `AaaSent` for existed_at failed".to_string());
         self
     }
     pub fn include_prefix<V>(mut self, value: V) -> Self
@@ -1164,7 +1160,7 @@ pub struct CloudflareTunnelListWarpConnectorTunnels<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     exclude_prefix: Result<Option<::std::string::String>, String>,
-    existed_at: Result<Option<types::TunnelRunAt>, String>,
+    existed_at: Result<Option<types::AaaSent>, String>,
     include_prefix: Result<Option<::std::string::String>, String>,
     is_deleted: Result<Option<bool>, String>,
     name: Result<Option<::std::string::String>, String>,
@@ -1220,14 +1216,12 @@ impl<'a> CloudflareTunnelListWarpConnectorTunnels<'a> {
     }
     pub fn existed_at<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelRunAt>,
+        V: std::convert::TryInto<types::AaaSent>,
     {
         self.existed_at = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `TunnelRunAt` for existed_at failed".to_string()
-            });
+            .map_err(|_| "conversion to `AaaSent` for existed_at failed".to_string());
         self
     }
     pub fn include_prefix<V>(mut self, value: V) -> Self
@@ -1962,7 +1956,7 @@ impl<'a> crate::Request for CloudflareTunnelGetCloudflareTunnelConnector<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelGetACloudflareTunnelManagementToken<'a> {
-    type Success = types::TunnelTunnelResponseToken;
+    type Success = types::StreamDeletedResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_get_a_cloudflare_tunnel_management_token"
@@ -2002,7 +1996,7 @@ impl<'a> crate::Request for CloudflareTunnelGetACloudflareTunnelManagementToken<
     }
 }
 impl<'a> crate::Request for CloudflareTunnelGetACloudflareTunnelToken<'a> {
-    type Success = types::TunnelTunnelResponseToken;
+    type Success = types::StreamDeletedResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_get_a_cloudflare_tunnel_token"
@@ -2453,7 +2447,7 @@ impl<'a> crate::Request for CloudflareTunnelUpdateAWarpConnectorTunnel<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelGetAWarpConnectorTunnelToken<'a> {
-    type Success = types::TunnelTunnelResponseToken;
+    type Success = types::StreamDeletedResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_get_a_warp_connector_tunnel_token"

@@ -64,6 +64,24 @@ impl crate::Envelope for R2V4Response {
         self.result
     }
 }
+impl crate::Envelope for StreamDeletedResponse {
+    type Result = ::std::string::String;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for TunnelLegacyTunnelResponseSingle {
     type Result = TunnelArgoTunnel;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -109,24 +127,6 @@ impl crate::Paginated for TunnelTunnelConnectionsResponse {
 }
 impl crate::Envelope for TunnelTunnelConnectionsResponse {
     type Result = ::std::vec::Vec<TunnelTunnelClient>;
-    fn success(&self) -> ::std::option::Option<bool> {
-        self.success
-    }
-    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
-        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
-        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn result(&self) -> ::std::option::Option<&Self::Result> {
-        self.result.as_ref()
-    }
-    fn into_result(self) -> ::std::option::Option<Self::Result> {
-        self.result
-    }
-}
-impl crate::Envelope for TunnelTunnelResponseToken {
-    type Result = ::std::string::String;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

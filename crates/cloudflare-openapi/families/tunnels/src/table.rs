@@ -38,7 +38,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "existed_at",
                 location: crate::Location::Query,
                 required: false,
-                example: "2009-11-10T23:00:00Z",
+                example: "2021-10-08T17:52:17.571336Z",
             },
             crate::Parameter {
                 name: "uuid",
@@ -364,7 +364,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             required: true,
             example: "{\"resources\":[]}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"eyJhIjoiNWFiNGU5Z...\",\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
     crate::Operation {
         id: "cloudflare_tunnel_get_a_cloudflare_tunnel_token",
@@ -389,7 +389,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"eyJhIjoiNWFiNGU5Z...\",\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
     crate::Operation {
         id: "cloudflare_tunnel_list_all_tunnels",
@@ -422,7 +422,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "existed_at",
                 location: crate::Location::Query,
                 required: false,
-                example: "2009-11-10T23:00:00Z",
+                example: "2021-10-08T17:52:17.571336Z",
             },
             crate::Parameter {
                 name: "uuid",
@@ -502,7 +502,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             required: true,
             example: "{\"name\":\"60m\",\"tunnel_secret\":\"60m\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2009-11-10T23:00:00Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
         id: "argo_tunnel_get_an_argo_tunnel",
@@ -527,7 +527,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2009-11-10T23:00:00Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
         id: "argo_tunnel_delete_an_argo_tunnel",
@@ -555,7 +555,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             required: true,
             example: "{}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2009-11-10T23:00:00Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
         id: "argo_tunnel_clean_up_argo_tunnel_connections",
@@ -616,7 +616,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "existed_at",
                 location: crate::Location::Query,
                 required: false,
-                example: "2009-11-10T23:00:00Z",
+                example: "2021-10-08T17:52:17.571336Z",
             },
             crate::Parameter {
                 name: "uuid",
@@ -796,7 +796,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"eyJhIjoiNWFiNGU5Z...\",\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
@@ -808,610 +808,780 @@ pub fn dispatch(
 ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "cloudflare_tunnel_list_cloudflare_tunnels" => {
-            let mut builder = client.cloudflare_tunnel_list_cloudflare_tunnels();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudflare_tunnel_list_cloudflare_tunnels();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::Duration>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<bool>("is_deleted")?
+                {
+                    builder = builder.is_deleted(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::AaaSent>("existed_at")?
+                {
+                    builder = builder.existed_at(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::TunnelClientId>("uuid")?
+                {
+                    builder = builder.uuid(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >("was_active_at")?
+                {
+                    builder = builder.was_active_at(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >("was_inactive_at")?
+                {
+                    builder = builder.was_inactive_at(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("include_prefix")?
+                {
+                    builder = builder.include_prefix(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("exclude_prefix")?
+                {
+                    builder = builder.exclude_prefix(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::TunnelStatus>("status")?
+                {
+                    builder = builder.status(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::TunnelPerPage>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::Duration>("name")?
-            {
-                builder = builder.name(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<bool>("is_deleted")?
-            {
-                builder = builder.is_deleted(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelRunAt>("existed_at")?
-            {
-                builder = builder.existed_at(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelClientId>("uuid")?
-            {
-                builder = builder.uuid(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::chrono::DateTime<::chrono::offset::Utc>,
-                >("was_active_at")?
-            {
-                builder = builder.was_active_at(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::chrono::DateTime<::chrono::offset::Utc>,
-                >("was_inactive_at")?
-            {
-                builder = builder.was_inactive_at(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("include_prefix")?
-            {
-                builder = builder.include_prefix(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("exclude_prefix")?
-            {
-                builder = builder.exclude_prefix(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelStatus>("status")?
-            {
-                builder = builder.status(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelPerPage>("per_page")?
-            {
-                builder = builder.per_page(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<f64>("page")?
-            {
-                builder = builder.page(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_create_a_cloudflare_tunnel" => {
-            let mut builder = client.cloudflare_tunnel_create_a_cloudflare_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudflare_tunnel_create_a_cloudflare_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::CloudflareTunnelCreateACloudflareTunnelBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::CloudflareTunnelCreateACloudflareTunnelBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_get_a_cloudflare_tunnel" => {
-            let mut builder = client.cloudflare_tunnel_get_a_cloudflare_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudflare_tunnel_get_a_cloudflare_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_update_a_cloudflare_tunnel" => {
-            let mut builder = client.cloudflare_tunnel_update_a_cloudflare_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudflare_tunnel_update_a_cloudflare_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::CloudflareTunnelUpdateACloudflareTunnelBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::CloudflareTunnelUpdateACloudflareTunnelBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_delete_a_cloudflare_tunnel" => {
-            let mut builder = client.cloudflare_tunnel_delete_a_cloudflare_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudflare_tunnel_delete_a_cloudflare_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_configuration_get_configuration" => {
-            let mut builder = client.cloudflare_tunnel_configuration_get_configuration();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_configuration_get_configuration();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_configuration_put_configuration" => {
-            let mut builder = client.cloudflare_tunnel_configuration_put_configuration();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_configuration_put_configuration();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::CloudflareTunnelConfigurationPutConfigurationBody,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::CloudflareTunnelConfigurationPutConfigurationBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_list_cloudflare_tunnel_connections" => {
-            let mut builder = client
-                .cloudflare_tunnel_list_cloudflare_tunnel_connections();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_list_cloudflare_tunnel_connections();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_clean_up_cloudflare_tunnel_connections" => {
-            let mut builder = client
-                .cloudflare_tunnel_clean_up_cloudflare_tunnel_connections();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_clean_up_cloudflare_tunnel_connections();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::TunnelClientId>("client_id")?
+                {
+                    builder = builder.client_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelClientId>("client_id")?
-            {
-                builder = builder.client_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_get_cloudflare_tunnel_connector" => {
-            let mut builder = client.cloudflare_tunnel_get_cloudflare_tunnel_connector();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_get_cloudflare_tunnel_connector();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("connector_id")?
+                {
+                    builder = builder.connector_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("connector_id")?
-            {
-                builder = builder.connector_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_get_a_cloudflare_tunnel_management_token" => {
-            let mut builder = client
-                .cloudflare_tunnel_get_a_cloudflare_tunnel_management_token();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_get_a_cloudflare_tunnel_management_token();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::CloudflareTunnelGetACloudflareTunnelManagementTokenBody,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    types::CloudflareTunnelGetACloudflareTunnelManagementTokenBody,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_get_a_cloudflare_tunnel_token" => {
-            let mut builder = client.cloudflare_tunnel_get_a_cloudflare_tunnel_token();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_get_a_cloudflare_tunnel_token();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_list_all_tunnels" => {
-            let mut builder = client.cloudflare_tunnel_list_all_tunnels();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudflare_tunnel_list_all_tunnels();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<bool>("is_deleted")?
+                {
+                    builder = builder.is_deleted(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::AaaSent>("existed_at")?
+                {
+                    builder = builder.existed_at(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::TunnelClientId>("uuid")?
+                {
+                    builder = builder.uuid(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >("was_active_at")?
+                {
+                    builder = builder.was_active_at(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >("was_inactive_at")?
+                {
+                    builder = builder.was_inactive_at(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("include_prefix")?
+                {
+                    builder = builder.include_prefix(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("exclude_prefix")?
+                {
+                    builder = builder.exclude_prefix(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::Duration>("tun_types")?
+                {
+                    builder = builder.tun_types(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::TunnelStatus>("status")?
+                {
+                    builder = builder.status(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::TunnelPerPage>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("name")?
-            {
-                builder = builder.name(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<bool>("is_deleted")?
-            {
-                builder = builder.is_deleted(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelRunAt>("existed_at")?
-            {
-                builder = builder.existed_at(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelClientId>("uuid")?
-            {
-                builder = builder.uuid(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::chrono::DateTime<::chrono::offset::Utc>,
-                >("was_active_at")?
-            {
-                builder = builder.was_active_at(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::chrono::DateTime<::chrono::offset::Utc>,
-                >("was_inactive_at")?
-            {
-                builder = builder.was_inactive_at(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("include_prefix")?
-            {
-                builder = builder.include_prefix(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("exclude_prefix")?
-            {
-                builder = builder.exclude_prefix(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::Duration>("tun_types")?
-            {
-                builder = builder.tun_types(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelStatus>("status")?
-            {
-                builder = builder.status(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelPerPage>("per_page")?
-            {
-                builder = builder.per_page(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<f64>("page")?
-            {
-                builder = builder.page(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "argo_tunnel_create_an_argo_tunnel" => {
-            let mut builder = client.argo_tunnel_create_an_argo_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.argo_tunnel_create_an_argo_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ArgoTunnelCreateAnArgoTunnelBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ArgoTunnelCreateAnArgoTunnelBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "argo_tunnel_get_an_argo_tunnel" => {
-            let mut builder = client.argo_tunnel_get_an_argo_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.argo_tunnel_get_an_argo_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "argo_tunnel_delete_an_argo_tunnel" => {
-            let mut builder = client.argo_tunnel_delete_an_argo_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.argo_tunnel_delete_an_argo_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "argo_tunnel_clean_up_argo_tunnel_connections" => {
-            let mut builder = client.argo_tunnel_clean_up_argo_tunnel_connections();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.argo_tunnel_clean_up_argo_tunnel_connections();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_list_warp_connector_tunnels" => {
-            let mut builder = client.cloudflare_tunnel_list_warp_connector_tunnels();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudflare_tunnel_list_warp_connector_tunnels();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<bool>("is_deleted")?
+                {
+                    builder = builder.is_deleted(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::AaaSent>("existed_at")?
+                {
+                    builder = builder.existed_at(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::TunnelClientId>("uuid")?
+                {
+                    builder = builder.uuid(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >("was_active_at")?
+                {
+                    builder = builder.was_active_at(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >("was_inactive_at")?
+                {
+                    builder = builder.was_inactive_at(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("include_prefix")?
+                {
+                    builder = builder.include_prefix(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("exclude_prefix")?
+                {
+                    builder = builder.exclude_prefix(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::TunnelStatus>("status")?
+                {
+                    builder = builder.status(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::TunnelPerPage>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("name")?
-            {
-                builder = builder.name(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<bool>("is_deleted")?
-            {
-                builder = builder.is_deleted(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelRunAt>("existed_at")?
-            {
-                builder = builder.existed_at(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelClientId>("uuid")?
-            {
-                builder = builder.uuid(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::chrono::DateTime<::chrono::offset::Utc>,
-                >("was_active_at")?
-            {
-                builder = builder.was_active_at(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::chrono::DateTime<::chrono::offset::Utc>,
-                >("was_inactive_at")?
-            {
-                builder = builder.was_inactive_at(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("include_prefix")?
-            {
-                builder = builder.include_prefix(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("exclude_prefix")?
-            {
-                builder = builder.exclude_prefix(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelStatus>("status")?
-            {
-                builder = builder.status(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::TunnelPerPage>("per_page")?
-            {
-                builder = builder.per_page(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<f64>("page")?
-            {
-                builder = builder.page(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_create_a_warp_connector_tunnel" => {
-            let mut builder = client.cloudflare_tunnel_create_a_warp_connector_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_create_a_warp_connector_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::CloudflareTunnelCreateAWarpConnectorTunnelBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::CloudflareTunnelCreateAWarpConnectorTunnelBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_get_a_warp_connector_tunnel" => {
-            let mut builder = client.cloudflare_tunnel_get_a_warp_connector_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudflare_tunnel_get_a_warp_connector_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_update_a_warp_connector_tunnel" => {
-            let mut builder = client.cloudflare_tunnel_update_a_warp_connector_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_update_a_warp_connector_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::CloudflareTunnelUpdateAWarpConnectorTunnelBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::CloudflareTunnelUpdateAWarpConnectorTunnelBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_delete_a_warp_connector_tunnel" => {
-            let mut builder = client.cloudflare_tunnel_delete_a_warp_connector_tunnel();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_delete_a_warp_connector_tunnel();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "cloudflare_tunnel_get_a_warp_connector_tunnel_token" => {
-            let mut builder = client
-                .cloudflare_tunnel_get_a_warp_connector_tunnel_token();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("account_id")?
-            {
-                builder = builder.account_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_tunnel_get_a_warp_connector_tunnel_token();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("tunnel_id")?
+                {
+                    builder = builder.tunnel_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::uuid::Uuid>("tunnel_id")?
-            {
-                builder = builder.tunnel_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         _ => {
             ::std::result::Result::Err(
@@ -1424,432 +1594,524 @@ pub fn dispatch(
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "cloudflare_tunnel_list_cloudflare_tunnels" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("name", crate
-                    ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                    ("is_deleted", crate
-                    ::json_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}")),
-                    ("existed_at", crate
-                    ::json_schema("{\"description\":\"Timestamp of when the tunnel connection was started.\",\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"tunnel_run_at\"}")),
-                    ("uuid", crate
-                    ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}")),
-                    ("was_active_at", crate
-                    ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                    ("was_inactive_at", crate
-                    ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                    ("include_prefix", crate
-                    ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                    ("exclude_prefix", crate
-                    ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                    ("status", crate
-                    ::json_schema("{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\",\"x-imported-from\":\"tunnel_status\"}")),
-                    ("per_page", crate
-                    ::json_schema("{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"tunnel_per_page\"}")),
-                    ("page", crate
-                    ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::AccessResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("name", crate
+                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
+                        ("is_deleted", crate
+                        ::json_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}")),
+                        ("existed_at", crate
+                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
+                        ("uuid", crate
+                        ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}")),
+                        ("was_active_at", crate
+                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
+                        ("was_inactive_at", crate
+                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
+                        ("include_prefix", crate
+                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
+                        ("exclude_prefix", crate
+                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
+                        ("status", crate
+                        ::json_schema("{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\",\"x-imported-from\":\"tunnel_status\"}")),
+                        ("per_page", crate
+                        ::json_schema("{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"tunnel_per_page\"}")),
+                        ("page", crate
+                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::AccessResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_create_a_cloudflare_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::CloudflareTunnelCreateACloudflareTunnelBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::CloudflareTunnelCreateACloudflareTunnelBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::MqApiResponseCommon as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::MqApiResponseCommon as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_get_a_cloudflare_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::MqApiResponseCommon as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::MqApiResponseCommon as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_update_a_cloudflare_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::CloudflareTunnelUpdateACloudflareTunnelBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::CloudflareTunnelUpdateACloudflareTunnelBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::MqApiResponseCommon as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::MqApiResponseCommon as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_delete_a_cloudflare_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::MqApiResponseCommon as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::MqApiResponseCommon as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_configuration_get_configuration" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_configuration_put_configuration" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::CloudflareTunnelConfigurationPutConfigurationBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::CloudflareTunnelConfigurationPutConfigurationBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_list_cloudflare_tunnel_connections" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::TunnelTunnelConnectionsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::TunnelTunnelConnectionsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_clean_up_cloudflare_tunnel_connections" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("client_id", crate
-                    ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("client_id", crate
+                        ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_get_cloudflare_tunnel_connector" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("connector_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::TunnelTunnelClientResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("connector_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::TunnelTunnelClientResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_get_a_cloudflare_tunnel_management_token" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::CloudflareTunnelGetACloudflareTunnelManagementTokenBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::CloudflareTunnelGetACloudflareTunnelManagementTokenBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::StreamDeletedResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::TunnelTunnelResponseToken as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_get_a_cloudflare_tunnel_token" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::TunnelTunnelResponseToken as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::StreamDeletedResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_list_all_tunnels" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("name", crate
-                    ::json_schema("{\"description\":\"A user-friendly name for the tunnel.\",\"example\":\"blog\",\"type\":\"string\"}")),
-                    ("is_deleted", crate
-                    ::json_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}")),
-                    ("existed_at", crate
-                    ::json_schema("{\"description\":\"Timestamp of when the tunnel connection was started.\",\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"tunnel_run_at\"}")),
-                    ("uuid", crate
-                    ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}")),
-                    ("was_active_at", crate
-                    ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                    ("was_inactive_at", crate
-                    ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                    ("include_prefix", crate
-                    ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                    ("exclude_prefix", crate
-                    ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                    ("tun_types", crate
-                    ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                    ("status", crate
-                    ::json_schema("{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\",\"x-imported-from\":\"tunnel_status\"}")),
-                    ("per_page", crate
-                    ::json_schema("{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"tunnel_per_page\"}")),
-                    ("page", crate
-                    ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::AccessResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("name", crate
+                        ::json_schema("{\"description\":\"A user-friendly name for the tunnel.\",\"example\":\"blog\",\"type\":\"string\"}")),
+                        ("is_deleted", crate
+                        ::json_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}")),
+                        ("existed_at", crate
+                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
+                        ("uuid", crate
+                        ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}")),
+                        ("was_active_at", crate
+                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
+                        ("was_inactive_at", crate
+                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
+                        ("include_prefix", crate
+                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
+                        ("exclude_prefix", crate
+                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
+                        ("tun_types", crate
+                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
+                        ("status", crate
+                        ::json_schema("{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\",\"x-imported-from\":\"tunnel_status\"}")),
+                        ("per_page", crate
+                        ::json_schema("{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"tunnel_per_page\"}")),
+                        ("page", crate
+                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::AccessResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "argo_tunnel_create_an_argo_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ArgoTunnelCreateAnArgoTunnelBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::TunnelLegacyTunnelResponseSingle as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::ArgoTunnelCreateAnArgoTunnelBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::TunnelLegacyTunnelResponseSingle as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "argo_tunnel_get_an_argo_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::TunnelLegacyTunnelResponseSingle as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::TunnelLegacyTunnelResponseSingle as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "argo_tunnel_delete_an_argo_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::TunnelLegacyTunnelResponseSingle as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::TunnelLegacyTunnelResponseSingle as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "argo_tunnel_clean_up_argo_tunnel_connections" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_list_warp_connector_tunnels" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("name", crate
-                    ::json_schema("{\"description\":\"A user-friendly name for the tunnel.\",\"example\":\"blog\",\"type\":\"string\"}")),
-                    ("is_deleted", crate
-                    ::json_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}")),
-                    ("existed_at", crate
-                    ::json_schema("{\"description\":\"Timestamp of when the tunnel connection was started.\",\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"tunnel_run_at\"}")),
-                    ("uuid", crate
-                    ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}")),
-                    ("was_active_at", crate
-                    ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                    ("was_inactive_at", crate
-                    ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                    ("include_prefix", crate
-                    ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                    ("exclude_prefix", crate
-                    ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                    ("status", crate
-                    ::json_schema("{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\",\"x-imported-from\":\"tunnel_status\"}")),
-                    ("per_page", crate
-                    ::json_schema("{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"tunnel_per_page\"}")),
-                    ("page", crate
-                    ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::AccessResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("name", crate
+                        ::json_schema("{\"description\":\"A user-friendly name for the tunnel.\",\"example\":\"blog\",\"type\":\"string\"}")),
+                        ("is_deleted", crate
+                        ::json_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}")),
+                        ("existed_at", crate
+                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
+                        ("uuid", crate
+                        ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}")),
+                        ("was_active_at", crate
+                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
+                        ("was_inactive_at", crate
+                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
+                        ("include_prefix", crate
+                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
+                        ("exclude_prefix", crate
+                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
+                        ("status", crate
+                        ::json_schema("{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\",\"x-imported-from\":\"tunnel_status\"}")),
+                        ("per_page", crate
+                        ::json_schema("{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"tunnel_per_page\"}")),
+                        ("page", crate
+                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::AccessResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_create_a_warp_connector_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::CloudflareTunnelCreateAWarpConnectorTunnelBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::CloudflareTunnelCreateAWarpConnectorTunnelBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::MqApiResponseCommon as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::MqApiResponseCommon as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_get_a_warp_connector_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::MqApiResponseCommon as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::MqApiResponseCommon as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_update_a_warp_connector_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::CloudflareTunnelUpdateAWarpConnectorTunnelBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::CloudflareTunnelUpdateAWarpConnectorTunnelBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::MqApiResponseCommon as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::MqApiResponseCommon as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_delete_a_warp_connector_tunnel" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::MqApiResponseCommon as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::MqApiResponseCommon as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "cloudflare_tunnel_get_a_warp_connector_tunnel_token" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("account_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("tunnel_id", crate
-                    ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::TunnelTunnelResponseToken as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("tunnel_id", crate
+                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::StreamDeletedResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         _ => ::std::option::Option::None,
     }

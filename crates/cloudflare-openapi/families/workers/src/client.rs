@@ -138,12 +138,6 @@ Sends a `DELETE` request to `/accounts/{account_id}/workers/dispatch/namespaces/
     fn namespace_worker_delete_script_tag(
         &self,
     ) -> builder::NamespaceWorkerDeleteScriptTag<'_>;
-    /**List Domains
-
-Lists all Worker Domains for an account.
-
-Sends a `GET` request to `/accounts/{account_id}/workers/domains`*/
-    fn worker_domain_list_domains(&self) -> builder::WorkerDomainListDomains<'_>;
     /**Attach to Domain
 
 Attaches a Worker to a zone and hostname.
@@ -487,9 +481,6 @@ impl WorkersOperations for Client {
         &self,
     ) -> builder::NamespaceWorkerDeleteScriptTag<'_> {
         builder::NamespaceWorkerDeleteScriptTag::new(self)
-    }
-    fn worker_domain_list_domains(&self) -> builder::WorkerDomainListDomains<'_> {
-        builder::WorkerDomainListDomains::new(self)
     }
     fn worker_domain_attach_to_domain(&self) -> builder::WorkerDomainAttachToDomain<'_> {
         builder::WorkerDomainAttachToDomain::new(self)

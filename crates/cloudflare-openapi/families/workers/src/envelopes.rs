@@ -234,7 +234,7 @@ impl crate::Envelope for NamespaceWorkerScriptDeleteWorkerResponse {
     }
 }
 impl crate::Envelope for WorkerBindingDeprecatedListBindingsResponse {
-    type Result = ::std::vec::Vec<WorkersSchemasBinding>;
+    type Result = ::std::vec::Vec<LegacyJhsEdgeIps>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -361,24 +361,6 @@ impl crate::Envelope for WorkersDeploymentsListResponse {
 }
 impl crate::Envelope for WorkersDeploymentsSingleResponse {
     type Result = WorkersDeploymentsSingleResponseResult;
-    fn success(&self) -> ::std::option::Option<bool> {
-        self.success
-    }
-    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
-        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
-        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn result(&self) -> ::std::option::Option<&Self::Result> {
-        self.result.as_ref()
-    }
-    fn into_result(self) -> ::std::option::Option<Self::Result> {
-        self.result
-    }
-}
-impl crate::Envelope for WorkersDomainResponseCollection {
-    type Result = ::std::vec::Vec<WorkersDomain>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

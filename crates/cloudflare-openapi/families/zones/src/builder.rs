@@ -199,7 +199,7 @@ impl<'a> ZoneSubscriptionZoneSubscriptionDetails<'a> {
 pub struct ZoneSubscriptionUpdateZoneSubscription<'a> {
     client: &'a super::Client,
     identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::BillSubsApiSubscriptionV2, String>,
+    body: Result<types::BillSubsApiSubscription, String>,
 }
 impl<'a> ZoneSubscriptionUpdateZoneSubscription<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -223,18 +223,16 @@ impl<'a> ZoneSubscriptionUpdateZoneSubscription<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::BillSubsApiSubscriptionV2>,
+        V: std::convert::TryInto<types::BillSubsApiSubscription>,
         <V as std::convert::TryInto<
-            types::BillSubsApiSubscriptionV2,
+            types::BillSubsApiSubscription,
         >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!(
-                    "conversion to `BillSubsApiSubscriptionV2` for body failed: {}", s
-                )
+                format!("conversion to `BillSubsApiSubscription` for body failed: {}", s)
             });
         self
     }
@@ -246,7 +244,7 @@ impl<'a> ZoneSubscriptionUpdateZoneSubscription<'a> {
 pub struct ZoneSubscriptionCreateZoneSubscription<'a> {
     client: &'a super::Client,
     identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::BillSubsApiSubscriptionV2, String>,
+    body: Result<types::BillSubsApiSubscription, String>,
 }
 impl<'a> ZoneSubscriptionCreateZoneSubscription<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -270,18 +268,16 @@ impl<'a> ZoneSubscriptionCreateZoneSubscription<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::BillSubsApiSubscriptionV2>,
+        V: std::convert::TryInto<types::BillSubsApiSubscription>,
         <V as std::convert::TryInto<
-            types::BillSubsApiSubscriptionV2,
+            types::BillSubsApiSubscription,
         >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!(
-                    "conversion to `BillSubsApiSubscriptionV2` for body failed: {}", s
-                )
+                format!("conversion to `BillSubsApiSubscription` for body failed: {}", s)
             });
         self
     }
@@ -647,7 +643,7 @@ impl<'a> ZoneSettingsGetAllZoneSettings<'a> {
 pub struct ZoneSettingsEditZoneSettingsInfo<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::ZonesMultipleSettings, String>,
+    body: Result<types::ZonesActions, String>,
 }
 impl<'a> ZoneSettingsEditZoneSettingsInfo<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -671,13 +667,11 @@ impl<'a> ZoneSettingsEditZoneSettingsInfo<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ZonesMultipleSettings>,
+        V: std::convert::TryInto<types::ZonesActions>,
     {
         self.body = value
             .try_into()
-            .map_err(|_| {
-                "conversion to `ZonesMultipleSettings` for body failed".to_string()
-            });
+            .map_err(|_| "conversion to `ZonesActions` for body failed".to_string());
         self
     }
 }
@@ -1518,7 +1512,7 @@ impl<'a> crate::Request for ZoneSubscriptionUpdateZoneSubscription<'a> {
         let identifier = identifier.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::BillSubsApiSubscriptionV2::try_from(v).map_err(|e| e.to_string())
+                types::BillSubsApiSubscription::try_from(v).map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
@@ -1554,7 +1548,7 @@ impl<'a> crate::Request for ZoneSubscriptionCreateZoneSubscription<'a> {
         let identifier = identifier.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::BillSubsApiSubscriptionV2::try_from(v).map_err(|e| e.to_string())
+                types::BillSubsApiSubscription::try_from(v).map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(

@@ -87,7 +87,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             required: true,
             example: "{\"account\":{},\"name\":\"example.com\"}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account\":{},\"activated_on\":\"2014-01-02T00:01:00.12345Z\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"development_mode\":7200,\"id\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"meta\":{},\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"example.com\",\"name_servers\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"original_dnshost\":\"NameCheap\",\"original_name_servers\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"original_registrar\":\"GoDaddy\",\"owner\":{}},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account\":{},\"activated_on\":\"2014-01-02T00:01:00.12345Z\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"development_mode\":7200,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"meta\":{},\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"example.com\",\"name_servers\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"original_dnshost\":\"NameCheap\",\"original_name_servers\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"original_registrar\":\"GoDaddy\",\"owner\":{}},\"success\":true}",
     },
     crate::Operation {
         id: "zone_subscription_zone_subscription_details",
@@ -213,7 +213,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account\":{},\"activated_on\":\"2014-01-02T00:01:00.12345Z\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"development_mode\":7200,\"id\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"meta\":{},\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"example.com\",\"name_servers\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"original_dnshost\":\"NameCheap\",\"original_name_servers\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"original_registrar\":\"GoDaddy\",\"owner\":{}},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account\":{},\"activated_on\":\"2014-01-02T00:01:00.12345Z\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"development_mode\":7200,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"meta\":{},\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"example.com\",\"name_servers\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"original_dnshost\":\"NameCheap\",\"original_name_servers\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"original_registrar\":\"GoDaddy\",\"owner\":{}},\"success\":true}",
     },
     crate::Operation {
         id: "zones_0_patch",
@@ -235,7 +235,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             required: true,
             example: "{}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account\":{},\"activated_on\":\"2014-01-02T00:01:00.12345Z\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"development_mode\":7200,\"id\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"meta\":{},\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"example.com\",\"name_servers\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"original_dnshost\":\"NameCheap\",\"original_name_servers\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"original_registrar\":\"GoDaddy\",\"owner\":{}},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account\":{},\"activated_on\":\"2014-01-02T00:01:00.12345Z\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"development_mode\":7200,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"meta\":{},\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"example.com\",\"name_servers\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"original_dnshost\":\"NameCheap\",\"original_name_servers\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"original_registrar\":\"GoDaddy\",\"owner\":{}},\"success\":true}",
     },
     crate::Operation {
         id: "zones_0_delete",
@@ -257,7 +257,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             required: false,
             example: "{}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"023e105f4ecef8ad9ca31a8372d0c353\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"fc0a8dc887b16759bfd9ad922230a014\"},\"success\":true}",
     },
     crate::Operation {
         id: "put_zones_zone_id_activation_check",
@@ -787,534 +787,766 @@ pub fn dispatch(
 ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
         "zones_get" => {
-            let mut builder = client.zones_get();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::ZonesGetName>("name")?
-            {
-                builder = builder.name(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zones_get();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::ZonesGetName>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::ZonesGetStatus>("status")?
+                {
+                    builder = builder.status(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("account.id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::ZonesGetAccountName>("account.name")?
+                {
+                    builder = builder.account_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::ZonesGetOrder>("order")?
+                {
+                    builder = builder.order(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::ZonesGetDirection>("direction")?
+                {
+                    builder = builder.direction(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::ZonesGetMatch>("match")?
+                {
+                    builder = builder.match_(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::ZonesGetStatus>("status")?
-            {
-                builder = builder.status(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("account.id")?
-            {
-                builder = builder.account_id(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::ZonesGetAccountName>("account.name")?
-            {
-                builder = builder.account_name(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<f64>("page")?
-            {
-                builder = builder.page(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<f64>("per_page")?
-            {
-                builder = builder.per_page(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::ZonesGetOrder>("order")?
-            {
-                builder = builder.order(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::ZonesGetDirection>("direction")?
-            {
-                builder = builder.direction(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<types::ZonesGetMatch>("match")?
-            {
-                builder = builder.match_(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zones_post" => {
-            let mut builder = client.zones_post();
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZonesPostBody>()?
-            {
-                builder = builder.body(body);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zones_post();
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZonesPostBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_subscription_zone_subscription_details" => {
-            let mut builder = client.zone_subscription_zone_subscription_details();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("identifier")?
-            {
-                builder = builder.identifier(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_subscription_zone_subscription_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("identifier")?
+                {
+                    builder = builder.identifier(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_subscription_create_zone_subscription" => {
-            let mut builder = client.zone_subscription_create_zone_subscription();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("identifier")?
-            {
-                builder = builder.identifier(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_subscription_create_zone_subscription();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("identifier")?
+                {
+                    builder = builder.identifier(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::BillSubsApiSubscription>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::BillSubsApiSubscriptionV2>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_subscription_update_zone_subscription" => {
-            let mut builder = client.zone_subscription_update_zone_subscription();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("identifier")?
-            {
-                builder = builder.identifier(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_subscription_update_zone_subscription();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("identifier")?
+                {
+                    builder = builder.identifier(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::BillSubsApiSubscription>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::BillSubsApiSubscriptionV2>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_rate_plan_list_available_plans" => {
-            let mut builder = client.zone_rate_plan_list_available_plans();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_identifier")?
-            {
-                builder = builder.zone_identifier(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_rate_plan_list_available_plans();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_identifier")?
+                {
+                    builder = builder.zone_identifier(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_rate_plan_available_plan_details" => {
-            let mut builder = client.zone_rate_plan_available_plan_details();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("plan_identifier")?
-            {
-                builder = builder.plan_identifier(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_rate_plan_available_plan_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("plan_identifier")?
+                {
+                    builder = builder.plan_identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_identifier")?
+                {
+                    builder = builder.zone_identifier(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_identifier")?
-            {
-                builder = builder.zone_identifier(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zones_0_get" => {
-            let mut builder = client.zones_0_get();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zones_0_get();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zones_0_patch" => {
-            let mut builder = client.zones_0_patch();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zones_0_patch();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::Zones0PatchBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::Zones0PatchBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zones_0_delete" => {
-            let mut builder = client.zones_0_delete();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zones_0_delete();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "put_zones_zone_id_activation_check" => {
-            let mut builder = client.put_zones_zone_id_activation_check();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.put_zones_zone_id_activation_check();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zones_0_hold_get" => {
-            let mut builder = client.zones_0_hold_get();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zones_0_hold_get();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zones_0_hold_post" => {
-            let mut builder = client.zones_0_hold_post();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zones_0_hold_post();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<bool>("include_subdomains")?
+                {
+                    builder = builder.include_subdomains(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<bool>("include_subdomains")?
-            {
-                builder = builder.include_subdomains(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zones_0_hold_delete" => {
-            let mut builder = client.zones_0_hold_delete();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zones_0_hold_delete();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("hold_after")?
+                {
+                    builder = builder.hold_after(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::string::String>("hold_after")?
-            {
-                builder = builder.hold_after(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_settings_get_all_zone_settings" => {
-            let mut builder = client.zone_settings_get_all_zone_settings();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_settings_get_all_zone_settings();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_settings_edit_zone_settings_info" => {
-            let mut builder = client.zone_settings_edit_zone_settings_info();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_settings_edit_zone_settings_info();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZonesActions>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZonesMultipleSettings>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_settings_get_fonts_setting" => {
-            let mut builder = client.zone_settings_get_fonts_setting();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_settings_get_fonts_setting();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_settings_change_fonts_setting" => {
-            let mut builder = client.zone_settings_change_fonts_setting();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_settings_change_fonts_setting();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZoneSettingsChangeFontsSettingBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZoneSettingsChangeFontsSettingBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_cache_settings_get_origin_max_http_version_setting" => {
-            let mut builder = client
-                .zone_cache_settings_get_origin_max_http_version_setting();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zone_cache_settings_get_origin_max_http_version_setting();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_cache_settings_change_origin_max_http_version_setting" => {
-            let mut builder = client
-                .zone_cache_settings_change_origin_max_http_version_setting();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zone_cache_settings_change_origin_max_http_version_setting();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::ZoneCacheSettingsChangeOriginMaxHttpVersionSettingBody,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<
-                    types::ZoneCacheSettingsChangeOriginMaxHttpVersionSettingBody,
-                >()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "web_analytics_get_rum_status" => {
-            let mut builder = client.web_analytics_get_rum_status();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.web_analytics_get_rum_status();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "web_analytics_toggle_rum" => {
-            let mut builder = client.web_analytics_toggle_rum();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.web_analytics_toggle_rum();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::RumToggleRumRequest>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::RumToggleRumRequest>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "get_zones_zone_identifier_zaraz_config" => {
-            let mut builder = client.get_zones_zone_identifier_zaraz_config();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.get_zones_zone_identifier_zaraz_config();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "put_zones_zone_identifier_zaraz_config" => {
-            let mut builder = client.put_zones_zone_identifier_zaraz_config();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.put_zones_zone_identifier_zaraz_config();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZarazZarazConfigBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZarazZarazConfigBody>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "get_zones_zone_identifier_zaraz_default" => {
-            let mut builder = client.get_zones_zone_identifier_zaraz_default();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.get_zones_zone_identifier_zaraz_default();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "get_zones_zone_identifier_zaraz_history" => {
-            let mut builder = client.get_zones_zone_identifier_zaraz_history();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.get_zones_zone_identifier_zaraz_history();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<u64>("offset")?
+                {
+                    builder = builder.offset(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::num::NonZeroU64>("limit")?
+                {
+                    builder = builder.limit(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        types::GetZonesZoneIdentifierZarazHistorySortField,
+                    >("sortField")?
+                {
+                    builder = builder.sort_field(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        types::GetZonesZoneIdentifierZarazHistorySortOrder,
+                    >("sortOrder")?
+                {
+                    builder = builder.sort_order(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<u64>("offset")?
-            {
-                builder = builder.offset(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::num::NonZeroU64>("limit")?
-            {
-                builder = builder.limit(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    types::GetZonesZoneIdentifierZarazHistorySortField,
-                >("sortField")?
-            {
-                builder = builder.sort_field(value);
-            }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    types::GetZonesZoneIdentifierZarazHistorySortOrder,
-                >("sortOrder")?
-            {
-                builder = builder.sort_order(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "put_zones_zone_identifier_zaraz_history" => {
-            let mut builder = client.put_zones_zone_identifier_zaraz_history();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.put_zones_zone_identifier_zaraz_history();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<::std::num::NonZeroU64>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<::std::num::NonZeroU64>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "get_zones_zone_identifier_zaraz_config_history" => {
-            let mut builder = client.get_zones_zone_identifier_zaraz_config_history();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .get_zones_zone_identifier_zaraz_config_history();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<i64>>("ids")?
+                {
+                    builder = builder.ids(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<::std::vec::Vec<i64>>("ids")?
-            {
-                builder = builder.ids(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "post_zones_zone_identifier_zaraz_publish" => {
-            let mut builder = client.post_zones_zone_identifier_zaraz_publish();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.post_zones_zone_identifier_zaraz_publish();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<::std::string::String>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<::std::string::String>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "get_zones_zone_identifier_zaraz_workflow" => {
-            let mut builder = client.get_zones_zone_identifier_zaraz_workflow();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.get_zones_zone_identifier_zaraz_workflow();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "put_zones_zone_identifier_zaraz_workflow" => {
-            let mut builder = client.put_zones_zone_identifier_zaraz_workflow();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.put_zones_zone_identifier_zaraz_workflow();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZarazZarazWorkflow>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZarazZarazWorkflow>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_settings_get_single_setting" => {
-            let mut builder = client.zone_settings_get_single_setting();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_settings_get_single_setting();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("setting_id")?
+                {
+                    builder = builder.setting_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("setting_id")?
-            {
-                builder = builder.setting_id(value);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         "zone_settings_edit_single_setting" => {
-            let mut builder = client.zone_settings_edit_single_setting();
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::Identifier,
-                >("zone_id")?
-            {
-                builder = builder.zone_id(value);
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_settings_edit_single_setting();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("setting_id")?
+                {
+                    builder = builder.setting_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::ZonesSetting>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
-            if let ::std::option::Option::Some(value) = arguments
-                .parameter_as::<
-                    ::cloudflare_openapi_runtime::types::PathSegment,
-                >("setting_id")?
-            {
-                builder = builder.setting_id(value);
-            }
-            if let ::std::option::Option::Some(body) = arguments
-                .body_as::<types::ZonesSetting>()?
-            {
-                builder = builder.body(body);
-            }
-            ::std::result::Result::Ok(crate::Prepared::new(builder))
+            prepare(client, arguments)
         }
         _ => {
             ::std::result::Result::Err(
@@ -1327,462 +1559,595 @@ pub fn dispatch(
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "zones_get" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("name", crate
-                    ::json_schema("{\"description\":\"A domain name. Optional filter operators can be provided to extend refine the search:\\n  * `equal` (default)\\n  * `not_equal`\\n  * `starts_with`\\n  * `ends_with`\\n  * `contains`\\n  * `starts_with_case_sensitive`\\n  * `ends_with_case_sensitive`\\n  * `contains_case_sensitive`\\n\",\"maxLength\":253,\"type\":\"string\"}")),
-                    ("status", crate
-                    ::json_schema("{\"description\":\"A zone status\",\"enum\":[\"initializing\",\"pending\",\"active\",\"moved\"],\"type\":\"string\"}")),
-                    ("account.id", crate
-                    ::json_schema("{\"description\":\"An account ID\",\"type\":\"string\"}")),
-                    ("account.name", crate
-                    ::json_schema("{\"description\":\"An account Name. Optional filter operators can be provided to extend refine the search:\\n  * `equal` (default)\\n  * `not_equal`\\n  * `starts_with`\\n  * `ends_with`\\n  * `contains`\\n  * `starts_with_case_sensitive`\\n  * `ends_with_case_sensitive`\\n  * `contains_case_sensitive`\\n\",\"maxLength\":253,\"type\":\"string\"}")),
-                    ("page", crate
-                    ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                    ("per_page", crate
-                    ::json_schema("{\"default\":20,\"description\":\"Number of zones per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}")),
-                    ("order", crate
-                    ::json_schema("{\"description\":\"Field to order zones by.\",\"enum\":[\"name\",\"status\",\"account.id\",\"account.name\"],\"example\":\"status\",\"type\":\"string\"}")),
-                    ("direction", crate
-                    ::json_schema("{\"description\":\"Direction to order zones.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}")),
-                    ("match", crate
-                    ::json_schema("{\"default\":\"all\",\"description\":\"Whether to match all search requirements or at least one (any).\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZonesGetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("name", crate
+                        ::json_schema("{\"description\":\"A domain name. Optional filter operators can be provided to extend refine the search:\\n  * `equal` (default)\\n  * `not_equal`\\n  * `starts_with`\\n  * `ends_with`\\n  * `contains`\\n  * `starts_with_case_sensitive`\\n  * `ends_with_case_sensitive`\\n  * `contains_case_sensitive`\\n\",\"maxLength\":253,\"type\":\"string\"}")),
+                        ("status", crate
+                        ::json_schema("{\"description\":\"A zone status\",\"enum\":[\"initializing\",\"pending\",\"active\",\"moved\"],\"type\":\"string\"}")),
+                        ("account.id", crate
+                        ::json_schema("{\"description\":\"An account ID\",\"type\":\"string\"}")),
+                        ("account.name", crate
+                        ::json_schema("{\"description\":\"An account Name. Optional filter operators can be provided to extend refine the search:\\n  * `equal` (default)\\n  * `not_equal`\\n  * `starts_with`\\n  * `ends_with`\\n  * `contains`\\n  * `starts_with_case_sensitive`\\n  * `ends_with_case_sensitive`\\n  * `contains_case_sensitive`\\n\",\"maxLength\":253,\"type\":\"string\"}")),
+                        ("page", crate
+                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
+                        ("per_page", crate
+                        ::json_schema("{\"default\":20,\"description\":\"Number of zones per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}")),
+                        ("order", crate
+                        ::json_schema("{\"description\":\"Field to order zones by.\",\"enum\":[\"name\",\"status\",\"account.id\",\"account.name\"],\"example\":\"status\",\"type\":\"string\"}")),
+                        ("direction", crate
+                        ::json_schema("{\"description\":\"Direction to order zones.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}")),
+                        ("match", crate
+                        ::json_schema("{\"default\":\"all\",\"description\":\"Whether to match all search requirements or at least one (any).\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZonesGetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zones_post" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZonesPostBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZonesPostResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::ZonesPostBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZonesPostResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_subscription_zone_subscription_details" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("identifier", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("identifier", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_subscription_create_zone_subscription" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("identifier", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::BillSubsApiSubscriptionV2>(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("identifier", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::BillSubsApiSubscription>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_subscription_update_zone_subscription" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("identifier", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::BillSubsApiSubscriptionV2>(),
-                ),
-                result: crate::schema_of::<
-                    <types::R2V4Response as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("identifier", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::BillSubsApiSubscription>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::R2V4Response as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_rate_plan_list_available_plans" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_identifier", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZoneRatePlanListAvailablePlansResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_identifier", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZoneRatePlanListAvailablePlansResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_rate_plan_available_plan_details" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("plan_identifier", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("zone_identifier", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZoneRatePlanAvailablePlanDetailsResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("plan_identifier", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("zone_identifier", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZoneRatePlanAvailablePlanDetailsResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zones_0_get" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::Zones0GetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::Zones0GetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zones_0_patch" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::Zones0PatchBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::Zones0PatchResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::Zones0PatchBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::Zones0PatchResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zones_0_delete" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZonesApiResponseSingleId as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZonesApiResponseSingleId as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "put_zones_zone_id_activation_check" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::PutZonesZoneIdActivationCheckResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::PutZonesZoneIdActivationCheckResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zones_0_hold_get" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::Zones0HoldGetResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::Zones0HoldGetResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zones_0_hold_post" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("include_subdomains", crate ::json_schema("{\"type\":\"boolean\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::Zones0HoldPostResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("include_subdomains", crate
+                        ::json_schema("{\"type\":\"boolean\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::Zones0HoldPostResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zones_0_hold_delete" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("hold_after", crate ::json_schema("{\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::Zones0HoldDeleteResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("hold_after", crate ::json_schema("{\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::Zones0HoldDeleteResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_settings_get_all_zone_settings" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZonesZoneSettingsResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZonesZoneSettingsResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_settings_edit_zone_settings_info" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZonesMultipleSettings>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZonesZoneSettingsResponseCollection as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::ZonesActions>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZonesZoneSettingsResponseCollection as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_settings_get_fonts_setting" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZoneSettingsGetFontsSettingResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZoneSettingsGetFontsSettingResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_settings_change_fonts_setting" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZoneSettingsChangeFontsSettingBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZoneSettingsChangeFontsSettingResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::ZoneSettingsChangeFontsSettingBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZoneSettingsChangeFontsSettingResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_cache_settings_get_origin_max_http_version_setting" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZoneCacheSettingsGetOriginMaxHttpVersionSettingResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZoneCacheSettingsGetOriginMaxHttpVersionSettingResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_cache_settings_change_origin_max_http_version_setting" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<
-                        types::ZoneCacheSettingsChangeOriginMaxHttpVersionSettingBody,
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<
+                            types::ZoneCacheSettingsChangeOriginMaxHttpVersionSettingBody,
+                        >(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZoneCacheSettingsChangeOriginMaxHttpVersionSettingResponse as crate::Envelope>::Result,
                     >(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZoneCacheSettingsChangeOriginMaxHttpVersionSettingResponse as crate::Envelope>::Result,
-                >(),
-            })
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "web_analytics_get_rum_status" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::RumRumSiteResponseSingle as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::RumRumSiteResponseSingle as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "web_analytics_toggle_rum" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::RumToggleRumRequest>(),
-                ),
-                result: crate::schema_of::<
-                    <types::RumRumSiteResponseSingle as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::RumToggleRumRequest>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::RumRumSiteResponseSingle as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "get_zones_zone_identifier_zaraz_config" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZarazZarazConfigResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZarazZarazConfigResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "put_zones_zone_identifier_zaraz_config" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZarazZarazConfigBody>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZarazZarazConfigResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::ZarazZarazConfigBody>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZarazZarazConfigResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "get_zones_zone_identifier_zaraz_default" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZarazZarazConfigResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZarazZarazConfigResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "get_zones_zone_identifier_zaraz_history" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("offset", crate
-                    ::json_schema("{\"minimum\":0,\"type\":\"integer\"}")), ("limit",
-                    crate ::json_schema("{\"minimum\":1,\"type\":\"integer\"}")),
-                    ("sortField", crate
-                    ::json_schema("{\"enum\":[\"id\",\"user_id\",\"description\",\"created_at\",\"updated_at\"],\"type\":\"string\"}")),
-                    ("sortOrder", crate
-                    ::json_schema("{\"enum\":[\"DESC\",\"ASC\"],\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZarazZarazHistoryResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("offset", crate
+                        ::json_schema("{\"minimum\":0,\"type\":\"integer\"}")), ("limit",
+                        crate ::json_schema("{\"minimum\":1,\"type\":\"integer\"}")),
+                        ("sortField", crate
+                        ::json_schema("{\"enum\":[\"id\",\"user_id\",\"description\",\"created_at\",\"updated_at\"],\"type\":\"string\"}")),
+                        ("sortOrder", crate
+                        ::json_schema("{\"enum\":[\"DESC\",\"ASC\"],\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZarazZarazHistoryResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "put_zones_zone_identifier_zaraz_history" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<::std::num::NonZeroU64>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZarazZarazConfigResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<::std::num::NonZeroU64>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZarazZarazConfigResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "get_zones_zone_identifier_zaraz_config_history" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("ids", crate
-                    ::json_schema("{\"items\":{\"type\":\"integer\"},\"type\":\"array\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZarazZarazConfigHistoryResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("ids", crate
+                        ::json_schema("{\"items\":{\"type\":\"integer\"},\"type\":\"array\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZarazZarazConfigHistoryResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "post_zones_zone_identifier_zaraz_publish" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<::std::string::String>(),
-                ),
-                result: crate::schema_of::<
-                    <types::PostZonesZoneIdentifierZarazPublishResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<::std::string::String>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::PostZonesZoneIdentifierZarazPublishResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "get_zones_zone_identifier_zaraz_workflow" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZarazZarazWorkflowResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZarazZarazWorkflowResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "put_zones_zone_identifier_zaraz_workflow" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZarazZarazWorkflow>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZarazZarazWorkflowResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::ZarazZarazWorkflow>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZarazZarazWorkflowResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_settings_get_single_setting" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("setting_id", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::None,
-                result: crate::schema_of::<
-                    <types::ZoneSettingsGetSingleSettingResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("setting_id", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::schema_of::<
+                        <types::ZoneSettingsGetSingleSettingResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         "zone_settings_edit_single_setting" => {
-            ::std::option::Option::Some(crate::OperationSchema {
-                parameters: ::std::vec![
-                    ("zone_id", crate
-                    ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                    ("setting_id", crate
-                    ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
-                ],
-                body: ::std::option::Option::Some(
-                    crate::schema_of::<types::ZonesSetting>(),
-                ),
-                result: crate::schema_of::<
-                    <types::ZoneSettingsEditSingleSettingResponse as crate::Envelope>::Result,
-                >(),
-            })
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
+                        ("setting_id", crate
+                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::schema_of::<types::ZonesSetting>(),
+                    ),
+                    result: crate::schema_of::<
+                        <types::ZoneSettingsEditSingleSettingResponse as crate::Envelope>::Result,
+                    >(),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
         }
         _ => ::std::option::Option::None,
     }
