@@ -294,16 +294,10 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
             let mut merged = base.clone();
             merged.remove("oneOf");
             merged.remove("anyOf");
-            let mut properties = base["properties"].as_object().cloned().unwrap_or_default();
-            properties.extend(extra.get("properties").and_then(Value::as_object).cloned().unwrap_or_default());
-            let mut required: Vec<Value> = base.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
-            for name in extra.get("required").and_then(Value::as_array).into_iter().flatten() {
-                if !required.contains(name) {
-                    required.push(name.clone());
-                }
-            }
-            merged.insert("properties".into(), Value::Object(properties));
-            merged.insert("required".into(), Value::Array(required));
+            // The import's `allOf` merge: properties merged, `required` united.
+            let mut variant = extra.clone();
+            variant.retain(|key, _| key == "properties" || key == "required");
+            crate::import::normalize::merge_into(&mut merged, variant);
             return example(raw, &Value::Object(merged), depth + 1);
         }
         return example(raw, first, depth + 1);

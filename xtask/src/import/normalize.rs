@@ -532,7 +532,7 @@ fn is_object_map(schema: &Map<String, Value>) -> bool {
 
 /// Merges an `allOf` part into the schema built so far: properties merge (the later wins),
 /// `required` unites, any other keyword is replaced.
-fn merge_into(out: &mut Map<String, Value>, part: Map<String, Value>) {
+pub(crate) fn merge_into(out: &mut Map<String, Value>, part: Map<String, Value>) {
     for (key, value) in part {
         match (key.as_str(), out.get_mut(&key), value) {
             ("properties", Some(Value::Object(properties)), Value::Object(more)) => properties.extend(more),
