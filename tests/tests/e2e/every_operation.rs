@@ -50,57 +50,72 @@ fn expect(operation: &Operation, scheme: &str, when: httpmock::When) -> httpmock
     }
 }
 
-#[tokio::test]
+/// Lanes of operations checked at once. Each lane has a mock server and a client per credential
+/// scheme for all its operations: building a client loads the platform's root certificates
+/// (rustls-platform-verifier), which in a debug build is most of the cost of a check, so a client
+/// per operation took over 120 s for the whole API (1,363 operations) here.
+const LANES: usize = 8;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_carries_credentials_retries_and_typed_errors() {
     cloudflare_tests::deadline(async move {
-        for operation in operations() {
-            let arguments = Arguments::example(operation);
+        let all: Vec<&'static Operation> = operations().collect();
+        let lanes = all.chunks(all.len().div_ceil(LANES)).map(|lane| async move {
             for (scheme, credentials) in schemes() {
                 let server = MockServer::start_async().await;
-                let unavailable = server
-                    .mock_async(|when, then| {
-                        expect(operation, scheme, when);
-                        then.status(503).body("<html>busy</html>").up_to_n_times(1);
-                    })
-                    .await;
-                let ok = server
-                    .mock_async(|when, then| {
-                        expect(operation, scheme, when);
-                        then.status(operation.success_status)
-                            .header("content-type", "application/json")
-                            .body(operation.example_answer);
-                    })
-                    .await;
-                let client = client(&server, credentials.clone());
-                let answer = client
-                    .invoke(operation.id, &arguments)
-                    .await
-                    .unwrap_or_else(|error| panic!("{} with {scheme}: {error}", operation.id));
-                // The result as the server sent it (null where the schema's result is always
-                // null: a DLP integration delete).
-                let sent: serde_json::Value = serde_json::from_str(operation.example_answer).unwrap();
-                assert_eq!(answer.result.as_json(), &sent["result"], "{}: the answer's result", operation.id);
-                assert_eq!(unavailable.calls_async().await, 1, "{} with {scheme}: the 503 was not seen", operation.id);
-                assert_eq!(ok.calls_async().await, 1, "{} with {scheme}: not retried after a 503", operation.id);
-
-                ok.delete_async().await;
-                server
-                    .mock_async(|when, then| {
-                        expect(operation, scheme, when);
-                        then.status(403)
-                            .header("cf-ray", "every-SJC")
-                            .json_body(failure_json(10000, "Authentication error"));
-                    })
-                    .await;
-                let error = client.invoke(operation.id, &arguments).await.unwrap_err();
-                assert!(matches!(error, Error::Api(_)) && error.is_auth(), "{} with {scheme}: {error:?}", operation.id);
-                assert_eq!(error.api_errors()[0].code, 10000);
-                assert_eq!(error.cf_ray(), Some("every-SJC"));
-                assert_eq!(error.attempts(), 1, "{}: a 403 is not retried", operation.id);
+                let client = client(&server, credentials);
+                for operation in lane {
+                    server.reset_async().await;
+                    check_operation(&server, &client, scheme, operation).await;
+                }
             }
-        }
+        });
+        futures_util::future::join_all(lanes).await;
     })
     .await
+}
+
+/// One operation with one credential scheme: the credentials (and only them) on the wire, one
+/// retry after a 503, the result as sent, and a 403 envelope as a typed error tried once.
+async fn check_operation(server: &MockServer, client: &cloudflare_client::Client, scheme: &str, operation: &Operation) {
+    let arguments = Arguments::example(operation);
+    let unavailable = server
+        .mock_async(|when, then| {
+            expect(operation, scheme, when);
+            then.status(503).body("<html>busy</html>").up_to_n_times(1);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            expect(operation, scheme, when);
+            then.status(operation.success_status)
+                .header("content-type", "application/json")
+                .body(operation.example_answer);
+        })
+        .await;
+    let answer = client
+        .invoke(operation.id, &arguments)
+        .await
+        .unwrap_or_else(|error| panic!("{} with {scheme}: {error}", operation.id));
+    // The result as the server sent it (null where the schema's result is always
+    // null: a DLP integration delete).
+    let sent: serde_json::Value = serde_json::from_str(operation.example_answer).unwrap();
+    assert_eq!(answer.result.as_json(), &sent["result"], "{}: the answer's result", operation.id);
+    assert_eq!(unavailable.calls_async().await, 1, "{} with {scheme}: the 503 was not seen", operation.id);
+    assert_eq!(ok.calls_async().await, 1, "{} with {scheme}: not retried after a 503", operation.id);
+
+    ok.delete_async().await;
+    server
+        .mock_async(|when, then| {
+            expect(operation, scheme, when);
+            then.status(403).header("cf-ray", "every-SJC").json_body(failure_json(10000, "Authentication error"));
+        })
+        .await;
+    let error = client.invoke(operation.id, &arguments).await.unwrap_err();
+    assert!(matches!(error, Error::Api(_)) && error.is_auth(), "{} with {scheme}: {error:?}", operation.id);
+    assert_eq!(error.api_errors()[0].code, 10000);
+    assert_eq!(error.cf_ray(), Some("every-SJC"));
+    assert_eq!(error.attempts(), 1, "{}: a 403 is not retried", operation.id);
 }
 
 #[tokio::test]
