@@ -33,9 +33,9 @@ pub use client::Client;
 pub use dispatch::checked;
 pub use dispatch::{ArgumentError, Arguments, Prepared};
 pub use envelope::{Envelope, Paginated};
-pub use operation::{Body, Family, Location, Operation, OperationSchema, Parameter};
 #[doc(hidden)]
-pub use operation::{json_schema, schema_of};
+pub use operation::spec_schema;
+pub use operation::{Body, Family, Location, Operation, OperationSchema, Parameter};
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 pub use request::Request;
 #[doc(hidden)]

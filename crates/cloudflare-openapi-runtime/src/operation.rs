@@ -87,7 +87,7 @@ pub struct Body {
     pub example: &'static str,
 }
 
-/// The JSON Schemas of one operation's inputs and output, from the generated types.
+/// The JSON Schemas of one operation's inputs and output, as the spec gives them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationSchema {
     /// Each parameter's schema, in the operation's order.
@@ -107,14 +107,110 @@ impl OperationSchema {
     }
 }
 
-/// A JSON Schema written by codegen as text.
+/// One JSON Schema document for a schema of the spec: `text` (written by codegen) whose
+/// `$ref`s point into `definitions` (the family's schemas, `{name: schema}` as text), with
+/// the definitions it reaches, and none other, under `definitions`. A schema that is only a
+/// reference (or an `allOf` of one reference, with keywords such as `nullable` beside it) is
+/// replaced by what it refers to, those keywords kept, so that its `properties` are at the top.
 #[doc(hidden)] // called by each family's generated table
-pub fn json_schema(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_default()
+pub fn spec_schema(text: &str, definitions: &str) -> serde_json::Value {
+    use serde_json::Value;
+    const PREFIX: &str = "#/definitions/";
+    let all: serde_json::Map<String, Value> = serde_json::from_str(definitions).unwrap_or_default();
+    let mut root: Value = serde_json::from_str(text).unwrap_or_default();
+    // A reference to a reference: at most as many as there are definitions.
+    for _ in 0..=all.len() {
+        let Some(object) = root.as_object() else { break };
+        // `{"$ref": X}`, or `{"allOf": [{"$ref": X}], ...}` (how the spec writes a nullable or
+        // described reference: an envelope's `result`), whose other keywords are kept.
+        let (target, rest) = match (object.get("$ref"), object.get("allOf").and_then(Value::as_array)) {
+            (Some(target), _) if object.len() == 1 => (target, serde_json::Map::new()),
+            (None, Some(all_of)) if all_of.len() == 1 => match all_of[0].as_object() {
+                Some(only) if only.len() == 1 && only.contains_key("$ref") => {
+                    let mut rest = object.clone();
+                    rest.remove("allOf");
+                    (&only["$ref"], rest)
+                }
+                _ => break,
+            },
+            _ => break,
+        };
+        let Some(Value::Object(schema)) =
+            target.as_str().and_then(|target| target.strip_prefix(PREFIX)).and_then(|name| all.get(name))
+        else {
+            break;
+        };
+        let mut schema = schema.clone();
+        for (key, value) in rest {
+            schema.entry(key).or_insert(value);
+        }
+        root = Value::Object(schema);
+    }
+    let mut reached = serde_json::Map::new();
+    let mut pending = vec![&root];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(object) => {
+                if let Some(name) =
+                    object.get("$ref").and_then(Value::as_str).and_then(|target| target.strip_prefix(PREFIX))
+                    && !reached.contains_key(name)
+                    && let Some(schema) = all.get(name)
+                {
+                    reached.insert(name.to_owned(), schema.clone());
+                    pending.push(schema);
+                }
+                pending.extend(object.values());
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    if let (Value::Object(object), false) = (&mut root, reached.is_empty()) {
+        object.insert("definitions".to_owned(), Value::Object(reached));
+    }
+    root
 }
 
-/// The JSON Schema of `T`.
-#[doc(hidden)] // as json_schema
-pub fn schema_of<T: schemars::JsonSchema>() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default()
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::spec_schema;
+
+    const DEFINITIONS: &str = r##"{
+        "group": {"type": "object", "properties": {"name": {"$ref": "#/definitions/name"}, "rules": {"$ref": "#/definitions/rules"}}},
+        "name": {"type": "string", "maxLength": 50},
+        "rules": {"type": "array", "items": {"$ref": "#/definitions/rule"}},
+        "rule": {"oneOf": [{"$ref": "#/definitions/rule"}, {"type": "string"}]},
+        "unrelated": {"type": "integer"},
+        "alias": {"$ref": "#/definitions/group"}
+    }"##;
+
+    #[test]
+    fn a_schema_takes_the_definitions_it_reaches_and_no_other() {
+        let schema = spec_schema(r##"{"$ref": "#/definitions/alias"}"##, DEFINITIONS);
+        assert_eq!(schema["type"], "object", "a reference to a reference is what it refers to: {schema}");
+        assert_eq!(schema["properties"]["name"], json!({"$ref": "#/definitions/name"}));
+        let mut names: Vec<&String> = schema["definitions"].as_object().unwrap().keys().collect();
+        names.sort();
+        assert_eq!(names, ["name", "rule", "rules"], "a recursive definition once, an unreached one not");
+    }
+
+    #[test]
+    fn a_nullable_reference_is_what_it_refers_to_and_stays_nullable() {
+        let schema = spec_schema(r##"{"allOf": [{"$ref": "#/definitions/name"}], "nullable": true}"##, DEFINITIONS);
+        assert_eq!(schema, json!({"type": "string", "maxLength": 50, "nullable": true}));
+        let two = r##"{"allOf": [{"$ref": "#/definitions/name"}, {"$ref": "#/definitions/rule"}]}"##;
+        assert!(spec_schema(two, DEFINITIONS).get("allOf").is_some(), "an allOf of two stays one");
+    }
+
+    #[test]
+    fn a_schema_without_references_is_as_written() {
+        let text = r#"{"type": "string", "pattern": "^[0-9a-f]{32}$"}"#;
+        assert_eq!(spec_schema(text, DEFINITIONS), serde_json::from_str::<serde_json::Value>(text).unwrap());
+        assert_eq!(
+            spec_schema(r##"{"$ref": "#/definitions/missing"}"##, "{}"),
+            json!({"$ref": "#/definitions/missing"})
+        );
+    }
 }

@@ -123,18 +123,6 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
-impl schemars::JsonSchema for Secret {
-    fn schema_name() -> String {
-        "Secret".to_owned()
-    }
-
-    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
-        let mut schema = String::json_schema(generator).into_object();
-        schema.metadata().description = Some("A secret: shown once by Cloudflare, redacted in output.".to_owned());
-        schema.into()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,16 +91,6 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
-impl schemars::JsonSchema for Timestamp {
-    fn schema_name() -> String {
-        "Timestamp".to_owned()
-    }
-
-    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
-        <DateTime<Utc>>::json_schema(generator)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

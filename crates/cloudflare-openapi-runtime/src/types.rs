@@ -2,14 +2,7 @@
 
 //! The types every family shares: Cloudflare's messages, pagination, ids and the failure answer.
 ///Cloudflare's failure envelope (`success` is false, `errors` non-empty).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ApiFailure {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<ApiMessages>,
@@ -22,7 +15,7 @@ pub struct ApiFailure {
     pub success: ::std::option::Option<bool>,
 }
 ///One entry of an envelope's `errors` or `messages`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiMessage {
     ///Cloudflare's numeric code (values exceed 65535).
     pub code: i64,
@@ -33,21 +26,14 @@ pub struct ApiMessage {
     pub source: ::std::option::Option<ApiMessageSource>,
 }
 ///`ApiMessageSource`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ApiMessageSource {
     ///JSON pointer to the part of the request the message is about.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
 }
 ///`ApiMessages`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct ApiMessages(pub ::std::vec::Vec<ApiMessage>);
 impl ::std::ops::Deref for ApiMessages {
@@ -67,17 +53,7 @@ impl ::std::convert::From<::std::vec::Vec<ApiMessage>> for ApiMessages {
     }
 }
 ///A 32-character lowercase hex identifier (account or zone id).
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct Identifier(::std::string::String);
 impl ::std::ops::Deref for Identifier {
@@ -139,17 +115,7 @@ impl<'de> ::serde::Deserialize<'de> for Identifier {
     }
 }
 ///A name used as one path segment (such as a tag name): anything but `/`, `\`, and names made only of dots, so it cannot change which URL a request goes to.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct PathSegment(::std::string::String);
 impl ::std::ops::Deref for PathSegment {
@@ -208,14 +174,7 @@ impl<'de> ::serde::Deserialize<'de> for PathSegment {
     }
 }
 ///Where a page of a list is in the whole.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ResultInfo {
     ///Number of results on this page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

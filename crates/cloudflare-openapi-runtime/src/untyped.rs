@@ -23,9 +23,8 @@ use crate::secret::REDACTED;
 /// assert_eq!(app.as_json()["saas_app"]["client_secret"], "hunter2");
 /// assert!(!format!("{app:?}").contains("hunter2"));
 /// ```
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-#[schemars(description = "Any JSON: the spec has a union here that codegen does not type (see the spec header).")]
 pub struct Untyped(pub Value);
 
 /// Field names whose values `Untyped`'s `Debug` redacts (the spec's secret names).

@@ -81,7 +81,6 @@ serde_json.workspace = true
 chrono.workspace = true
 uuid.workspace = true
 regress.workspace = true
-schemars.workspace = true
 "#,
         family_name = family.name,
         title = family.title.replace('"', "'"),

@@ -41,6 +41,7 @@ pub fn tokens(raw: &Value, family: &str, file: &syn::File) -> Result<TokenStream
             schemas.push(schema);
         }
     }
+    let definitions = schema_text(raw.pointer("/components/schemas").unwrap_or(&json!({})));
     Ok(quote! {
         //! The family's operations table, and its operations called by name.
         #[allow(unused_imports)]
@@ -65,7 +66,12 @@ pub fn tokens(raw: &Value, family: &str, file: &syn::File) -> Result<TokenStream
             }
         }
 
-        /// The JSON Schemas of the operation `id`'s parameters, body and result.
+        /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+        /// operations' schemas refer to as `#/definitions/NAME`.
+        const DEFINITIONS: &str = #definitions;
+
+        /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+        /// gives them, each with the definitions it refers to.
         pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             match id {
                 #(#schemas)*
@@ -125,9 +131,8 @@ fn operation_tokens(
                 builder = builder.#setter(value);
             }
         });
-        // The spec's own schema: typify's newtypes lose their `pattern` in schemars.
-        let schema = serde_json::to_string(resolve(raw, &parameter["schema"])).unwrap();
-        parameter_schemas.push(quote! { (#name, crate::json_schema(#schema)) });
+        let schema = schema_text(&parameter["schema"]);
+        parameter_schemas.push(quote! { (#name, crate::spec_schema(#schema, DEFINITIONS)) });
     }
 
     let body = match operation.get("requestBody") {
@@ -143,7 +148,8 @@ fn operation_tokens(
                     builder = builder.body(body);
                 }
             });
-            body_schema = quote! { ::std::option::Option::Some(crate::schema_of::<#ty>()) };
+            let schema = schema_text(schema);
+            body_schema = quote! { ::std::option::Option::Some(crate::spec_schema(#schema, DEFINITIONS)) };
             quote! { ::std::option::Option::Some(crate::Body { required: #required, example: #example }) }
         }
     };
@@ -163,6 +169,7 @@ fn operation_tokens(
         "result": example(raw, envelope.pointer("/properties/result").unwrap_or(&Value::Null), 0),
     });
     let answer = serde_json::to_string(&answer).unwrap();
+    let result_schema = schema_text(envelope.pointer("/properties/result").unwrap_or(&json!({})));
 
     let method_ident = format_ident!("{id}");
     let row = quote! {
@@ -211,13 +218,37 @@ fn operation_tokens(
                 crate::OperationSchema {
                     parameters: ::std::vec![#(#parameter_schemas),*],
                     body: #body_schema,
-                    result: crate::schema_of::<<#envelope as crate::Envelope>::Result>(),
+                    result: crate::spec_schema(#result_schema, DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
         }
     };
     Ok((row, arm, schema))
+}
+
+/// A schema of the spec as JSON Schema text: references to the spec's schemas point into the
+/// family's `DEFINITIONS` (`#/components/schemas/NAME` is `#/definitions/NAME`), and the
+/// import's provenance marker is left out.
+fn schema_text(schema: &Value) -> String {
+    fn rewrite(value: &mut Value) {
+        match value {
+            Value::Object(object) => {
+                object.remove("x-imported-from");
+                if let Some(Value::String(target)) = object.get_mut("$ref")
+                    && let Some(name) = target.strip_prefix("#/components/schemas/")
+                {
+                    *target = format!("#/definitions/{name}");
+                }
+                object.values_mut().for_each(rewrite);
+            }
+            Value::Array(items) => items.iter_mut().for_each(rewrite),
+            _ => {}
+        }
+    }
+    let mut schema = schema.clone();
+    rewrite(&mut schema);
+    serde_json::to_string(&schema).unwrap()
 }
 
 /// The Rust name progenitor gives a parameter called `name` (progenitor-impl's `sanitize`:

@@ -5745,7 +5745,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"ClientSecret\":{\"description\":\"The Client Secret for the service token. Access will check for this value in the `CF-Access-Client-Secret` request header.\",\"example\":\"bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5\",\"type\":\"string\",\"x-sensitive\":true},\"CreateServiceToken\":{\"properties\":{\"duration\":{\"$ref\":\"#/definitions/TokenDuration\"},\"name\":{\"$ref\":\"#/definitions/ServiceTokenName\"}},\"required\":[\"name\"],\"type\":\"object\"},\"CreatedServiceToken\":{\"description\":\"A service token as created or rotated, with its Client Secret (shown only then).\",\"properties\":{\"client_id\":{\"description\":\"The Client ID for the service token.\",\"type\":\"string\"},\"client_secret\":{\"$ref\":\"#/definitions/ClientSecret\"},\"created_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"duration\":{\"$ref\":\"#/definitions/Duration\"},\"expires_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"id\":{\"description\":\"The ID of the service token.\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/ServiceTokenName\"},\"previous_client_secret_expires_at\":{\"allOf\":[{\"$ref\":\"#/definitions/Timestamp\"}],\"description\":\"Until when the previous Client Secret keeps working, where the answer to a rotation says so (see the header).\"},\"updated_at\":{\"$ref\":\"#/definitions/Timestamp\"}},\"type\":\"object\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"RotateServiceToken\":{\"description\":\"Graceful rotation (live API, not in the 2024 extract).\",\"properties\":{\"previous_client_secret_expires_at\":{\"allOf\":[{\"$ref\":\"#/definitions/Timestamp\"}],\"description\":\"Until when the previous Client Secret keeps working; without it, it stops at once.\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"ServiceToken\":{\"properties\":{\"client_id\":{\"description\":\"The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.\",\"example\":\"88bf3b6d86161464f6509f7219099e57.access.example.com\",\"type\":\"string\"},\"created_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"expires_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"id\":{\"description\":\"The ID of the service token.\",\"type\":\"string\"},\"last_seen_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"name\":{\"description\":\"The name of the service token.\",\"example\":\"CI/CD token\",\"type\":\"string\"},\"updated_at\":{\"$ref\":\"#/definitions/Timestamp\"}},\"type\":\"object\"},\"ServiceTokenCreatedResponse\":{\"description\":\"Cloudflare's envelope around a created or rotated service token.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/CreatedServiceToken\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ServiceTokenListResponse\":{\"description\":\"Cloudflare's envelope around one page of service tokens.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/ServiceToken\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ServiceTokenName\":{\"description\":\"The name of the service token.\",\"example\":\"CI/CD token\",\"type\":\"string\"},\"ServiceTokenResponse\":{\"description\":\"Cloudflare's envelope around one service token.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/ServiceToken\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"Timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-lenient-time\":true},\"TokenDuration\":{\"description\":\"How long a service token is valid, as a request sends it: `forever`, or a positive Go duration in the documented form (`300ms`, `2h45m`, `8760h`; units ns, us, µs, ms, s, m, h). The pattern refuses `1y`, `90d`, `0s`, `.5h` and signs before anything is sent; `check_token_duration` also refuses what Go cannot hold (over 2562047h).\",\"example\":\"8760h\",\"pattern\":\"^(forever|(?=.*[1-9])([0-9]+(\\\\.[0-9]+)?(ns|us|µs|μs|ms|s|m|h))+)$\",\"type\":\"string\"},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"UpdateServiceToken\":{\"properties\":{\"client_secret_version\":{\"description\":\"The version of the Client Secret; bump it to rotate the secret (live API, not in the 2024 extract).\",\"format\":\"int64\",\"type\":\"integer\"},\"duration\":{\"$ref\":\"#/definitions/TokenDuration\"},\"name\":{\"$ref\":\"#/definitions/ServiceTokenName\"},\"previous_client_secret_expires_at\":{\"allOf\":[{\"$ref\":\"#/definitions/Timestamp\"}],\"description\":\"Until when the previous Client Secret keeps working after a rotation (live API, not in the 2024 extract).\"}},\"type\":\"object\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"access_access-requests\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/Duration\"},\"allowed\":{\"$ref\":\"#/definitions/stream_asc\"},\"app_domain\":{\"$ref\":\"#/definitions/Duration\"},\"app_uid\":{\"$ref\":\"#/definitions/Duration\"},\"connection\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"ip_address\":{\"$ref\":\"#/definitions/Duration\"},\"ray_id\":{\"$ref\":\"#/definitions/access_ray_id\"},\"user_email\":{\"$ref\":\"#/definitions/access_email\"}},\"type\":\"object\"},\"access_access-requests_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_access-requests\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_access_group_rule\":{\"description\":\"Matches an Access group.\",\"properties\":{\"group\":{\"properties\":{\"id\":{\"description\":\"The ID of a previously created Access group.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"required\":[\"group\"],\"type\":\"object\"},\"access_active_session_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"account_id\":{\"example\":\"1234567890\",\"type\":\"string\"},\"auth_status\":{\"example\":\"NONE\",\"type\":\"string\"},\"common_name\":{\"example\":\"\",\"type\":\"string\"},\"devicePosture\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_schemas-device_posture_rule\"},\"type\":\"object\"},\"device_id\":{\"example\":\"\",\"type\":\"string\"},\"device_sessions\":{\"$ref\":\"#/definitions/access_string_key_map_device_session\"},\"email\":{\"example\":\"test@cloudflare.com\",\"type\":\"string\"},\"geo\":{\"$ref\":\"#/definitions/access_geo\"},\"iat\":{\"example\":1694791905,\"type\":\"number\"},\"idp\":{\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"ip\":{\"example\":\"127.0.0.0\",\"type\":\"string\"},\"isActive\":{\"example\":true,\"type\":\"boolean\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"mtls_auth\":{\"properties\":{\"auth_status\":{\"type\":\"string\"},\"cert_issuer_dn\":{\"type\":\"string\"},\"cert_issuer_ski\":{\"type\":\"string\"},\"cert_presented\":{\"type\":\"boolean\"},\"cert_serial\":{\"type\":\"string\"}},\"type\":\"object\"},\"service_token_id\":{\"example\":\"\",\"type\":\"string\"},\"service_token_status\":{\"example\":false,\"type\":\"boolean\"},\"user_uuid\":{\"example\":\"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4\",\"type\":\"string\"},\"version\":{\"example\":2,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_active_sessions_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"expiration\":{\"example\":1694813506,\"type\":\"integer\"},\"metadata\":{\"properties\":{\"apps\":{\"additionalProperties\":{\"properties\":{\"hostname\":{\"example\":\"test.example.com\",\"type\":\"string\"},\"name\":{\"example\":\"app name\",\"type\":\"string\"},\"type\":{\"example\":\"self_hosted\",\"type\":\"string\"},\"uid\":{\"example\":\"cc2a8145-0128-4429-87f3-872c4d380c4e\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"object\"},\"expires\":{\"example\":1694813506,\"type\":\"integer\"},\"iat\":{\"example\":1694791905,\"type\":\"integer\"},\"nonce\":{\"example\":\"X1aXj1lFVcqqyoXF\",\"type\":\"string\"},\"ttl\":{\"example\":21600,\"type\":\"integer\"}},\"type\":\"object\"},\"name\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_any_valid_service_token_rule\":{\"description\":\"Matches any valid Access Service Token\",\"properties\":{\"any_valid_service_token\":{\"description\":\"An empty object which matches on all service tokens.\",\"example\":{},\"type\":\"object\"}},\"required\":[\"any_valid_service_token\"],\"type\":\"object\"},\"access_app-policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_app_policy_response\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_app-policies_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_app_policy_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_app_id\":{\"oneOf\":[{\"$ref\":\"#/definitions/Identifier\"},{\"$ref\":\"#/definitions/Uuid\"}]},\"access_app_policy_request\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"}},\"required\":[\"name\",\"decision\",\"include\"],\"type\":\"object\"},\"access_app_policy_response\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_approval_group\":{\"description\":\"A group of email addresses that can approve a temporary authentication request.\",\"properties\":{\"approvals_needed\":{\"description\":\"The number of approvals needed to obtain access.\",\"example\":1,\"minimum\":0,\"type\":\"number\"},\"email_addresses\":{\"description\":\"A list of emails that can approve the access request.\",\"example\":[\"test@cloudflare.com\",\"test2@cloudflare.com\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"email_list_uuid\":{\"description\":\"The UUID of an re-usable email list.\",\"type\":\"string\"}},\"required\":[\"approvals_needed\"],\"type\":\"object\"},\"access_approval_groups\":{\"description\":\"Administrators who can approve a temporary authentication request.\",\"example\":[{\"approvals_needed\":1,\"email_addresses\":[\"test1@cloudflare.com\",\"test2@cloudflare.com\"]},{\"approvals_needed\":3,\"email_list_uuid\":\"597147a1-976b-4ef2-9af0-81d5d007fc34\"}],\"items\":{\"$ref\":\"#/definitions/access_approval_group\"},\"type\":\"array\"},\"access_apps\":{\"example\":{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"},\"x-escape\":\"`anyOf` of 8 variants that no required property tells apart (decoded as untyped JSON)\"},\"access_apps_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_apps\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_apps_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_apps\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_aud\":{\"description\":\"The Application Audience (AUD) tag. Identifies the application associated with the CA.\",\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe3893\",\"maxLength\":64,\"readOnly\":true,\"type\":\"string\"},\"access_authentication_method_rule\":{\"description\":\"Enforce different MFA options\",\"properties\":{\"auth_method\":{\"properties\":{\"auth_method\":{\"description\":\"The type of authentication method https://datatracker.ietf.org/doc/html/rfc8176.\",\"example\":\"mfa\",\"type\":\"string\"}},\"required\":[\"auth_method\"],\"type\":\"object\"}},\"required\":[\"auth_method\"],\"type\":\"object\"},\"access_azure_group_rule\":{\"description\":\"Matches an Azure group.\\nRequires an Azure identity provider.\",\"properties\":{\"azureAD\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Azure identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"id\":{\"description\":\"The ID of an Azure group.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"azureAD\"],\"type\":\"object\"},\"access_bookmarks\":{\"properties\":{\"app_launcher_visible\":{\"$ref\":\"#/definitions/aaa_ready\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"domain\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"description\":\"The unique identifier for the Bookmark application.\",\"type\":\"string\"},\"logo_url\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_bookmarks_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_bookmarks\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_bookmarks_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_bookmarks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_ca\":{\"properties\":{\"aud\":{\"$ref\":\"#/definitions/access_aud\"},\"id\":{\"$ref\":\"#/definitions/access_id\"},\"public_key\":{\"$ref\":\"#/definitions/mq_lease_id\"}},\"type\":\"object\"},\"access_ca_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_ca\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificate_rule\":{\"description\":\"Matches any valid client certificate.\",\"example\":{\"certificate\":{}},\"properties\":{\"certificate\":{\"example\":{},\"type\":\"object\"}},\"required\":[\"certificate\"],\"type\":\"object\"},\"access_certificates\":{\"properties\":{\"associated_hostnames\":{\"$ref\":\"#/definitions/d1_params\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"fingerprint\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"description\":\"The ID of the application that will use this certificate.\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_certificates_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_certificates\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificates_components-schemas-response_collection-2\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_schemas-certificates\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificates_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_certificates\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificates_components-schemas-single_response-2\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-certificates\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_components-schemas-session_duration\":{\"default\":\"24h\",\"description\":\"The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.\",\"example\":\"24h\",\"type\":\"string\"},\"access_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_groups\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_country_rule\":{\"description\":\"Matches a specific country\",\"properties\":{\"geo\":{\"properties\":{\"country_code\":{\"description\":\"The country code that should be matched.\",\"example\":\"US\",\"type\":\"string\"}},\"required\":[\"country_code\"],\"type\":\"object\"}},\"required\":[\"geo\"],\"type\":\"object\"},\"access_custom-pages_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_custom_page_without_html\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_custom-pages_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_custom_page\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_custom_page\":{\"properties\":{\"app_count\":{\"$ref\":\"#/definitions/intel_asn\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_html\":{\"description\":\"Custom page HTML.\",\"example\":\"<html><body><h1>Access Denied</h1></body></html>\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/access_schemas-type\"},\"uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\",\"custom_html\",\"type\"],\"type\":\"object\"},\"access_custom_page_without_html\":{\"properties\":{\"app_count\":{\"$ref\":\"#/definitions/intel_asn\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/access_schemas-type\"},\"uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\",\"type\"],\"type\":\"object\"},\"access_custom_pages\":{\"properties\":{\"forbidden\":{\"description\":\"The uid of the custom page to use when a user is denied access after failing a non-identity rule.\",\"example\":\"699d98642c564d2e855e9661899b7252\",\"type\":\"string\"},\"identity_denied\":{\"description\":\"The uid of the custom page to use when a user is denied access.\",\"example\":\"699d98642c564d2e855e9661899b7252\",\"type\":\"string\"}}},\"access_decision\":{\"description\":\"The action Access will take if a user matches this policy.\",\"enum\":[\"allow\",\"deny\",\"non_identity\",\"bypass\"],\"example\":\"allow\",\"type\":\"string\"},\"access_device_posture_check\":{\"properties\":{\"exists\":{\"type\":\"boolean\"},\"path\":{\"type\":\"string\"}},\"type\":\"object\"},\"access_device_posture_rule\":{\"description\":\"Enforces a device posture rule has run successfully\",\"properties\":{\"device_posture\":{\"properties\":{\"integration_uid\":{\"description\":\"The ID of a device posture integration.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"integration_uid\"],\"type\":\"object\"}},\"required\":[\"device_posture\"],\"type\":\"object\"},\"access_device_session\":{\"example\":{\"last_authenticated\":1638832687},\"properties\":{\"last_authenticated\":{\"type\":\"number\"}},\"type\":\"object\"},\"access_domain_rule\":{\"description\":\"Match an entire email domain.\",\"properties\":{\"email_domain\":{\"properties\":{\"domain\":{\"description\":\"The email domain to match.\",\"example\":\"example.com\",\"type\":\"string\"}},\"required\":[\"domain\"],\"type\":\"object\"}},\"required\":[\"email_domain\"],\"type\":\"object\"},\"access_email\":{\"description\":\"The email address of the authenticating user.\",\"example\":\"user@example.com\",\"format\":\"email\",\"type\":\"string\"},\"access_email_list_rule\":{\"description\":\"Matches an email address from a list.\",\"properties\":{\"email_list\":{\"properties\":{\"id\":{\"description\":\"The ID of a previously created email list.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"required\":[\"email_list\"],\"type\":\"object\"},\"access_email_rule\":{\"description\":\"Matches a specific email.\",\"properties\":{\"email\":{\"properties\":{\"email\":{\"description\":\"The email of the user.\",\"example\":\"test@example.com\",\"format\":\"email\",\"type\":\"string\"}},\"required\":[\"email\"],\"type\":\"object\"}},\"required\":[\"email\"],\"type\":\"object\"},\"access_empty_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"enum\":[true,false],\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_everyone_rule\":{\"description\":\"Matches everyone.\",\"properties\":{\"everyone\":{\"description\":\"An empty object which matches on all users.\",\"example\":{},\"type\":\"object\"}},\"required\":[\"everyone\"],\"type\":\"object\"},\"access_exclude\":{\"description\":\"Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.\",\"items\":{\"$ref\":\"#/definitions/access_rule\"},\"type\":\"array\"},\"access_external_evaluation_rule\":{\"description\":\"Create Allow or Block policies which evaluate the user based on custom criteria.\",\"properties\":{\"external_evaluation\":{\"properties\":{\"evaluate_url\":{\"description\":\"The API endpoint containing your business logic.\",\"example\":\"https://eval.example.com\",\"type\":\"string\"},\"keys_url\":{\"description\":\"The API endpoint containing the key that Access uses to verify that the response came from your API.\",\"example\":\"https://eval.example.com/keys\",\"type\":\"string\"}},\"required\":[\"evaluate_url\",\"keys_url\"],\"type\":\"object\"}},\"required\":[\"external_evaluation\"],\"type\":\"object\"},\"access_failed_login_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"expiration\":{\"type\":\"integer\"},\"metadata\":{\"example\":{\"app_name\":\"Test App\",\"aud\":\"39691c1480a2352a18ece567debc2b32552686cbd38eec0887aa18d5d3f00c04\",\"datetime\":\"2022-02-02T21:54:34.914Z\",\"ray_id\":\"6d76a8a42ead4133\",\"user_email\":\"test@cloudflare.com\",\"user_uuid\":\"57171132-e453-4ee8-b2a5-8cbaad333207\"},\"type\":\"object\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_geo\":{\"example\":{\"country\":\"US\"},\"properties\":{\"country\":{\"type\":\"string\"}},\"type\":\"object\"},\"access_github_organization_rule\":{\"description\":\"Matches a Github organization.\\nRequires a Github identity provider.\",\"properties\":{\"github-organization\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Github identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the organization.\",\"example\":\"cloudflare\",\"type\":\"string\"}},\"required\":[\"name\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"github-organization\"],\"type\":\"object\"},\"access_groups\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"is_default\":{\"$ref\":\"#/definitions/access_exclude\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_groups_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_schemas-groups\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_groups_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-groups\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_gsuite_group_rule\":{\"description\":\"Matches a group in Google Workspace.\\nRequires a Google Workspace identity provider.\",\"properties\":{\"gsuite\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Google Workspace identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"email\":{\"description\":\"The email of the Google Workspace group.\",\"example\":\"devs@cloudflare.com\",\"type\":\"string\"}},\"required\":[\"email\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"gsuite\"],\"type\":\"object\"},\"access_id\":{\"description\":\"The ID of the CA.\",\"example\":\"7eddae4619b50ab1361ba8ae9bd72269a432fea041529ed9\",\"maxLength\":48,\"readOnly\":true,\"type\":\"string\"},\"access_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_identity-providers\":{\"example\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"x-escape\":\"`anyOf` of 14 variants that no required property tells apart (decoded as untyped JSON)\"},\"access_identity-providers_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-identity-providers\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_ip_list_rule\":{\"description\":\"Matches an IP address from a list.\",\"properties\":{\"ip_list\":{\"properties\":{\"id\":{\"description\":\"The ID of a previously created IP list.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"required\":[\"ip_list\"],\"type\":\"object\"},\"access_ip_rule\":{\"description\":\"Matches an IP address block.\",\"properties\":{\"ip\":{\"properties\":{\"ip\":{\"description\":\"An IPv4 or IPv6 CIDR block.\",\"example\":\"2400:cb00:21:10a::/64\",\"type\":\"string\"}},\"required\":[\"ip\"],\"type\":\"object\"}},\"required\":[\"ip\"],\"type\":\"object\"},\"access_key_rotation_interval_days\":{\"description\":\"The number of days between key rotations.\",\"example\":30,\"maximum\":365,\"minimum\":21,\"type\":\"number\"},\"access_last_seen_identity_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"account_id\":{\"example\":\"1234567890\",\"type\":\"string\"},\"auth_status\":{\"example\":\"NONE\",\"type\":\"string\"},\"common_name\":{\"example\":\"\",\"type\":\"string\"},\"devicePosture\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_schemas-device_posture_rule\"},\"type\":\"object\"},\"device_id\":{\"example\":\"\",\"type\":\"string\"},\"device_sessions\":{\"$ref\":\"#/definitions/access_string_key_map_device_session\"},\"email\":{\"example\":\"test@cloudflare.com\",\"type\":\"string\"},\"geo\":{\"$ref\":\"#/definitions/access_geo\"},\"iat\":{\"example\":1694791905,\"type\":\"number\"},\"idp\":{\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"ip\":{\"example\":\"127.0.0.0\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"mtls_auth\":{\"properties\":{\"auth_status\":{\"type\":\"string\"},\"cert_issuer_dn\":{\"type\":\"string\"},\"cert_issuer_ski\":{\"type\":\"string\"},\"cert_presented\":{\"type\":\"boolean\"},\"cert_serial\":{\"type\":\"string\"}},\"type\":\"object\"},\"service_token_id\":{\"example\":\"\",\"type\":\"string\"},\"service_token_status\":{\"example\":false,\"type\":\"boolean\"},\"user_uuid\":{\"example\":\"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4\",\"type\":\"string\"},\"version\":{\"example\":2,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_login_design\":{\"properties\":{\"background_color\":{\"description\":\"The background color on your login page.\",\"example\":\"#c5ed1b\",\"type\":\"string\"},\"footer_text\":{\"description\":\"The text at the bottom of your login page.\",\"example\":\"This is an example description.\",\"type\":\"string\"},\"header_text\":{\"description\":\"The text at the top of your login page.\",\"example\":\"This is an example description.\",\"type\":\"string\"},\"logo_path\":{\"description\":\"The URL of the logo on your login page.\",\"example\":\"https://example.com/logo.png\",\"type\":\"string\"},\"text_color\":{\"description\":\"The text color on your login page.\",\"example\":\"#c5ed1b\",\"type\":\"string\"}}},\"access_name_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_okta_group_rule\":{\"description\":\"Matches an Okta group.\\nRequires an Okta identity provider.\",\"properties\":{\"okta\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Okta identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"email\":{\"description\":\"The email of the Okta group.\",\"example\":\"devs@cloudflare.com\",\"type\":\"string\"}},\"required\":[\"email\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"okta\"],\"type\":\"object\"},\"access_organizations\":{\"properties\":{\"allow_authenticate_via_warp\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auth_domain\":{\"$ref\":\"#/definitions/Duration\"},\"auto_redirect_to_identity\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_pages\":{\"$ref\":\"#/definitions/access_custom_pages\"},\"is_ui_read_only\":{\"$ref\":\"#/definitions/aaa_ready\"},\"login_design\":{\"$ref\":\"#/definitions/access_login_design\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"session_duration\":{\"$ref\":\"#/definitions/Duration\"},\"ui_read_only_toggle_reason\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"user_seat_expiration_inactive_time\":{\"$ref\":\"#/definitions/Duration\"},\"warp_auth_session_duration\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"access_organizations_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-organizations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policies\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_schemas-approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_policies\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policies_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_policies\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policy_check_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"app_state\":{\"properties\":{\"app_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"aud\":{\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe389\",\"type\":\"string\"},\"hostname\":{\"example\":\"test.com\",\"type\":\"string\"},\"name\":{\"example\":\"Test App\",\"type\":\"string\"},\"policies\":{\"example\":[{\"decision\":\"allow\",\"exclude\":[],\"include\":[{\"_type\":\"email\",\"email\":\"testuser@gmail.com\"}],\"precedence\":0,\"require\":[],\"status\":\"Success\"}],\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"status\":{\"example\":\"Success\",\"type\":\"string\"}},\"type\":\"object\"},\"user_identity\":{\"properties\":{\"account_id\":{\"example\":\"41ecfbb341f033e52b46742756aabb8b\",\"type\":\"string\"},\"device_sessions\":{\"example\":{},\"type\":\"object\"},\"email\":{\"example\":\"testuser@gmail.com\",\"type\":\"string\"},\"geo\":{\"properties\":{\"country\":{\"example\":\"US\",\"type\":\"string\"}},\"type\":\"object\"},\"iat\":{\"type\":\"integer\"},\"id\":{\"example\":\"1164449231815010287495\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"name\":{\"example\":\"Test User\",\"type\":\"string\"},\"user_uuid\":{\"$ref\":\"#/definitions/access_uuid\"},\"version\":{\"type\":\"integer\"}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policy_req\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"}},\"required\":[\"name\",\"decision\",\"include\"],\"type\":\"object\"},\"access_ray_id\":{\"description\":\"The unique identifier for the request to Cloudflare.\",\"example\":\"187d944c61940c77\",\"maxLength\":16,\"type\":\"string\"},\"access_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_response_collection_hostnames\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_settings\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_reusable-policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_reusable_policy_resp\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_reusable-policies_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_reusable_policy_resp\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_reusable_policy_resp\":{\"properties\":{\"app_count\":{\"$ref\":\"#/definitions/intel_asn\"},\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"reusable\":{\"enum\":[true],\"type\":\"boolean\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_rule\":{\"oneOf\":[{\"$ref\":\"#/definitions/access_email_rule\"},{\"$ref\":\"#/definitions/access_email_list_rule\"},{\"$ref\":\"#/definitions/access_domain_rule\"},{\"$ref\":\"#/definitions/access_everyone_rule\"},{\"$ref\":\"#/definitions/access_ip_rule\"},{\"$ref\":\"#/definitions/access_ip_list_rule\"},{\"$ref\":\"#/definitions/access_certificate_rule\"},{\"$ref\":\"#/definitions/access_access_group_rule\"},{\"$ref\":\"#/definitions/access_azure_group_rule\"},{\"$ref\":\"#/definitions/access_github_organization_rule\"},{\"$ref\":\"#/definitions/access_gsuite_group_rule\"},{\"$ref\":\"#/definitions/access_okta_group_rule\"},{\"$ref\":\"#/definitions/access_saml_group_rule\"},{\"$ref\":\"#/definitions/access_service_token_rule\"},{\"$ref\":\"#/definitions/access_any_valid_service_token_rule\"},{\"$ref\":\"#/definitions/access_external_evaluation_rule\"},{\"$ref\":\"#/definitions/access_country_rule\"},{\"$ref\":\"#/definitions/access_authentication_method_rule\"},{\"$ref\":\"#/definitions/access_device_posture_rule\"}],\"type\":\"object\"},\"access_saml_group_rule\":{\"description\":\"Matches a SAML group.\\nRequires a SAML identity provider.\",\"properties\":{\"saml\":{\"properties\":{\"attribute_name\":{\"description\":\"The name of the SAML attribute.\",\"example\":\"group\",\"type\":\"string\"},\"attribute_value\":{\"description\":\"The SAML attribute value to look for.\",\"example\":\"devs@cloudflare.com\",\"type\":\"string\"}},\"required\":[\"attribute_name\",\"attribute_value\"],\"type\":\"object\"}},\"required\":[\"saml\"],\"type\":\"object\"},\"access_schemas-approval_group\":{\"description\":\"A group of email addresses that can approve a temporary authentication request.\",\"properties\":{\"approvals_needed\":{\"description\":\"The number of approvals needed to obtain access.\",\"example\":1,\"minimum\":0,\"type\":\"number\"},\"email_addresses\":{\"description\":\"A list of emails that can approve the access request.\",\"example\":[\"test@cloudflare.com\",\"test2@cloudflare.com\"],\"items\":{},\"type\":\"array\"},\"email_list_uuid\":{\"description\":\"The UUID of an re-usable email list.\",\"type\":\"string\"}},\"required\":[\"approvals_needed\"],\"type\":\"object\"},\"access_schemas-approval_groups\":{\"description\":\"Administrators who can approve a temporary authentication request.\",\"example\":[{\"approvals_needed\":1,\"email_addresses\":[\"test1@cloudflare.com\",\"test2@cloudflare.com\"]},{\"approvals_needed\":3,\"email_list_uuid\":\"597147a1-976b-4ef2-9af0-81d5d007fc34\"}],\"items\":{\"$ref\":\"#/definitions/access_schemas-approval_group\"},\"type\":\"array\"},\"access_schemas-certificates\":{\"properties\":{\"associated_hostnames\":{\"$ref\":\"#/definitions/d1_params\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"fingerprint\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"description\":\"The ID of the application that will use this certificate.\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_schemas-device_posture_rule\":{\"properties\":{\"check\":{\"$ref\":\"#/definitions/access_device_posture_check\"},\"data\":{\"type\":\"object\"},\"description\":{\"type\":\"string\"},\"error\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"rule_name\":{\"type\":\"string\"},\"success\":{\"type\":\"boolean\"},\"timestamp\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"access_schemas-groups\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_schemas-id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-identity-providers\":{\"example\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"x-escape\":\"`anyOf` of 13 variants that no required property tells apart (decoded as untyped JSON)\"},\"access_schemas-organizations\":{\"properties\":{\"auth_domain\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"is_ui_read_only\":{\"$ref\":\"#/definitions/aaa_ready\"},\"login_design\":{\"$ref\":\"#/definitions/access_login_design\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"ui_read_only_toggle_reason\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"user_seat_expiration_inactive_time\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"access_schemas-policy_check_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"app_state\":{\"properties\":{\"app_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"aud\":{\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe389\",\"type\":\"string\"},\"hostname\":{\"example\":\"test.com\",\"type\":\"string\"},\"name\":{\"example\":\"Test App\",\"type\":\"string\"},\"policies\":{\"example\":[{\"decision\":\"allow\",\"exclude\":[],\"include\":[{\"_type\":\"email\",\"email\":\"testuser@gmail.com\"}],\"precedence\":0,\"require\":[],\"status\":\"Success\"}],\"items\":{},\"type\":\"array\"},\"status\":{\"example\":\"Success\",\"type\":\"string\"}},\"type\":\"object\"},\"user_identity\":{\"properties\":{\"account_id\":{\"example\":\"41ecfbb341f033e52b46742756aabb8b\",\"type\":\"string\"},\"device_sessions\":{\"example\":{},\"type\":\"object\"},\"email\":{\"example\":\"testuser@gmail.com\",\"type\":\"string\"},\"geo\":{\"properties\":{\"country\":{\"example\":\"US\",\"type\":\"string\"}},\"type\":\"object\"},\"iat\":{\"type\":\"integer\"},\"id\":{\"example\":\"1164449231815010287495\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"name\":{\"example\":\"Test User\",\"type\":\"string\"},\"user_uuid\":{\"$ref\":\"#/definitions/access_uuid\"},\"version\":{\"type\":\"integer\"}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_groups\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_identity-providers\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-type\":{\"description\":\"Custom page type.\",\"enum\":[\"identity_denied\",\"forbidden\"],\"type\":\"string\"},\"access_seat\":{\"properties\":{\"access_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"gateway_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"seat_uid\":{\"$ref\":\"#/definitions/access_uuid\"}},\"required\":[\"seat_uid\",\"gateway_seat\",\"access_seat\"],\"type\":\"object\"},\"access_seats\":{\"properties\":{\"access_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"gateway_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"seat_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_seats_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_seats\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_seats_definition\":{\"items\":{\"$ref\":\"#/definitions/access_seat\"},\"required\":[\"seat_uid\",\"gateway_seat\",\"access_seat\"],\"type\":\"array\"},\"access_service_token_rule\":{\"description\":\"Matches a specific Access Service Token\",\"properties\":{\"service_token\":{\"properties\":{\"token_id\":{\"description\":\"The ID of a Service Token.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"token_id\"],\"type\":\"object\"}},\"required\":[\"service_token\"],\"type\":\"object\"},\"access_settings\":{\"additionalProperties\":false,\"description\":\"Hostname Settings\",\"properties\":{\"china_network\":{\"description\":\"Request client certificates for this hostname in China. Can only be set to true if this zone is china network enabled.\",\"example\":false,\"type\":\"boolean\"},\"client_certificate_forwarding\":{\"description\":\"Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to the edge, and forwards it to the origin as a HTTP header to allow logging on the origin.\",\"example\":true,\"type\":\"boolean\"},\"hostname\":{\"description\":\"The hostname that these settings apply to.\",\"example\":\"admin.example.com\",\"type\":\"string\"}},\"required\":[\"hostname\",\"china_network\",\"client_certificate_forwarding\"],\"type\":\"object\"},\"access_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_organizations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_single_response_without_html\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_custom_page_without_html\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_string_key_map_device_session\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_device_session\"},\"type\":\"object\"},\"access_tag\":{\"description\":\"A tag\",\"properties\":{\"app_count\":{\"description\":\"The number of applications that have this tag\",\"example\":1,\"type\":\"integer\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\"],\"type\":\"object\"},\"access_tag_without_app_count\":{\"description\":\"A tag\",\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\"],\"type\":\"object\"},\"access_tags_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_tag\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_tags_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_tag\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_users\":{\"properties\":{\"access_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"active_device_count\":{\"$ref\":\"#/definitions/rum_page\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"email\":{\"$ref\":\"#/definitions/access_email\"},\"gateway_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"last_successful_login\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"seat_uid\":{\"$ref\":\"#/definitions/Duration\"},\"uid\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_users_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_users\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"intel_asn\":{\"type\":\"integer\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "access_applications_list_access_applications" => {
@@ -5754,12 +5758,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessAppsComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_apps\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5770,14 +5776,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessApps>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_apps\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessApplicationsAddAnApplicationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_apps\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5788,12 +5799,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessCaComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_ca\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5804,14 +5817,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessAppsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_apps\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5822,16 +5837,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessApps>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_apps\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessApplicationsUpdateAnAccessApplicationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_apps\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5842,14 +5862,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5860,14 +5882,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5878,14 +5902,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5896,14 +5922,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessSchemasIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_id\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5914,14 +5942,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessAppPoliciesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_app_policy_response\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5932,16 +5962,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessAppPolicyRequest>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_app_policy_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessAppPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_app_policy_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5952,16 +5987,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessAppPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_app_policy_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5972,18 +6009,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessAppPolicyRequest>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_app_policy_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessAppPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_app_policy_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -5994,16 +6036,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6014,14 +6058,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6032,14 +6078,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessPolicyCheckResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"app_state\":{\"properties\":{\"app_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"aud\":{\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe389\",\"type\":\"string\"},\"hostname\":{\"example\":\"test.com\",\"type\":\"string\"},\"name\":{\"example\":\"Test App\",\"type\":\"string\"},\"policies\":{\"example\":[{\"decision\":\"allow\",\"exclude\":[],\"include\":[{\"_type\":\"email\",\"email\":\"testuser@gmail.com\"}],\"precedence\":0,\"require\":[],\"status\":\"Success\"}],\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"status\":{\"example\":\"Success\",\"type\":\"string\"}},\"type\":\"object\"},\"user_identity\":{\"properties\":{\"account_id\":{\"example\":\"41ecfbb341f033e52b46742756aabb8b\",\"type\":\"string\"},\"device_sessions\":{\"example\":{},\"type\":\"object\"},\"email\":{\"example\":\"testuser@gmail.com\",\"type\":\"string\"},\"geo\":{\"properties\":{\"country\":{\"example\":\"US\",\"type\":\"string\"}},\"type\":\"object\"},\"iat\":{\"type\":\"integer\"},\"id\":{\"example\":\"1164449231815010287495\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"name\":{\"example\":\"Test User\",\"type\":\"string\"},\"user_uuid\":{\"$ref\":\"#/definitions/access_uuid\"},\"version\":{\"type\":\"integer\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6050,12 +6098,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessBookmarksComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_bookmarks\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6066,14 +6116,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bookmark_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessBookmarksComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_bookmarks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6084,18 +6136,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bookmark_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessBookmarksComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_bookmarks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6106,18 +6161,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bookmark_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessBookmarksComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_bookmarks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6128,18 +6186,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bookmark_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6150,12 +6211,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessCertificatesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_certificates\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6166,16 +6229,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccessMtlsAuthenticationAddAnMtlsCertificateBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"associated_hostnames\":{\"$ref\":\"#/definitions/d1_params\"},\"certificate\":{\"description\":\"The certificate content.\",\"example\":\"-----BEGIN CERTIFICATE-----\\nMIIGAjCCA+qgAwIBAgIJAI7kymlF7CWT...N4RI7KKB7nikiuUf8vhULKy5IX10\\nDrUtmu/B\\n-----END CERTIFICATE-----\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"certificate\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessCertificatesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6186,12 +6252,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessResponseCollectionHostnames as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_settings\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6202,16 +6270,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"settings\":{\"items\":{\"$ref\":\"#/definitions/access_settings\"},\"type\":\"array\"}},\"required\":[\"settings\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessResponseCollectionHostnames as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_settings\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6222,14 +6293,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessCertificatesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6240,18 +6313,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"associated_hostnames\":{\"$ref\":\"#/definitions/d1_params\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"associated_hostnames\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessCertificatesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6262,14 +6338,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6280,12 +6358,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessCustomPagesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_custom_page_without_html\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6296,14 +6376,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessCustomPage>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_custom_page\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessSingleResponseWithoutHtml as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_custom_page_without_html\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6314,14 +6399,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("custom_page_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessCustomPagesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_custom_page\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6332,16 +6419,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("custom_page_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessCustomPage>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_custom_page\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessSingleResponseWithoutHtml as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_custom_page_without_html\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6352,14 +6444,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("custom_page_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6370,12 +6464,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_groups\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6386,14 +6482,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessGroupsCreateAnAccessGroupBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"is_default\":{\"$ref\":\"#/definitions/aaa_ready\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"}},\"required\":[\"name\",\"include\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_groups\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6404,14 +6505,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_groups\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6422,16 +6525,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessGroupsUpdateAnAccessGroupBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"is_default\":{\"$ref\":\"#/definitions/aaa_ready\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"}},\"required\":[\"name\",\"include\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_groups\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6442,14 +6550,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6460,12 +6570,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6476,14 +6588,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessIdentityProviders>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_identity-providers\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_identity-providers\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6494,14 +6611,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_identity-providers\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6512,16 +6631,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessIdentityProviders>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_identity-providers\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_identity-providers\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6532,14 +6656,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6550,12 +6676,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6566,16 +6694,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccessKeyConfigurationUpdateTheAccessKeyConfigurationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"key_rotation_interval_days\":{\"$ref\":\"#/definitions/access_key_rotation_interval_days\"}},\"required\":[\"key_rotation_interval_days\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6586,12 +6717,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6602,20 +6735,22 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("limit", crate
-                        ::json_schema("{\"default\":25,\"type\":\"integer\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"default\":\"desc\",\"enum\":[\"desc\",\"asc\"]}")),
-                        ("since", crate
-                        ::json_schema("{\"example\":\"2020-07-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("until", crate
-                        ::json_schema("{\"example\":\"2020-10-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("limit", crate
+                        ::spec_schema("{\"default\":25,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"default\":\"desc\",\"enum\":[\"desc\",\"asc\"]}",
+                        DEFINITIONS)), ("since", crate
+                        ::spec_schema("{\"example\":\"2020-07-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("until", crate
+                        ::spec_schema("{\"example\":\"2020-10-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessAccessRequestsComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_access-requests\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6626,12 +6761,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_organizations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6642,16 +6779,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_authenticate_via_warp\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auth_domain\":{\"$ref\":\"#/definitions/Duration\"},\"auto_redirect_to_identity\":{\"$ref\":\"#/definitions/stream_asc\"},\"is_ui_read_only\":{\"$ref\":\"#/definitions/aaa_ready\"},\"login_design\":{\"$ref\":\"#/definitions/access_login_design\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"session_duration\":{\"$ref\":\"#/definitions/Duration\"},\"ui_read_only_toggle_reason\":{\"$ref\":\"#/definitions/Duration\"},\"user_seat_expiration_inactive_time\":{\"$ref\":\"#/definitions/Duration\"},\"warp_auth_session_duration\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"auth_domain\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_organizations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6662,16 +6802,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_authenticate_via_warp\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auth_domain\":{\"$ref\":\"#/definitions/Duration\"},\"auto_redirect_to_identity\":{\"$ref\":\"#/definitions/stream_asc\"},\"custom_pages\":{\"$ref\":\"#/definitions/access_custom_pages\"},\"is_ui_read_only\":{\"$ref\":\"#/definitions/aaa_ready\"},\"login_design\":{\"$ref\":\"#/definitions/access_login_design\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"session_duration\":{\"$ref\":\"#/definitions/Duration\"},\"ui_read_only_toggle_reason\":{\"$ref\":\"#/definitions/Duration\"},\"user_seat_expiration_inactive_time\":{\"$ref\":\"#/definitions/Duration\"},\"warp_auth_session_duration\":{\"$ref\":\"#/definitions/Duration\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_organizations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6682,16 +6825,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"email\":{\"description\":\"The email of the user to revoke.\",\"example\":\"test@example.com\",\"type\":\"string\"}},\"required\":[\"email\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessEmptyResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"enum\":[true,false],\"example\":true,\"nullable\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6702,12 +6848,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessReusablePoliciesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_reusable_policy_resp\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6718,14 +6866,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessPolicyReq>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_policy_req\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessReusablePoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_reusable_policy_resp\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6736,14 +6889,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("policy_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessReusablePoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_reusable_policy_resp\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6754,16 +6908,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("policy_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessPolicyReq>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_policy_req\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessReusablePoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_reusable_policy_resp\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6774,14 +6932,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("policy_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6792,14 +6951,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessSeatsDefinition>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_seats_definition\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessSeatsComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_seats\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6810,18 +6974,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("name", crate ::json_schema("{\"type\":\"string\"}")),
-                        ("search", crate ::json_schema("{\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)), ("search",
+                        crate ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
                         ("page", crate
-                        ::json_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}"))
+                        ::spec_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ServiceTokenListResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/ServiceToken\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6832,14 +6999,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CreateServiceToken>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/CreateServiceToken\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ServiceTokenCreatedResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/CreatedServiceToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6850,14 +7022,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("service_token_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("service_token_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ServiceTokenResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/ServiceToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6868,16 +7041,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("service_token_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("service_token_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::UpdateServiceToken>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/UpdateServiceToken\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ServiceTokenResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/ServiceToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6888,14 +7065,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("service_token_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("service_token_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ServiceTokenResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/ServiceToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6906,14 +7084,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("service_token_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("service_token_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ServiceTokenResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/ServiceToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6924,16 +7103,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("service_token_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("service_token_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::RotateServiceToken>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/RotateServiceToken\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ServiceTokenCreatedResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/CreatedServiceToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6944,12 +7127,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessTagsComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_tag\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6960,14 +7145,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::Duration>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/Duration\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessTagsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_tag\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6978,14 +7168,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tag_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tag_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessTagsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_tag\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -6996,16 +7188,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tag_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tag_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessTagWithoutAppCount>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_tag_without_app_count\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessTagsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_tag\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7016,14 +7213,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tag_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tag_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessNameResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7034,12 +7233,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessUsersComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_users\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7050,14 +7251,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("user_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessActiveSessionsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"expiration\":{\"example\":1694813506,\"type\":\"integer\"},\"metadata\":{\"properties\":{\"apps\":{\"additionalProperties\":{\"properties\":{\"hostname\":{\"example\":\"test.example.com\",\"type\":\"string\"},\"name\":{\"example\":\"app name\",\"type\":\"string\"},\"type\":{\"example\":\"self_hosted\",\"type\":\"string\"},\"uid\":{\"example\":\"cc2a8145-0128-4429-87f3-872c4d380c4e\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"object\"},\"expires\":{\"example\":1694813506,\"type\":\"integer\"},\"iat\":{\"example\":1694791905,\"type\":\"integer\"},\"nonce\":{\"example\":\"X1aXj1lFVcqqyoXF\",\"type\":\"string\"},\"ttl\":{\"example\":21600,\"type\":\"integer\"}},\"type\":\"object\"},\"name\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7068,16 +7271,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("user_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("nonce", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("nonce", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessActiveSessionResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"account_id\":{\"example\":\"1234567890\",\"type\":\"string\"},\"auth_status\":{\"example\":\"NONE\",\"type\":\"string\"},\"common_name\":{\"example\":\"\",\"type\":\"string\"},\"devicePosture\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_schemas-device_posture_rule\"},\"type\":\"object\"},\"device_id\":{\"example\":\"\",\"type\":\"string\"},\"device_sessions\":{\"$ref\":\"#/definitions/access_string_key_map_device_session\"},\"email\":{\"example\":\"test@cloudflare.com\",\"type\":\"string\"},\"geo\":{\"$ref\":\"#/definitions/access_geo\"},\"iat\":{\"example\":1694791905,\"type\":\"number\"},\"idp\":{\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"ip\":{\"example\":\"127.0.0.0\",\"type\":\"string\"},\"isActive\":{\"example\":true,\"type\":\"boolean\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"mtls_auth\":{\"properties\":{\"auth_status\":{\"type\":\"string\"},\"cert_issuer_dn\":{\"type\":\"string\"},\"cert_issuer_ski\":{\"type\":\"string\"},\"cert_presented\":{\"type\":\"boolean\"},\"cert_serial\":{\"type\":\"string\"}},\"type\":\"object\"},\"service_token_id\":{\"example\":\"\",\"type\":\"string\"},\"service_token_status\":{\"example\":false,\"type\":\"boolean\"},\"user_uuid\":{\"example\":\"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4\",\"type\":\"string\"},\"version\":{\"example\":2,\"type\":\"number\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7088,14 +7293,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("user_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessFailedLoginResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"expiration\":{\"type\":\"integer\"},\"metadata\":{\"example\":{\"app_name\":\"Test App\",\"aud\":\"39691c1480a2352a18ece567debc2b32552686cbd38eec0887aa18d5d3f00c04\",\"datetime\":\"2022-02-02T21:54:34.914Z\",\"ray_id\":\"6d76a8a42ead4133\",\"user_email\":\"test@cloudflare.com\",\"user_uuid\":\"57171132-e453-4ee8-b2a5-8cbaad333207\"},\"type\":\"object\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7106,14 +7313,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("user_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessLastSeenIdentityResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"account_id\":{\"example\":\"1234567890\",\"type\":\"string\"},\"auth_status\":{\"example\":\"NONE\",\"type\":\"string\"},\"common_name\":{\"example\":\"\",\"type\":\"string\"},\"devicePosture\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_schemas-device_posture_rule\"},\"type\":\"object\"},\"device_id\":{\"example\":\"\",\"type\":\"string\"},\"device_sessions\":{\"$ref\":\"#/definitions/access_string_key_map_device_session\"},\"email\":{\"example\":\"test@cloudflare.com\",\"type\":\"string\"},\"geo\":{\"$ref\":\"#/definitions/access_geo\"},\"iat\":{\"example\":1694791905,\"type\":\"number\"},\"idp\":{\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"ip\":{\"example\":\"127.0.0.0\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"mtls_auth\":{\"properties\":{\"auth_status\":{\"type\":\"string\"},\"cert_issuer_dn\":{\"type\":\"string\"},\"cert_issuer_ski\":{\"type\":\"string\"},\"cert_presented\":{\"type\":\"boolean\"},\"cert_serial\":{\"type\":\"string\"}},\"type\":\"object\"},\"service_token_id\":{\"example\":\"\",\"type\":\"string\"},\"service_token_status\":{\"example\":false,\"type\":\"boolean\"},\"user_uuid\":{\"example\":\"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4\",\"type\":\"string\"},\"version\":{\"example\":2,\"type\":\"number\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7124,12 +7333,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessAppsComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_apps\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7140,14 +7351,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessApps>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_apps\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZoneLevelAccessApplicationsAddABookmarkApplicationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_apps\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7158,12 +7374,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessCaComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_ca\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7174,14 +7392,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessAppsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_apps\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7192,16 +7412,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessApps>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_apps\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZoneLevelAccessApplicationsUpdateABookmarkApplicationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_apps\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7212,14 +7437,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7230,14 +7457,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7248,14 +7477,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7266,14 +7497,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessSchemasIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_id\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7284,14 +7517,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessPoliciesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_policies\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7302,18 +7537,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLevelAccessPoliciesCreateAnAccessPolicyBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_schemas-approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"}},\"required\":[\"name\",\"decision\",\"include\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_policies\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7324,16 +7562,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_policies\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7344,20 +7584,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLevelAccessPoliciesUpdateAnAccessPolicyBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_schemas-approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"}},\"required\":[\"name\",\"decision\",\"include\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessPoliciesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_policies\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7368,16 +7611,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7388,14 +7633,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7406,14 +7653,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/Identifier\"},{\"$ref\":\"#/components/schemas/Uuid\"}],\"x-imported-from\":\"access_app_id\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessSchemasPolicyCheckResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"app_state\":{\"properties\":{\"app_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"aud\":{\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe389\",\"type\":\"string\"},\"hostname\":{\"example\":\"test.com\",\"type\":\"string\"},\"name\":{\"example\":\"Test App\",\"type\":\"string\"},\"policies\":{\"example\":[{\"decision\":\"allow\",\"exclude\":[],\"include\":[{\"_type\":\"email\",\"email\":\"testuser@gmail.com\"}],\"precedence\":0,\"require\":[],\"status\":\"Success\"}],\"items\":{},\"type\":\"array\"},\"status\":{\"example\":\"Success\",\"type\":\"string\"}},\"type\":\"object\"},\"user_identity\":{\"properties\":{\"account_id\":{\"example\":\"41ecfbb341f033e52b46742756aabb8b\",\"type\":\"string\"},\"device_sessions\":{\"example\":{},\"type\":\"object\"},\"email\":{\"example\":\"testuser@gmail.com\",\"type\":\"string\"},\"geo\":{\"properties\":{\"country\":{\"example\":\"US\",\"type\":\"string\"}},\"type\":\"object\"},\"iat\":{\"type\":\"integer\"},\"id\":{\"example\":\"1164449231815010287495\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"name\":{\"example\":\"Test User\",\"type\":\"string\"},\"user_uuid\":{\"$ref\":\"#/definitions/access_uuid\"},\"version\":{\"type\":\"integer\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7424,12 +7673,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessCertificatesComponentsSchemasResponseCollection2 as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_schemas-certificates\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7440,16 +7691,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificateBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"associated_hostnames\":{\"$ref\":\"#/definitions/d1_params\"},\"certificate\":{\"description\":\"The certificate content.\",\"example\":\"-----BEGIN CERTIFICATE-----\\nMIIGAjCCA+qgAwIBAgIJAI7kymlF7CWT...N4RI7KKB7nikiuUf8vhULKy5IX10\\nDrUtmu/B\\n-----END CERTIFICATE-----\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"certificate\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessCertificatesComponentsSchemasSingleResponse2 as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7460,12 +7714,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessResponseCollectionHostnames as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_settings\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7476,16 +7732,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettingsBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"settings\":{\"items\":{\"$ref\":\"#/definitions/access_settings\"},\"type\":\"array\"}},\"required\":[\"settings\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessResponseCollectionHostnames as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_settings\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7496,14 +7755,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessCertificatesComponentsSchemasSingleResponse2 as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7514,18 +7775,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"associated_hostnames\":{\"$ref\":\"#/definitions/d1_params\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"associated_hostnames\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessCertificatesComponentsSchemasSingleResponse2 as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7536,14 +7800,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7554,12 +7820,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessGroupsComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/access_schemas-groups\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7570,16 +7838,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLevelAccessGroupsCreateAnAccessGroupBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"}},\"required\":[\"name\",\"include\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessGroupsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-groups\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7590,14 +7861,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessGroupsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-groups\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7608,18 +7881,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLevelAccessGroupsUpdateAnAccessGroupBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"}},\"required\":[\"name\",\"include\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessGroupsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-groups\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7630,14 +7906,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7648,12 +7926,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7664,14 +7944,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessSchemasIdentityProviders>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_schemas-identity-providers\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessIdentityProvidersComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-identity-providers\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7682,14 +7967,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdentityProvidersComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-identity-providers\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7700,16 +7987,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccessSchemasIdentityProviders>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/access_schemas-identity-providers\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessIdentityProvidersComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-identity-providers\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7720,14 +8012,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7738,12 +8032,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessOrganizationsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-organizations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7754,16 +8050,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLevelZeroTrustOrganizationCreateYourZeroTrustOrganizationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"auth_domain\":{\"$ref\":\"#/definitions/Duration\"},\"is_ui_read_only\":{\"$ref\":\"#/definitions/aaa_ready\"},\"login_design\":{\"$ref\":\"#/definitions/access_login_design\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"ui_read_only_toggle_reason\":{\"$ref\":\"#/definitions/Duration\"},\"user_seat_expiration_inactive_time\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"auth_domain\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessOrganizationsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-organizations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7774,16 +8073,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLevelZeroTrustOrganizationUpdateYourZeroTrustOrganizationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"auth_domain\":{\"$ref\":\"#/definitions/Duration\"},\"is_ui_read_only\":{\"$ref\":\"#/definitions/aaa_ready\"},\"login_design\":{\"$ref\":\"#/definitions/access_login_design\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"ui_read_only_toggle_reason\":{\"$ref\":\"#/definitions/Duration\"},\"user_seat_expiration_inactive_time\":{\"$ref\":\"#/definitions/Duration\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessOrganizationsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-organizations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7794,16 +8096,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLevelZeroTrustOrganizationRevokeAllAccessTokensForAUserBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"email\":{\"description\":\"The email of the user to revoke.\",\"example\":\"test@example.com\",\"type\":\"string\"}},\"required\":[\"email\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessEmptyResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"enum\":[true,false],\"example\":true,\"nullable\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7814,18 +8119,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("name", crate ::json_schema("{\"type\":\"string\"}")),
-                        ("search", crate ::json_schema("{\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)), ("search",
+                        crate ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
                         ("page", crate
-                        ::json_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}"))
+                        ::spec_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ServiceTokenListResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/ServiceToken\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7836,14 +8144,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CreateServiceToken>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/CreateServiceToken\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ServiceTokenCreatedResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/CreatedServiceToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7854,14 +8167,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("service_token_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("service_token_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ServiceTokenResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/ServiceToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7872,16 +8186,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("service_token_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("service_token_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::UpdateServiceToken>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/UpdateServiceToken\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ServiceTokenResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/ServiceToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -7892,14 +8210,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("service_token_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("service_token_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ServiceTokenResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/ServiceToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

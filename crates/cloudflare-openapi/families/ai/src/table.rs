@@ -2477,7 +2477,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "workers_ai_search_author" => {
@@ -2486,12 +2490,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::WorkersAiSearchAuthorResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2502,12 +2508,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::WorkersAiListFinetunesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"id\":{\"format\":\"uuid\",\"type\":\"string\"},\"model\":{\"type\":\"string\"},\"modified_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\",\"model\",\"name\",\"created_at\",\"modified_at\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2518,14 +2526,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::WorkersAiCreateFinetuneBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"description\":{\"type\":\"string\"},\"model\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"public\":{\"type\":\"boolean\"}},\"required\":[\"model\",\"name\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiCreateFinetuneResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"id\":{\"format\":\"uuid\",\"type\":\"string\"},\"model\":{\"type\":\"string\"},\"modified_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"public\":{\"type\":\"boolean\"}},\"required\":[\"id\",\"created_at\",\"modified_at\",\"public\",\"name\",\"model\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2536,18 +2549,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("limit", crate
-                        ::json_schema("{\"description\":\"Pagination Limit\",\"type\":\"number\"}")),
-                        ("offset", crate
-                        ::json_schema("{\"description\":\"Pagination Offset\",\"type\":\"number\"}")),
-                        ("orderBy", crate
-                        ::json_schema("{\"description\":\"Order By Column Name\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("limit", crate
+                        ::spec_schema("{\"description\":\"Pagination Limit\",\"type\":\"number\"}",
+                        DEFINITIONS)), ("offset", crate
+                        ::spec_schema("{\"description\":\"Pagination Offset\",\"type\":\"number\"}",
+                        DEFINITIONS)), ("orderBy", crate
+                        ::spec_schema("{\"description\":\"Order By Column Name\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::WorkersAiListPublicFinetunesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"id\":{\"format\":\"uuid\",\"type\":\"string\"},\"model\":{\"type\":\"string\"},\"modified_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"public\":{\"type\":\"boolean\"}},\"required\":[\"id\",\"model\",\"name\",\"public\",\"created_at\",\"modified_at\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2558,14 +2573,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("model", crate
-                        ::json_schema("{\"description\":\"Model Name\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("model", crate
+                        ::spec_schema("{\"description\":\"Model Name\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::WorkersAiGetModelSchemaResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2576,24 +2593,27 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("per_page", crate ::json_schema("{\"type\":\"integer\"}")),
-                        ("page", crate ::json_schema("{\"type\":\"integer\"}")), ("task",
-                        crate
-                        ::json_schema("{\"description\":\"Filter by Task Name\",\"type\":\"string\"}")),
-                        ("author", crate
-                        ::json_schema("{\"description\":\"Filter by Author\",\"type\":\"string\"}")),
-                        ("source", crate
-                        ::json_schema("{\"description\":\"Filter by Source Id\",\"type\":\"number\"}")),
-                        ("hide_experimental", crate
-                        ::json_schema("{\"description\":\"Filter to hide experimental models\",\"type\":\"boolean\"}")),
-                        ("search", crate
-                        ::json_schema("{\"description\":\"Search\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"type\":\"integer\"}", DEFINITIONS)), ("page",
+                        crate ::spec_schema("{\"type\":\"integer\"}", DEFINITIONS)),
+                        ("task", crate
+                        ::spec_schema("{\"description\":\"Filter by Task Name\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("author", crate
+                        ::spec_schema("{\"description\":\"Filter by Author\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("source", crate
+                        ::spec_schema("{\"description\":\"Filter by Source Id\",\"type\":\"number\"}",
+                        DEFINITIONS)), ("hide_experimental", crate
+                        ::spec_schema("{\"description\":\"Filter to hide experimental models\",\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("search", crate
+                        ::spec_schema("{\"description\":\"Search\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::WorkersAiSearchModelResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2604,16 +2624,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfBaaiBgeBaseEnV15Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"text\":{\"oneOf\":[{\"minLength\":1,\"type\":\"string\"},{\"items\":{\"minLength\":1,\"type\":\"string\"},\"maxItems\":100,\"type\":\"array\"}]}},\"required\":[\"text\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfBaaiBgeBaseEnV15Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2624,16 +2644,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfBaaiBgeLargeEnV15Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"text\":{\"oneOf\":[{\"minLength\":1,\"type\":\"string\"},{\"items\":{\"minLength\":1,\"type\":\"string\"},\"maxItems\":100,\"type\":\"array\"}]}},\"required\":[\"text\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfBaaiBgeLargeEnV15Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2644,16 +2664,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfBaaiBgeSmallEnV15Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"text\":{\"oneOf\":[{\"minLength\":1,\"type\":\"string\"},{\"items\":{\"minLength\":1,\"type\":\"string\"},\"maxItems\":100,\"type\":\"array\"}]}},\"required\":[\"text\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfBaaiBgeSmallEnV15Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2664,16 +2684,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfBytedanceStableDiffusionXlLightningBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"guidance\":{\"default\":7.5,\"type\":\"number\"},\"height\":{\"maximum\":1024,\"type\":\"integer\"},\"image\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"},\"image_b64\":{\"type\":\"string\"},\"mask\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"},\"negative_prompt\":{\"type\":\"string\"},\"num_steps\":{\"default\":20,\"maximum\":20,\"type\":\"integer\"},\"prompt\":{\"minLength\":1,\"type\":\"string\"},\"seed\":{\"type\":\"integer\"},\"strength\":{\"default\":1,\"type\":\"number\"},\"width\":{\"maximum\":1024,\"type\":\"integer\"}},\"required\":[\"prompt\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfBytedanceStableDiffusionXlLightningResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2684,16 +2704,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfDeepseekAiDeepseekMath7bInstructBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfDeepseekAiDeepseekMath7bInstructResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2704,16 +2724,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfDefogSqlcoder7b2Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfDefogSqlcoder7b2Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2724,16 +2744,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfFacebookBartLargeCnnBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"input_text\":{\"minLength\":1,\"type\":\"string\"},\"max_length\":{\"default\":1024,\"type\":\"integer\"}},\"required\":[\"input_text\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfFacebookBartLargeCnnResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2744,16 +2764,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfFblgitUnaCybertron7bV2Bf16Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfFblgitUnaCybertron7bV2Bf16Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2764,16 +2784,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfGoogleGemma2bItLoraBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfGoogleGemma2bItLoraResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2784,16 +2804,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfGoogleGemma7bItLoraBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfGoogleGemma7bItLoraResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2804,16 +2824,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfHuggingfaceDistilbertSst2Int8Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"text\":{\"minLength\":1,\"type\":\"string\"}},\"required\":[\"text\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfHuggingfaceDistilbertSst2Int8Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2824,16 +2844,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfLykonDreamshaper8LcmBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"guidance\":{\"default\":7.5,\"type\":\"number\"},\"height\":{\"maximum\":1024,\"type\":\"integer\"},\"image\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"},\"image_b64\":{\"type\":\"string\"},\"mask\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"},\"negative_prompt\":{\"type\":\"string\"},\"num_steps\":{\"default\":20,\"maximum\":20,\"type\":\"integer\"},\"prompt\":{\"minLength\":1,\"type\":\"string\"},\"seed\":{\"type\":\"integer\"},\"strength\":{\"default\":1,\"type\":\"number\"},\"width\":{\"maximum\":1024,\"type\":\"integer\"}},\"required\":[\"prompt\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfLykonDreamshaper8LcmResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2844,16 +2864,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfMetaLlamaLlama27bChatHfLoraBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfMetaLlamaLlama27bChatHfLoraResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2864,16 +2884,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfMetaLlama27bChatFp16Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfMetaLlama27bChatFp16Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2884,16 +2904,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfMetaLlama38bInstructBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfMetaLlama38bInstructResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2904,16 +2924,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfMetaLlama38bInstructAwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfMetaLlama38bInstructAwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2924,16 +2944,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfMetaLlama318bInstructBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfMetaLlama318bInstructResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2944,14 +2964,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::WorkersAiPostRunCfMetaM2m10012bBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"source_lang\":{\"default\":\"en\",\"type\":\"string\"},\"target_lang\":{\"type\":\"string\"},\"text\":{\"minLength\":1,\"type\":\"string\"}},\"required\":[\"text\",\"target_lang\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfMetaM2m10012bResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2962,14 +2984,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::WorkersAiPostRunCfMicrosoftPhi2Body>(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfMicrosoftPhi2Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2980,16 +3004,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfMistralMistral7bInstructV02LoraBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfMistralMistral7bInstructV02LoraResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3000,16 +3024,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfOpenchatOpenchat350106Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfOpenchatOpenchat350106Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3020,16 +3044,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfQwenQwen1505bChatBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfQwenQwen1505bChatResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3040,16 +3064,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfQwenQwen1518bChatBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfQwenQwen1518bChatResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3060,16 +3084,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfQwenQwen1514bChatAwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfQwenQwen1514bChatAwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3080,16 +3104,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfQwenQwen157bChatAwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfQwenQwen157bChatAwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3100,16 +3124,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfRunwaymlStableDiffusionV15Img2imgBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"guidance\":{\"default\":7.5,\"type\":\"number\"},\"height\":{\"maximum\":1024,\"type\":\"integer\"},\"image\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"},\"image_b64\":{\"type\":\"string\"},\"mask\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"},\"negative_prompt\":{\"type\":\"string\"},\"num_steps\":{\"default\":20,\"maximum\":20,\"type\":\"integer\"},\"prompt\":{\"minLength\":1,\"type\":\"string\"},\"seed\":{\"type\":\"integer\"},\"strength\":{\"default\":1,\"type\":\"number\"},\"width\":{\"maximum\":1024,\"type\":\"integer\"}},\"required\":[\"prompt\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfRunwaymlStableDiffusionV15Img2imgResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3120,16 +3144,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfRunwaymlStableDiffusionV15InpaintingBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"guidance\":{\"default\":7.5,\"type\":\"number\"},\"height\":{\"maximum\":1024,\"type\":\"integer\"},\"image\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"},\"image_b64\":{\"type\":\"string\"},\"mask\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"},\"negative_prompt\":{\"type\":\"string\"},\"num_steps\":{\"default\":20,\"maximum\":20,\"type\":\"integer\"},\"prompt\":{\"minLength\":1,\"type\":\"string\"},\"seed\":{\"type\":\"integer\"},\"strength\":{\"default\":1,\"type\":\"number\"},\"width\":{\"maximum\":1024,\"type\":\"integer\"}},\"required\":[\"prompt\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfRunwaymlStableDiffusionV15InpaintingResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3140,16 +3164,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfStabilityaiStableDiffusionXlBase10Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"guidance\":{\"default\":7.5,\"type\":\"number\"},\"height\":{\"maximum\":1024,\"type\":\"integer\"},\"image\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"},\"image_b64\":{\"type\":\"string\"},\"mask\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"},\"negative_prompt\":{\"type\":\"string\"},\"num_steps\":{\"default\":20,\"maximum\":20,\"type\":\"integer\"},\"prompt\":{\"minLength\":1,\"type\":\"string\"},\"seed\":{\"type\":\"integer\"},\"strength\":{\"default\":1,\"type\":\"number\"},\"width\":{\"maximum\":1024,\"type\":\"integer\"}},\"required\":[\"prompt\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfStabilityaiStableDiffusionXlBase10Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3160,16 +3184,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfTheblokeDiscolmGerman7bV1AwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfTheblokeDiscolmGerman7bV1AwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3180,16 +3204,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfTiiuaeFalcon7bInstructBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfTiiuaeFalcon7bInstructResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3200,16 +3224,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunCfTinyllamaTinyllama11bChatV10Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunCfTinyllamaTinyllama11bChatV10Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3220,16 +3244,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfMetaLlamaMetaLlama38bInstructBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfMetaLlamaMetaLlama38bInstructResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3240,16 +3264,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfMistralMistral7bInstructV02Body,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfMistralMistral7bInstructV02Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3260,16 +3284,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfNexusflowStarlingLm7bBetaBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfNexusflowStarlingLm7bBetaResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3280,16 +3304,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfNousresearchHermes2ProMistral7bBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfNousresearchHermes2ProMistral7bResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3300,16 +3324,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfTheblokeDeepseekCoder67bBaseAwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfTheblokeDeepseekCoder67bBaseAwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3320,16 +3344,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfTheblokeDeepseekCoder67bInstructAwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfTheblokeDeepseekCoder67bInstructAwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3340,16 +3364,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfTheblokeLlama213bChatAwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfTheblokeLlama213bChatAwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3360,16 +3384,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfTheblokeLlamaguard7bAwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfTheblokeLlamaguard7bAwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3380,16 +3404,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfTheblokeMistral7bInstructV01AwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfTheblokeMistral7bInstructV01AwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3400,16 +3424,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfTheblokeNeuralChat7bV31AwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfTheblokeNeuralChat7bV31AwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3420,16 +3444,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfTheblokeOpenhermes25Mistral7bAwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfTheblokeOpenhermes25Mistral7bAwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3440,16 +3464,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::WorkersAiPostRunHfTheblokeZephyr7bBetaAwqBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunHfTheblokeZephyr7bBetaAwqResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3460,16 +3484,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("model_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("model_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/Untyped\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WorkersAiPostRunModelResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3480,12 +3509,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::WorkersAiSearchTaskResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -462,7 +462,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "aig_config_list_gateway" => {
@@ -471,20 +475,22 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"maximum\":100,\"minimum\":5,\"type\":\"integer\"}")),
-                        ("order_by", crate
-                        ::json_schema("{\"description\":\"Order By Column Name\",\"type\":\"string\"}")),
-                        ("id", crate
-                        ::json_schema("{\"description\":\"gateway id\",\"example\":\"my-gateway\",\"maxLength\":64,\"minLength\":1,\"pattern\":\"^[a-z0-9_]+(?:-[a-z0-9_]+)*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"maximum\":100,\"minimum\":5,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("order_by", crate
+                        ::spec_schema("{\"description\":\"Order By Column Name\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("id", crate
+                        ::spec_schema("{\"description\":\"gateway id\",\"example\":\"my-gateway\",\"maxLength\":64,\"minLength\":1,\"pattern\":\"^[a-z0-9_]+(?:-[a-z0-9_]+)*$\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AigConfigListGatewayResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"cache_invalidate_on_update\":{\"type\":\"boolean\"},\"cache_ttl\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"collect_logs\":{\"type\":\"boolean\"},\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"gateway id\",\"example\":\"my-gateway\",\"maxLength\":64,\"minLength\":1,\"pattern\":\"^[a-z0-9_]+(?:-[a-z0-9_]+)*$\",\"type\":\"string\"},\"modified_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"rate_limiting_interval\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_limit\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_technique\":{\"enum\":[\"fixed\",\"sliding\"],\"type\":\"string\"}},\"required\":[\"id\",\"rate_limiting_interval\",\"rate_limiting_limit\",\"rate_limiting_technique\",\"collect_logs\",\"cache_ttl\",\"cache_invalidate_on_update\",\"created_at\",\"modified_at\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -495,14 +501,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AigConfigCreateGatewayBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"cache_invalidate_on_update\":{\"type\":\"boolean\"},\"cache_ttl\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"collect_logs\":{\"type\":\"boolean\"},\"id\":{\"description\":\"gateway id\",\"example\":\"my-gateway\",\"maxLength\":64,\"minLength\":1,\"pattern\":\"^[a-z0-9_]+(?:-[a-z0-9_]+)*$\",\"type\":\"string\"},\"rate_limiting_interval\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_limit\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_technique\":{\"enum\":[\"fixed\",\"sliding\"],\"type\":\"string\"}},\"required\":[\"id\",\"rate_limiting_interval\",\"rate_limiting_limit\",\"rate_limiting_technique\",\"collect_logs\",\"cache_ttl\",\"cache_invalidate_on_update\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AigConfigCreateGatewayResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"cache_invalidate_on_update\":{\"type\":\"boolean\"},\"cache_ttl\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"collect_logs\":{\"type\":\"boolean\"},\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"gateway id\",\"example\":\"my-gateway\",\"maxLength\":64,\"minLength\":1,\"pattern\":\"^[a-z0-9_]+(?:-[a-z0-9_]+)*$\",\"type\":\"string\"},\"modified_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"rate_limiting_interval\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_limit\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_technique\":{\"enum\":[\"fixed\",\"sliding\"],\"type\":\"string\"}},\"required\":[\"id\",\"rate_limiting_interval\",\"rate_limiting_limit\",\"rate_limiting_technique\",\"collect_logs\",\"cache_ttl\",\"cache_invalidate_on_update\",\"created_at\",\"modified_at\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -513,14 +524,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AigConfigFetchGatewayResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"cache_invalidate_on_update\":{\"type\":\"boolean\"},\"cache_ttl\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"collect_logs\":{\"type\":\"boolean\"},\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"gateway id\",\"example\":\"my-gateway\",\"maxLength\":64,\"minLength\":1,\"pattern\":\"^[a-z0-9_]+(?:-[a-z0-9_]+)*$\",\"type\":\"string\"},\"modified_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"rate_limiting_interval\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_limit\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_technique\":{\"enum\":[\"fixed\",\"sliding\"],\"type\":\"string\"}},\"required\":[\"id\",\"rate_limiting_interval\",\"rate_limiting_limit\",\"rate_limiting_technique\",\"collect_logs\",\"cache_ttl\",\"cache_invalidate_on_update\",\"created_at\",\"modified_at\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -531,16 +544,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AigConfigUpdateGatewayBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"cache_invalidate_on_update\":{\"type\":\"boolean\"},\"cache_ttl\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"collect_logs\":{\"type\":\"boolean\"},\"rate_limiting_interval\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_limit\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_technique\":{\"enum\":[\"fixed\",\"sliding\"],\"type\":\"string\"}},\"required\":[\"rate_limiting_interval\",\"rate_limiting_limit\",\"rate_limiting_technique\",\"collect_logs\",\"cache_ttl\",\"cache_invalidate_on_update\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AigConfigUpdateGatewayResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"cache_invalidate_on_update\":{\"type\":\"boolean\"},\"cache_ttl\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"collect_logs\":{\"type\":\"boolean\"},\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"gateway id\",\"example\":\"my-gateway\",\"maxLength\":64,\"minLength\":1,\"pattern\":\"^[a-z0-9_]+(?:-[a-z0-9_]+)*$\",\"type\":\"string\"},\"modified_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"rate_limiting_interval\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_limit\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_technique\":{\"enum\":[\"fixed\",\"sliding\"],\"type\":\"string\"}},\"required\":[\"id\",\"rate_limiting_interval\",\"rate_limiting_limit\",\"rate_limiting_technique\",\"collect_logs\",\"cache_ttl\",\"cache_invalidate_on_update\",\"created_at\",\"modified_at\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -551,14 +569,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AigConfigDeleteGatewayResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"cache_invalidate_on_update\":{\"type\":\"boolean\"},\"cache_ttl\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"collect_logs\":{\"type\":\"boolean\"},\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"gateway id\",\"example\":\"my-gateway\",\"maxLength\":64,\"minLength\":1,\"pattern\":\"^[a-z0-9_]+(?:-[a-z0-9_]+)*$\",\"type\":\"string\"},\"modified_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"rate_limiting_interval\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_limit\":{\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"rate_limiting_technique\":{\"enum\":[\"fixed\",\"sliding\"],\"type\":\"string\"}},\"required\":[\"id\",\"rate_limiting_interval\",\"rate_limiting_limit\",\"rate_limiting_technique\",\"collect_logs\",\"cache_ttl\",\"cache_invalidate_on_update\",\"created_at\",\"modified_at\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -569,29 +589,32 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("search", crate ::json_schema("{\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}")),
-                        ("order_by", crate
-                        ::json_schema("{\"default\":\"created_at\",\"enum\":[\"created_at\",\"provider\"],\"type\":\"string\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"default\":\"asc\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"}")),
-                        ("start_date", crate
-                        ::json_schema("{\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("end_date", crate
-                        ::json_schema("{\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("success", crate ::json_schema("{\"type\":\"boolean\"}")),
-                        ("cached", crate ::json_schema("{\"type\":\"boolean\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("search", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)), ("page",
+                        crate
+                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("order_by", crate
+                        ::spec_schema("{\"default\":\"created_at\",\"enum\":[\"created_at\",\"provider\"],\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"default\":\"asc\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"}",
+                        DEFINITIONS)), ("start_date", crate
+                        ::spec_schema("{\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("end_date", crate
+                        ::spec_schema("{\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("success", crate
+                        ::spec_schema("{\"type\":\"boolean\"}", DEFINITIONS)), ("cached",
+                        crate ::spec_schema("{\"type\":\"boolean\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AigConfigListGatewayLogsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"cached\":{\"type\":\"boolean\"},\"cost\":{\"type\":\"number\"},\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"duration\":{\"type\":\"integer\"},\"id\":{\"type\":\"string\"},\"metadata\":{\"type\":\"string\"},\"model\":{\"type\":\"string\"},\"path\":{\"type\":\"string\"},\"provider\":{\"type\":\"string\"},\"request\":{\"type\":\"string\"},\"request_content_type\":{\"type\":\"string\"},\"request_type\":{\"type\":\"string\"},\"response\":{\"type\":\"string\"},\"response_content_type\":{\"type\":\"string\"},\"status_code\":{\"type\":\"integer\"},\"step\":{\"type\":\"integer\"},\"success\":{\"type\":\"boolean\"},\"tokens_in\":{\"nullable\":true,\"type\":\"integer\"},\"tokens_out\":{\"nullable\":true,\"type\":\"integer\"}},\"required\":[\"id\",\"created_at\",\"provider\",\"model\",\"path\",\"duration\",\"request\",\"response\",\"success\",\"cached\",\"tokens_in\",\"tokens_out\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

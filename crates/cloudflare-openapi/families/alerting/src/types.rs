@@ -11,8 +11,7 @@
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum AaaAlertType {
     #[serde(rename = "access_custom_certificate_expiration_type")]
@@ -407,14 +406,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AaaAlertType {
     }
 }
 ///`AaaAlertTypes`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaAlertTypes {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<Duration>,
@@ -426,14 +418,7 @@ pub struct AaaAlertTypes {
     pub type_: ::std::option::Option<Duration>,
 }
 ///`AaaApiResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaApiResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -452,14 +437,7 @@ pub struct AaaApiResponseCollection {
     pub success: ::std::option::Option<bool>,
 }
 ///`AaaComponentsSchemasResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaComponentsSchemasResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -487,8 +465,7 @@ pub struct AaaComponentsSchemasResponseCollection {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum AaaComponentsSchemasType {
     #[serde(rename = "slack")]
@@ -537,14 +514,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AaaComponentsSchemasType
     }
 }
 ///`AaaEligibility`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaEligibility {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eligible: ::std::option::Option<AaaReady>,
@@ -554,7 +524,7 @@ pub struct AaaEligibility {
     pub type_: ::std::option::Option<AaaSchemasType>,
 }
 ///Whether or not the Notification policy is enabled.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct AaaEnabled(pub bool);
 impl ::std::ops::Deref for AaaEnabled {
@@ -597,14 +567,7 @@ impl ::std::convert::TryFrom<String> for AaaEnabled {
     }
 }
 ///Optional filters that allow you to be alerted only on a subset of events for that alert type based on some criteria. This is only available for select alert types. See alert type documentation for more details.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaFilters {
     ///Usage depends on specific alert type
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -742,8 +705,7 @@ pub struct AaaFilters {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum AaaFiltersIncidentImpactItem {
     #[serde(rename = "INCIDENT_IMPACT_NONE")]
@@ -806,8 +768,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AaaFiltersIncidentImpact
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum AaaFiltersTrafficExclusionsItem {
     #[serde(rename = "security_events")]
@@ -848,14 +809,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AaaFiltersTrafficExclusi
     }
 }
 ///`AaaHistory`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaHistory {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_body: ::std::option::Option<Duration>,
@@ -877,14 +831,7 @@ pub struct AaaHistory {
     pub sent: ::std::option::Option<AaaSent>,
 }
 ///`AaaHistoryComponentsSchemasResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaHistoryComponentsSchemasResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -902,14 +849,7 @@ pub struct AaaHistoryComponentsSchemasResponseCollection {
     pub success: ::std::option::Option<bool>,
 }
 ///`AaaIdResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaIdResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -923,20 +863,13 @@ pub struct AaaIdResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`AaaIdResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaIdResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<AaaUuid>,
 }
 ///List of IDs that will be used when dispatching a notification. IDs for email type will be the email address.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct AaaMechanisms(
     pub ::std::collections::HashMap<
@@ -983,20 +916,13 @@ impl ::std::convert::From<
     }
 }
 ///`AaaMechanismsValueItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaMechanismsValueItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<AaaMechanismsValueItemId>,
 }
 ///`AaaMechanismsValueItemId`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum AaaMechanismsValueItemId {
     AaaUuid(AaaUuid),
@@ -1016,14 +942,7 @@ impl ::std::convert::From<AaaUuid> for AaaMechanismsValueItemId {
     }
 }
 ///`AaaPagerduty`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaPagerduty {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<AaaUuid>,
@@ -1031,7 +950,7 @@ pub struct AaaPagerduty {
     pub name: ::std::option::Option<Duration>,
 }
 ///Number of items per page.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct AaaPerPage(pub f64);
 impl ::std::ops::Deref for AaaPerPage {
@@ -1074,14 +993,7 @@ impl ::std::convert::TryFrom<String> for AaaPerPage {
     }
 }
 ///`AaaPolicies`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaPolicies {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_interval: ::std::option::Option<Duration>,
@@ -1105,14 +1017,7 @@ pub struct AaaPolicies {
     pub name: ::std::option::Option<Duration>,
 }
 ///`AaaPoliciesComponentsSchemasResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaPoliciesComponentsSchemasResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1130,7 +1035,7 @@ pub struct AaaPoliciesComponentsSchemasResponseCollection {
     pub success: ::std::option::Option<bool>,
 }
 ///Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct AaaReady(pub bool);
 impl ::std::ops::Deref for AaaReady {
@@ -1173,14 +1078,7 @@ impl ::std::convert::TryFrom<String> for AaaReady {
     }
 }
 ///`AaaResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1203,14 +1101,7 @@ pub struct AaaResponseCollection {
     pub success: ::std::option::Option<bool>,
 }
 ///`AaaSchemasResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaSchemasResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1233,14 +1124,7 @@ pub struct AaaSchemasResponseCollection {
     pub success: ::std::option::Option<bool>,
 }
 ///`AaaSchemasSingleResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaSchemasSingleResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1264,8 +1148,7 @@ pub struct AaaSchemasSingleResponse {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum AaaSchemasType {
     #[serde(rename = "email")]
@@ -1314,14 +1197,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AaaSchemasType {
     }
 }
 ///`AaaSensitiveIdResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaSensitiveIdResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1335,20 +1211,13 @@ pub struct AaaSensitiveIdResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`AaaSensitiveIdResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaSensitiveIdResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<AaaToken>,
 }
 ///Timestamp of when the notification was dispatched in ISO 8601 format.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct AaaSent(pub ::chrono::DateTime<::chrono::offset::Utc>);
 impl ::std::ops::Deref for AaaSent {
@@ -1391,14 +1260,7 @@ impl ::std::convert::TryFrom<String> for AaaSent {
     }
 }
 ///`AaaSingleResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaSingleResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1412,7 +1274,7 @@ pub struct AaaSingleResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`AaaTimestamp`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct AaaTimestamp(pub ::chrono::DateTime<::chrono::offset::Utc>);
 impl ::std::ops::Deref for AaaTimestamp {
@@ -1455,17 +1317,7 @@ impl ::std::convert::TryFrom<String> for AaaTimestamp {
     }
 }
 ///token in form of UUID
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct AaaToken(::std::string::String);
 impl ::std::ops::Deref for AaaToken {
@@ -1519,17 +1371,7 @@ impl<'de> ::serde::Deserialize<'de> for AaaToken {
     }
 }
 ///UUID
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct AaaUuid(::std::string::String);
 impl ::std::ops::Deref for AaaUuid {
@@ -1583,14 +1425,7 @@ impl<'de> ::serde::Deserialize<'de> for AaaUuid {
     }
 }
 ///`AaaWebhooks`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaWebhooks {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<AaaTimestamp>,
@@ -1610,14 +1445,7 @@ pub struct AaaWebhooks {
     pub url: ::std::option::Option<Duration>,
 }
 ///`AaaWebhooksComponentsSchemasResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaWebhooksComponentsSchemasResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1644,8 +1472,7 @@ pub struct AaaWebhooksComponentsSchemasResponseCollection {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 #[serde(transparent)]
 pub struct Duration(pub ::std::string::String);
@@ -1677,7 +1504,7 @@ impl ::std::str::FromStr for Duration {
     }
 }
 ///The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct LegacyJhsSort(pub ::std::vec::Vec<::serde_json::Value>);
 impl ::std::ops::Deref for LegacyJhsSort {
@@ -1697,7 +1524,7 @@ impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>> for LegacyJhsSor
     }
 }
 ///`NotificationPoliciesCreateANotificationPolicyBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NotificationPoliciesCreateANotificationPolicyBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_interval: ::std::option::Option<Duration>,
@@ -1711,14 +1538,7 @@ pub struct NotificationPoliciesCreateANotificationPolicyBody {
     pub name: Duration,
 }
 ///`NotificationPoliciesUpdateANotificationPolicyBody`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NotificationPoliciesUpdateANotificationPolicyBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_interval: ::std::option::Option<Duration>,

@@ -1088,7 +1088,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"api-shield_api_discovery_origin\":{\"description\":\"* `ML` - Discovered operation was sourced using ML API Discovery * `SessionIdentifier` - Discovered operation was sourced using Session Identifier API Discovery\\n\",\"enum\":[\"ML\",\"SessionIdentifier\"],\"type\":\"string\"},\"api-shield_api_discovery_patch_multiple_request\":{\"additionalProperties\":{\"$ref\":\"#/definitions/api-shield_api_discovery_patch_multiple_request_entry\"},\"example\":{\"3818d821-5901-4147-a474-f5f5aec1d54e\":{\"state\":\"ignored\"},\"b17c8043-99a0-4202-b7d9-8f7cdbee02cd\":{\"state\":\"review\"}},\"type\":\"object\"},\"api-shield_api_discovery_patch_multiple_request_entry\":{\"description\":\"Mappings of discovered operations (keys) to objects describing their state\",\"properties\":{\"state\":{\"$ref\":\"#/definitions/api-shield_api_discovery_state_patch\"}},\"type\":\"object\"},\"api-shield_api_discovery_state\":{\"description\":\"State of operation in API Discovery\\n  * `review` - Operation is not saved into API Shield Endpoint Management\\n  * `saved` - Operation is saved into API Shield Endpoint Management\\n  * `ignored` - Operation is marked as ignored\\n\",\"enum\":[\"review\",\"saved\",\"ignored\"],\"type\":\"string\"},\"api-shield_api_discovery_state_patch\":{\"description\":\"Mark state of operation in API Discovery\\n  * `review` - Mark operation as for review\\n  * `ignored` - Mark operation as ignored\\n\",\"enum\":[\"review\",\"ignored\"],\"type\":\"string\"},\"api-shield_auth_id_characteristics\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"maxItems\":10,\"type\":\"array\",\"uniqueItems\":true},\"api-shield_basic_operation\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"}},\"required\":[\"method\",\"host\",\"endpoint\"],\"type\":\"object\"},\"api-shield_configuration\":{\"properties\":{\"auth_id_characteristics\":{\"$ref\":\"#/definitions/api-shield_auth_id_characteristics\"}},\"required\":[\"auth_id_characteristics\"],\"type\":\"object\"},\"api-shield_configuration-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_configuration\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_discovery_operation\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{\"$ref\":\"#/definitions/api-shield_traffic_stats\"},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"origin\":{\"description\":\"API discovery engine(s) that discovered this operation\",\"items\":{\"$ref\":\"#/definitions/api-shield_api_discovery_origin\"},\"type\":\"array\"},\"state\":{\"$ref\":\"#/definitions/api-shield_api_discovery_state\"}},\"required\":[\"id\",\"last_updated\",\"state\",\"origin\",\"method\",\"host\",\"endpoint\"],\"type\":\"object\"},\"api-shield_endpoint\":{\"description\":\"The endpoint which can contain path parameter templates in curly braces, each will be replaced from left to right with {varN}, starting with {var1}, during insertion. This will further be Cloudflare-normalized upon insertion. See: https://developers.cloudflare.com/rules/normalization/how-it-works/.\",\"example\":\"/api/v1/users/{var1}\",\"format\":\"uri-template\",\"maxLength\":4096,\"pattern\":\"^/.*$\",\"type\":\"string\"},\"api-shield_host\":{\"description\":\"RFC3986-compliant host.\",\"example\":\"www.example.com\",\"format\":\"hostname\",\"maxLength\":255,\"type\":\"string\"},\"api-shield_kind\":{\"description\":\"Kind of schema\",\"enum\":[\"openapi_v3\"],\"example\":\"openapi_v3\",\"type\":\"string\"},\"api-shield_method\":{\"description\":\"The HTTP method used to access the endpoint.\",\"enum\":[\"GET\",\"POST\",\"HEAD\",\"OPTIONS\",\"PUT\",\"DELETE\",\"CONNECT\",\"PATCH\",\"TRACE\"],\"example\":\"GET\",\"type\":\"string\"},\"api-shield_multiple-operation-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/api-shield_operation\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_multiple-operation-response-paginated\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_operation\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{\"$ref\":\"#/definitions/api-shield_operation_features\"},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"},\"api-shield_operation_features\":{\"example\":{\"auth_id_tokens\":null,\"data_points\":null,\"last_updated\":null,\"p50\":null,\"p90\":null,\"p99\":null,\"period_seconds\":null,\"requests\":null,\"suggested_threshold\":null},\"x-escape\":\"`anyOf` of 5 variants that no required property tells apart (decoded as untyped JSON)\"},\"api-shield_operation_mitigation_action\":{\"description\":\"When set, this applies a mitigation action to this operation\\n\\n  - `log` log request when request does not conform to schema for this operation\\n  - `block` deny access to the site when request does not conform to schema for this operation\\n  - `none` will skip mitigation for this operation\\n  - `null` indicates that no operation level mitigation is in place, see Zone Level Schema Validation Settings for mitigation action that will be applied\\n\",\"enum\":[\"log\",\"block\",\"none\",null],\"example\":\"block\",\"nullable\":true,\"type\":\"string\"},\"api-shield_operation_schema_validation_settings\":{\"properties\":{\"mitigation_action\":{\"$ref\":\"#/definitions/api-shield_operation_mitigation_action\"}},\"type\":\"object\"},\"api-shield_operation_schema_validation_settings_multiple_request\":{\"additionalProperties\":{\"$ref\":\"#/definitions/api-shield_operation_schema_validation_settings\"},\"example\":{\"3818d821-5901-4147-a474-f5f5aec1d54e\":{\"mitigation_action\":\"log\"},\"b17c8043-99a0-4202-b7d9-8f7cdbee02cd\":{\"mitigation_action\":\"block\"}},\"type\":\"object\"},\"api-shield_patch_discoveries_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_api_discovery_patch_multiple_request\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_patch_discovery_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"state\":{\"$ref\":\"#/definitions/api-shield_api_discovery_state\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_properties\":{\"description\":\"Requests information about certain properties.\",\"example\":[\"auth_id_characteristics\"],\"items\":{\"enum\":[\"auth_id_characteristics\"],\"example\":\"auth_id_characteristics\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"api-shield_public_schema\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"kind\":{\"$ref\":\"#/definitions/api-shield_kind\"},\"name\":{\"description\":\"Name of the schema\",\"example\":\"petstore schema\",\"type\":\"string\"},\"schema_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"},\"source\":{\"description\":\"Source of the schema\",\"example\":\"<schema file bytes>\",\"type\":\"string\"},\"validation_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"required\":[\"schema_id\",\"name\",\"kind\",\"created_at\"],\"type\":\"object\"},\"api-shield_schema-response-with-thresholds\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"schemas\":{\"items\":{\"$ref\":\"#/definitions/iam_resources\"},\"type\":\"array\"},\"timestamp\":{\"type\":\"string\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_schema_response_discovery\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"schemas\":{\"items\":{\"$ref\":\"#/definitions/iam_resources\"},\"type\":\"array\"},\"timestamp\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"required\":[\"timestamp\",\"schemas\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_schemas-uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"},\"api-shield_single-operation-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_traffic_stats\":{\"properties\":{\"traffic_stats\":{\"properties\":{\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"period_seconds\":{\"description\":\"The period in seconds these statistics were computed over\",\"example\":3600,\"readOnly\":true,\"type\":\"integer\"},\"requests\":{\"description\":\"The average number of requests seen during this period\",\"example\":1987.06,\"format\":\"float\",\"readOnly\":true,\"type\":\"number\"}},\"required\":[\"period_seconds\",\"requests\",\"last_updated\"],\"type\":\"object\"}},\"readOnly\":true,\"type\":\"object\"},\"api_gateway_feature\":{\"enum\":[\"thresholds\",\"parameter_schemas\",\"schema_info\"],\"example\":\"thresholds\",\"type\":\"string\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "api_shield_settings_retrieve_information_about_specific_configuration_properties" => {
@@ -1097,14 +1101,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("properties", crate
-                        ::json_schema("{\"description\":\"Requests information about certain properties.\",\"example\":[\"auth_id_characteristics\"],\"items\":{\"enum\":[\"auth_id_characteristics\"],\"example\":\"auth_id_characteristics\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true,\"x-imported-from\":\"api-shield_properties\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("properties", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/api-shield_properties\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ApiShieldConfigurationSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_configuration\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1115,12 +1121,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ApiShieldSchemaResponseDiscovery as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"schemas\":{\"items\":{\"$ref\":\"#/definitions/iam_resources\"},\"type\":\"array\"},\"timestamp\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"required\":[\"timestamp\",\"schemas\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1131,32 +1139,34 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}")),
-                        ("host", crate
-                        ::json_schema("{\"description\":\"Filter results to only include the specified hosts.\",\"items\":{\"example\":\"api.cloudflare.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}")),
-                        ("method", crate
-                        ::json_schema("{\"description\":\"Filter results to only include the specified HTTP methods.\",\"items\":{\"example\":\"GET\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}")),
-                        ("endpoint", crate
-                        ::json_schema("{\"description\":\"Filter results to only include endpoints containing this pattern.\",\"example\":\"/api/v1\",\"type\":\"string\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}")),
-                        ("order", crate
-                        ::json_schema("{\"description\":\"Field to order by\",\"enum\":[\"host\",\"method\",\"endpoint\",\"traffic_stats.requests\",\"traffic_stats.last_updated\"],\"example\":\"method\",\"type\":\"string\"}")),
-                        ("diff", crate
-                        ::json_schema("{\"description\":\"When `true`, only return API Discovery results that are not saved into API Shield Endpoint Management\",\"type\":\"boolean\"}")),
-                        ("origin", crate
-                        ::json_schema("{\"description\":\"* `ML` - Discovered operation was sourced using ML API Discovery * `SessionIdentifier` - Discovered operation was sourced using Session Identifier API Discovery\\n\",\"enum\":[\"ML\",\"SessionIdentifier\"],\"type\":\"string\",\"x-imported-from\":\"api-shield_api_discovery_origin\"}")),
-                        ("state", crate
-                        ::json_schema("{\"description\":\"State of operation in API Discovery\\n  * `review` - Operation is not saved into API Shield Endpoint Management\\n  * `saved` - Operation is saved into API Shield Endpoint Management\\n  * `ignored` - Operation is marked as ignored\\n\",\"enum\":[\"review\",\"saved\",\"ignored\"],\"type\":\"string\",\"x-imported-from\":\"api-shield_api_discovery_state\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("host", crate
+                        ::spec_schema("{\"description\":\"Filter results to only include the specified hosts.\",\"items\":{\"example\":\"api.cloudflare.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS)), ("method", crate
+                        ::spec_schema("{\"description\":\"Filter results to only include the specified HTTP methods.\",\"items\":{\"example\":\"GET\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS)), ("endpoint", crate
+                        ::spec_schema("{\"description\":\"Filter results to only include endpoints containing this pattern.\",\"example\":\"/api/v1\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"description\":\"Field to order by\",\"enum\":[\"host\",\"method\",\"endpoint\",\"traffic_stats.requests\",\"traffic_stats.last_updated\"],\"example\":\"method\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("diff", crate
+                        ::spec_schema("{\"description\":\"When `true`, only return API Discovery results that are not saved into API Shield Endpoint Management\",\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("origin", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/api-shield_api_discovery_origin\"}",
+                        DEFINITIONS)), ("state", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/api-shield_api_discovery_state\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ApiShieldApiDiscoveryRetrieveDiscoveredOperationsOnAZoneResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/api-shield_discovery_operation\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1167,16 +1177,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ApiShieldApiDiscoveryPatchMultipleRequest,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/api-shield_api_discovery_patch_multiple_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ApiShieldPatchDiscoveriesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_api_discovery_patch_multiple_request\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1187,18 +1200,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("operation_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("operation_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ApiShieldApiPatchDiscoveredOperationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"state\":{\"description\":\"Mark state of operation in API Discovery\\n  * `review` - Mark operation as for review\\n  * `ignored` - Mark operation as ignored\\n\",\"enum\":[\"review\",\"ignored\"],\"type\":\"string\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ApiShieldPatchDiscoveryResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"state\":{\"$ref\":\"#/definitions/api-shield_api_discovery_state\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1209,28 +1224,30 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}")),
-                        ("order", crate
-                        ::json_schema("{\"description\":\"Field to order by. When requesting a feature, the feature keys are available for ordering as well, e.g., `thresholds.suggested_threshold`.\",\"enum\":[\"method\",\"host\",\"endpoint\",\"thresholds.$key\"],\"example\":\"method\",\"type\":\"string\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}")),
-                        ("host", crate
-                        ::json_schema("{\"description\":\"Filter results to only include the specified hosts.\",\"items\":{\"example\":\"api.cloudflare.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}")),
-                        ("method", crate
-                        ::json_schema("{\"description\":\"Filter results to only include the specified HTTP methods.\",\"items\":{\"example\":\"GET\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}")),
-                        ("endpoint", crate
-                        ::json_schema("{\"description\":\"Filter results to only include endpoints containing this pattern.\",\"example\":\"/api/v1\",\"type\":\"string\"}")),
-                        ("feature", crate
-                        ::json_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/components/schemas/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"description\":\"Field to order by. When requesting a feature, the feature keys are available for ordering as well, e.g., `thresholds.suggested_threshold`.\",\"enum\":[\"method\",\"host\",\"endpoint\",\"thresholds.$key\"],\"example\":\"method\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS)), ("host", crate
+                        ::spec_schema("{\"description\":\"Filter results to only include the specified hosts.\",\"items\":{\"example\":\"api.cloudflare.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS)), ("method", crate
+                        ::spec_schema("{\"description\":\"Filter results to only include the specified HTTP methods.\",\"items\":{\"example\":\"GET\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS)), ("endpoint", crate
+                        ::spec_schema("{\"description\":\"Filter results to only include endpoints containing this pattern.\",\"example\":\"/api/v1\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("feature", crate
+                        ::spec_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ApiShieldMultipleOperationResponsePaginated as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1241,16 +1258,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::std::vec::Vec<types::ApiShieldBasicOperation>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"items\":{\"$ref\":\"#/definitions/api-shield_basic_operation\"},\"type\":\"array\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ApiShieldMultipleOperationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/api-shield_operation\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1261,16 +1281,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ApiShieldOperationSchemaValidationSettingsMultipleRequest,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/api-shield_operation_schema_validation_settings_multiple_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ApiShieldSchemaValidationUpdateMultipleOperationLevelSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_operation_schema_validation_settings_multiple_request\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1281,16 +1304,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("operation_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("operation_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("feature", crate
-                        ::json_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/components/schemas/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}"))
+                        ::spec_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ApiShieldSingleOperationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1301,16 +1326,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("host", crate
-                        ::json_schema("{\"description\":\"Receive schema only for the given host(s).\",\"items\":{\"example\":\"www.example.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}")),
-                        ("feature", crate
-                        ::json_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/components/schemas/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("host", crate
+                        ::spec_schema("{\"description\":\"Receive schema only for the given host(s).\",\"items\":{\"example\":\"www.example.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS)), ("feature", crate
+                        ::spec_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ApiShieldSchemaResponseWithThresholds as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"schemas\":{\"items\":{\"$ref\":\"#/definitions/iam_resources\"},\"type\":\"array\"},\"timestamp\":{\"type\":\"string\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1321,20 +1348,22 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}")),
-                        ("omit_source", crate
-                        ::json_schema("{\"default\":false,\"type\":\"boolean\"}")),
-                        ("validation_enabled", crate
-                        ::json_schema("{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\",\"x-imported-from\":\"aaa_ready\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("omit_source", crate
+                        ::spec_schema("{\"default\":false,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("validation_enabled", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_ready\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ApiShieldSchemaValidationRetrieveInformationAboutAllSchemasResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/api-shield_public_schema\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1345,16 +1374,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("schema_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("schema_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("omit_source", crate
-                        ::json_schema("{\"default\":false,\"type\":\"boolean\"}"))
+                        ::spec_schema("{\"default\":false,\"type\":\"boolean\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ApiShieldSchemaValidationRetrieveInformationAboutSpecificSchemaResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_public_schema\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1365,18 +1396,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("schema_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("schema_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ApiShieldSchemaValidationEnableValidationForASchemaBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"validation_enabled\":{\"description\":\"Flag whether schema is enabled for validation.\",\"enum\":[true],\"type\":\"boolean\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ApiShieldSchemaValidationEnableValidationForASchemaResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_public_schema\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1387,14 +1420,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("schema_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("schema_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1405,28 +1439,30 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("schema_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("feature", crate
-                        ::json_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/components/schemas/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}")),
-                        ("host", crate
-                        ::json_schema("{\"description\":\"Filter results to only include the specified hosts.\",\"items\":{\"example\":\"api.cloudflare.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}")),
-                        ("method", crate
-                        ::json_schema("{\"description\":\"Filter results to only include the specified HTTP methods.\",\"items\":{\"example\":\"GET\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}")),
-                        ("endpoint", crate
-                        ::json_schema("{\"description\":\"Filter results to only include endpoints containing this pattern.\",\"example\":\"/api/v1\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}")),
-                        ("operation_status", crate
-                        ::json_schema("{\"enum\":[\"new\",\"existing\"],\"example\":\"new\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("feature", crate
+                        ::spec_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS)), ("host", crate
+                        ::spec_schema("{\"description\":\"Filter results to only include the specified hosts.\",\"items\":{\"example\":\"api.cloudflare.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS)), ("method", crate
+                        ::spec_schema("{\"description\":\"Filter results to only include the specified HTTP methods.\",\"items\":{\"example\":\"GET\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        DEFINITIONS)), ("endpoint", crate
+                        ::spec_schema("{\"description\":\"Filter results to only include endpoints containing this pattern.\",\"example\":\"/api/v1\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("operation_status", crate
+                        ::spec_schema("{\"enum\":[\"new\",\"existing\"],\"example\":\"new\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ApiShieldSchemaValidationExtractOperationsFromSchemaResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -668,7 +668,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"cache_cache_reserve_clear_state\":{\"description\":\"The current state of the Cache Reserve Clear operation.\",\"enum\":[\"In-progress\",\"Completed\"],\"example\":\"In-progress\",\"type\":\"string\"},\"cache_cache_reserve_value\":{\"default\":\"off\",\"description\":\"Value of the Cache Reserve zone setting.\",\"enum\":[\"on\",\"off\"],\"type\":\"string\"},\"cache_origin_post_quantum_encryption_value\":{\"default\":\"supported\",\"description\":\"Value of the Origin Post Quantum Encryption Setting.\",\"enum\":[\"preferred\",\"supported\",\"off\"],\"type\":\"string\"},\"cache_regional_tiered_cache\":{\"description\":\"Instructs Cloudflare to check a regional hub data center on the way to your upper tier. This can help improve performance for smart and custom tiered cache topologies.\",\"properties\":{\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"tc_regional\"],\"example\":\"tc_regional\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\",\"modified_on\"]},\"cache_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/cache_result-object\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"cache_result-object\":{\"properties\":{\"editable\":{\"description\":\"Whether the setting is editable\",\"type\":\"boolean\"},\"id\":{\"description\":\"The identifier of the caching setting\",\"type\":\"string\"},\"modified_on\":{\"description\":\"The time when the setting was last modified\",\"format\":\"date-time\",\"type\":\"string\"},\"value\":{\"description\":\"The status of the feature being on / off\",\"enum\":[\"on\",\"off\"],\"type\":\"string\"}},\"required\":[\"id\",\"value\",\"modified_on\",\"editable\"],\"type\":\"object\"},\"cache_smart_tiered_cache_patch\":{\"description\":\"Update enablement of Smart Tiered Cache\",\"properties\":{\"value\":{\"description\":\"Enable or disable the Smart Tiered Cache\",\"enum\":[\"on\",\"off\"],\"example\":\"on\",\"type\":\"string\"}},\"required\":[\"value\"],\"type\":\"object\"},\"cache_variants\":{\"description\":\"Variant support enables caching variants of images with certain file extensions in addition to the original. This only applies when the origin server sends the 'Vary: Accept' response header. If the origin server sends 'Vary: Accept' but does not serve the variant requested, the response will not be cached. This will be indicated with BYPASS cache status in the response headers.\",\"properties\":{\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"variants\"],\"example\":\"variants\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\",\"modified_on\"]},\"cache_variants_value\":{\"description\":\"Value of the zone setting.\",\"properties\":{\"avif\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for avif.\",\"example\":[\"image/webp\",\"image/jpeg\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"bmp\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for bmp.\",\"example\":[\"image/webp\",\"image/jpeg\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"gif\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for gif.\",\"example\":[\"image/webp\",\"image/jpeg\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"jp2\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for jp2.\",\"example\":[\"image/webp\",\"image/avif\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"jpeg\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for jpeg.\",\"example\":[\"image/webp\",\"image/avif\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"jpg\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for jpg.\",\"example\":[\"image/webp\",\"image/avif\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"jpg2\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for jpg2.\",\"example\":[\"image/webp\",\"image/avif\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"png\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for png.\",\"example\":[\"image/webp\",\"image/avif\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"tif\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for tif.\",\"example\":[\"image/webp\",\"image/avif\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"tiff\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for tiff.\",\"example\":[\"image/webp\",\"image/avif\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"webp\":{\"description\":\"List of strings with the MIME types of all the variants that should be served for webp.\",\"example\":[\"image/jpeg\",\"image/avif\"],\"items\":{\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"zones_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "zone_cache_settings_get_cache_reserve_setting" => {
@@ -677,12 +681,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsGetCacheReserveSettingResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"Increase cache lifetimes by automatically storing all cacheable files into Cloudflare's persistent object storage buckets. Requires Cache Reserve subscription. Note: using Tiered Cache with Cache Reserve is highly recommended to reduce Reserve operations costs. See the [developer docs](https://developers.cloudflare.com/cache/about/cache-reserve) for more information.\",\"nullable\":true,\"properties\":{\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"cache_reserve\"],\"example\":\"cache_reserve\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"value\":{\"$ref\":\"#/definitions/cache_cache_reserve_value\"}},\"required\":[\"id\",\"modified_on\",\"value\"]}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -693,16 +699,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneCacheSettingsChangeCacheReserveSettingBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"value\":{\"$ref\":\"#/definitions/cache_cache_reserve_value\"}},\"required\":[\"value\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsChangeCacheReserveSettingResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"Increase cache lifetimes by automatically storing all cacheable files into Cloudflare's persistent object storage buckets. Requires Cache Reserve subscription. Note: using Tiered Cache with Cache Reserve is highly recommended to reduce Reserve operations costs. See the [developer docs](https://developers.cloudflare.com/cache/about/cache-reserve) for more information.\",\"nullable\":true,\"properties\":{\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"cache_reserve\"],\"example\":\"cache_reserve\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"value\":{\"$ref\":\"#/definitions/cache_cache_reserve_value\"}},\"required\":[\"id\",\"modified_on\",\"value\"]}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -713,12 +722,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsGetCacheReserveClearResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"You can use Cache Reserve Clear to clear your Cache Reserve, but you must first disable Cache Reserve. In most cases, this will be accomplished within 24 hours. You cannot re-enable Cache Reserve while this process is ongoing. Keep in mind that you cannot undo or cancel this operation.\",\"nullable\":true,\"properties\":{\"end_ts\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"cache_reserve_clear\"],\"example\":\"cache_reserve_clear\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"start_ts\":{\"$ref\":\"#/definitions/aaa_sent\"},\"state\":{\"$ref\":\"#/definitions/cache_cache_reserve_clear_state\"}},\"required\":[\"id\",\"modified_on\",\"state\",\"start_ts\"]}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -729,16 +740,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsStartCacheReserveClearResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"You can use Cache Reserve Clear to clear your Cache Reserve, but you must first disable Cache Reserve. In most cases, this will be accomplished within 24 hours. You cannot re-enable Cache Reserve while this process is ongoing. Keep in mind that you cannot undo or cancel this operation.\",\"nullable\":true,\"properties\":{\"end_ts\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"cache_reserve_clear\"],\"example\":\"cache_reserve_clear\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"start_ts\":{\"$ref\":\"#/definitions/aaa_sent\"},\"state\":{\"$ref\":\"#/definitions/cache_cache_reserve_clear_state\"}},\"required\":[\"id\",\"modified_on\",\"state\",\"start_ts\"]}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -749,12 +763,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsGetOriginPostQuantumEncryptionSettingResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -765,16 +781,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneCacheSettingsChangeOriginPostQuantumEncryptionSettingBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"value\":{\"$ref\":\"#/definitions/cache_origin_post_quantum_encryption_value\"}},\"required\":[\"value\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsChangeOriginPostQuantumEncryptionSettingResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -785,12 +804,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsGetRegionalTieredCacheSettingResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"Instructs Cloudflare to check a regional hub data center on the way to your upper tier. This can help improve performance for smart and custom tiered cache topologies.\",\"nullable\":true,\"properties\":{\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"tc_regional\"],\"example\":\"tc_regional\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"value\":{\"$ref\":\"#/definitions/cache_regional_tiered_cache\"}},\"required\":[\"id\",\"modified_on\",\"value\"]}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -801,16 +822,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneCacheSettingsChangeRegionalTieredCacheSettingBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"value\":{\"$ref\":\"#/definitions/cache_cache_reserve_value\"}},\"required\":[\"value\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsChangeRegionalTieredCacheSettingResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"Instructs Cloudflare to check a regional hub data center on the way to your upper tier. This can help improve performance for smart and custom tiered cache topologies.\",\"nullable\":true,\"properties\":{\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"tc_regional\"],\"example\":\"tc_regional\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"value\":{\"$ref\":\"#/definitions/cache_regional_tiered_cache\"}},\"required\":[\"id\",\"modified_on\",\"value\"]}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -821,12 +845,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::CacheResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cache_result-object\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -837,14 +863,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CacheSmartTieredCachePatch>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/cache_smart_tiered_cache_patch\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CacheResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cache_result-object\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -855,16 +886,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CacheResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cache_result-object\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -875,12 +909,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsGetVariantsSettingResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"Variant support enables caching variants of images with certain file extensions in addition to the original. This only applies when the origin server sends the 'Vary: Accept' response header. If the origin server sends 'Vary: Accept' but does not serve the variant requested, the response will not be cached. This will be indicated with BYPASS cache status in the response headers.\",\"nullable\":true,\"properties\":{\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"variants\"],\"example\":\"variants\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"value\":{\"$ref\":\"#/definitions/cache_variants_value\"}},\"required\":[\"id\",\"modified_on\",\"value\"]}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -891,16 +927,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneCacheSettingsChangeVariantsSettingBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"value\":{\"$ref\":\"#/definitions/cache_variants_value\"}},\"required\":[\"value\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsChangeVariantsSettingResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"Variant support enables caching variants of images with certain file extensions in addition to the original. This only applies when the origin server sends the 'Vary: Accept' response header. If the origin server sends 'Vary: Accept' but does not serve the variant requested, the response will not be cached. This will be indicated with BYPASS cache status in the response headers.\",\"nullable\":true,\"properties\":{\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"variants\"],\"example\":\"variants\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"value\":{\"$ref\":\"#/definitions/cache_variants_value\"}},\"required\":[\"id\",\"modified_on\",\"value\"]}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -911,16 +950,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZoneCacheSettingsDeleteVariantsSettingResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cache_variants\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -931,14 +973,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/Untyped\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZonesApiResponseSingleId as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

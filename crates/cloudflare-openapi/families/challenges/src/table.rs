@@ -409,7 +409,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"challenges_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"asc\"},\"challenges_order\":{\"enum\":[\"id\",\"sitekey\",\"name\",\"created_on\",\"modified_on\"],\"example\":\"id\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"turnstile_clearance_level\":{\"description\":\"If Turnstile is embedded on a Cloudflare site and the widget should grant challenge clearance,\\nthis setting can determine the clearance level to be set\\n\",\"enum\":[\"no_clearance\",\"jschallenge\",\"managed\",\"interactive\"],\"example\":\"interactive\",\"type\":\"string\"},\"turnstile_domains\":{\"example\":[\"203.0.113.1\",\"cloudflare.com\",\"blog.example.com\"],\"items\":{\"description\":\"Hosts as a hostname or IPv4/IPv6 address represented by strings. The\\nwidget will only work on these domains, and their subdomains.\\n\",\"example\":\"203.0.113.1\",\"type\":\"string\"},\"maxLength\":10,\"type\":\"array\"},\"turnstile_mode\":{\"description\":\"Widget Mode\",\"enum\":[\"non-interactive\",\"invisible\",\"managed\"],\"example\":\"invisible\",\"type\":\"string\"},\"turnstile_name\":{\"description\":\"Human readable widget name. Not unique. Cloudflare suggests that you\\nset this to a meaningful string to make it easier to identify your\\nwidget, and where it is used.\\n\",\"example\":\"blog.cloudflare.com login form\",\"maxLength\":254,\"minLength\":1,\"type\":\"string\"},\"turnstile_region\":{\"default\":\"world\",\"description\":\"Region where this widget can be used.\",\"enum\":[\"world\"],\"type\":\"string\"},\"turnstile_widget_detail\":{\"description\":\"A Turnstile widget's detailed configuration\",\"properties\":{\"bot_fight_mode\":{\"$ref\":\"#/definitions/aaa_ready\"},\"clearance_level\":{\"$ref\":\"#/definitions/turnstile_clearance_level\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"domains\":{\"$ref\":\"#/definitions/turnstile_domains\"},\"mode\":{\"$ref\":\"#/definitions/turnstile_mode\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/turnstile_name\"},\"offlabel\":{\"$ref\":\"#/definitions/aaa_ready\"},\"region\":{\"$ref\":\"#/definitions/turnstile_region\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"},\"sitekey\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"required\":[\"sitekey\",\"secret\",\"created_on\",\"modified_on\",\"name\",\"domains\",\"mode\",\"region\",\"bot_fight_mode\",\"offlabel\",\"clearance_level\"],\"type\":\"object\"},\"turnstile_widget_list\":{\"description\":\"A Turnstile Widgets configuration as it appears in listings\",\"properties\":{\"bot_fight_mode\":{\"$ref\":\"#/definitions/aaa_ready\"},\"clearance_level\":{\"$ref\":\"#/definitions/turnstile_clearance_level\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"domains\":{\"$ref\":\"#/definitions/turnstile_domains\"},\"mode\":{\"$ref\":\"#/definitions/turnstile_mode\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/turnstile_name\"},\"offlabel\":{\"$ref\":\"#/definitions/aaa_ready\"},\"region\":{\"$ref\":\"#/definitions/turnstile_region\"},\"sitekey\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"required\":[\"sitekey\",\"created_on\",\"modified_on\",\"name\",\"domains\",\"mode\",\"region\",\"bot_fight_mode\",\"offlabel\",\"clearance_level\"],\"type\":\"object\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "accounts_turnstile_widgets_list" => {
@@ -418,20 +422,22 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":25,\"description\":\"Number of items per page.\",\"maximum\":1000,\"minimum\":5,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"enum\":[\"id\",\"sitekey\",\"name\",\"created_on\",\"modified_on\"],\"example\":\"id\",\"x-imported-from\":\"challenges_order\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"asc\",\"x-imported-from\":\"challenges_direction\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":25,\"description\":\"Number of items per page.\",\"maximum\":1000,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/challenges_order\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/challenges_direction\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccountsTurnstileWidgetsListResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/turnstile_widget_list\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -442,22 +448,27 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":25,\"description\":\"Number of items per page.\",\"maximum\":1000,\"minimum\":5,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"enum\":[\"id\",\"sitekey\",\"name\",\"created_on\",\"modified_on\"],\"example\":\"id\",\"x-imported-from\":\"challenges_order\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"asc\",\"x-imported-from\":\"challenges_direction\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":25,\"description\":\"Number of items per page.\",\"maximum\":1000,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/challenges_order\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/challenges_direction\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccountsTurnstileWidgetCreateBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"bot_fight_mode\":{\"$ref\":\"#/definitions/aaa_ready\"},\"clearance_level\":{\"$ref\":\"#/definitions/turnstile_clearance_level\"},\"domains\":{\"$ref\":\"#/definitions/turnstile_domains\"},\"mode\":{\"$ref\":\"#/definitions/turnstile_mode\"},\"name\":{\"$ref\":\"#/definitions/turnstile_name\"},\"offlabel\":{\"$ref\":\"#/definitions/aaa_ready\"},\"region\":{\"$ref\":\"#/definitions/turnstile_region\"}},\"required\":[\"name\",\"mode\",\"domains\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccountsTurnstileWidgetCreateResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/turnstile_widget_detail\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -468,14 +479,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("sitekey", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("sitekey", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccountsTurnstileWidgetGetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/turnstile_widget_detail\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -486,16 +499,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("sitekey", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("sitekey", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::AccountsTurnstileWidgetUpdateBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"bot_fight_mode\":{\"$ref\":\"#/definitions/aaa_ready\"},\"clearance_level\":{\"$ref\":\"#/definitions/turnstile_clearance_level\"},\"domains\":{\"$ref\":\"#/definitions/turnstile_domains\"},\"mode\":{\"$ref\":\"#/definitions/turnstile_mode\"},\"name\":{\"$ref\":\"#/definitions/turnstile_name\"},\"offlabel\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"required\":[\"name\",\"mode\",\"domains\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccountsTurnstileWidgetUpdateResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/turnstile_widget_detail\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -506,14 +524,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("sitekey", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("sitekey", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccountsTurnstileWidgetDeleteResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/turnstile_widget_detail\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -524,18 +544,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("sitekey", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("sitekey", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccountsTurnstileWidgetRotateSecretBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"invalidate_immediately\":{\"$ref\":\"#/definitions/stream_asc\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccountsTurnstileWidgetRotateSecretResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/turnstile_widget_detail\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -11,8 +11,7 @@
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum CloudConnectorProvider {
     #[serde(rename = "aws_s3")]
@@ -65,7 +64,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CloudConnectorProvider {
     }
 }
 ///List of Cloud Connector rules
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct CloudConnectorRules(pub ::std::vec::Vec<CloudConnectorRulesItem>);
 impl ::std::ops::Deref for CloudConnectorRules {
@@ -87,14 +86,7 @@ for CloudConnectorRules {
     }
 }
 ///`CloudConnectorRulesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CloudConnectorRulesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -110,28 +102,14 @@ pub struct CloudConnectorRulesItem {
     pub provider: ::std::option::Option<CloudConnectorProvider>,
 }
 ///Parameters of Cloud Connector Rule
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CloudConnectorRulesItemParameters {
     ///Host to perform Cloud Connection to
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
 }
 ///`ZoneCloudConenctorRulesPutResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ZoneCloudConenctorRulesPutResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -145,14 +123,7 @@ pub struct ZoneCloudConenctorRulesPutResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`ZoneCloudConnectorRulesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ZoneCloudConnectorRulesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,

@@ -740,7 +740,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"cloudforce-one_priority\":{\"description\":\"Request Priority\",\"enum\":[\"routine\",\"high\",\"urgent\"],\"type\":\"string\"},\"cloudforce-one_priority-edit\":{\"description\":\"Priority Editable Attributes\",\"properties\":{\"labels\":{\"$ref\":\"#/definitions/d1_params\"},\"priority\":{\"description\":\"Priority\",\"example\":1,\"type\":\"integer\"},\"requirement\":{\"description\":\"Requirement\",\"example\":\"DoS attacks carried out by CVEs\",\"type\":\"string\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"}},\"required\":[\"labels\",\"priority\",\"requirement\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_priority-item\":{\"description\":\"Priority Item\",\"properties\":{\"created\":{\"description\":\"Priority creation time\",\"example\":\"2022-04-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"labels\":{\"$ref\":\"#/definitions/d1_params\"},\"priority\":{\"description\":\"Priority\",\"example\":1,\"type\":\"integer\"},\"requirement\":{\"description\":\"Requirement\",\"example\":\"DoS attacks carried out by CVEs\",\"type\":\"string\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"updated\":{\"description\":\"Priority last updated time\",\"example\":\"2022-04-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"id\",\"created\",\"updated\",\"labels\",\"priority\",\"requirement\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_priority-list\":{\"description\":\"Priority List Parameters\",\"properties\":{\"page\":{\"description\":\"Page number of results\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page\",\"example\":10,\"type\":\"integer\"}},\"required\":[\"page\",\"per_page\"],\"type\":\"object\"},\"cloudforce-one_quota\":{\"description\":\"Quota\",\"properties\":{\"anniversary_date\":{\"description\":\"Anniversary date is when annual quota limit is refresh\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"quarter_anniversary_date\":{\"description\":\"Quater anniversary date is when quota limit is refreshed each quarter\",\"example\":\"2022-04-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"quota\":{\"description\":\"Tokens for the quarter\",\"example\":120,\"type\":\"integer\"},\"remaining\":{\"description\":\"Tokens remaining for the quarter\",\"example\":64,\"type\":\"integer\"}},\"type\":\"object\"},\"cloudforce-one_request-constants\":{\"description\":\"Request Constants\",\"properties\":{\"priority\":{\"example\":[\"routine\",\"high\",\"urgent\"],\"items\":{\"$ref\":\"#/definitions/cloudforce-one_priority\"},\"type\":\"array\"},\"status\":{\"example\":[\"open\",\"accepted\",\"reported\",\"approved\",\"completed\",\"declined\"],\"items\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"},\"type\":\"array\"},\"tlp\":{\"example\":[\"clear\",\"green\",\"amber\",\"amber-strict\",\"red\"],\"items\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"type\":\"array\"}},\"type\":\"object\"},\"cloudforce-one_request-edit\":{\"description\":\"Request Editable Parameters\",\"properties\":{\"content\":{\"$ref\":\"#/definitions/Duration\"},\"priority\":{\"description\":\"Priority for analyzing the request\",\"example\":\"routine\",\"type\":\"string\"},\"request_type\":{\"$ref\":\"#/definitions/Duration\"},\"summary\":{\"$ref\":\"#/definitions/Duration\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"}},\"type\":\"object\"},\"cloudforce-one_request-item\":{\"description\":\"Request Item\",\"properties\":{\"completed\":{\"$ref\":\"#/definitions/aaa_sent\"},\"content\":{\"$ref\":\"#/definitions/Duration\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"message_tokens\":{\"description\":\"Tokens for the request messages\",\"example\":1,\"type\":\"integer\"},\"priority\":{\"$ref\":\"#/definitions/aaa_sent\"},\"readable_id\":{\"$ref\":\"#/definitions/Duration\"},\"request\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"},\"summary\":{\"$ref\":\"#/definitions/Duration\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"tokens\":{\"description\":\"Tokens for the request\",\"example\":16,\"type\":\"integer\"},\"updated\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"id\",\"created\",\"updated\",\"content\",\"priority\",\"request\",\"summary\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_request-list\":{\"description\":\"Request List Parameters\",\"properties\":{\"completed_after\":{\"description\":\"Retrieve requests completed after this time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"completed_before\":{\"description\":\"Retrieve requests completed before this time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created_after\":{\"description\":\"Retrieve requests created after this time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created_before\":{\"description\":\"Retrieve requests created before this time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"page\":{\"description\":\"Page number of results\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page\",\"example\":10,\"type\":\"integer\"},\"request_type\":{\"$ref\":\"#/definitions/Duration\"},\"sort_by\":{\"description\":\"Field to sort results by\",\"example\":\"created\",\"type\":\"string\"},\"sort_order\":{\"description\":\"Sort order (asc or desc)\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"},\"status\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"}},\"required\":[\"page\",\"per_page\"],\"type\":\"object\"},\"cloudforce-one_request-list-item\":{\"description\":\"Request List Item\",\"properties\":{\"completed\":{\"description\":\"Request completion time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created\":{\"description\":\"Request creation time\",\"example\":\"2022-04-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"message_tokens\":{\"description\":\"Tokens for the request messages\",\"example\":16,\"type\":\"integer\"},\"priority\":{\"$ref\":\"#/definitions/cloudforce-one_priority\"},\"readable_id\":{\"$ref\":\"#/definitions/Duration\"},\"request\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"},\"summary\":{\"$ref\":\"#/definitions/Duration\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"tokens\":{\"description\":\"Tokens for the request\",\"type\":\"integer\"},\"updated\":{\"description\":\"Request last updated time\",\"example\":\"2022-04-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"id\",\"created\",\"updated\",\"priority\",\"request\",\"summary\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_request-message-edit\":{\"description\":\"Request Message Editable Attributes\",\"properties\":{\"content\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"cloudforce-one_request-message-item\":{\"description\":\"Request Message Item\",\"properties\":{\"author\":{\"description\":\"Author of message\",\"example\":\"user@domain.com\",\"type\":\"string\"},\"content\":{\"$ref\":\"#/definitions/Duration\"},\"created\":{\"description\":\"Message creation time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"Message ID\",\"type\":\"integer\"},\"is_follow_on_request\":{\"description\":\"Message is a follow-on request\",\"type\":\"boolean\"},\"updated\":{\"description\":\"Message last updated time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"id\",\"updated\",\"content\",\"author\",\"is_follow_on_request\"],\"type\":\"object\"},\"cloudforce-one_request-message-list\":{\"description\":\"Request Message List Parameters\",\"properties\":{\"after\":{\"description\":\"Retrieve messages created after this time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"before\":{\"description\":\"Retrieve messages created before this time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"page\":{\"description\":\"Page number of results\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page\",\"example\":10,\"type\":\"integer\"},\"sort_by\":{\"description\":\"Field to sort results by\",\"example\":\"created\",\"type\":\"string\"},\"sort_order\":{\"description\":\"Sort order (asc or desc)\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"}},\"required\":[\"page\",\"per_page\"],\"type\":\"object\"},\"cloudforce-one_request-status\":{\"description\":\"Request Status\",\"enum\":[\"open\",\"accepted\",\"reported\",\"approved\",\"completed\",\"declined\"],\"type\":\"string\"},\"cloudforce-one_tlp\":{\"description\":\"The CISA defined Traffic Light Protocol (TLP)\",\"enum\":[\"clear\",\"amber\",\"amber-strict\",\"green\",\"red\"],\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "cloudforce_one_request_list" => {
@@ -749,14 +753,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CloudforceOneRequestList>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/cloudforce-one_request-list\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CloudforceOneRequestListResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/cloudforce-one_request-list-item\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -767,12 +776,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::CloudforceOneRequestConstantsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_request-constants\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -783,14 +794,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CloudforceOneRequestEdit>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/cloudforce-one_request-edit\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CloudforceOneRequestNewResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_request-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -801,14 +817,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CloudforceOnePriorityList>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/cloudforce-one_priority-list\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CloudforceOnePriorityListResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/cloudforce-one_priority-item\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -819,14 +840,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CloudforceOnePriorityEdit>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/cloudforce-one_priority-edit\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CloudforceOnePriorityNewResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_priority-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -837,12 +863,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::CloudforceOnePriorityQuotaResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_quota\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -853,14 +881,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("priority_identifer", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("priority_identifer", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::CloudforceOnePriorityGetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_request-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -871,16 +900,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("priority_identifer", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("priority_identifer", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CloudforceOnePriorityEdit>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/cloudforce-one_priority-edit\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CloudforceOnePriorityUpdateResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_request-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -891,12 +924,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::CloudforceOneRequestQuotaResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_quota\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -907,12 +942,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::CloudforceOneRequestTypesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/d1_params\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -923,14 +960,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("request_identifier", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("request_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::CloudforceOneRequestGetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_request-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -941,16 +979,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("request_identifier", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("request_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CloudforceOneRequestEdit>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/cloudforce-one_request-edit\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CloudforceOneRequestUpdateResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_request-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -961,16 +1003,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("request_identifier", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("request_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CloudforceOneRequestMessageList>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/cloudforce-one_request-message-list\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CloudforceOneRequestMessageListResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/cloudforce-one_request-message-item\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -981,16 +1027,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("request_identifier", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("request_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CloudforceOneRequestMessageEdit>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/cloudforce-one_request-message-edit\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CloudforceOneRequestMessageNewResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_request-message-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1001,18 +1051,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("request_identifier", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("request_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("message_identifer", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CloudforceOneRequestEdit>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/cloudforce-one_request-edit\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CloudforceOneRequestMessageUpdateResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_request-message-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

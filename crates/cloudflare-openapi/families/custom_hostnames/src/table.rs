@@ -438,7 +438,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"dns-records_name\":{\"description\":\"DNS record name (or @ for the zone apex) in Punycode.\",\"example\":\"example.com\",\"maxLength\":255,\"type\":\"string\"},\"firewall_action\":{\"description\":\"The action to perform when the threshold of matched traffic within the configured period is exceeded.\",\"x-escape\":\"`anyOf` of 1 variants that no required property tells apart (decoded as untyped JSON)\"},\"legacy-jhs_sort\":{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"tls-certificates-and-hostnames_components-schemas-status\":{\"description\":\"Status of the hostname's activation.\",\"enum\":[\"active\",\"pending\",\"active_redeploying\",\"moved\",\"pending_deletion\",\"deleted\",\"pending_blocked\",\"pending_migration\",\"pending_provisioned\",\"test_pending\",\"test_active\",\"test_active_apex\",\"test_blocked\",\"test_failed\",\"provisioned\",\"blocked\"],\"example\":\"pending\"},\"tls-certificates-and-hostnames_custom-hostname\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_metadata\":{\"$ref\":\"#/definitions/firewall_action\"},\"custom_origin_server\":{\"$ref\":\"#/definitions/Duration\"},\"custom_origin_sni\":{\"$ref\":\"#/definitions/Duration\"},\"hostname\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"ownership_verification\":{\"$ref\":\"#/definitions/zones_target\"},\"ownership_verification_http\":{\"$ref\":\"#/definitions/zones_target\"},\"ssl\":{\"$ref\":\"#/definitions/zones_target\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_components-schemas-status\"},\"verification_errors\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"hostname\",\"ssl\"],\"type\":\"object\"},\"tls-certificates-and-hostnames_custom_hostname_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_custom-hostname\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_custom_hostname_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_metadata\":{\"$ref\":\"#/definitions/firewall_action\"},\"custom_origin_server\":{\"$ref\":\"#/definitions/Duration\"},\"custom_origin_sni\":{\"$ref\":\"#/definitions/Duration\"},\"hostname\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"ownership_verification\":{\"$ref\":\"#/definitions/zones_target\"},\"ownership_verification_http\":{\"$ref\":\"#/definitions/zones_target\"},\"ssl\":{\"$ref\":\"#/definitions/zones_target\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_components-schemas-status\"},\"verification_errors\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"hostname\",\"ssl\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"web3_name\":{\"description\":\"The hostname that will point to the target gateway via CNAME.\",\"example\":\"gateway.example.com\",\"maxLength\":255,\"readOnly\":true,\"type\":\"string\"},\"zones_target\":{\"description\":\"A request condition target.\",\"x-escape\":\"`oneOf` of 1 variants that no required property tells apart (decoded as untyped JSON)\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "custom_hostname_for_a_zone_list_custom_hostnames" => {
@@ -447,26 +451,28 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("hostname", crate
-                        ::json_schema("{\"description\":\"Fully qualified domain name to match against. This parameter cannot be used with the 'id' parameter.\",\"example\":\"app.example.com\",\"maxLength\":255,\"type\":\"string\"}")),
-                        ("id", crate
-                        ::json_schema("{\"description\":\"Hostname ID to match against. This ID was generated and returned during the initial custom_hostname creation. This parameter cannot be used with the 'hostname' parameter.\",\"example\":\"0d89c70d-ad9f-4843-b99f-6cc0252067e9\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"Number of hostnames per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"default\":\"ssl\",\"description\":\"Field to order hostnames by.\",\"enum\":[\"ssl\",\"ssl_status\"],\"example\":\"ssl\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"description\":\"Direction to order hostnames.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\"}")),
-                        ("ssl", crate
-                        ::json_schema("{\"default\":\"0\",\"description\":\"Whether to filter hostnames based on if they have SSL enabled.\",\"enum\":[0,1]}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("hostname", crate
+                        ::spec_schema("{\"description\":\"Fully qualified domain name to match against. This parameter cannot be used with the 'id' parameter.\",\"example\":\"app.example.com\",\"maxLength\":255,\"type\":\"string\"}",
+                        DEFINITIONS)), ("id", crate
+                        ::spec_schema("{\"description\":\"Hostname ID to match against. This ID was generated and returned during the initial custom_hostname creation. This parameter cannot be used with the 'hostname' parameter.\",\"example\":\"0d89c70d-ad9f-4843-b99f-6cc0252067e9\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Number of hostnames per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"default\":\"ssl\",\"description\":\"Field to order hostnames by.\",\"enum\":[\"ssl\",\"ssl_status\"],\"example\":\"ssl\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"description\":\"Direction to order hostnames.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\"}",
+                        DEFINITIONS)), ("ssl", crate
+                        ::spec_schema("{\"default\":\"0\",\"description\":\"Whether to filter hostnames based on if they have SSL enabled.\",\"enum\":[0,1]}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesCustomHostnameResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_custom-hostname\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -477,16 +483,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::CustomHostnameForAZoneCreateCustomHostnameBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"custom_metadata\":{\"$ref\":\"#/definitions/firewall_action\"},\"hostname\":{\"$ref\":\"#/definitions/dns-records_name\"},\"ssl\":{\"$ref\":\"#/definitions/zones_target\"}},\"required\":[\"hostname\",\"ssl\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesCustomHostnameResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_metadata\":{\"$ref\":\"#/definitions/firewall_action\"},\"custom_origin_server\":{\"$ref\":\"#/definitions/Duration\"},\"custom_origin_sni\":{\"$ref\":\"#/definitions/Duration\"},\"hostname\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"ownership_verification\":{\"$ref\":\"#/definitions/zones_target\"},\"ownership_verification_http\":{\"$ref\":\"#/definitions/zones_target\"},\"ssl\":{\"$ref\":\"#/definitions/zones_target\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_components-schemas-status\"},\"verification_errors\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"hostname\",\"ssl\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -497,12 +506,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -513,16 +524,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::CustomHostnameFallbackOriginForAZoneUpdateFallbackOriginForCustomHostnamesBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"origin\":{\"$ref\":\"#/definitions/dns-records_name\"}},\"required\":[\"origin\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -533,16 +547,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -553,14 +570,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("custom_hostname_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesCustomHostnameResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_metadata\":{\"$ref\":\"#/definitions/firewall_action\"},\"custom_origin_server\":{\"$ref\":\"#/definitions/Duration\"},\"custom_origin_sni\":{\"$ref\":\"#/definitions/Duration\"},\"hostname\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"ownership_verification\":{\"$ref\":\"#/definitions/zones_target\"},\"ownership_verification_http\":{\"$ref\":\"#/definitions/zones_target\"},\"ssl\":{\"$ref\":\"#/definitions/zones_target\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_components-schemas-status\"},\"verification_errors\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"hostname\",\"ssl\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -571,18 +590,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("custom_hostname_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::CustomHostnameForAZoneEditCustomHostnameBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"custom_metadata\":{\"$ref\":\"#/definitions/firewall_action\"},\"custom_origin_server\":{\"$ref\":\"#/definitions/Duration\"},\"custom_origin_sni\":{\"$ref\":\"#/definitions/Duration\"},\"ssl\":{\"$ref\":\"#/definitions/zones_target\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesCustomHostnameResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_metadata\":{\"$ref\":\"#/definitions/firewall_action\"},\"custom_origin_server\":{\"$ref\":\"#/definitions/Duration\"},\"custom_origin_sni\":{\"$ref\":\"#/definitions/Duration\"},\"hostname\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"ownership_verification\":{\"$ref\":\"#/definitions/zones_target\"},\"ownership_verification_http\":{\"$ref\":\"#/definitions/zones_target\"},\"ssl\":{\"$ref\":\"#/definitions/zones_target\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_components-schemas-status\"},\"verification_errors\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"hostname\",\"ssl\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -10,8 +10,7 @@
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 #[serde(transparent)]
 pub struct Duration(pub ::std::string::String);
@@ -43,14 +42,7 @@ impl ::std::str::FromStr for Duration {
     }
 }
 ///`TlsCertificatesAndHostnamesDcvDelegationResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TlsCertificatesAndHostnamesDcvDelegationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -66,14 +58,7 @@ pub struct TlsCertificatesAndHostnamesDcvDelegationResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`TlsCertificatesAndHostnamesDcvDelegationResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TlsCertificatesAndHostnamesDcvDelegationResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<Duration>,

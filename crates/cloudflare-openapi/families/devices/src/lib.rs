@@ -11,7 +11,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(unused_imports)]
 pub(crate) use ::cloudflare_openapi_runtime::{
     ArgumentError, Arguments, Body, Envelope, Location, Operation, OperationSchema,
-    Paginated, Parameter, Prepared, Request, json_schema, schema_of,
+    Paginated, Parameter, Prepared, Request, spec_schema,
 };
 pub use ::cloudflare_openapi_runtime::Client;
 /// Types used as operation parameters and responses.

@@ -2209,7 +2209,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"access_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"teams-devices_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_components-schemas-type\":{\"description\":\"The type of device managed network.\",\"enum\":[\"tls\"],\"example\":\"tls\",\"type\":\"string\"},\"teams-devices_config_request\":{\"description\":\"The configuration object containing third-party integration information.\",\"example\":{\"api_url\":\"https://as123.awmdm.com/API\",\"auth_url\":\"https://na.uemauth.vmwservices.com/connect/token\",\"client_id\":\"example client id\",\"client_secret\":\"example client secret\"},\"x-escape\":\"`oneOf` of 7 variants that no required property tells apart (decoded as untyped JSON)\"},\"teams-devices_config_response\":{\"description\":\"The configuration object containing third-party integration information.\",\"example\":{\"api_url\":\"https://as123.awmdm.com/API\",\"auth_url\":\"https://na.uemauth.vmwservices.com/connect/token\",\"client_id\":\"example client id\"},\"oneOf\":[{\"$ref\":\"#/definitions/teams-devices_workspace_one_config_response\"}],\"type\":\"object\"},\"teams-devices_default_device_settings_policy\":{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/rum_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/rum_page\"},\"default\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"fallback_domains\":{\"$ref\":\"#/definitions/teams-devices_fallback_domains\"},\"gateway_unique_id\":{\"$ref\":\"#/definitions/Duration\"},\"include\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"teams-devices_default_device_settings_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_default_device_settings_policy\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_device-dex-test-schemas-data\":{\"description\":\"The configuration object which contains the details for the WARP client to conduct the test.\",\"example\":{\"host\":\"https://dash.cloudflare.com\",\"kind\":\"http\",\"method\":\"GET\"},\"properties\":{\"host\":{\"description\":\"The desired endpoint to test.\",\"example\":\"https://dash.cloudflare.com\",\"type\":\"string\"},\"kind\":{\"description\":\"The type of test.\",\"example\":\"http\",\"type\":\"string\"},\"method\":{\"description\":\"The HTTP request method type.\",\"example\":\"GET\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_device-dex-test-schemas-http\":{\"properties\":{\"data\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-data\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"interval\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"target_policies\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-target-policies\"},\"targeted\":{\"type\":\"boolean\"}},\"required\":[\"name\",\"interval\",\"enabled\",\"data\"],\"type\":\"object\"},\"teams-devices_device-dex-test-target-policies\":{\"description\":\"Device settings profiles targeted by this test\",\"items\":{\"$ref\":\"#/definitions/teams-devices_dex_target_policy\"},\"type\":\"array\"},\"teams-devices_device-managed-networks\":{\"properties\":{\"config\":{\"$ref\":\"#/definitions/teams-devices_schemas-config_request\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"network_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_components-schemas-type\"}},\"type\":\"object\"},\"teams-devices_device-posture-integrations\":{\"properties\":{\"config\":{\"$ref\":\"#/definitions/teams-devices_config_response\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"interval\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_schemas-type\"}},\"type\":\"object\"},\"teams-devices_device-posture-rules\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expiration\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"input\":{\"$ref\":\"#/definitions/teams-devices_input\"},\"match\":{\"$ref\":\"#/definitions/teams-devices_match\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"schedule\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_type\"}},\"type\":\"object\"},\"teams-devices_device_settings_policy\":{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/rum_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/rum_page\"},\"default\":{\"$ref\":\"#/definitions/aaa_ready\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"fallback_domains\":{\"$ref\":\"#/definitions/teams-devices_fallback_domains\"},\"gateway_unique_id\":{\"$ref\":\"#/definitions/Duration\"},\"include\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"lan_allow_minutes\":{\"$ref\":\"#/definitions/rum_page\"},\"lan_allow_subnet_size\":{\"$ref\":\"#/definitions/rum_page\"},\"match\":{\"$ref\":\"#/definitions/web3_description\"},\"name\":{\"description\":\"The name of the device settings profile.\",\"example\":\"Allow Developers\",\"maxLength\":100,\"type\":\"string\"},\"policy_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"precedence\":{\"$ref\":\"#/definitions/rum_page\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"target_tests\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_target_dex_test\"},\"type\":\"array\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"teams-devices_device_settings_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_device_settings_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_devices\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleted\":{\"$ref\":\"#/definitions/aaa_ready\"},\"device_type\":{\"$ref\":\"#/definitions/teams-devices_platform\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"},\"key\":{\"$ref\":\"#/definitions/Duration\"},\"last_seen\":{\"$ref\":\"#/definitions/aaa_sent\"},\"mac_address\":{\"$ref\":\"#/definitions/Duration\"},\"manufacturer\":{\"$ref\":\"#/definitions/Duration\"},\"model\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"os_distro_name\":{\"$ref\":\"#/definitions/Duration\"},\"os_distro_revision\":{\"$ref\":\"#/definitions/Duration\"},\"os_version\":{\"$ref\":\"#/definitions/Duration\"},\"os_version_extra\":{\"$ref\":\"#/definitions/Duration\"},\"revoked_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"serial_number\":{\"$ref\":\"#/definitions/Duration\"},\"updated\":{\"$ref\":\"#/definitions/aaa_sent\"},\"user\":{\"$ref\":\"#/definitions/teams-devices_user\"},\"version\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"teams-devices_devices_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_devices\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_dex-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_dex-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_dex_target_policy\":{\"properties\":{\"default\":{\"description\":\"Whether the profile is the account default\",\"type\":\"boolean\"},\"id\":{\"description\":\"The id of the device settings profile\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the device settings profile\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_disable_for_time\":{\"properties\":{\"1\":{\"description\":\"Override code that is valid for 1 hour.\",\"example\":\"9106681\"},\"12\":{\"description\":\"Override code that is valid for 12 hour2.\",\"example\":\"3424359\"},\"24\":{\"description\":\"Override code that is valid for 24 hour.2.\",\"example\":\"2887634\"},\"3\":{\"description\":\"Override code that is valid for 3 hours.\",\"example\":\"5356247\"},\"6\":{\"description\":\"Override code that is valid for 6 hours.\",\"example\":\"9478972\"}},\"type\":\"object\"},\"teams-devices_exclude\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"type\":\"array\"},\"teams-devices_fallback_domain\":{\"properties\":{\"description\":{\"description\":\"A description of the fallback domain, displayed in the client UI.\",\"example\":\"Domain bypass for local development\",\"maxLength\":100,\"type\":\"string\"},\"dns_server\":{\"description\":\"A list of IP addresses to handle domain resolution.\",\"items\":{},\"type\":\"array\"},\"suffix\":{\"description\":\"The domain suffix to match when resolving locally.\",\"example\":\"example.com\",\"type\":\"string\"}},\"required\":[\"suffix\"],\"type\":\"object\"},\"teams-devices_fallback_domain_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_fallback_domains\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"type\":\"array\"},\"teams-devices_input\":{\"description\":\"The value to be checked against.\",\"example\":{\"operating_system\":\"mac\",\"path\":\"/bin/cat\"},\"x-escape\":\"`oneOf` of 17 variants that no required property tells apart (decoded as untyped JSON)\"},\"teams-devices_match\":{\"description\":\"The conditions that the client must match to run the rule.\",\"items\":{\"$ref\":\"#/definitions/teams-devices_match_item\"},\"type\":\"array\"},\"teams-devices_match_item\":{\"properties\":{\"platform\":{\"$ref\":\"#/definitions/teams-devices_platform\"}},\"type\":\"object\"},\"teams-devices_override_codes_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"disable_for_time\":{\"$ref\":\"#/definitions/teams-devices_disable_for_time\"}},\"type\":\"object\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_platform\":{\"enum\":[\"windows\",\"mac\",\"linux\",\"android\",\"ios\"],\"example\":\"windows\",\"type\":\"string\"},\"teams-devices_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-posture-rules\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_revoke_devices_request\":{\"description\":\"A list of device ids to revoke.\",\"items\":{\"$ref\":\"#/definitions/access_uuid\"},\"maxLength\":200,\"type\":\"array\"},\"teams-devices_schemas-config_request\":{\"description\":\"The configuration object containing information for the WARP client to detect the managed network.\",\"example\":{\"sha256\":\"b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c\",\"tls_sockaddr\":\"foo.bar:1234\"},\"oneOf\":[{\"$ref\":\"#/definitions/teams-devices_tls_config_request\"}],\"type\":\"object\"},\"teams-devices_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-posture-integrations\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-integrations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_schemas-type\":{\"description\":\"The type of device posture integration.\",\"enum\":[\"workspace_one\",\"crowdstrike_s2s\",\"uptycs\",\"intune\",\"kolide\",\"tanium\",\"sentinelone_s2s\"],\"example\":\"workspace_one\",\"type\":\"string\"},\"teams-devices_service_mode_v2\":{\"properties\":{\"mode\":{\"description\":\"The mode to run the WARP client under.\",\"example\":\"proxy\",\"type\":\"string\"},\"port\":{\"description\":\"The port number when used with proxy mode.\",\"example\":3000,\"type\":\"number\"}},\"type\":\"object\"},\"teams-devices_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-rules\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_split_tunnel\":{\"properties\":{\"address\":{\"description\":\"The address in CIDR format to exclude from the tunnel. If `address` is present, `host` must not be present.\",\"example\":\"192.0.2.0/24\",\"type\":\"string\"},\"description\":{\"description\":\"A description of the Split Tunnel item, displayed in the client UI.\",\"example\":\"Exclude testing domains from the tunnel\",\"maxLength\":100,\"type\":\"string\"},\"host\":{\"description\":\"The domain name to exclude from the tunnel. If `host` is present, `address` must not be present.\",\"example\":\"*.example.com\",\"type\":\"string\"}},\"required\":[\"address\",\"description\"],\"type\":\"object\"},\"teams-devices_split_tunnel_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_target_dex_test\":{\"properties\":{\"id\":{\"description\":\"The id of the DEX test targeting this policy\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the DEX test targeting this policy\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_tls_config_request\":{\"properties\":{\"sha256\":{\"description\":\"The SHA-256 hash of the TLS certificate presented by the host found at tls_sockaddr. If absent, regular certificate verification (trusted roots, valid timestamp, etc) will be used to validate the certificate.\",\"example\":\"b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c\",\"type\":\"string\"},\"tls_sockaddr\":{\"description\":\"A network address of the form \\\"host:port\\\" that the WARP client will use to detect the presence of a TLS host.\",\"example\":\"foobar:1234\",\"type\":\"string\"}},\"required\":[\"tls_sockaddr\"],\"type\":\"object\"},\"teams-devices_type\":{\"description\":\"The type of device posture rule.\",\"enum\":[\"file\",\"application\",\"tanium\",\"gateway\",\"warp\",\"disk_encryption\",\"sentinelone\",\"carbonblack\",\"firewall\",\"os_version\",\"domain_joined\",\"client_certificate\",\"client_certificate_v2\",\"unique_client_id\",\"kolide\",\"tanium_s2s\",\"crowdstrike_s2s\",\"intune\",\"workspace_one\",\"sentinelone_s2s\"],\"example\":\"file\",\"type\":\"string\"},\"teams-devices_user\":{\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The enrolled device user's name.\",\"example\":\"John Appleseed\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_workspace_one_config_response\":{\"description\":\"The Workspace One Config Response.\",\"properties\":{\"api_url\":{\"description\":\"The Workspace One API URL provided in the Workspace One Admin Dashboard.\",\"example\":\"https://as123.awmdm.com/API\",\"type\":\"string\"},\"auth_url\":{\"description\":\"The Workspace One Authorization URL depending on your region.\",\"example\":\"https://na.uemauth.vmwservices.com/connect/token\",\"type\":\"string\"},\"client_id\":{\"description\":\"The Workspace One client ID provided in the Workspace One Admin Dashboard.\",\"example\":\"example client id\",\"type\":\"string\"}},\"required\":[\"api_url\",\"auth_url\",\"client_id\"],\"type\":\"object\"},\"teams-devices_zero-trust-account-device-settings\":{\"properties\":{\"gateway_proxy_enabled\":{\"description\":\"Enable gateway proxy filtering on TCP.\",\"example\":true,\"type\":\"boolean\"},\"gateway_udp_proxy_enabled\":{\"description\":\"Enable gateway proxy filtering on UDP.\",\"example\":true,\"type\":\"boolean\"},\"root_certificate_installation_enabled\":{\"description\":\"Enable installation of cloudflare managed root certificate.\",\"example\":true,\"type\":\"boolean\"},\"use_zt_virtual_ip\":{\"description\":\"Enable using CGNAT virtual IPv4.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_zero-trust-account-device-settings-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_zero-trust-account-device-settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"web3_description\":{\"description\":\"An optional description of the hostname.\",\"example\":\"This is my IPFS gateway.\",\"maxLength\":500,\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "devices_list_devices" => {
@@ -2218,12 +2222,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDevicesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_devices\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2234,12 +2240,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDexResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2250,14 +2258,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::TeamsDevicesDeviceDexTestSchemasHttp>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDexSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2268,14 +2281,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("dex_test_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dex_test_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDexSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2286,16 +2300,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("dex_test_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dex_test_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::TeamsDevicesDeviceDexTestSchemasHttp>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDexSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2306,14 +2324,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("dex_test_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dex_test_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDexResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2324,12 +2343,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2340,16 +2361,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::DeviceManagedNetworksCreateDeviceManagedNetworkBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"config\":{\"$ref\":\"#/definitions/teams-devices_schemas-config_request\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_components-schemas-type\"}},\"required\":[\"name\",\"type\",\"config\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2360,14 +2384,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("network_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2378,18 +2404,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("network_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::DeviceManagedNetworksUpdateDeviceManagedNetworkBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"config\":{\"$ref\":\"#/definitions/teams-devices_schemas-config_request\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_components-schemas-type\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2400,18 +2429,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("network_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2422,12 +2454,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDeviceSettingsResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2438,12 +2472,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDefaultDeviceSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_default_device_settings_policy\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2454,16 +2490,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::DevicesCreateDeviceSettingsPolicyBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/rum_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/rum_page\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"lan_allow_minutes\":{\"$ref\":\"#/definitions/rum_page\"},\"lan_allow_subnet_size\":{\"$ref\":\"#/definitions/rum_page\"},\"match\":{\"$ref\":\"#/definitions/web3_description\"},\"name\":{\"description\":\"The name of the device settings profile.\",\"example\":\"Allow Developers\",\"maxLength\":100,\"type\":\"string\"},\"precedence\":{\"$ref\":\"#/definitions/rum_page\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"precedence\",\"match\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDeviceSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2474,16 +2513,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::DevicesUpdateDefaultDeviceSettingsPolicyBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/rum_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/rum_page\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDefaultDeviceSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_default_device_settings_policy\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2494,12 +2536,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSplitTunnelResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2510,16 +2554,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::std::vec::Vec<types::TeamsDevicesSplitTunnel>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"type\":\"array\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSplitTunnelResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2530,12 +2577,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesFallbackDomainResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2546,16 +2595,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::std::vec::Vec<types::TeamsDevicesFallbackDomain>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"type\":\"array\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesFallbackDomainResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2566,12 +2618,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSplitTunnelResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2582,16 +2636,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::std::vec::Vec<types::TeamsDevicesSplitTunnel>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"type\":\"array\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSplitTunnelResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2602,14 +2659,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDeviceSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2620,18 +2679,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::DevicesUpdateDeviceSettingsPolicyBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/rum_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/rum_page\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"match\":{\"$ref\":\"#/definitions/web3_description\"},\"name\":{\"description\":\"The name of the device settings profile.\",\"example\":\"Allow Developers\",\"maxLength\":100,\"type\":\"string\"},\"precedence\":{\"$ref\":\"#/definitions/rum_page\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDeviceSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2642,18 +2704,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesDeviceSettingsResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2664,14 +2729,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSplitTunnelResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2682,18 +2749,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::std::vec::Vec<types::TeamsDevicesSplitTunnel>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"type\":\"array\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSplitTunnelResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2704,14 +2774,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesFallbackDomainResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2722,18 +2794,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::std::vec::Vec<types::TeamsDevicesFallbackDomain>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"type\":\"array\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesFallbackDomainResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2744,14 +2819,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSplitTunnelResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2762,18 +2839,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::std::vec::Vec<types::TeamsDevicesSplitTunnel>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"type\":\"array\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSplitTunnelResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2784,12 +2864,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-posture-rules\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2800,16 +2882,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::DevicePostureRulesCreateDevicePostureRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expiration\":{\"$ref\":\"#/definitions/Duration\"},\"input\":{\"$ref\":\"#/definitions/teams-devices_input\"},\"match\":{\"$ref\":\"#/definitions/teams-devices_match\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"schedule\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_type\"}},\"required\":[\"name\",\"type\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-rules\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2820,12 +2905,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-posture-integrations\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2836,16 +2923,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::DevicePostureIntegrationsCreateDevicePostureIntegrationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"config\":{\"$ref\":\"#/definitions/teams-devices_config_request\"},\"interval\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_schemas-type\"}},\"required\":[\"name\",\"type\",\"interval\",\"config\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-integrations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2856,14 +2946,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("integration_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-integrations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2874,18 +2966,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("integration_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::DevicePostureIntegrationsUpdateDevicePostureIntegrationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"config\":{\"$ref\":\"#/definitions/teams-devices_config_request\"},\"interval\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_schemas-type\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-integrations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2896,18 +2991,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("integration_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2918,14 +3016,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-rules\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2936,18 +3036,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::DevicePostureRulesUpdateDevicePostureRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expiration\":{\"$ref\":\"#/definitions/Duration\"},\"input\":{\"$ref\":\"#/definitions/teams-devices_input\"},\"match\":{\"$ref\":\"#/definitions/teams-devices_match\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"schedule\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_type\"}},\"required\":[\"name\",\"type\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-rules\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2958,18 +3061,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AccessIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2980,14 +3086,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::TeamsDevicesRevokeDevicesRequest>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/teams-devices_revoke_devices_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2998,12 +3109,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesZeroTrustAccountDeviceSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_zero-trust-account-device-settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3014,16 +3127,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::TeamsDevicesZeroTrustAccountDeviceSettings,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/teams-devices_zero-trust-account-device-settings\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesZeroTrustAccountDeviceSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_zero-trust-account-device-settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3034,14 +3150,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::TeamsDevicesRevokeDevicesRequest>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/teams-devices_revoke_devices_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3052,14 +3173,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("device_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3070,14 +3193,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("device_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TeamsDevicesOverrideCodesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"disable_for_time\":{\"$ref\":\"#/definitions/teams-devices_disable_for_time\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -2417,7 +2417,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"dns-analytics_limit\":{\"default\":100000,\"description\":\"Limit number of returned metrics.\",\"example\":100,\"type\":\"integer\"},\"dns-analytics_query\":{\"properties\":{\"dimensions\":{\"description\":\"Array of dimension names.\",\"example\":[\"responseCode\",\"queryName\"],\"items\":{\"description\":\"Dimension name.\",\"example\":\"responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"filters\":{\"$ref\":\"#/definitions/Duration\"},\"limit\":{\"$ref\":\"#/definitions/dns-analytics_limit\"},\"metrics\":{\"description\":\"Array of metric names.\",\"example\":[\"queryCount\",\"responseTimeAvg\"],\"items\":{\"description\":\"Metric name.\",\"example\":\"queries\",\"type\":\"string\"},\"type\":\"array\"},\"since\":{\"$ref\":\"#/definitions/aaa_sent\"},\"sort\":{\"description\":\"Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":[\"+responseCode\",\"-queryName\"],\"items\":{\"description\":\"Dimension name (may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"until\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"dimensions\",\"metrics\",\"since\",\"until\",\"limit\"],\"type\":\"object\"},\"dns-analytics_report\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is a single value.\",\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"$ref\":\"#/definitions/dns-analytics_query\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\"],\"type\":\"object\"},\"dns-analytics_report_bytime\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is an array of values, broken down by time interval.\",\"items\":{\"description\":\"Nominal metric values, broken down by time interval.\",\"items\":{},\"properties\":{\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"}},\"type\":\"array\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"properties\":{\"time_delta\":{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}},\"required\":[\"time_delta\"],\"type\":\"object\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"time_intervals\":{\"description\":\"Array of time intervals in the response data. Each interval is represented as an array containing two values: the start time, and the end time.\\n\",\"items\":{\"description\":\"Array with exactly two items, representing the start and end time (respectively) of this time interval.\",\"items\":{\"description\":\"Time value.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"},\"type\":\"array\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\",\"time_intervals\"],\"type\":\"object\"},\"dns-analytics_time_delta\":{\"description\":\"Unit of time to group data by.\",\"enum\":[\"all\",\"auto\",\"year\",\"quarter\",\"month\",\"week\",\"day\",\"hour\",\"dekaminute\",\"minute\"],\"example\":\"hour\",\"type\":\"string\"},\"dns-records_direction\":{\"default\":\"asc\",\"description\":\"Direction to order DNS records in.\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"},\"dns-records_dns-record\":{\"x-escape\":\"`oneOf` of 20 variants that no required property tells apart (decoded as untyped JSON)\"},\"dns-records_dns_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dns-records_dns-record\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_dns_response_import_scan\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"recs_added\":{\"description\":\"Number of DNS records added.\",\"example\":5,\"type\":\"number\"},\"total_records_parsed\":{\"description\":\"Total number of DNS records parsed.\",\"example\":5,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_dns-record\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_name\":{\"description\":\"DNS record name (or @ for the zone apex) in Punycode.\",\"example\":\"example.com\",\"maxLength\":255,\"type\":\"string\"},\"dns-records_order\":{\"default\":\"type\",\"description\":\"Field to order DNS records by.\",\"enum\":[\"type\",\"name\",\"content\",\"ttl\",\"proxied\"],\"type\":\"string\"},\"dns-records_page\":{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"},\"dns-records_per_page\":{\"default\":100,\"description\":\"Number of DNS records per page.\",\"example\":5,\"maximum\":5000000,\"minimum\":1,\"type\":\"number\"},\"dns-records_type\":{\"description\":\"Record type.\",\"enum\":[\"A\",\"AAAA\",\"CAA\",\"CERT\",\"CNAME\",\"DNSKEY\",\"DS\",\"HTTPS\",\"LOC\",\"MX\",\"NAPTR\",\"NS\",\"PTR\",\"SMIMEA\",\"SRV\",\"SSHFP\",\"SVCB\",\"TLSA\",\"TXT\",\"URI\"],\"example\":\"A\",\"type\":\"string\"},\"dns-settings_account_settings\":{\"properties\":{\"zone_defaults\":{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}},\"type\":\"object\"},\"dns-settings_dns-settings\":{\"properties\":{\"foundation_dns\":{\"$ref\":\"#/definitions/aaa_ready\"},\"multi_provider\":{\"$ref\":\"#/definitions/aaa_ready\"},\"nameservers\":{\"$ref\":\"#/definitions/dns-settings_nameservers\"},\"ns_ttl\":{\"$ref\":\"#/definitions/dns-settings_ns_ttl\"},\"secondary_overrides\":{\"$ref\":\"#/definitions/aaa_ready\"},\"soa\":{\"$ref\":\"#/definitions/dns-settings_soa\"},\"zone_mode\":{\"$ref\":\"#/definitions/dns-settings_zone_mode\"}},\"type\":\"object\"},\"dns-settings_dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_account_settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-settings_nameservers\":{\"description\":\"Settings determining the nameservers through which the zone should be available.\",\"properties\":{\"type\":{\"description\":\"Nameserver type\",\"enum\":[\"cloudflare.standard\"],\"example\":\"cloudflare.standard\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"},\"dns-settings_ns_ttl\":{\"description\":\"The time to live (TTL) of the zone's nameserver (NS) records.\",\"example\":86400,\"maximum\":86400,\"minimum\":30,\"type\":\"number\"},\"dns-settings_schemas-dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-settings_soa\":{\"description\":\"Components of the zone's SOA record.\",\"properties\":{\"expire\":{\"description\":\"Time in seconds of being unable to query the primary server after which secondary servers should stop serving the zone.\",\"example\":604800,\"maximum\":2419200,\"minimum\":86400,\"type\":\"number\"},\"min_ttl\":{\"description\":\"The time to live (TTL) for negative caching of records within the zone.\",\"example\":1800,\"maximum\":86400,\"minimum\":60,\"type\":\"number\"},\"mname\":{\"description\":\"The primary nameserver, which may be used for outbound zone transfers.\",\"example\":\"kristina.ns.cloudflare.com\",\"type\":\"string\"},\"refresh\":{\"description\":\"Time in seconds after which secondary servers should re-check the SOA record to see if the zone has been updated.\",\"example\":10000,\"maximum\":86400,\"minimum\":600,\"type\":\"number\"},\"retry\":{\"description\":\"Time in seconds after which secondary servers should retry queries after the primary server was unresponsive.\",\"example\":2400,\"maximum\":3600,\"minimum\":600,\"type\":\"number\"},\"rname\":{\"description\":\"The email address of the zone administrator, with the first label representing the local part of the email address.\",\"example\":\"admin.example.com\",\"type\":\"string\"},\"ttl\":{\"description\":\"The time to live (TTL) of the SOA record itself.\",\"example\":3600,\"maximum\":3600,\"minimum\":1800,\"type\":\"number\"}},\"required\":[\"mname\",\"rname\",\"refresh\",\"retry\",\"expire\",\"min_ttl\",\"ttl\"],\"type\":\"object\"},\"dns-settings_zone_mode\":{\"description\":\"Whether the zone mode is a regular or CDN/DNS only zone.\",\"enum\":[\"standard\",\"cdn_only\",\"dns_only\"],\"example\":\"dns_only\",\"type\":\"string\"},\"dnssec_dnssec\":{\"properties\":{\"algorithm\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest_algorithm\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest_type\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"dnssec_multi_signer\":{\"$ref\":\"#/definitions/aaa_ready\"},\"dnssec_presigned\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ds\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"flags\":{\"$ref\":\"#/definitions/dnssec_flags\"},\"key_tag\":{\"$ref\":\"#/definitions/dnssec_flags\"},\"key_type\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"modified_on\":{\"$ref\":\"#/definitions/dnssec_modified_on\"},\"public_key\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"status\":{\"$ref\":\"#/definitions/dnssec_status\"}},\"type\":\"object\"},\"dnssec_dnssec_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dnssec_dnssec\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dnssec_ds\":{\"description\":\"Full DS record.\",\"example\":\"example.com. 3600 IN DS 16953 13 2 48E939042E82C22542CB377B580DFDC52A361CEFDC72E7F9107E2B6BD9306A45\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"dnssec_flags\":{\"description\":\"Flag for DNSSEC record.\",\"example\":257,\"nullable\":true,\"readOnly\":true,\"type\":\"number\"},\"dnssec_modified_on\":{\"description\":\"When DNSSEC was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"dnssec_status\":{\"description\":\"Status of DNSSEC, based on user-desired state and presence of necessary records.\",\"enum\":[\"active\",\"pending\",\"disabled\",\"pending-disabled\",\"error\"],\"example\":\"active\"},\"iam_scope_key\":{\"description\":\"This is a combination of pre-defined resource name and identifier (like Account ID etc.)\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true},\"legacy-jhs_sort\":{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"secondary-dns_acl\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"ip_range\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"name\",\"ip_range\"],\"type\":\"object\"},\"secondary-dns_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_acl\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_acl\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_dns-secondary-secondary-zone\":{\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/rum_page\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"name\",\"peers\",\"auto_refresh_seconds\"],\"type\":\"object\"},\"secondary-dns_force_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_peer\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"},\"ixfr_enable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"port\":{\"$ref\":\"#/definitions/rum_page\"},\"tsig_id\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"name\"],\"type\":\"object\"},\"secondary-dns_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_tsig\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_peer\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_peer\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_request_outgoing\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"name\",\"peers\"]},\"secondary-dns_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_tsig\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_response_incoming\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/rum_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_response_outgoing\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_tsig\":{\"properties\":{\"algo\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"}},\"required\":[\"id\",\"name\",\"secret\",\"algo\"],\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "dns_settings_for_an_account_list_dns_settings" => {
@@ -2426,12 +2430,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DnsSettingsDnsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_account_settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2442,14 +2448,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::DnsSettingsAccountSettings>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/dns-settings_account_settings\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DnsSettingsDnsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_account_settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2460,12 +2471,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/secondary-dns_acl\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2476,14 +2489,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::SecondaryDnsAclCreateAclBody>(),
+                        crate::spec_schema(
+                            "{\"required\":[\"name\",\"ip_range\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_acl\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2494,14 +2512,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("acl_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_acl\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2512,16 +2532,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("acl_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::SecondaryDnsAcl>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/secondary-dns_acl\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_acl\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2532,18 +2557,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("acl_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2554,12 +2582,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/secondary-dns_peer\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2570,14 +2600,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::SecondaryDnsPeerCreatePeerBody>(),
+                        crate::spec_schema("{\"required\":[\"name\"]}", DEFINITIONS),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_peer\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2588,14 +2620,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("peer_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_peer\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2606,16 +2640,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("peer_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::SecondaryDnsPeer>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/secondary-dns_peer\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_peer\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2626,18 +2665,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("peer_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2648,12 +2690,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/secondary-dns_tsig\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2664,14 +2708,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("tsig_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_tsig\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2682,18 +2728,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("tsig_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2704,26 +2753,28 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("metrics", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("dimensions", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("since", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("until", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("limit", crate
-                        ::json_schema("{\"default\":100000,\"description\":\"Limit number of returned metrics.\",\"example\":100,\"type\":\"integer\",\"x-imported-from\":\"dns-analytics_limit\"}")),
-                        ("sort", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("filters", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("metrics", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("dimensions", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("since", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("until", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("limit", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/dns-analytics_limit\"}",
+                        DEFINITIONS)), ("sort", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("filters", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DnsAnalyticsTableResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_report\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2734,28 +2785,30 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("metrics", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("dimensions", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("since", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("until", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("limit", crate
-                        ::json_schema("{\"default\":100000,\"description\":\"Limit number of returned metrics.\",\"example\":100,\"type\":\"integer\",\"x-imported-from\":\"dns-analytics_limit\"}")),
-                        ("sort", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("filters", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("time_delta", crate
-                        ::json_schema("{\"description\":\"Unit of time to group data by.\",\"enum\":[\"all\",\"auto\",\"year\",\"quarter\",\"month\",\"week\",\"day\",\"hour\",\"dekaminute\",\"minute\"],\"example\":\"hour\",\"type\":\"string\",\"x-imported-from\":\"dns-analytics_time_delta\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("metrics", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("dimensions", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("since", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("until", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("limit", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/dns-analytics_limit\"}",
+                        DEFINITIONS)), ("sort", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("filters", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("time_delta", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DnsAnalyticsByTimeResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_report_bytime\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2766,62 +2819,64 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("name", crate
-                        ::json_schema("{\"description\":\"DNS record name (or @ for the zone apex) in Punycode.\",\"example\":\"example.com\",\"maxLength\":255,\"type\":\"string\",\"x-imported-from\":\"dns-records_name\"}")),
-                        ("type", crate
-                        ::json_schema("{\"description\":\"Record type.\",\"enum\":[\"A\",\"AAAA\",\"CAA\",\"CERT\",\"CNAME\",\"DNSKEY\",\"DS\",\"HTTPS\",\"LOC\",\"MX\",\"NAPTR\",\"NS\",\"PTR\",\"SMIMEA\",\"SRV\",\"SSHFP\",\"SVCB\",\"TLSA\",\"TXT\",\"URI\"],\"example\":\"A\",\"type\":\"string\",\"x-imported-from\":\"dns-records_type\"}")),
-                        ("content", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("proxied", crate
-                        ::json_schema("{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\",\"x-imported-from\":\"stream_asc\"}")),
-                        ("match", crate
-                        ::json_schema("{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\",\"x-imported-from\":\"user_match\"}")),
-                        ("comment", crate
-                        ::json_schema("{\"description\":\"Exact value of the DNS record comment. This is a convenience alias for `comment.exact`.\\n\",\"example\":\"Hello, world\",\"type\":\"string\"}")),
-                        ("comment.present", crate
-                        ::json_schema("{\"description\":\"If this parameter is present, only records *with* a comment are returned.\\n\",\"type\":\"string\"}")),
-                        ("comment.absent", crate
-                        ::json_schema("{\"description\":\"If this parameter is present, only records *without* a comment are returned.\\n\",\"type\":\"string\"}")),
-                        ("comment.exact", crate
-                        ::json_schema("{\"description\":\"Exact value of the DNS record comment. Comment filters are case-insensitive.\\n\",\"example\":\"Hello, world\",\"type\":\"string\"}")),
-                        ("comment.contains", crate
-                        ::json_schema("{\"description\":\"Substring of the DNS record comment. Comment filters are case-insensitive.\\n\",\"example\":\"ello, worl\",\"type\":\"string\"}")),
-                        ("comment.startswith", crate
-                        ::json_schema("{\"description\":\"Prefix of the DNS record comment. Comment filters are case-insensitive.\\n\",\"example\":\"Hello, w\",\"type\":\"string\"}")),
-                        ("comment.endswith", crate
-                        ::json_schema("{\"description\":\"Suffix of the DNS record comment. Comment filters are case-insensitive.\\n\",\"example\":\"o, world\",\"type\":\"string\"}")),
-                        ("tag", crate
-                        ::json_schema("{\"description\":\"Condition on the DNS record tag.\\n\\nParameter values can be of the form `<tag-name>:<tag-value>` to search for an exact `name:value` pair, or just `<tag-name>` to search for records with a specific tag name regardless of its value.\\n\\nThis is a convenience shorthand for the more powerful `tag.<predicate>` parameters.\\nExamples:\\n- `tag=important` is equivalent to `tag.present=important`\\n- `tag=team:DNS` is equivalent to `tag.exact=team:DNS`\\n\",\"example\":\"team:DNS\",\"type\":\"string\"}")),
-                        ("tag.present", crate
-                        ::json_schema("{\"description\":\"Name of a tag which must be present on the DNS record. Tag filters are case-insensitive.\\n\",\"example\":\"important\",\"type\":\"string\"}")),
-                        ("tag.absent", crate
-                        ::json_schema("{\"description\":\"Name of a tag which must *not* be present on the DNS record. Tag filters are case-insensitive.\\n\",\"example\":\"important\",\"type\":\"string\"}")),
-                        ("tag.exact", crate
-                        ::json_schema("{\"description\":\"A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value is `<tag-value>`. Tag filters are case-insensitive.\\n\",\"example\":\"greeting:Hello, world\",\"type\":\"string\"}")),
-                        ("tag.contains", crate
-                        ::json_schema("{\"description\":\"A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value contains `<tag-value>`. Tag filters are case-insensitive.\\n\",\"example\":\"greeting:ello, worl\",\"type\":\"string\"}")),
-                        ("tag.startswith", crate
-                        ::json_schema("{\"description\":\"A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value starts with `<tag-value>`. Tag filters are case-insensitive.\\n\",\"example\":\"greeting:Hello, w\",\"type\":\"string\"}")),
-                        ("tag.endswith", crate
-                        ::json_schema("{\"description\":\"A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value ends with `<tag-value>`. Tag filters are case-insensitive.\\n\",\"example\":\"greeting:o, world\",\"type\":\"string\"}")),
-                        ("search", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("tag_match", crate
-                        ::json_schema("{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\",\"x-imported-from\":\"user_match\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"dns-records_page\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":100,\"description\":\"Number of DNS records per page.\",\"example\":5,\"maximum\":5000000,\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"dns-records_per_page\"}")),
-                        ("order", crate
-                        ::json_schema("{\"default\":\"type\",\"description\":\"Field to order DNS records by.\",\"enum\":[\"type\",\"name\",\"content\",\"ttl\",\"proxied\"],\"type\":\"string\",\"x-imported-from\":\"dns-records_order\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"default\":\"asc\",\"description\":\"Direction to order DNS records in.\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\",\"x-imported-from\":\"dns-records_direction\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_name\"}",
+                        DEFINITIONS)), ("type", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_type\"}",
+                        DEFINITIONS)), ("content", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("proxied", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/stream_asc\"}",
+                        DEFINITIONS)), ("match", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        DEFINITIONS)), ("comment", crate
+                        ::spec_schema("{\"description\":\"Exact value of the DNS record comment. This is a convenience alias for `comment.exact`.\\n\",\"example\":\"Hello, world\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("comment.present", crate
+                        ::spec_schema("{\"description\":\"If this parameter is present, only records *with* a comment are returned.\\n\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("comment.absent", crate
+                        ::spec_schema("{\"description\":\"If this parameter is present, only records *without* a comment are returned.\\n\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("comment.exact", crate
+                        ::spec_schema("{\"description\":\"Exact value of the DNS record comment. Comment filters are case-insensitive.\\n\",\"example\":\"Hello, world\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("comment.contains", crate
+                        ::spec_schema("{\"description\":\"Substring of the DNS record comment. Comment filters are case-insensitive.\\n\",\"example\":\"ello, worl\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("comment.startswith", crate
+                        ::spec_schema("{\"description\":\"Prefix of the DNS record comment. Comment filters are case-insensitive.\\n\",\"example\":\"Hello, w\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("comment.endswith", crate
+                        ::spec_schema("{\"description\":\"Suffix of the DNS record comment. Comment filters are case-insensitive.\\n\",\"example\":\"o, world\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("tag", crate
+                        ::spec_schema("{\"description\":\"Condition on the DNS record tag.\\n\\nParameter values can be of the form `<tag-name>:<tag-value>` to search for an exact `name:value` pair, or just `<tag-name>` to search for records with a specific tag name regardless of its value.\\n\\nThis is a convenience shorthand for the more powerful `tag.<predicate>` parameters.\\nExamples:\\n- `tag=important` is equivalent to `tag.present=important`\\n- `tag=team:DNS` is equivalent to `tag.exact=team:DNS`\\n\",\"example\":\"team:DNS\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("tag.present", crate
+                        ::spec_schema("{\"description\":\"Name of a tag which must be present on the DNS record. Tag filters are case-insensitive.\\n\",\"example\":\"important\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("tag.absent", crate
+                        ::spec_schema("{\"description\":\"Name of a tag which must *not* be present on the DNS record. Tag filters are case-insensitive.\\n\",\"example\":\"important\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("tag.exact", crate
+                        ::spec_schema("{\"description\":\"A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value is `<tag-value>`. Tag filters are case-insensitive.\\n\",\"example\":\"greeting:Hello, world\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("tag.contains", crate
+                        ::spec_schema("{\"description\":\"A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value contains `<tag-value>`. Tag filters are case-insensitive.\\n\",\"example\":\"greeting:ello, worl\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("tag.startswith", crate
+                        ::spec_schema("{\"description\":\"A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value starts with `<tag-value>`. Tag filters are case-insensitive.\\n\",\"example\":\"greeting:Hello, w\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("tag.endswith", crate
+                        ::spec_schema("{\"description\":\"A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value ends with `<tag-value>`. Tag filters are case-insensitive.\\n\",\"example\":\"greeting:o, world\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("search", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("tag_match", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_page\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_per_page\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_order\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_direction\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DnsRecordsDnsResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/dns-records_dns-record\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2832,14 +2887,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::DnsRecordsDnsRecord>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/dns-records_dns-record\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DnsRecordsDnsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_dns-record\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2850,16 +2910,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DnsRecordsDnsResponseImportScan as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"recs_added\":{\"description\":\"Number of DNS records added.\",\"example\":5,\"type\":\"number\"},\"total_records_parsed\":{\"description\":\"Total number of DNS records parsed.\",\"example\":5,\"type\":\"number\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2870,14 +2933,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_record_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DnsRecordsDnsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_dns-record\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2888,16 +2953,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_record_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::DnsRecordsDnsRecord>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/dns-records_dns-record\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DnsRecordsDnsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_dns-record\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2908,16 +2978,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_record_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::DnsRecordsDnsRecord>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/dns-records_dns-record\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DnsRecordsDnsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_dns-record\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2928,18 +3003,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_record_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DnsRecordsForAZoneDeleteDnsRecordResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2950,12 +3028,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DnsSettingsSchemasDnsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2966,14 +3046,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::DnsSettingsDnsSettings>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DnsSettingsSchemasDnsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2984,12 +3069,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DnssecDnssecResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dnssec_dnssec\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3000,14 +3087,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::DnssecEditDnssecStatusBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"dnssec_multi_signer\":{\"$ref\":\"#/definitions/aaa_ready\"},\"dnssec_presigned\":{\"$ref\":\"#/definitions/aaa_ready\"},\"status\":{\"description\":\"Status of DNSSEC, based on user-desired state and presence of necessary records.\",\"enum\":[\"active\",\"disabled\"],\"example\":\"active\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DnssecDnssecResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dnssec_dnssec\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3018,16 +3110,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::StreamDeletedResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3038,16 +3133,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsForceResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3058,12 +3156,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSingleResponseIncoming as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/rum_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3074,16 +3174,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::SecondaryDnsDnsSecondarySecondaryZone,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/secondary-dns_dns-secondary-secondary-zone\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSingleResponseIncoming as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/rum_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3094,16 +3197,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::SecondaryDnsDnsSecondarySecondaryZone,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/secondary-dns_dns-secondary-secondary-zone\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSingleResponseIncoming as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/rum_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3114,16 +3220,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3134,12 +3243,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSingleResponseOutgoing as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3150,14 +3261,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::SecondaryDnsSingleRequestOutgoing>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/secondary-dns_single_request_outgoing\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSingleResponseOutgoing as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3168,14 +3284,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::SecondaryDnsSingleRequestOutgoing>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/secondary-dns_single_request_outgoing\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsSingleResponseOutgoing as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3186,16 +3307,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3206,16 +3330,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsForceResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3226,16 +3353,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsForceResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3246,16 +3376,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsForceResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3266,12 +3399,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::SecondaryDnsForceResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

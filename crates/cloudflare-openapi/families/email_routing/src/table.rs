@@ -786,7 +786,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"email_addresses\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"tag\":{\"$ref\":\"#/definitions/email_rule_tag\"},\"verified\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"type\":\"object\"},\"email_catch_all_rule\":{\"properties\":{\"actions\":{\"$ref\":\"#/definitions/email_rule_catchall-actions\"},\"enabled\":{\"$ref\":\"#/definitions/email_rule_enabled\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"matchers\":{\"$ref\":\"#/definitions/email_rule_catchall-matchers\"},\"name\":{\"$ref\":\"#/definitions/email_rule_name\"},\"tag\":{\"$ref\":\"#/definitions/email_rule_tag\"}},\"type\":\"object\"},\"email_catch_all_rule_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/email_catch_all_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"email_create_destination_address_properties\":{\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"}},\"required\":[\"email\"],\"type\":\"object\"},\"email_create_rule_properties\":{\"properties\":{\"actions\":{\"$ref\":\"#/definitions/email_rule_actions\"},\"enabled\":{\"$ref\":\"#/definitions/email_rule_enabled\"},\"matchers\":{\"$ref\":\"#/definitions/email_rule_matchers\"},\"name\":{\"$ref\":\"#/definitions/email_rule_name\"},\"priority\":{\"$ref\":\"#/definitions/email_rule_priority\"}},\"required\":[\"actions\",\"matchers\"],\"type\":\"object\"},\"email_destination_address_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/email_addresses\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"email_destination_addresses_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/email_addresses\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"email_dns_record\":{\"description\":\"List of records needed to enable an Email Routing zone.\",\"properties\":{\"content\":{\"description\":\"DNS record content.\",\"example\":\"route1.mx.cloudflare.net\",\"type\":\"string\"},\"name\":{\"description\":\"DNS record name (or @ for the zone apex).\",\"example\":\"example.com\",\"maxLength\":255,\"type\":\"string\"},\"priority\":{\"description\":\"Required for MX, SRV and URI records. Unused by other record types. Records with lower priorities are preferred.\",\"example\":12,\"maximum\":65535,\"minimum\":0,\"type\":\"number\"},\"ttl\":{\"description\":\"Time to live, in seconds, of the DNS record. Must be between 60 and 86400, or 1 for 'automatic'.\",\"example\":1,\"oneOf\":[{\"example\":3600,\"maximum\":86400,\"minimum\":1,\"type\":\"number\"},{\"enum\":[1],\"type\":\"number\"}],\"type\":\"number\"},\"type\":{\"description\":\"DNS record type.\",\"enum\":[\"A\",\"AAAA\",\"CNAME\",\"HTTPS\",\"TXT\",\"SRV\",\"LOC\",\"MX\",\"NS\",\"CERT\",\"DNSKEY\",\"DS\",\"NAPTR\",\"SMIMEA\",\"SSHFP\",\"SVCB\",\"TLSA\",\"URI\"],\"example\":\"NS\",\"readOnly\":true,\"type\":\"string\"}},\"type\":\"object\"},\"email_dns_settings_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/email_dns_record\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"email_email_setting_status\":{\"description\":\"Show the state of your account, and the type or configuration error.\",\"enum\":[\"ready\",\"unconfigured\",\"misconfigured\",\"misconfigured/locked\",\"unlocked\"],\"example\":\"ready\",\"readOnly\":true,\"type\":\"string\"},\"email_email_settings_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/email_settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"email_rule_action\":{\"description\":\"Actions pattern.\",\"properties\":{\"type\":{\"description\":\"Type of supported action.\",\"enum\":[\"drop\",\"forward\",\"worker\"],\"example\":\"forward\",\"type\":\"string\"},\"value\":{\"items\":{\"description\":\"Value for action.\",\"example\":\"destinationaddress@example.net\",\"maxLength\":90,\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"type\",\"value\"],\"type\":\"object\"},\"email_rule_actions\":{\"description\":\"List actions patterns.\",\"items\":{\"$ref\":\"#/definitions/email_rule_action\"},\"type\":\"array\"},\"email_rule_catchall-action\":{\"description\":\"Action for the catch-all routing rule.\",\"properties\":{\"type\":{\"description\":\"Type of action for catch-all rule.\",\"enum\":[\"drop\",\"forward\",\"worker\"],\"example\":\"forward\",\"type\":\"string\"},\"value\":{\"items\":{\"description\":\"Input value for action.\",\"example\":\"destinationaddress@example.net\",\"maxLength\":90,\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"type\"],\"type\":\"object\"},\"email_rule_catchall-actions\":{\"description\":\"List actions for the catch-all routing rule.\",\"items\":{\"$ref\":\"#/definitions/email_rule_catchall-action\"},\"type\":\"array\"},\"email_rule_catchall-matcher\":{\"description\":\"Matcher for catch-all routing rule.\",\"properties\":{\"type\":{\"description\":\"Type of matcher. Default is 'all'.\",\"enum\":[\"all\"],\"example\":\"all\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"},\"email_rule_catchall-matchers\":{\"description\":\"List of matchers for the catch-all routing rule.\",\"items\":{\"$ref\":\"#/definitions/email_rule_catchall-matcher\"},\"type\":\"array\"},\"email_rule_enabled\":{\"default\":true,\"description\":\"Routing rule status.\",\"enum\":[true,false],\"example\":true,\"type\":\"boolean\"},\"email_rule_matcher\":{\"description\":\"Matching pattern to forward your actions.\",\"properties\":{\"field\":{\"description\":\"Field for type matcher.\",\"enum\":[\"to\"],\"example\":\"to\",\"type\":\"string\"},\"type\":{\"description\":\"Type of matcher.\",\"enum\":[\"literal\"],\"example\":\"literal\",\"type\":\"string\"},\"value\":{\"description\":\"Value for matcher.\",\"example\":\"test@example.com\",\"maxLength\":90,\"type\":\"string\"}},\"required\":[\"type\",\"field\",\"value\"],\"type\":\"object\"},\"email_rule_matchers\":{\"description\":\"Matching patterns to forward to your actions.\",\"items\":{\"$ref\":\"#/definitions/email_rule_matcher\"},\"type\":\"array\"},\"email_rule_name\":{\"description\":\"Routing rule name.\",\"example\":\"Send to user@example.net rule.\",\"maxLength\":256,\"type\":\"string\"},\"email_rule_priority\":{\"default\":0,\"description\":\"Priority of the routing rule.\",\"minimum\":0,\"type\":\"number\"},\"email_rule_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/email_rules\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"email_rule_tag\":{\"deprecated\":true,\"description\":\"Routing rule tag. (Deprecated, replaced by routing rule identifier)\",\"example\":\"a7e6fb77503c41d8a7f3113c6918f10c\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"email_rules\":{\"properties\":{\"actions\":{\"$ref\":\"#/definitions/email_rule_actions\"},\"enabled\":{\"$ref\":\"#/definitions/email_rule_enabled\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"matchers\":{\"$ref\":\"#/definitions/email_rule_matchers\"},\"name\":{\"$ref\":\"#/definitions/email_rule_name\"},\"priority\":{\"$ref\":\"#/definitions/email_rule_priority\"},\"tag\":{\"$ref\":\"#/definitions/email_rule_tag\"}},\"type\":\"object\"},\"email_rules_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/email_rules\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"email_settings\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/email_rule_enabled\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"skip_wizard\":{\"$ref\":\"#/definitions/email_rule_enabled\"},\"status\":{\"$ref\":\"#/definitions/email_email_setting_status\"},\"tag\":{\"$ref\":\"#/definitions/email_rule_tag\"}},\"type\":\"object\"},\"email_update_catch_all_rule_properties\":{\"properties\":{\"actions\":{\"$ref\":\"#/definitions/email_rule_catchall-actions\"},\"enabled\":{\"$ref\":\"#/definitions/email_rule_enabled\"},\"matchers\":{\"$ref\":\"#/definitions/email_rule_catchall-matchers\"},\"name\":{\"$ref\":\"#/definitions/email_rule_name\"}},\"required\":[\"actions\",\"matchers\"],\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "email_routing_destination_addresses_list_destination_addresses" => {
@@ -795,20 +799,22 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"default\":\"asc\",\"description\":\"Sorts results in an ascending or descending order.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"asc\",\"type\":\"string\"}")),
-                        ("verified", crate
-                        ::json_schema("{\"default\":true,\"description\":\"Filter by verified destination addresses.\",\"enum\":[true,false],\"example\":true,\"type\":\"boolean\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"default\":\"asc\",\"description\":\"Sorts results in an ascending or descending order.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"asc\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("verified", crate
+                        ::spec_schema("{\"default\":true,\"description\":\"Filter by verified destination addresses.\",\"enum\":[true,false],\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::EmailDestinationAddressesResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/email_addresses\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -819,16 +825,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::EmailCreateDestinationAddressProperties,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/email_create_destination_address_properties\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::EmailDestinationAddressResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_addresses\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -839,14 +848,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("destination_address_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::EmailDestinationAddressResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_addresses\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -857,14 +868,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("destination_address_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::EmailDestinationAddressResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_addresses\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -875,12 +888,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::EmailEmailSettingsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -891,16 +906,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::EmailEmailSettingsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -911,12 +929,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::EmailDnsSettingsResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/email_dns_record\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -927,16 +947,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::EmailEmailSettingsResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -947,18 +970,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}")),
-                        ("enabled", crate
-                        ::json_schema("{\"description\":\"Filter by enabled routing rules.\",\"enum\":[true,false],\"example\":true,\"type\":\"boolean\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("enabled", crate
+                        ::spec_schema("{\"description\":\"Filter by enabled routing rules.\",\"enum\":[true,false],\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::EmailRulesResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/email_rules\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -969,14 +994,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::EmailCreateRuleProperties>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/email_create_rule_properties\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::EmailRuleResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_rules\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -987,12 +1017,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::EmailCatchAllRuleResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_catch_all_rule\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1003,14 +1035,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::EmailUpdateCatchAllRuleProperties>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/email_update_catch_all_rule_properties\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::EmailCatchAllRuleResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_catch_all_rule\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1021,14 +1058,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::EmailRuleResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_rules\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1039,16 +1078,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::EmailCreateRuleProperties>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/email_create_rule_properties\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::EmailRuleResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_rules\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1059,14 +1103,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::EmailRuleResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/email_rules\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

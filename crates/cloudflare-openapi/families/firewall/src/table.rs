@@ -3043,7 +3043,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"addressing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dnssec_ds\":{\"description\":\"Full DS record.\",\"example\":\"example.com. 3600 IN DS 16953 13 2 48E939042E82C22542CB377B580DFDC52A361CEFDC72E7F9107E2B6BD9306A45\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"firewall_action\":{\"description\":\"The action to perform when the threshold of matched traffic within the configured period is exceeded.\",\"x-escape\":\"`anyOf` of 1 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_action_mode\":{\"default\":\"challenge\",\"description\":\"The default action performed by the rules in the WAF package.\",\"enum\":[\"simulate\",\"block\",\"challenge\"],\"type\":\"string\"},\"firewall_anomaly_package\":{\"description\":\"Anomaly detection WAF package (OWASP)\",\"properties\":{\"action_mode\":{\"$ref\":\"#/definitions/firewall_action_mode\"},\"description\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"detection_mode\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"sensitivity\":{\"$ref\":\"#/definitions/firewall_sensitivity\"},\"status\":{\"$ref\":\"#/definitions/firewall_status\"},\"zone_id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\",\"name\",\"description\",\"detection_mode\",\"zone_id\",\"sensitivity\",\"action_mode\"]},\"firewall_components-schemas-description\":{\"description\":\"An informative summary of the current URI-based WAF override.\",\"example\":\"Enable Cloudflare Magento ruleset for shop.example.com\",\"maxLength\":1024,\"nullable\":true,\"type\":\"string\"},\"firewall_components-schemas-priority\":{\"description\":\"The priority of the rule. Optional value used to define the processing order. A lower number indicates a higher priority. If not provided, rules with a defined priority will be processed before rules without a priority.\",\"example\":50,\"maximum\":2147483647,\"minimum\":0,\"type\":\"number\"},\"firewall_configuration\":{\"description\":\"The rule configuration.\",\"x-escape\":\"`oneOf` of 5 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_configuration_target\":{\"enum\":[\"ip\",\"ip_range\",\"asn\",\"country\"],\"example\":\"ip\",\"type\":\"string\"},\"firewall_configurations\":{\"description\":\"A list of IP addresses or CIDR ranges that will be allowed to access the URLs specified in the Zone Lockdown rule. You can include any number of `ip` or `ip_range` configurations.\",\"x-escape\":\"`anyOf` of 2 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_description\":{\"description\":\"An informative summary of the rate limit. This value is sanitized and any tags will be removed.\",\"example\":\"Prevent multiple login failures to mitigate brute force attacks\",\"maxLength\":1024,\"type\":\"string\"},\"firewall_filter\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"type\":\"object\"},\"firewall_filter-delete-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-delete-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"additionalProperties\":false,\"nullable\":true,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"expression\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_filter\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-response-collection-delete\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-single-response-delete\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_groups\":{\"additionalProperties\":true,\"description\":\"An object that allows you to enable or disable WAF rule groups for the current WAF override. Each key of this object must be the ID of a WAF rule group, and each value must be a valid WAF action (usually `default` or `disable`). When creating a new URI-based WAF override, you must provide a `groups` object or a `rules` object.\",\"example\":{\"ea8687e59929c1fd05ba97574ad43f77\":\"default\"},\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_order\":{\"enum\":[\"configuration.target\",\"configuration.value\",\"mode\"],\"example\":\"mode\",\"type\":\"string\"},\"firewall_override\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/firewall_components-schemas-description\"},\"groups\":{\"$ref\":\"#/definitions/firewall_groups\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_priority\"},\"rewrite_action\":{\"$ref\":\"#/definitions/firewall_rewrite_action\"},\"rules\":{\"$ref\":\"#/definitions/firewall_rules\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}}},\"firewall_override_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/firewall_components-schemas-description\"},\"groups\":{\"$ref\":\"#/definitions/firewall_groups\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_priority\"},\"rewrite_action\":{\"$ref\":\"#/definitions/firewall_rewrite_action\"},\"rules\":{\"$ref\":\"#/definitions/firewall_rules\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"id\",\"paused\",\"urls\",\"priority\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_override_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_override\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_priority\":{\"description\":\"The relative priority of the current URI-based WAF override when multiple overrides match a single URL. A lower number indicates higher priority. Higher priority overrides may overwrite values set by lower priority overrides.\",\"example\":1,\"maximum\":1000000000,\"minimum\":-1000000000,\"type\":\"number\"},\"firewall_products\":{\"items\":{\"description\":\"A list of products to bypass for a request when using the `bypass` action.\",\"enum\":[\"zoneLockdown\",\"uaBlock\",\"bic\",\"hot\",\"securityLevel\",\"rateLimit\",\"waf\"],\"example\":\"waf\",\"type\":\"string\"},\"type\":\"array\"},\"firewall_ref\":{\"description\":\"A short reference tag. Allows you to select related firewall rules.\",\"example\":\"MIR-31\",\"maxLength\":50,\"type\":\"string\"},\"firewall_rewrite_action\":{\"description\":\"Specifies that, when a WAF rule matches, its configured action will be replaced by the action configured in this object.\",\"properties\":{\"block\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"challenge\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"default\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"disable\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"simulate\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"}},\"type\":\"object\"},\"firewall_rule\":{\"properties\":{\"allowed_modes\":{\"description\":\"The available actions that a rule can apply to a matched request.\",\"example\":[\"whitelist\",\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\"],\"items\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"readOnly\":true,\"type\":\"array\"},\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"created_on\":{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"modified_on\":{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"mode\",\"allowed_modes\",\"configuration\"],\"type\":\"object\"},\"firewall_rule_collection_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/firewall_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_rule_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_rules\":{\"additionalProperties\":{\"description\":\"The WAF rule action to apply.\",\"enum\":[\"challenge\",\"block\",\"simulate\",\"disable\",\"default\"],\"example\":\"default\"},\"description\":\"An object that allows you to override the action of specific WAF rules. Each key of this object must be the ID of a WAF rule, and each value must be a valid WAF action. Unless you are disabling a rule, ensure that you also enable the rule group that this WAF rule belongs to. When creating a new URI-based WAF override, you must provide a `groups` object or a `rules` object.\",\"example\":{\"100015\":\"disable\"},\"type\":\"object\"},\"firewall_schemas-action\":{\"description\":\"The action to apply to a matched request. The `log` action is only available on an Enterprise plan.\",\"enum\":[\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\",\"allow\",\"log\",\"bypass\"],\"example\":\"block\",\"type\":\"string\"},\"firewall_schemas-mode\":{\"description\":\"The action to apply to a matched request.\",\"enum\":[\"block\",\"challenge\",\"whitelist\",\"js_challenge\",\"managed_challenge\"],\"example\":\"challenge\",\"type\":\"string\"},\"firewall_schemas-rule\":{\"properties\":{\"allowed_modes\":{\"description\":\"The available actions that a rule can apply to a matched request.\",\"example\":[\"whitelist\",\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\"],\"items\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"readOnly\":true,\"type\":\"array\"},\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"created_on\":{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"modified_on\":{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"},\"scope\":{\"description\":\"All zones owned by the user will have the rule applied.\",\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"type\":{\"description\":\"The scope of the rule.\",\"enum\":[\"user\",\"organization\"],\"example\":\"user\",\"readOnly\":true}},\"readOnly\":true,\"type\":\"object\"}},\"required\":[\"id\",\"mode\",\"allowed_modes\",\"configuration\",\"scope\"],\"type\":\"object\"},\"firewall_sensitivity\":{\"default\":\"high\",\"description\":\"The sensitivity of the WAF package.\",\"enum\":[\"high\",\"medium\",\"low\",\"off\"],\"type\":\"string\"},\"firewall_status\":{\"default\":\"active\",\"description\":\"When set to `active`, indicates that the WAF package will be applied to the zone.\",\"enum\":[\"active\"],\"readOnly\":true,\"type\":\"string\"},\"firewall_waf_rewrite_action\":{\"description\":\"The WAF rule action to apply.\",\"enum\":[\"challenge\",\"block\",\"simulate\",\"disable\",\"default\"]},\"firewall_zonelockdown\":{\"additionalProperties\":false,\"properties\":{\"configurations\":{\"$ref\":\"#/definitions/firewall_configurations\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/firewall_description\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"id\",\"created_on\",\"modified_on\",\"paused\",\"description\",\"urls\",\"configurations\"]},\"firewall_zonelockdown_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/firewall_zonelockdown\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_zonelockdown_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_zonelockdown\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"iam_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_list_id\":{\"description\":\"The unique ID of the list.\",\"example\":\"2c0fc9fa937b11eaa1b71c4d701ab86e\",\"maxLength\":32,\"minLength\":32,\"readOnly\":true,\"type\":\"string\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"},\"waf-managed-rules_allowed_modes\":{\"description\":\"The available states for the rule group.\",\"example\":[\"on\",\"off\"],\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_mode\"},\"readOnly\":true,\"type\":\"array\"},\"waf-managed-rules_mode\":{\"default\":\"on\",\"description\":\"The state of the rules contained in the rule group. When `on`, the rules in the group are configurable/usable.\",\"enum\":[\"on\",\"off\"],\"type\":\"string\"},\"waf-managed-rules_rule\":{\"x-escape\":\"`oneOf` of 3 variants that no required property tells apart (decoded as untyped JSON)\"},\"waf-managed-rules_rule_group_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_schemas-group\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waf-managed-rules_rule_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waf-managed-rules_rules_count\":{\"default\":0,\"description\":\"The number of rules in the current rule group.\",\"example\":10,\"readOnly\":true,\"type\":\"number\"},\"waf-managed-rules_schemas-group\":{\"properties\":{\"allowed_modes\":{\"$ref\":\"#/definitions/waf-managed-rules_allowed_modes\"},\"description\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/waf-managed-rules_mode\"},\"modified_rules_count\":{\"$ref\":\"#/definitions/waf-managed-rules_rules_count\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"package_id\":{\"$ref\":\"#/definitions/firewall_id\"},\"rules_count\":{\"$ref\":\"#/definitions/waf-managed-rules_rules_count\"}},\"required\":[\"id\",\"name\",\"description\",\"mode\",\"rules_count\"],\"type\":\"object\"},\"web3_description\":{\"description\":\"An optional description of the hostname.\",\"example\":\"This is my IPFS gateway.\",\"maxLength\":500,\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "ip_access_rules_for_an_account_list_ip_access_rules" => {
@@ -3052,30 +3056,32 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("mode", crate
-                        ::json_schema("{\"description\":\"The action to apply to a matched request.\",\"enum\":[\"block\",\"challenge\",\"whitelist\",\"js_challenge\",\"managed_challenge\"],\"example\":\"challenge\",\"type\":\"string\",\"x-imported-from\":\"firewall_schemas-mode\"}")),
-                        ("configuration.target", crate
-                        ::json_schema("{\"enum\":[\"ip\",\"ip_range\",\"asn\",\"country\"],\"example\":\"ip\",\"type\":\"string\",\"x-imported-from\":\"firewall_configuration_target\"}")),
-                        ("configuration.value", crate
-                        ::json_schema("{\"description\":\"The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.\\nNotes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.\",\"example\":\"198.51.100.4\",\"type\":\"string\"}")),
-                        ("notes", crate
-                        ::json_schema("{\"description\":\"The string to search for in the notes of existing IP Access rules.\\nNotes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.\",\"example\":\"my note\",\"type\":\"string\"}")),
-                        ("match", crate
-                        ::json_schema("{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\",\"x-imported-from\":\"user_match\"}")),
-                        ("page", crate
-                        ::json_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"enum\":[\"configuration.target\",\"configuration.value\",\"mode\"],\"example\":\"mode\",\"type\":\"string\",\"x-imported-from\":\"firewall_order\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("mode", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_schemas-mode\"}",
+                        DEFINITIONS)), ("configuration.target", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_configuration_target\"}",
+                        DEFINITIONS)), ("configuration.value", crate
+                        ::spec_schema("{\"description\":\"The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.\\nNotes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.\",\"example\":\"198.51.100.4\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("notes", crate
+                        ::spec_schema("{\"description\":\"The string to search for in the notes of existing IP Access rules.\\nNotes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.\",\"example\":\"my note\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("match", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_order\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::IamResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3086,16 +3092,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::IpAccessRulesForAnAccountCreateAnIpAccessRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"mode\",\"configuration\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3106,14 +3115,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3124,16 +3135,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::FirewallSchemasRule>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/firewall_schemas-rule\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3144,18 +3160,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::IamApiResponseSingleId as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3166,26 +3185,28 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("paused", crate
-                        ::json_schema("{\"oneOf\":[{\"$ref\":\"#/components/schemas/aaa_ready\"}]}")),
-                        ("expression", crate
-                        ::json_schema("{\"description\":\"A case-insensitive string to find in the expression.\",\"example\":\"php\",\"type\":\"string\"}")),
-                        ("description", crate
-                        ::json_schema("{\"description\":\"A case-insensitive string to find in the description.\",\"example\":\"browsers\",\"type\":\"string\"}")),
-                        ("ref", crate
-                        ::json_schema("{\"description\":\"The filter ref (a short reference tag) to search for. Must be an exact match.\",\"example\":\"FIL-100\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":25,\"description\":\"Number of filters per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}")),
-                        ("id", crate
-                        ::json_schema("{\"description\":\"The unique identifier of the filter.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b61\",\"maxLength\":32,\"minLength\":32,\"readOnly\":true,\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("paused", crate
+                        ::spec_schema("{\"oneOf\":[{\"$ref\":\"#/definitions/aaa_ready\"}]}",
+                        DEFINITIONS)), ("expression", crate
+                        ::spec_schema("{\"description\":\"A case-insensitive string to find in the expression.\",\"example\":\"php\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("description", crate
+                        ::spec_schema("{\"description\":\"A case-insensitive string to find in the description.\",\"example\":\"browsers\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("ref", crate
+                        ::spec_schema("{\"description\":\"The filter ref (a short reference tag) to search for. Must be an exact match.\",\"example\":\"FIL-100\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":25,\"description\":\"Number of filters per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("id", crate
+                        ::spec_schema("{\"description\":\"The unique identifier of the filter.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b61\",\"maxLength\":32,\"minLength\":32,\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::FirewallFilterResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"expression\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3196,14 +3217,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::FiltersCreateFiltersBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"expression\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"expression\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FiltersCreateFiltersResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"expression\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3214,14 +3240,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::FiltersUpdateFiltersBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"expression\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3232,14 +3263,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::FiltersDeleteFiltersBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"id\":{\"$ref\":\"#/definitions/lists_list_id\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterDeleteResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3250,14 +3286,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::FirewallFilterResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_filter\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3268,16 +3306,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::FiltersUpdateAFilterBody>(),
+                        crate::spec_schema("{\"required\":[\"id\"]}", DEFINITIONS),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_filter\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3288,18 +3328,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterDeleteResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"additionalProperties\":false,\"nullable\":true,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3310,34 +3353,36 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("description", crate
-                        ::json_schema("{\"description\":\"A string to search for in the description of existing rules.\",\"example\":\"endpoints\",\"type\":\"string\"}")),
-                        ("modified_on", crate
-                        ::json_schema("{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"}")),
-                        ("ip", crate
-                        ::json_schema("{\"description\":\"A single IP address to search for in existing rules.\",\"example\":\"1.2.3.4\",\"type\":\"string\"}")),
-                        ("priority", crate
-                        ::json_schema("{\"description\":\"The priority of the rule to control the processing order. A lower number indicates higher priority. If not provided, any rules with a configured priority will be processed before rules without a priority.\",\"example\":5,\"type\":\"number\"}")),
-                        ("uri_search", crate
-                        ::json_schema("{\"description\":\"A single URI to search for in the list of URLs of existing rules.\",\"example\":\"/some/path\",\"type\":\"string\"}")),
-                        ("ip_range_search", crate
-                        ::json_schema("{\"description\":\"A single IP address range to search for in existing rules.\",\"example\":\"1.2.3.0/16\",\"type\":\"string\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"The maximum number of results per page. You can only set the value to `1` or to a multiple of 5 such as `5`, `10`, `15`, or `20`.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}")),
-                        ("created_on", crate
-                        ::json_schema("{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"}")),
-                        ("description_search", crate
-                        ::json_schema("{\"description\":\"A string to search for in the description of existing rules.\",\"example\":\"endpoints\",\"type\":\"string\"}")),
-                        ("ip_search", crate
-                        ::json_schema("{\"description\":\"A single IP address to search for in existing rules.\",\"example\":\"1.2.3.4\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("description", crate
+                        ::spec_schema("{\"description\":\"A string to search for in the description of existing rules.\",\"example\":\"endpoints\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("modified_on", crate
+                        ::spec_schema("{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS)), ("ip", crate
+                        ::spec_schema("{\"description\":\"A single IP address to search for in existing rules.\",\"example\":\"1.2.3.4\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("priority", crate
+                        ::spec_schema("{\"description\":\"The priority of the rule to control the processing order. A lower number indicates higher priority. If not provided, any rules with a configured priority will be processed before rules without a priority.\",\"example\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("uri_search", crate
+                        ::spec_schema("{\"description\":\"A single URI to search for in the list of URLs of existing rules.\",\"example\":\"/some/path\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("ip_range_search", crate
+                        ::spec_schema("{\"description\":\"A single IP address range to search for in existing rules.\",\"example\":\"1.2.3.0/16\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"The maximum number of results per page. You can only set the value to `1` or to a multiple of 5 such as `5`, `10`, `15`, or `20`.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("created_on", crate
+                        ::spec_schema("{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS)), ("description_search", crate
+                        ::spec_schema("{\"description\":\"A string to search for in the description of existing rules.\",\"example\":\"endpoints\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("ip_search", crate
+                        ::spec_schema("{\"description\":\"A single IP address to search for in existing rules.\",\"example\":\"1.2.3.4\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::FirewallZonelockdownResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/firewall_zonelockdown\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3348,16 +3393,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLockdownCreateAZoneLockdownRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"configurations\":{\"$ref\":\"#/definitions/firewall_configurations\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"urls\",\"configurations\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallZonelockdownResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_zonelockdown\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3368,14 +3416,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::FirewallZonelockdownResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_zonelockdown\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3386,18 +3436,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZoneLockdownUpdateAZoneLockdownRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"configurations\":{\"$ref\":\"#/definitions/firewall_configurations\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"urls\",\"configurations\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallZonelockdownResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_zonelockdown\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3408,18 +3461,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZoneLockdownDeleteAZoneLockdownRuleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3430,24 +3486,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("description", crate
-                        ::json_schema("{\"description\":\"A case-insensitive string to find in the description.\",\"example\":\"mir\",\"type\":\"string\"}")),
-                        ("action", crate
-                        ::json_schema("{\"description\":\"The action to search for. Must be an exact match.\",\"example\":\"block\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":25,\"description\":\"Number of firewall rules per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}")),
-                        ("id", crate
-                        ::json_schema("{\"description\":\"The unique identifier of the firewall rule.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b60\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"}")),
-                        ("paused", crate
-                        ::json_schema("{\"description\":\"When true, indicates that the firewall rule is currently paused.\",\"example\":false,\"type\":\"boolean\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("description", crate
+                        ::spec_schema("{\"description\":\"A case-insensitive string to find in the description.\",\"example\":\"mir\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("action", crate
+                        ::spec_schema("{\"description\":\"The action to search for. Must be an exact match.\",\"example\":\"block\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":25,\"description\":\"Number of firewall rules per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("id", crate
+                        ::spec_schema("{\"description\":\"The unique identifier of the firewall rule.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b60\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS)), ("paused", crate
+                        ::spec_schema("{\"description\":\"When true, indicates that the firewall rule is currently paused.\",\"example\":false,\"type\":\"boolean\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::FirewallFilterRulesResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3458,14 +3516,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::FirewallRulesCreateFirewallRulesBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_action\"},\"filter\":{\"$ref\":\"#/definitions/firewall_filter\"}},\"required\":[\"filter\",\"action\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterRulesResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3476,14 +3539,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::FirewallRulesUpdateFirewallRulesBody>(),
+                        crate::spec_schema("{\"required\":[\"id\"]}", DEFINITIONS),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterRulesResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3494,16 +3559,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::FirewallRulesUpdatePriorityOfFirewallRulesBody,
-                        >(),
+                        crate::spec_schema("{\"required\":[\"id\"]}", DEFINITIONS),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterRulesResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3514,14 +3579,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::FirewallRulesDeleteFirewallRulesBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterRulesResponseCollectionDelete as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3532,16 +3602,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::FirewallRulesUpdateAFirewallRuleBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_action\"},\"filter\":{\"$ref\":\"#/definitions/firewall_filter\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\",\"filter\",\"action\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterRulesSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3552,18 +3627,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::FirewallRulesUpdatePriorityOfAFirewallRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterRulesResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3574,16 +3652,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::FirewallRulesDeleteAFirewallRuleBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"delete_filter_if_unused\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallFilterRulesSingleResponseDelete as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3594,16 +3677,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::UserAgentBlockingRulesCreateAUserAgentBlockingRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"}},\"required\":[\"mode\",\"configuration\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3614,14 +3700,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3632,18 +3720,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::UserAgentBlockingRulesUpdateAUserAgentBlockingRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"}},\"required\":[\"id\",\"mode\",\"configuration\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3654,18 +3745,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::UserAgentBlockingRulesDeleteAUserAgentBlockingRuleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3676,16 +3770,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":50,\"description\":\"The number of WAF overrides per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":50,\"description\":\"The number of WAF overrides per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::FirewallOverrideResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/firewall_components-schemas-description\"},\"groups\":{\"$ref\":\"#/definitions/firewall_groups\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_priority\"},\"rewrite_action\":{\"$ref\":\"#/definitions/firewall_rewrite_action\"},\"rules\":{\"$ref\":\"#/definitions/firewall_rules\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"id\",\"paused\",\"urls\",\"priority\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3696,14 +3792,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::WafOverridesCreateAWafOverrideBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"urls\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallOverrideResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_override\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3714,14 +3815,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::FirewallOverrideResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_override\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3732,16 +3835,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::WafOverridesUpdateWafOverrideBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"rewrite_action\":{\"$ref\":\"#/definitions/firewall_rewrite_action\"},\"rules\":{\"$ref\":\"#/definitions/firewall_rules\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"id\",\"urls\",\"rules\",\"rewrite_action\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallOverrideResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_override\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3752,18 +3860,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WafOverridesDeleteAWafOverrideResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3774,16 +3885,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::WafPackagesUpdateAWafPackageBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"action_mode\":{\"$ref\":\"#/definitions/firewall_action_mode\"},\"sensitivity\":{\"$ref\":\"#/definitions/firewall_sensitivity\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WafPackagesUpdateAWafPackageResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_anomaly_package\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3794,30 +3910,32 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("mode", crate
-                        ::json_schema("{\"description\":\"The action to apply to a matched request.\",\"enum\":[\"block\",\"challenge\",\"whitelist\",\"js_challenge\",\"managed_challenge\"],\"example\":\"challenge\",\"type\":\"string\",\"x-imported-from\":\"firewall_schemas-mode\"}")),
-                        ("configuration.target", crate
-                        ::json_schema("{\"enum\":[\"ip\",\"ip_range\",\"asn\",\"country\"],\"example\":\"ip\",\"type\":\"string\",\"x-imported-from\":\"firewall_configuration_target\"}")),
-                        ("configuration.value", crate
-                        ::json_schema("{\"description\":\"The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.\\nNotes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.\",\"example\":\"198.51.100.4\",\"type\":\"string\"}")),
-                        ("notes", crate
-                        ::json_schema("{\"description\":\"The string to search for in the notes of existing IP Access rules.\\nNotes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.\",\"example\":\"my note\",\"type\":\"string\"}")),
-                        ("match", crate
-                        ::json_schema("{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\",\"x-imported-from\":\"user_match\"}")),
-                        ("page", crate
-                        ::json_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"enum\":[\"configuration.target\",\"configuration.value\",\"mode\"],\"example\":\"mode\",\"type\":\"string\",\"x-imported-from\":\"firewall_order\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("mode", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_schemas-mode\"}",
+                        DEFINITIONS)), ("configuration.target", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_configuration_target\"}",
+                        DEFINITIONS)), ("configuration.value", crate
+                        ::spec_schema("{\"description\":\"The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.\\nNotes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.\",\"example\":\"198.51.100.4\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("notes", crate
+                        ::spec_schema("{\"description\":\"The string to search for in the notes of existing IP Access rules.\\nNotes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.\",\"example\":\"my note\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("match", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_order\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::FirewallRuleCollectionResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/firewall_rule\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3828,16 +3946,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::IpAccessRulesForAZoneCreateAnIpAccessRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"mode\",\"configuration\",\"notes\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallRuleSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_rule\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3848,18 +3969,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::IpAccessRulesForAZoneUpdateAnIpAccessRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallRuleSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_rule\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3870,18 +3994,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::IpAccessRulesForAZoneDeleteAnIpAccessRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"cascade\":{\"default\":\"none\",\"description\":\"The level to attempt to delete similar rules defined for other zones with the same owner. The default value is `none`, which will only delete the current rule. Using `basic` will delete rules that match the same action (mode) and configuration, while using `aggressive` will delete rules that match the same configuration.\",\"enum\":[\"none\",\"basic\",\"aggressive\"],\"type\":\"string\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AddressingIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3892,30 +4019,32 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("package_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("mode", crate
-                        ::json_schema("{\"default\":\"on\",\"description\":\"The state of the rules contained in the rule group. When `on`, the rules in the group are configurable/usable.\",\"enum\":[\"on\",\"off\"],\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":50,\"description\":\"The number of rule groups per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"description\":\"The field used to sort returned rule groups.\",\"enum\":[\"mode\",\"rules_count\"],\"example\":\"mode\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"description\":\"The direction used to sort returned rule groups.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\"}")),
-                        ("match", crate
-                        ::json_schema("{\"default\":\"all\",\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\",\"enum\":[\"any\",\"all\"]}")),
-                        ("name", crate
-                        ::json_schema("{\"description\":\"The name of the rule group.\",\"example\":\"Project Honey Pot\",\"readOnly\":true,\"type\":\"string\"}")),
-                        ("rules_count", crate
-                        ::json_schema("{\"default\":0,\"description\":\"The number of rules in the current rule group.\",\"example\":10,\"readOnly\":true,\"type\":\"number\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("mode", crate
+                        ::spec_schema("{\"default\":\"on\",\"description\":\"The state of the rules contained in the rule group. When `on`, the rules in the group are configurable/usable.\",\"enum\":[\"on\",\"off\"],\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":50,\"description\":\"The number of rule groups per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"description\":\"The field used to sort returned rule groups.\",\"enum\":[\"mode\",\"rules_count\"],\"example\":\"mode\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"description\":\"The direction used to sort returned rule groups.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\"}",
+                        DEFINITIONS)), ("match", crate
+                        ::spec_schema("{\"default\":\"all\",\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\",\"enum\":[\"any\",\"all\"]}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"The name of the rule group.\",\"example\":\"Project Honey Pot\",\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS)), ("rules_count", crate
+                        ::spec_schema("{\"default\":0,\"description\":\"The number of rules in the current rule group.\",\"example\":10,\"readOnly\":true,\"type\":\"number\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::WafManagedRulesRuleGroupResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_schemas-group\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3926,16 +4055,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("package_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("package_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3946,18 +4077,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("package_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("package_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::WafRuleGroupsUpdateAWafRuleGroupBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"mode\":{\"$ref\":\"#/definitions/waf-managed-rules_mode\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3968,32 +4104,34 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("package_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("mode", crate
-                        ::json_schema("{\"description\":\"The action/mode a rule has been overridden to perform.\",\"enum\":[\"DIS\",\"CHL\",\"BLK\",\"SIM\"],\"example\":\"CHL\",\"type\":\"string\"}")),
-                        ("group_id", crate
-                        ::json_schema("{\"description\":\"The unique identifier of the rule group.\",\"example\":\"de677e5818985db1285d0e80225f06e5\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":50,\"description\":\"The number of rules per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"description\":\"The field used to sort returned rules.\",\"enum\":[\"priority\",\"group_id\",\"description\"],\"example\":\"status\",\"type\":\"string\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}")),
-                        ("match", crate
-                        ::json_schema("{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\",\"x-imported-from\":\"user_match\"}")),
-                        ("description", crate
-                        ::json_schema("{\"description\":\"The public description of the WAF rule.\",\"example\":\"SQL injection prevention for SELECT statements\",\"readOnly\":true,\"type\":\"string\"}")),
-                        ("priority", crate
-                        ::json_schema("{\"description\":\"The order in which the individual WAF rule is executed within its rule group.\",\"readOnly\":true,\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("mode", crate
+                        ::spec_schema("{\"description\":\"The action/mode a rule has been overridden to perform.\",\"enum\":[\"DIS\",\"CHL\",\"BLK\",\"SIM\"],\"example\":\"CHL\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("group_id", crate
+                        ::spec_schema("{\"description\":\"The unique identifier of the rule group.\",\"example\":\"de677e5818985db1285d0e80225f06e5\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":50,\"description\":\"The number of rules per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"description\":\"The field used to sort returned rules.\",\"enum\":[\"priority\",\"group_id\",\"description\"],\"example\":\"status\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS)), ("match", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        DEFINITIONS)), ("description", crate
+                        ::spec_schema("{\"description\":\"The public description of the WAF rule.\",\"example\":\"SQL injection prevention for SELECT statements\",\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS)), ("priority", crate
+                        ::spec_schema("{\"description\":\"The order in which the individual WAF rule is executed within its rule group.\",\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::WafManagedRulesRuleResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_rule\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -4004,16 +4142,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("package_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("package_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -4024,18 +4164,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("package_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("package_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::WafRulesUpdateAWafRuleBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"mode\":{\"description\":\"The mode/action of the rule when triggered. You must use a value from the `allowed_modes` array of the current rule.\",\"enum\":[\"default\",\"disable\",\"simulate\",\"block\",\"challenge\",\"on\",\"off\"],\"example\":\"on\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::WafRulesUpdateAWafRuleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

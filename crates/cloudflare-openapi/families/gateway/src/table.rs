@@ -1909,7 +1909,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dlp_Empty\":{},\"dnssec_modified_on\":{\"description\":\"When DNSSEC was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"iam_member_resource_group\":{\"description\":\"A group of scoped resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"intel_asn\":{\"type\":\"integer\"},\"legacy-jhs_edge_ips\":{\"description\":\"The anycast edge IP configuration for the hostname of this application.\",\"x-escape\":\"`oneOf` of 2 variants that no required property tells apart (decoded as untyped JSON)\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"zero-trust-gateway_action\":{\"description\":\"The action to preform when the associated traffic, identity, and device posture expressions are either absent or evaluate to `true`.\",\"enum\":[\"on\",\"off\",\"allow\",\"block\",\"scan\",\"noscan\",\"safesearch\",\"ytrestricted\",\"isolate\",\"noisolate\",\"override\",\"l4_override\",\"egress\",\"audit_ssh\",\"resolve\"],\"example\":\"allow\",\"type\":\"string\"},\"zero-trust-gateway_anti-virus-settings\":{\"description\":\"Anti-virus settings.\",\"properties\":{\"enabled_download_phase\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled_upload_phase\":{\"$ref\":\"#/definitions/aaa_ready\"},\"fail_closed\":{\"$ref\":\"#/definitions/aaa_ready\"},\"notification_settings\":{\"$ref\":\"#/definitions/zero-trust-gateway_notification_settings\"}},\"type\":\"object\"},\"zero-trust-gateway_app-types_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/legacy-jhs_edge_ips\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_audit_ssh_settings_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_binding_status\":{\"description\":\"The deployment status of the certificate on Cloudflare's edge. Certificates in the 'active' state may be used for Gateway TLS interception.\",\"enum\":[\"pending_deployment\",\"active\",\"pending_deletion\",\"inactive\"],\"type\":\"string\"},\"zero-trust-gateway_block-page-settings\":{\"description\":\"Block page layout settings.\",\"properties\":{\"background_color\":{\"description\":\"Block page background color in #rrggbb format.\",\"type\":\"string\"},\"enabled\":{\"description\":\"Enable only cipher suites and TLS versions compliant with FIPS 140-2.\",\"example\":true,\"type\":\"boolean\"},\"footer_text\":{\"description\":\"Block page footer text.\",\"example\":\"--footer--\",\"type\":\"string\"},\"header_text\":{\"description\":\"Block page header text.\",\"example\":\"--header--\",\"type\":\"string\"},\"logo_path\":{\"description\":\"Full URL to the logo file.\",\"example\":\"https://logos.com/a.png\",\"type\":\"string\"},\"mailto_address\":{\"description\":\"Admin email for users to contact.\",\"example\":\"admin@example.com\",\"type\":\"string\"},\"mailto_subject\":{\"description\":\"Subject line for emails created from block page.\",\"example\":\"Blocked User Inquiry\",\"type\":\"string\"},\"name\":{\"description\":\"Block page title.\",\"example\":\"Cloudflare\",\"type\":\"string\"},\"suppress_footer\":{\"description\":\"Suppress detailed info at the bottom of the block page.\",\"example\":false,\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_body-scanning-settings\":{\"description\":\"DLP body scanning settings.\",\"properties\":{\"inspection_mode\":{\"description\":\"Set the inspection mode to either `deep` or `shallow`.\",\"example\":\"deep\",\"type\":\"string\"}},\"type\":\"object\"},\"zero-trust-gateway_browser-isolation-settings\":{\"description\":\"Browser isolation settings.\",\"properties\":{\"non_identity_enabled\":{\"description\":\"Enable non-identity onramp support for Browser Isolation.\",\"example\":true,\"type\":\"boolean\"},\"url_browser_isolation_enabled\":{\"description\":\"Enable Clientless Browser Isolation.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_categories\":{\"properties\":{\"beta\":{\"$ref\":\"#/definitions/aaa_ready\"},\"class\":{\"$ref\":\"#/definitions/zero-trust-gateway_class\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/intel_asn\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"subcategories\":{\"description\":\"All subcategories for this category.\",\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_subcategory\"},\"type\":\"array\"}},\"readOnly\":true,\"type\":\"object\"},\"zero-trust-gateway_categories_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_categories\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_certificates\":{\"properties\":{\"binding_status\":{\"$ref\":\"#/definitions/zero-trust-gateway_binding_status\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"in_use\":{\"description\":\"Use this certificate for Gateway TLS interception\",\"type\":\"boolean\"},\"type\":{\"$ref\":\"#/definitions/zero-trust-gateway_type\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uploaded_on\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"zero-trust-gateway_class\":{\"description\":\"Which account types are allowed to create policies based on this category. `blocked` categories are blocked unconditionally for all accounts. `removalPending` categories can be removed from policies but not added. `noBlock` categories cannot be blocked.\",\"enum\":[\"free\",\"premium\",\"blocked\",\"removalPending\",\"noBlock\"],\"example\":\"premium\",\"type\":\"string\"},\"zero-trust-gateway_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_locations\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_locations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_custom-certificate-settings\":{\"deprecated\":true,\"description\":\"Custom certificate settings for BYO-PKI. (deprecated and replaced by `certificate`)\",\"properties\":{\"binding_status\":{\"description\":\"Certificate status (internal).\",\"example\":\"pending_deployment\",\"readOnly\":true,\"type\":\"string\"},\"enabled\":{\"description\":\"Enable use of custom certificate authority for signing Gateway traffic.\",\"example\":true,\"type\":\"boolean\"},\"id\":{\"description\":\"UUID of certificate (ID from MTLS certificate store).\",\"example\":\"d1b364c5-1311-466e-a194-f0e943e0799f\",\"type\":\"string\"},\"updated_at\":{\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"enabled\"],\"type\":\"object\"},\"zero-trust-gateway_description_item\":{\"description\":\"The description of the list item, if present\",\"example\":\"Austin office IP\",\"minimum\":0,\"type\":\"string\"},\"zero-trust-gateway_dns_resolver_settings_v4\":{\"properties\":{\"ip\":{\"description\":\"IPv4 address of upstream resolver.\",\"example\":\"2.2.2.2\",\"type\":\"string\"},\"port\":{\"description\":\"A port number to use for upstream resolver. Defaults to 53 if unspecified.\",\"example\":5053,\"type\":\"integer\"},\"route_through_private_network\":{\"description\":\"Whether to connect to this resolver over a private network. Must be set when vnet_id is set.\",\"example\":true,\"type\":\"boolean\"},\"vnet_id\":{\"description\":\"Optionally specify a virtual network for this resolver. Uses default virtual network id if omitted.\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"type\":\"string\"}},\"required\":[\"ip\"],\"type\":\"object\"},\"zero-trust-gateway_doh_endpoint\":{\"properties\":{\"enabled\":{\"description\":\"True if the endpoint is enabled for this location.\",\"example\":true,\"type\":\"boolean\"},\"networks\":{\"$ref\":\"#/definitions/zero-trust-gateway_ip_networks\"},\"require_token\":{\"description\":\"True if the endpoint requires [user identity](https://developers.cloudflare.com/cloudflare-one/connections/connect-devices/agentless/dns/dns-over-https/#filter-doh-requests-by-user) authentication.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_dot_endpoint\":{\"properties\":{\"enabled\":{\"description\":\"True if the endpoint is enabled for this location.\",\"example\":true,\"type\":\"boolean\"},\"networks\":{\"$ref\":\"#/definitions/zero-trust-gateway_ip_networks\"}},\"type\":\"object\"},\"zero-trust-gateway_endpoints\":{\"description\":\"The destination endpoints configured for this location. When updating a location, if this field is absent or set with null, the endpoints configuration remains unchanged.\",\"properties\":{\"doh\":{\"$ref\":\"#/definitions/zero-trust-gateway_doh_endpoint\"},\"dot\":{\"$ref\":\"#/definitions/zero-trust-gateway_dot_endpoint\"},\"ipv4\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"ipv6\":{\"$ref\":\"#/definitions/zero-trust-gateway_dot_endpoint\"}},\"type\":\"object\"},\"zero-trust-gateway_filters\":{\"description\":\"The protocol or layer to evaluate the traffic, identity, and device posture expressions.\",\"example\":[\"http\"],\"items\":{\"description\":\"The protocol or layer to use.\",\"enum\":[\"http\",\"dns\",\"l4\",\"egress\"],\"example\":\"http\",\"type\":\"string\"},\"type\":\"array\"},\"zero-trust-gateway_fips-settings\":{\"description\":\"FIPS settings.\",\"properties\":{\"tls\":{\"description\":\"Enable only cipher suites and TLS versions compliant with FIPS 140-2.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_gateway-account-logging-settings\":{\"properties\":{\"redact_pii\":{\"description\":\"Redact personally identifiable information from activity logging (PII fields are: source IP, user email, user ID, device ID, URL, referrer, user agent).\",\"example\":true,\"type\":\"boolean\"},\"settings_by_rule_type\":{\"description\":\"Logging settings by rule type.\",\"properties\":{\"dns\":{\"description\":\"Logging settings for DNS firewall.\",\"type\":\"object\"},\"http\":{\"description\":\"Logging settings for HTTP/HTTPS firewall.\",\"type\":\"object\"},\"l4\":{\"description\":\"Logging settings for Network firewall.\",\"type\":\"object\"}},\"type\":\"object\"}},\"type\":\"object\"},\"zero-trust-gateway_gateway-account-logging-settings-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_gateway-account-logging-settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_gateway-account-settings\":{\"description\":\"account settings.\",\"properties\":{\"settings\":{\"description\":\"account settings.\",\"properties\":{\"activity_log\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"antivirus\":{\"$ref\":\"#/definitions/zero-trust-gateway_anti-virus-settings\"},\"block_page\":{\"$ref\":\"#/definitions/zero-trust-gateway_block-page-settings\"},\"body_scanning\":{\"$ref\":\"#/definitions/zero-trust-gateway_body-scanning-settings\"},\"browser_isolation\":{\"$ref\":\"#/definitions/zero-trust-gateway_browser-isolation-settings\"},\"certificate\":{\"$ref\":\"#/definitions/iam_member_resource_group\"},\"custom_certificate\":{\"$ref\":\"#/definitions/zero-trust-gateway_custom-certificate-settings\"},\"extended_email_matching\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"fips\":{\"$ref\":\"#/definitions/zero-trust-gateway_fips-settings\"},\"protocol_detection\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"tls_decrypt\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"}},\"type\":\"object\"}},\"type\":\"object\"},\"zero-trust-gateway_gateway_account\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"gateway_tag\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"provider_name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_gateway_account_config\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"account settings.\",\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"settings\":{\"description\":\"account settings.\",\"properties\":{\"activity_log\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"antivirus\":{\"$ref\":\"#/definitions/zero-trust-gateway_anti-virus-settings\"},\"block_page\":{\"$ref\":\"#/definitions/zero-trust-gateway_block-page-settings\"},\"body_scanning\":{\"$ref\":\"#/definitions/zero-trust-gateway_body-scanning-settings\"},\"browser_isolation\":{\"$ref\":\"#/definitions/zero-trust-gateway_browser-isolation-settings\"},\"certificate\":{\"$ref\":\"#/definitions/iam_member_resource_group\"},\"custom_certificate\":{\"$ref\":\"#/definitions/zero-trust-gateway_custom-certificate-settings\"},\"extended_email_matching\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"fips\":{\"$ref\":\"#/definitions/zero-trust-gateway_fips-settings\"},\"protocol_detection\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"tls_decrypt\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"}},\"type\":\"object\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_generate-cert-request\":{\"properties\":{\"validity_period_days\":{\"description\":\"Number of days the generated certificate will be valid, minimum 1 day and maximum 30 years. Defaults to 5 years.\",\"example\":1826,\"type\":\"integer\"}},\"type\":\"object\"},\"zero-trust-gateway_ip_network\":{\"properties\":{\"network\":{\"description\":\"The IP address or IP CIDR.\",\"example\":\"2001:85a3::/64\",\"type\":\"string\"}},\"required\":[\"network\"],\"type\":\"object\"},\"zero-trust-gateway_ip_networks\":{\"description\":\"A list of allowed source IP network ranges for this endpoint. When empty, all source IPs are allowed. A non-empty list is only effective if the endpoint is enabled for this location.\",\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_ip_network\"},\"type\":\"array\"},\"zero-trust-gateway_items\":{\"description\":\"The items in the list.\",\"items\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"description\":{\"$ref\":\"#/definitions/zero-trust-gateway_description_item\"},\"value\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"type\":\"array\"},\"zero-trust-gateway_list_item_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_items\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_lists\":{\"properties\":{\"count\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/zero-trust-gateway_schemas-type\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"zero-trust-gateway_locations\":{\"properties\":{\"client_default\":{\"$ref\":\"#/definitions/aaa_ready\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"dns_destination_ips_id\":{\"$ref\":\"#/definitions/Duration\"},\"doh_subdomain\":{\"$ref\":\"#/definitions/Duration\"},\"ecs_support\":{\"$ref\":\"#/definitions/aaa_ready\"},\"endpoints\":{\"$ref\":\"#/definitions/zero-trust-gateway_endpoints\"},\"id\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"},\"ipv4_destination\":{\"description\":\"The primary destination IPv4 address from the pair identified by the dns_destination_ips_id. This field is read-only.\",\"example\":\"172.64.36.1\",\"type\":\"string\"},\"ipv4_destination_backup\":{\"description\":\"The backup destination IPv4 address from the pair identified by the dns_destination_ips_id. This field is read-only.\",\"example\":\"172.64.36.2\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"networks\":{\"$ref\":\"#/definitions/zero-trust-gateway_ip_networks\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"zero-trust-gateway_notification_settings\":{\"description\":\"Configure a message to display on the user's device when an antivirus search is performed.\",\"properties\":{\"enabled\":{\"description\":\"Set notification on\",\"type\":\"boolean\"},\"msg\":{\"description\":\"Customize the message shown in the notification.\",\"type\":\"string\"},\"support_url\":{\"description\":\"Optional URL to direct users to additional information. If not set, the notification will open a block page.\",\"type\":\"string\"}},\"type\":\"object\"},\"zero-trust-gateway_proxy-endpoints\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"ips\":{\"$ref\":\"#/definitions/d1_params\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"subdomain\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"zero-trust-gateway_proxy-endpoints_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_proxy-endpoints\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_proxy-endpoints_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_proxy-endpoints\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_certificates\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_rule-settings\":{\"description\":\"Additional settings that modify the rule's action.\",\"properties\":{\"add_headers\":{\"description\":\"Add custom headers to allowed requests, in the form of key-value pairs. Keys are header names, pointing to an array with its header value(s).\",\"example\":{\"My-Next-Header\":[\"foo\",\"bar\"],\"X-Custom-Header-Name\":[\"somecustomvalue\"]},\"type\":\"object\"},\"allow_child_bypass\":{\"description\":\"Set by parent MSP accounts to enable their children to bypass this rule.\",\"example\":false,\"type\":\"boolean\"},\"audit_ssh\":{\"description\":\"Settings for the Audit SSH action.\",\"properties\":{\"command_logging\":{\"description\":\"Enable to turn on SSH command logging.\",\"example\":false,\"type\":\"boolean\"}},\"type\":\"object\"},\"biso_admin_controls\":{\"description\":\"Configure how browser isolation behaves.\",\"properties\":{\"dcp\":{\"description\":\"Set to false to enable copy-pasting.\",\"example\":false,\"type\":\"boolean\"},\"dd\":{\"description\":\"Set to false to enable downloading.\",\"example\":false,\"type\":\"boolean\"},\"dk\":{\"description\":\"Set to false to enable keyboard usage.\",\"example\":false,\"type\":\"boolean\"},\"dp\":{\"description\":\"Set to false to enable printing.\",\"example\":false,\"type\":\"boolean\"},\"du\":{\"description\":\"Set to false to enable uploading.\",\"example\":false,\"type\":\"boolean\"}},\"type\":\"object\"},\"block_page_enabled\":{\"description\":\"Enable the custom block page.\",\"example\":true,\"type\":\"boolean\"},\"block_reason\":{\"description\":\"The text describing why this block occurred, displayed on the custom block page (if enabled).\",\"example\":\"This website is a security risk\",\"type\":\"string\"},\"bypass_parent_rule\":{\"description\":\"Set by children MSP accounts to bypass their parent's rules.\",\"example\":false,\"type\":\"boolean\"},\"check_session\":{\"description\":\"Configure how session check behaves.\",\"properties\":{\"duration\":{\"description\":\"Configure how fresh the session needs to be to be considered valid.\",\"example\":\"300s\",\"type\":\"string\"},\"enforce\":{\"description\":\"Set to true to enable session enforcement.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"dns_resolvers\":{\"description\":\"Add your own custom resolvers to route queries that match the resolver policy. Cannot be used when resolve_dns_through_cloudflare is set. DNS queries will route to the address closest to their origin. Only valid when a rule's action is set to 'resolve'.\",\"properties\":{\"ipv4\":{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_dns_resolver_settings_v4\"},\"type\":\"array\"},\"ipv6\":{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_dns_resolver_settings_v4\"},\"type\":\"array\"}},\"type\":\"object\"},\"egress\":{\"description\":\"Configure how Gateway Proxy traffic egresses. You can enable this setting for rules with Egress actions and filters, or omit it to indicate local egress via WARP IPs.\",\"properties\":{\"ipv4\":{\"description\":\"The IPv4 address to be used for egress.\",\"example\":\"192.0.2.2\",\"type\":\"string\"},\"ipv4_fallback\":{\"description\":\"The fallback IPv4 address to be used for egress in the event of an error egressing with the primary IPv4. Can be '0.0.0.0' to indicate local egress via WARP IPs.\",\"example\":\"192.0.2.3\",\"type\":\"string\"},\"ipv6\":{\"description\":\"The IPv6 range to be used for egress.\",\"example\":\"2001:DB8::/64\",\"type\":\"string\"}},\"type\":\"object\"},\"ignore_cname_category_matches\":{\"description\":\"Set to true, to ignore the category matches at CNAME domains in a response. If unchecked, the categories in this rule will be checked against all the CNAME domain categories in a response.\",\"example\":true,\"type\":\"boolean\"},\"insecure_disable_dnssec_validation\":{\"description\":\"INSECURE - disable DNSSEC validation (for Allow actions).\",\"example\":false,\"type\":\"boolean\"},\"ip_categories\":{\"description\":\"Set to true to enable IPs in DNS resolver category blocks. By default categories only block based on domain names.\",\"example\":true,\"type\":\"boolean\"},\"ip_indicator_feeds\":{\"description\":\"Set to true to include IPs in DNS resolver indicator feed blocks. By default indicator feeds only block based on domain names.\",\"example\":true,\"type\":\"boolean\"},\"l4override\":{\"description\":\"Send matching traffic to the supplied destination IP address and port.\",\"properties\":{\"ip\":{\"description\":\"IPv4 or IPv6 address.\",\"example\":\"1.1.1.1\",\"type\":\"string\"},\"port\":{\"description\":\"A port number to use for TCP/UDP overrides.\",\"type\":\"integer\"}},\"type\":\"object\"},\"notification_settings\":{\"description\":\"Configure a notification to display on the user's device when this rule is matched.\",\"properties\":{\"enabled\":{\"description\":\"Set notification on\",\"type\":\"boolean\"},\"msg\":{\"description\":\"Customize the message shown in the notification.\",\"type\":\"string\"},\"support_url\":{\"description\":\"Optional URL to direct users to additional information. If not set, the notification will open a block page.\",\"type\":\"string\"}},\"type\":\"object\"},\"override_host\":{\"description\":\"Override matching DNS queries with a hostname.\",\"example\":\"example.com\",\"type\":\"string\"},\"override_ips\":{\"description\":\"Override matching DNS queries with an IP or set of IPs.\",\"example\":[\"1.1.1.1\",\"2.2.2.2\"],\"items\":{\"description\":\"IPv4 or IPv6 address.\",\"example\":\"1.1.1.1\",\"type\":\"string\"},\"type\":\"array\"},\"payload_log\":{\"description\":\"Configure DLP payload logging.\",\"properties\":{\"enabled\":{\"description\":\"Set to true to enable DLP payload logging for this rule.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"resolve_dns_through_cloudflare\":{\"description\":\"Enable to send queries that match the policy to Cloudflare's default 1.1.1.1 DNS resolver. Cannot be set when dns_resolvers are specified. Only valid when a rule's action is set to 'resolve'.\",\"example\":true,\"type\":\"boolean\"},\"untrusted_cert\":{\"description\":\"Configure behavior when an upstream cert is invalid or an SSL error occurs.\",\"properties\":{\"action\":{\"description\":\"The action performed when an untrusted certificate is seen. The default action is an error with HTTP code 526.\",\"enum\":[\"pass_through\",\"block\",\"error\"],\"example\":\"error\",\"type\":\"string\"}},\"type\":\"object\"}},\"type\":\"object\"},\"zero-trust-gateway_rules\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/zero-trust-gateway_action\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleted_at\":{\"$ref\":\"#/definitions/dnssec_modified_on\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"device_posture\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"filters\":{\"$ref\":\"#/definitions/zero-trust-gateway_filters\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"identity\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"rule_settings\":{\"$ref\":\"#/definitions/zero-trust-gateway_rule-settings\"},\"schedule\":{\"$ref\":\"#/definitions/zero-trust-gateway_schedule\"},\"traffic\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"zero-trust-gateway_rules_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_rules\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_rules_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_rules\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_schedule\":{\"description\":\"The schedule for activating DNS policies. This does not apply to HTTP or network policies.\",\"properties\":{\"fri\":{\"description\":\"The time intervals when the rule will be active on Fridays, in increasing order from 00:00-24:00.  If this parameter is omitted, the rule will be deactivated on Fridays.\",\"example\":\"08:00-12:30,13:30-17:00\",\"type\":\"string\"},\"mon\":{\"description\":\"The time intervals when the rule will be active on Mondays, in increasing order from 00:00-24:00. If this parameter is omitted, the rule will be deactivated on Mondays.\",\"example\":\"08:00-12:30,13:30-17:00\",\"type\":\"string\"},\"sat\":{\"description\":\"The time intervals when the rule will be active on Saturdays, in increasing order from 00:00-24:00.  If this parameter is omitted, the rule will be deactivated on Saturdays.\",\"example\":\"08:00-12:30,13:30-17:00\",\"type\":\"string\"},\"sun\":{\"description\":\"The time intervals when the rule will be active on Sundays, in increasing order from 00:00-24:00. If this parameter is omitted, the rule will be deactivated on Sundays.\",\"example\":\"08:00-12:30,13:30-17:00\",\"type\":\"string\"},\"thu\":{\"description\":\"The time intervals when the rule will be active on Thursdays, in increasing order from 00:00-24:00. If this parameter is omitted, the rule will be deactivated on Thursdays.\",\"example\":\"08:00-12:30,13:30-17:00\",\"type\":\"string\"},\"time_zone\":{\"description\":\"The time zone the rule will be evaluated against. If a [valid time zone city name](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones#List) is provided, Gateway will always use the current time at that time zone. If this parameter is omitted, then Gateway will use the time zone inferred from the user's source IP to evaluate the rule. If Gateway cannot determine the time zone from the IP, we will fall back to the time zone of the user's connected data center.\",\"example\":\"America/New York\",\"type\":\"string\"},\"tue\":{\"description\":\"The time intervals when the rule will be active on Tuesdays, in increasing order from 00:00-24:00. If this parameter is omitted, the rule will be deactivated on Tuesdays.\",\"example\":\"08:00-12:30,13:30-17:00\",\"type\":\"string\"},\"wed\":{\"description\":\"The time intervals when the rule will be active on Wednesdays, in increasing order from 00:00-24:00. If this parameter is omitted, the rule will be deactivated on Wednesdays.\",\"example\":\"08:00-12:30,13:30-17:00\",\"type\":\"string\"}},\"type\":\"object\"},\"zero-trust-gateway_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_lists\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_lists\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_schemas-type\":{\"description\":\"The type of list.\",\"enum\":[\"SERIAL\",\"URL\",\"DOMAIN\",\"EMAIL\",\"IP\"],\"example\":\"SERIAL\",\"type\":\"string\"},\"zero-trust-gateway_settings\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"public_key\":{\"$ref\":\"#/definitions/Duration\"},\"seed_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"zero-trust-gateway_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_certificates\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_single_response_with_list_items\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_items\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/zero-trust-gateway_schemas-type\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_subcategory\":{\"properties\":{\"beta\":{\"$ref\":\"#/definitions/aaa_ready\"},\"class\":{\"$ref\":\"#/definitions/zero-trust-gateway_class\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/intel_asn\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"zero-trust-gateway_tls-settings\":{\"description\":\"TLS interception settings.\",\"properties\":{\"enabled\":{\"description\":\"Enable inspecting encrypted HTTP traffic.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"zero-trust-gateway_type\":{\"description\":\"The type of certificate, either BYO-PKI (custom) or Gateway-managed.\",\"enum\":[\"custom\",\"gateway_managed\"],\"example\":\"gateway_managed\",\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "zero_trust_accounts_get_zero_trust_account_information" => {
@@ -1918,12 +1922,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayGatewayAccount as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"gateway_tag\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"provider_name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1934,12 +1940,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayGatewayAccount as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"gateway_tag\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"provider_name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1950,12 +1958,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayAppTypesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/legacy-jhs_edge_ips\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1966,12 +1976,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayAuditSshSettingsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1982,14 +1994,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::ZeroTrustUpdateAuditSshSettingsBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"public_key\":{\"$ref\":\"#/definitions/Duration\"},\"seed_id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"required\":[\"public_key\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayAuditSshSettingsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2000,12 +2017,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayCategoriesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_categories\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2016,12 +2035,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_certificates\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2032,14 +2053,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::ZeroTrustGatewayGenerateCertRequest>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/zero-trust-gateway_generate-cert-request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2050,14 +2076,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2068,18 +2096,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2090,18 +2121,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2112,18 +2146,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewaySingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_certificates\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2134,12 +2171,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayGatewayAccountConfig as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"account settings.\",\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"settings\":{\"description\":\"account settings.\",\"properties\":{\"activity_log\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"antivirus\":{\"$ref\":\"#/definitions/zero-trust-gateway_anti-virus-settings\"},\"block_page\":{\"$ref\":\"#/definitions/zero-trust-gateway_block-page-settings\"},\"body_scanning\":{\"$ref\":\"#/definitions/zero-trust-gateway_body-scanning-settings\"},\"browser_isolation\":{\"$ref\":\"#/definitions/zero-trust-gateway_browser-isolation-settings\"},\"certificate\":{\"$ref\":\"#/definitions/iam_member_resource_group\"},\"custom_certificate\":{\"$ref\":\"#/definitions/zero-trust-gateway_custom-certificate-settings\"},\"extended_email_matching\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"fips\":{\"$ref\":\"#/definitions/zero-trust-gateway_fips-settings\"},\"protocol_detection\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"tls_decrypt\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"}},\"type\":\"object\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2150,16 +2189,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustGatewayGatewayAccountSettings,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/zero-trust-gateway_gateway-account-settings\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayGatewayAccountConfig as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"account settings.\",\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"settings\":{\"description\":\"account settings.\",\"properties\":{\"activity_log\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"antivirus\":{\"$ref\":\"#/definitions/zero-trust-gateway_anti-virus-settings\"},\"block_page\":{\"$ref\":\"#/definitions/zero-trust-gateway_block-page-settings\"},\"body_scanning\":{\"$ref\":\"#/definitions/zero-trust-gateway_body-scanning-settings\"},\"browser_isolation\":{\"$ref\":\"#/definitions/zero-trust-gateway_browser-isolation-settings\"},\"certificate\":{\"$ref\":\"#/definitions/iam_member_resource_group\"},\"custom_certificate\":{\"$ref\":\"#/definitions/zero-trust-gateway_custom-certificate-settings\"},\"extended_email_matching\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"fips\":{\"$ref\":\"#/definitions/zero-trust-gateway_fips-settings\"},\"protocol_detection\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"tls_decrypt\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"}},\"type\":\"object\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2170,16 +2212,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustGatewayGatewayAccountSettings,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/zero-trust-gateway_gateway-account-settings\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayGatewayAccountConfig as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"account settings.\",\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"settings\":{\"description\":\"account settings.\",\"properties\":{\"activity_log\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"antivirus\":{\"$ref\":\"#/definitions/zero-trust-gateway_anti-virus-settings\"},\"block_page\":{\"$ref\":\"#/definitions/zero-trust-gateway_block-page-settings\"},\"body_scanning\":{\"$ref\":\"#/definitions/zero-trust-gateway_body-scanning-settings\"},\"browser_isolation\":{\"$ref\":\"#/definitions/zero-trust-gateway_browser-isolation-settings\"},\"certificate\":{\"$ref\":\"#/definitions/iam_member_resource_group\"},\"custom_certificate\":{\"$ref\":\"#/definitions/zero-trust-gateway_custom-certificate-settings\"},\"extended_email_matching\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"fips\":{\"$ref\":\"#/definitions/zero-trust-gateway_fips-settings\"},\"protocol_detection\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"},\"tls_decrypt\":{\"$ref\":\"#/definitions/zero-trust-gateway_tls-settings\"}},\"type\":\"object\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2190,14 +2235,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("type", crate
-                        ::json_schema("{\"description\":\"The type of list.\",\"enum\":[\"SERIAL\",\"URL\",\"DOMAIN\",\"EMAIL\",\"IP\"],\"example\":\"SERIAL\",\"type\":\"string\",\"x-imported-from\":\"zero-trust-gateway_schemas-type\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("type", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/zero-trust-gateway_schemas-type\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewaySchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_lists\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2208,16 +2255,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustListsCreateZeroTrustListBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_items\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/zero-trust-gateway_schemas-type\"}},\"required\":[\"name\",\"type\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewaySingleResponseWithListItems as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_items\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/zero-trust-gateway_schemas-type\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2228,14 +2278,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewaySchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_lists\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2246,18 +2298,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustListsUpdateZeroTrustListBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewaySchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_lists\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2268,16 +2323,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::ZeroTrustListsPatchZeroTrustListBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"append\":{\"$ref\":\"#/definitions/zero-trust-gateway_items\"},\"remove\":{\"description\":\"A list of the item values you want to remove.\",\"items\":{\"$ref\":\"#/definitions/Duration\"},\"type\":\"array\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewaySchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_lists\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2288,18 +2348,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2310,14 +2373,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayListItemResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_items\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2328,12 +2393,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_locations\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2344,16 +2411,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustGatewayLocationsCreateZeroTrustGatewayLocationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"client_default\":{\"$ref\":\"#/definitions/aaa_ready\"},\"dns_destination_ips_id\":{\"$ref\":\"#/definitions/Duration\"},\"ecs_support\":{\"$ref\":\"#/definitions/aaa_ready\"},\"endpoints\":{\"$ref\":\"#/definitions/zero-trust-gateway_endpoints\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"networks\":{\"$ref\":\"#/definitions/zero-trust-gateway_ip_networks\"}},\"required\":[\"name\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_locations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2364,14 +2434,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("location_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_locations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2382,18 +2454,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("location_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustGatewayLocationsUpdateZeroTrustGatewayLocationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"client_default\":{\"$ref\":\"#/definitions/aaa_ready\"},\"dns_destination_ips_id\":{\"$ref\":\"#/definitions/Duration\"},\"ecs_support\":{\"$ref\":\"#/definitions/aaa_ready\"},\"endpoints\":{\"$ref\":\"#/definitions/zero-trust-gateway_endpoints\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"networks\":{\"$ref\":\"#/definitions/zero-trust-gateway_ip_networks\"}},\"required\":[\"name\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_locations\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2404,18 +2479,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("location_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2426,12 +2504,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayGatewayAccountLoggingSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_gateway-account-logging-settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2442,16 +2522,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustGatewayGatewayAccountLoggingSettings,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/zero-trust-gateway_gateway-account-logging-settings\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayGatewayAccountLoggingSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_gateway-account-logging-settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2462,12 +2545,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_proxy-endpoints\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2478,16 +2563,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustGatewayProxyEndpointsCreateProxyEndpointBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"ips\":{\"$ref\":\"#/definitions/d1_params\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"ips\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_proxy-endpoints\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2498,14 +2586,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("proxy_endpoint_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_proxy-endpoints\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2516,18 +2606,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("proxy_endpoint_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustGatewayProxyEndpointsUpdateProxyEndpointBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"ips\":{\"$ref\":\"#/definitions/d1_params\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayProxyEndpointsComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_proxy-endpoints\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2538,18 +2631,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("proxy_endpoint_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2560,12 +2656,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayRulesComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/zero-trust-gateway_rules\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2576,16 +2674,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustGatewayRulesCreateZeroTrustGatewayRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"action\":{\"$ref\":\"#/definitions/zero-trust-gateway_action\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"device_posture\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"filters\":{\"$ref\":\"#/definitions/zero-trust-gateway_filters\"},\"identity\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"rule_settings\":{\"$ref\":\"#/definitions/zero-trust-gateway_rule-settings\"},\"schedule\":{\"$ref\":\"#/definitions/zero-trust-gateway_schedule\"},\"traffic\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"action\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayRulesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_rules\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2596,14 +2697,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayRulesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_rules\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2614,18 +2717,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::ZeroTrustGatewayRulesUpdateZeroTrustGatewayRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"action\":{\"$ref\":\"#/definitions/zero-trust-gateway_action\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"device_posture\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"filters\":{\"$ref\":\"#/definitions/zero-trust-gateway_filters\"},\"identity\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"rule_settings\":{\"$ref\":\"#/definitions/zero-trust-gateway_rule-settings\"},\"schedule\":{\"$ref\":\"#/definitions/zero-trust-gateway_schedule\"},\"traffic\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"action\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ZeroTrustGatewayRulesComponentsSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_rules\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2636,18 +2742,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -256,7 +256,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"iam_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_collection_permission_groups_response\":{\"description\":\"List of Resource groups\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/iam_permission_groups\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_collection_resource_groups_response\":{\"description\":\"List of Resource groups\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/iam_resource_groups\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_permission_group\":{\"description\":\"A named group of permissions that map to a group of operations against resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the permission group.\",\"example\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the group.\",\"example\":\"Load Balancer\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"iam_permission_groups\":{\"description\":\"A set of permission groups that are specified to the policy.\",\"example\":[{\"id\":\"c8fed203ed3043cba015a93ad1616f1f\",\"meta\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Zone Read\"},{\"id\":\"82e64a83756745bbbb1c9c2701bf816b\",\"meta\":{\"label\":\"fbm_user\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Magic Network Monitoring\"}],\"items\":{\"$ref\":\"#/definitions/iam_permission_group\"},\"type\":\"array\"},\"iam_resource_group\":{\"description\":\"A group of scoped resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the resource group.\",\"example\":{\"editable\":\"false\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the resource group.\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true,\"type\":\"string\"},\"scope\":{\"description\":\"The scope associated to the resource group\",\"items\":{\"$ref\":\"#/definitions/iam_scope\"},\"type\":\"array\"}},\"required\":[\"id\",\"scope\"],\"type\":\"object\"},\"iam_resource_groups\":{\"description\":\"A list of resource groups that the policy applies to.\",\"items\":{\"$ref\":\"#/definitions/iam_resource_group\"},\"type\":\"array\"},\"iam_scope\":{\"description\":\"A scope is a combination of scope objects which provides additional context.\",\"properties\":{\"key\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"objects\":{\"description\":\"A list of scope objects for additional context.\",\"items\":{\"$ref\":\"#/definitions/iam_scope_object\"},\"type\":\"array\"}},\"required\":[\"key\",\"objects\"],\"type\":\"object\"},\"iam_scope_key\":{\"description\":\"This is a combination of pre-defined resource name and identifier (like Account ID etc.)\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true},\"iam_scope_object\":{\"description\":\"A scope object represents any resource that can have actions applied against invite.\",\"properties\":{\"key\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"required\":[\"key\"],\"type\":\"object\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "account_permission_group_list" => {
@@ -265,22 +269,24 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("id", crate
-                        ::json_schema("{\"description\":\"ID of the permission group to be fetched.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"maxLength\":32,\"minLength\":32,\"type\":\"string\"}")),
-                        ("name", crate
-                        ::json_schema("{\"description\":\"Name of the permission group to be fetched.\",\"example\":\"NameOfThePermissionGroup\",\"type\":\"string\"}")),
-                        ("label", crate
-                        ::json_schema("{\"description\":\"Label of the permission group to be fetched.\",\"example\":\"labelOfThePermissionGroup\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("id", crate
+                        ::spec_schema("{\"description\":\"ID of the permission group to be fetched.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"maxLength\":32,\"minLength\":32,\"type\":\"string\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"Name of the permission group to be fetched.\",\"example\":\"NameOfThePermissionGroup\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("label", crate
+                        ::spec_schema("{\"description\":\"Label of the permission group to be fetched.\",\"example\":\"labelOfThePermissionGroup\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::IamCollectionPermissionGroupsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/iam_permission_groups\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -291,20 +297,22 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("id", crate
-                        ::json_schema("{\"description\":\"ID of the resource group to be fetched.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"maxLength\":32,\"minLength\":32,\"type\":\"string\"}")),
-                        ("name", crate
-                        ::json_schema("{\"description\":\"Name of the resource group to be fetched.\",\"example\":\"NameOfTheResourceGroup\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("id", crate
+                        ::spec_schema("{\"description\":\"ID of the resource group to be fetched.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"maxLength\":32,\"minLength\":32,\"type\":\"string\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"Name of the resource group to be fetched.\",\"example\":\"NameOfTheResourceGroup\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::IamCollectionResourceGroupsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/iam_resource_groups\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -315,18 +323,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("resource_group_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("resource_group_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::IamApiResponseSingleId as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

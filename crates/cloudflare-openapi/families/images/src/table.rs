@@ -740,7 +740,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_threshold\":{\"description\":\"The threshold that will trigger the configured mitigation action. Configure this value along with the `period` property to establish a threshold per period.\",\"example\":60,\"minimum\":1,\"type\":\"number\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"images_image\":{\"properties\":{\"filename\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"uploaded\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"variants\":{\"$ref\":\"#/definitions/images_image_variants\"}},\"type\":\"object\"},\"images_image_hero_url\":{\"description\":\"URI to hero variant for an image.\",\"example\":\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/hero\",\"format\":\"uri\",\"readOnly\":true,\"type\":\"string\"},\"images_image_key_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image_keys_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_keys\":{\"properties\":{\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"value\":{\"$ref\":\"#/definitions/mq_lease_id\"}},\"type\":\"object\"},\"images_image_keys_response\":{\"properties\":{\"keys\":{\"items\":{\"$ref\":\"#/definitions/images_image_keys\"},\"type\":\"array\"}},\"type\":\"object\"},\"images_image_patch_request\":{\"properties\":{\"metadata\":{\"description\":\"User modifiable key-value store. Can be used for keeping references to another system of record for managing images. No change if not specified.\",\"type\":\"object\"},\"requireSignedURLs\":{\"description\":\"Indicates whether the image can be accessed using only its UID. If set to `true`, a signed token needs to be generated with a signing key to view the image. Returns a new UID on a change. No change if not specified.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_variant_definition\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/images_image_variant_identifier\"},\"neverRequireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"options\":{\"$ref\":\"#/definitions/images_image_variant_options\"}},\"required\":[\"id\",\"options\"],\"type\":\"object\"},\"images_image_variant_fit\":{\"description\":\"The fit property describes how the width and height dimensions should be interpreted.\",\"enum\":[\"scale-down\",\"contain\",\"cover\",\"crop\",\"pad\"],\"example\":\"scale-down\",\"type\":\"string\"},\"images_image_variant_identifier\":{\"description\":\"Upstream's pattern `^[a-zA-Z0-9]$` refuses upstream's own example `hero`; dropped.\",\"example\":\"hero\",\"maxLength\":99,\"type\":\"string\"},\"images_image_variant_list_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image_variants_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_variant_options\":{\"description\":\"Allows you to define image resizing sizes for different use cases.\",\"properties\":{\"fit\":{\"$ref\":\"#/definitions/images_image_variant_fit\"},\"height\":{\"$ref\":\"#/definitions/firewall_threshold\"},\"metadata\":{\"$ref\":\"#/definitions/images_image_variant_schemas_metadata\"},\"width\":{\"$ref\":\"#/definitions/firewall_threshold\"}},\"required\":[\"fit\",\"metadata\",\"width\",\"height\"],\"type\":\"object\"},\"images_image_variant_patch_request\":{\"properties\":{\"neverRequireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"options\":{\"$ref\":\"#/definitions/images_image_variant_options\"}},\"required\":[\"options\"],\"type\":\"object\"},\"images_image_variant_public_request\":{\"properties\":{\"hero\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/images_image_variant_identifier\"},\"neverRequireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"options\":{\"$ref\":\"#/definitions/images_image_variant_options\"}},\"required\":[\"id\",\"options\"],\"type\":\"object\"}},\"type\":\"object\"},\"images_image_variant_response\":{\"properties\":{\"variant\":{\"$ref\":\"#/definitions/images_image_variant_definition\"}},\"type\":\"object\"},\"images_image_variant_schemas_metadata\":{\"description\":\"What EXIF data should be preserved in the output image.\",\"enum\":[\"keep\",\"copyright\",\"none\"],\"example\":\"none\",\"type\":\"string\"},\"images_image_variant_simple_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image_variant_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_variants\":{\"description\":\"Object specifying available variants for an image.\",\"example\":[\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/thumbnail\",\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/hero\",\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/original\"],\"items\":{\"oneOf\":[{\"$ref\":\"#/definitions/images_image_hero_url\"},{\"$ref\":\"#/definitions/images_image_hero_url\"},{\"$ref\":\"#/definitions/images_image_hero_url\"}]},\"readOnly\":true,\"type\":\"array\"},\"images_image_variants_response\":{\"properties\":{\"variants\":{\"$ref\":\"#/definitions/images_image_variant_public_request\"}},\"type\":\"object\"},\"images_images_list_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"images\":{\"items\":{\"$ref\":\"#/definitions/images_image\"},\"type\":\"array\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_images_stats\":{\"properties\":{\"count\":{\"$ref\":\"#/definitions/images_images_stats_count\"}},\"type\":\"object\"},\"images_images_stats_count\":{\"properties\":{\"allowed\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"current\":{\"$ref\":\"#/definitions/bill-subs-api_price\"}},\"type\":\"object\"},\"images_images_stats_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_images_stats\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"web3_name\":{\"description\":\"The hostname that will point to the target gateway via CNAME.\",\"example\":\"gateway.example.com\",\"maxLength\":255,\"readOnly\":true,\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "cloudflare_images_list_images" => {
@@ -749,16 +753,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":1000,\"description\":\"Number of items per page.\",\"maximum\":10000,\"minimum\":10,\"type\":\"number\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":1000,\"description\":\"Number of items per page.\",\"maximum\":10000,\"minimum\":10,\"type\":\"number\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ImagesImagesListResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"images\":{\"items\":{\"$ref\":\"#/definitions/images_image\"},\"type\":\"array\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -769,12 +775,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ImagesImageKeyResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_image_keys_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -785,14 +793,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("signing_key_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ImagesImageKeyResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_image_keys_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -803,14 +813,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("signing_key_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ImagesImageKeyResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_image_keys_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -821,12 +833,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ImagesImagesStatsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_images_stats\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -837,12 +851,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ImagesImageVariantListResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_image_variants_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -853,14 +869,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::ImagesImageVariantDefinition>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/images_image_variant_definition\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ImagesImageVariantSimpleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_image_variant_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -871,14 +892,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("variant_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ImagesImageVariantSimpleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_image_variant_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -889,16 +912,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("variant_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::ImagesImageVariantPatchRequest>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/images_image_variant_patch_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ImagesImageVariantSimpleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_image_variant_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -909,18 +937,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("variant_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -931,14 +962,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("image_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ImagesImageResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_image\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -949,16 +982,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("image_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::ImagesImagePatchRequest>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/images_image_patch_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ImagesImageResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_image\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -969,18 +1007,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("image_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -991,18 +1032,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("continuation_token", crate
-                        ::json_schema("{\"description\":\"Continuation token for a next page. List images V2 returns continuation_token\",\"nullable\":true,\"type\":\"string\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":1000,\"description\":\"Number of items per page.\",\"maximum\":10000,\"minimum\":10,\"type\":\"number\"}")),
-                        ("sort_order", crate
-                        ::json_schema("{\"default\":\"desc\",\"description\":\"Sorting order by upload time.\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("continuation_token", crate
+                        ::spec_schema("{\"description\":\"Continuation token for a next page. List images V2 returns continuation_token\",\"nullable\":true,\"type\":\"string\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":1000,\"description\":\"Number of items per page.\",\"maximum\":10000,\"minimum\":10,\"type\":\"number\"}",
+                        DEFINITIONS)), ("sort_order", crate
+                        ::spec_schema("{\"default\":\"desc\",\"description\":\"Sorting order by upload time.\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ImagesImagesListResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"images\":{\"items\":{\"$ref\":\"#/definitions/images_image\"},\"type\":\"array\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -282,7 +282,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"addressing_can_delete\":{\"description\":\"If set to false, then the Address Map cannot be deleted via API. This is true for Cloudflare-managed maps.\",\"example\":true,\"readOnly\":true,\"type\":\"boolean\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"tls-certificates-and-hostnames_bundle_method\":{\"default\":\"ubiquitous\",\"description\":\"A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using outdated or unusual trust stores. An optimal bundle uses the shortest chain and newest intermediates. And the force bundle verifies the chain, but does not otherwise modify it.\",\"enum\":[\"ubiquitous\",\"optimal\",\"force\"],\"example\":\"ubiquitous\",\"type\":\"string\"},\"tls-certificates-and-hostnames_enabled_write\":{\"deprecated\":true,\"description\":\"Whether or not the Keyless SSL is on or off.\",\"example\":false,\"type\":\"boolean\"},\"tls-certificates-and-hostnames_host\":{\"description\":\"The keyless SSL name.\",\"example\":\"example.com\",\"format\":\"hostname\",\"maxLength\":253,\"type\":\"string\"},\"tls-certificates-and-hostnames_keyless-certificate\":{\"properties\":{\"created_on\":{\"description\":\"When the Keyless SSL was created.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"host\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_host\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"description\":\"When the Keyless SSL was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_name\"},\"permissions\":{\"description\":\"Available permissions for the Keyless SSL for the current user requesting the item.\",\"example\":[\"#ssl:read\",\"#ssl:edit\"],\"items\":{},\"readOnly\":true,\"type\":\"array\"},\"port\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_port\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-status\"},\"tunnel\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless_tunnel\"}},\"required\":[\"id\",\"name\",\"host\",\"port\",\"status\",\"enabled\",\"permissions\",\"created_on\",\"modified_on\"],\"type\":\"object\"},\"tls-certificates-and-hostnames_keyless_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless-certificate\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_keyless_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"created_on\":{\"description\":\"When the Keyless SSL was created.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"host\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_host\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"description\":\"When the Keyless SSL was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_name\"},\"permissions\":{\"description\":\"Available permissions for the Keyless SSL for the current user requesting the item.\",\"example\":[\"#ssl:read\",\"#ssl:edit\"],\"items\":{},\"readOnly\":true,\"type\":\"array\"},\"port\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_port\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-status\"},\"tunnel\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless_tunnel\"}},\"required\":[\"id\",\"name\",\"host\",\"port\",\"status\",\"enabled\",\"permissions\",\"created_on\",\"modified_on\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_keyless_response_single_id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_keyless_tunnel\":{\"description\":\"Configuration for using Keyless SSL through a Cloudflare Tunnel\",\"properties\":{\"private_ip\":{\"$ref\":\"#/definitions/Duration\"},\"vnet_id\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"private_ip\",\"vnet_id\"],\"type\":\"object\"},\"tls-certificates-and-hostnames_name\":{\"description\":\"The keyless SSL name.\",\"example\":\"example.com Keyless SSL\",\"maxLength\":180,\"readOnly\":true,\"type\":\"string\"},\"tls-certificates-and-hostnames_name_write\":{\"description\":\"The keyless SSL name.\",\"example\":\"example.com Keyless SSL\",\"maxLength\":180,\"type\":\"string\"},\"tls-certificates-and-hostnames_port\":{\"default\":24008,\"description\":\"The keyless SSL port used to communicate between Cloudflare and the client's Keyless SSL server.\",\"example\":24008,\"maxLength\":65535,\"type\":\"number\"},\"tls-certificates-and-hostnames_schemas-status\":{\"description\":\"Status of the Keyless SSL.\",\"enum\":[\"active\",\"deleted\"],\"example\":\"active\",\"readOnly\":true,\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "keyless_ssl_for_a_zone_list_keyless_ssl_configurations" => {
@@ -291,12 +295,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesKeylessResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless-certificate\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -307,16 +313,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::KeylessSslForAZoneCreateKeylessSslConfigurationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"bundle_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_bundle_method\"},\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"host\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_host\"},\"name\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_name_write\"},\"port\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_port\"},\"tunnel\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless_tunnel\"}},\"required\":[\"host\",\"port\",\"certificate\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesKeylessResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"created_on\":{\"description\":\"When the Keyless SSL was created.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"host\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_host\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"description\":\"When the Keyless SSL was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_name\"},\"permissions\":{\"description\":\"Available permissions for the Keyless SSL for the current user requesting the item.\",\"example\":[\"#ssl:read\",\"#ssl:edit\"],\"items\":{},\"readOnly\":true,\"type\":\"array\"},\"port\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_port\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-status\"},\"tunnel\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless_tunnel\"}},\"required\":[\"id\",\"name\",\"host\",\"port\",\"status\",\"enabled\",\"permissions\",\"created_on\",\"modified_on\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -327,14 +336,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("keyless_certificate_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesKeylessResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"created_on\":{\"description\":\"When the Keyless SSL was created.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"host\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_host\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"description\":\"When the Keyless SSL was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_name\"},\"permissions\":{\"description\":\"Available permissions for the Keyless SSL for the current user requesting the item.\",\"example\":[\"#ssl:read\",\"#ssl:edit\"],\"items\":{},\"readOnly\":true,\"type\":\"array\"},\"port\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_port\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-status\"},\"tunnel\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless_tunnel\"}},\"required\":[\"id\",\"name\",\"host\",\"port\",\"status\",\"enabled\",\"permissions\",\"created_on\",\"modified_on\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -345,18 +356,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("keyless_certificate_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::KeylessSslForAZoneEditKeylessSslConfigurationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_enabled_write\"},\"host\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_host\"},\"name\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_name_write\"},\"port\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_port\"},\"tunnel\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless_tunnel\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesKeylessResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"created_on\":{\"description\":\"When the Keyless SSL was created.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"host\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_host\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"description\":\"When the Keyless SSL was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_name\"},\"permissions\":{\"description\":\"Available permissions for the Keyless SSL for the current user requesting the item.\",\"example\":[\"#ssl:read\",\"#ssl:edit\"],\"items\":{},\"readOnly\":true,\"type\":\"array\"},\"port\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_port\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-status\"},\"tunnel\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless_tunnel\"}},\"required\":[\"id\",\"name\",\"host\",\"port\",\"status\",\"enabled\",\"permissions\",\"created_on\",\"modified_on\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -367,18 +381,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("keyless_certificate_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesKeylessResponseSingleId as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

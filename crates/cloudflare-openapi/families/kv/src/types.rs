@@ -10,8 +10,7 @@
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 #[serde(transparent)]
 pub struct Duration(pub ::std::string::String);
@@ -43,7 +42,7 @@ impl ::std::str::FromStr for Duration {
     }
 }
 ///An object that allows you to enable or disable WAF rule groups for the current WAF override. Each key of this object must be the ID of a WAF rule group, and each value must be a valid WAF action (usually `default` or `disable`). When creating a new URI-based WAF override, you must provide a `groups` object or a `rules` object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct FirewallGroups(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -69,17 +68,7 @@ for FirewallGroups {
     }
 }
 ///The unique identifier of the rate limit.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct FirewallId(::std::string::String);
 impl ::std::ops::Deref for FirewallId {
@@ -133,7 +122,7 @@ impl<'de> ::serde::Deserialize<'de> for FirewallId {
     }
 }
 ///Current page within the paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct RumPage(pub f64);
 impl ::std::ops::Deref for RumPage {
@@ -176,14 +165,7 @@ impl ::std::convert::TryFrom<String> for RumPage {
     }
 }
 ///`WorkersKvApiResponseCommonNoResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WorkersKvApiResponseCommonNoResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -199,7 +181,7 @@ pub struct WorkersKvApiResponseCommonNoResult {
     pub success: ::std::option::Option<bool>,
 }
 ///`WorkersKvBulkDelete`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct WorkersKvBulkDelete(pub ::std::vec::Vec<WorkersKvKeyName>);
 impl ::std::ops::Deref for WorkersKvBulkDelete {
@@ -219,7 +201,7 @@ impl ::std::convert::From<::std::vec::Vec<WorkersKvKeyName>> for WorkersKvBulkDe
     }
 }
 ///`WorkersKvBulkWrite`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct WorkersKvBulkWrite(pub ::std::vec::Vec<WorkersKvBulkWriteItem>);
 impl ::std::ops::Deref for WorkersKvBulkWrite {
@@ -241,14 +223,7 @@ for WorkersKvBulkWrite {
     }
 }
 ///`WorkersKvBulkWriteItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WorkersKvBulkWriteItem {
     ///Whether or not the server should base64 decode the value before storing it. Useful for writing values that wouldn't otherwise be valid JSON strings, such as images.
     #[serde(default)]
@@ -266,17 +241,7 @@ pub struct WorkersKvBulkWriteItem {
     pub value: ::std::option::Option<WorkersKvBulkWriteItemValue>,
 }
 ///A UTF-8 encoded string to be stored, up to 25 MiB in length.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WorkersKvBulkWriteItemValue(::std::string::String);
 impl ::std::ops::Deref for WorkersKvBulkWriteItemValue {
@@ -330,12 +295,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkersKvBulkWriteItemValue {
     }
 }
 ///`WorkersKvCreateRenameNamespaceBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkersKvCreateRenameNamespaceBody {
     pub title: Duration,
 }
 ///A name for a value. A value stored under a given key may be retrieved via the same key.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkersKvKey {
     ///The time, measured in number of seconds since the UNIX epoch, at which the key will expire. This property is omitted for keys that will not expire.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -345,17 +310,7 @@ pub struct WorkersKvKey {
     pub name: WorkersKvKeyName,
 }
 ///A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WorkersKvKeyName(::std::string::String);
 impl ::std::ops::Deref for WorkersKvKeyName {
@@ -409,7 +364,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkersKvKeyName {
     }
 }
 ///`WorkersKvNamespace`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkersKvNamespace {
     pub id: FirewallId,
     ///True if keys written on the URL will be URL-decoded before storing. For example, if set to "true", a key written on the URL as "%3F" will be stored as "?".
@@ -418,14 +373,7 @@ pub struct WorkersKvNamespace {
     pub title: Duration,
 }
 ///`WorkersKvNamespaceCreateANamespaceResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WorkersKvNamespaceCreateANamespaceResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -439,14 +387,7 @@ pub struct WorkersKvNamespaceCreateANamespaceResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`WorkersKvNamespaceGetANamespaceResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WorkersKvNamespaceGetANamespaceResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -460,14 +401,7 @@ pub struct WorkersKvNamespaceGetANamespaceResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`WorkersKvNamespaceListANamespaceSKeysResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WorkersKvNamespaceListANamespaceSKeysResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -495,8 +429,7 @@ pub struct WorkersKvNamespaceListANamespaceSKeysResponse {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum WorkersKvNamespaceListNamespacesDirection {
     #[serde(rename = "asc")]
@@ -552,8 +485,7 @@ for WorkersKvNamespaceListNamespacesDirection {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum WorkersKvNamespaceListNamespacesOrder {
     #[serde(rename = "id")]
@@ -599,14 +531,7 @@ for WorkersKvNamespaceListNamespacesOrder {
     }
 }
 ///`WorkersKvNamespaceListNamespacesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WorkersKvNamespaceListNamespacesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -624,14 +549,7 @@ pub struct WorkersKvNamespaceListNamespacesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`WorkersKvNamespaceReadTheMetadataForAKeyResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WorkersKvNamespaceReadTheMetadataForAKeyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,

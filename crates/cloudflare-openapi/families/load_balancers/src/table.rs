@@ -1148,7 +1148,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dlp_Empty\":{},\"healthchecks_interval\":{\"default\":60,\"description\":\"The interval between each health check. Shorter intervals may give quicker notifications if the origin status changes, but will increase load on the origin as we check from multiple locations.\",\"type\":\"integer\"},\"healthchecks_retries\":{\"default\":2,\"description\":\"The number of retries to attempt in case of a timeout before marking the origin as unhealthy. Retries are attempted immediately.\",\"type\":\"integer\"},\"healthchecks_timeout\":{\"default\":5,\"description\":\"The timeout (in seconds) before marking the health check as failed.\",\"type\":\"integer\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"load-balancing_check_regions\":{\"description\":\"A list of regions from which to run health checks. Null means every Cloudflare data center.\",\"example\":[\"WEU\",\"ENAM\"],\"items\":{\"description\":\"WNAM: Western North America, ENAM: Eastern North America, WEU: Western Europe, EEU: Eastern Europe, NSAM: Northern South America, SSAM: Southern South America, OC: Oceania, ME: Middle East, NAF: North Africa, SAF: South Africa, SAS: Southern Asia, SEAS: South East Asia, NEAS: North East Asia, ALL_REGIONS: all regions (ENTERPRISE customers only).\",\"enum\":[\"WNAM\",\"ENAM\",\"WEU\",\"EEU\",\"NSAM\",\"SSAM\",\"OC\",\"ME\",\"NAF\",\"SAF\",\"SAS\",\"SEAS\",\"NEAS\",\"ALL_REGIONS\"],\"type\":\"string\"},\"nullable\":true,\"type\":\"array\"},\"load-balancing_expected_codes\":{\"default\":\"200\",\"description\":\"The expected HTTP response code or code range of the health check. This parameter is only valid for HTTP and HTTPS monitors.\",\"example\":\"2xx\",\"type\":\"string\"},\"load-balancing_filter_options\":{\"description\":\"Filter options for a particular resource type (pool or origin). Use null to reset.\",\"nullable\":true,\"properties\":{\"disable\":{\"default\":false,\"description\":\"If set true, disable notifications for this type of resource (pool or origin).\",\"type\":\"boolean\"},\"healthy\":{\"description\":\"If present, send notifications only for this health status (e.g. false for only DOWN events). Use null to reset (all events).\",\"nullable\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_load_shedding\":{\"description\":\"Configures load shedding policies and percentages for the pool.\",\"properties\":{\"default_percent\":{\"default\":0,\"description\":\"The percent of traffic to shed from the pool, according to the default policy. Applies to new sessions and traffic without session affinity.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"default_policy\":{\"default\":\"random\",\"description\":\"The default policy to use when load shedding. A random policy randomly sheds a given percent of requests. A hash policy computes a hash over the CF-Connecting-IP address and sheds all requests originating from a percent of IPs.\",\"enum\":[\"random\",\"hash\"],\"type\":\"string\"},\"session_percent\":{\"default\":0,\"description\":\"The percent of existing sessions to shed from the pool, according to the session policy.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"session_policy\":{\"default\":\"hash\",\"description\":\"Only the hash policy is supported for existing sessions (to avoid exponential decay).\",\"enum\":[\"hash\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_method\":{\"default\":\"GET\",\"description\":\"The method to use for the health check. This defaults to 'GET' for HTTP/HTTPS based checks and 'connection_established' for TCP based health checks.\",\"example\":\"GET\",\"type\":\"string\"},\"load-balancing_monitor\":{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"type\":\"object\"},\"load-balancing_monitor-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_monitor\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_monitor-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_notification_filter\":{\"description\":\"Filter pool and origin health notifications by resource type or health status. Use null to reset.\",\"example\":{\"origin\":{\"disable\":true},\"pool\":{\"healthy\":false}},\"nullable\":true,\"properties\":{\"origin\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"},\"pool\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"}},\"type\":\"object\"},\"load-balancing_origin\":{\"properties\":{\"address\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"header\":{\"$ref\":\"#/definitions/load-balancing_schemas-header\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Duration\"},\"weight\":{\"$ref\":\"#/definitions/load-balancing_weight\"}},\"type\":\"object\"},\"load-balancing_origin_health_data\":{\"description\":\"The origin ipv4/ipv6 address or domain name mapped to it's health data.\",\"example\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"},\"properties\":{\"failure_reason\":{\"type\":\"string\"},\"healthy\":{\"type\":\"boolean\"},\"response_code\":{\"type\":\"number\"},\"rtt\":{\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origin_steering\":{\"description\":\"Configures origin steering for the pool. Controls how origins are selected for new sessions and traffic without session affinity.\",\"properties\":{\"policy\":{\"default\":\"random\",\"description\":\"The type of origin steering policy to use.\\n- `\\\"random\\\"`: Select an origin randomly.\\n- `\\\"hash\\\"`: Select an origin by computing a hash over the CF-Connecting-IP address.\\n- `\\\"least_outstanding_requests\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of outstanding requests. Origins with more pending requests are weighted proportionately less relative to others.\\n- `\\\"least_connections\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of open connections. Origins with more open connections are weighted proportionately less relative to others. Supported for HTTP/1 and HTTP/2 connections.\",\"enum\":[\"random\",\"hash\",\"least_outstanding_requests\",\"least_connections\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origins\":{\"description\":\"The list of origins within this pool. Traffic directed at this pool is balanced across all currently healthy origins, provided the pool itself is healthy.\",\"items\":{\"$ref\":\"#/definitions/load-balancing_origin\"},\"type\":\"array\"},\"load-balancing_patch_pools_notification_email\":{\"description\":\"The email address to send health status notifications to. This field is now deprecated in favor of Cloudflare Notifications for Load Balancing, so only resetting this field with an empty string `\\\"\\\"` is accepted.\",\"enum\":[\"\\\"\\\"\"],\"example\":\"\\\"\\\"\",\"type\":\"string\"},\"load-balancing_pool\":{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"type\":\"object\"},\"load-balancing_port\":{\"default\":0,\"description\":\"The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).\",\"type\":\"integer\"},\"load-balancing_preview_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"pools\":{\"additionalProperties\":{\"description\":\"The pool name associated with the pool ID.\",\"type\":\"string\"},\"description\":\"Monitored pool IDs mapped to their respective names.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":\"WNAM Datacenter\",\"ve8h9lrcip5n5bbga9yqmdws28ay5d0l\":\"EEU Datacenter\"},\"type\":\"object\"},\"preview_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_preview_result\":{\"additionalProperties\":{\"properties\":{\"healthy\":{\"type\":\"boolean\"},\"origins\":{\"items\":{\"additionalProperties\":{\"$ref\":\"#/definitions/load-balancing_origin_health_data\"},\"maxProperties\":1,\"minProperties\":1,\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"description\":\"Resulting health data from a preview operation.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":{\"healthy\":true,\"origins\":[{\"originone.example.com.\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"}}]}},\"type\":\"object\"},\"load-balancing_preview_result_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_preview_result\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_references_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-header\":{\"description\":\"The request header is used to pass additional information with an HTTP request. Currently supported header is 'Host'.\",\"properties\":{\"Host\":{\"$ref\":\"#/definitions/d1_params\"}},\"type\":\"object\"},\"load-balancing_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_pool\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_type\":{\"default\":\"http\",\"description\":\"The protocol to use for the health check. Currently supported protocols are 'HTTP','HTTPS', 'TCP', 'ICMP-PING', 'UDP-ICMP', and 'SMTP'.\",\"enum\":[\"http\",\"https\",\"tcp\",\"udp_icmp\",\"icmp_ping\",\"smtp\"],\"example\":\"https\",\"type\":\"string\"},\"load-balancing_weight\":{\"default\":1,\"description\":\"The weight of this origin relative to other origins in the pool. Based on the configured weight the total traffic is distributed among origins within the pool.\\n- `origin_steering.policy=\\\"least_outstanding_requests\\\"`: Use weight to scale the origin's outstanding requests.\\n- `origin_steering.policy=\\\"least_connections\\\"`: Use weight to scale the origin's open connections.\",\"example\":0.6,\"maximum\":1,\"minimum\":0,\"multipleOf\":0.01,\"type\":\"number\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"waitingroom_path\":{\"default\":\"/\",\"description\":\"Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.\",\"example\":\"/shop/checkout\",\"type\":\"string\"},\"zones_priority\":{\"default\":1,\"description\":\"The priority of the rule, used to define which Page Rule is processed over another. A higher number indicates a higher priority. For example, if you have a catch-all Page Rule (rule A: `/images/*`) but want a more specific Page Rule to take precedence (rule B: `/images/special/*`), specify a higher priority for rule B so it overrides rule A.\",\"type\":\"integer\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "account_load_balancer_monitors_list_monitors" => {
@@ -1157,12 +1161,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingMonitorResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/load-balancing_monitor\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1173,16 +1179,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccountLoadBalancerMonitorsCreateMonitorBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"required\":[\"expected_codes\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1193,14 +1202,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1211,18 +1222,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccountLoadBalancerMonitorsUpdateMonitorBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"required\":[\"expected_codes\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1233,18 +1247,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccountLoadBalancerMonitorsPatchMonitorBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"required\":[\"expected_codes\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1255,18 +1272,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1277,18 +1297,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccountLoadBalancerMonitorsPreviewMonitorBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"required\":[\"expected_codes\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingPreviewResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"pools\":{\"additionalProperties\":{\"description\":\"The pool name associated with the pool ID.\",\"type\":\"string\"},\"description\":\"Monitored pool IDs mapped to their respective names.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":\"WNAM Datacenter\",\"ve8h9lrcip5n5bbga9yqmdws28ay5d0l\":\"EEU Datacenter\"},\"type\":\"object\"},\"preview_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1299,14 +1322,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingReferencesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1317,16 +1342,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccountLoadBalancerPoolsCreatePoolBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"required\":[\"origins\",\"name\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1337,16 +1365,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccountLoadBalancerPoolsPatchPoolsBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"notification_email\":{\"$ref\":\"#/definitions/load-balancing_patch_pools_notification_email\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/load-balancing_pool\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1357,14 +1388,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1375,18 +1408,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccountLoadBalancerPoolsUpdatePoolBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"required\":[\"origins\",\"name\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1397,18 +1433,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccountLoadBalancerPoolsPatchPoolBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1419,18 +1458,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1441,14 +1483,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1459,18 +1503,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AccountLoadBalancerPoolsPreviewPoolBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"required\":[\"expected_codes\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingPreviewResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"pools\":{\"additionalProperties\":{\"description\":\"The pool name associated with the pool ID.\",\"type\":\"string\"},\"description\":\"Monitored pool IDs mapped to their respective names.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":\"WNAM Datacenter\",\"ve8h9lrcip5n5bbga9yqmdws28ay5d0l\":\"EEU Datacenter\"},\"type\":\"object\"},\"preview_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1481,14 +1528,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingReferencesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1499,14 +1548,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("preview_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingPreviewResultResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_preview_result\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1517,18 +1568,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("subdivision_code", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("subdivision_code_a2", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("country_code_a2", crate
-                        ::json_schema("{\"description\":\"Two-letter alpha-2 country code followed in ISO 3166-1.\",\"example\":\"US\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("subdivision_code", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("subdivision_code_a2", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("country_code_a2", crate
+                        ::spec_schema("{\"description\":\"Two-letter alpha-2 country code followed in ISO 3166-1.\",\"example\":\"US\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1539,14 +1592,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("region_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1557,18 +1612,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("load_balancer_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("load_balancer_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -1180,7 +1180,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"intel_asn\":{\"type\":\"integer\"},\"logpush_dataset\":{\"description\":\"Name of the dataset. A list of supported datasets can be found on the [Developer Docs](https://developers.cloudflare.com/logs/reference/log-fields/).\",\"example\":\"http_requests\",\"maxLength\":256,\"nullable\":true,\"pattern\":\"^[a-zA-Z0-9_\\\\-]*$\",\"type\":\"string\"},\"logpush_destination_conf\":{\"description\":\"Uniquely identifies a resource (such as an s3 bucket) where data will be pushed. Additional configuration parameters supported by the destination may be included.\",\"example\":\"s3://mybucket/logs?region=us-west-2\",\"format\":\"uri\",\"maxLength\":4096,\"type\":\"string\"},\"logpush_destination_exists_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"exists\":{\"example\":false,\"type\":\"boolean\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logpush_frequency\":{\"default\":\"high\",\"deprecated\":true,\"description\":\"This field is deprecated. Please use `max_upload_*` parameters instead. The frequency at which Cloudflare sends batches of logs to your destination. Setting frequency to high sends your logs in larger quantities of smaller files. Setting frequency to low sends logs in smaller quantities of larger files.\",\"enum\":[\"high\",\"low\"],\"example\":\"high\",\"nullable\":true,\"type\":\"string\"},\"logpush_get_ownership_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"filename\":{\"example\":\"logs/challenge-filename.txt\",\"type\":\"string\"},\"message\":{\"example\":\"\",\"type\":\"string\"},\"valid\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logpush_id\":{\"description\":\"Unique id of the job.\",\"minimum\":1,\"type\":\"integer\"},\"logpush_instant_logs_job\":{\"nullable\":true,\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"},\"fields\":{\"$ref\":\"#/definitions/Duration\"},\"filter\":{\"$ref\":\"#/definitions/Duration\"},\"sample\":{\"$ref\":\"#/definitions/intel_asn\"},\"session_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"logpush_instant_logs_job_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/logpush_instant_logs_job\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logpush_instant_logs_job_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/logpush_instant_logs_job\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logpush_kind\":{\"default\":\"\",\"description\":\"The kind parameter (optional) is used to differentiate between Logpush and Edge Log Delivery jobs. Currently, Edge Log Delivery is only supported for the `http_requests` dataset.\",\"enum\":[\"edge\"],\"example\":\"\",\"nullable\":true,\"type\":\"string\"},\"logpush_last_error\":{\"description\":\"Records the last time the job failed. If not null, the job is currently failing. If null, the job has either never failed or has run successfully at least once since last failure. See also the error_message field.\",\"format\":\"date-time\",\"nullable\":true,\"type\":\"string\"},\"logpush_logpull_options\":{\"deprecated\":true,\"description\":\"This field is deprecated. Use `output_options` instead. Configuration string. It specifies things like requested fields and timestamp formats. If migrating from the logpull api, copy the url (full url or just the query string) of your call here, and logpush will keep on making this call for you, setting start and end times appropriately.\",\"example\":\"fields=RayID,ClientIP,EdgeStartTimestamp&timestamps=rfc3339\",\"format\":\"uri-reference\",\"maxLength\":4096,\"nullable\":true,\"type\":\"string\"},\"logpush_logpush_field_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"nullable\":true,\"properties\":{\"key\":{\"example\":\"value\",\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logpush_logpush_job\":{\"nullable\":true,\"properties\":{\"dataset\":{\"$ref\":\"#/definitions/logpush_dataset\"},\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"error_message\":{\"$ref\":\"#/definitions/logpush_last_error\"},\"frequency\":{\"$ref\":\"#/definitions/logpush_frequency\"},\"id\":{\"$ref\":\"#/definitions/logpush_id\"},\"kind\":{\"$ref\":\"#/definitions/logpush_kind\"},\"last_complete\":{\"$ref\":\"#/definitions/logpush_last_error\"},\"last_error\":{\"$ref\":\"#/definitions/logpush_last_error\"},\"logpull_options\":{\"$ref\":\"#/definitions/logpush_logpull_options\"},\"max_upload_bytes\":{\"$ref\":\"#/definitions/logpush_max_upload_bytes\"},\"max_upload_interval_seconds\":{\"$ref\":\"#/definitions/logpush_max_upload_interval_seconds\"},\"max_upload_records\":{\"$ref\":\"#/definitions/logpush_max_upload_records\"},\"name\":{\"$ref\":\"#/definitions/logpush_name\"},\"output_options\":{\"$ref\":\"#/definitions/logpush_output_options\"}},\"type\":\"object\"},\"logpush_logpush_job_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/logpush_logpush_job\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logpush_logpush_job_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/logpush_logpush_job\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logpush_max_upload_bytes\":{\"description\":\"The maximum uncompressed file size of a batch of logs. This setting value must be between `5 MB` and `1 GB`, or `0` to disable it. Note that you cannot set a minimum file size; this means that log files may be much smaller than this batch size. This parameter is not available for jobs with `edge` as its kind.\",\"example\":5000000,\"maximum\":1000000000,\"minimum\":5000000,\"nullable\":true,\"type\":\"integer\"},\"logpush_max_upload_interval_seconds\":{\"default\":30,\"description\":\"The maximum interval in seconds for log batches. This setting must be between 30 and 300 seconds (5 minutes), or `0` to disable it. Note that you cannot specify a minimum interval for log batches; this means that log files may be sent in shorter intervals than this. This parameter is only used for jobs with `edge` as its kind.\",\"example\":30,\"maximum\":300,\"minimum\":30,\"nullable\":true,\"type\":\"integer\"},\"logpush_max_upload_records\":{\"default\":100000,\"description\":\"The maximum number of log lines per batch. This setting must be between 1000 and 1,000,000 lines, or `0` to disable it. Note that you cannot specify a minimum number of log lines per batch; this means that log files may contain many fewer lines than this. This parameter is not available for jobs with `edge` as its kind.\",\"example\":1000,\"maximum\":1000000,\"minimum\":1000,\"nullable\":true,\"type\":\"integer\"},\"logpush_name\":{\"description\":\"Optional human readable job name. Not unique. Cloudflare suggests that you set this to a meaningful string, like the domain name, to make it easier to identify your job.\",\"example\":\"example.com\",\"maxLength\":512,\"nullable\":true,\"pattern\":\"^[a-zA-Z0-9\\\\-\\\\.]*$\",\"type\":\"string\"},\"logpush_output_options\":{\"description\":\"The structured replacement for `logpull_options`. When including this field, the `logpull_option` field will be ignored.\",\"nullable\":true,\"properties\":{\"CVE-2021-4428\":{\"default\":false,\"description\":\"If set to true, will cause all occurrences of `${` in the generated files to be replaced with `x{`.\",\"nullable\":true,\"type\":\"boolean\"},\"batch_prefix\":{\"default\":\"\",\"description\":\"String to be prepended before each batch.\",\"nullable\":true,\"type\":\"string\"},\"batch_suffix\":{\"default\":\"\",\"description\":\"String to be appended after each batch.\",\"nullable\":true,\"type\":\"string\"},\"field_delimiter\":{\"default\":\",\",\"description\":\"String to join fields. This field be ignored when `record_template` is set.\",\"nullable\":true,\"type\":\"string\"},\"field_names\":{\"description\":\"List of field names to be included in the Logpush output. For the moment, there is no option to add all fields at once, so you must specify all the fields names you are interested in.\",\"example\":[\"ClientIP\",\"EdgeStartTimestamp\",\"RayID\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"output_type\":{\"default\":\"ndjson\",\"description\":\"Specifies the output type, such as `ndjson` or `csv`. This sets default values for the rest of the settings, depending on the chosen output type. Some formatting rules, like string quoting, are different between output types.\",\"enum\":[\"ndjson\",\"csv\"],\"example\":\"ndjson\",\"type\":\"string\"},\"record_delimiter\":{\"default\":\"\",\"description\":\"String to be inserted in-between the records as separator.\",\"nullable\":true,\"type\":\"string\"},\"record_prefix\":{\"default\":\"{\",\"description\":\"String to be prepended before each record.\",\"nullable\":true,\"type\":\"string\"},\"record_suffix\":{\"default\":\"}\\n\",\"description\":\"String to be appended after each record.\",\"nullable\":true,\"type\":\"string\"},\"record_template\":{\"default\":\"\",\"description\":\"String to use as template for each record instead of the default comma-separated list. All fields used in the template must be present in `field_names` as well, otherwise they will end up as null. Format as a Go `text/template` without any standard functions, like conditionals, loops, sub-templates, etc.\",\"nullable\":true,\"type\":\"string\"},\"sample_rate\":{\"default\":1,\"description\":\"Floating number to specify sampling rate. Sampling is applied on top of filtering, and regardless of the current `sample_interval` of the data.\",\"format\":\"float\",\"maximum\":1,\"minimum\":0,\"nullable\":true,\"type\":\"number\"},\"timestamp_format\":{\"default\":\"unixnano\",\"description\":\"String to specify the format for timestamps, such as `unixnano`, `unix`, or `rfc3339`.\",\"enum\":[\"unixnano\",\"unix\",\"rfc3339\"],\"type\":\"string\"}},\"type\":\"object\"},\"logpush_ownership_challenge\":{\"description\":\"Ownership challenge token to prove destination ownership.\",\"example\":\"00000000000000000000\",\"maxLength\":4096,\"pattern\":\"^[a-zA-Z0-9/\\\\+\\\\.\\\\-_]*$\",\"type\":\"string\"},\"logpush_validate_ownership_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"valid\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logpush_validate_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"message\":{\"example\":\"\",\"type\":\"string\"},\"valid\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "get_accounts_account_id_logpush_datasets_dataset_id_fields" => {
@@ -1189,14 +1193,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dataset_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushFieldResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"nullable\":true,\"properties\":{\"key\":{\"example\":\"value\",\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1207,14 +1213,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dataset_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushJobResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/logpush_logpush_job\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1225,12 +1233,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushJobResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/logpush_logpush_job\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1241,14 +1251,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PostAccountsAccountIdLogpushJobsBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"dataset\":{\"$ref\":\"#/definitions/logpush_dataset\"},\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"frequency\":{\"$ref\":\"#/definitions/logpush_frequency\"},\"kind\":{\"$ref\":\"#/definitions/logpush_kind\"},\"logpull_options\":{\"$ref\":\"#/definitions/logpush_logpull_options\"},\"max_upload_bytes\":{\"$ref\":\"#/definitions/logpush_max_upload_bytes\"},\"max_upload_interval_seconds\":{\"$ref\":\"#/definitions/logpush_max_upload_interval_seconds\"},\"max_upload_records\":{\"$ref\":\"#/definitions/logpush_max_upload_records\"},\"name\":{\"$ref\":\"#/definitions/logpush_name\"},\"output_options\":{\"$ref\":\"#/definitions/logpush_output_options\"},\"ownership_challenge\":{\"$ref\":\"#/definitions/logpush_ownership_challenge\"}},\"required\":[\"destination_conf\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushJobResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/logpush_logpush_job\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1259,14 +1274,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushJobResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/logpush_logpush_job\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1277,18 +1294,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::PutAccountsAccountIdLogpushJobsJobIdBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"frequency\":{\"$ref\":\"#/definitions/logpush_frequency\"},\"kind\":{\"$ref\":\"#/definitions/logpush_kind\"},\"logpull_options\":{\"$ref\":\"#/definitions/logpush_logpull_options\"},\"max_upload_bytes\":{\"$ref\":\"#/definitions/logpush_max_upload_bytes\"},\"max_upload_interval_seconds\":{\"$ref\":\"#/definitions/logpush_max_upload_interval_seconds\"},\"max_upload_records\":{\"$ref\":\"#/definitions/logpush_max_upload_records\"},\"output_options\":{\"$ref\":\"#/definitions/logpush_output_options\"},\"ownership_challenge\":{\"$ref\":\"#/definitions/logpush_ownership_challenge\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushJobResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/logpush_logpush_job\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1299,18 +1319,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DeleteAccountsAccountIdLogpushJobsJobIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/logpush_id\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1321,16 +1344,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::PostAccountsAccountIdLogpushOwnershipBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"}},\"required\":[\"destination_conf\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushGetOwnershipResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"filename\":{\"example\":\"logs/challenge-filename.txt\",\"type\":\"string\"},\"message\":{\"example\":\"\",\"type\":\"string\"},\"valid\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1341,16 +1367,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::PostAccountsAccountIdLogpushOwnershipValidateBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"},\"ownership_challenge\":{\"$ref\":\"#/definitions/logpush_ownership_challenge\"}},\"required\":[\"destination_conf\",\"ownership_challenge\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushValidateOwnershipResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"valid\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1361,16 +1390,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::DeleteAccountsAccountIdLogpushValidateDestinationExistsBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"}},\"required\":[\"destination_conf\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushDestinationExistsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"exists\":{\"example\":false,\"type\":\"boolean\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1381,16 +1413,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::PostAccountsAccountIdLogpushValidateOriginBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"logpull_options\":{\"$ref\":\"#/definitions/logpush_logpull_options\"}},\"required\":[\"logpull_options\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushValidateResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"message\":{\"example\":\"\",\"type\":\"string\"},\"valid\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1401,14 +1436,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dataset_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushFieldResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"nullable\":true,\"properties\":{\"key\":{\"example\":\"value\",\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1419,14 +1456,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dataset_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushJobResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/logpush_logpush_job\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1437,12 +1476,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LogpushInstantLogsJobResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/logpush_instant_logs_job\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1453,14 +1494,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PostZonesZoneIdLogpushEdgeJobsBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"fields\":{\"$ref\":\"#/definitions/Duration\"},\"filter\":{\"$ref\":\"#/definitions/Duration\"},\"sample\":{\"$ref\":\"#/definitions/intel_asn\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushInstantLogsJobResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/logpush_instant_logs_job\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1471,12 +1517,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushJobResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/logpush_logpush_job\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1487,14 +1535,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PostZonesZoneIdLogpushJobsBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"dataset\":{\"$ref\":\"#/definitions/logpush_dataset\"},\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"frequency\":{\"$ref\":\"#/definitions/logpush_frequency\"},\"kind\":{\"$ref\":\"#/definitions/logpush_kind\"},\"logpull_options\":{\"$ref\":\"#/definitions/logpush_logpull_options\"},\"max_upload_bytes\":{\"$ref\":\"#/definitions/logpush_max_upload_bytes\"},\"max_upload_interval_seconds\":{\"$ref\":\"#/definitions/logpush_max_upload_interval_seconds\"},\"max_upload_records\":{\"$ref\":\"#/definitions/logpush_max_upload_records\"},\"name\":{\"$ref\":\"#/definitions/logpush_name\"},\"output_options\":{\"$ref\":\"#/definitions/logpush_output_options\"},\"ownership_challenge\":{\"$ref\":\"#/definitions/logpush_ownership_challenge\"}},\"required\":[\"destination_conf\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushJobResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/logpush_logpush_job\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1505,14 +1558,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushJobResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/logpush_logpush_job\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1523,16 +1578,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PutZonesZoneIdLogpushJobsJobIdBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"frequency\":{\"$ref\":\"#/definitions/logpush_frequency\"},\"kind\":{\"$ref\":\"#/definitions/logpush_kind\"},\"logpull_options\":{\"$ref\":\"#/definitions/logpush_logpull_options\"},\"max_upload_bytes\":{\"$ref\":\"#/definitions/logpush_max_upload_bytes\"},\"max_upload_interval_seconds\":{\"$ref\":\"#/definitions/logpush_max_upload_interval_seconds\"},\"max_upload_records\":{\"$ref\":\"#/definitions/logpush_max_upload_records\"},\"output_options\":{\"$ref\":\"#/definitions/logpush_output_options\"},\"ownership_challenge\":{\"$ref\":\"#/definitions/logpush_ownership_challenge\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushLogpushJobResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/logpush_logpush_job\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1543,18 +1603,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DeleteZonesZoneIdLogpushJobsJobIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/logpush_id\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1565,14 +1628,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PostZonesZoneIdLogpushOwnershipBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"}},\"required\":[\"destination_conf\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushGetOwnershipResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"filename\":{\"example\":\"logs/challenge-filename.txt\",\"type\":\"string\"},\"message\":{\"example\":\"\",\"type\":\"string\"},\"valid\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1583,16 +1651,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::PostZonesZoneIdLogpushOwnershipValidateBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"},\"ownership_challenge\":{\"$ref\":\"#/definitions/logpush_ownership_challenge\"}},\"required\":[\"destination_conf\",\"ownership_challenge\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushValidateOwnershipResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"valid\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1603,16 +1674,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::PostZonesZoneIdLogpushValidateDestinationExistsBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/logpush_destination_conf\"}},\"required\":[\"destination_conf\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushDestinationExistsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"exists\":{\"example\":false,\"type\":\"boolean\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1623,16 +1697,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::PostZonesZoneIdLogpushValidateOriginBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"logpull_options\":{\"$ref\":\"#/definitions/logpush_logpull_options\"}},\"required\":[\"logpull_options\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LogpushValidateResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"message\":{\"example\":\"\",\"type\":\"string\"},\"valid\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

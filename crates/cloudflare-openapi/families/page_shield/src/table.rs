@@ -985,7 +985,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"addressing_default_sni\":{\"description\":\"If you have legacy TLS clients which do not send the TLS server name indicator, then you can specify one default SNI on the map. If Cloudflare receives a TLS handshake from a client without an SNI, it will respond with the default SNI on those IPs. The default SNI can be any valid zone or subdomain owned by the account.\",\"example\":\"*.example.com\",\"nullable\":true,\"type\":\"string\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"page-shield_connection\":{\"properties\":{\"added_at\":{\"example\":\"2021-08-18T10:51:10.09615Z\",\"format\":\"date-time\",\"type\":\"string\"},\"domain_reported_malicious\":{\"example\":false,\"type\":\"boolean\"},\"first_page_url\":{\"example\":\"blog.cloudflare.com/page\",\"type\":\"string\"},\"first_seen_at\":{\"example\":\"2021-08-18T10:51:08Z\",\"format\":\"date-time\",\"type\":\"string\"},\"host\":{\"example\":\"blog.cloudflare.com\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"last_seen_at\":{\"example\":\"2021-09-02T09:57:54Z\",\"format\":\"date-time\",\"type\":\"string\"},\"malicious_domain_categories\":{\"example\":[\"Malware\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"malicious_url_categories\":{\"example\":[\"Malware\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"page_urls\":{\"example\":[\"blog.cloudflare.com/page1\",\"blog.cloudflare.com/page2\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"url\":{\"example\":\"https://cdnjs.cloudflare.com/ajax/libs/twitter-bootstrap/4.6.0/js/bootstrap.min.js\",\"type\":\"string\"},\"url_contains_cdn_cgi_path\":{\"example\":false,\"type\":\"boolean\"},\"url_reported_malicious\":{\"example\":false,\"type\":\"boolean\"}},\"required\":[\"id\",\"url\",\"added_at\",\"first_seen_at\",\"last_seen_at\",\"host\",\"url_contains_cdn_cgi_path\"]},\"page-shield_cookie\":{\"properties\":{\"domain_attribute\":{\"example\":\"cloudflare.com\",\"type\":\"string\"},\"expires_attribute\":{\"example\":\"2021-10-02T09:57:54Z\",\"format\":\"date-time\",\"type\":\"string\"},\"first_seen_at\":{\"example\":\"2021-08-18T10:51:08Z\",\"format\":\"date-time\",\"type\":\"string\"},\"host\":{\"example\":\"blog.cloudflare.com\",\"type\":\"string\"},\"http_only_attribute\":{\"example\":true,\"type\":\"boolean\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"last_seen_at\":{\"example\":\"2021-09-02T09:57:54Z\",\"format\":\"date-time\",\"type\":\"string\"},\"max_age_attribute\":{\"example\":3600,\"type\":\"integer\"},\"name\":{\"example\":\"session_id\",\"type\":\"string\"},\"page_urls\":{\"example\":[\"blog.cloudflare.com/page1\",\"blog.cloudflare.com/page2\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"path_attribute\":{\"example\":\"/\",\"type\":\"string\"},\"same_site_attribute\":{\"enum\":[\"lax\",\"strict\",\"none\"],\"example\":\"strict\",\"type\":\"string\"},\"secure_attribute\":{\"example\":true,\"type\":\"boolean\"},\"type\":{\"enum\":[\"first_party\",\"unknown\"],\"example\":\"first_party\",\"type\":\"string\"}},\"required\":[\"id\",\"type\",\"name\",\"host\",\"first_seen_at\",\"last_seen_at\"]},\"page-shield_dataflow_score\":{\"description\":\"The dataflow score of the JavaScript content.\",\"maximum\":99,\"minimum\":1,\"nullable\":true,\"type\":\"integer\"},\"page-shield_get-zone-connection-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_connection\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"page-shield_get-zone-cookie-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_cookie\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"page-shield_get-zone-policy-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_policy-with-id\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"page-shield_get-zone-script-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"added_at\":{\"example\":\"2021-08-18T10:51:10.09615Z\",\"format\":\"date-time\",\"type\":\"string\"},\"dataflow_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"domain_reported_malicious\":{\"example\":false,\"type\":\"boolean\"},\"fetched_at\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"first_page_url\":{\"example\":\"blog.cloudflare.com/page\",\"type\":\"string\"},\"first_seen_at\":{\"example\":\"2021-08-18T10:51:08Z\",\"format\":\"date-time\",\"type\":\"string\"},\"hash\":{\"$ref\":\"#/definitions/page-shield_hash\"},\"host\":{\"example\":\"blog.cloudflare.com\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"js_integrity_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"last_seen_at\":{\"example\":\"2021-09-02T09:57:54Z\",\"format\":\"date-time\",\"type\":\"string\"},\"malicious_domain_categories\":{\"example\":[\"Malware\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"malicious_url_categories\":{\"example\":[\"Malware\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"obfuscation_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"page_urls\":{\"example\":[\"blog.cloudflare.com/page1\",\"blog.cloudflare.com/page2\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"url\":{\"example\":\"https://cdnjs.cloudflare.com/ajax/libs/twitter-bootstrap/4.6.0/js/bootstrap.min.js\",\"type\":\"string\"},\"url_contains_cdn_cgi_path\":{\"example\":false,\"type\":\"boolean\"},\"url_reported_malicious\":{\"example\":false,\"type\":\"boolean\"},\"versions\":{\"example\":[{\"dataflow_score\":2,\"fetched_at\":\"2021-08-18T10:51:08Z\",\"hash\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b423\",\"js_integrity_score\":2,\"obfuscation_score\":10}],\"items\":{\"$ref\":\"#/definitions/page-shield_version\"},\"nullable\":true,\"type\":\"array\"}},\"required\":[\"id\",\"url\",\"added_at\",\"first_seen_at\",\"last_seen_at\",\"host\",\"url_contains_cdn_cgi_path\"]},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"page-shield_get-zone-settings-response\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"updated_at\":{\"$ref\":\"#/definitions/Duration\"},\"use_cloudflare_reporting_endpoint\":{\"$ref\":\"#/definitions/aaa_ready\"},\"use_connection_url_path\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"required\":[\"enabled\",\"updated_at\",\"use_cloudflare_reporting_endpoint\",\"use_connection_url_path\"]},\"page-shield_hash\":{\"description\":\"The computed hash of the analyzed script.\",\"maxLength\":64,\"minLength\":64,\"nullable\":true,\"type\":\"string\"},\"page-shield_list-zone-connections-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/page-shield_connection\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"page-shield_list-zone-cookies-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/page-shield_cookie\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"page-shield_list-zone-policies-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/page-shield_policy-with-id\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"page-shield_list-zone-scripts-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/page-shield_script\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"page-shield_policy\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/page-shield_policy-action\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"value\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"description\",\"action\",\"expression\",\"enabled\",\"value\"]},\"page-shield_policy-action\":{\"description\":\"The action to take if the expression matches\",\"enum\":[\"allow\",\"log\"],\"example\":\"allow\",\"type\":\"string\"},\"page-shield_policy-with-id\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/page-shield_policy-action\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"value\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"description\",\"action\",\"expression\",\"enabled\",\"value\",\"id\"]},\"page-shield_script\":{\"properties\":{\"added_at\":{\"example\":\"2021-08-18T10:51:10.09615Z\",\"format\":\"date-time\",\"type\":\"string\"},\"dataflow_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"domain_reported_malicious\":{\"example\":false,\"type\":\"boolean\"},\"fetched_at\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"first_page_url\":{\"example\":\"blog.cloudflare.com/page\",\"type\":\"string\"},\"first_seen_at\":{\"example\":\"2021-08-18T10:51:08Z\",\"format\":\"date-time\",\"type\":\"string\"},\"hash\":{\"$ref\":\"#/definitions/page-shield_hash\"},\"host\":{\"example\":\"blog.cloudflare.com\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"js_integrity_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"last_seen_at\":{\"example\":\"2021-09-02T09:57:54Z\",\"format\":\"date-time\",\"type\":\"string\"},\"malicious_domain_categories\":{\"example\":[\"Malware\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"malicious_url_categories\":{\"example\":[\"Malware\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"obfuscation_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"page_urls\":{\"example\":[\"blog.cloudflare.com/page1\",\"blog.cloudflare.com/page2\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"url\":{\"example\":\"https://cdnjs.cloudflare.com/ajax/libs/twitter-bootstrap/4.6.0/js/bootstrap.min.js\",\"type\":\"string\"},\"url_contains_cdn_cgi_path\":{\"example\":false,\"type\":\"boolean\"},\"url_reported_malicious\":{\"example\":false,\"type\":\"boolean\"}},\"required\":[\"id\",\"url\",\"added_at\",\"first_seen_at\",\"last_seen_at\",\"host\",\"url_contains_cdn_cgi_path\"]},\"page-shield_version\":{\"description\":\"The version of the analyzed script.\",\"properties\":{\"dataflow_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"fetched_at\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"hash\":{\"$ref\":\"#/definitions/page-shield_hash\"},\"js_integrity_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"obfuscation_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"}},\"type\":\"object\"},\"page_shield_export\":{\"enum\":[\"csv\"],\"example\":\"csv\",\"type\":\"string\"},\"page_shield_order_by\":{\"enum\":[\"first_seen_at\",\"last_seen_at\"],\"example\":\"first_seen_at\",\"type\":\"string\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "page_shield_get_settings" => {
@@ -994,12 +998,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::PageShieldGetSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_get-zone-settings-response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1010,14 +1016,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PageShieldUpdateSettingsBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"use_cloudflare_reporting_endpoint\":{\"$ref\":\"#/definitions/aaa_ready\"},\"use_connection_url_path\":{\"$ref\":\"#/definitions/aaa_ready\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::PageShieldUpdateSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_get-zone-settings-response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1028,36 +1039,38 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("exclude_urls", crate
-                        ::json_schema("{\"description\":\"Excludes connections whose URL contains one of the URL-encoded URLs separated by commas.\\n\",\"example\":\"blog.cloudflare.com,www.example\",\"type\":\"string\"}")),
-                        ("urls", crate
-                        ::json_schema("{\"description\":\"Includes connections whose URL contain one or more URL-encoded URLs separated by commas.\\n\",\"example\":\"blog.cloudflare.com,www.example\",\"type\":\"string\"}")),
-                        ("hosts", crate
-                        ::json_schema("{\"description\":\"Includes connections that match one or more URL-encoded hostnames separated by commas.\\n\\nWildcards are supported at the start and end of each hostname to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"blog.cloudflare.com,www.example*,*cloudflare.com\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"description\":\"The current page number of the paginated results.\\n\\nWe additionally support a special value \\\"all\\\". When \\\"all\\\" is used, the API will return all the connections\\nwith the applied filters in a single page. Additionally, when using this value, the API will not return\\nthe categorisation data for the URL and domain of the connections. This feature is best-effort and it may\\nonly work for zones with a low number of connections\\n\",\"example\":2,\"type\":\"string\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"number\"}")),
-                        ("order_by", crate
-                        ::json_schema("{\"enum\":[\"first_seen_at\",\"last_seen_at\"],\"example\":\"first_seen_at\",\"type\":\"string\",\"x-imported-from\":\"page_shield_order_by\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}")),
-                        ("prioritize_malicious", crate
-                        ::json_schema("{\"description\":\"When true, malicious connections appear first in the returned connections.\",\"example\":true,\"type\":\"boolean\"}")),
-                        ("exclude_cdn_cgi", crate
-                        ::json_schema("{\"description\":\"When true, excludes connections seen in a `/cdn-cgi` path from the returned connections. The default value is true.\",\"example\":true,\"type\":\"boolean\"}")),
-                        ("status", crate
-                        ::json_schema("{\"description\":\"Filters the returned connections using a comma-separated list of connection statuses. Accepted values: `active`, `infrequent`, and `inactive`. The default value is `active`.\",\"example\":\"active,inactive\",\"type\":\"string\"}")),
-                        ("page_url", crate
-                        ::json_schema("{\"description\":\"Includes connections that match one or more page URLs (separated by commas) where they were last seen\\n\\nWildcards are supported at the start and end of each page URL to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"example.com/page,*/checkout,example.com/*,*checkout*\",\"type\":\"string\"}")),
-                        ("export", crate
-                        ::json_schema("{\"enum\":[\"csv\"],\"example\":\"csv\",\"type\":\"string\",\"x-imported-from\":\"page_shield_export\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("exclude_urls", crate
+                        ::spec_schema("{\"description\":\"Excludes connections whose URL contains one of the URL-encoded URLs separated by commas.\\n\",\"example\":\"blog.cloudflare.com,www.example\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("urls", crate
+                        ::spec_schema("{\"description\":\"Includes connections whose URL contain one or more URL-encoded URLs separated by commas.\\n\",\"example\":\"blog.cloudflare.com,www.example\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("hosts", crate
+                        ::spec_schema("{\"description\":\"Includes connections that match one or more URL-encoded hostnames separated by commas.\\n\\nWildcards are supported at the start and end of each hostname to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"blog.cloudflare.com,www.example*,*cloudflare.com\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"description\":\"The current page number of the paginated results.\\n\\nWe additionally support a special value \\\"all\\\". When \\\"all\\\" is used, the API will return all the connections\\nwith the applied filters in a single page. Additionally, when using this value, the API will not return\\nthe categorisation data for the URL and domain of the connections. This feature is best-effort and it may\\nonly work for zones with a low number of connections\\n\",\"example\":2,\"type\":\"string\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order_by", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_order_by\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS)), ("prioritize_malicious", crate
+                        ::spec_schema("{\"description\":\"When true, malicious connections appear first in the returned connections.\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("exclude_cdn_cgi", crate
+                        ::spec_schema("{\"description\":\"When true, excludes connections seen in a `/cdn-cgi` path from the returned connections. The default value is true.\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("status", crate
+                        ::spec_schema("{\"description\":\"Filters the returned connections using a comma-separated list of connection statuses. Accepted values: `active`, `infrequent`, and `inactive`. The default value is `active`.\",\"example\":\"active,inactive\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page_url", crate
+                        ::spec_schema("{\"description\":\"Includes connections that match one or more page URLs (separated by commas) where they were last seen\\n\\nWildcards are supported at the start and end of each page URL to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"example.com/page,*/checkout,example.com/*,*checkout*\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("export", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_export\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::PageShieldListZoneConnectionsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/page-shield_connection\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1068,14 +1081,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("connection_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("connection_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::PageShieldGetZoneConnectionResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_connection\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1086,40 +1101,42 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("hosts", crate
-                        ::json_schema("{\"description\":\"Includes cookies that match one or more URL-encoded hostnames separated by commas.\\n\\nWildcards are supported at the start and end of each hostname to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"blog.cloudflare.com,www.example*,*cloudflare.com\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"description\":\"The current page number of the paginated results.\\n\",\"example\":2,\"type\":\"string\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"number\"}")),
-                        ("order_by", crate
-                        ::json_schema("{\"enum\":[\"first_seen_at\",\"last_seen_at\"],\"example\":\"first_seen_at\",\"type\":\"string\",\"x-imported-from\":\"page_shield_order_by\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}")),
-                        ("page_url", crate
-                        ::json_schema("{\"description\":\"Includes connections that match one or more page URLs (separated by commas) where they were last seen\\n\\nWildcards are supported at the start and end of each page URL to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"example.com/page,*/checkout,example.com/*,*checkout*\",\"type\":\"string\"}")),
-                        ("export", crate
-                        ::json_schema("{\"enum\":[\"csv\"],\"example\":\"csv\",\"type\":\"string\",\"x-imported-from\":\"page_shield_export\"}")),
-                        ("name", crate
-                        ::json_schema("{\"description\":\"Filters the returned cookies that match the specified name.\\nWildcards are supported at the start and end to support starts with, ends with\\nand contains. e.g. session*\\n\",\"example\":\"session_id\",\"maxLength\":1024,\"type\":\"string\"}")),
-                        ("secure", crate
-                        ::json_schema("{\"description\":\"Filters the returned cookies that are set with Secure\",\"example\":true,\"type\":\"boolean\"}")),
-                        ("http_only", crate
-                        ::json_schema("{\"description\":\"Filters the returned cookies that are set with HttpOnly\",\"example\":true,\"type\":\"boolean\"}")),
-                        ("same_site", crate
-                        ::json_schema("{\"description\":\"Filters the returned cookies that match the specified same_site attribute\",\"enum\":[\"lax\",\"strict\",\"none\"],\"example\":\"strict\",\"type\":\"string\"}")),
-                        ("type", crate
-                        ::json_schema("{\"description\":\"Filters the returned cookies that match the specified type attribute\",\"enum\":[\"first_party\",\"unknown\"],\"example\":\"first_party\",\"type\":\"string\"}")),
-                        ("path", crate
-                        ::json_schema("{\"description\":\"Filters the returned cookies that match the specified path attribute\",\"example\":\"/\",\"maxLength\":1024,\"type\":\"string\"}")),
-                        ("domain", crate
-                        ::json_schema("{\"description\":\"Filters the returned cookies that match the specified domain attribute\",\"example\":\"example.com\",\"maxLength\":1024,\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("hosts", crate
+                        ::spec_schema("{\"description\":\"Includes cookies that match one or more URL-encoded hostnames separated by commas.\\n\\nWildcards are supported at the start and end of each hostname to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"blog.cloudflare.com,www.example*,*cloudflare.com\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"description\":\"The current page number of the paginated results.\\n\",\"example\":2,\"type\":\"string\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order_by", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_order_by\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS)), ("page_url", crate
+                        ::spec_schema("{\"description\":\"Includes connections that match one or more page URLs (separated by commas) where they were last seen\\n\\nWildcards are supported at the start and end of each page URL to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"example.com/page,*/checkout,example.com/*,*checkout*\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("export", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_export\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"Filters the returned cookies that match the specified name.\\nWildcards are supported at the start and end to support starts with, ends with\\nand contains. e.g. session*\\n\",\"example\":\"session_id\",\"maxLength\":1024,\"type\":\"string\"}",
+                        DEFINITIONS)), ("secure", crate
+                        ::spec_schema("{\"description\":\"Filters the returned cookies that are set with Secure\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("http_only", crate
+                        ::spec_schema("{\"description\":\"Filters the returned cookies that are set with HttpOnly\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("same_site", crate
+                        ::spec_schema("{\"description\":\"Filters the returned cookies that match the specified same_site attribute\",\"enum\":[\"lax\",\"strict\",\"none\"],\"example\":\"strict\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("type", crate
+                        ::spec_schema("{\"description\":\"Filters the returned cookies that match the specified type attribute\",\"enum\":[\"first_party\",\"unknown\"],\"example\":\"first_party\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("path", crate
+                        ::spec_schema("{\"description\":\"Filters the returned cookies that match the specified path attribute\",\"example\":\"/\",\"maxLength\":1024,\"type\":\"string\"}",
+                        DEFINITIONS)), ("domain", crate
+                        ::spec_schema("{\"description\":\"Filters the returned cookies that match the specified domain attribute\",\"example\":\"example.com\",\"maxLength\":1024,\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::PageShieldListZoneCookiesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/page-shield_cookie\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1130,14 +1147,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("cookie_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("cookie_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::PageShieldGetZoneCookieResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_cookie\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1148,12 +1167,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::PageShieldListZonePoliciesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/page-shield_policy-with-id\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1164,14 +1185,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PageShieldPolicy>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/page-shield_policy\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::PageShieldGetZonePolicyResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_policy-with-id\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1182,14 +1208,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("policy_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("policy_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::PageShieldGetZonePolicyResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_policy-with-id\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1200,16 +1228,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("policy_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("policy_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PageShieldUpdatePolicyBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"action\":{\"$ref\":\"#/definitions/page-shield_policy-action\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"value\":{\"$ref\":\"#/definitions/Duration\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::PageShieldGetZonePolicyResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_policy-with-id\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1220,38 +1253,40 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("exclude_urls", crate
-                        ::json_schema("{\"description\":\"Excludes scripts whose URL contains one of the URL-encoded URLs separated by commas.\\n\",\"example\":\"blog.cloudflare.com,www.example\",\"type\":\"string\"}")),
-                        ("urls", crate
-                        ::json_schema("{\"description\":\"Includes scripts whose URL contain one or more URL-encoded URLs separated by commas.\\n\",\"example\":\"blog.cloudflare.com,www.example\",\"type\":\"string\"}")),
-                        ("hosts", crate
-                        ::json_schema("{\"description\":\"Includes scripts that match one or more URL-encoded hostnames separated by commas.\\n\\nWildcards are supported at the start and end of each hostname to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"blog.cloudflare.com,www.example*,*cloudflare.com\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"description\":\"The current page number of the paginated results.\\n\\nWe additionally support a special value \\\"all\\\". When \\\"all\\\" is used, the API will return all the scripts\\nwith the applied filters in a single page. Additionally, when using this value, the API will not return\\nthe script versions or categorisation data for the URL and domain of the scripts. This feature is\\nbest-effort and it may only work for zones with a low number of scripts\\n\",\"example\":2,\"type\":\"string\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"number\"}")),
-                        ("order_by", crate
-                        ::json_schema("{\"enum\":[\"first_seen_at\",\"last_seen_at\"],\"example\":\"first_seen_at\",\"type\":\"string\",\"x-imported-from\":\"page_shield_order_by\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}")),
-                        ("prioritize_malicious", crate
-                        ::json_schema("{\"description\":\"When true, malicious scripts appear first in the returned scripts.\",\"example\":true,\"type\":\"boolean\"}")),
-                        ("exclude_cdn_cgi", crate
-                        ::json_schema("{\"default\":true,\"description\":\"When true, excludes scripts seen in a `/cdn-cgi` path from the returned scripts. The default value is true.\",\"example\":true,\"type\":\"boolean\"}")),
-                        ("exclude_duplicates", crate
-                        ::json_schema("{\"default\":true,\"description\":\"When true, excludes duplicate scripts. We consider a script duplicate of another if their javascript\\ncontent matches and they share the same url host and zone hostname. In such case, we return the most\\nrecent script for the URL host and zone hostname combination.\\n\",\"example\":true,\"type\":\"boolean\"}")),
-                        ("status", crate
-                        ::json_schema("{\"description\":\"Filters the returned scripts using a comma-separated list of scripts statuses. Accepted values: `active`, `infrequent`, and `inactive`. The default value is `active`.\",\"example\":\"active,inactive\",\"type\":\"string\"}")),
-                        ("page_url", crate
-                        ::json_schema("{\"description\":\"Includes scripts that match one or more page URLs (separated by commas) where they were last seen\\n\\nWildcards are supported at the start and end of each page URL to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"example.com/page,*/checkout,example.com/*,*checkout*\",\"type\":\"string\"}")),
-                        ("export", crate
-                        ::json_schema("{\"enum\":[\"csv\"],\"example\":\"csv\",\"type\":\"string\",\"x-imported-from\":\"page_shield_export\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("exclude_urls", crate
+                        ::spec_schema("{\"description\":\"Excludes scripts whose URL contains one of the URL-encoded URLs separated by commas.\\n\",\"example\":\"blog.cloudflare.com,www.example\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("urls", crate
+                        ::spec_schema("{\"description\":\"Includes scripts whose URL contain one or more URL-encoded URLs separated by commas.\\n\",\"example\":\"blog.cloudflare.com,www.example\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("hosts", crate
+                        ::spec_schema("{\"description\":\"Includes scripts that match one or more URL-encoded hostnames separated by commas.\\n\\nWildcards are supported at the start and end of each hostname to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"blog.cloudflare.com,www.example*,*cloudflare.com\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"description\":\"The current page number of the paginated results.\\n\\nWe additionally support a special value \\\"all\\\". When \\\"all\\\" is used, the API will return all the scripts\\nwith the applied filters in a single page. Additionally, when using this value, the API will not return\\nthe script versions or categorisation data for the URL and domain of the scripts. This feature is\\nbest-effort and it may only work for zones with a low number of scripts\\n\",\"example\":2,\"type\":\"string\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order_by", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_order_by\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS)), ("prioritize_malicious", crate
+                        ::spec_schema("{\"description\":\"When true, malicious scripts appear first in the returned scripts.\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("exclude_cdn_cgi", crate
+                        ::spec_schema("{\"default\":true,\"description\":\"When true, excludes scripts seen in a `/cdn-cgi` path from the returned scripts. The default value is true.\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("exclude_duplicates", crate
+                        ::spec_schema("{\"default\":true,\"description\":\"When true, excludes duplicate scripts. We consider a script duplicate of another if their javascript\\ncontent matches and they share the same url host and zone hostname. In such case, we return the most\\nrecent script for the URL host and zone hostname combination.\\n\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("status", crate
+                        ::spec_schema("{\"description\":\"Filters the returned scripts using a comma-separated list of scripts statuses. Accepted values: `active`, `infrequent`, and `inactive`. The default value is `active`.\",\"example\":\"active,inactive\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page_url", crate
+                        ::spec_schema("{\"description\":\"Includes scripts that match one or more page URLs (separated by commas) where they were last seen\\n\\nWildcards are supported at the start and end of each page URL to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"example.com/page,*/checkout,example.com/*,*checkout*\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("export", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_export\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::PageShieldListZoneScriptsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/page-shield_script\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1262,14 +1297,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("script_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("script_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::PageShieldGetZoneScriptResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"added_at\":{\"example\":\"2021-08-18T10:51:10.09615Z\",\"format\":\"date-time\",\"type\":\"string\"},\"dataflow_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"domain_reported_malicious\":{\"example\":false,\"type\":\"boolean\"},\"fetched_at\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"first_page_url\":{\"example\":\"blog.cloudflare.com/page\",\"type\":\"string\"},\"first_seen_at\":{\"example\":\"2021-08-18T10:51:08Z\",\"format\":\"date-time\",\"type\":\"string\"},\"hash\":{\"$ref\":\"#/definitions/page-shield_hash\"},\"host\":{\"example\":\"blog.cloudflare.com\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"js_integrity_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"last_seen_at\":{\"example\":\"2021-09-02T09:57:54Z\",\"format\":\"date-time\",\"type\":\"string\"},\"malicious_domain_categories\":{\"example\":[\"Malware\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"malicious_url_categories\":{\"example\":[\"Malware\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"obfuscation_score\":{\"$ref\":\"#/definitions/page-shield_dataflow_score\"},\"page_urls\":{\"example\":[\"blog.cloudflare.com/page1\",\"blog.cloudflare.com/page2\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"url\":{\"example\":\"https://cdnjs.cloudflare.com/ajax/libs/twitter-bootstrap/4.6.0/js/bootstrap.min.js\",\"type\":\"string\"},\"url_contains_cdn_cgi_path\":{\"example\":false,\"type\":\"boolean\"},\"url_reported_malicious\":{\"example\":false,\"type\":\"boolean\"},\"versions\":{\"example\":[{\"dataflow_score\":2,\"fetched_at\":\"2021-08-18T10:51:08Z\",\"hash\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b423\",\"js_integrity_score\":2,\"obfuscation_score\":10}],\"items\":{\"$ref\":\"#/definitions/page-shield_version\"},\"nullable\":true,\"type\":\"array\"}},\"required\":[\"id\",\"url\",\"added_at\",\"first_seen_at\",\"last_seen_at\",\"host\",\"url_contains_cdn_cgi_path\"]}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -413,7 +413,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"iam_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zones_actions\":{\"description\":\"The set of actions to perform if the targets of this rule match the request. Actions can redirect to another URL or override settings, but not both.\",\"example\":[{\"id\":\"browser_check\",\"value\":\"on\"}],\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"type\":\"array\"},\"zones_page-rule\":{\"properties\":{\"actions\":{\"$ref\":\"#/definitions/zones_actions\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"priority\":{\"$ref\":\"#/definitions/zones_priority\"},\"status\":{\"$ref\":\"#/definitions/zones_status\"},\"targets\":{\"$ref\":\"#/definitions/zones_targets\"}},\"required\":[\"id\",\"targets\",\"actions\",\"priority\",\"status\",\"modified_on\",\"created_on\"],\"type\":\"object\"},\"zones_pagerule_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/zones_page-rule\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zones_pagerule_settings_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zones_settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zones_priority\":{\"default\":1,\"description\":\"The priority of the rule, used to define which Page Rule is processed over another. A higher number indicates a higher priority. For example, if you have a catch-all Page Rule (rule A: `/images/*`) but want a more specific Page Rule to take precedence (rule B: `/images/special/*`), specify a higher priority for rule B so it overrides rule A.\",\"type\":\"integer\"},\"zones_settings\":{\"description\":\"Settings available for the zone.\",\"example\":[{\"id\":\"browser_check\",\"properties\":[{\"name\":\"value\",\"type\":\"toggle\"}]},{\"id\":\"browser_cache_ttl\",\"properties\":[{\"max\":31536000,\"min\":1800,\"name\":\"value\",\"suggested_values\":[1800,3600,7200,10800,14400,18000,28800,43200,57600,72000,86400,172800,259200,345600,432000,691200,1382400,2073600,2678400,5356800,16070400,31536000],\"type\":\"range\"}]},{\"id\":\"browser_check\",\"properties\":[{\"name\":\"value\",\"type\":\"toggle\"}]},{\"id\":\"cache_key_fields\",\"properties\":[{\"name\":\"value\",\"properties\":[{\"allowEmpty\":true,\"choices\":[\"include\",\"exclude\"],\"multiple\":false,\"name\":\"query_string\",\"type\":\"select\"},{\"allowEmpty\":true,\"choices\":[\"include\",\"exclude\",\"check_presence\"],\"multiple\":true,\"name\":\"header\",\"type\":\"select\"},{\"allowEmpty\":false,\"choices\":[\"resolved\"],\"multiple\":true,\"name\":\"host\",\"type\":\"select\"},{\"allowEmpty\":true,\"choices\":[\"include\",\"check_presence\"],\"multiple\":true,\"name\":\"cookie\",\"type\":\"select\"},{\"allowEmpty\":false,\"choices\":[\"device_type\",\"geo\",\"lang\"],\"multiple\":true,\"name\":\"user\",\"type\":\"select\"}],\"type\":\"object\"}]},{\"id\":\"cache_deception_armor\",\"properties\":[{\"name\":\"value\",\"type\":\"toggle\"}]},{\"id\":\"cache_level\",\"properties\":[{\"choices\":[\"bypass\",\"basic\",\"simplified\",\"aggressive\",\"cache_everything\"],\"multiple\":false,\"name\":\"value\",\"type\":\"select\"}]},{\"id\":\"cache_ttl_by_status\",\"properties\":[{\"allowEmpty\":false,\"name\":\"value\",\"type\":\"object\"}]},{\"id\":\"disable_apps\",\"properties\":[]},{\"id\":\"disable_performance\",\"properties\":[]},{\"id\":\"disable_security\",\"properties\":[]},{\"id\":\"edge_cache_ttl\",\"properties\":[{\"max\":2419200,\"min\":7200,\"name\":\"value\",\"suggested_values\":[7200,10800,14400,18000,28800,43200,57600,72000,86400,172800,259200,345600,432000,518400,604800,1209600,2419200],\"type\":\"range\"}]},{\"id\":\"email_obfuscation\",\"properties\":[{\"name\":\"value\",\"type\":\"toggle\"}]},{\"id\":\"forwarding_url\",\"properties\":[{\"choices\":[301,302],\"multiple\":false,\"name\":\"status_code\",\"type\":\"choice\"},{\"name\":\"url\",\"type\":\"forwardingUrl\"}]},{\"id\":\"ip_geolocation\",\"properties\":[{\"name\":\"value\",\"type\":\"toggle\"}]},{\"id\":\"minify\",\"properties\":[{\"allowEmpty\":true,\"choices\":[\"html\",\"css\",\"js\"],\"multiple\":true,\"name\":\"value\",\"type\":\"select\"}]},{\"id\":\"explicit_cache_control\",\"properties\":[{\"name\":\"value\",\"type\":\"toggle\"}]},{\"id\":\"rocket_loader\",\"properties\":[{\"name\":\"value\",\"type\":\"toggle\"}]},{\"id\":\"security_level\",\"properties\":[{\"choices\":[\"essentially_off\",\"low\",\"medium\",\"high\",\"under_attack\"],\"multiple\":false,\"name\":\"value\",\"type\":\"select\"}]},{\"id\":\"server_side_exclude\",\"properties\":[{\"name\":\"value\",\"type\":\"toggle\"}]},{\"id\":\"ssl\",\"properties\":[{\"choices\":[\"off\",\"flexible\",\"full\",\"strict\"],\"multiple\":false,\"name\":\"value\",\"type\":\"choice\"}]}],\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"zones_status\":{\"default\":\"disabled\",\"description\":\"The status of the Page Rule.\",\"enum\":[\"active\",\"disabled\"],\"example\":\"active\",\"type\":\"string\"},\"zones_target\":{\"description\":\"A request condition target.\",\"x-escape\":\"`oneOf` of 1 variants that no required property tells apart (decoded as untyped JSON)\"},\"zones_targets\":{\"description\":\"The rule targets to evaluate on each request.\",\"example\":[{\"constraint\":{\"operator\":\"matches\",\"value\":\"*example.com/images/*\"},\"target\":\"url\"}],\"items\":{\"$ref\":\"#/definitions/zones_target\"},\"type\":\"array\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "page_rules_list_page_rules" => {
@@ -422,20 +426,22 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("order", crate
-                        ::json_schema("{\"default\":\"priority\",\"description\":\"The field used to sort returned Page Rules.\",\"enum\":[\"status\",\"priority\"],\"example\":\"status\",\"type\":\"string\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"default\":\"desc\",\"description\":\"The direction used to sort returned Page Rules.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}")),
-                        ("match", crate
-                        ::json_schema("{\"default\":\"all\",\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"}")),
-                        ("status", crate
-                        ::json_schema("{\"default\":\"disabled\",\"description\":\"The status of the Page Rule.\",\"enum\":[\"active\",\"disabled\"],\"example\":\"active\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"default\":\"priority\",\"description\":\"The field used to sort returned Page Rules.\",\"enum\":[\"status\",\"priority\"],\"example\":\"status\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"default\":\"desc\",\"description\":\"The direction used to sort returned Page Rules.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("match", crate
+                        ::spec_schema("{\"default\":\"all\",\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"}",
+                        DEFINITIONS)), ("status", crate
+                        ::spec_schema("{\"default\":\"disabled\",\"description\":\"The status of the Page Rule.\",\"enum\":[\"active\",\"disabled\"],\"example\":\"active\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZonesPageruleResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/zones_page-rule\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -446,14 +452,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PageRulesCreateAPageRuleBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"actions\":{\"$ref\":\"#/definitions/zones_actions\"},\"priority\":{\"$ref\":\"#/definitions/zones_priority\"},\"status\":{\"$ref\":\"#/definitions/zones_status\"},\"targets\":{\"$ref\":\"#/definitions/zones_targets\"}},\"required\":[\"targets\",\"actions\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -464,12 +475,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ZonesPageruleSettingsResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/zones_settings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -480,14 +493,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pagerule_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -498,16 +513,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pagerule_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PageRulesUpdateAPageRuleBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"actions\":{\"$ref\":\"#/definitions/zones_actions\"},\"priority\":{\"$ref\":\"#/definitions/zones_priority\"},\"status\":{\"$ref\":\"#/definitions/zones_status\"},\"targets\":{\"$ref\":\"#/definitions/zones_targets\"}},\"required\":[\"targets\",\"actions\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -518,16 +538,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pagerule_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::PageRulesEditAPageRuleBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"actions\":{\"$ref\":\"#/definitions/zones_actions\"},\"priority\":{\"$ref\":\"#/definitions/zones_priority\"},\"status\":{\"$ref\":\"#/definitions/zones_status\"},\"targets\":{\"$ref\":\"#/definitions/zones_targets\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -538,18 +563,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pagerule_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::IamApiResponseSingleId as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

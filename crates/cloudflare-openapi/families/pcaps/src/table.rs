@@ -286,7 +286,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"access_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"magic-visibility_pcaps_byte_limit\":{\"description\":\"The maximum number of bytes to capture. This field only applies to `full` packet captures.\",\"example\":500000,\"maximum\":1000000000,\"minimum\":1,\"type\":\"number\"},\"magic-visibility_pcaps_filter_v1\":{\"description\":\"The packet capture filter. When this field is empty, all packets are captured.\",\"properties\":{\"destination_address\":{\"description\":\"The destination IP address of the packet.\",\"example\":\"1.2.3.4\",\"type\":\"string\"},\"destination_port\":{\"description\":\"The destination port of the packet.\",\"example\":80,\"type\":\"number\"},\"protocol\":{\"description\":\"The protocol number of the packet.\",\"example\":6,\"type\":\"number\"},\"source_address\":{\"description\":\"The source IP address of the packet.\",\"example\":\"1.2.3.4\",\"type\":\"string\"},\"source_port\":{\"description\":\"The source port of the packet.\",\"example\":123,\"type\":\"number\"}},\"type\":\"object\"},\"magic-visibility_pcaps_ownership_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_ownership_response\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"magic-visibility_pcaps_ownership_request\":{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"destination_conf\"],\"type\":\"object\"},\"magic-visibility_pcaps_ownership_response\":{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/Duration\"},\"filename\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"description\":\"The bucket ID associated with the packet captures API.\",\"example\":\"9883874ecac311ec8475433579a6bf5f\",\"maxLength\":32,\"minLength\":32,\"type\":\"string\"},\"status\":{\"description\":\"The status of the ownership challenge. Can be pending, success or failed.\",\"enum\":[\"pending\",\"success\",\"failed\"],\"example\":\"success\",\"type\":\"string\"},\"submitted\":{\"description\":\"The RFC 3339 timestamp when the bucket was added to packet captures API.\",\"example\":\"2020-01-01T08:00:00Z\",\"type\":\"string\"},\"validated\":{\"description\":\"The RFC 3339 timestamp when the bucket was validated.\",\"example\":\"2020-01-01T08:00:00Z\",\"type\":\"string\"}},\"required\":[\"id\",\"status\",\"submitted\",\"destination_conf\",\"filename\"],\"type\":\"object\"},\"magic-visibility_pcaps_ownership_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/magic-visibility_pcaps_ownership_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"magic-visibility_pcaps_ownership_validate_request\":{\"properties\":{\"destination_conf\":{\"$ref\":\"#/definitions/Duration\"},\"ownership_challenge\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"destination_conf\",\"ownership_challenge\"],\"type\":\"object\"},\"magic-visibility_pcaps_packet_limit\":{\"description\":\"The limit of packets contained in a packet capture.\",\"example\":10000,\"maximum\":10000,\"minimum\":1,\"type\":\"number\"},\"magic-visibility_pcaps_request_full\":{\"properties\":{\"byte_limit\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_byte_limit\"},\"colo_name\":{\"$ref\":\"#/definitions/Duration\"},\"destination_conf\":{\"$ref\":\"#/definitions/Duration\"},\"filter_v1\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_filter_v1\"},\"packet_limit\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_packet_limit\"},\"system\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_system\"},\"time_limit\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_time_limit\"},\"type\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_type\"}},\"required\":[\"time_limit\",\"type\",\"system\",\"colo_name\",\"destination_conf\"],\"type\":\"object\"},\"magic-visibility_pcaps_request_pcap\":{\"anyOf\":[{\"$ref\":\"#/definitions/magic-visibility_pcaps_request_simple\"},{\"$ref\":\"#/definitions/magic-visibility_pcaps_request_full\"}]},\"magic-visibility_pcaps_request_simple\":{\"properties\":{\"filter_v1\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_filter_v1\"},\"packet_limit\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_packet_limit\"},\"system\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_system\"},\"time_limit\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_time_limit\"},\"type\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_type\"}},\"required\":[\"time_limit\",\"packet_limit\",\"type\",\"system\"],\"type\":\"object\"},\"magic-visibility_pcaps_system\":{\"description\":\"The system used to collect packet captures.\",\"enum\":[\"magic-transit\"],\"example\":\"magic-transit\",\"type\":\"string\"},\"magic-visibility_pcaps_time_limit\":{\"description\":\"The packet capture duration in seconds.\",\"example\":300,\"maximum\":300,\"minimum\":1,\"type\":\"number\"},\"magic-visibility_pcaps_type\":{\"description\":\"The type of packet capture. `Simple` captures sampled packets, and `full` captures entire payloads and non-sampled packets.\",\"enum\":[\"simple\",\"full\"],\"example\":\"simple\",\"type\":\"string\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "magic_pcap_collection_list_packet_capture_requests" => {
@@ -295,12 +299,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -311,14 +317,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::MagicVisibilityPcapsRequestPcap>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/magic-visibility_pcaps_request_pcap\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -329,12 +340,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::MagicVisibilityPcapsOwnershipCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/magic-visibility_pcaps_ownership_response\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -345,14 +358,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::MagicVisibilityPcapsOwnershipRequest>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/magic-visibility_pcaps_ownership_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::MagicVisibilityPcapsOwnershipSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/magic-visibility_pcaps_ownership_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -363,16 +381,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::MagicVisibilityPcapsOwnershipValidateRequest,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/magic-visibility_pcaps_ownership_validate_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::MagicVisibilityPcapsOwnershipSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/magic-visibility_pcaps_ownership_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -383,14 +404,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pcap_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -10,8 +10,7 @@
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 #[serde(transparent)]
 pub struct Duration(pub ::std::string::String);
@@ -43,14 +42,7 @@ impl ::std::str::FromStr for Duration {
     }
 }
 ///`MqConsumer`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MqConsumer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -64,14 +56,7 @@ pub struct MqConsumer {
     pub settings: ::std::option::Option<MqConsumerSettings>,
 }
 ///`MqConsumerSettings`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MqConsumerSettings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_size: ::std::option::Option<RumPage>,
@@ -90,8 +75,7 @@ pub struct MqConsumerSettings {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 #[serde(transparent)]
 pub struct MqLeaseId(pub ::std::string::String);
@@ -123,14 +107,7 @@ impl ::std::str::FromStr for MqLeaseId {
     }
 }
 ///`MqQueue`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MqQueue {
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub consumers: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -150,14 +127,7 @@ pub struct MqQueue {
     pub queue_name: ::std::option::Option<Duration>,
 }
 ///`MqQueueMessage`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MqQueueMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attempts: ::std::option::Option<f64>,
@@ -173,14 +143,7 @@ pub struct MqQueueMessage {
     pub timestamp_ms: ::std::option::Option<f64>,
 }
 ///`QueueV2CreateQueueConsumerResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2CreateQueueConsumerResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -198,14 +161,7 @@ pub struct QueueV2CreateQueueConsumerResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2CreateQueueConsumerResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2CreateQueueConsumerResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -223,14 +179,7 @@ pub struct QueueV2CreateQueueConsumerResponseResult {
     >,
 }
 ///`QueueV2CreateQueueConsumerResponseResultSettings`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2CreateQueueConsumerResponseResultSettings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_size: ::std::option::Option<RumPage>,
@@ -240,14 +189,7 @@ pub struct QueueV2CreateQueueConsumerResponseResultSettings {
     pub max_wait_time_ms: ::std::option::Option<RumPage>,
 }
 ///`QueueV2CreateQueueResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2CreateQueueResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -265,14 +207,7 @@ pub struct QueueV2CreateQueueResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2CreateQueueResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2CreateQueueResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -284,14 +219,7 @@ pub struct QueueV2CreateQueueResponseResult {
     pub queue_name: ::std::option::Option<Duration>,
 }
 ///`QueueV2DeleteQueueConsumerResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2DeleteQueueConsumerResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -309,14 +237,7 @@ pub struct QueueV2DeleteQueueConsumerResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2DeleteQueueResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2DeleteQueueResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -334,14 +255,7 @@ pub struct QueueV2DeleteQueueResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2ListQueueConsumersResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2ListQueueConsumersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -359,14 +273,7 @@ pub struct QueueV2ListQueueConsumersResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2ListQueuesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2ListQueuesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -384,14 +291,7 @@ pub struct QueueV2ListQueuesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2MessagesAckBody`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2MessagesAckBody {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub acks: ::std::vec::Vec<QueueV2MessagesAckBodyAcksItem>,
@@ -399,28 +299,14 @@ pub struct QueueV2MessagesAckBody {
     pub retries: ::std::vec::Vec<QueueV2MessagesAckBodyRetriesItem>,
 }
 ///`QueueV2MessagesAckBodyAcksItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2MessagesAckBodyAcksItem {
     ///Lease ID for a message to acknowledge.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lease_id: ::std::option::Option<::std::string::String>,
 }
 ///`QueueV2MessagesAckBodyRetriesItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2MessagesAckBodyRetriesItem {
     ///The number of seconds to delay before making the message available for another attempt.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -430,14 +316,7 @@ pub struct QueueV2MessagesAckBodyRetriesItem {
     pub lease_id: ::std::option::Option<::std::string::String>,
 }
 ///`QueueV2MessagesAckResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2MessagesAckResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -455,14 +334,7 @@ pub struct QueueV2MessagesAckResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2MessagesAckResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2MessagesAckResponseResult {
     ///The number of messages that were succesfully acknowledged
     #[serde(rename = "ackCount", skip_serializing_if = "::std::option::Option::is_none")]
@@ -477,14 +349,7 @@ pub struct QueueV2MessagesAckResponseResult {
     pub warnings: ::std::vec::Vec<::std::string::String>,
 }
 ///`QueueV2MessagesPullBody`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2MessagesPullBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_size: ::std::option::Option<RumPage>,
@@ -492,14 +357,7 @@ pub struct QueueV2MessagesPullBody {
     pub visibility_timeout_ms: ::std::option::Option<RumPage>,
 }
 ///`QueueV2MessagesPullResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2MessagesPullResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -517,14 +375,7 @@ pub struct QueueV2MessagesPullResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2QueueDetailsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2QueueDetailsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -542,14 +393,7 @@ pub struct QueueV2QueueDetailsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2QueueDetailsResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2QueueDetailsResponseResult {
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub consumers: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -569,14 +413,7 @@ pub struct QueueV2QueueDetailsResponseResult {
     pub queue_name: ::std::option::Option<Duration>,
 }
 ///`QueueV2UpdateQueueConsumerResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2UpdateQueueConsumerResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -594,14 +431,7 @@ pub struct QueueV2UpdateQueueConsumerResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2UpdateQueueConsumerResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2UpdateQueueConsumerResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -619,14 +449,7 @@ pub struct QueueV2UpdateQueueConsumerResponseResult {
     >,
 }
 ///`QueueV2UpdateQueueConsumerResponseResultSettings`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2UpdateQueueConsumerResponseResultSettings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_size: ::std::option::Option<f64>,
@@ -636,14 +459,7 @@ pub struct QueueV2UpdateQueueConsumerResponseResultSettings {
     pub max_wait_time_ms: ::std::option::Option<RumPage>,
 }
 ///`QueueV2UpdateQueueResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2UpdateQueueResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -661,14 +477,7 @@ pub struct QueueV2UpdateQueueResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`QueueV2UpdateQueueResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2UpdateQueueResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -680,7 +489,7 @@ pub struct QueueV2UpdateQueueResponseResult {
     pub queue_name: ::std::option::Option<Duration>,
 }
 ///Current page within the paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct RumPage(pub f64);
 impl ::std::ops::Deref for RumPage {

@@ -658,7 +658,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_bucket-config\":{\"additionalProperties\":{\"$ref\":\"#/definitions/mq_config-detail\"},\"example\":{\"my-bucket\":{\"b588b5d5-0647-4e81-bb8c-800fad2239a0\":{\"queue\":\"98fa6c35-dead-beef-a42b-8d12196e0000\",\"rules\":[{\"actions\":[\"PutObject\",\"DeleteObject\"],\"prefix\":\"img/\",\"suffix\":\".jpg\"}]},\"deadbeef-1234-4e81-5678-abadfeedbead\":{\"queue\":\"11111111-dead-beef-0000-109238eeffff\",\"rules\":[{\"actions\":[\"CopyObject\"],\"suffix\":\".mov\"}]}}},\"type\":\"object\"},\"mq_config-detail\":{\"additionalProperties\":{\"$ref\":\"#/definitions/mq_detail\"},\"type\":\"object\"},\"mq_detail\":{\"properties\":{\"queue\":{\"description\":\"Queue ID that will receive notifications based on the configured rules\",\"example\":\"98fa6c35-dead-beef-a42b-8d12196e0000\",\"type\":\"string\"},\"rules\":{\"description\":\"Array of rules to drive notifications\",\"items\":{\"$ref\":\"#/definitions/mq_rule\"},\"type\":\"array\"}},\"required\":[\"queue\",\"rules\"],\"type\":\"object\"},\"mq_r2-action\":{\"enum\":[\"PutObject\",\"CopyObject\",\"DeleteObject\",\"CompleteMultipartUpload\",\"AbortMultipartUpload\"],\"type\":\"string\"},\"mq_rule\":{\"properties\":{\"actions\":{\"description\":\"Array of R2 object actions that will trigger notifications\",\"example\":[\"PutObject\",\"CopyObject\"],\"items\":{\"$ref\":\"#/definitions/mq_r2-action\"},\"type\":\"array\",\"uniqueItems\":true},\"prefix\":{\"description\":\"Notifications will be sent only for objects with this prefix\",\"example\":\"img/\",\"type\":\"string\"},\"suffix\":{\"description\":\"Notifications will be sent only for objects with this suffix\",\"example\":\".jpeg\",\"type\":\"string\"}},\"required\":[\"actions\"],\"type\":\"object\"},\"r2_bucket\":{\"description\":\"A single R2 bucket\",\"properties\":{\"creation_date\":{\"description\":\"Creation timestamp\",\"type\":\"string\"},\"location\":{\"$ref\":\"#/definitions/r2_bucket_location\"},\"name\":{\"$ref\":\"#/definitions/r2_bucket_name\"},\"storage_class\":{\"$ref\":\"#/definitions/r2_storage_class\"}},\"type\":\"object\"},\"r2_bucket_location\":{\"description\":\"Location of the bucket\",\"enum\":[\"apac\",\"eeur\",\"enam\",\"weur\",\"wnam\"],\"type\":\"string\"},\"r2_bucket_name\":{\"description\":\"Name of the bucket\",\"example\":\"example-bucket\",\"maxLength\":64,\"minLength\":3,\"pattern\":\"^[a-z0-9][a-z0-9-]*[a-z0-9]\",\"type\":\"string\"},\"r2_sippy\":{\"properties\":{\"destination\":{\"description\":\"Details about the configured destination bucket\",\"properties\":{\"accessKeyId\":{\"description\":\"ID of the Cloudflare API token used when writing objects to this\\nbucket\\n\",\"type\":\"string\"},\"account\":{\"type\":\"string\"},\"bucket\":{\"description\":\"Name of the bucket on the provider\",\"type\":\"string\"},\"provider\":{\"enum\":[\"r2\"],\"type\":\"string\"}},\"type\":\"object\"},\"enabled\":{\"description\":\"State of Sippy for this bucket\",\"type\":\"boolean\"},\"source\":{\"description\":\"Details about the configured source bucket\",\"properties\":{\"bucket\":{\"description\":\"Name of the bucket on the provider\",\"type\":\"string\"},\"provider\":{\"enum\":[\"aws\",\"gcs\"],\"type\":\"string\"},\"region\":{\"description\":\"Region where the bucket resides (AWS only)\",\"nullable\":true,\"type\":\"string\"}},\"type\":\"object\"}},\"type\":\"object\"},\"r2_storage_class\":{\"default\":\"Standard\",\"description\":\"Storage class for newly uploaded objects, unless specified otherwise.\",\"enum\":[\"Standard\",\"InfrequentAccess\"],\"type\":\"string\"},\"r2_temp_access_creds_request\":{\"example\":{\"bucket\":\"example-bucket\",\"objects\":[\"example-object\"],\"parentAccessKeyId\":\"example-access-key-id\",\"permission\":\"object-read-write\",\"prefixes\":[\"example-prefix/\"],\"ttlSeconds\":3600},\"properties\":{\"bucket\":{\"description\":\"Name of the R2 bucket\",\"type\":\"string\"},\"objects\":{\"description\":\"Optional object paths to scope the credentials to\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"parentAccessKeyId\":{\"description\":\"The parent access key id to use for signing\",\"type\":\"string\"},\"permission\":{\"description\":\"Permissions allowed on the credentials\",\"enum\":[\"admin-read-write\",\"admin-read-only\",\"object-read-write\",\"object-read-only\"],\"type\":\"string\"},\"prefixes\":{\"description\":\"Optional prefix paths to scope the credentials to\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"ttlSeconds\":{\"default\":900,\"description\":\"How long the credentials will live for in seconds\",\"maximum\":604800,\"type\":\"number\"}},\"required\":[\"bucket\",\"permission\",\"ttlSeconds\",\"parentAccessKeyId\"],\"type\":\"object\"},\"r2_temp_access_creds_response\":{\"example\":{\"accessKeyId\":\"example-access-key-id\",\"secretAccessKey\":\"example-secret-key\",\"sessionToken\":\"example-session-token\"},\"properties\":{\"accessKeyId\":{\"description\":\"ID for new access key\",\"type\":\"string\"},\"secretAccessKey\":{\"description\":\"Secret access key\",\"type\":\"string\"},\"sessionToken\":{\"description\":\"Security token\",\"type\":\"string\"}},\"type\":\"object\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "event_notification_get_r2_bucket_configs" => {
@@ -667,14 +671,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bucket_name", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::EventNotificationGetR2BucketConfigsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/mq_bucket-config\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -685,20 +691,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("bucket_name", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("bucket_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::EventNotificationCreateQueueConfigBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"rules\":{\"description\":\"Array of rules to drive notifications\",\"items\":{\"$ref\":\"#/definitions/mq_rule\"},\"type\":\"array\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::EventNotificationCreateQueueConfigResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"event_notification_detail_id\":{\"example\":\"deadbeef-1234-4e81-5678-abadfeedbead\",\"type\":\"string\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -709,16 +718,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("bucket_name", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("bucket_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -729,24 +740,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("name_contains", crate
-                        ::json_schema("{\"description\":\"Bucket names to filter by. Only buckets with this phrase in their name will be returned.\",\"example\":\"my-bucket\",\"type\":\"string\"}")),
-                        ("start_after", crate
-                        ::json_schema("{\"description\":\"Bucket name to start searching after. Buckets are ordered lexicographically.\",\"example\":\"my-bucket\",\"type\":\"string\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"Maximum number of buckets to return in a single call\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"description\":\"Field to order buckets by\",\"enum\":[\"name\"],\"type\":\"string\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"description\":\"Direction to order buckets\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}")),
-                        ("cursor", crate
-                        ::json_schema("{\"description\":\"Pagination cursor received during the last List Buckets call. R2 buckets are paginated using cursors instead of page numbers.\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("name_contains", crate
+                        ::spec_schema("{\"description\":\"Bucket names to filter by. Only buckets with this phrase in their name will be returned.\",\"example\":\"my-bucket\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("start_after", crate
+                        ::spec_schema("{\"description\":\"Bucket name to start searching after. Buckets are ordered lexicographically.\",\"example\":\"my-bucket\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of buckets to return in a single call\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"description\":\"Field to order buckets by\",\"enum\":[\"name\"],\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"description\":\"Direction to order buckets\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("cursor", crate
+                        ::spec_schema("{\"description\":\"Pagination cursor received during the last List Buckets call. R2 buckets are paginated using cursors instead of page numbers.\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2ListBucketsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/r2_bucket\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -757,14 +770,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::R2CreateBucketBody>(),
+                        crate::spec_schema(
+                            "{\"example\":\"{\\\"name\\\": \\\"example-bucket\\\"}\",\"properties\":{\"locationHint\":{\"$ref\":\"#/definitions/r2_bucket_location\"},\"name\":{\"$ref\":\"#/definitions/r2_bucket_name\"},\"storageClass\":{\"$ref\":\"#/definitions/r2_storage_class\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2CreateBucketResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/r2_bucket\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -775,14 +793,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("bucket_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("bucket_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2GetBucketResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/r2_bucket\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -793,14 +813,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bucket_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -811,14 +833,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("bucket_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("bucket_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2GetBucketSippyConfigResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/r2_sippy\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -829,16 +853,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("bucket_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("bucket_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/Untyped\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2PutBucketSippyConfigResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/r2_sippy\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -849,14 +878,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bucket_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2DeleteBucketSippyConfigResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"enabled\":{\"enum\":[false],\"type\":\"boolean\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -867,14 +898,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::R2TempAccessCredsRequest>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/r2_temp_access_creds_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2CreateTempAccessCredentialsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/r2_temp_access_creds_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -11,8 +11,7 @@
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarAggInterval {
     #[serde(rename = "15m")]
@@ -75,8 +74,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarAggInterval {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarArc {
     #[serde(rename = "PASS")]
@@ -135,8 +133,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarArc {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarBotClass {
     #[serde(rename = "LIKELY_AUTOMATED")]
@@ -191,8 +188,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarBotClass {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarBrowserFamily {
     #[serde(rename = "CHROME")]
@@ -255,8 +251,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarBrowserFamily {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarDeviceType {
     #[serde(rename = "DESKTOP")]
@@ -315,8 +310,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarDeviceType {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarDirection {
     #[serde(rename = "ORIGIN")]
@@ -376,8 +370,7 @@ impl ::std::default::Default for RadarDirection {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarEncrypted {
     #[serde(rename = "ENCRYPTED")]
@@ -432,8 +425,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarEncrypted {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarFormat {
     #[serde(rename = "JSON")]
@@ -478,17 +470,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarFormat {
     }
 }
 ///Shorthand date ranges for the last X days - use when you don't need specific start and end dates.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAnnotationsDateRange(::std::string::String);
 impl ::std::ops::Deref for RadarGetAnnotationsDateRange {
@@ -552,17 +534,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAnnotationsDateRange {
     }
 }
 ///Shorthand date ranges for the last X days - use when you don't need specific start and end dates.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAnnotationsOutagesDateRange(::std::string::String);
 impl ::std::ops::Deref for RadarGetAnnotationsOutagesDateRange {
@@ -628,14 +600,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAnnotationsOutagesDateRange {
     }
 }
 ///`RadarGetAnnotationsOutagesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAnnotationsOutagesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -649,14 +614,14 @@ pub struct RadarGetAnnotationsOutagesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAnnotationsOutagesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsOutagesResponseResult {
     pub annotations: ::std::vec::Vec<
         RadarGetAnnotationsOutagesResponseResultAnnotationsItem,
     >,
 }
 ///`RadarGetAnnotationsOutagesResponseResultAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsOutagesResponseResultAnnotationsItem {
     pub asns: ::std::vec::Vec<i64>,
     #[serde(rename = "asnsDetails")]
@@ -689,7 +654,7 @@ pub struct RadarGetAnnotationsOutagesResponseResultAnnotationsItem {
     pub start_date: ::std::string::String,
 }
 ///`RadarGetAnnotationsOutagesResponseResultAnnotationsItemAsnsDetailsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsOutagesResponseResultAnnotationsItemAsnsDetailsItem {
     pub asn: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -699,19 +664,19 @@ pub struct RadarGetAnnotationsOutagesResponseResultAnnotationsItemAsnsDetailsIte
     pub name: ::std::string::String,
 }
 ///`RadarGetAnnotationsOutagesResponseResultAnnotationsItemAsnsDetailsItemLocations`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsOutagesResponseResultAnnotationsItemAsnsDetailsItemLocations {
     pub code: ::std::string::String,
     pub name: ::std::string::String,
 }
 ///`RadarGetAnnotationsOutagesResponseResultAnnotationsItemLocationsDetailsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsOutagesResponseResultAnnotationsItemLocationsDetailsItem {
     pub code: ::std::string::String,
     pub name: ::std::string::String,
 }
 ///`RadarGetAnnotationsOutagesResponseResultAnnotationsItemOutage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsOutagesResponseResultAnnotationsItemOutage {
     #[serde(rename = "outageCause")]
     pub outage_cause: ::std::string::String,
@@ -719,17 +684,7 @@ pub struct RadarGetAnnotationsOutagesResponseResultAnnotationsItemOutage {
     pub outage_type: ::std::string::String,
 }
 ///Shorthand date ranges for the last X days - use when you don't need specific start and end dates.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAnnotationsOutagesTopDateRange(::std::string::String);
 impl ::std::ops::Deref for RadarGetAnnotationsOutagesTopDateRange {
@@ -795,14 +750,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAnnotationsOutagesTopDateRange {
     }
 }
 ///`RadarGetAnnotationsOutagesTopResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAnnotationsOutagesTopResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -816,14 +764,14 @@ pub struct RadarGetAnnotationsOutagesTopResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAnnotationsOutagesTopResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsOutagesTopResponseResult {
     pub annotations: ::std::vec::Vec<
         RadarGetAnnotationsOutagesTopResponseResultAnnotationsItem,
     >,
 }
 ///`RadarGetAnnotationsOutagesTopResponseResultAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsOutagesTopResponseResultAnnotationsItem {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -832,14 +780,7 @@ pub struct RadarGetAnnotationsOutagesTopResponseResultAnnotationsItem {
     pub value: ::std::string::String,
 }
 ///`RadarGetAnnotationsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAnnotationsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -853,12 +794,12 @@ pub struct RadarGetAnnotationsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAnnotationsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsResponseResult {
     pub annotations: ::std::vec::Vec<RadarGetAnnotationsResponseResultAnnotationsItem>,
 }
 ///`RadarGetAnnotationsResponseResultAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsResponseResultAnnotationsItem {
     pub asns: ::std::vec::Vec<i64>,
     #[serde(rename = "asnsDetails")]
@@ -891,7 +832,7 @@ pub struct RadarGetAnnotationsResponseResultAnnotationsItem {
     pub start_date: ::std::string::String,
 }
 ///`RadarGetAnnotationsResponseResultAnnotationsItemAsnsDetailsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsResponseResultAnnotationsItemAsnsDetailsItem {
     pub asn: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -901,19 +842,19 @@ pub struct RadarGetAnnotationsResponseResultAnnotationsItemAsnsDetailsItem {
     pub name: ::std::string::String,
 }
 ///`RadarGetAnnotationsResponseResultAnnotationsItemAsnsDetailsItemLocations`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsResponseResultAnnotationsItemAsnsDetailsItemLocations {
     pub code: ::std::string::String,
     pub name: ::std::string::String,
 }
 ///`RadarGetAnnotationsResponseResultAnnotationsItemLocationsDetailsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsResponseResultAnnotationsItemLocationsDetailsItem {
     pub code: ::std::string::String,
     pub name: ::std::string::String,
 }
 ///`RadarGetAnnotationsResponseResultAnnotationsItemOutage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAnnotationsResponseResultAnnotationsItemOutage {
     #[serde(rename = "outageCause")]
     pub outage_cause: ::std::string::String,
@@ -921,14 +862,7 @@ pub struct RadarGetAnnotationsResponseResultAnnotationsItemOutage {
     pub outage_type: ::std::string::String,
 }
 ///`RadarGetAsnsRelResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAsnsRelResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -942,20 +876,20 @@ pub struct RadarGetAsnsRelResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAsnsRelResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAsnsRelResponseResult {
     pub meta: RadarGetAsnsRelResponseResultMeta,
     pub rels: ::std::vec::Vec<RadarGetAsnsRelResponseResultRelsItem>,
 }
 ///`RadarGetAsnsRelResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAsnsRelResponseResultMeta {
     pub data_time: ::std::string::String,
     pub query_time: ::std::string::String,
     pub total_peers: i64,
 }
 ///`RadarGetAsnsRelResponseResultRelsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAsnsRelResponseResultRelsItem {
     pub asn1: i64,
     pub asn1_country: ::std::string::String,
@@ -966,17 +900,7 @@ pub struct RadarGetAsnsRelResponseResultRelsItem {
     pub rel: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3SummaryByBitrateDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3SummaryByBitrateDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3SummaryByBitrateDateRangeItem {
@@ -1044,14 +968,7 @@ for RadarGetAttacksLayer3SummaryByBitrateDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3SummaryByBitrateResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryByBitrateResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1067,13 +984,13 @@ pub struct RadarGetAttacksLayer3SummaryByBitrateResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3SummaryByBitrateResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResult {
     pub meta: RadarGetAttacksLayer3SummaryByBitrateResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer3SummaryByBitrateResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer3SummaryByBitrateResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -1091,14 +1008,7 @@ pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3SummaryByBitrateResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -1108,7 +1018,7 @@ pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResultMetaConfidenceInfo
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3SummaryByBitrateResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -1131,7 +1041,7 @@ pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResultMetaConfidenceInfo
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3SummaryByBitrateResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -1141,7 +1051,7 @@ pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResultMetaDateRangeItem 
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3SummaryByBitrateResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResultSummary0 {
     #[serde(rename = "OVER_100_GBPS")]
     pub over_100_gbps: ::std::string::String,
@@ -1155,17 +1065,7 @@ pub struct RadarGetAttacksLayer3SummaryByBitrateResponseResultSummary0 {
     pub x500_mbps_to_1_gbps: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3SummaryByDurationDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3SummaryByDurationDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3SummaryByDurationDateRangeItem {
@@ -1233,14 +1133,7 @@ for RadarGetAttacksLayer3SummaryByDurationDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3SummaryByDurationResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryByDurationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1256,13 +1149,13 @@ pub struct RadarGetAttacksLayer3SummaryByDurationResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3SummaryByDurationResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByDurationResponseResult {
     pub meta: RadarGetAttacksLayer3SummaryByDurationResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer3SummaryByDurationResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer3SummaryByDurationResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByDurationResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -1280,14 +1173,7 @@ pub struct RadarGetAttacksLayer3SummaryByDurationResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3SummaryByDurationResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryByDurationResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -1297,7 +1183,7 @@ pub struct RadarGetAttacksLayer3SummaryByDurationResponseResultMetaConfidenceInf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3SummaryByDurationResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByDurationResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -1320,7 +1206,7 @@ pub struct RadarGetAttacksLayer3SummaryByDurationResponseResultMetaConfidenceInf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3SummaryByDurationResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByDurationResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -1330,7 +1216,7 @@ pub struct RadarGetAttacksLayer3SummaryByDurationResponseResultMetaDateRangeItem
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3SummaryByDurationResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByDurationResponseResultSummary0 {
     #[serde(rename = "OVER_3_HOURS")]
     pub over_3_hours: ::std::string::String,
@@ -1346,17 +1232,7 @@ pub struct RadarGetAttacksLayer3SummaryByDurationResponseResultSummary0 {
     pub x40_mins_to_1_hour: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3SummaryByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3SummaryByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3SummaryByIpVersionDateRangeItem {
@@ -1424,14 +1300,7 @@ for RadarGetAttacksLayer3SummaryByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3SummaryByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1447,13 +1316,13 @@ pub struct RadarGetAttacksLayer3SummaryByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3SummaryByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResult {
     pub meta: RadarGetAttacksLayer3SummaryByIpVersionResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer3SummaryByIpVersionResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer3SummaryByIpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -1471,14 +1340,7 @@ pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3SummaryByIpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -1488,7 +1350,7 @@ pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResultMetaConfidenceIn
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3SummaryByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -1511,7 +1373,7 @@ pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResultMetaConfidenceIn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3SummaryByIpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -1521,7 +1383,7 @@ pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResultMetaDateRangeIte
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3SummaryByIpVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResultSummary0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::string::String,
@@ -1529,17 +1391,7 @@ pub struct RadarGetAttacksLayer3SummaryByIpVersionResponseResultSummary0 {
     pub i_pv6: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3SummaryByProtocolDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3SummaryByProtocolDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3SummaryByProtocolDateRangeItem {
@@ -1607,14 +1459,7 @@ for RadarGetAttacksLayer3SummaryByProtocolDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3SummaryByProtocolResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryByProtocolResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1630,13 +1475,13 @@ pub struct RadarGetAttacksLayer3SummaryByProtocolResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3SummaryByProtocolResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResult {
     pub meta: RadarGetAttacksLayer3SummaryByProtocolResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer3SummaryByProtocolResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer3SummaryByProtocolResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -1654,14 +1499,7 @@ pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3SummaryByProtocolResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -1671,7 +1509,7 @@ pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResultMetaConfidenceInf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3SummaryByProtocolResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -1694,7 +1532,7 @@ pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResultMetaConfidenceInf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3SummaryByProtocolResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -1704,7 +1542,7 @@ pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResultMetaDateRangeItem
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3SummaryByProtocolResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResultSummary0 {
     #[serde(rename = "GRE")]
     pub gre: ::std::string::String,
@@ -1716,17 +1554,7 @@ pub struct RadarGetAttacksLayer3SummaryByProtocolResponseResultSummary0 {
     pub udp: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3SummaryByVectorDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3SummaryByVectorDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3SummaryByVectorDateRangeItem {
@@ -1794,14 +1622,7 @@ for RadarGetAttacksLayer3SummaryByVectorDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3SummaryByVectorResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryByVectorResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1817,7 +1638,7 @@ pub struct RadarGetAttacksLayer3SummaryByVectorResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3SummaryByVectorResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByVectorResponseResult {
     pub meta: RadarGetAttacksLayer3SummaryByVectorResponseResultMeta,
     pub summary_0: ::std::collections::HashMap<
@@ -1826,7 +1647,7 @@ pub struct RadarGetAttacksLayer3SummaryByVectorResponseResult {
     >,
 }
 ///`RadarGetAttacksLayer3SummaryByVectorResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByVectorResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -1844,14 +1665,7 @@ pub struct RadarGetAttacksLayer3SummaryByVectorResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3SummaryByVectorResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryByVectorResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -1861,7 +1675,7 @@ pub struct RadarGetAttacksLayer3SummaryByVectorResponseResultMetaConfidenceInfo 
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3SummaryByVectorResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByVectorResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -1884,7 +1698,7 @@ pub struct RadarGetAttacksLayer3SummaryByVectorResponseResultMetaConfidenceInfoA
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3SummaryByVectorResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryByVectorResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -1894,17 +1708,7 @@ pub struct RadarGetAttacksLayer3SummaryByVectorResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3SummaryDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3SummaryDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3SummaryDateRangeItem {
@@ -1970,14 +1774,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAttacksLayer3SummaryDateRangeIte
     }
 }
 ///`RadarGetAttacksLayer3SummaryResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -1991,13 +1788,13 @@ pub struct RadarGetAttacksLayer3SummaryResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3SummaryResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryResponseResult {
     pub meta: RadarGetAttacksLayer3SummaryResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer3SummaryResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer3SummaryResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -2012,14 +1809,7 @@ pub struct RadarGetAttacksLayer3SummaryResponseResultMeta {
     >,
 }
 ///`RadarGetAttacksLayer3SummaryResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3SummaryResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -2029,7 +1819,7 @@ pub struct RadarGetAttacksLayer3SummaryResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3SummaryResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -2052,7 +1842,7 @@ pub struct RadarGetAttacksLayer3SummaryResponseResultMetaConfidenceInfoAnnotatio
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3SummaryResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -2062,7 +1852,7 @@ pub struct RadarGetAttacksLayer3SummaryResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3SummaryResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3SummaryResponseResultSummary0 {
     pub gre: ::std::string::String,
     pub icmp: ::std::string::String,
@@ -2070,17 +1860,7 @@ pub struct RadarGetAttacksLayer3SummaryResponseResultSummary0 {
     pub udp: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByBitrateDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByBitrateDateRangeItem(
     ::std::string::String,
@@ -2150,14 +1930,7 @@ for RadarGetAttacksLayer3TimeseriesGroupByBitrateDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByBitrateResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByBitrateResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -2173,13 +1946,13 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByBitrateResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByBitrateResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByBitrateResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer3TimeseriesGroupByBitrateResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByBitrateResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByBitrateResponseResultSerie0 {
     #[serde(rename = "OVER_100_GBPS")]
     pub over_100_gbps: ::std::vec::Vec<::std::string::String>,
@@ -2194,17 +1967,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByBitrateResponseResultSerie0 {
     pub x500_mbps_to_1_gbps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByDurationDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByDurationDateRangeItem(
     ::std::string::String,
@@ -2275,14 +2038,7 @@ for RadarGetAttacksLayer3TimeseriesGroupByDurationDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByDurationResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByDurationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -2298,13 +2054,13 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByDurationResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByDurationResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByDurationResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer3TimeseriesGroupByDurationResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByDurationResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByDurationResponseResultSerie0 {
     #[serde(rename = "OVER_3_HOURS")]
     pub over_3_hours: ::std::vec::Vec<::std::string::String>,
@@ -2321,17 +2077,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByDurationResponseResultSerie0 {
     pub x40_mins_to_1_hour: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByIndustryDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByIndustryDateRangeItem(
     ::std::string::String,
@@ -2402,14 +2148,7 @@ for RadarGetAttacksLayer3TimeseriesGroupByIndustryDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByIndustryResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByIndustryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -2425,13 +2164,13 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByIndustryResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByIndustryResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByIndustryResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer3TimeseriesGroupByIndustryResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByIndustryResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByIndustryResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
@@ -2441,17 +2180,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByIndustryResponseResultSerie0 {
     >,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByIpVersionDateRangeItem(
     ::std::string::String,
@@ -2524,14 +2253,7 @@ for RadarGetAttacksLayer3TimeseriesGroupByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -2547,13 +2269,13 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByIpVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer3TimeseriesGroupByIpVersionResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByIpVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByIpVersionResponseResultSerie0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::vec::Vec<::std::string::String>,
@@ -2562,17 +2284,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByIpVersionResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByProtocolDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByProtocolDateRangeItem(
     ::std::string::String,
@@ -2643,14 +2355,7 @@ for RadarGetAttacksLayer3TimeseriesGroupByProtocolDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByProtocolResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByProtocolResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -2666,13 +2371,13 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByProtocolResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByProtocolResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByProtocolResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer3TimeseriesGroupByProtocolResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByProtocolResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByProtocolResponseResultSerie0 {
     #[serde(rename = "GRE")]
     pub gre: ::std::vec::Vec<::std::string::String>,
@@ -2685,17 +2390,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByProtocolResponseResultSerie0 {
     pub udp: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByVectorDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByVectorDateRangeItem(
     ::std::string::String,
@@ -2765,14 +2460,7 @@ for RadarGetAttacksLayer3TimeseriesGroupByVectorDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByVectorResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByVectorResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -2788,13 +2476,13 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByVectorResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByVectorResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByVectorResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer3TimeseriesGroupByVectorResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByVectorResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByVectorResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
@@ -2804,17 +2492,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByVectorResponseResultSerie0 {
     >,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByVerticalDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByVerticalDateRangeItem(
     ::std::string::String,
@@ -2885,14 +2563,7 @@ for RadarGetAttacksLayer3TimeseriesGroupByVerticalDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByVerticalResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByVerticalResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -2908,13 +2579,13 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByVerticalResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByVerticalResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByVerticalResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer3TimeseriesGroupByVerticalResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupByVerticalResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupByVerticalResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
@@ -2924,17 +2595,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupByVerticalResponseResultSerie0 {
     >,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3TimeseriesGroupsDateRangeItem {
@@ -3002,14 +2663,7 @@ for RadarGetAttacksLayer3TimeseriesGroupsDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -3025,13 +2679,13 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResult {
     pub meta: RadarGetAttacksLayer3TimeseriesGroupsResponseResultMeta,
     pub serie_0: RadarGetAttacksLayer3TimeseriesGroupsResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResultMeta {
     #[serde(rename = "aggInterval")]
     pub agg_interval: ::std::string::String,
@@ -3050,14 +2704,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResultMeta {
     pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -3067,7 +2714,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResultMetaConfidenceInfo
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -3090,7 +2737,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResultMetaConfidenceInfo
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -3100,7 +2747,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResultMetaDateRangeItem 
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3TimeseriesGroupsResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResultSerie0 {
     pub gre: ::std::vec::Vec<::std::string::String>,
     pub icmp: ::std::vec::Vec<::std::string::String>,
@@ -3109,17 +2756,7 @@ pub struct RadarGetAttacksLayer3TimeseriesGroupsResponseResultSerie0 {
     pub udp: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer3TopAttacksDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TopAttacksDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3TopAttacksDateRangeItem {
@@ -3185,14 +2822,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAttacksLayer3TopAttacksDateRange
     }
 }
 ///`RadarGetAttacksLayer3TopAttacksResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TopAttacksResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -3206,13 +2836,13 @@ pub struct RadarGetAttacksLayer3TopAttacksResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TopAttacksResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopAttacksResponseResult {
     pub meta: RadarGetAttacksLayer3TopAttacksResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetAttacksLayer3TopAttacksResponseResultTop0Item>,
 }
 ///`RadarGetAttacksLayer3TopAttacksResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopAttacksResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -3229,14 +2859,7 @@ pub struct RadarGetAttacksLayer3TopAttacksResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3TopAttacksResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TopAttacksResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -3246,7 +2869,7 @@ pub struct RadarGetAttacksLayer3TopAttacksResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3TopAttacksResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopAttacksResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -3269,7 +2892,7 @@ pub struct RadarGetAttacksLayer3TopAttacksResponseResultMetaConfidenceInfoAnnota
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3TopAttacksResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopAttacksResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -3279,7 +2902,7 @@ pub struct RadarGetAttacksLayer3TopAttacksResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3TopAttacksResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopAttacksResponseResultTop0Item {
     #[serde(rename = "originCountryAlpha2")]
     pub origin_country_alpha2: ::std::string::String,
@@ -3288,17 +2911,7 @@ pub struct RadarGetAttacksLayer3TopAttacksResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3TopIndustriesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TopIndustriesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3TopIndustriesDateRangeItem {
@@ -3364,14 +2977,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAttacksLayer3TopIndustriesDateRa
     }
 }
 ///`RadarGetAttacksLayer3TopIndustriesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TopIndustriesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -3385,13 +2991,13 @@ pub struct RadarGetAttacksLayer3TopIndustriesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TopIndustriesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopIndustriesResponseResult {
     pub meta: RadarGetAttacksLayer3TopIndustriesResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetAttacksLayer3TopIndustriesResponseResultTop0Item>,
 }
 ///`RadarGetAttacksLayer3TopIndustriesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopIndustriesResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -3408,14 +3014,7 @@ pub struct RadarGetAttacksLayer3TopIndustriesResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3TopIndustriesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TopIndustriesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -3425,7 +3024,7 @@ pub struct RadarGetAttacksLayer3TopIndustriesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3TopIndustriesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopIndustriesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -3448,7 +3047,7 @@ pub struct RadarGetAttacksLayer3TopIndustriesResponseResultMetaConfidenceInfoAnn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3TopIndustriesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopIndustriesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -3458,23 +3057,13 @@ pub struct RadarGetAttacksLayer3TopIndustriesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3TopIndustriesResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopIndustriesResponseResultTop0Item {
     pub name: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3TopOriginLocationsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TopOriginLocationsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3TopOriginLocationsDateRangeItem {
@@ -3542,14 +3131,7 @@ for RadarGetAttacksLayer3TopOriginLocationsDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3TopOriginLocationsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TopOriginLocationsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -3565,7 +3147,7 @@ pub struct RadarGetAttacksLayer3TopOriginLocationsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TopOriginLocationsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResult {
     pub meta: RadarGetAttacksLayer3TopOriginLocationsResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -3573,7 +3155,7 @@ pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResult {
     >,
 }
 ///`RadarGetAttacksLayer3TopOriginLocationsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -3590,14 +3172,7 @@ pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3TopOriginLocationsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -3607,7 +3182,7 @@ pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResultMetaConfidenceIn
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3TopOriginLocationsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -3630,7 +3205,7 @@ pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResultMetaConfidenceIn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3TopOriginLocationsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -3640,7 +3215,7 @@ pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResultMetaDateRangeIte
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3TopOriginLocationsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResultTop0Item {
     #[serde(rename = "originCountryAlpha2")]
     pub origin_country_alpha2: ::std::string::String,
@@ -3650,17 +3225,7 @@ pub struct RadarGetAttacksLayer3TopOriginLocationsResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3TopTargetLocationsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TopTargetLocationsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3TopTargetLocationsDateRangeItem {
@@ -3728,14 +3293,7 @@ for RadarGetAttacksLayer3TopTargetLocationsDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer3TopTargetLocationsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TopTargetLocationsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -3751,7 +3309,7 @@ pub struct RadarGetAttacksLayer3TopTargetLocationsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TopTargetLocationsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResult {
     pub meta: RadarGetAttacksLayer3TopTargetLocationsResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -3759,7 +3317,7 @@ pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResult {
     >,
 }
 ///`RadarGetAttacksLayer3TopTargetLocationsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -3776,14 +3334,7 @@ pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3TopTargetLocationsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -3793,7 +3344,7 @@ pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResultMetaConfidenceIn
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3TopTargetLocationsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -3816,7 +3367,7 @@ pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResultMetaConfidenceIn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3TopTargetLocationsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -3826,7 +3377,7 @@ pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResultMetaDateRangeIte
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3TopTargetLocationsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResultTop0Item {
     pub rank: f64,
     #[serde(rename = "targetCountryAlpha2")]
@@ -3836,17 +3387,7 @@ pub struct RadarGetAttacksLayer3TopTargetLocationsResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3TopVerticalsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer3TopVerticalsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer3TopVerticalsDateRangeItem {
@@ -3912,14 +3453,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAttacksLayer3TopVerticalsDateRan
     }
 }
 ///`RadarGetAttacksLayer3TopVerticalsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TopVerticalsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -3933,13 +3467,13 @@ pub struct RadarGetAttacksLayer3TopVerticalsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer3TopVerticalsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopVerticalsResponseResult {
     pub meta: RadarGetAttacksLayer3TopVerticalsResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetAttacksLayer3TopVerticalsResponseResultTop0Item>,
 }
 ///`RadarGetAttacksLayer3TopVerticalsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopVerticalsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -3956,14 +3490,7 @@ pub struct RadarGetAttacksLayer3TopVerticalsResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer3TopVerticalsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer3TopVerticalsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -3973,7 +3500,7 @@ pub struct RadarGetAttacksLayer3TopVerticalsResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer3TopVerticalsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopVerticalsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -3996,7 +3523,7 @@ pub struct RadarGetAttacksLayer3TopVerticalsResponseResultMetaConfidenceInfoAnno
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer3TopVerticalsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopVerticalsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -4006,23 +3533,13 @@ pub struct RadarGetAttacksLayer3TopVerticalsResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer3TopVerticalsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer3TopVerticalsResponseResultTop0Item {
     pub name: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpMethodDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7SummaryByHttpMethodDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7SummaryByHttpMethodDateRangeItem {
@@ -4090,14 +3607,7 @@ for RadarGetAttacksLayer7SummaryByHttpMethodDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7SummaryByHttpMethodResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -4113,13 +3623,13 @@ pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpMethodResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResult {
     pub meta: RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer7SummaryByHttpMethodResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -4137,14 +3647,7 @@ pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -4154,7 +3657,7 @@ pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMetaConfidenceI
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -4177,7 +3680,7 @@ pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMetaConfidenceI
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -4187,7 +3690,7 @@ pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResultMetaDateRangeIt
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpMethodResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResultSummary0 {
     #[serde(rename = "GET")]
     pub get: ::std::string::String,
@@ -4195,17 +3698,7 @@ pub struct RadarGetAttacksLayer7SummaryByHttpMethodResponseResultSummary0 {
     pub post: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7SummaryByHttpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7SummaryByHttpVersionDateRangeItem {
@@ -4273,14 +3766,7 @@ for RadarGetAttacksLayer7SummaryByHttpVersionDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7SummaryByHttpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -4296,13 +3782,13 @@ pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResult {
     pub meta: RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer7SummaryByHttpVersionResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -4320,14 +3806,7 @@ pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -4337,7 +3816,7 @@ pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMetaConfidence
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -4360,7 +3839,7 @@ pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMetaConfidence
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -4370,7 +3849,7 @@ pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResultMetaDateRangeI
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7SummaryByHttpVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResultSummary0 {
     #[serde(rename = "HTTP/1.x")]
     pub http_1_x: ::std::string::String,
@@ -4380,17 +3859,7 @@ pub struct RadarGetAttacksLayer7SummaryByHttpVersionResponseResultSummary0 {
     pub http_3: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7SummaryByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7SummaryByIpVersionDateRangeItem {
@@ -4458,14 +3927,7 @@ for RadarGetAttacksLayer7SummaryByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7SummaryByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -4481,13 +3943,13 @@ pub struct RadarGetAttacksLayer7SummaryByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7SummaryByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResult {
     pub meta: RadarGetAttacksLayer7SummaryByIpVersionResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer7SummaryByIpVersionResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer7SummaryByIpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -4505,14 +3967,7 @@ pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryByIpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -4522,7 +3977,7 @@ pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResultMetaConfidenceIn
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7SummaryByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -4545,7 +4000,7 @@ pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResultMetaConfidenceIn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7SummaryByIpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -4555,7 +4010,7 @@ pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResultMetaDateRangeIte
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7SummaryByIpVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResultSummary0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::string::String,
@@ -4563,17 +4018,7 @@ pub struct RadarGetAttacksLayer7SummaryByIpVersionResponseResultSummary0 {
     pub i_pv6: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryByManagedRulesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7SummaryByManagedRulesDateRangeItem(
     ::std::string::String,
@@ -4643,14 +4088,7 @@ for RadarGetAttacksLayer7SummaryByManagedRulesDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7SummaryByManagedRulesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -4666,13 +4104,13 @@ pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7SummaryByManagedRulesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResult {
     pub meta: RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer7SummaryByManagedRulesResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -4690,14 +4128,7 @@ pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -4707,7 +4138,7 @@ pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMetaConfidenc
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -4730,7 +4161,7 @@ pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMetaConfidenc
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -4740,7 +4171,7 @@ pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResultMetaDateRange
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7SummaryByManagedRulesResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResultSummary0 {
     #[serde(rename = "Bot")]
     pub bot: ::std::string::String,
@@ -4748,17 +4179,7 @@ pub struct RadarGetAttacksLayer7SummaryByManagedRulesResponseResultSummary0 {
     pub http_anomaly: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryByMitigationProductDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7SummaryByMitigationProductDateRangeItem(
     ::std::string::String,
@@ -4831,14 +4252,7 @@ for RadarGetAttacksLayer7SummaryByMitigationProductDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7SummaryByMitigationProductResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -4854,13 +4268,13 @@ pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7SummaryByMitigationProductResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResult {
     pub meta: RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer7SummaryByMitigationProductResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -4878,14 +4292,7 @@ pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -4895,7 +4302,7 @@ pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMetaConf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -4918,7 +4325,7 @@ pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMetaConf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -4928,7 +4335,7 @@ pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResultMetaDate
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7SummaryByMitigationProductResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResultSummary0 {
     #[serde(rename = "DDOS")]
     pub ddos: ::std::string::String,
@@ -4936,17 +4343,7 @@ pub struct RadarGetAttacksLayer7SummaryByMitigationProductResponseResultSummary0
     pub waf: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7SummaryDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7SummaryDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7SummaryDateRangeItem {
@@ -5012,14 +4409,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAttacksLayer7SummaryDateRangeIte
     }
 }
 ///`RadarGetAttacksLayer7SummaryResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -5033,13 +4423,13 @@ pub struct RadarGetAttacksLayer7SummaryResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7SummaryResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryResponseResult {
     pub meta: RadarGetAttacksLayer7SummaryResponseResultMeta,
     pub summary_0: RadarGetAttacksLayer7SummaryResponseResultSummary0,
 }
 ///`RadarGetAttacksLayer7SummaryResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -5054,14 +4444,7 @@ pub struct RadarGetAttacksLayer7SummaryResponseResultMeta {
     >,
 }
 ///`RadarGetAttacksLayer7SummaryResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7SummaryResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -5071,7 +4454,7 @@ pub struct RadarGetAttacksLayer7SummaryResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7SummaryResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -5094,7 +4477,7 @@ pub struct RadarGetAttacksLayer7SummaryResponseResultMetaConfidenceInfoAnnotatio
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7SummaryResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -5104,7 +4487,7 @@ pub struct RadarGetAttacksLayer7SummaryResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7SummaryResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7SummaryResponseResultSummary0 {
     #[serde(rename = "ACCESS_RULES")]
     pub access_rules: ::std::string::String,
@@ -5132,8 +4515,7 @@ pub struct RadarGetAttacksLayer7SummaryResponseResultSummary0 {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetAttacksLayer7TimeseriesAttackItem {
     #[serde(rename = "DDOS")]
@@ -5199,17 +4581,7 @@ for RadarGetAttacksLayer7TimeseriesAttackItem {
     }
 }
 ///`RadarGetAttacksLayer7TimeseriesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TimeseriesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7TimeseriesDateRangeItem {
@@ -5275,17 +4647,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAttacksLayer7TimeseriesDateRange
     }
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByHttpMethodDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByHttpMethodDateRangeItem(
     ::std::string::String,
@@ -5359,14 +4721,7 @@ for RadarGetAttacksLayer7TimeseriesGroupByHttpMethodDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByHttpMethodResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByHttpMethodResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -5382,30 +4737,20 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupByHttpMethodResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByHttpMethodResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByHttpMethodResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer7TimeseriesGroupByHttpMethodResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByHttpMethodResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByHttpMethodResponseResultSerie0 {
     #[serde(rename = "GET")]
     pub get: ::std::vec::Vec<::std::string::String>,
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByHttpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByHttpVersionDateRangeItem(
     ::std::string::String,
@@ -5479,14 +4824,7 @@ for RadarGetAttacksLayer7TimeseriesGroupByHttpVersionDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByHttpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByHttpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -5502,30 +4840,20 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupByHttpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByHttpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByHttpVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer7TimeseriesGroupByHttpVersionResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByHttpVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByHttpVersionResponseResultSerie0 {
     #[serde(rename = "HTTP/1.x")]
     pub http_1_x: ::std::vec::Vec<::std::string::String>,
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByIndustryDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByIndustryDateRangeItem(
     ::std::string::String,
@@ -5596,14 +4924,7 @@ for RadarGetAttacksLayer7TimeseriesGroupByIndustryDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByIndustryResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByIndustryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -5619,13 +4940,13 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupByIndustryResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByIndustryResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByIndustryResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer7TimeseriesGroupByIndustryResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByIndustryResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByIndustryResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
@@ -5635,17 +4956,7 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupByIndustryResponseResultSerie0 {
     >,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByIpVersionDateRangeItem(
     ::std::string::String,
@@ -5718,14 +5029,7 @@ for RadarGetAttacksLayer7TimeseriesGroupByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -5741,13 +5045,13 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByIpVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer7TimeseriesGroupByIpVersionResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByIpVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByIpVersionResponseResultSerie0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::vec::Vec<::std::string::String>,
@@ -5756,17 +5060,7 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupByIpVersionResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByManagedRulesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByManagedRulesDateRangeItem(
     ::std::string::String,
@@ -5841,14 +5135,7 @@ for RadarGetAttacksLayer7TimeseriesGroupByManagedRulesDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByManagedRulesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByManagedRulesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -5864,30 +5151,20 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupByManagedRulesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByManagedRulesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByManagedRulesResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer7TimeseriesGroupByManagedRulesResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByManagedRulesResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByManagedRulesResponseResultSerie0 {
     #[serde(rename = "Bot")]
     pub bot: ::std::vec::Vec<::std::string::String>,
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByMitigationProductDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByMitigationProductDateRangeItem(
     ::std::string::String,
@@ -5962,14 +5239,7 @@ for RadarGetAttacksLayer7TimeseriesGroupByMitigationProductDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByMitigationProductResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByMitigationProductResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -5985,30 +5255,20 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupByMitigationProductResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByMitigationProductResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByMitigationProductResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer7TimeseriesGroupByMitigationProductResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByMitigationProductResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByMitigationProductResponseResultSerie0 {
     #[serde(rename = "DDOS")]
     pub ddos: ::std::vec::Vec<::std::string::String>,
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByVerticalDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByVerticalDateRangeItem(
     ::std::string::String,
@@ -6079,14 +5339,7 @@ for RadarGetAttacksLayer7TimeseriesGroupByVerticalDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByVerticalResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByVerticalResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -6102,13 +5355,13 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupByVerticalResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByVerticalResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByVerticalResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetAttacksLayer7TimeseriesGroupByVerticalResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupByVerticalResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupByVerticalResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
@@ -6118,17 +5371,7 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupByVerticalResponseResultSerie0 {
     >,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7TimeseriesGroupDateRangeItem {
@@ -6196,14 +5439,7 @@ for RadarGetAttacksLayer7TimeseriesGroupDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -6219,13 +5455,13 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResult {
     pub meta: RadarGetAttacksLayer7TimeseriesGroupResponseResultMeta,
     pub serie_0: RadarGetAttacksLayer7TimeseriesGroupResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResultMeta {
     #[serde(rename = "aggInterval")]
     pub agg_interval: ::std::string::String,
@@ -6244,14 +5480,7 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResultMeta {
     pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -6261,7 +5490,7 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResultMetaConfidenceInfo 
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -6284,7 +5513,7 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResultMetaConfidenceInfoA
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -6294,7 +5523,7 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7TimeseriesGroupResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResultSerie0 {
     #[serde(rename = "ACCESS_RULES")]
     pub access_rules: ::std::vec::Vec<::std::string::String>,
@@ -6313,14 +5542,7 @@ pub struct RadarGetAttacksLayer7TimeseriesGroupResponseResultSerie0 {
     pub waf: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer7TimeseriesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -6334,13 +5556,13 @@ pub struct RadarGetAttacksLayer7TimeseriesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TimeseriesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesResponseResult {
     pub meta: RadarGetAttacksLayer7TimeseriesResponseResultMeta,
     pub serie_0: RadarGetAttacksLayer7TimeseriesResponseResultSerie0,
 }
 ///`RadarGetAttacksLayer7TimeseriesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesResponseResultMeta {
     #[serde(rename = "aggInterval")]
     pub agg_interval: ::std::string::String,
@@ -6359,14 +5581,7 @@ pub struct RadarGetAttacksLayer7TimeseriesResponseResultMeta {
     pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7TimeseriesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TimeseriesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -6376,7 +5591,7 @@ pub struct RadarGetAttacksLayer7TimeseriesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7TimeseriesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -6399,7 +5614,7 @@ pub struct RadarGetAttacksLayer7TimeseriesResponseResultMetaConfidenceInfoAnnota
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7TimeseriesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -6409,23 +5624,13 @@ pub struct RadarGetAttacksLayer7TimeseriesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7TimeseriesResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TimeseriesResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
     pub values: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetAttacksLayer7TopAttacksDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TopAttacksDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7TopAttacksDateRangeItem {
@@ -6501,8 +5706,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAttacksLayer7TopAttacksDateRange
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetAttacksLayer7TopAttacksMagnitude {
     #[serde(rename = "AFFECTED_ZONES")]
@@ -6548,14 +5752,7 @@ for RadarGetAttacksLayer7TopAttacksMagnitude {
     }
 }
 ///`RadarGetAttacksLayer7TopAttacksResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopAttacksResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -6569,13 +5766,13 @@ pub struct RadarGetAttacksLayer7TopAttacksResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TopAttacksResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopAttacksResponseResult {
     pub meta: RadarGetAttacksLayer7TopAttacksResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetAttacksLayer7TopAttacksResponseResultTop0Item>,
 }
 ///`RadarGetAttacksLayer7TopAttacksResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopAttacksResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -6592,14 +5789,7 @@ pub struct RadarGetAttacksLayer7TopAttacksResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopAttacksResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopAttacksResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -6609,7 +5799,7 @@ pub struct RadarGetAttacksLayer7TopAttacksResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7TopAttacksResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopAttacksResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -6632,7 +5822,7 @@ pub struct RadarGetAttacksLayer7TopAttacksResponseResultMetaConfidenceInfoAnnota
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7TopAttacksResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopAttacksResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -6642,7 +5832,7 @@ pub struct RadarGetAttacksLayer7TopAttacksResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7TopAttacksResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopAttacksResponseResultTop0Item {
     #[serde(rename = "originCountryAlpha2")]
     pub origin_country_alpha2: ::std::string::String,
@@ -6655,17 +5845,7 @@ pub struct RadarGetAttacksLayer7TopAttacksResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopIndustriesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TopIndustriesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7TopIndustriesDateRangeItem {
@@ -6731,14 +5911,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAttacksLayer7TopIndustriesDateRa
     }
 }
 ///`RadarGetAttacksLayer7TopIndustriesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopIndustriesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -6752,13 +5925,13 @@ pub struct RadarGetAttacksLayer7TopIndustriesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TopIndustriesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopIndustriesResponseResult {
     pub meta: RadarGetAttacksLayer7TopIndustriesResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetAttacksLayer7TopIndustriesResponseResultTop0Item>,
 }
 ///`RadarGetAttacksLayer7TopIndustriesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopIndustriesResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -6775,14 +5948,7 @@ pub struct RadarGetAttacksLayer7TopIndustriesResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopIndustriesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopIndustriesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -6792,7 +5958,7 @@ pub struct RadarGetAttacksLayer7TopIndustriesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7TopIndustriesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopIndustriesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -6815,7 +5981,7 @@ pub struct RadarGetAttacksLayer7TopIndustriesResponseResultMetaConfidenceInfoAnn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7TopIndustriesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopIndustriesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -6825,23 +5991,13 @@ pub struct RadarGetAttacksLayer7TopIndustriesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7TopIndustriesResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopIndustriesResponseResultTop0Item {
     pub name: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopOriginAsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TopOriginAsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7TopOriginAsDateRangeItem {
@@ -6907,14 +6063,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAttacksLayer7TopOriginAsDateRang
     }
 }
 ///`RadarGetAttacksLayer7TopOriginAsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopOriginAsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -6928,13 +6077,13 @@ pub struct RadarGetAttacksLayer7TopOriginAsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TopOriginAsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopOriginAsResponseResult {
     pub meta: RadarGetAttacksLayer7TopOriginAsResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetAttacksLayer7TopOriginAsResponseResultTop0Item>,
 }
 ///`RadarGetAttacksLayer7TopOriginAsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopOriginAsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -6951,14 +6100,7 @@ pub struct RadarGetAttacksLayer7TopOriginAsResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopOriginAsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopOriginAsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -6968,7 +6110,7 @@ pub struct RadarGetAttacksLayer7TopOriginAsResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7TopOriginAsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopOriginAsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -6991,7 +6133,7 @@ pub struct RadarGetAttacksLayer7TopOriginAsResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7TopOriginAsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopOriginAsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -7001,7 +6143,7 @@ pub struct RadarGetAttacksLayer7TopOriginAsResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7TopOriginAsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopOriginAsResponseResultTop0Item {
     #[serde(rename = "originAsn")]
     pub origin_asn: ::std::string::String,
@@ -7011,17 +6153,7 @@ pub struct RadarGetAttacksLayer7TopOriginAsResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopOriginLocationDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TopOriginLocationDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7TopOriginLocationDateRangeItem {
@@ -7089,14 +6221,7 @@ for RadarGetAttacksLayer7TopOriginLocationDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7TopOriginLocationResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopOriginLocationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -7112,7 +6237,7 @@ pub struct RadarGetAttacksLayer7TopOriginLocationResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TopOriginLocationResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopOriginLocationResponseResult {
     pub meta: RadarGetAttacksLayer7TopOriginLocationResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -7120,7 +6245,7 @@ pub struct RadarGetAttacksLayer7TopOriginLocationResponseResult {
     >,
 }
 ///`RadarGetAttacksLayer7TopOriginLocationResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopOriginLocationResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -7137,14 +6262,7 @@ pub struct RadarGetAttacksLayer7TopOriginLocationResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopOriginLocationResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopOriginLocationResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -7154,7 +6272,7 @@ pub struct RadarGetAttacksLayer7TopOriginLocationResponseResultMetaConfidenceInf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7TopOriginLocationResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopOriginLocationResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -7177,7 +6295,7 @@ pub struct RadarGetAttacksLayer7TopOriginLocationResponseResultMetaConfidenceInf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7TopOriginLocationResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopOriginLocationResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -7187,7 +6305,7 @@ pub struct RadarGetAttacksLayer7TopOriginLocationResponseResultMetaDateRangeItem
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7TopOriginLocationResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopOriginLocationResponseResultTop0Item {
     #[serde(rename = "originCountryAlpha2")]
     pub origin_country_alpha2: ::std::string::String,
@@ -7197,17 +6315,7 @@ pub struct RadarGetAttacksLayer7TopOriginLocationResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopTargetLocationDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TopTargetLocationDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7TopTargetLocationDateRangeItem {
@@ -7275,14 +6383,7 @@ for RadarGetAttacksLayer7TopTargetLocationDateRangeItem {
     }
 }
 ///`RadarGetAttacksLayer7TopTargetLocationResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopTargetLocationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -7298,7 +6399,7 @@ pub struct RadarGetAttacksLayer7TopTargetLocationResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TopTargetLocationResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopTargetLocationResponseResult {
     pub meta: RadarGetAttacksLayer7TopTargetLocationResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -7306,7 +6407,7 @@ pub struct RadarGetAttacksLayer7TopTargetLocationResponseResult {
     >,
 }
 ///`RadarGetAttacksLayer7TopTargetLocationResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopTargetLocationResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -7323,14 +6424,7 @@ pub struct RadarGetAttacksLayer7TopTargetLocationResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopTargetLocationResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopTargetLocationResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -7340,7 +6434,7 @@ pub struct RadarGetAttacksLayer7TopTargetLocationResponseResultMetaConfidenceInf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7TopTargetLocationResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopTargetLocationResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -7363,7 +6457,7 @@ pub struct RadarGetAttacksLayer7TopTargetLocationResponseResultMetaConfidenceInf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7TopTargetLocationResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopTargetLocationResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -7373,7 +6467,7 @@ pub struct RadarGetAttacksLayer7TopTargetLocationResponseResultMetaDateRangeItem
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7TopTargetLocationResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopTargetLocationResponseResultTop0Item {
     pub rank: f64,
     #[serde(rename = "targetCountryAlpha2")]
@@ -7383,17 +6477,7 @@ pub struct RadarGetAttacksLayer7TopTargetLocationResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopVerticalsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetAttacksLayer7TopVerticalsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetAttacksLayer7TopVerticalsDateRangeItem {
@@ -7459,14 +6543,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetAttacksLayer7TopVerticalsDateRan
     }
 }
 ///`RadarGetAttacksLayer7TopVerticalsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopVerticalsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -7480,13 +6557,13 @@ pub struct RadarGetAttacksLayer7TopVerticalsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetAttacksLayer7TopVerticalsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopVerticalsResponseResult {
     pub meta: RadarGetAttacksLayer7TopVerticalsResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetAttacksLayer7TopVerticalsResponseResultTop0Item>,
 }
 ///`RadarGetAttacksLayer7TopVerticalsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopVerticalsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -7503,14 +6580,7 @@ pub struct RadarGetAttacksLayer7TopVerticalsResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetAttacksLayer7TopVerticalsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetAttacksLayer7TopVerticalsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -7520,7 +6590,7 @@ pub struct RadarGetAttacksLayer7TopVerticalsResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetAttacksLayer7TopVerticalsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopVerticalsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -7543,7 +6613,7 @@ pub struct RadarGetAttacksLayer7TopVerticalsResponseResultMetaConfidenceInfoAnno
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetAttacksLayer7TopVerticalsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopVerticalsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -7553,23 +6623,13 @@ pub struct RadarGetAttacksLayer7TopVerticalsResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetAttacksLayer7TopVerticalsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetAttacksLayer7TopVerticalsResponseResultTop0Item {
     pub name: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///Shorthand date ranges for the last X days - use when you don't need specific start and end dates.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetBgpHijacksEventsDateRange(::std::string::String);
 impl ::std::ops::Deref for RadarGetBgpHijacksEventsDateRange {
@@ -7634,14 +6694,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetBgpHijacksEventsDateRange {
     }
 }
 ///`RadarGetBgpHijacksEventsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpHijacksEventsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -7659,21 +6712,21 @@ pub struct RadarGetBgpHijacksEventsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpHijacksEventsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpHijacksEventsResponseResult {
     pub asn_info: ::std::vec::Vec<RadarGetBgpHijacksEventsResponseResultAsnInfoItem>,
     pub events: ::std::vec::Vec<RadarGetBgpHijacksEventsResponseResultEventsItem>,
     pub total_monitors: i64,
 }
 ///`RadarGetBgpHijacksEventsResponseResultAsnInfoItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpHijacksEventsResponseResultAsnInfoItem {
     pub asn: i64,
     pub country_code: ::std::string::String,
     pub org_name: ::std::string::String,
 }
 ///`RadarGetBgpHijacksEventsResponseResultEventsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpHijacksEventsResponseResultEventsItem {
     pub confidence_score: i64,
     pub duration: i64,
@@ -7695,7 +6748,7 @@ pub struct RadarGetBgpHijacksEventsResponseResultEventsItem {
     pub victim_countries: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetBgpHijacksEventsResponseResultEventsItemTagsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpHijacksEventsResponseResultEventsItemTagsItem {
     pub name: ::std::string::String,
     pub score: i64,
@@ -7711,8 +6764,7 @@ pub struct RadarGetBgpHijacksEventsResponseResultEventsItemTagsItem {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetBgpHijacksEventsSortBy {
     #[serde(rename = "ID")]
@@ -7761,17 +6813,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarGetBgpHijacksEvents
     }
 }
 ///`RadarGetBgpIpsTimeseriesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetBgpIpsTimeseriesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetBgpIpsTimeseriesDateRangeItem {
@@ -7837,14 +6879,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetBgpIpsTimeseriesDateRangeItem {
     }
 }
 ///`RadarGetBgpIpsTimeseriesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpIpsTimeseriesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -7858,25 +6893,25 @@ pub struct RadarGetBgpIpsTimeseriesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpIpsTimeseriesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpIpsTimeseriesResponseResult {
     pub meta: RadarGetBgpIpsTimeseriesResponseResultMeta,
     pub serie_174: RadarGetBgpIpsTimeseriesResponseResultSerie174,
 }
 ///`RadarGetBgpIpsTimeseriesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpIpsTimeseriesResponseResultMeta {
     pub queries: ::std::vec::Vec<RadarGetBgpIpsTimeseriesResponseResultMetaQueriesItem>,
 }
 ///`RadarGetBgpIpsTimeseriesResponseResultMetaQueriesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpIpsTimeseriesResponseResultMetaQueriesItem {
     #[serde(rename = "dateRange")]
     pub date_range: RadarGetBgpIpsTimeseriesResponseResultMetaQueriesItemDateRange,
     pub entity: ::std::string::String,
 }
 ///`RadarGetBgpIpsTimeseriesResponseResultMetaQueriesItemDateRange`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpIpsTimeseriesResponseResultMetaQueriesItemDateRange {
     #[serde(rename = "endTime")]
     pub end_time: ::std::string::String,
@@ -7884,21 +6919,14 @@ pub struct RadarGetBgpIpsTimeseriesResponseResultMetaQueriesItemDateRange {
     pub start_time: ::std::string::String,
 }
 ///`RadarGetBgpIpsTimeseriesResponseResultSerie174`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpIpsTimeseriesResponseResultSerie174 {
     pub ipv4: ::std::vec::Vec<::std::string::String>,
     pub ipv6: ::std::vec::Vec<::std::string::String>,
     pub timestamps: ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetBgpPfx2asMoasResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpPfx2asMoasResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -7912,40 +6940,33 @@ pub struct RadarGetBgpPfx2asMoasResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpPfx2asMoasResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpPfx2asMoasResponseResult {
     pub meta: RadarGetBgpPfx2asMoasResponseResultMeta,
     pub moas: ::std::vec::Vec<RadarGetBgpPfx2asMoasResponseResultMoasItem>,
 }
 ///`RadarGetBgpPfx2asMoasResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpPfx2asMoasResponseResultMeta {
     pub data_time: ::std::string::String,
     pub query_time: ::std::string::String,
     pub total_peers: i64,
 }
 ///`RadarGetBgpPfx2asMoasResponseResultMoasItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpPfx2asMoasResponseResultMoasItem {
     pub origins: ::std::vec::Vec<RadarGetBgpPfx2asMoasResponseResultMoasItemOriginsItem>,
     pub prefix: ::std::string::String,
 }
 ///`RadarGetBgpPfx2asMoasResponseResultMoasItemOriginsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpPfx2asMoasResponseResultMoasItemOriginsItem {
     pub origin: i64,
     pub peer_count: i64,
     pub rpki_validation: ::std::string::String,
 }
 ///`RadarGetBgpPfx2asResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpPfx2asResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -7959,7 +6980,7 @@ pub struct RadarGetBgpPfx2asResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpPfx2asResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpPfx2asResponseResult {
     pub meta: RadarGetBgpPfx2asResponseResultMeta,
     pub prefix_origins: ::std::vec::Vec<
@@ -7967,14 +6988,14 @@ pub struct RadarGetBgpPfx2asResponseResult {
     >,
 }
 ///`RadarGetBgpPfx2asResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpPfx2asResponseResultMeta {
     pub data_time: ::std::string::String,
     pub query_time: ::std::string::String,
     pub total_peers: i64,
 }
 ///`RadarGetBgpPfx2asResponseResultPrefixOriginsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpPfx2asResponseResultPrefixOriginsItem {
     pub origin: i64,
     pub peer_count: i64,
@@ -7992,8 +7013,7 @@ pub struct RadarGetBgpPfx2asResponseResultPrefixOriginsItem {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetBgpPfx2asRpkiStatus {
     #[serde(rename = "VALID")]
@@ -8042,17 +7062,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarGetBgpPfx2asRpkiSta
     }
 }
 ///Shorthand date ranges for the last X days - use when you don't need specific start and end dates.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetBgpRouteLeakEventsDateRange(::std::string::String);
 impl ::std::ops::Deref for RadarGetBgpRouteLeakEventsDateRange {
@@ -8118,14 +7128,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetBgpRouteLeakEventsDateRange {
     }
 }
 ///`RadarGetBgpRouteLeakEventsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpRouteLeakEventsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -8143,20 +7146,20 @@ pub struct RadarGetBgpRouteLeakEventsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpRouteLeakEventsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpRouteLeakEventsResponseResult {
     pub asn_info: ::std::vec::Vec<RadarGetBgpRouteLeakEventsResponseResultAsnInfoItem>,
     pub events: ::std::vec::Vec<RadarGetBgpRouteLeakEventsResponseResultEventsItem>,
 }
 ///`RadarGetBgpRouteLeakEventsResponseResultAsnInfoItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpRouteLeakEventsResponseResultAsnInfoItem {
     pub asn: i64,
     pub country_code: ::std::string::String,
     pub org_name: ::std::string::String,
 }
 ///`RadarGetBgpRouteLeakEventsResponseResultEventsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpRouteLeakEventsResponseResultEventsItem {
     pub countries: ::std::vec::Vec<::std::string::String>,
     pub detected_ts: ::std::string::String,
@@ -8183,8 +7186,7 @@ pub struct RadarGetBgpRouteLeakEventsResponseResultEventsItem {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetBgpRouteLeakEventsSortBy {
     #[serde(rename = "ID")]
@@ -8246,14 +7248,7 @@ for RadarGetBgpRouteLeakEventsSortBy {
     }
 }
 ///`RadarGetBgpRoutesAsnsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpRoutesAsnsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -8267,13 +7262,13 @@ pub struct RadarGetBgpRoutesAsnsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpRoutesAsnsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpRoutesAsnsResponseResult {
     pub asns: ::std::vec::Vec<RadarGetBgpRoutesAsnsResponseResultAsnsItem>,
     pub meta: RadarGetBgpRoutesAsnsResponseResultMeta,
 }
 ///`RadarGetBgpRoutesAsnsResponseResultAsnsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpRoutesAsnsResponseResultAsnsItem {
     pub asn: i64,
     ///AS's customer cone size
@@ -8303,7 +7298,7 @@ pub struct RadarGetBgpRoutesAsnsResponseResultAsnsItem {
     pub rpki_valid: i64,
 }
 ///`RadarGetBgpRoutesAsnsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpRoutesAsnsResponseResultMeta {
     ///the timestamp of when the data is generated
     #[serde(rename = "dataTime")]
@@ -8326,8 +7321,7 @@ pub struct RadarGetBgpRoutesAsnsResponseResultMeta {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetBgpRoutesAsnsSortBy {
     #[serde(rename = "cone")]
@@ -8402,8 +7396,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarGetBgpRoutesAsnsSor
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetBgpRoutesAsnsSortOrder {
     #[serde(rename = "asc")]
@@ -8453,14 +7446,7 @@ impl ::std::default::Default for RadarGetBgpRoutesAsnsSortOrder {
     }
 }
 ///`RadarGetBgpRoutesStatsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpRoutesStatsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -8474,20 +7460,20 @@ pub struct RadarGetBgpRoutesStatsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpRoutesStatsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpRoutesStatsResponseResult {
     pub meta: RadarGetBgpRoutesStatsResponseResultMeta,
     pub stats: RadarGetBgpRoutesStatsResponseResultStats,
 }
 ///`RadarGetBgpRoutesStatsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpRoutesStatsResponseResultMeta {
     pub data_time: ::std::string::String,
     pub query_time: ::std::string::String,
     pub total_peers: i64,
 }
 ///`RadarGetBgpRoutesStatsResponseResultStats`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpRoutesStatsResponseResultStats {
     pub distinct_origins: i64,
     pub distinct_origins_ipv4: i64,
@@ -8509,17 +7495,7 @@ pub struct RadarGetBgpRoutesStatsResponseResultStats {
     pub routes_valid_ipv6: i64,
 }
 ///`RadarGetBgpTimeseriesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetBgpTimeseriesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetBgpTimeseriesDateRangeItem {
@@ -8584,14 +7560,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetBgpTimeseriesDateRangeItem {
     }
 }
 ///`RadarGetBgpTimeseriesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpTimeseriesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -8605,13 +7574,13 @@ pub struct RadarGetBgpTimeseriesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpTimeseriesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTimeseriesResponseResult {
     pub meta: RadarGetBgpTimeseriesResponseResultMeta,
     pub serie_0: RadarGetBgpTimeseriesResponseResultSerie0,
 }
 ///`RadarGetBgpTimeseriesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTimeseriesResponseResultMeta {
     #[serde(rename = "aggInterval")]
     pub agg_interval: ::std::string::String,
@@ -8630,14 +7599,7 @@ pub struct RadarGetBgpTimeseriesResponseResultMeta {
     pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetBgpTimeseriesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpTimeseriesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -8647,7 +7609,7 @@ pub struct RadarGetBgpTimeseriesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetBgpTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -8670,7 +7632,7 @@ pub struct RadarGetBgpTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem 
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetBgpTimeseriesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTimeseriesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -8680,23 +7642,13 @@ pub struct RadarGetBgpTimeseriesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetBgpTimeseriesResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTimeseriesResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
     pub values: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetBgpTopAsesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetBgpTopAsesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetBgpTopAsesDateRangeItem {
@@ -8760,14 +7712,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetBgpTopAsesDateRangeItem {
     }
 }
 ///`RadarGetBgpTopAsesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpTopAsesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -8781,19 +7726,19 @@ pub struct RadarGetBgpTopAsesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpTopAsesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopAsesResponseResult {
     pub meta: RadarGetBgpTopAsesResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetBgpTopAsesResponseResultTop0Item>,
 }
 ///`RadarGetBgpTopAsesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopAsesResponseResultMeta {
     #[serde(rename = "dateRange")]
     pub date_range: ::std::vec::Vec<RadarGetBgpTopAsesResponseResultMetaDateRangeItem>,
 }
 ///`RadarGetBgpTopAsesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopAsesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -8803,7 +7748,7 @@ pub struct RadarGetBgpTopAsesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetBgpTopAsesResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopAsesResponseResultTop0Item {
     #[serde(rename = "ASName")]
     pub as_name: ::std::string::String,
@@ -8812,14 +7757,7 @@ pub struct RadarGetBgpTopAsesResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetBgpTopAsnsByPrefixesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpTopAsnsByPrefixesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -8833,13 +7771,13 @@ pub struct RadarGetBgpTopAsnsByPrefixesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpTopAsnsByPrefixesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopAsnsByPrefixesResponseResult {
     pub asns: ::std::vec::Vec<RadarGetBgpTopAsnsByPrefixesResponseResultAsnsItem>,
     pub meta: RadarGetBgpTopAsnsByPrefixesResponseResultMeta,
 }
 ///`RadarGetBgpTopAsnsByPrefixesResponseResultAsnsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopAsnsByPrefixesResponseResultAsnsItem {
     pub asn: i64,
     pub country: ::std::string::String,
@@ -8847,24 +7785,14 @@ pub struct RadarGetBgpTopAsnsByPrefixesResponseResultAsnsItem {
     pub pfxs_count: i64,
 }
 ///`RadarGetBgpTopAsnsByPrefixesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopAsnsByPrefixesResponseResultMeta {
     pub data_time: ::std::string::String,
     pub query_time: ::std::string::String,
     pub total_peers: i64,
 }
 ///`RadarGetBgpTopPrefixesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetBgpTopPrefixesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetBgpTopPrefixesDateRangeItem {
@@ -8930,14 +7858,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetBgpTopPrefixesDateRangeItem {
     }
 }
 ///`RadarGetBgpTopPrefixesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetBgpTopPrefixesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -8951,13 +7872,13 @@ pub struct RadarGetBgpTopPrefixesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetBgpTopPrefixesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopPrefixesResponseResult {
     pub meta: RadarGetBgpTopPrefixesResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetBgpTopPrefixesResponseResultTop0Item>,
 }
 ///`RadarGetBgpTopPrefixesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopPrefixesResponseResultMeta {
     #[serde(rename = "dateRange")]
     pub date_range: ::std::vec::Vec<
@@ -8965,7 +7886,7 @@ pub struct RadarGetBgpTopPrefixesResponseResultMeta {
     >,
 }
 ///`RadarGetBgpTopPrefixesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopPrefixesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -8975,23 +7896,13 @@ pub struct RadarGetBgpTopPrefixesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetBgpTopPrefixesResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetBgpTopPrefixesResponseResultTop0Item {
     pub prefix: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByDnssecDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesByDnssecDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TimeseriesByDnssecDateRangeItem {
@@ -9057,14 +7968,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsAs112TimeseriesByDnssecDateRa
     }
 }
 ///`RadarGetDnsAs112TimeseriesByDnssecResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByDnssecResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -9078,13 +7982,13 @@ pub struct RadarGetDnsAs112TimeseriesByDnssecResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesByDnssecResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResult {
     pub meta: RadarGetDnsAs112TimeseriesByDnssecResponseResultMeta,
     pub summary_0: RadarGetDnsAs112TimeseriesByDnssecResponseResultSummary0,
 }
 ///`RadarGetDnsAs112TimeseriesByDnssecResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -9102,14 +8006,7 @@ pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByDnssecResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -9119,7 +8016,7 @@ pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TimeseriesByDnssecResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -9142,7 +8039,7 @@ pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResultMetaConfidenceInfoAnn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TimeseriesByDnssecResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -9152,7 +8049,7 @@ pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TimeseriesByDnssecResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResultSummary0 {
     #[serde(rename = "NOT_SUPPORTED")]
     pub not_supported: ::std::string::String,
@@ -9160,17 +8057,7 @@ pub struct RadarGetDnsAs112TimeseriesByDnssecResponseResultSummary0 {
     pub supported: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByEdnsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesByEdnsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TimeseriesByEdnsDateRangeItem {
@@ -9236,14 +8123,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsAs112TimeseriesByEdnsDateRang
     }
 }
 ///`RadarGetDnsAs112TimeseriesByEdnsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByEdnsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -9257,13 +8137,13 @@ pub struct RadarGetDnsAs112TimeseriesByEdnsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesByEdnsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResult {
     pub meta: RadarGetDnsAs112TimeseriesByEdnsResponseResultMeta,
     pub summary_0: RadarGetDnsAs112TimeseriesByEdnsResponseResultSummary0,
 }
 ///`RadarGetDnsAs112TimeseriesByEdnsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -9281,14 +8161,7 @@ pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByEdnsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -9298,7 +8171,7 @@ pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TimeseriesByEdnsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -9321,7 +8194,7 @@ pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TimeseriesByEdnsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -9331,7 +8204,7 @@ pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TimeseriesByEdnsResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResultSummary0 {
     #[serde(rename = "NOT_SUPPORTED")]
     pub not_supported: ::std::string::String,
@@ -9339,17 +8212,7 @@ pub struct RadarGetDnsAs112TimeseriesByEdnsResponseResultSummary0 {
     pub supported: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TimeseriesByIpVersionDateRangeItem {
@@ -9417,14 +8280,7 @@ for RadarGetDnsAs112TimeseriesByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TimeseriesByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -9440,13 +8296,13 @@ pub struct RadarGetDnsAs112TimeseriesByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResult {
     pub meta: RadarGetDnsAs112TimeseriesByIpVersionResponseResultMeta,
     pub summary_0: RadarGetDnsAs112TimeseriesByIpVersionResponseResultSummary0,
 }
 ///`RadarGetDnsAs112TimeseriesByIpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -9464,14 +8320,7 @@ pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByIpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -9481,7 +8330,7 @@ pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResultMetaConfidenceInfo
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TimeseriesByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -9504,7 +8353,7 @@ pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResultMetaConfidenceInfo
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TimeseriesByIpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -9514,7 +8363,7 @@ pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResultMetaDateRangeItem 
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TimeseriesByIpVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResultSummary0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::string::String,
@@ -9522,17 +8371,7 @@ pub struct RadarGetDnsAs112TimeseriesByIpVersionResponseResultSummary0 {
     pub i_pv6: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByProtocolDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesByProtocolDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TimeseriesByProtocolDateRangeItem {
@@ -9600,14 +8439,7 @@ for RadarGetDnsAs112TimeseriesByProtocolDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TimeseriesByProtocolResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByProtocolResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -9623,13 +8455,13 @@ pub struct RadarGetDnsAs112TimeseriesByProtocolResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesByProtocolResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByProtocolResponseResult {
     pub meta: RadarGetDnsAs112TimeseriesByProtocolResponseResultMeta,
     pub summary_0: RadarGetDnsAs112TimeseriesByProtocolResponseResultSummary0,
 }
 ///`RadarGetDnsAs112TimeseriesByProtocolResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByProtocolResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -9647,14 +8479,7 @@ pub struct RadarGetDnsAs112TimeseriesByProtocolResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByProtocolResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByProtocolResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -9664,7 +8489,7 @@ pub struct RadarGetDnsAs112TimeseriesByProtocolResponseResultMetaConfidenceInfo 
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TimeseriesByProtocolResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByProtocolResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -9687,7 +8512,7 @@ pub struct RadarGetDnsAs112TimeseriesByProtocolResponseResultMetaConfidenceInfoA
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TimeseriesByProtocolResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByProtocolResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -9697,23 +8522,13 @@ pub struct RadarGetDnsAs112TimeseriesByProtocolResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TimeseriesByProtocolResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByProtocolResponseResultSummary0 {
     pub tcp: ::std::string::String,
     pub udp: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByQueryTypeDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesByQueryTypeDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TimeseriesByQueryTypeDateRangeItem {
@@ -9781,14 +8596,7 @@ for RadarGetDnsAs112TimeseriesByQueryTypeDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TimeseriesByQueryTypeResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -9804,13 +8612,13 @@ pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesByQueryTypeResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResult {
     pub meta: RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMeta,
     pub summary_0: RadarGetDnsAs112TimeseriesByQueryTypeResponseResultSummary0,
 }
 ///`RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -9828,14 +8636,7 @@ pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -9845,7 +8646,7 @@ pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMetaConfidenceInfo
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -9868,7 +8669,7 @@ pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMetaConfidenceInfo
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -9878,7 +8679,7 @@ pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResultMetaDateRangeItem 
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TimeseriesByQueryTypeResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResultSummary0 {
     #[serde(rename = "A")]
     pub a: ::std::string::String,
@@ -9892,17 +8693,7 @@ pub struct RadarGetDnsAs112TimeseriesByQueryTypeResponseResultSummary0 {
     pub srv: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByResponseCodesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesByResponseCodesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TimeseriesByResponseCodesDateRangeItem {
@@ -9970,14 +8761,7 @@ for RadarGetDnsAs112TimeseriesByResponseCodesDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TimeseriesByResponseCodesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -9993,13 +8777,13 @@ pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesByResponseCodesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResult {
     pub meta: RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMeta,
     pub summary_0: RadarGetDnsAs112TimeseriesByResponseCodesResponseResultSummary0,
 }
 ///`RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -10017,14 +8801,7 @@ pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -10034,7 +8811,7 @@ pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMetaConfidence
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -10057,7 +8834,7 @@ pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMetaConfidence
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -10067,7 +8844,7 @@ pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResultMetaDateRangeI
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TimeseriesByResponseCodesResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResultSummary0 {
     #[serde(rename = "NOERROR")]
     pub noerror: ::std::string::String,
@@ -10075,17 +8852,7 @@ pub struct RadarGetDnsAs112TimeseriesByResponseCodesResponseResultSummary0 {
     pub nxdomain: ::std::string::String,
 }
 ///`RadarGetDnsAs112TimeseriesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TimeseriesDateRangeItem {
@@ -10151,17 +8918,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsAs112TimeseriesDateRangeItem 
     }
 }
 ///`RadarGetDnsAs112TimeseriesGroupByDnssecDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesGroupByDnssecDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TimeseriesGroupByDnssecDateRangeItem {
@@ -10229,14 +8986,7 @@ for RadarGetDnsAs112TimeseriesGroupByDnssecDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TimeseriesGroupByDnssecResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesGroupByDnssecResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -10252,13 +9002,13 @@ pub struct RadarGetDnsAs112TimeseriesGroupByDnssecResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByDnssecResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByDnssecResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsAs112TimeseriesGroupByDnssecResponseResultSerie0,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByDnssecResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByDnssecResponseResultSerie0 {
     #[serde(rename = "NOT_SUPPORTED")]
     pub not_supported: ::std::vec::Vec<::std::string::String>,
@@ -10266,17 +9016,7 @@ pub struct RadarGetDnsAs112TimeseriesGroupByDnssecResponseResultSerie0 {
     pub supported: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByEdnsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesGroupByEdnsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TimeseriesGroupByEdnsDateRangeItem {
@@ -10344,14 +9084,7 @@ for RadarGetDnsAs112TimeseriesGroupByEdnsDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TimeseriesGroupByEdnsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesGroupByEdnsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -10367,13 +9100,13 @@ pub struct RadarGetDnsAs112TimeseriesGroupByEdnsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByEdnsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByEdnsResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsAs112TimeseriesGroupByEdnsResponseResultSerie0,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByEdnsResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByEdnsResponseResultSerie0 {
     #[serde(rename = "NOT_SUPPORTED")]
     pub not_supported: ::std::vec::Vec<::std::string::String>,
@@ -10381,17 +9114,7 @@ pub struct RadarGetDnsAs112TimeseriesGroupByEdnsResponseResultSerie0 {
     pub supported: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesGroupByIpVersionDateRangeItem(
     ::std::string::String,
@@ -10461,14 +9184,7 @@ for RadarGetDnsAs112TimeseriesGroupByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TimeseriesGroupByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesGroupByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -10484,13 +9200,13 @@ pub struct RadarGetDnsAs112TimeseriesGroupByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByIpVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsAs112TimeseriesGroupByIpVersionResponseResultSerie0,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByIpVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByIpVersionResponseResultSerie0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::vec::Vec<::std::string::String>,
@@ -10498,17 +9214,7 @@ pub struct RadarGetDnsAs112TimeseriesGroupByIpVersionResponseResultSerie0 {
     pub i_pv6: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByProtocolDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesGroupByProtocolDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TimeseriesGroupByProtocolDateRangeItem {
@@ -10576,14 +9282,7 @@ for RadarGetDnsAs112TimeseriesGroupByProtocolDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TimeseriesGroupByProtocolResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesGroupByProtocolResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -10599,29 +9298,19 @@ pub struct RadarGetDnsAs112TimeseriesGroupByProtocolResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByProtocolResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByProtocolResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsAs112TimeseriesGroupByProtocolResponseResultSerie0,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByProtocolResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByProtocolResponseResultSerie0 {
     pub tcp: ::std::vec::Vec<::std::string::String>,
     pub udp: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByQueryTypeDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesGroupByQueryTypeDateRangeItem(
     ::std::string::String,
@@ -10691,14 +9380,7 @@ for RadarGetDnsAs112TimeseriesGroupByQueryTypeDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TimeseriesGroupByQueryTypeResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesGroupByQueryTypeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -10714,13 +9396,13 @@ pub struct RadarGetDnsAs112TimeseriesGroupByQueryTypeResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByQueryTypeResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByQueryTypeResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsAs112TimeseriesGroupByQueryTypeResponseResultSerie0,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByQueryTypeResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByQueryTypeResponseResultSerie0 {
     #[serde(rename = "A")]
     pub a: ::std::vec::Vec<::std::string::String>,
@@ -10734,17 +9416,7 @@ pub struct RadarGetDnsAs112TimeseriesGroupByQueryTypeResponseResultSerie0 {
     pub srv: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByResponseCodesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TimeseriesGroupByResponseCodesDateRangeItem(
     ::std::string::String,
@@ -10815,14 +9487,7 @@ for RadarGetDnsAs112TimeseriesGroupByResponseCodesDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TimeseriesGroupByResponseCodesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesGroupByResponseCodesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -10838,13 +9503,13 @@ pub struct RadarGetDnsAs112TimeseriesGroupByResponseCodesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByResponseCodesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByResponseCodesResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsAs112TimeseriesGroupByResponseCodesResponseResultSerie0,
 }
 ///`RadarGetDnsAs112TimeseriesGroupByResponseCodesResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesGroupByResponseCodesResponseResultSerie0 {
     #[serde(rename = "NOERROR")]
     pub noerror: ::std::vec::Vec<::std::string::String>,
@@ -10852,14 +9517,7 @@ pub struct RadarGetDnsAs112TimeseriesGroupByResponseCodesResponseResultSerie0 {
     pub nxdomain: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsAs112TimeseriesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -10873,13 +9531,13 @@ pub struct RadarGetDnsAs112TimeseriesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TimeseriesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesResponseResult {
     pub meta: RadarGetDnsAs112TimeseriesResponseResultMeta,
     pub serie_0: RadarGetDnsAs112TimeseriesResponseResultSerie0,
 }
 ///`RadarGetDnsAs112TimeseriesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesResponseResultMeta {
     #[serde(rename = "aggInterval")]
     pub agg_interval: ::std::string::String,
@@ -10898,14 +9556,7 @@ pub struct RadarGetDnsAs112TimeseriesResponseResultMeta {
     pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TimeseriesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TimeseriesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -10915,7 +9566,7 @@ pub struct RadarGetDnsAs112TimeseriesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TimeseriesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -10938,7 +9589,7 @@ pub struct RadarGetDnsAs112TimeseriesResponseResultMetaConfidenceInfoAnnotations
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TimeseriesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -10948,23 +9599,13 @@ pub struct RadarGetDnsAs112TimeseriesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TimeseriesResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TimeseriesResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
     pub values: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsAs112TopLocationsByDnssecDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TopLocationsByDnssecDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TopLocationsByDnssecDateRangeItem {
@@ -11032,14 +9673,7 @@ for RadarGetDnsAs112TopLocationsByDnssecDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TopLocationsByDnssecResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TopLocationsByDnssecResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -11055,7 +9689,7 @@ pub struct RadarGetDnsAs112TopLocationsByDnssecResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TopLocationsByDnssecResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResult {
     pub meta: RadarGetDnsAs112TopLocationsByDnssecResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -11063,7 +9697,7 @@ pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResult {
     >,
 }
 ///`RadarGetDnsAs112TopLocationsByDnssecResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -11080,14 +9714,7 @@ pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetDnsAs112TopLocationsByDnssecResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -11097,7 +9724,7 @@ pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResultMetaConfidenceInfo 
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TopLocationsByDnssecResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -11120,7 +9747,7 @@ pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResultMetaConfidenceInfoA
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TopLocationsByDnssecResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -11130,7 +9757,7 @@ pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TopLocationsByDnssecResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -11139,17 +9766,7 @@ pub struct RadarGetDnsAs112TopLocationsByDnssecResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetDnsAs112TopLocationsByEdnsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TopLocationsByEdnsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TopLocationsByEdnsDateRangeItem {
@@ -11215,14 +9832,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsAs112TopLocationsByEdnsDateRa
     }
 }
 ///`RadarGetDnsAs112TopLocationsByEdnsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TopLocationsByEdnsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -11236,13 +9846,13 @@ pub struct RadarGetDnsAs112TopLocationsByEdnsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TopLocationsByEdnsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResult {
     pub meta: RadarGetDnsAs112TopLocationsByEdnsResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetDnsAs112TopLocationsByEdnsResponseResultTop0Item>,
 }
 ///`RadarGetDnsAs112TopLocationsByEdnsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -11259,14 +9869,7 @@ pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetDnsAs112TopLocationsByEdnsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -11276,7 +9879,7 @@ pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TopLocationsByEdnsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -11299,7 +9902,7 @@ pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResultMetaConfidenceInfoAnn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TopLocationsByEdnsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -11309,7 +9912,7 @@ pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TopLocationsByEdnsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -11318,17 +9921,7 @@ pub struct RadarGetDnsAs112TopLocationsByEdnsResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetDnsAs112TopLocationsByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TopLocationsByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TopLocationsByIpVersionDateRangeItem {
@@ -11396,14 +9989,7 @@ for RadarGetDnsAs112TopLocationsByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetDnsAs112TopLocationsByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TopLocationsByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -11419,7 +10005,7 @@ pub struct RadarGetDnsAs112TopLocationsByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TopLocationsByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResult {
     pub meta: RadarGetDnsAs112TopLocationsByIpVersionResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -11427,7 +10013,7 @@ pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResult {
     >,
 }
 ///`RadarGetDnsAs112TopLocationsByIpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -11444,14 +10030,7 @@ pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetDnsAs112TopLocationsByIpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -11461,7 +10040,7 @@ pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResultMetaConfidenceIn
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TopLocationsByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -11484,7 +10063,7 @@ pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResultMetaConfidenceIn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TopLocationsByIpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -11494,7 +10073,7 @@ pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResultMetaDateRangeIte
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TopLocationsByIpVersionResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -11503,17 +10082,7 @@ pub struct RadarGetDnsAs112TopLocationsByIpVersionResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetDnsAs112TopLocationsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsAs112TopLocationsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsAs112TopLocationsDateRangeItem {
@@ -11579,14 +10148,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsAs112TopLocationsDateRangeIte
     }
 }
 ///`RadarGetDnsAs112TopLocationsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TopLocationsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -11600,13 +10162,13 @@ pub struct RadarGetDnsAs112TopLocationsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsAs112TopLocationsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsResponseResult {
     pub meta: RadarGetDnsAs112TopLocationsResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetDnsAs112TopLocationsResponseResultTop0Item>,
 }
 ///`RadarGetDnsAs112TopLocationsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -11623,14 +10185,7 @@ pub struct RadarGetDnsAs112TopLocationsResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetDnsAs112TopLocationsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsAs112TopLocationsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -11640,7 +10195,7 @@ pub struct RadarGetDnsAs112TopLocationsResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsAs112TopLocationsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -11663,7 +10218,7 @@ pub struct RadarGetDnsAs112TopLocationsResponseResultMetaConfidenceInfoAnnotatio
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsAs112TopLocationsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -11673,7 +10228,7 @@ pub struct RadarGetDnsAs112TopLocationsResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsAs112TopLocationsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsAs112TopLocationsResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -11682,17 +10237,7 @@ pub struct RadarGetDnsAs112TopLocationsResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByCacheHitStatusDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesByCacheHitStatusDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesByCacheHitStatusDateRangeItem {
@@ -11760,14 +10305,7 @@ for RadarGetDnsTimeseriesByCacheHitStatusDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesByCacheHitStatusResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByCacheHitStatusResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -11783,13 +10321,13 @@ pub struct RadarGetDnsTimeseriesByCacheHitStatusResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesByCacheHitStatusResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResult {
     pub meta: RadarGetDnsTimeseriesByCacheHitStatusResponseResultMeta,
     pub summary_0: RadarGetDnsTimeseriesByCacheHitStatusResponseResultSummary0,
 }
 ///`RadarGetDnsTimeseriesByCacheHitStatusResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -11807,14 +10345,7 @@ pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByCacheHitStatusResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -11824,7 +10355,7 @@ pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResultMetaConfidenceInfo
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTimeseriesByCacheHitStatusResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -11847,7 +10378,7 @@ pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResultMetaConfidenceInfo
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTimeseriesByCacheHitStatusResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -11857,7 +10388,7 @@ pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResultMetaDateRangeItem 
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesByCacheHitStatusResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResultSummary0 {
     #[serde(rename = "NEGATIVE")]
     pub negative: ::std::string::String,
@@ -11865,17 +10396,7 @@ pub struct RadarGetDnsTimeseriesByCacheHitStatusResponseResultSummary0 {
     pub positive: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByDnssecAwarenessDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesByDnssecAwarenessDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesByDnssecAwarenessDateRangeItem {
@@ -11943,14 +10464,7 @@ for RadarGetDnsTimeseriesByDnssecAwarenessDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesByDnssecAwarenessResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -11966,13 +10480,13 @@ pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesByDnssecAwarenessResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResult {
     pub meta: RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMeta,
     pub summary_0: RadarGetDnsTimeseriesByDnssecAwarenessResponseResultSummary0,
 }
 ///`RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -11990,14 +10504,7 @@ pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -12007,7 +10514,7 @@ pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMetaConfidenceInf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -12030,7 +10537,7 @@ pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMetaConfidenceInf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -12040,7 +10547,7 @@ pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResultMetaDateRangeItem
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesByDnssecAwarenessResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResultSummary0 {
     #[serde(rename = "NOT_SUPPORTED")]
     pub not_supported: ::std::string::String,
@@ -12048,17 +10555,7 @@ pub struct RadarGetDnsTimeseriesByDnssecAwarenessResponseResultSummary0 {
     pub supported: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByDnssecDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesByDnssecDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesByDnssecDateRangeItem {
@@ -12124,17 +10621,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTimeseriesByDnssecDateRangeIt
     }
 }
 ///`RadarGetDnsTimeseriesByDnssecE2eVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesByDnssecE2eVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesByDnssecE2eVersionDateRangeItem {
@@ -12202,14 +10689,7 @@ for RadarGetDnsTimeseriesByDnssecE2eVersionDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesByDnssecE2eVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -12225,13 +10705,13 @@ pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesByDnssecE2eVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResult {
     pub meta: RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMeta,
     pub summary_0: RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultSummary0,
 }
 ///`RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -12249,14 +10729,7 @@ pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -12266,7 +10739,7 @@ pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMetaConfidenceIn
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -12289,7 +10762,7 @@ pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMetaConfidenceIn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -12299,7 +10772,7 @@ pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultMetaDateRangeIte
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultSummary0 {
     #[serde(rename = "NEGATIVE")]
     pub negative: ::std::string::String,
@@ -12307,14 +10780,7 @@ pub struct RadarGetDnsTimeseriesByDnssecE2eVersionResponseResultSummary0 {
     pub positive: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByDnssecResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByDnssecResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -12328,13 +10794,13 @@ pub struct RadarGetDnsTimeseriesByDnssecResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesByDnssecResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecResponseResult {
     pub meta: RadarGetDnsTimeseriesByDnssecResponseResultMeta,
     pub summary_0: RadarGetDnsTimeseriesByDnssecResponseResultSummary0,
 }
 ///`RadarGetDnsTimeseriesByDnssecResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -12352,14 +10818,7 @@ pub struct RadarGetDnsTimeseriesByDnssecResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByDnssecResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByDnssecResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -12369,7 +10828,7 @@ pub struct RadarGetDnsTimeseriesByDnssecResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTimeseriesByDnssecResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -12392,7 +10851,7 @@ pub struct RadarGetDnsTimeseriesByDnssecResponseResultMetaConfidenceInfoAnnotati
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTimeseriesByDnssecResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -12402,7 +10861,7 @@ pub struct RadarGetDnsTimeseriesByDnssecResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesByDnssecResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByDnssecResponseResultSummary0 {
     #[serde(rename = "INSECURE")]
     pub insecure: ::std::string::String,
@@ -12414,17 +10873,7 @@ pub struct RadarGetDnsTimeseriesByDnssecResponseResultSummary0 {
     pub secure: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesByIpVersionDateRangeItem {
@@ -12490,14 +10939,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTimeseriesByIpVersionDateRang
     }
 }
 ///`RadarGetDnsTimeseriesByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -12511,13 +10953,13 @@ pub struct RadarGetDnsTimeseriesByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByIpVersionResponseResult {
     pub meta: RadarGetDnsTimeseriesByIpVersionResponseResultMeta,
     pub summary_0: RadarGetDnsTimeseriesByIpVersionResponseResultSummary0,
 }
 ///`RadarGetDnsTimeseriesByIpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByIpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -12535,14 +10977,7 @@ pub struct RadarGetDnsTimeseriesByIpVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByIpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByIpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -12552,7 +10987,7 @@ pub struct RadarGetDnsTimeseriesByIpVersionResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTimeseriesByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -12575,7 +11010,7 @@ pub struct RadarGetDnsTimeseriesByIpVersionResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTimeseriesByIpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByIpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -12585,7 +11020,7 @@ pub struct RadarGetDnsTimeseriesByIpVersionResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesByIpVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByIpVersionResponseResultSummary0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::string::String,
@@ -12593,17 +11028,7 @@ pub struct RadarGetDnsTimeseriesByIpVersionResponseResultSummary0 {
     pub i_pv6: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByMatchingAnswerStatusDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusDateRangeItem(
     ::std::string::String,
@@ -12673,14 +11098,7 @@ for RadarGetDnsTimeseriesByMatchingAnswerStatusDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesByMatchingAnswerStatusResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -12696,13 +11114,13 @@ pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResult {
     pub meta: RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMeta,
     pub summary_0: RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultSummary0,
 }
 ///`RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -12720,14 +11138,7 @@ pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -12737,7 +11148,7 @@ pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMetaConfiden
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -12760,7 +11171,7 @@ pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMetaConfiden
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -12770,7 +11181,7 @@ pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultMetaDateRang
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultSummary0 {
     #[serde(rename = "NEGATIVE")]
     pub negative: ::std::string::String,
@@ -12778,17 +11189,7 @@ pub struct RadarGetDnsTimeseriesByMatchingAnswerStatusResponseResultSummary0 {
     pub positive: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByProtocolDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesByProtocolDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesByProtocolDateRangeItem {
@@ -12854,14 +11255,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTimeseriesByProtocolDateRange
     }
 }
 ///`RadarGetDnsTimeseriesByProtocolResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByProtocolResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -12875,13 +11269,13 @@ pub struct RadarGetDnsTimeseriesByProtocolResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesByProtocolResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByProtocolResponseResult {
     pub meta: RadarGetDnsTimeseriesByProtocolResponseResultMeta,
     pub summary_0: RadarGetDnsTimeseriesByProtocolResponseResultSummary0,
 }
 ///`RadarGetDnsTimeseriesByProtocolResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByProtocolResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -12899,14 +11293,7 @@ pub struct RadarGetDnsTimeseriesByProtocolResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByProtocolResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByProtocolResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -12916,7 +11303,7 @@ pub struct RadarGetDnsTimeseriesByProtocolResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTimeseriesByProtocolResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByProtocolResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -12939,7 +11326,7 @@ pub struct RadarGetDnsTimeseriesByProtocolResponseResultMetaConfidenceInfoAnnota
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTimeseriesByProtocolResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByProtocolResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -12949,7 +11336,7 @@ pub struct RadarGetDnsTimeseriesByProtocolResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesByProtocolResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByProtocolResponseResultSummary0 {
     #[serde(rename = "HTTPS")]
     pub https: ::std::string::String,
@@ -12961,17 +11348,7 @@ pub struct RadarGetDnsTimeseriesByProtocolResponseResultSummary0 {
     pub udp: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByQueryTypeDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesByQueryTypeDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesByQueryTypeDateRangeItem {
@@ -13037,14 +11414,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTimeseriesByQueryTypeDateRang
     }
 }
 ///`RadarGetDnsTimeseriesByQueryTypeResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByQueryTypeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -13058,13 +11428,13 @@ pub struct RadarGetDnsTimeseriesByQueryTypeResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesByQueryTypeResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByQueryTypeResponseResult {
     pub meta: RadarGetDnsTimeseriesByQueryTypeResponseResultMeta,
     pub summary_0: RadarGetDnsTimeseriesByQueryTypeResponseResultSummary0,
 }
 ///`RadarGetDnsTimeseriesByQueryTypeResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByQueryTypeResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -13082,14 +11452,7 @@ pub struct RadarGetDnsTimeseriesByQueryTypeResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByQueryTypeResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByQueryTypeResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -13099,7 +11462,7 @@ pub struct RadarGetDnsTimeseriesByQueryTypeResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTimeseriesByQueryTypeResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByQueryTypeResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -13122,7 +11485,7 @@ pub struct RadarGetDnsTimeseriesByQueryTypeResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTimeseriesByQueryTypeResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByQueryTypeResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -13132,7 +11495,7 @@ pub struct RadarGetDnsTimeseriesByQueryTypeResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesByQueryTypeResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByQueryTypeResponseResultSummary0 {
     #[serde(rename = "A")]
     pub a: ::std::string::String,
@@ -13146,17 +11509,7 @@ pub struct RadarGetDnsTimeseriesByQueryTypeResponseResultSummary0 {
     pub ptr: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByResponseCodeDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesByResponseCodeDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesByResponseCodeDateRangeItem {
@@ -13223,14 +11576,7 @@ for RadarGetDnsTimeseriesByResponseCodeDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesByResponseCodeResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByResponseCodeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -13244,13 +11590,13 @@ pub struct RadarGetDnsTimeseriesByResponseCodeResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesByResponseCodeResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByResponseCodeResponseResult {
     pub meta: RadarGetDnsTimeseriesByResponseCodeResponseResultMeta,
     pub summary_0: RadarGetDnsTimeseriesByResponseCodeResponseResultSummary0,
 }
 ///`RadarGetDnsTimeseriesByResponseCodeResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -13268,14 +11614,7 @@ pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesByResponseCodeResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -13285,7 +11624,7 @@ pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTimeseriesByResponseCodeResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -13308,7 +11647,7 @@ pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultMetaConfidenceInfoAn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTimeseriesByResponseCodeResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -13318,7 +11657,7 @@ pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesByResponseCodeResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultSummary0 {
     #[serde(rename = "FORMERR")]
     pub formerr: ::std::string::String,
@@ -13334,17 +11673,7 @@ pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultSummary0 {
     pub servfail: ::std::string::String,
 }
 ///`RadarGetDnsTimeseriesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesDateRangeItem {
@@ -13409,17 +11738,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTimeseriesDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesGroupByCacheHitStatusDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesGroupByCacheHitStatusDateRangeItem(
     ::std::string::String,
@@ -13489,14 +11808,7 @@ for RadarGetDnsTimeseriesGroupByCacheHitStatusDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesGroupByCacheHitStatusResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesGroupByCacheHitStatusResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -13512,13 +11824,13 @@ pub struct RadarGetDnsTimeseriesGroupByCacheHitStatusResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesGroupByCacheHitStatusResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByCacheHitStatusResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsTimeseriesGroupByCacheHitStatusResponseResultSerie0,
 }
 ///`RadarGetDnsTimeseriesGroupByCacheHitStatusResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByCacheHitStatusResponseResultSerie0 {
     #[serde(rename = "NEGATIVE")]
     pub negative: ::std::vec::Vec<::std::string::String>,
@@ -13526,17 +11838,7 @@ pub struct RadarGetDnsTimeseriesGroupByCacheHitStatusResponseResultSerie0 {
     pub positive: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecAwarenessDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecAwarenessDateRangeItem(
     ::std::string::String,
@@ -13606,14 +11908,7 @@ for RadarGetDnsTimeseriesGroupByDnssecAwarenessDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecAwarenessResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecAwarenessResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -13629,13 +11924,13 @@ pub struct RadarGetDnsTimeseriesGroupByDnssecAwarenessResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecAwarenessResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecAwarenessResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsTimeseriesGroupByDnssecAwarenessResponseResultSerie0,
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecAwarenessResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecAwarenessResponseResultSerie0 {
     #[serde(rename = "NOT_SUPPORTED")]
     pub not_supported: ::std::vec::Vec<::std::string::String>,
@@ -13643,17 +11938,7 @@ pub struct RadarGetDnsTimeseriesGroupByDnssecAwarenessResponseResultSerie0 {
     pub supported: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesGroupByDnssecDateRangeItem {
@@ -13719,17 +12004,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTimeseriesGroupByDnssecDateRa
     }
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecE2eVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecE2eVersionDateRangeItem(
     ::std::string::String,
@@ -13799,14 +12074,7 @@ for RadarGetDnsTimeseriesGroupByDnssecE2eVersionDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecE2eVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecE2eVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -13822,13 +12090,13 @@ pub struct RadarGetDnsTimeseriesGroupByDnssecE2eVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecE2eVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecE2eVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsTimeseriesGroupByDnssecE2eVersionResponseResultSerie0,
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecE2eVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecE2eVersionResponseResultSerie0 {
     #[serde(rename = "NEGATIVE")]
     pub negative: ::std::vec::Vec<::std::string::String>,
@@ -13836,14 +12104,7 @@ pub struct RadarGetDnsTimeseriesGroupByDnssecE2eVersionResponseResultSerie0 {
     pub positive: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -13857,13 +12118,13 @@ pub struct RadarGetDnsTimeseriesGroupByDnssecResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsTimeseriesGroupByDnssecResponseResultSerie0,
 }
 ///`RadarGetDnsTimeseriesGroupByDnssecResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByDnssecResponseResultSerie0 {
     #[serde(rename = "INSECURE")]
     pub insecure: ::std::vec::Vec<::std::string::String>,
@@ -13875,17 +12136,7 @@ pub struct RadarGetDnsTimeseriesGroupByDnssecResponseResultSerie0 {
     pub secure: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsTimeseriesGroupByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesGroupByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesGroupByIpVersionDateRangeItem {
@@ -13953,14 +12204,7 @@ for RadarGetDnsTimeseriesGroupByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesGroupByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesGroupByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -13976,13 +12220,13 @@ pub struct RadarGetDnsTimeseriesGroupByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesGroupByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByIpVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsTimeseriesGroupByIpVersionResponseResultSerie0,
 }
 ///`RadarGetDnsTimeseriesGroupByIpVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByIpVersionResponseResultSerie0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::vec::Vec<::std::string::String>,
@@ -13990,17 +12234,7 @@ pub struct RadarGetDnsTimeseriesGroupByIpVersionResponseResultSerie0 {
     pub i_pv6: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsTimeseriesGroupByMatchingAnswerStatusDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesGroupByMatchingAnswerStatusDateRangeItem(
     ::std::string::String,
@@ -14074,14 +12308,7 @@ for RadarGetDnsTimeseriesGroupByMatchingAnswerStatusDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesGroupByMatchingAnswerStatusResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesGroupByMatchingAnswerStatusResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -14097,13 +12324,13 @@ pub struct RadarGetDnsTimeseriesGroupByMatchingAnswerStatusResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesGroupByMatchingAnswerStatusResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByMatchingAnswerStatusResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsTimeseriesGroupByMatchingAnswerStatusResponseResultSerie0,
 }
 ///`RadarGetDnsTimeseriesGroupByMatchingAnswerStatusResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByMatchingAnswerStatusResponseResultSerie0 {
     #[serde(rename = "NEGATIVE")]
     pub negative: ::std::vec::Vec<::std::string::String>,
@@ -14111,17 +12338,7 @@ pub struct RadarGetDnsTimeseriesGroupByMatchingAnswerStatusResponseResultSerie0 
     pub positive: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsTimeseriesGroupByProtocolDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesGroupByProtocolDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesGroupByProtocolDateRangeItem {
@@ -14189,14 +12406,7 @@ for RadarGetDnsTimeseriesGroupByProtocolDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesGroupByProtocolResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesGroupByProtocolResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -14212,13 +12422,13 @@ pub struct RadarGetDnsTimeseriesGroupByProtocolResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesGroupByProtocolResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByProtocolResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsTimeseriesGroupByProtocolResponseResultSerie0,
 }
 ///`RadarGetDnsTimeseriesGroupByProtocolResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByProtocolResponseResultSerie0 {
     #[serde(rename = "HTTPS")]
     pub https: ::std::vec::Vec<::std::string::String>,
@@ -14230,17 +12440,7 @@ pub struct RadarGetDnsTimeseriesGroupByProtocolResponseResultSerie0 {
     pub udp: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsTimeseriesGroupByQueryTypeDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesGroupByQueryTypeDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesGroupByQueryTypeDateRangeItem {
@@ -14308,14 +12508,7 @@ for RadarGetDnsTimeseriesGroupByQueryTypeDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesGroupByQueryTypeResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesGroupByQueryTypeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -14331,13 +12524,13 @@ pub struct RadarGetDnsTimeseriesGroupByQueryTypeResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesGroupByQueryTypeResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByQueryTypeResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsTimeseriesGroupByQueryTypeResponseResultSerie0,
 }
 ///`RadarGetDnsTimeseriesGroupByQueryTypeResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByQueryTypeResponseResultSerie0 {
     #[serde(rename = "A")]
     pub a: ::std::vec::Vec<::std::string::String>,
@@ -14351,17 +12544,7 @@ pub struct RadarGetDnsTimeseriesGroupByQueryTypeResponseResultSerie0 {
     pub ptr: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsTimeseriesGroupByResponseCodeDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTimeseriesGroupByResponseCodeDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTimeseriesGroupByResponseCodeDateRangeItem {
@@ -14429,14 +12612,7 @@ for RadarGetDnsTimeseriesGroupByResponseCodeDateRangeItem {
     }
 }
 ///`RadarGetDnsTimeseriesGroupByResponseCodeResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesGroupByResponseCodeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -14452,13 +12628,13 @@ pub struct RadarGetDnsTimeseriesGroupByResponseCodeResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesGroupByResponseCodeResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByResponseCodeResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetDnsTimeseriesGroupByResponseCodeResponseResultSerie0,
 }
 ///`RadarGetDnsTimeseriesGroupByResponseCodeResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesGroupByResponseCodeResponseResultSerie0 {
     #[serde(rename = "FORMERR")]
     pub formerr: ::std::vec::Vec<::std::string::String>,
@@ -14474,14 +12650,7 @@ pub struct RadarGetDnsTimeseriesGroupByResponseCodeResponseResultSerie0 {
     pub servfail: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsTimeseriesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -14495,13 +12664,13 @@ pub struct RadarGetDnsTimeseriesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTimeseriesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesResponseResult {
     pub meta: RadarGetDnsTimeseriesResponseResultMeta,
     pub serie_0: RadarGetDnsTimeseriesResponseResultSerie0,
 }
 ///`RadarGetDnsTimeseriesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesResponseResultMeta {
     #[serde(rename = "aggInterval")]
     pub agg_interval: ::std::string::String,
@@ -14520,14 +12689,7 @@ pub struct RadarGetDnsTimeseriesResponseResultMeta {
     pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTimeseriesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -14537,7 +12699,7 @@ pub struct RadarGetDnsTimeseriesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -14560,7 +12722,7 @@ pub struct RadarGetDnsTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem 
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTimeseriesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -14570,23 +12732,13 @@ pub struct RadarGetDnsTimeseriesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTimeseriesResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTimeseriesResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
     pub values: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetDnsTopAsesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTopAsesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTopAsesDateRangeItem {
@@ -14650,17 +12802,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTopAsesDateRangeItem {
     }
 }
 ///`RadarGetDnsTopAsesDomainItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTopAsesDomainItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTopAsesDomainItem {
@@ -14724,14 +12866,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTopAsesDomainItem {
     }
 }
 ///`RadarGetDnsTopAsesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTopAsesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -14745,13 +12880,13 @@ pub struct RadarGetDnsTopAsesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTopAsesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTopAsesResponseResult {
     pub meta: RadarGetDnsTopAsesResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetDnsTopAsesResponseResultTop0Item>,
 }
 ///`RadarGetDnsTopAsesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTopAsesResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -14764,14 +12899,7 @@ pub struct RadarGetDnsTopAsesResponseResultMeta {
     pub date_range: ::std::vec::Vec<RadarGetDnsTopAsesResponseResultMetaDateRangeItem>,
 }
 ///`RadarGetDnsTopAsesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTopAsesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -14781,7 +12909,7 @@ pub struct RadarGetDnsTopAsesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTopAsesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTopAsesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -14804,7 +12932,7 @@ pub struct RadarGetDnsTopAsesResponseResultMetaConfidenceInfoAnnotationsItem {
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTopAsesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTopAsesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -14814,7 +12942,7 @@ pub struct RadarGetDnsTopAsesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTopAsesResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTopAsesResponseResultTop0Item {
     #[serde(rename = "clientASName")]
     pub client_as_name: ::std::string::String,
@@ -14823,17 +12951,7 @@ pub struct RadarGetDnsTopAsesResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetDnsTopLocationsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTopLocationsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTopLocationsDateRangeItem {
@@ -14899,17 +13017,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTopLocationsDateRangeItem {
     }
 }
 ///`RadarGetDnsTopLocationsDomainItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetDnsTopLocationsDomainItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetDnsTopLocationsDomainItem {
@@ -14974,14 +13082,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTopLocationsDomainItem {
     }
 }
 ///`RadarGetDnsTopLocationsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTopLocationsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -14995,13 +13096,13 @@ pub struct RadarGetDnsTopLocationsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetDnsTopLocationsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTopLocationsResponseResult {
     pub meta: RadarGetDnsTopLocationsResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetDnsTopLocationsResponseResultTop0Item>,
 }
 ///`RadarGetDnsTopLocationsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTopLocationsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -15016,14 +13117,7 @@ pub struct RadarGetDnsTopLocationsResponseResultMeta {
     >,
 }
 ///`RadarGetDnsTopLocationsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetDnsTopLocationsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -15033,7 +13127,7 @@ pub struct RadarGetDnsTopLocationsResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetDnsTopLocationsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTopLocationsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -15056,7 +13150,7 @@ pub struct RadarGetDnsTopLocationsResponseResultMetaConfidenceInfoAnnotationsIte
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetDnsTopLocationsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTopLocationsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -15066,7 +13160,7 @@ pub struct RadarGetDnsTopLocationsResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetDnsTopLocationsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetDnsTopLocationsResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -15075,17 +13169,7 @@ pub struct RadarGetDnsTopLocationsResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryByArcDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingSummaryByArcDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailRoutingSummaryByArcDateRangeItem {
@@ -15151,14 +13235,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetEmailRoutingSummaryByArcDateRang
     }
 }
 ///`RadarGetEmailRoutingSummaryByArcResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryByArcResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -15172,13 +13249,13 @@ pub struct RadarGetEmailRoutingSummaryByArcResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingSummaryByArcResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByArcResponseResult {
     pub meta: RadarGetEmailRoutingSummaryByArcResponseResultMeta,
     pub summary_0: RadarGetEmailRoutingSummaryByArcResponseResultSummary0,
 }
 ///`RadarGetEmailRoutingSummaryByArcResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByArcResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -15196,14 +13273,7 @@ pub struct RadarGetEmailRoutingSummaryByArcResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryByArcResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryByArcResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -15213,7 +13283,7 @@ pub struct RadarGetEmailRoutingSummaryByArcResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailRoutingSummaryByArcResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByArcResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -15236,7 +13306,7 @@ pub struct RadarGetEmailRoutingSummaryByArcResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailRoutingSummaryByArcResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByArcResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -15246,7 +13316,7 @@ pub struct RadarGetEmailRoutingSummaryByArcResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailRoutingSummaryByArcResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByArcResponseResultSummary0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::string::String,
@@ -15256,17 +13326,7 @@ pub struct RadarGetEmailRoutingSummaryByArcResponseResultSummary0 {
     pub pass: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryByDkimDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingSummaryByDkimDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailRoutingSummaryByDkimDateRangeItem {
@@ -15332,14 +13392,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetEmailRoutingSummaryByDkimDateRan
     }
 }
 ///`RadarGetEmailRoutingSummaryByDkimResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryByDkimResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -15353,13 +13406,13 @@ pub struct RadarGetEmailRoutingSummaryByDkimResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingSummaryByDkimResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByDkimResponseResult {
     pub meta: RadarGetEmailRoutingSummaryByDkimResponseResultMeta,
     pub summary_0: RadarGetEmailRoutingSummaryByDkimResponseResultSummary0,
 }
 ///`RadarGetEmailRoutingSummaryByDkimResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByDkimResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -15377,14 +13430,7 @@ pub struct RadarGetEmailRoutingSummaryByDkimResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryByDkimResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryByDkimResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -15394,7 +13440,7 @@ pub struct RadarGetEmailRoutingSummaryByDkimResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailRoutingSummaryByDkimResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByDkimResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -15417,7 +13463,7 @@ pub struct RadarGetEmailRoutingSummaryByDkimResponseResultMetaConfidenceInfoAnno
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailRoutingSummaryByDkimResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByDkimResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -15427,7 +13473,7 @@ pub struct RadarGetEmailRoutingSummaryByDkimResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailRoutingSummaryByDkimResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByDkimResponseResultSummary0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::string::String,
@@ -15437,17 +13483,7 @@ pub struct RadarGetEmailRoutingSummaryByDkimResponseResultSummary0 {
     pub pass: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryByDmarcDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingSummaryByDmarcDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailRoutingSummaryByDmarcDateRangeItem {
@@ -15513,14 +13549,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetEmailRoutingSummaryByDmarcDateRa
     }
 }
 ///`RadarGetEmailRoutingSummaryByDmarcResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryByDmarcResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -15534,13 +13563,13 @@ pub struct RadarGetEmailRoutingSummaryByDmarcResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingSummaryByDmarcResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByDmarcResponseResult {
     pub meta: RadarGetEmailRoutingSummaryByDmarcResponseResultMeta,
     pub summary_0: RadarGetEmailRoutingSummaryByDmarcResponseResultSummary0,
 }
 ///`RadarGetEmailRoutingSummaryByDmarcResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByDmarcResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -15558,14 +13587,7 @@ pub struct RadarGetEmailRoutingSummaryByDmarcResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryByDmarcResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryByDmarcResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -15575,7 +13597,7 @@ pub struct RadarGetEmailRoutingSummaryByDmarcResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailRoutingSummaryByDmarcResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByDmarcResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -15598,7 +13620,7 @@ pub struct RadarGetEmailRoutingSummaryByDmarcResponseResultMetaConfidenceInfoAnn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailRoutingSummaryByDmarcResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByDmarcResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -15608,7 +13630,7 @@ pub struct RadarGetEmailRoutingSummaryByDmarcResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailRoutingSummaryByDmarcResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByDmarcResponseResultSummary0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::string::String,
@@ -15618,17 +13640,7 @@ pub struct RadarGetEmailRoutingSummaryByDmarcResponseResultSummary0 {
     pub pass: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryByEncryptedDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingSummaryByEncryptedDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailRoutingSummaryByEncryptedDateRangeItem {
@@ -15696,14 +13708,7 @@ for RadarGetEmailRoutingSummaryByEncryptedDateRangeItem {
     }
 }
 ///`RadarGetEmailRoutingSummaryByEncryptedResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryByEncryptedResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -15719,13 +13724,13 @@ pub struct RadarGetEmailRoutingSummaryByEncryptedResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingSummaryByEncryptedResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResult {
     pub meta: RadarGetEmailRoutingSummaryByEncryptedResponseResultMeta,
     pub summary_0: RadarGetEmailRoutingSummaryByEncryptedResponseResultSummary0,
 }
 ///`RadarGetEmailRoutingSummaryByEncryptedResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -15743,14 +13748,7 @@ pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryByEncryptedResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -15760,7 +13758,7 @@ pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResultMetaConfidenceInf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailRoutingSummaryByEncryptedResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -15783,7 +13781,7 @@ pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResultMetaConfidenceInf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailRoutingSummaryByEncryptedResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -15793,7 +13791,7 @@ pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResultMetaDateRangeItem
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailRoutingSummaryByEncryptedResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResultSummary0 {
     #[serde(rename = "ENCRYPTED")]
     pub encrypted: ::std::string::String,
@@ -15801,17 +13799,7 @@ pub struct RadarGetEmailRoutingSummaryByEncryptedResponseResultSummary0 {
     pub not_encrypted: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingSummaryByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailRoutingSummaryByIpVersionDateRangeItem {
@@ -15879,14 +13867,7 @@ for RadarGetEmailRoutingSummaryByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetEmailRoutingSummaryByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -15902,13 +13883,13 @@ pub struct RadarGetEmailRoutingSummaryByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingSummaryByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResult {
     pub meta: RadarGetEmailRoutingSummaryByIpVersionResponseResultMeta,
     pub summary_0: RadarGetEmailRoutingSummaryByIpVersionResponseResultSummary0,
 }
 ///`RadarGetEmailRoutingSummaryByIpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -15926,14 +13907,7 @@ pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryByIpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -15943,7 +13917,7 @@ pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResultMetaConfidenceInf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailRoutingSummaryByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -15966,7 +13940,7 @@ pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResultMetaConfidenceInf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailRoutingSummaryByIpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -15976,7 +13950,7 @@ pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResultMetaDateRangeItem
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailRoutingSummaryByIpVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResultSummary0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::string::String,
@@ -15984,17 +13958,7 @@ pub struct RadarGetEmailRoutingSummaryByIpVersionResponseResultSummary0 {
     pub i_pv6: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryBySpfDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingSummaryBySpfDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailRoutingSummaryBySpfDateRangeItem {
@@ -16060,14 +14024,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetEmailRoutingSummaryBySpfDateRang
     }
 }
 ///`RadarGetEmailRoutingSummaryBySpfResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryBySpfResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -16081,13 +14038,13 @@ pub struct RadarGetEmailRoutingSummaryBySpfResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingSummaryBySpfResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryBySpfResponseResult {
     pub meta: RadarGetEmailRoutingSummaryBySpfResponseResultMeta,
     pub summary_0: RadarGetEmailRoutingSummaryBySpfResponseResultSummary0,
 }
 ///`RadarGetEmailRoutingSummaryBySpfResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryBySpfResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -16105,14 +14062,7 @@ pub struct RadarGetEmailRoutingSummaryBySpfResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailRoutingSummaryBySpfResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingSummaryBySpfResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -16122,7 +14072,7 @@ pub struct RadarGetEmailRoutingSummaryBySpfResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailRoutingSummaryBySpfResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryBySpfResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -16145,7 +14095,7 @@ pub struct RadarGetEmailRoutingSummaryBySpfResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailRoutingSummaryBySpfResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryBySpfResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -16155,7 +14105,7 @@ pub struct RadarGetEmailRoutingSummaryBySpfResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailRoutingSummaryBySpfResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingSummaryBySpfResponseResultSummary0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::string::String,
@@ -16165,17 +14115,7 @@ pub struct RadarGetEmailRoutingSummaryBySpfResponseResultSummary0 {
     pub pass: ::std::string::String,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByArcDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByArcDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailRoutingTimeseriesGroupByArcDateRangeItem {
@@ -16243,14 +14183,7 @@ for RadarGetEmailRoutingTimeseriesGroupByArcDateRangeItem {
     }
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByArcResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByArcResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -16266,13 +14199,13 @@ pub struct RadarGetEmailRoutingTimeseriesGroupByArcResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByArcResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByArcResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailRoutingTimeseriesGroupByArcResponseResultSerie0,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByArcResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByArcResponseResultSerie0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::vec::Vec<::std::string::String>,
@@ -16282,17 +14215,7 @@ pub struct RadarGetEmailRoutingTimeseriesGroupByArcResponseResultSerie0 {
     pub pass: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByDkimDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByDkimDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailRoutingTimeseriesGroupByDkimDateRangeItem {
@@ -16360,14 +14283,7 @@ for RadarGetEmailRoutingTimeseriesGroupByDkimDateRangeItem {
     }
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByDkimResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByDkimResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -16383,13 +14299,13 @@ pub struct RadarGetEmailRoutingTimeseriesGroupByDkimResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByDkimResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByDkimResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailRoutingTimeseriesGroupByDkimResponseResultSerie0,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByDkimResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByDkimResponseResultSerie0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::vec::Vec<::std::string::String>,
@@ -16399,17 +14315,7 @@ pub struct RadarGetEmailRoutingTimeseriesGroupByDkimResponseResultSerie0 {
     pub pass: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByDmarcDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByDmarcDateRangeItem(
     ::std::string::String,
@@ -16479,14 +14385,7 @@ for RadarGetEmailRoutingTimeseriesGroupByDmarcDateRangeItem {
     }
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByDmarcResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByDmarcResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -16502,13 +14401,13 @@ pub struct RadarGetEmailRoutingTimeseriesGroupByDmarcResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByDmarcResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByDmarcResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailRoutingTimeseriesGroupByDmarcResponseResultSerie0,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByDmarcResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByDmarcResponseResultSerie0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::vec::Vec<::std::string::String>,
@@ -16518,17 +14417,7 @@ pub struct RadarGetEmailRoutingTimeseriesGroupByDmarcResponseResultSerie0 {
     pub pass: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByEncryptedDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByEncryptedDateRangeItem(
     ::std::string::String,
@@ -16599,14 +14488,7 @@ for RadarGetEmailRoutingTimeseriesGroupByEncryptedDateRangeItem {
     }
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByEncryptedResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByEncryptedResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -16622,13 +14504,13 @@ pub struct RadarGetEmailRoutingTimeseriesGroupByEncryptedResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByEncryptedResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByEncryptedResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailRoutingTimeseriesGroupByEncryptedResponseResultSerie0,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByEncryptedResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByEncryptedResponseResultSerie0 {
     #[serde(rename = "ENCRYPTED")]
     pub encrypted: ::std::vec::Vec<::std::string::String>,
@@ -16636,17 +14518,7 @@ pub struct RadarGetEmailRoutingTimeseriesGroupByEncryptedResponseResultSerie0 {
     pub not_encrypted: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByIpVersionDateRangeItem(
     ::std::string::String,
@@ -16717,14 +14589,7 @@ for RadarGetEmailRoutingTimeseriesGroupByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -16740,13 +14605,13 @@ pub struct RadarGetEmailRoutingTimeseriesGroupByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByIpVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailRoutingTimeseriesGroupByIpVersionResponseResultSerie0,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupByIpVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupByIpVersionResponseResultSerie0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::vec::Vec<::std::string::String>,
@@ -16754,17 +14619,7 @@ pub struct RadarGetEmailRoutingTimeseriesGroupByIpVersionResponseResultSerie0 {
     pub i_pv6: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupBySpfDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailRoutingTimeseriesGroupBySpfDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailRoutingTimeseriesGroupBySpfDateRangeItem {
@@ -16832,14 +14687,7 @@ for RadarGetEmailRoutingTimeseriesGroupBySpfDateRangeItem {
     }
 }
 ///`RadarGetEmailRoutingTimeseriesGroupBySpfResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailRoutingTimeseriesGroupBySpfResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -16855,13 +14703,13 @@ pub struct RadarGetEmailRoutingTimeseriesGroupBySpfResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupBySpfResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupBySpfResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailRoutingTimeseriesGroupBySpfResponseResultSerie0,
 }
 ///`RadarGetEmailRoutingTimeseriesGroupBySpfResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailRoutingTimeseriesGroupBySpfResponseResultSerie0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::vec::Vec<::std::string::String>,
@@ -16871,17 +14719,7 @@ pub struct RadarGetEmailRoutingTimeseriesGroupBySpfResponseResultSerie0 {
     pub pass: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailSecuritySummaryByArcDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecuritySummaryByArcDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecuritySummaryByArcDateRangeItem {
@@ -16947,14 +14785,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetEmailSecuritySummaryByArcDateRan
     }
 }
 ///`RadarGetEmailSecuritySummaryByArcResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByArcResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -16968,13 +14799,13 @@ pub struct RadarGetEmailSecuritySummaryByArcResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecuritySummaryByArcResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByArcResponseResult {
     pub meta: RadarGetEmailSecuritySummaryByArcResponseResultMeta,
     pub summary_0: RadarGetEmailSecuritySummaryByArcResponseResultSummary0,
 }
 ///`RadarGetEmailSecuritySummaryByArcResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByArcResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -16992,14 +14823,7 @@ pub struct RadarGetEmailSecuritySummaryByArcResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByArcResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByArcResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -17009,7 +14833,7 @@ pub struct RadarGetEmailSecuritySummaryByArcResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecuritySummaryByArcResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByArcResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -17032,7 +14856,7 @@ pub struct RadarGetEmailSecuritySummaryByArcResponseResultMetaConfidenceInfoAnno
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecuritySummaryByArcResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByArcResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -17042,7 +14866,7 @@ pub struct RadarGetEmailSecuritySummaryByArcResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecuritySummaryByArcResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByArcResponseResultSummary0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::string::String,
@@ -17052,17 +14876,7 @@ pub struct RadarGetEmailSecuritySummaryByArcResponseResultSummary0 {
     pub pass: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByDkimDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecuritySummaryByDkimDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecuritySummaryByDkimDateRangeItem {
@@ -17128,14 +14942,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetEmailSecuritySummaryByDkimDateRa
     }
 }
 ///`RadarGetEmailSecuritySummaryByDkimResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByDkimResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -17149,13 +14956,13 @@ pub struct RadarGetEmailSecuritySummaryByDkimResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecuritySummaryByDkimResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByDkimResponseResult {
     pub meta: RadarGetEmailSecuritySummaryByDkimResponseResultMeta,
     pub summary_0: RadarGetEmailSecuritySummaryByDkimResponseResultSummary0,
 }
 ///`RadarGetEmailSecuritySummaryByDkimResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByDkimResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -17173,14 +14980,7 @@ pub struct RadarGetEmailSecuritySummaryByDkimResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByDkimResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByDkimResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -17190,7 +14990,7 @@ pub struct RadarGetEmailSecuritySummaryByDkimResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecuritySummaryByDkimResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByDkimResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -17213,7 +15013,7 @@ pub struct RadarGetEmailSecuritySummaryByDkimResponseResultMetaConfidenceInfoAnn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecuritySummaryByDkimResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByDkimResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -17223,7 +15023,7 @@ pub struct RadarGetEmailSecuritySummaryByDkimResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecuritySummaryByDkimResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByDkimResponseResultSummary0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::string::String,
@@ -17233,17 +15033,7 @@ pub struct RadarGetEmailSecuritySummaryByDkimResponseResultSummary0 {
     pub pass: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByDmarcDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecuritySummaryByDmarcDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecuritySummaryByDmarcDateRangeItem {
@@ -17310,14 +15100,7 @@ for RadarGetEmailSecuritySummaryByDmarcDateRangeItem {
     }
 }
 ///`RadarGetEmailSecuritySummaryByDmarcResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByDmarcResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -17331,13 +15114,13 @@ pub struct RadarGetEmailSecuritySummaryByDmarcResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecuritySummaryByDmarcResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByDmarcResponseResult {
     pub meta: RadarGetEmailSecuritySummaryByDmarcResponseResultMeta,
     pub summary_0: RadarGetEmailSecuritySummaryByDmarcResponseResultSummary0,
 }
 ///`RadarGetEmailSecuritySummaryByDmarcResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByDmarcResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -17355,14 +15138,7 @@ pub struct RadarGetEmailSecuritySummaryByDmarcResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByDmarcResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByDmarcResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -17372,7 +15148,7 @@ pub struct RadarGetEmailSecuritySummaryByDmarcResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecuritySummaryByDmarcResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByDmarcResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -17395,7 +15171,7 @@ pub struct RadarGetEmailSecuritySummaryByDmarcResponseResultMetaConfidenceInfoAn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecuritySummaryByDmarcResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByDmarcResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -17405,7 +15181,7 @@ pub struct RadarGetEmailSecuritySummaryByDmarcResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecuritySummaryByDmarcResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByDmarcResponseResultSummary0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::string::String,
@@ -17415,17 +15191,7 @@ pub struct RadarGetEmailSecuritySummaryByDmarcResponseResultSummary0 {
     pub pass: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByMaliciousDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecuritySummaryByMaliciousDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecuritySummaryByMaliciousDateRangeItem {
@@ -17493,14 +15259,7 @@ for RadarGetEmailSecuritySummaryByMaliciousDateRangeItem {
     }
 }
 ///`RadarGetEmailSecuritySummaryByMaliciousResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByMaliciousResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -17516,13 +15275,13 @@ pub struct RadarGetEmailSecuritySummaryByMaliciousResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecuritySummaryByMaliciousResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResult {
     pub meta: RadarGetEmailSecuritySummaryByMaliciousResponseResultMeta,
     pub summary_0: RadarGetEmailSecuritySummaryByMaliciousResponseResultSummary0,
 }
 ///`RadarGetEmailSecuritySummaryByMaliciousResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -17540,14 +15299,7 @@ pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByMaliciousResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -17557,7 +15309,7 @@ pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResultMetaConfidenceIn
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecuritySummaryByMaliciousResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -17580,7 +15332,7 @@ pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResultMetaConfidenceIn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecuritySummaryByMaliciousResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -17590,7 +15342,7 @@ pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResultMetaDateRangeIte
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecuritySummaryByMaliciousResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResultSummary0 {
     #[serde(rename = "MALICIOUS")]
     pub malicious: ::std::string::String,
@@ -17598,17 +15350,7 @@ pub struct RadarGetEmailSecuritySummaryByMaliciousResponseResultSummary0 {
     pub not_malicious: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryBySpamDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecuritySummaryBySpamDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecuritySummaryBySpamDateRangeItem {
@@ -17674,14 +15416,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetEmailSecuritySummaryBySpamDateRa
     }
 }
 ///`RadarGetEmailSecuritySummaryBySpamResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryBySpamResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -17695,13 +15430,13 @@ pub struct RadarGetEmailSecuritySummaryBySpamResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecuritySummaryBySpamResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpamResponseResult {
     pub meta: RadarGetEmailSecuritySummaryBySpamResponseResultMeta,
     pub summary_0: RadarGetEmailSecuritySummaryBySpamResponseResultSummary0,
 }
 ///`RadarGetEmailSecuritySummaryBySpamResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpamResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -17719,14 +15454,7 @@ pub struct RadarGetEmailSecuritySummaryBySpamResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryBySpamResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryBySpamResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -17736,7 +15464,7 @@ pub struct RadarGetEmailSecuritySummaryBySpamResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecuritySummaryBySpamResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpamResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -17759,7 +15487,7 @@ pub struct RadarGetEmailSecuritySummaryBySpamResponseResultMetaConfidenceInfoAnn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecuritySummaryBySpamResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpamResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -17769,7 +15497,7 @@ pub struct RadarGetEmailSecuritySummaryBySpamResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecuritySummaryBySpamResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpamResponseResultSummary0 {
     #[serde(rename = "NOT_SPAM")]
     pub not_spam: ::std::string::String,
@@ -17777,17 +15505,7 @@ pub struct RadarGetEmailSecuritySummaryBySpamResponseResultSummary0 {
     pub spam: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryBySpfDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecuritySummaryBySpfDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecuritySummaryBySpfDateRangeItem {
@@ -17853,14 +15571,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetEmailSecuritySummaryBySpfDateRan
     }
 }
 ///`RadarGetEmailSecuritySummaryBySpfResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryBySpfResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -17874,13 +15585,13 @@ pub struct RadarGetEmailSecuritySummaryBySpfResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecuritySummaryBySpfResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpfResponseResult {
     pub meta: RadarGetEmailSecuritySummaryBySpfResponseResultMeta,
     pub summary_0: RadarGetEmailSecuritySummaryBySpfResponseResultSummary0,
 }
 ///`RadarGetEmailSecuritySummaryBySpfResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpfResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -17898,14 +15609,7 @@ pub struct RadarGetEmailSecuritySummaryBySpfResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryBySpfResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryBySpfResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -17915,7 +15619,7 @@ pub struct RadarGetEmailSecuritySummaryBySpfResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecuritySummaryBySpfResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpfResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -17938,7 +15642,7 @@ pub struct RadarGetEmailSecuritySummaryBySpfResponseResultMetaConfidenceInfoAnno
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecuritySummaryBySpfResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpfResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -17948,7 +15652,7 @@ pub struct RadarGetEmailSecuritySummaryBySpfResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecuritySummaryBySpfResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpfResponseResultSummary0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::string::String,
@@ -17958,17 +15662,7 @@ pub struct RadarGetEmailSecuritySummaryBySpfResponseResultSummary0 {
     pub pass: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryBySpoofDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecuritySummaryBySpoofDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecuritySummaryBySpoofDateRangeItem {
@@ -18035,14 +15729,7 @@ for RadarGetEmailSecuritySummaryBySpoofDateRangeItem {
     }
 }
 ///`RadarGetEmailSecuritySummaryBySpoofResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryBySpoofResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -18056,13 +15743,13 @@ pub struct RadarGetEmailSecuritySummaryBySpoofResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecuritySummaryBySpoofResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpoofResponseResult {
     pub meta: RadarGetEmailSecuritySummaryBySpoofResponseResultMeta,
     pub summary_0: RadarGetEmailSecuritySummaryBySpoofResponseResultSummary0,
 }
 ///`RadarGetEmailSecuritySummaryBySpoofResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpoofResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -18080,14 +15767,7 @@ pub struct RadarGetEmailSecuritySummaryBySpoofResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryBySpoofResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryBySpoofResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -18097,7 +15777,7 @@ pub struct RadarGetEmailSecuritySummaryBySpoofResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecuritySummaryBySpoofResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpoofResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -18120,7 +15800,7 @@ pub struct RadarGetEmailSecuritySummaryBySpoofResponseResultMetaConfidenceInfoAn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecuritySummaryBySpoofResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpoofResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -18130,7 +15810,7 @@ pub struct RadarGetEmailSecuritySummaryBySpoofResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecuritySummaryBySpoofResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryBySpoofResponseResultSummary0 {
     #[serde(rename = "NOT_SPOOF")]
     pub not_spoof: ::std::string::String,
@@ -18138,17 +15818,7 @@ pub struct RadarGetEmailSecuritySummaryBySpoofResponseResultSummary0 {
     pub spoof: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByThreatCategoryDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecuritySummaryByThreatCategoryDateRangeItem(
     ::std::string::String,
@@ -18218,14 +15888,7 @@ for RadarGetEmailSecuritySummaryByThreatCategoryDateRangeItem {
     }
 }
 ///`RadarGetEmailSecuritySummaryByThreatCategoryResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -18241,13 +15904,13 @@ pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecuritySummaryByThreatCategoryResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResult {
     pub meta: RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMeta,
     pub summary_0: RadarGetEmailSecuritySummaryByThreatCategoryResponseResultSummary0,
 }
 ///`RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -18265,14 +15928,7 @@ pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -18282,7 +15938,7 @@ pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMetaConfide
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -18305,7 +15961,7 @@ pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMetaConfide
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -18315,7 +15971,7 @@ pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResultMetaDateRan
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecuritySummaryByThreatCategoryResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResultSummary0 {
     #[serde(rename = "BrandImpersonation")]
     pub brand_impersonation: ::std::string::String,
@@ -18327,17 +15983,7 @@ pub struct RadarGetEmailSecuritySummaryByThreatCategoryResponseResultSummary0 {
     pub link: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByTlsVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecuritySummaryByTlsVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecuritySummaryByTlsVersionDateRangeItem {
@@ -18405,14 +16051,7 @@ for RadarGetEmailSecuritySummaryByTlsVersionDateRangeItem {
     }
 }
 ///`RadarGetEmailSecuritySummaryByTlsVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByTlsVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -18428,13 +16067,13 @@ pub struct RadarGetEmailSecuritySummaryByTlsVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecuritySummaryByTlsVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResult {
     pub meta: RadarGetEmailSecuritySummaryByTlsVersionResponseResultMeta,
     pub summary_0: RadarGetEmailSecuritySummaryByTlsVersionResponseResultSummary0,
 }
 ///`RadarGetEmailSecuritySummaryByTlsVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -18452,14 +16091,7 @@ pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetEmailSecuritySummaryByTlsVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -18469,7 +16101,7 @@ pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResultMetaConfidenceI
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecuritySummaryByTlsVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -18492,7 +16124,7 @@ pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResultMetaConfidenceI
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecuritySummaryByTlsVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -18502,7 +16134,7 @@ pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResultMetaDateRangeIt
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecuritySummaryByTlsVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResultSummary0 {
     #[serde(rename = "TLS 1.0")]
     pub tls_1_0: ::std::string::String,
@@ -18514,17 +16146,7 @@ pub struct RadarGetEmailSecuritySummaryByTlsVersionResponseResultSummary0 {
     pub tls_1_3: ::std::string::String,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByArcDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByArcDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecurityTimeseriesGroupByArcDateRangeItem {
@@ -18592,14 +16214,7 @@ for RadarGetEmailSecurityTimeseriesGroupByArcDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByArcResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByArcResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -18615,13 +16230,13 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByArcResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByArcResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByArcResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailSecurityTimeseriesGroupByArcResponseResultSerie0,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByArcResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByArcResponseResultSerie0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::vec::Vec<::std::string::String>,
@@ -18631,17 +16246,7 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByArcResponseResultSerie0 {
     pub pass: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByDkimDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByDkimDateRangeItem(
     ::std::string::String,
@@ -18711,14 +16316,7 @@ for RadarGetEmailSecurityTimeseriesGroupByDkimDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByDkimResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByDkimResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -18734,13 +16332,13 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByDkimResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByDkimResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByDkimResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailSecurityTimeseriesGroupByDkimResponseResultSerie0,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByDkimResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByDkimResponseResultSerie0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::vec::Vec<::std::string::String>,
@@ -18750,17 +16348,7 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByDkimResponseResultSerie0 {
     pub pass: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByDmarcDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByDmarcDateRangeItem(
     ::std::string::String,
@@ -18830,14 +16418,7 @@ for RadarGetEmailSecurityTimeseriesGroupByDmarcDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByDmarcResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByDmarcResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -18853,13 +16434,13 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByDmarcResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByDmarcResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByDmarcResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailSecurityTimeseriesGroupByDmarcResponseResultSerie0,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByDmarcResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByDmarcResponseResultSerie0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::vec::Vec<::std::string::String>,
@@ -18869,17 +16450,7 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByDmarcResponseResultSerie0 {
     pub pass: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByMaliciousDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByMaliciousDateRangeItem(
     ::std::string::String,
@@ -18952,14 +16523,7 @@ for RadarGetEmailSecurityTimeseriesGroupByMaliciousDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByMaliciousResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByMaliciousResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -18975,13 +16539,13 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByMaliciousResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByMaliciousResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByMaliciousResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailSecurityTimeseriesGroupByMaliciousResponseResultSerie0,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByMaliciousResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByMaliciousResponseResultSerie0 {
     #[serde(rename = "MALICIOUS")]
     pub malicious: ::std::vec::Vec<::std::string::String>,
@@ -18989,17 +16553,7 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByMaliciousResponseResultSerie0 {
     pub not_malicious: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpamDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpamDateRangeItem(
     ::std::string::String,
@@ -19069,14 +16623,7 @@ for RadarGetEmailSecurityTimeseriesGroupBySpamDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpamResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpamResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -19092,13 +16639,13 @@ pub struct RadarGetEmailSecurityTimeseriesGroupBySpamResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpamResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpamResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailSecurityTimeseriesGroupBySpamResponseResultSerie0,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpamResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpamResponseResultSerie0 {
     #[serde(rename = "NOT_SPAM")]
     pub not_spam: ::std::vec::Vec<::std::string::String>,
@@ -19106,17 +16653,7 @@ pub struct RadarGetEmailSecurityTimeseriesGroupBySpamResponseResultSerie0 {
     pub spam: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpfDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpfDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecurityTimeseriesGroupBySpfDateRangeItem {
@@ -19184,14 +16721,7 @@ for RadarGetEmailSecurityTimeseriesGroupBySpfDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpfResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpfResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -19207,13 +16737,13 @@ pub struct RadarGetEmailSecurityTimeseriesGroupBySpfResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpfResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpfResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailSecurityTimeseriesGroupBySpfResponseResultSerie0,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpfResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpfResponseResultSerie0 {
     #[serde(rename = "FAIL")]
     pub fail: ::std::vec::Vec<::std::string::String>,
@@ -19223,17 +16753,7 @@ pub struct RadarGetEmailSecurityTimeseriesGroupBySpfResponseResultSerie0 {
     pub pass: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpoofDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpoofDateRangeItem(
     ::std::string::String,
@@ -19303,14 +16823,7 @@ for RadarGetEmailSecurityTimeseriesGroupBySpoofDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpoofResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpoofResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -19326,13 +16839,13 @@ pub struct RadarGetEmailSecurityTimeseriesGroupBySpoofResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpoofResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpoofResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailSecurityTimeseriesGroupBySpoofResponseResultSerie0,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupBySpoofResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupBySpoofResponseResultSerie0 {
     #[serde(rename = "NOT_SPOOF")]
     pub not_spoof: ::std::vec::Vec<::std::string::String>,
@@ -19340,17 +16853,7 @@ pub struct RadarGetEmailSecurityTimeseriesGroupBySpoofResponseResultSerie0 {
     pub spoof: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByThreatCategoryDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByThreatCategoryDateRangeItem(
     ::std::string::String,
@@ -19425,14 +16928,7 @@ for RadarGetEmailSecurityTimeseriesGroupByThreatCategoryDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByThreatCategoryResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByThreatCategoryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -19448,13 +16944,13 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByThreatCategoryResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByThreatCategoryResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByThreatCategoryResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailSecurityTimeseriesGroupByThreatCategoryResponseResultSerie0,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByThreatCategoryResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByThreatCategoryResponseResultSerie0 {
     #[serde(rename = "BrandImpersonation")]
     pub brand_impersonation: ::std::vec::Vec<::std::string::String>,
@@ -19466,17 +16962,7 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByThreatCategoryResponseResultSer
     pub link: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByTlsVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByTlsVersionDateRangeItem(
     ::std::string::String,
@@ -19550,14 +17036,7 @@ for RadarGetEmailSecurityTimeseriesGroupByTlsVersionDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByTlsVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByTlsVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -19573,13 +17052,13 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByTlsVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByTlsVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByTlsVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetEmailSecurityTimeseriesGroupByTlsVersionResponseResultSerie0,
 }
 ///`RadarGetEmailSecurityTimeseriesGroupByTlsVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTimeseriesGroupByTlsVersionResponseResultSerie0 {
     #[serde(rename = "TLS 1.0")]
     pub tls_1_0: ::std::vec::Vec<::std::string::String>,
@@ -19591,17 +17070,7 @@ pub struct RadarGetEmailSecurityTimeseriesGroupByTlsVersionResponseResultSerie0 
     pub tls_1_3: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetEmailSecurityTopTldsByMaliciousDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTopTldsByMaliciousDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecurityTopTldsByMaliciousDateRangeItem {
@@ -19669,14 +17138,7 @@ for RadarGetEmailSecurityTopTldsByMaliciousDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTopTldsByMaliciousResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTopTldsByMaliciousResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -19692,7 +17154,7 @@ pub struct RadarGetEmailSecurityTopTldsByMaliciousResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTopTldsByMaliciousResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResult {
     pub meta: RadarGetEmailSecurityTopTldsByMaliciousResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -19700,7 +17162,7 @@ pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResult {
     >,
 }
 ///`RadarGetEmailSecurityTopTldsByMaliciousResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -19717,14 +17179,7 @@ pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetEmailSecurityTopTldsByMaliciousResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -19734,7 +17189,7 @@ pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResultMetaConfidenceIn
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecurityTopTldsByMaliciousResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -19757,7 +17212,7 @@ pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResultMetaConfidenceIn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecurityTopTldsByMaliciousResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -19767,23 +17222,13 @@ pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResultMetaDateRangeIte
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecurityTopTldsByMaliciousResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsByMaliciousResponseResultTop0Item {
     pub name: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///`RadarGetEmailSecurityTopTldsByMessagesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTopTldsByMessagesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecurityTopTldsByMessagesDateRangeItem {
@@ -19851,14 +17296,7 @@ for RadarGetEmailSecurityTopTldsByMessagesDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTopTldsByMessagesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTopTldsByMessagesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -19874,7 +17312,7 @@ pub struct RadarGetEmailSecurityTopTldsByMessagesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTopTldsByMessagesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResult {
     pub meta: RadarGetEmailSecurityTopTldsByMessagesResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -19882,7 +17320,7 @@ pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResult {
     >,
 }
 ///`RadarGetEmailSecurityTopTldsByMessagesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -19899,14 +17337,7 @@ pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetEmailSecurityTopTldsByMessagesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -19916,7 +17347,7 @@ pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResultMetaConfidenceInf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecurityTopTldsByMessagesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -19939,7 +17370,7 @@ pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResultMetaConfidenceInf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecurityTopTldsByMessagesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -19949,23 +17380,13 @@ pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResultMetaDateRangeItem
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecurityTopTldsByMessagesResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsByMessagesResponseResultTop0Item {
     pub name: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///`RadarGetEmailSecurityTopTldsBySpamDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTopTldsBySpamDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecurityTopTldsBySpamDateRangeItem {
@@ -20031,14 +17452,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetEmailSecurityTopTldsBySpamDateRa
     }
 }
 ///`RadarGetEmailSecurityTopTldsBySpamResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTopTldsBySpamResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -20052,13 +17466,13 @@ pub struct RadarGetEmailSecurityTopTldsBySpamResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTopTldsBySpamResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsBySpamResponseResult {
     pub meta: RadarGetEmailSecurityTopTldsBySpamResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetEmailSecurityTopTldsBySpamResponseResultTop0Item>,
 }
 ///`RadarGetEmailSecurityTopTldsBySpamResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsBySpamResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -20075,14 +17489,7 @@ pub struct RadarGetEmailSecurityTopTldsBySpamResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetEmailSecurityTopTldsBySpamResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTopTldsBySpamResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -20092,7 +17499,7 @@ pub struct RadarGetEmailSecurityTopTldsBySpamResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecurityTopTldsBySpamResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsBySpamResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -20115,7 +17522,7 @@ pub struct RadarGetEmailSecurityTopTldsBySpamResponseResultMetaConfidenceInfoAnn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecurityTopTldsBySpamResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsBySpamResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -20125,23 +17532,13 @@ pub struct RadarGetEmailSecurityTopTldsBySpamResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecurityTopTldsBySpamResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsBySpamResponseResultTop0Item {
     pub name: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///`RadarGetEmailSecurityTopTldsBySpoofDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetEmailSecurityTopTldsBySpoofDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetEmailSecurityTopTldsBySpoofDateRangeItem {
@@ -20208,14 +17605,7 @@ for RadarGetEmailSecurityTopTldsBySpoofDateRangeItem {
     }
 }
 ///`RadarGetEmailSecurityTopTldsBySpoofResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTopTldsBySpoofResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -20229,7 +17619,7 @@ pub struct RadarGetEmailSecurityTopTldsBySpoofResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEmailSecurityTopTldsBySpoofResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResult {
     pub meta: RadarGetEmailSecurityTopTldsBySpoofResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -20237,7 +17627,7 @@ pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResult {
     >,
 }
 ///`RadarGetEmailSecurityTopTldsBySpoofResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -20254,14 +17644,7 @@ pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetEmailSecurityTopTldsBySpoofResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -20271,7 +17654,7 @@ pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetEmailSecurityTopTldsBySpoofResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -20294,7 +17677,7 @@ pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResultMetaConfidenceInfoAn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetEmailSecurityTopTldsBySpoofResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -20304,20 +17687,13 @@ pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetEmailSecurityTopTldsBySpoofResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEmailSecurityTopTldsBySpoofResponseResultTop0Item {
     pub name: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///`RadarGetEntitiesAsnByIdResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEntitiesAsnByIdResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -20331,12 +17707,12 @@ pub struct RadarGetEntitiesAsnByIdResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEntitiesAsnByIdResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnByIdResponseResult {
     pub asn: RadarGetEntitiesAsnByIdResponseResultAsn,
 }
 ///`RadarGetEntitiesAsnByIdResponseResultAsn`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnByIdResponseResultAsn {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aka: ::std::option::Option<::std::string::String>,
@@ -20360,7 +17736,7 @@ pub struct RadarGetEntitiesAsnByIdResponseResultAsn {
     pub website: ::std::string::String,
 }
 ///`RadarGetEntitiesAsnByIdResponseResultAsnEstimatedUsers`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnByIdResponseResultAsnEstimatedUsers {
     ///Total estimated users
     #[serde(
@@ -20373,7 +17749,7 @@ pub struct RadarGetEntitiesAsnByIdResponseResultAsnEstimatedUsers {
     >,
 }
 ///`RadarGetEntitiesAsnByIdResponseResultAsnEstimatedUsersLocationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnByIdResponseResultAsnEstimatedUsersLocationsItem {
     ///Estimated users per location
     #[serde(
@@ -20387,7 +17763,7 @@ pub struct RadarGetEntitiesAsnByIdResponseResultAsnEstimatedUsersLocationsItem {
     pub location_name: ::std::string::String,
 }
 ///`RadarGetEntitiesAsnByIdResponseResultAsnRelatedItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnByIdResponseResultAsnRelatedItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aka: ::std::option::Option<::std::string::String>,
@@ -20401,14 +17777,7 @@ pub struct RadarGetEntitiesAsnByIdResponseResultAsnRelatedItem {
     pub name: ::std::string::String,
 }
 ///`RadarGetEntitiesAsnByIpResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEntitiesAsnByIpResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -20422,12 +17791,12 @@ pub struct RadarGetEntitiesAsnByIpResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEntitiesAsnByIpResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnByIpResponseResult {
     pub asn: RadarGetEntitiesAsnByIpResponseResultAsn,
 }
 ///`RadarGetEntitiesAsnByIpResponseResultAsn`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnByIpResponseResultAsn {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aka: ::std::option::Option<::std::string::String>,
@@ -20449,7 +17818,7 @@ pub struct RadarGetEntitiesAsnByIpResponseResultAsn {
     pub website: ::std::string::String,
 }
 ///`RadarGetEntitiesAsnByIpResponseResultAsnEstimatedUsers`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnByIpResponseResultAsnEstimatedUsers {
     ///Total estimated users
     #[serde(
@@ -20462,7 +17831,7 @@ pub struct RadarGetEntitiesAsnByIpResponseResultAsnEstimatedUsers {
     >,
 }
 ///`RadarGetEntitiesAsnByIpResponseResultAsnEstimatedUsersLocationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnByIpResponseResultAsnEstimatedUsersLocationsItem {
     ///Estimated users per location
     #[serde(
@@ -20476,7 +17845,7 @@ pub struct RadarGetEntitiesAsnByIpResponseResultAsnEstimatedUsersLocationsItem {
     pub location_name: ::std::string::String,
 }
 ///`RadarGetEntitiesAsnByIpResponseResultAsnRelatedItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnByIpResponseResultAsnRelatedItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aka: ::std::option::Option<::std::string::String>,
@@ -20500,8 +17869,7 @@ pub struct RadarGetEntitiesAsnByIpResponseResultAsnRelatedItem {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetEntitiesAsnListOrderBy {
     #[serde(rename = "ASN")]
@@ -20551,14 +17919,7 @@ impl ::std::default::Default for RadarGetEntitiesAsnListOrderBy {
     }
 }
 ///`RadarGetEntitiesAsnListResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEntitiesAsnListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -20572,12 +17933,12 @@ pub struct RadarGetEntitiesAsnListResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEntitiesAsnListResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnListResponseResult {
     pub asns: ::std::vec::Vec<RadarGetEntitiesAsnListResponseResultAsnsItem>,
 }
 ///`RadarGetEntitiesAsnListResponseResultAsnsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesAsnListResponseResultAsnsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aka: ::std::option::Option<::std::string::String>,
@@ -20595,14 +17956,7 @@ pub struct RadarGetEntitiesAsnListResponseResultAsnsItem {
     pub website: ::std::option::Option<::std::string::String>,
 }
 ///`RadarGetEntitiesIpResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEntitiesIpResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -20616,12 +17970,12 @@ pub struct RadarGetEntitiesIpResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEntitiesIpResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesIpResponseResult {
     pub ip: RadarGetEntitiesIpResponseResultIp,
 }
 ///`RadarGetEntitiesIpResponseResultIp`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesIpResponseResultIp {
     pub asn: ::std::string::String,
     #[serde(rename = "asnLocation")]
@@ -20638,14 +17992,7 @@ pub struct RadarGetEntitiesIpResponseResultIp {
     pub location_name: ::std::string::String,
 }
 ///`RadarGetEntitiesLocationByAlpha2Response`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEntitiesLocationByAlpha2Response {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -20659,12 +18006,12 @@ pub struct RadarGetEntitiesLocationByAlpha2Response {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEntitiesLocationByAlpha2ResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesLocationByAlpha2ResponseResult {
     pub location: RadarGetEntitiesLocationByAlpha2ResponseResultLocation,
 }
 ///`RadarGetEntitiesLocationByAlpha2ResponseResultLocation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesLocationByAlpha2ResponseResultLocation {
     pub alpha2: ::std::string::String,
     #[serde(rename = "confidenceLevel")]
@@ -20676,14 +18023,7 @@ pub struct RadarGetEntitiesLocationByAlpha2ResponseResultLocation {
     pub subregion: ::std::string::String,
 }
 ///`RadarGetEntitiesLocationsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetEntitiesLocationsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -20697,12 +18037,12 @@ pub struct RadarGetEntitiesLocationsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetEntitiesLocationsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesLocationsResponseResult {
     pub locations: ::std::vec::Vec<RadarGetEntitiesLocationsResponseResultLocationsItem>,
 }
 ///`RadarGetEntitiesLocationsResponseResultLocationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetEntitiesLocationsResponseResultLocationsItem {
     pub alpha2: ::std::string::String,
     pub latitude: ::std::string::String,
@@ -20710,17 +18050,7 @@ pub struct RadarGetEntitiesLocationsResponseResultLocationsItem {
     pub name: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByBotClassDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpSummaryByBotClassDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpSummaryByBotClassDateRangeItem {
@@ -20786,14 +18116,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpSummaryByBotClassDateRangeIt
     }
 }
 ///`RadarGetHttpSummaryByBotClassResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByBotClassResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -20807,13 +18130,13 @@ pub struct RadarGetHttpSummaryByBotClassResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpSummaryByBotClassResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByBotClassResponseResult {
     pub meta: RadarGetHttpSummaryByBotClassResponseResultMeta,
     pub summary_0: RadarGetHttpSummaryByBotClassResponseResultSummary0,
 }
 ///`RadarGetHttpSummaryByBotClassResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByBotClassResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -20831,14 +18154,7 @@ pub struct RadarGetHttpSummaryByBotClassResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByBotClassResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByBotClassResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -20848,7 +18164,7 @@ pub struct RadarGetHttpSummaryByBotClassResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpSummaryByBotClassResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByBotClassResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -20871,7 +18187,7 @@ pub struct RadarGetHttpSummaryByBotClassResponseResultMetaConfidenceInfoAnnotati
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpSummaryByBotClassResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByBotClassResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -20881,23 +18197,13 @@ pub struct RadarGetHttpSummaryByBotClassResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpSummaryByBotClassResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByBotClassResponseResultSummary0 {
     pub bot: ::std::string::String,
     pub human: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByDeviceTypeDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpSummaryByDeviceTypeDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpSummaryByDeviceTypeDateRangeItem {
@@ -20963,14 +18269,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpSummaryByDeviceTypeDateRange
     }
 }
 ///`RadarGetHttpSummaryByDeviceTypeResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByDeviceTypeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -20984,13 +18283,13 @@ pub struct RadarGetHttpSummaryByDeviceTypeResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpSummaryByDeviceTypeResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByDeviceTypeResponseResult {
     pub meta: RadarGetHttpSummaryByDeviceTypeResponseResultMeta,
     pub summary_0: RadarGetHttpSummaryByDeviceTypeResponseResultSummary0,
 }
 ///`RadarGetHttpSummaryByDeviceTypeResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByDeviceTypeResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -21008,14 +18307,7 @@ pub struct RadarGetHttpSummaryByDeviceTypeResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByDeviceTypeResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByDeviceTypeResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -21025,7 +18317,7 @@ pub struct RadarGetHttpSummaryByDeviceTypeResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpSummaryByDeviceTypeResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByDeviceTypeResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -21048,7 +18340,7 @@ pub struct RadarGetHttpSummaryByDeviceTypeResponseResultMetaConfidenceInfoAnnota
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpSummaryByDeviceTypeResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByDeviceTypeResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -21058,24 +18350,14 @@ pub struct RadarGetHttpSummaryByDeviceTypeResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpSummaryByDeviceTypeResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByDeviceTypeResponseResultSummary0 {
     pub desktop: ::std::string::String,
     pub mobile: ::std::string::String,
     pub other: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByHttpProtocolDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpSummaryByHttpProtocolDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpSummaryByHttpProtocolDateRangeItem {
@@ -21141,14 +18423,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpSummaryByHttpProtocolDateRan
     }
 }
 ///`RadarGetHttpSummaryByHttpProtocolResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByHttpProtocolResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -21162,13 +18437,13 @@ pub struct RadarGetHttpSummaryByHttpProtocolResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpSummaryByHttpProtocolResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByHttpProtocolResponseResult {
     pub meta: RadarGetHttpSummaryByHttpProtocolResponseResultMeta,
     pub summary_0: RadarGetHttpSummaryByHttpProtocolResponseResultSummary0,
 }
 ///`RadarGetHttpSummaryByHttpProtocolResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByHttpProtocolResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -21186,14 +18461,7 @@ pub struct RadarGetHttpSummaryByHttpProtocolResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByHttpProtocolResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByHttpProtocolResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -21203,7 +18471,7 @@ pub struct RadarGetHttpSummaryByHttpProtocolResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpSummaryByHttpProtocolResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByHttpProtocolResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -21226,7 +18494,7 @@ pub struct RadarGetHttpSummaryByHttpProtocolResponseResultMetaConfidenceInfoAnno
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpSummaryByHttpProtocolResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByHttpProtocolResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -21236,23 +18504,13 @@ pub struct RadarGetHttpSummaryByHttpProtocolResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpSummaryByHttpProtocolResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByHttpProtocolResponseResultSummary0 {
     pub http: ::std::string::String,
     pub https: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByHttpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpSummaryByHttpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpSummaryByHttpVersionDateRangeItem {
@@ -21318,14 +18576,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpSummaryByHttpVersionDateRang
     }
 }
 ///`RadarGetHttpSummaryByHttpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByHttpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -21339,13 +18590,13 @@ pub struct RadarGetHttpSummaryByHttpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpSummaryByHttpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByHttpVersionResponseResult {
     pub meta: RadarGetHttpSummaryByHttpVersionResponseResultMeta,
     pub summary_0: RadarGetHttpSummaryByHttpVersionResponseResultSummary0,
 }
 ///`RadarGetHttpSummaryByHttpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByHttpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -21363,14 +18614,7 @@ pub struct RadarGetHttpSummaryByHttpVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByHttpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByHttpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -21380,7 +18624,7 @@ pub struct RadarGetHttpSummaryByHttpVersionResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpSummaryByHttpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByHttpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -21403,7 +18647,7 @@ pub struct RadarGetHttpSummaryByHttpVersionResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpSummaryByHttpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByHttpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -21413,7 +18657,7 @@ pub struct RadarGetHttpSummaryByHttpVersionResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpSummaryByHttpVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByHttpVersionResponseResultSummary0 {
     #[serde(rename = "HTTP/1.x")]
     pub http_1_x: ::std::string::String,
@@ -21423,17 +18667,7 @@ pub struct RadarGetHttpSummaryByHttpVersionResponseResultSummary0 {
     pub http_3: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpSummaryByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpSummaryByIpVersionDateRangeItem {
@@ -21499,14 +18733,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpSummaryByIpVersionDateRangeI
     }
 }
 ///`RadarGetHttpSummaryByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -21520,13 +18747,13 @@ pub struct RadarGetHttpSummaryByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpSummaryByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByIpVersionResponseResult {
     pub meta: RadarGetHttpSummaryByIpVersionResponseResultMeta,
     pub summary_0: RadarGetHttpSummaryByIpVersionResponseResultSummary0,
 }
 ///`RadarGetHttpSummaryByIpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByIpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -21544,14 +18771,7 @@ pub struct RadarGetHttpSummaryByIpVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByIpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByIpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -21561,7 +18781,7 @@ pub struct RadarGetHttpSummaryByIpVersionResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpSummaryByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -21584,7 +18804,7 @@ pub struct RadarGetHttpSummaryByIpVersionResponseResultMetaConfidenceInfoAnnotat
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpSummaryByIpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByIpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -21594,7 +18814,7 @@ pub struct RadarGetHttpSummaryByIpVersionResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpSummaryByIpVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByIpVersionResponseResultSummary0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::string::String,
@@ -21602,17 +18822,7 @@ pub struct RadarGetHttpSummaryByIpVersionResponseResultSummary0 {
     pub i_pv6: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByOperatingSystemDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpSummaryByOperatingSystemDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpSummaryByOperatingSystemDateRangeItem {
@@ -21680,14 +18890,7 @@ for RadarGetHttpSummaryByOperatingSystemDateRangeItem {
     }
 }
 ///`RadarGetHttpSummaryByOperatingSystemResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByOperatingSystemResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -21703,13 +18906,13 @@ pub struct RadarGetHttpSummaryByOperatingSystemResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpSummaryByOperatingSystemResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByOperatingSystemResponseResult {
     pub meta: RadarGetHttpSummaryByOperatingSystemResponseResultMeta,
     pub summary_0: RadarGetHttpSummaryByOperatingSystemResponseResultSummary0,
 }
 ///`RadarGetHttpSummaryByOperatingSystemResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByOperatingSystemResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -21727,14 +18930,7 @@ pub struct RadarGetHttpSummaryByOperatingSystemResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByOperatingSystemResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByOperatingSystemResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -21744,7 +18940,7 @@ pub struct RadarGetHttpSummaryByOperatingSystemResponseResultMetaConfidenceInfo 
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpSummaryByOperatingSystemResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByOperatingSystemResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -21767,7 +18963,7 @@ pub struct RadarGetHttpSummaryByOperatingSystemResponseResultMetaConfidenceInfoA
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpSummaryByOperatingSystemResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByOperatingSystemResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -21777,7 +18973,7 @@ pub struct RadarGetHttpSummaryByOperatingSystemResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpSummaryByOperatingSystemResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByOperatingSystemResponseResultSummary0 {
     #[serde(rename = "ANDROID")]
     pub android: ::std::string::String,
@@ -21785,17 +18981,7 @@ pub struct RadarGetHttpSummaryByOperatingSystemResponseResultSummary0 {
     pub ios: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByPostQuantumDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpSummaryByPostQuantumDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpSummaryByPostQuantumDateRangeItem {
@@ -21861,14 +19047,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpSummaryByPostQuantumDateRang
     }
 }
 ///`RadarGetHttpSummaryByPostQuantumResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByPostQuantumResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -21882,13 +19061,13 @@ pub struct RadarGetHttpSummaryByPostQuantumResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpSummaryByPostQuantumResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByPostQuantumResponseResult {
     pub meta: RadarGetHttpSummaryByPostQuantumResponseResultMeta,
     pub summary_0: RadarGetHttpSummaryByPostQuantumResponseResultSummary0,
 }
 ///`RadarGetHttpSummaryByPostQuantumResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByPostQuantumResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -21906,14 +19085,7 @@ pub struct RadarGetHttpSummaryByPostQuantumResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByPostQuantumResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByPostQuantumResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -21923,7 +19095,7 @@ pub struct RadarGetHttpSummaryByPostQuantumResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpSummaryByPostQuantumResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByPostQuantumResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -21946,7 +19118,7 @@ pub struct RadarGetHttpSummaryByPostQuantumResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpSummaryByPostQuantumResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByPostQuantumResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -21956,7 +19128,7 @@ pub struct RadarGetHttpSummaryByPostQuantumResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpSummaryByPostQuantumResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByPostQuantumResponseResultSummary0 {
     #[serde(rename = "NOT_SUPPORTED")]
     pub not_supported: ::std::string::String,
@@ -21964,17 +19136,7 @@ pub struct RadarGetHttpSummaryByPostQuantumResponseResultSummary0 {
     pub supported: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByTlsVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpSummaryByTlsVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpSummaryByTlsVersionDateRangeItem {
@@ -22040,14 +19202,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpSummaryByTlsVersionDateRange
     }
 }
 ///`RadarGetHttpSummaryByTlsVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByTlsVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -22061,13 +19216,13 @@ pub struct RadarGetHttpSummaryByTlsVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpSummaryByTlsVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByTlsVersionResponseResult {
     pub meta: RadarGetHttpSummaryByTlsVersionResponseResultMeta,
     pub summary_0: RadarGetHttpSummaryByTlsVersionResponseResultSummary0,
 }
 ///`RadarGetHttpSummaryByTlsVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByTlsVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -22085,14 +19240,7 @@ pub struct RadarGetHttpSummaryByTlsVersionResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetHttpSummaryByTlsVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpSummaryByTlsVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -22102,7 +19250,7 @@ pub struct RadarGetHttpSummaryByTlsVersionResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpSummaryByTlsVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByTlsVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -22125,7 +19273,7 @@ pub struct RadarGetHttpSummaryByTlsVersionResponseResultMetaConfidenceInfoAnnota
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpSummaryByTlsVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByTlsVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -22135,7 +19283,7 @@ pub struct RadarGetHttpSummaryByTlsVersionResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpSummaryByTlsVersionResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpSummaryByTlsVersionResponseResultSummary0 {
     #[serde(rename = "TLS 1.0")]
     pub tls_1_0: ::std::string::String,
@@ -22149,17 +19297,7 @@ pub struct RadarGetHttpSummaryByTlsVersionResponseResultSummary0 {
     pub tls_quic: ::std::string::String,
 }
 ///`RadarGetHttpTimeseriesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTimeseriesDateRangeItem {
@@ -22225,17 +19363,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTimeseriesDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByBotClassDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesGroupByBotClassDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTimeseriesGroupByBotClassDateRangeItem {
@@ -22303,14 +19431,7 @@ for RadarGetHttpTimeseriesGroupByBotClassDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByBotClassResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesGroupByBotClassResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -22326,30 +19447,20 @@ pub struct RadarGetHttpTimeseriesGroupByBotClassResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesGroupByBotClassResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByBotClassResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetHttpTimeseriesGroupByBotClassResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesGroupByBotClassResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByBotClassResponseResultSerie0 {
     pub bot: ::std::vec::Vec<::std::string::String>,
     pub human: ::std::vec::Vec<::std::string::String>,
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetHttpTimeseriesGroupByBrowserFamiliesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesGroupByBrowserFamiliesDateRangeItem(
     ::std::string::String,
@@ -22419,14 +19530,7 @@ for RadarGetHttpTimeseriesGroupByBrowserFamiliesDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByBrowserFamiliesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesGroupByBrowserFamiliesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -22442,13 +19546,13 @@ pub struct RadarGetHttpTimeseriesGroupByBrowserFamiliesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesGroupByBrowserFamiliesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByBrowserFamiliesResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetHttpTimeseriesGroupByBrowserFamiliesResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesGroupByBrowserFamiliesResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByBrowserFamiliesResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
@@ -22458,17 +19562,7 @@ pub struct RadarGetHttpTimeseriesGroupByBrowserFamiliesResponseResultSerie0 {
     >,
 }
 ///`RadarGetHttpTimeseriesGroupByBrowsersDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesGroupByBrowsersDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTimeseriesGroupByBrowsersDateRangeItem {
@@ -22536,14 +19630,7 @@ for RadarGetHttpTimeseriesGroupByBrowsersDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByBrowsersResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesGroupByBrowsersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -22559,13 +19646,13 @@ pub struct RadarGetHttpTimeseriesGroupByBrowsersResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesGroupByBrowsersResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByBrowsersResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetHttpTimeseriesGroupByBrowsersResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesGroupByBrowsersResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByBrowsersResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
@@ -22575,17 +19662,7 @@ pub struct RadarGetHttpTimeseriesGroupByBrowsersResponseResultSerie0 {
     >,
 }
 ///`RadarGetHttpTimeseriesGroupByDeviceTypeDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesGroupByDeviceTypeDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTimeseriesGroupByDeviceTypeDateRangeItem {
@@ -22653,14 +19730,7 @@ for RadarGetHttpTimeseriesGroupByDeviceTypeDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByDeviceTypeResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesGroupByDeviceTypeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -22676,13 +19746,13 @@ pub struct RadarGetHttpTimeseriesGroupByDeviceTypeResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesGroupByDeviceTypeResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByDeviceTypeResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetHttpTimeseriesGroupByDeviceTypeResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesGroupByDeviceTypeResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByDeviceTypeResponseResultSerie0 {
     pub desktop: ::std::vec::Vec<::std::string::String>,
     pub mobile: ::std::vec::Vec<::std::string::String>,
@@ -22690,17 +19760,7 @@ pub struct RadarGetHttpTimeseriesGroupByDeviceTypeResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetHttpTimeseriesGroupByHttpProtocolDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesGroupByHttpProtocolDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTimeseriesGroupByHttpProtocolDateRangeItem {
@@ -22768,14 +19828,7 @@ for RadarGetHttpTimeseriesGroupByHttpProtocolDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByHttpProtocolResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesGroupByHttpProtocolResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -22791,30 +19844,20 @@ pub struct RadarGetHttpTimeseriesGroupByHttpProtocolResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesGroupByHttpProtocolResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByHttpProtocolResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetHttpTimeseriesGroupByHttpProtocolResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesGroupByHttpProtocolResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByHttpProtocolResponseResultSerie0 {
     pub http: ::std::vec::Vec<::std::string::String>,
     pub https: ::std::vec::Vec<::std::string::String>,
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetHttpTimeseriesGroupByHttpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesGroupByHttpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTimeseriesGroupByHttpVersionDateRangeItem {
@@ -22882,14 +19925,7 @@ for RadarGetHttpTimeseriesGroupByHttpVersionDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByHttpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesGroupByHttpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -22905,13 +19941,13 @@ pub struct RadarGetHttpTimeseriesGroupByHttpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesGroupByHttpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByHttpVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetHttpTimeseriesGroupByHttpVersionResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesGroupByHttpVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByHttpVersionResponseResultSerie0 {
     #[serde(rename = "HTTP/1.x")]
     pub http_1_x: ::std::vec::Vec<::std::string::String>,
@@ -22922,17 +19958,7 @@ pub struct RadarGetHttpTimeseriesGroupByHttpVersionResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetHttpTimeseriesGroupByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesGroupByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTimeseriesGroupByIpVersionDateRangeItem {
@@ -23000,14 +20026,7 @@ for RadarGetHttpTimeseriesGroupByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesGroupByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -23023,13 +20042,13 @@ pub struct RadarGetHttpTimeseriesGroupByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesGroupByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByIpVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetHttpTimeseriesGroupByIpVersionResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesGroupByIpVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByIpVersionResponseResultSerie0 {
     #[serde(rename = "IPv4")]
     pub i_pv4: ::std::vec::Vec<::std::string::String>,
@@ -23038,17 +20057,7 @@ pub struct RadarGetHttpTimeseriesGroupByIpVersionResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetHttpTimeseriesGroupByOperatingSystemDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesGroupByOperatingSystemDateRangeItem(
     ::std::string::String,
@@ -23118,14 +20127,7 @@ for RadarGetHttpTimeseriesGroupByOperatingSystemDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByOperatingSystemResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesGroupByOperatingSystemResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -23141,13 +20143,13 @@ pub struct RadarGetHttpTimeseriesGroupByOperatingSystemResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesGroupByOperatingSystemResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByOperatingSystemResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetHttpTimeseriesGroupByOperatingSystemResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesGroupByOperatingSystemResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByOperatingSystemResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
@@ -23157,17 +20159,7 @@ pub struct RadarGetHttpTimeseriesGroupByOperatingSystemResponseResultSerie0 {
     >,
 }
 ///`RadarGetHttpTimeseriesGroupByPostQuantumDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesGroupByPostQuantumDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTimeseriesGroupByPostQuantumDateRangeItem {
@@ -23235,14 +20227,7 @@ for RadarGetHttpTimeseriesGroupByPostQuantumDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByPostQuantumResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesGroupByPostQuantumResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -23258,13 +20243,13 @@ pub struct RadarGetHttpTimeseriesGroupByPostQuantumResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesGroupByPostQuantumResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByPostQuantumResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetHttpTimeseriesGroupByPostQuantumResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesGroupByPostQuantumResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByPostQuantumResponseResultSerie0 {
     #[serde(rename = "NOT_SUPPORTED")]
     pub not_supported: ::std::vec::Vec<::std::string::String>,
@@ -23273,17 +20258,7 @@ pub struct RadarGetHttpTimeseriesGroupByPostQuantumResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetHttpTimeseriesGroupByTlsVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTimeseriesGroupByTlsVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTimeseriesGroupByTlsVersionDateRangeItem {
@@ -23351,14 +20326,7 @@ for RadarGetHttpTimeseriesGroupByTlsVersionDateRangeItem {
     }
 }
 ///`RadarGetHttpTimeseriesGroupByTlsVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesGroupByTlsVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -23374,13 +20342,13 @@ pub struct RadarGetHttpTimeseriesGroupByTlsVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesGroupByTlsVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByTlsVersionResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetHttpTimeseriesGroupByTlsVersionResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesGroupByTlsVersionResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesGroupByTlsVersionResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
     #[serde(rename = "TLS 1.0")]
@@ -23395,14 +20363,7 @@ pub struct RadarGetHttpTimeseriesGroupByTlsVersionResponseResultSerie0 {
     pub tls_quic: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetHttpTimeseriesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -23416,13 +20377,13 @@ pub struct RadarGetHttpTimeseriesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTimeseriesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesResponseResult {
     pub meta: RadarGetHttpTimeseriesResponseResultMeta,
     pub serie_0: RadarGetHttpTimeseriesResponseResultSerie0,
 }
 ///`RadarGetHttpTimeseriesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesResponseResultMeta {
     #[serde(rename = "aggInterval")]
     pub agg_interval: ::std::string::String,
@@ -23441,14 +20402,7 @@ pub struct RadarGetHttpTimeseriesResponseResultMeta {
     pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTimeseriesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTimeseriesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -23458,7 +20412,7 @@ pub struct RadarGetHttpTimeseriesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -23481,7 +20435,7 @@ pub struct RadarGetHttpTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTimeseriesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -23491,23 +20445,13 @@ pub struct RadarGetHttpTimeseriesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTimeseriesResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTimeseriesResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
     pub values: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetHttpTopAsesByBotClassDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopAsesByBotClassDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopAsesByBotClassDateRangeItem {
@@ -23573,14 +20517,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopAsesByBotClassDateRangeIt
     }
 }
 ///`RadarGetHttpTopAsesByBotClassResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByBotClassResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -23594,13 +20531,13 @@ pub struct RadarGetHttpTopAsesByBotClassResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopAsesByBotClassResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByBotClassResponseResult {
     pub meta: RadarGetHttpTopAsesByBotClassResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetHttpTopAsesByBotClassResponseResultTop0Item>,
 }
 ///`RadarGetHttpTopAsesByBotClassResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByBotClassResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -23617,14 +20554,7 @@ pub struct RadarGetHttpTopAsesByBotClassResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByBotClassResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByBotClassResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -23634,7 +20564,7 @@ pub struct RadarGetHttpTopAsesByBotClassResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopAsesByBotClassResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByBotClassResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -23657,7 +20587,7 @@ pub struct RadarGetHttpTopAsesByBotClassResponseResultMetaConfidenceInfoAnnotati
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopAsesByBotClassResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByBotClassResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -23667,7 +20597,7 @@ pub struct RadarGetHttpTopAsesByBotClassResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopAsesByBotClassResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByBotClassResponseResultTop0Item {
     #[serde(rename = "clientASName")]
     pub client_as_name: ::std::string::String,
@@ -23676,17 +20606,7 @@ pub struct RadarGetHttpTopAsesByBotClassResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByBrowserFamilyDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopAsesByBrowserFamilyDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopAsesByBrowserFamilyDateRangeItem {
@@ -23752,14 +20672,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopAsesByBrowserFamilyDateRa
     }
 }
 ///`RadarGetHttpTopAsesByBrowserFamilyResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByBrowserFamilyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -23773,13 +20686,13 @@ pub struct RadarGetHttpTopAsesByBrowserFamilyResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopAsesByBrowserFamilyResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResult {
     pub meta: RadarGetHttpTopAsesByBrowserFamilyResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetHttpTopAsesByBrowserFamilyResponseResultTop0Item>,
 }
 ///`RadarGetHttpTopAsesByBrowserFamilyResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -23796,14 +20709,7 @@ pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByBrowserFamilyResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -23813,7 +20719,7 @@ pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopAsesByBrowserFamilyResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -23836,7 +20742,7 @@ pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResultMetaConfidenceInfoAnn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopAsesByBrowserFamilyResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -23846,7 +20752,7 @@ pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopAsesByBrowserFamilyResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResultTop0Item {
     #[serde(rename = "clientASName")]
     pub client_as_name: ::std::string::String,
@@ -23855,17 +20761,7 @@ pub struct RadarGetHttpTopAsesByBrowserFamilyResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByDeviceTypeDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopAsesByDeviceTypeDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopAsesByDeviceTypeDateRangeItem {
@@ -23931,14 +20827,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopAsesByDeviceTypeDateRange
     }
 }
 ///`RadarGetHttpTopAsesByDeviceTypeResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByDeviceTypeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -23952,13 +20841,13 @@ pub struct RadarGetHttpTopAsesByDeviceTypeResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopAsesByDeviceTypeResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByDeviceTypeResponseResult {
     pub meta: RadarGetHttpTopAsesByDeviceTypeResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetHttpTopAsesByDeviceTypeResponseResultTop0Item>,
 }
 ///`RadarGetHttpTopAsesByDeviceTypeResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -23975,14 +20864,7 @@ pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByDeviceTypeResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -23992,7 +20874,7 @@ pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopAsesByDeviceTypeResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -24015,7 +20897,7 @@ pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultMetaConfidenceInfoAnnota
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopAsesByDeviceTypeResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -24025,7 +20907,7 @@ pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopAsesByDeviceTypeResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultTop0Item {
     #[serde(rename = "clientASName")]
     pub client_as_name: ::std::string::String,
@@ -24034,17 +20916,7 @@ pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByHttpRequestsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopAsesByHttpRequestsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopAsesByHttpRequestsDateRangeItem {
@@ -24110,14 +20982,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopAsesByHttpRequestsDateRan
     }
 }
 ///`RadarGetHttpTopAsesByHttpRequestsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByHttpRequestsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -24131,13 +20996,13 @@ pub struct RadarGetHttpTopAsesByHttpRequestsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopAsesByHttpRequestsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByHttpRequestsResponseResult {
     pub meta: RadarGetHttpTopAsesByHttpRequestsResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetHttpTopAsesByHttpRequestsResponseResultTop0Item>,
 }
 ///`RadarGetHttpTopAsesByHttpRequestsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByHttpRequestsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -24154,14 +21019,7 @@ pub struct RadarGetHttpTopAsesByHttpRequestsResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByHttpRequestsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByHttpRequestsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -24171,7 +21029,7 @@ pub struct RadarGetHttpTopAsesByHttpRequestsResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopAsesByHttpRequestsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByHttpRequestsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -24194,7 +21052,7 @@ pub struct RadarGetHttpTopAsesByHttpRequestsResponseResultMetaConfidenceInfoAnno
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopAsesByHttpRequestsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByHttpRequestsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -24204,7 +21062,7 @@ pub struct RadarGetHttpTopAsesByHttpRequestsResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopAsesByHttpRequestsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByHttpRequestsResponseResultTop0Item {
     #[serde(rename = "clientASName")]
     pub client_as_name: ::std::string::String,
@@ -24213,17 +21071,7 @@ pub struct RadarGetHttpTopAsesByHttpRequestsResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByHttpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopAsesByHttpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopAsesByHttpVersionDateRangeItem {
@@ -24289,14 +21137,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopAsesByHttpVersionDateRang
     }
 }
 ///`RadarGetHttpTopAsesByHttpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByHttpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -24310,13 +21151,13 @@ pub struct RadarGetHttpTopAsesByHttpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopAsesByHttpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByHttpVersionResponseResult {
     pub meta: RadarGetHttpTopAsesByHttpVersionResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetHttpTopAsesByHttpVersionResponseResultTop0Item>,
 }
 ///`RadarGetHttpTopAsesByHttpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByHttpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -24333,14 +21174,7 @@ pub struct RadarGetHttpTopAsesByHttpVersionResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByHttpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByHttpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -24350,7 +21184,7 @@ pub struct RadarGetHttpTopAsesByHttpVersionResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopAsesByHttpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByHttpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -24373,7 +21207,7 @@ pub struct RadarGetHttpTopAsesByHttpVersionResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopAsesByHttpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByHttpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -24383,7 +21217,7 @@ pub struct RadarGetHttpTopAsesByHttpVersionResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopAsesByHttpVersionResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByHttpVersionResponseResultTop0Item {
     #[serde(rename = "clientASName")]
     pub client_as_name: ::std::string::String,
@@ -24392,17 +21226,7 @@ pub struct RadarGetHttpTopAsesByHttpVersionResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopAsesByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopAsesByIpVersionDateRangeItem {
@@ -24468,14 +21292,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopAsesByIpVersionDateRangeI
     }
 }
 ///`RadarGetHttpTopAsesByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -24489,13 +21306,13 @@ pub struct RadarGetHttpTopAsesByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopAsesByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByIpVersionResponseResult {
     pub meta: RadarGetHttpTopAsesByIpVersionResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetHttpTopAsesByIpVersionResponseResultTop0Item>,
 }
 ///`RadarGetHttpTopAsesByIpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByIpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -24512,14 +21329,7 @@ pub struct RadarGetHttpTopAsesByIpVersionResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByIpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByIpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -24529,7 +21339,7 @@ pub struct RadarGetHttpTopAsesByIpVersionResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopAsesByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -24552,7 +21362,7 @@ pub struct RadarGetHttpTopAsesByIpVersionResponseResultMetaConfidenceInfoAnnotat
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopAsesByIpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByIpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -24562,7 +21372,7 @@ pub struct RadarGetHttpTopAsesByIpVersionResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopAsesByIpVersionResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByIpVersionResponseResultTop0Item {
     #[serde(rename = "clientASName")]
     pub client_as_name: ::std::string::String,
@@ -24571,17 +21381,7 @@ pub struct RadarGetHttpTopAsesByIpVersionResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByOperatingSystemDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopAsesByOperatingSystemDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopAsesByOperatingSystemDateRangeItem {
@@ -24649,14 +21449,7 @@ for RadarGetHttpTopAsesByOperatingSystemDateRangeItem {
     }
 }
 ///`RadarGetHttpTopAsesByOperatingSystemResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByOperatingSystemResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -24672,7 +21465,7 @@ pub struct RadarGetHttpTopAsesByOperatingSystemResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopAsesByOperatingSystemResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByOperatingSystemResponseResult {
     pub meta: RadarGetHttpTopAsesByOperatingSystemResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -24680,7 +21473,7 @@ pub struct RadarGetHttpTopAsesByOperatingSystemResponseResult {
     >,
 }
 ///`RadarGetHttpTopAsesByOperatingSystemResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByOperatingSystemResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -24697,14 +21490,7 @@ pub struct RadarGetHttpTopAsesByOperatingSystemResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByOperatingSystemResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByOperatingSystemResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -24714,7 +21500,7 @@ pub struct RadarGetHttpTopAsesByOperatingSystemResponseResultMetaConfidenceInfo 
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopAsesByOperatingSystemResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByOperatingSystemResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -24737,7 +21523,7 @@ pub struct RadarGetHttpTopAsesByOperatingSystemResponseResultMetaConfidenceInfoA
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopAsesByOperatingSystemResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByOperatingSystemResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -24747,7 +21533,7 @@ pub struct RadarGetHttpTopAsesByOperatingSystemResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopAsesByOperatingSystemResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByOperatingSystemResponseResultTop0Item {
     #[serde(rename = "clientASName")]
     pub client_as_name: ::std::string::String,
@@ -24756,17 +21542,7 @@ pub struct RadarGetHttpTopAsesByOperatingSystemResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByTlsVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopAsesByTlsVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopAsesByTlsVersionDateRangeItem {
@@ -24832,14 +21608,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopAsesByTlsVersionDateRange
     }
 }
 ///`RadarGetHttpTopAsesByTlsVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByTlsVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -24853,13 +21622,13 @@ pub struct RadarGetHttpTopAsesByTlsVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopAsesByTlsVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByTlsVersionResponseResult {
     pub meta: RadarGetHttpTopAsesByTlsVersionResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetHttpTopAsesByTlsVersionResponseResultTop0Item>,
 }
 ///`RadarGetHttpTopAsesByTlsVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByTlsVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -24876,14 +21645,7 @@ pub struct RadarGetHttpTopAsesByTlsVersionResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopAsesByTlsVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopAsesByTlsVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -24893,7 +21655,7 @@ pub struct RadarGetHttpTopAsesByTlsVersionResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopAsesByTlsVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByTlsVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -24916,7 +21678,7 @@ pub struct RadarGetHttpTopAsesByTlsVersionResponseResultMetaConfidenceInfoAnnota
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopAsesByTlsVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByTlsVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -24926,7 +21688,7 @@ pub struct RadarGetHttpTopAsesByTlsVersionResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopAsesByTlsVersionResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopAsesByTlsVersionResponseResultTop0Item {
     #[serde(rename = "clientASName")]
     pub client_as_name: ::std::string::String,
@@ -24935,17 +21697,7 @@ pub struct RadarGetHttpTopAsesByTlsVersionResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopBrowserFamiliesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopBrowserFamiliesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopBrowserFamiliesDateRangeItem {
@@ -25011,14 +21763,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopBrowserFamiliesDateRangeI
     }
 }
 ///`RadarGetHttpTopBrowserFamiliesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopBrowserFamiliesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -25032,13 +21777,13 @@ pub struct RadarGetHttpTopBrowserFamiliesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopBrowserFamiliesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopBrowserFamiliesResponseResult {
     pub meta: RadarGetHttpTopBrowserFamiliesResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetHttpTopBrowserFamiliesResponseResultTop0Item>,
 }
 ///`RadarGetHttpTopBrowserFamiliesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopBrowserFamiliesResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -25055,14 +21800,7 @@ pub struct RadarGetHttpTopBrowserFamiliesResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopBrowserFamiliesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopBrowserFamiliesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -25072,7 +21810,7 @@ pub struct RadarGetHttpTopBrowserFamiliesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopBrowserFamiliesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopBrowserFamiliesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -25095,7 +21833,7 @@ pub struct RadarGetHttpTopBrowserFamiliesResponseResultMetaConfidenceInfoAnnotat
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopBrowserFamiliesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopBrowserFamiliesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -25105,23 +21843,13 @@ pub struct RadarGetHttpTopBrowserFamiliesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopBrowserFamiliesResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopBrowserFamiliesResponseResultTop0Item {
     pub name: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopBrowsersDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopBrowsersDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopBrowsersDateRangeItem {
@@ -25187,14 +21915,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopBrowsersDateRangeItem {
     }
 }
 ///`RadarGetHttpTopBrowsersResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopBrowsersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -25208,13 +21929,13 @@ pub struct RadarGetHttpTopBrowsersResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopBrowsersResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopBrowsersResponseResult {
     pub meta: RadarGetHttpTopBrowsersResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetHttpTopBrowsersResponseResultTop0Item>,
 }
 ///`RadarGetHttpTopBrowsersResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopBrowsersResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -25231,14 +21952,7 @@ pub struct RadarGetHttpTopBrowsersResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopBrowsersResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopBrowsersResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -25248,7 +21962,7 @@ pub struct RadarGetHttpTopBrowsersResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopBrowsersResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopBrowsersResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -25271,7 +21985,7 @@ pub struct RadarGetHttpTopBrowsersResponseResultMetaConfidenceInfoAnnotationsIte
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopBrowsersResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopBrowsersResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -25281,23 +21995,13 @@ pub struct RadarGetHttpTopBrowsersResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopBrowsersResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopBrowsersResponseResultTop0Item {
     pub name: ::std::string::String,
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByBotClassDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopLocationsByBotClassDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopLocationsByBotClassDateRangeItem {
@@ -25363,14 +22067,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopLocationsByBotClassDateRa
     }
 }
 ///`RadarGetHttpTopLocationsByBotClassResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByBotClassResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -25384,13 +22081,13 @@ pub struct RadarGetHttpTopLocationsByBotClassResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopLocationsByBotClassResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByBotClassResponseResult {
     pub meta: RadarGetHttpTopLocationsByBotClassResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetHttpTopLocationsByBotClassResponseResultTop0Item>,
 }
 ///`RadarGetHttpTopLocationsByBotClassResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByBotClassResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -25407,14 +22104,7 @@ pub struct RadarGetHttpTopLocationsByBotClassResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByBotClassResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByBotClassResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -25424,7 +22114,7 @@ pub struct RadarGetHttpTopLocationsByBotClassResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopLocationsByBotClassResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByBotClassResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -25447,7 +22137,7 @@ pub struct RadarGetHttpTopLocationsByBotClassResponseResultMetaConfidenceInfoAnn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopLocationsByBotClassResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByBotClassResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -25457,7 +22147,7 @@ pub struct RadarGetHttpTopLocationsByBotClassResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopLocationsByBotClassResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByBotClassResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -25466,17 +22156,7 @@ pub struct RadarGetHttpTopLocationsByBotClassResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByBrowserFamilyDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopLocationsByBrowserFamilyDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopLocationsByBrowserFamilyDateRangeItem {
@@ -25544,14 +22224,7 @@ for RadarGetHttpTopLocationsByBrowserFamilyDateRangeItem {
     }
 }
 ///`RadarGetHttpTopLocationsByBrowserFamilyResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByBrowserFamilyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -25567,7 +22240,7 @@ pub struct RadarGetHttpTopLocationsByBrowserFamilyResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopLocationsByBrowserFamilyResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResult {
     pub meta: RadarGetHttpTopLocationsByBrowserFamilyResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -25575,7 +22248,7 @@ pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResult {
     >,
 }
 ///`RadarGetHttpTopLocationsByBrowserFamilyResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -25592,14 +22265,7 @@ pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByBrowserFamilyResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -25609,7 +22275,7 @@ pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResultMetaConfidenceIn
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopLocationsByBrowserFamilyResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -25632,7 +22298,7 @@ pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResultMetaConfidenceIn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopLocationsByBrowserFamilyResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -25642,7 +22308,7 @@ pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResultMetaDateRangeIte
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopLocationsByBrowserFamilyResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -25651,17 +22317,7 @@ pub struct RadarGetHttpTopLocationsByBrowserFamilyResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByDeviceTypeDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopLocationsByDeviceTypeDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopLocationsByDeviceTypeDateRangeItem {
@@ -25729,14 +22385,7 @@ for RadarGetHttpTopLocationsByDeviceTypeDateRangeItem {
     }
 }
 ///`RadarGetHttpTopLocationsByDeviceTypeResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByDeviceTypeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -25752,7 +22401,7 @@ pub struct RadarGetHttpTopLocationsByDeviceTypeResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopLocationsByDeviceTypeResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResult {
     pub meta: RadarGetHttpTopLocationsByDeviceTypeResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -25760,7 +22409,7 @@ pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResult {
     >,
 }
 ///`RadarGetHttpTopLocationsByDeviceTypeResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -25777,14 +22426,7 @@ pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByDeviceTypeResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -25794,7 +22436,7 @@ pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultMetaConfidenceInfo 
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopLocationsByDeviceTypeResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -25817,7 +22459,7 @@ pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultMetaConfidenceInfoA
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopLocationsByDeviceTypeResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -25827,7 +22469,7 @@ pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopLocationsByDeviceTypeResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -25836,17 +22478,7 @@ pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByHttpRequestsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopLocationsByHttpRequestsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopLocationsByHttpRequestsDateRangeItem {
@@ -25914,14 +22546,7 @@ for RadarGetHttpTopLocationsByHttpRequestsDateRangeItem {
     }
 }
 ///`RadarGetHttpTopLocationsByHttpRequestsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByHttpRequestsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -25937,7 +22562,7 @@ pub struct RadarGetHttpTopLocationsByHttpRequestsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopLocationsByHttpRequestsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResult {
     pub meta: RadarGetHttpTopLocationsByHttpRequestsResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -25945,7 +22570,7 @@ pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResult {
     >,
 }
 ///`RadarGetHttpTopLocationsByHttpRequestsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -25962,14 +22587,7 @@ pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByHttpRequestsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -25979,7 +22597,7 @@ pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResultMetaConfidenceInf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopLocationsByHttpRequestsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -26002,7 +22620,7 @@ pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResultMetaConfidenceInf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopLocationsByHttpRequestsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -26012,7 +22630,7 @@ pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResultMetaDateRangeItem
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopLocationsByHttpRequestsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -26021,17 +22639,7 @@ pub struct RadarGetHttpTopLocationsByHttpRequestsResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByHttpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopLocationsByHttpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopLocationsByHttpVersionDateRangeItem {
@@ -26099,14 +22707,7 @@ for RadarGetHttpTopLocationsByHttpVersionDateRangeItem {
     }
 }
 ///`RadarGetHttpTopLocationsByHttpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByHttpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -26122,7 +22723,7 @@ pub struct RadarGetHttpTopLocationsByHttpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopLocationsByHttpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByHttpVersionResponseResult {
     pub meta: RadarGetHttpTopLocationsByHttpVersionResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -26130,7 +22731,7 @@ pub struct RadarGetHttpTopLocationsByHttpVersionResponseResult {
     >,
 }
 ///`RadarGetHttpTopLocationsByHttpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByHttpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -26147,14 +22748,7 @@ pub struct RadarGetHttpTopLocationsByHttpVersionResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByHttpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByHttpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -26164,7 +22758,7 @@ pub struct RadarGetHttpTopLocationsByHttpVersionResponseResultMetaConfidenceInfo
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopLocationsByHttpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByHttpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -26187,7 +22781,7 @@ pub struct RadarGetHttpTopLocationsByHttpVersionResponseResultMetaConfidenceInfo
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopLocationsByHttpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByHttpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -26197,7 +22791,7 @@ pub struct RadarGetHttpTopLocationsByHttpVersionResponseResultMetaDateRangeItem 
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopLocationsByHttpVersionResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByHttpVersionResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -26206,17 +22800,7 @@ pub struct RadarGetHttpTopLocationsByHttpVersionResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByIpVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopLocationsByIpVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopLocationsByIpVersionDateRangeItem {
@@ -26283,14 +22867,7 @@ for RadarGetHttpTopLocationsByIpVersionDateRangeItem {
     }
 }
 ///`RadarGetHttpTopLocationsByIpVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByIpVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -26304,7 +22881,7 @@ pub struct RadarGetHttpTopLocationsByIpVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopLocationsByIpVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByIpVersionResponseResult {
     pub meta: RadarGetHttpTopLocationsByIpVersionResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -26312,7 +22889,7 @@ pub struct RadarGetHttpTopLocationsByIpVersionResponseResult {
     >,
 }
 ///`RadarGetHttpTopLocationsByIpVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByIpVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -26329,14 +22906,7 @@ pub struct RadarGetHttpTopLocationsByIpVersionResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByIpVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByIpVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -26346,7 +22916,7 @@ pub struct RadarGetHttpTopLocationsByIpVersionResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopLocationsByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByIpVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -26369,7 +22939,7 @@ pub struct RadarGetHttpTopLocationsByIpVersionResponseResultMetaConfidenceInfoAn
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopLocationsByIpVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByIpVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -26379,7 +22949,7 @@ pub struct RadarGetHttpTopLocationsByIpVersionResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopLocationsByIpVersionResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByIpVersionResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -26388,17 +22958,7 @@ pub struct RadarGetHttpTopLocationsByIpVersionResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByOperatingSystemDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopLocationsByOperatingSystemDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopLocationsByOperatingSystemDateRangeItem {
@@ -26466,14 +23026,7 @@ for RadarGetHttpTopLocationsByOperatingSystemDateRangeItem {
     }
 }
 ///`RadarGetHttpTopLocationsByOperatingSystemResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByOperatingSystemResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -26489,7 +23042,7 @@ pub struct RadarGetHttpTopLocationsByOperatingSystemResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopLocationsByOperatingSystemResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResult {
     pub meta: RadarGetHttpTopLocationsByOperatingSystemResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -26497,7 +23050,7 @@ pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResult {
     >,
 }
 ///`RadarGetHttpTopLocationsByOperatingSystemResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -26514,14 +23067,7 @@ pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByOperatingSystemResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -26531,7 +23077,7 @@ pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResultMetaConfidence
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopLocationsByOperatingSystemResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -26554,7 +23100,7 @@ pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResultMetaConfidence
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopLocationsByOperatingSystemResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -26564,7 +23110,7 @@ pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResultMetaDateRangeI
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopLocationsByOperatingSystemResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -26573,17 +23119,7 @@ pub struct RadarGetHttpTopLocationsByOperatingSystemResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByTlsVersionDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetHttpTopLocationsByTlsVersionDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetHttpTopLocationsByTlsVersionDateRangeItem {
@@ -26651,14 +23187,7 @@ for RadarGetHttpTopLocationsByTlsVersionDateRangeItem {
     }
 }
 ///`RadarGetHttpTopLocationsByTlsVersionResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByTlsVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -26674,7 +23203,7 @@ pub struct RadarGetHttpTopLocationsByTlsVersionResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetHttpTopLocationsByTlsVersionResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByTlsVersionResponseResult {
     pub meta: RadarGetHttpTopLocationsByTlsVersionResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -26682,7 +23211,7 @@ pub struct RadarGetHttpTopLocationsByTlsVersionResponseResult {
     >,
 }
 ///`RadarGetHttpTopLocationsByTlsVersionResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByTlsVersionResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -26699,14 +23228,7 @@ pub struct RadarGetHttpTopLocationsByTlsVersionResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetHttpTopLocationsByTlsVersionResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetHttpTopLocationsByTlsVersionResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -26716,7 +23238,7 @@ pub struct RadarGetHttpTopLocationsByTlsVersionResponseResultMetaConfidenceInfo 
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetHttpTopLocationsByTlsVersionResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByTlsVersionResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -26739,7 +23261,7 @@ pub struct RadarGetHttpTopLocationsByTlsVersionResponseResultMetaConfidenceInfoA
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetHttpTopLocationsByTlsVersionResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByTlsVersionResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -26749,7 +23271,7 @@ pub struct RadarGetHttpTopLocationsByTlsVersionResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetHttpTopLocationsByTlsVersionResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByTlsVersionResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -26758,17 +23280,7 @@ pub struct RadarGetHttpTopLocationsByTlsVersionResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetNetflowsSummaryDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetNetflowsSummaryDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetNetflowsSummaryDateRangeItem {
@@ -26834,14 +23346,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetNetflowsSummaryDateRangeItem {
     }
 }
 ///`RadarGetNetflowsSummaryResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetNetflowsSummaryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -26855,13 +23360,13 @@ pub struct RadarGetNetflowsSummaryResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetNetflowsSummaryResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsSummaryResponseResult {
     pub meta: RadarGetNetflowsSummaryResponseResultMeta,
     pub summary_0: RadarGetNetflowsSummaryResponseResultSummary0,
 }
 ///`RadarGetNetflowsSummaryResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsSummaryResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -26876,14 +23381,7 @@ pub struct RadarGetNetflowsSummaryResponseResultMeta {
     >,
 }
 ///`RadarGetNetflowsSummaryResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetNetflowsSummaryResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -26893,7 +23391,7 @@ pub struct RadarGetNetflowsSummaryResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetNetflowsSummaryResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsSummaryResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -26916,7 +23414,7 @@ pub struct RadarGetNetflowsSummaryResponseResultMetaConfidenceInfoAnnotationsIte
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetNetflowsSummaryResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsSummaryResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -26926,7 +23424,7 @@ pub struct RadarGetNetflowsSummaryResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetNetflowsSummaryResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsSummaryResponseResultSummary0 {
     #[serde(rename = "HTTP")]
     pub http: ::std::string::String,
@@ -26934,17 +23432,7 @@ pub struct RadarGetNetflowsSummaryResponseResultSummary0 {
     pub other: ::std::string::String,
 }
 ///`RadarGetNetflowsTimeseriesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetNetflowsTimeseriesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetNetflowsTimeseriesDateRangeItem {
@@ -27020,8 +23508,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetNetflowsTimeseriesDateRangeItem 
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetNetflowsTimeseriesProductItem {
     #[serde(rename = "HTTP")]
@@ -27067,14 +23554,7 @@ for RadarGetNetflowsTimeseriesProductItem {
     }
 }
 ///`RadarGetNetflowsTimeseriesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetNetflowsTimeseriesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -27088,13 +23568,13 @@ pub struct RadarGetNetflowsTimeseriesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetNetflowsTimeseriesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsTimeseriesResponseResult {
     pub meta: RadarGetNetflowsTimeseriesResponseResultMeta,
     pub serie_0: RadarGetNetflowsTimeseriesResponseResultSerie0,
 }
 ///`RadarGetNetflowsTimeseriesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsTimeseriesResponseResultMeta {
     #[serde(rename = "aggInterval")]
     pub agg_interval: ::std::string::String,
@@ -27113,14 +23593,7 @@ pub struct RadarGetNetflowsTimeseriesResponseResultMeta {
     pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetNetflowsTimeseriesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetNetflowsTimeseriesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -27130,7 +23603,7 @@ pub struct RadarGetNetflowsTimeseriesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetNetflowsTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsTimeseriesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -27153,7 +23626,7 @@ pub struct RadarGetNetflowsTimeseriesResponseResultMetaConfidenceInfoAnnotations
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetNetflowsTimeseriesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsTimeseriesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -27163,23 +23636,13 @@ pub struct RadarGetNetflowsTimeseriesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetNetflowsTimeseriesResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsTimeseriesResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
     pub values: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetNetflowsTopAsesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetNetflowsTopAsesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetNetflowsTopAsesDateRangeItem {
@@ -27245,14 +23708,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetNetflowsTopAsesDateRangeItem {
     }
 }
 ///`RadarGetNetflowsTopAsesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetNetflowsTopAsesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -27266,12 +23722,12 @@ pub struct RadarGetNetflowsTopAsesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetNetflowsTopAsesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsTopAsesResponseResult {
     pub top_0: ::std::vec::Vec<RadarGetNetflowsTopAsesResponseResultTop0Item>,
 }
 ///`RadarGetNetflowsTopAsesResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsTopAsesResponseResultTop0Item {
     #[serde(rename = "clientASName")]
     pub client_as_name: ::std::string::String,
@@ -27280,17 +23736,7 @@ pub struct RadarGetNetflowsTopAsesResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetNetflowsTopLocationsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetNetflowsTopLocationsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetNetflowsTopLocationsDateRangeItem {
@@ -27356,14 +23802,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetNetflowsTopLocationsDateRangeIte
     }
 }
 ///`RadarGetNetflowsTopLocationsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetNetflowsTopLocationsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -27377,12 +23816,12 @@ pub struct RadarGetNetflowsTopLocationsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetNetflowsTopLocationsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsTopLocationsResponseResult {
     pub top_0: ::std::vec::Vec<RadarGetNetflowsTopLocationsResponseResultTop0Item>,
 }
 ///`RadarGetNetflowsTopLocationsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetNetflowsTopLocationsResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -27391,17 +23830,7 @@ pub struct RadarGetNetflowsTopLocationsResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetQualityIndexSummaryDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetQualityIndexSummaryDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetQualityIndexSummaryDateRangeItem {
@@ -27467,14 +23896,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetQualityIndexSummaryDateRangeItem
     }
 }
 ///`RadarGetQualityIndexSummaryResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetQualityIndexSummaryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -27488,13 +23910,13 @@ pub struct RadarGetQualityIndexSummaryResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetQualityIndexSummaryResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualityIndexSummaryResponseResult {
     pub meta: RadarGetQualityIndexSummaryResponseResultMeta,
     pub summary_0: RadarGetQualityIndexSummaryResponseResultSummary0,
 }
 ///`RadarGetQualityIndexSummaryResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualityIndexSummaryResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -27512,14 +23934,7 @@ pub struct RadarGetQualityIndexSummaryResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetQualityIndexSummaryResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetQualityIndexSummaryResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -27529,7 +23944,7 @@ pub struct RadarGetQualityIndexSummaryResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetQualityIndexSummaryResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualityIndexSummaryResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -27552,7 +23967,7 @@ pub struct RadarGetQualityIndexSummaryResponseResultMetaConfidenceInfoAnnotation
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetQualityIndexSummaryResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualityIndexSummaryResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -27562,24 +23977,14 @@ pub struct RadarGetQualityIndexSummaryResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetQualityIndexSummaryResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualityIndexSummaryResponseResultSummary0 {
     pub p25: ::std::string::String,
     pub p50: ::std::string::String,
     pub p75: ::std::string::String,
 }
 ///`RadarGetQualityIndexTimeseriesGroupDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetQualityIndexTimeseriesGroupDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetQualityIndexTimeseriesGroupDateRangeItem {
@@ -27646,14 +24051,7 @@ for RadarGetQualityIndexTimeseriesGroupDateRangeItem {
     }
 }
 ///`RadarGetQualityIndexTimeseriesGroupResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetQualityIndexTimeseriesGroupResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -27667,13 +24065,13 @@ pub struct RadarGetQualityIndexTimeseriesGroupResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetQualityIndexTimeseriesGroupResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualityIndexTimeseriesGroupResponseResult {
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub serie_0: RadarGetQualityIndexTimeseriesGroupResponseResultSerie0,
 }
 ///`RadarGetQualityIndexTimeseriesGroupResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualityIndexTimeseriesGroupResponseResultSerie0 {
     pub p25: ::std::vec::Vec<::std::string::String>,
     pub p50: ::std::vec::Vec<::std::string::String>,
@@ -27681,14 +24079,7 @@ pub struct RadarGetQualityIndexTimeseriesGroupResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetQualitySpeedSummaryResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetQualitySpeedSummaryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -27702,13 +24093,13 @@ pub struct RadarGetQualitySpeedSummaryResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetQualitySpeedSummaryResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedSummaryResponseResult {
     pub meta: RadarGetQualitySpeedSummaryResponseResultMeta,
     pub summary_0: RadarGetQualitySpeedSummaryResponseResultSummary0,
 }
 ///`RadarGetQualitySpeedSummaryResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedSummaryResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -27726,14 +24117,7 @@ pub struct RadarGetQualitySpeedSummaryResponseResultMeta {
     pub normalization: ::std::string::String,
 }
 ///`RadarGetQualitySpeedSummaryResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetQualitySpeedSummaryResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -27743,7 +24127,7 @@ pub struct RadarGetQualitySpeedSummaryResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetQualitySpeedSummaryResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedSummaryResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -27766,7 +24150,7 @@ pub struct RadarGetQualitySpeedSummaryResponseResultMetaConfidenceInfoAnnotation
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetQualitySpeedSummaryResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedSummaryResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -27776,7 +24160,7 @@ pub struct RadarGetQualitySpeedSummaryResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetQualitySpeedSummaryResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedSummaryResponseResultSummary0 {
     #[serde(rename = "bandwidthDownload")]
     pub bandwidth_download: ::std::string::String,
@@ -27794,14 +24178,7 @@ pub struct RadarGetQualitySpeedSummaryResponseResultSummary0 {
     pub packet_loss: ::std::string::String,
 }
 ///`RadarGetQualitySpeedTopAsesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetQualitySpeedTopAsesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -27815,13 +24192,13 @@ pub struct RadarGetQualitySpeedTopAsesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetQualitySpeedTopAsesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedTopAsesResponseResult {
     pub meta: RadarGetQualitySpeedTopAsesResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetQualitySpeedTopAsesResponseResultTop0Item>,
 }
 ///`RadarGetQualitySpeedTopAsesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedTopAsesResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -27838,14 +24215,7 @@ pub struct RadarGetQualitySpeedTopAsesResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetQualitySpeedTopAsesResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetQualitySpeedTopAsesResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -27855,7 +24225,7 @@ pub struct RadarGetQualitySpeedTopAsesResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetQualitySpeedTopAsesResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedTopAsesResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -27878,7 +24248,7 @@ pub struct RadarGetQualitySpeedTopAsesResponseResultMetaConfidenceInfoAnnotation
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetQualitySpeedTopAsesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedTopAsesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -27888,7 +24258,7 @@ pub struct RadarGetQualitySpeedTopAsesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetQualitySpeedTopAsesResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedTopAsesResponseResultTop0Item {
     #[serde(rename = "bandwidthDownload")]
     pub bandwidth_download: ::std::string::String,
@@ -27912,14 +24282,7 @@ pub struct RadarGetQualitySpeedTopAsesResponseResultTop0Item {
     pub rank_power: f64,
 }
 ///`RadarGetQualitySpeedTopLocationsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetQualitySpeedTopLocationsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -27933,13 +24296,13 @@ pub struct RadarGetQualitySpeedTopLocationsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetQualitySpeedTopLocationsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedTopLocationsResponseResult {
     pub meta: RadarGetQualitySpeedTopLocationsResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetQualitySpeedTopLocationsResponseResultTop0Item>,
 }
 ///`RadarGetQualitySpeedTopLocationsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedTopLocationsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -27956,14 +24319,7 @@ pub struct RadarGetQualitySpeedTopLocationsResponseResultMeta {
     pub last_updated: ::std::string::String,
 }
 ///`RadarGetQualitySpeedTopLocationsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetQualitySpeedTopLocationsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -27973,7 +24329,7 @@ pub struct RadarGetQualitySpeedTopLocationsResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetQualitySpeedTopLocationsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedTopLocationsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -27996,7 +24352,7 @@ pub struct RadarGetQualitySpeedTopLocationsResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetQualitySpeedTopLocationsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedTopLocationsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -28006,7 +24362,7 @@ pub struct RadarGetQualitySpeedTopLocationsResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetQualitySpeedTopLocationsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetQualitySpeedTopLocationsResponseResultTop0Item {
     #[serde(rename = "bandwidthDownload")]
     pub bandwidth_download: ::std::string::String,
@@ -28030,14 +24386,7 @@ pub struct RadarGetQualitySpeedTopLocationsResponseResultTop0Item {
     pub rank_power: f64,
 }
 ///`RadarGetRankingDomainDetailsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetRankingDomainDetailsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -28051,12 +24400,12 @@ pub struct RadarGetRankingDomainDetailsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetRankingDomainDetailsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingDomainDetailsResponseResult {
     pub details_0: RadarGetRankingDomainDetailsResponseResultDetails0,
 }
 ///`RadarGetRankingDomainDetailsResponseResultDetails0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingDomainDetailsResponseResultDetails0 {
     ///Only available in POPULAR ranking for the most recent ranking.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -28071,7 +24420,7 @@ pub struct RadarGetRankingDomainDetailsResponseResultDetails0 {
     >,
 }
 ///`RadarGetRankingDomainDetailsResponseResultDetails0CategoriesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingDomainDetailsResponseResultDetails0CategoriesItem {
     pub id: f64,
     pub name: ::std::string::String,
@@ -28079,7 +24428,7 @@ pub struct RadarGetRankingDomainDetailsResponseResultDetails0CategoriesItem {
     pub super_category_id: f64,
 }
 ///`RadarGetRankingDomainDetailsResponseResultDetails0TopLocationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingDomainDetailsResponseResultDetails0TopLocationsItem {
     #[serde(rename = "locationCode")]
     pub location_code: ::std::string::String,
@@ -28088,17 +24437,7 @@ pub struct RadarGetRankingDomainDetailsResponseResultDetails0TopLocationsItem {
     pub rank: i64,
 }
 ///`RadarGetRankingDomainTimeseriesDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetRankingDomainTimeseriesDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetRankingDomainTimeseriesDateRangeItem {
@@ -28164,17 +24503,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetRankingDomainTimeseriesDateRange
     }
 }
 ///`RadarGetRankingDomainTimeseriesDomainsItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetRankingDomainTimeseriesDomainsItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetRankingDomainTimeseriesDomainsItem {
@@ -28240,14 +24569,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetRankingDomainTimeseriesDomainsIt
     }
 }
 ///`RadarGetRankingDomainTimeseriesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetRankingDomainTimeseriesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -28261,13 +24583,13 @@ pub struct RadarGetRankingDomainTimeseriesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetRankingDomainTimeseriesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingDomainTimeseriesResponseResult {
     pub meta: RadarGetRankingDomainTimeseriesResponseResultMeta,
     pub serie_0: RadarGetRankingDomainTimeseriesResponseResultSerie0,
 }
 ///`RadarGetRankingDomainTimeseriesResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingDomainTimeseriesResponseResultMeta {
     #[serde(rename = "dateRange")]
     pub date_range: ::std::vec::Vec<
@@ -28275,7 +24597,7 @@ pub struct RadarGetRankingDomainTimeseriesResponseResultMeta {
     >,
 }
 ///`RadarGetRankingDomainTimeseriesResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingDomainTimeseriesResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -28285,7 +24607,7 @@ pub struct RadarGetRankingDomainTimeseriesResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetRankingDomainTimeseriesResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingDomainTimeseriesResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
@@ -28297,7 +24619,7 @@ pub struct RadarGetRankingDomainTimeseriesResponseResultSerie0 {
     >,
 }
 ///`RadarGetRankingDomainTimeseriesResponseResultSerie0ExtraValueItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum RadarGetRankingDomainTimeseriesResponseResultSerie0ExtraValueItem {
     String(::std::string::String),
@@ -28319,14 +24641,7 @@ for RadarGetRankingDomainTimeseriesResponseResultSerie0ExtraValueItem {
     }
 }
 ///`RadarGetRankingTopDomainsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetRankingTopDomainsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -28340,23 +24655,23 @@ pub struct RadarGetRankingTopDomainsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetRankingTopDomainsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingTopDomainsResponseResult {
     pub meta: RadarGetRankingTopDomainsResponseResultMeta,
     pub top_0: ::std::vec::Vec<RadarGetRankingTopDomainsResponseResultTop0Item>,
 }
 ///`RadarGetRankingTopDomainsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingTopDomainsResponseResultMeta {
     pub top_0: RadarGetRankingTopDomainsResponseResultMetaTop0,
 }
 ///`RadarGetRankingTopDomainsResponseResultMetaTop0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingTopDomainsResponseResultMetaTop0 {
     pub date: ::std::string::String,
 }
 ///`RadarGetRankingTopDomainsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingTopDomainsResponseResultTop0Item {
     pub categories: ::std::vec::Vec<
         RadarGetRankingTopDomainsResponseResultTop0ItemCategoriesItem,
@@ -28371,7 +24686,7 @@ pub struct RadarGetRankingTopDomainsResponseResultTop0Item {
     pub rank: i64,
 }
 ///`RadarGetRankingTopDomainsResponseResultTop0ItemCategoriesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetRankingTopDomainsResponseResultTop0ItemCategoriesItem {
     pub id: f64,
     pub name: ::std::string::String,
@@ -28389,8 +24704,7 @@ pub struct RadarGetRankingTopDomainsResponseResultTop0ItemCategoriesItem {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetReportsDatasetsDatasetType {
     #[serde(rename = "RANKING_BUCKET")]
@@ -28441,14 +24755,7 @@ impl ::std::default::Default for RadarGetReportsDatasetsDatasetType {
     }
 }
 ///`RadarGetReportsDatasetsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetReportsDatasetsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -28462,12 +24769,12 @@ pub struct RadarGetReportsDatasetsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetReportsDatasetsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetReportsDatasetsResponseResult {
     pub datasets: ::std::vec::Vec<RadarGetReportsDatasetsResponseResultDatasetsItem>,
 }
 ///`RadarGetReportsDatasetsResponseResultDatasetsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetReportsDatasetsResponseResultDatasetsItem {
     pub description: ::std::string::String,
     pub id: i64,
@@ -28488,8 +24795,7 @@ pub struct RadarGetReportsDatasetsResponseResultDatasetsItem {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetSearchGlobalExcludeItem {
     #[serde(rename = "SPECIAL_EVENTS")]
@@ -28552,8 +24858,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarGetSearchGlobalExcl
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarGetSearchGlobalIncludeItem {
     #[serde(rename = "SPECIAL_EVENTS")]
@@ -28606,14 +24911,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarGetSearchGlobalIncl
     }
 }
 ///`RadarGetSearchGlobalResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetSearchGlobalResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -28627,12 +24925,12 @@ pub struct RadarGetSearchGlobalResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetSearchGlobalResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetSearchGlobalResponseResult {
     pub search: ::std::vec::Vec<RadarGetSearchGlobalResponseResultSearchItem>,
 }
 ///`RadarGetSearchGlobalResponseResultSearchItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetSearchGlobalResponseResultSearchItem {
     pub code: ::std::string::String,
     pub name: ::std::string::String,
@@ -28640,17 +24938,7 @@ pub struct RadarGetSearchGlobalResponseResultSearchItem {
     pub type_: ::std::string::String,
 }
 ///`RadarGetTcpResetsTimeoutsSummaryDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetTcpResetsTimeoutsSummaryDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetTcpResetsTimeoutsSummaryDateRangeItem {
@@ -28716,14 +25004,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetTcpResetsTimeoutsSummaryDateRang
     }
 }
 ///`RadarGetTcpResetsTimeoutsSummaryResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetTcpResetsTimeoutsSummaryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -28737,13 +25018,13 @@ pub struct RadarGetTcpResetsTimeoutsSummaryResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetTcpResetsTimeoutsSummaryResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTcpResetsTimeoutsSummaryResponseResult {
     pub meta: RadarGetTcpResetsTimeoutsSummaryResponseResultMeta,
     pub summary_0: RadarGetTcpResetsTimeoutsSummaryResponseResultSummary0,
 }
 ///`RadarGetTcpResetsTimeoutsSummaryResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTcpResetsTimeoutsSummaryResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -28758,14 +25039,7 @@ pub struct RadarGetTcpResetsTimeoutsSummaryResponseResultMeta {
     >,
 }
 ///`RadarGetTcpResetsTimeoutsSummaryResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetTcpResetsTimeoutsSummaryResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -28775,7 +25049,7 @@ pub struct RadarGetTcpResetsTimeoutsSummaryResponseResultMetaConfidenceInfo {
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetTcpResetsTimeoutsSummaryResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTcpResetsTimeoutsSummaryResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -28798,7 +25072,7 @@ pub struct RadarGetTcpResetsTimeoutsSummaryResponseResultMetaConfidenceInfoAnnot
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetTcpResetsTimeoutsSummaryResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTcpResetsTimeoutsSummaryResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -28808,7 +25082,7 @@ pub struct RadarGetTcpResetsTimeoutsSummaryResponseResultMetaDateRangeItem {
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetTcpResetsTimeoutsSummaryResponseResultSummary0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTcpResetsTimeoutsSummaryResponseResultSummary0 {
     ///Connection resets within the first 10 packets from the client, but after the server has received multiple data packets.
     pub later_in_flow: ::std::string::String,
@@ -28822,17 +25096,7 @@ pub struct RadarGetTcpResetsTimeoutsSummaryResponseResultSummary0 {
     pub post_syn: ::std::string::String,
 }
 ///`RadarGetTcpResetsTimeoutsTimeseriesGroupDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetTcpResetsTimeoutsTimeseriesGroupDateRangeItem {
@@ -28900,14 +25164,7 @@ for RadarGetTcpResetsTimeoutsTimeseriesGroupDateRangeItem {
     }
 }
 ///`RadarGetTcpResetsTimeoutsTimeseriesGroupResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -28923,13 +25180,13 @@ pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResult {
     pub meta: RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMeta,
     pub serie_0: RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultSerie0,
 }
 ///`RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMeta {
     #[serde(rename = "aggInterval")]
     pub agg_interval: ::std::string::String,
@@ -28948,14 +25205,7 @@ pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMeta {
     pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -28965,7 +25215,7 @@ pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMetaConfidenceI
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -28988,7 +25238,7 @@ pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMetaConfidenceI
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -28998,7 +25248,7 @@ pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultMetaDateRangeIt
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultSerie0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultSerie0 {
     ///Connection resets within the first 10 packets from the client, but after the server has received multiple data packets.
     pub later_in_flow: ::std::vec::Vec<::std::string::String>,
@@ -29013,17 +25263,7 @@ pub struct RadarGetTcpResetsTimeoutsTimeseriesGroupResponseResultSerie0 {
     pub timestamps: ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///Shorthand date ranges for the last X days - use when you don't need specific start and end dates.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetTrafficAnomaliesDateRange(::std::string::String);
 impl ::std::ops::Deref for RadarGetTrafficAnomaliesDateRange {
@@ -29088,14 +25328,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetTrafficAnomaliesDateRange {
     }
 }
 ///`RadarGetTrafficAnomaliesResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetTrafficAnomaliesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -29109,7 +25342,7 @@ pub struct RadarGetTrafficAnomaliesResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetTrafficAnomaliesResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTrafficAnomaliesResponseResult {
     #[serde(rename = "trafficAnomalies")]
     pub traffic_anomalies: ::std::vec::Vec<
@@ -29117,7 +25350,7 @@ pub struct RadarGetTrafficAnomaliesResponseResult {
     >,
 }
 ///`RadarGetTrafficAnomaliesResponseResultTrafficAnomaliesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTrafficAnomaliesResponseResultTrafficAnomaliesItem {
     #[serde(
         rename = "asnDetails",
@@ -29149,7 +25382,7 @@ pub struct RadarGetTrafficAnomaliesResponseResultTrafficAnomaliesItem {
     pub visible_in_data_sources: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetTrafficAnomaliesResponseResultTrafficAnomaliesItemAsnDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTrafficAnomaliesResponseResultTrafficAnomaliesItemAsnDetails {
     pub asn: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -29159,29 +25392,19 @@ pub struct RadarGetTrafficAnomaliesResponseResultTrafficAnomaliesItemAsnDetails 
     pub name: ::std::string::String,
 }
 ///`RadarGetTrafficAnomaliesResponseResultTrafficAnomaliesItemAsnDetailsLocations`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTrafficAnomaliesResponseResultTrafficAnomaliesItemAsnDetailsLocations {
     pub code: ::std::string::String,
     pub name: ::std::string::String,
 }
 ///`RadarGetTrafficAnomaliesResponseResultTrafficAnomaliesItemLocationDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTrafficAnomaliesResponseResultTrafficAnomaliesItemLocationDetails {
     pub code: ::std::string::String,
     pub name: ::std::string::String,
 }
 ///Shorthand date ranges for the last X days - use when you don't need specific start and end dates.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetTrafficAnomaliesTopDateRange(::std::string::String);
 impl ::std::ops::Deref for RadarGetTrafficAnomaliesTopDateRange {
@@ -29247,14 +25470,7 @@ impl<'de> ::serde::Deserialize<'de> for RadarGetTrafficAnomaliesTopDateRange {
     }
 }
 ///`RadarGetTrafficAnomaliesTopResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetTrafficAnomaliesTopResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -29268,7 +25484,7 @@ pub struct RadarGetTrafficAnomaliesTopResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetTrafficAnomaliesTopResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTrafficAnomaliesTopResponseResult {
     #[serde(rename = "trafficAnomalies")]
     pub traffic_anomalies: ::std::vec::Vec<
@@ -29276,7 +25492,7 @@ pub struct RadarGetTrafficAnomaliesTopResponseResult {
     >,
 }
 ///`RadarGetTrafficAnomaliesTopResponseResultTrafficAnomaliesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetTrafficAnomaliesTopResponseResultTrafficAnomaliesItem {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
@@ -29285,17 +25501,7 @@ pub struct RadarGetTrafficAnomaliesTopResponseResultTrafficAnomaliesItem {
     pub value: ::std::string::String,
 }
 ///`RadarGetVerifiedBotsTopByHttpRequestsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetVerifiedBotsTopByHttpRequestsDateRangeItem(::std::string::String);
 impl ::std::ops::Deref for RadarGetVerifiedBotsTopByHttpRequestsDateRangeItem {
@@ -29363,14 +25569,7 @@ for RadarGetVerifiedBotsTopByHttpRequestsDateRangeItem {
     }
 }
 ///`RadarGetVerifiedBotsTopByHttpRequestsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetVerifiedBotsTopByHttpRequestsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -29386,7 +25585,7 @@ pub struct RadarGetVerifiedBotsTopByHttpRequestsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetVerifiedBotsTopByHttpRequestsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResult {
     pub meta: RadarGetVerifiedBotsTopByHttpRequestsResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -29394,7 +25593,7 @@ pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResult {
     >,
 }
 ///`RadarGetVerifiedBotsTopByHttpRequestsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -29409,14 +25608,7 @@ pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResultMeta {
     >,
 }
 ///`RadarGetVerifiedBotsTopByHttpRequestsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -29426,7 +25618,7 @@ pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResultMetaConfidenceInfo
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetVerifiedBotsTopByHttpRequestsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -29449,7 +25641,7 @@ pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResultMetaConfidenceInfo
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetVerifiedBotsTopByHttpRequestsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -29459,7 +25651,7 @@ pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResultMetaDateRangeItem 
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetVerifiedBotsTopByHttpRequestsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResultTop0Item {
     #[serde(rename = "botCategory")]
     pub bot_category: ::std::string::String,
@@ -29470,17 +25662,7 @@ pub struct RadarGetVerifiedBotsTopByHttpRequestsResponseResultTop0Item {
     pub value: ::std::string::String,
 }
 ///`RadarGetVerifiedBotsTopCategoriesByHttpRequestsDateRangeItem`
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsDateRangeItem(
     ::std::string::String,
@@ -29553,14 +25735,7 @@ for RadarGetVerifiedBotsTopCategoriesByHttpRequestsDateRangeItem {
     }
 }
 ///`RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -29576,7 +25751,7 @@ pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResult {
     pub meta: RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMeta,
     pub top_0: ::std::vec::Vec<
@@ -29584,7 +25759,7 @@ pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResult {
     >,
 }
 ///`RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMeta {
     #[serde(
         rename = "confidenceInfo",
@@ -29599,14 +25774,7 @@ pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMeta {
     >,
 }
 ///`RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMetaConfidenceInfo`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMetaConfidenceInfo {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub annotations: ::std::vec::Vec<
@@ -29616,7 +25784,7 @@ pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMetaConf
     pub level: ::std::option::Option<i64>,
 }
 ///`RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMetaConfidenceInfoAnnotationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMetaConfidenceInfoAnnotationsItem {
     #[serde(rename = "dataSource")]
     pub data_source: ::std::string::String,
@@ -29639,7 +25807,7 @@ pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMetaConf
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMetaDateRangeItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMetaDateRangeItem {
     ///Adjusted end of date range.
     #[serde(rename = "endTime")]
@@ -29649,7 +25817,7 @@ pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultMetaDate
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultTop0Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultTop0Item {
     #[serde(rename = "botCategory")]
     pub bot_category: ::std::string::String,
@@ -29666,8 +25834,7 @@ pub struct RadarGetVerifiedBotsTopCategoriesByHttpRequestsResponseResultTop0Item
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarHttpMethod {
     #[serde(rename = "GET")]
@@ -29898,8 +26065,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarHttpMethod {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarHttpProtocol {
     #[serde(rename = "HTTP")]
@@ -29954,8 +26120,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarHttpProtocol {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarHttpVersion {
     #[serde(rename = "HTTPv1")]
@@ -30014,8 +26179,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarHttpVersion {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarIpVersion {
     IPv4,
@@ -30068,8 +26232,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarIpVersion {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarMetric {
     #[serde(rename = "BANDWIDTH")]
@@ -30128,8 +26291,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarMetric {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarMitigationProduct {
     #[serde(rename = "DDOS")]
@@ -30204,8 +26366,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarMitigationProduct {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarNormalization {
     #[serde(rename = "PERCENTAGE")]
@@ -30265,8 +26426,7 @@ impl ::std::default::Default for RadarNormalization {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarNormalization2 {
     #[serde(rename = "PERCENTAGE_CHANGE")]
@@ -30321,8 +26481,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarNormalization2 {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarNormalization3 {
     #[serde(rename = "PERCENTAGE")]
@@ -30382,8 +26541,7 @@ impl ::std::default::Default for RadarNormalization3 {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarOrderBy {
     #[serde(rename = "BANDWIDTH_DOWNLOAD")]
@@ -30459,8 +26617,7 @@ impl ::std::default::Default for RadarOrderBy {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarOs {
     #[serde(rename = "WINDOWS")]
@@ -30525,20 +26682,13 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarOs {
     }
 }
 ///`RadarPostReportsDatasetDownloadUrlBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarPostReportsDatasetDownloadUrlBody {
     #[serde(rename = "datasetId")]
     pub dataset_id: i64,
 }
 ///`RadarPostReportsDatasetDownloadUrlResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RadarPostReportsDatasetDownloadUrlResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -30552,12 +26702,12 @@ pub struct RadarPostReportsDatasetDownloadUrlResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`RadarPostReportsDatasetDownloadUrlResponseResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarPostReportsDatasetDownloadUrlResponseResult {
     pub dataset: RadarPostReportsDatasetDownloadUrlResponseResultDataset,
 }
 ///`RadarPostReportsDatasetDownloadUrlResponseResultDataset`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarPostReportsDatasetDownloadUrlResponseResultDataset {
     pub url: ::std::string::String,
 }
@@ -30572,8 +26722,7 @@ pub struct RadarPostReportsDatasetDownloadUrlResponseResultDataset {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarProtocol {
     #[serde(rename = "UDP")]
@@ -30636,8 +26785,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarProtocol {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarRankingType {
     #[serde(rename = "POPULAR")]
@@ -30701,8 +26849,7 @@ impl ::std::default::Default for RadarRankingType {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarSortOrder {
     #[serde(rename = "ASC")]
@@ -30757,8 +26904,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarSortOrder {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarStatus {
     #[serde(rename = "VERIFIED")]
@@ -30813,8 +26959,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarStatus {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarTldCategory {
     #[serde(rename = "CLASSIC")]
@@ -30869,8 +27014,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarTldCategory {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarTlsVersion {
     #[serde(rename = "TLSv1_0")]
@@ -30937,8 +27081,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarTlsVersion {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarTlsVersion2 {
     #[serde(rename = "TLSv1_0")]
@@ -31001,8 +27144,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RadarTlsVersion2 {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum RadarUpdateType {
     #[serde(rename = "ANNOUNCEMENT")]

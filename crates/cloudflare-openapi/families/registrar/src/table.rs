@@ -168,7 +168,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"iam_country\":{\"description\":\"The country in which the user lives.\",\"example\":\"US\",\"maxLength\":30,\"nullable\":true,\"type\":\"string\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"iam_last_name\":{\"description\":\"User's last name\",\"example\":\"Appleseed\",\"maxLength\":60,\"nullable\":true,\"type\":\"string\"},\"iam_zipcode\":{\"description\":\"The zipcode or postal code where the user lives.\",\"example\":\"12345\",\"maxLength\":20,\"nullable\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"registrar-api_domain_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/registrar-api_domains\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"registrar-api_domains\":{\"properties\":{\"available\":{\"$ref\":\"#/definitions/aaa_ready\"},\"can_register\":{\"$ref\":\"#/definitions/aaa_ready\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"current_registrar\":{\"$ref\":\"#/definitions/Duration\"},\"expires_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"registrant_contact\":{\"$ref\":\"#/definitions/registrar-api_registrant_contact\"},\"registry_statuses\":{\"$ref\":\"#/definitions/Duration\"},\"supported_tld\":{\"$ref\":\"#/definitions/aaa_ready\"},\"transfer_in\":{\"$ref\":\"#/definitions/registrar-api_transfer_in\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"registrar-api_registrant_contact\":{\"description\":\"Shows contact information for domain registrant.\",\"properties\":{\"address\":{\"$ref\":\"#/definitions/Duration\"},\"address2\":{\"$ref\":\"#/definitions/Duration\"},\"city\":{\"$ref\":\"#/definitions/Duration\"},\"country\":{\"$ref\":\"#/definitions/iam_country\"},\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"fax\":{\"$ref\":\"#/definitions/Duration\"},\"first_name\":{\"$ref\":\"#/definitions/iam_last_name\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"last_name\":{\"$ref\":\"#/definitions/iam_last_name\"},\"organization\":{\"$ref\":\"#/definitions/Duration\"},\"phone\":{\"$ref\":\"#/definitions/iam_zipcode\"},\"state\":{\"$ref\":\"#/definitions/Duration\"},\"zip\":{\"$ref\":\"#/definitions/iam_zipcode\"}},\"required\":[\"first_name\",\"last_name\",\"address\",\"city\",\"state\",\"zip\",\"country\",\"phone\",\"organization\"],\"type\":\"object\"},\"registrar-api_transfer_in\":{\"description\":\"Statuses for domain transfers into Cloudflare Registrar.\",\"properties\":{\"accept_foa\":{\"description\":\"Form of authorization has been accepted by the registrant.\",\"enum\":[\"needed\",\"ok\"],\"example\":\"needed\",\"type\":\"string\"},\"approve_transfer\":{\"description\":\"Shows transfer status with the registry.\",\"enum\":[\"needed\",\"ok\",\"pending\",\"trying\",\"rejected\",\"unknown\"],\"example\":\"unknown\",\"type\":\"string\"},\"can_cancel_transfer\":{\"description\":\"Indicates if cancellation is still possible.\",\"example\":true,\"type\":\"boolean\"},\"disable_privacy\":{\"description\":\"Privacy guards are disabled at the foreign registrar.\",\"enum\":[\"needed\",\"ok\",\"unknown\"],\"example\":\"ok\",\"type\":\"string\"},\"enter_auth_code\":{\"description\":\"Auth code has been entered and verified.\",\"enum\":[\"needed\",\"ok\",\"pending\",\"trying\",\"rejected\"],\"example\":\"needed\",\"type\":\"string\"},\"unlock_domain\":{\"description\":\"Domain is unlocked at the foreign registrar.\",\"enum\":[\"needed\",\"ok\",\"pending\",\"trying\",\"unknown\"],\"example\":\"ok\",\"type\":\"string\"}}}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "registrar_domains_list_domains" => {
@@ -177,12 +181,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::RegistrarApiDomainResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/registrar-api_domains\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -193,14 +199,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("domain_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -211,16 +219,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("domain_name", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::RegistrarDomainsUpdateDomainBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"auto_renew\":{\"$ref\":\"#/definitions/aaa_ready\"},\"locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"privacy\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -613,7 +613,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"dlp_CreateIntegrationBody\":{\"properties\":{\"integration_type\":{\"$ref\":\"#/definitions/dlp_RiskScoreIntegrationType\"},\"reference_id\":{\"description\":\"A reference id that can be supplied by the client. Currently this should be set to the Access-Okta IDP ID (a UUIDv4).\\nhttps://developers.cloudflare.com/api/operations/access-identity-providers-get-an-access-identity-provider\",\"nullable\":true,\"type\":\"string\"},\"tenant_url\":{\"description\":\"The base url of the tenant, e.g. \\\"https://tenant.okta.com\\\"\",\"format\":\"uri\",\"type\":\"string\"}},\"required\":[\"integration_type\",\"tenant_url\"],\"type\":\"object\"},\"dlp_Empty\":{},\"dlp_EmptyResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dlp_Empty\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_RiskScoreIntegration\":{\"properties\":{\"account_tag\":{\"description\":\"The Cloudflare account tag.\",\"type\":\"string\"},\"active\":{\"description\":\"Whether this integration is enabled and should export changes in risk score.\",\"type\":\"boolean\"},\"created_at\":{\"description\":\"When the integration was created in RFC3339 format.\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"The id of the integration, a UUIDv4.\",\"format\":\"uuid\",\"type\":\"string\"},\"integration_type\":{\"$ref\":\"#/definitions/dlp_RiskScoreIntegrationType\"},\"reference_id\":{\"description\":\"A reference ID defined by the client.\\nShould be set to the Access-Okta IDP integration ID.\\nUseful when the risk-score integration needs to be associated with a secondary asset and recalled using that ID.\",\"type\":\"string\"},\"tenant_url\":{\"description\":\"The base URL for the tenant. E.g. \\\"https://tenant.okta.com\\\"\",\"type\":\"string\"},\"well_known_url\":{\"description\":\"The URL for the Shared Signals Framework configuration, e.g. \\\"/.well-known/sse-configuration/{integration_uuid}/\\\". https://openid.net/specs/openid-sse-framework-1_0.html#rfc.section.6.2.1\",\"type\":\"string\"}},\"required\":[\"id\",\"account_tag\",\"integration_type\",\"reference_id\",\"tenant_url\",\"well_known_url\",\"active\",\"created_at\"],\"type\":\"object\"},\"dlp_RiskScoreIntegrationArray\":{\"items\":{\"$ref\":\"#/definitions/dlp_RiskScoreIntegration\"},\"type\":\"array\"},\"dlp_RiskScoreIntegrationArrayResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dlp_RiskScoreIntegrationArray\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_RiskScoreIntegrationResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dlp_RiskScoreIntegration\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_RiskScoreIntegrationType\":{\"enum\":[\"Okta\"],\"type\":\"string\"},\"dlp_UpdateIntegrationBody\":{\"properties\":{\"active\":{\"description\":\"Whether this integration is enabled. If disabled, no risk changes will be exported to the third-party.\",\"type\":\"boolean\"},\"reference_id\":{\"description\":\"A reference id that can be supplied by the client. Currently this should be set to the Access-Okta IDP ID (a UUIDv4).\\nhttps://developers.cloudflare.com/api/operations/access-identity-providers-get-an-access-identity-provider\",\"nullable\":true,\"type\":\"string\"},\"tenant_url\":{\"description\":\"The base url of the tenant, e.g. \\\"https://tenant.okta.com\\\"\",\"format\":\"uri\",\"type\":\"string\"}},\"required\":[\"tenant_url\",\"active\"],\"type\":\"object\"},\"dlp_account_risk_summary_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"users\":{\"items\":{\"properties\":{\"email\":{\"type\":\"string\"},\"event_count\":{\"type\":\"integer\"},\"last_event\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"max_risk_level\":{\"$ref\":\"#/definitions/dlp_risk_level\"},\"name\":{\"type\":\"string\"},\"user_id\":{\"$ref\":\"#/definitions/aaa_token\"}},\"required\":[\"user_id\",\"name\",\"email\",\"max_risk_level\",\"event_count\",\"last_event\"],\"type\":\"object\"},\"type\":\"array\"}}},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_get_behaviors_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"behaviors\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"enabled\":{\"type\":\"boolean\"},\"name\":{\"example\":\"Impossible Travel\",\"type\":\"string\"},\"risk_level\":{\"$ref\":\"#/definitions/dlp_risk_level\"}},\"type\":\"object\"},\"type\":\"object\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_risk_level\":{\"enum\":[\"low\",\"medium\",\"high\"],\"example\":\"low\",\"type\":\"string\"},\"dlp_update_behaviors_request\":{\"properties\":{\"behaviors\":{\"additionalProperties\":{\"properties\":{\"enabled\":{\"type\":\"boolean\"},\"risk_level\":{\"$ref\":\"#/definitions/dlp_risk_level\"}},\"required\":[\"risk_level\",\"enabled\"],\"type\":\"object\"},\"type\":\"object\"}},\"type\":\"object\"},\"dlp_user_risk_summary_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"email\":{\"type\":\"string\"},\"events\":{\"items\":{\"properties\":{\"event_details\":{\"type\":\"object\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"risk_level\":{\"$ref\":\"#/definitions/dlp_risk_level\"},\"timestamp\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"required\":[\"id\",\"name\",\"risk_level\",\"timestamp\"],\"type\":\"object\"},\"type\":\"array\"},\"last_reset_time\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"risk_level\":{\"enum\":[\"low\",\"medium\",\"high\"],\"example\":\"low\",\"nullable\":true,\"type\":\"string\"}}},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"risk_scoring_direction\":{\"enum\":[\"desc\",\"asc\"],\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "dlp_zt_risk_score_get_behaviors" => {
@@ -622,12 +626,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DlpGetBehaviorsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"behaviors\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"enabled\":{\"type\":\"boolean\"},\"name\":{\"example\":\"Impossible Travel\",\"type\":\"string\"},\"risk_level\":{\"$ref\":\"#/definitions/dlp_risk_level\"}},\"type\":\"object\"},\"type\":\"object\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -638,14 +644,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::DlpUpdateBehaviorsRequest>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/dlp_update_behaviors_request\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DlpGetBehaviorsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"behaviors\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"enabled\":{\"type\":\"boolean\"},\"name\":{\"example\":\"Impossible Travel\",\"type\":\"string\"},\"risk_level\":{\"$ref\":\"#/definitions/dlp_risk_level\"}},\"type\":\"object\"},\"type\":\"object\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -656,18 +667,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate ::json_schema("{\"type\":\"integer\"}")),
-                        ("per_page", crate ::json_schema("{\"type\":\"integer\"}")),
-                        ("order_by", crate
-                        ::json_schema("{\"enum\":[\"timestamp\",\"event_count\",\"max_risk_level\"],\"type\":\"string\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"desc\",\"asc\"],\"type\":\"string\",\"x-imported-from\":\"risk_scoring_direction\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"type\":\"integer\"}", DEFINITIONS)),
+                        ("per_page", crate ::spec_schema("{\"type\":\"integer\"}",
+                        DEFINITIONS)), ("order_by", crate
+                        ::spec_schema("{\"enum\":[\"timestamp\",\"event_count\",\"max_risk_level\"],\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/risk_scoring_direction\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DlpAccountRiskSummaryResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"users\":{\"items\":{\"properties\":{\"email\":{\"type\":\"string\"},\"event_count\":{\"type\":\"integer\"},\"last_event\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"max_risk_level\":{\"$ref\":\"#/definitions/dlp_risk_level\"},\"name\":{\"type\":\"string\"},\"user_id\":{\"$ref\":\"#/definitions/aaa_token\"}},\"required\":[\"user_id\",\"name\",\"email\",\"max_risk_level\",\"event_count\",\"last_event\"],\"type\":\"object\"},\"type\":\"array\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -678,20 +692,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("user_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
-                        ("page", crate ::json_schema("{\"type\":\"integer\"}")),
-                        ("per_page", crate ::json_schema("{\"type\":\"integer\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("user_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
+                        ("page", crate ::spec_schema("{\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"type\":\"integer\"}", DEFINITIONS)),
                         ("order_by", crate
-                        ::json_schema("{\"enum\":[\"timestamp\",\"risk_level\"],\"type\":\"string\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"desc\",\"asc\"],\"type\":\"string\",\"x-imported-from\":\"risk_scoring_direction\"}"))
+                        ::spec_schema("{\"enum\":[\"timestamp\",\"risk_level\"],\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/risk_scoring_direction\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DlpUserRiskSummaryResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"email\":{\"type\":\"string\"},\"events\":{\"items\":{\"properties\":{\"event_details\":{\"type\":\"object\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"risk_level\":{\"$ref\":\"#/definitions/dlp_risk_level\"},\"timestamp\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"required\":[\"id\",\"name\",\"risk_level\",\"timestamp\"],\"type\":\"object\"},\"type\":\"array\"},\"last_reset_time\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"risk_level\":{\"enum\":[\"low\",\"medium\",\"high\"],\"example\":\"low\",\"nullable\":true,\"type\":\"string\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -702,14 +719,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("user_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("user_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -720,12 +738,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DlpRiskScoreIntegrationArrayResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dlp_RiskScoreIntegrationArray\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -736,14 +756,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::DlpCreateIntegrationBody>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/dlp_CreateIntegrationBody\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DlpRiskScoreIntegrationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dlp_RiskScoreIntegration\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -754,14 +779,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("reference_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("reference_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DlpRiskScoreIntegrationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dlp_RiskScoreIntegration\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -772,14 +799,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("integration_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("integration_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DlpRiskScoreIntegrationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dlp_RiskScoreIntegration\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -790,16 +818,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("integration_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("integration_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::DlpUpdateIntegrationBody>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/dlp_UpdateIntegrationBody\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::DlpRiskScoreIntegrationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dlp_RiskScoreIntegration\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -810,14 +842,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("integration_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("integration_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DlpEmptyResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dlp_Empty\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -10,8 +10,7 @@
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 #[serde(transparent)]
 pub struct Duration(pub ::std::string::String);
@@ -43,7 +42,7 @@ impl ::std::str::FromStr for Duration {
     }
 }
 ///`IntelAsn`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct IntelAsn(pub i64);
 impl ::std::ops::Deref for IntelAsn {
@@ -86,14 +85,7 @@ impl ::std::convert::TryFrom<String> for IntelAsn {
     }
 }
 ///`ListsBulkOperationResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsBulkOperationResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -107,7 +99,7 @@ pub struct ListsBulkOperationResponseCollection {
     pub success: ::std::option::Option<bool>,
 }
 ///`ListsCreateAListBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ListsCreateAListBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<Web3Description>,
@@ -115,33 +107,19 @@ pub struct ListsCreateAListBody {
     pub name: ListsName,
 }
 ///`ListsDeleteListItemsBody`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsDeleteListItemsBody {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<ListsDeleteListItemsBodyItemsItem>,
 }
 ///`ListsDeleteListItemsBodyItemsItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsDeleteListItemsBodyItemsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<Duration>,
 }
 ///`ListsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct ListsItem(pub ::serde_json::Value);
 impl ::std::ops::Deref for ListsItem {
@@ -161,12 +139,12 @@ impl ::std::convert::From<::serde_json::Value> for ListsItem {
     }
 }
 ///Valid characters for hostnames are ASCII(7) letters from a to z, the digits from 0 to 9, wildcards (*), and the hyphen (-).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ListsItemHostname {
     pub url_hostname: ::std::string::String,
 }
 ///The definition of the redirect.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ListsItemRedirect {
     #[serde(default)]
     pub include_subdomains: bool,
@@ -222,37 +200,8 @@ impl<'de> ::serde::Deserialize<'de> for ListsItemRedirectStatusCode {
             .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
     }
 }
-impl ::schemars::JsonSchema for ListsItemRedirectStatusCode {
-    fn schema_name() -> ::std::string::String {
-        "ListsItemRedirectStatusCode".to_string()
-    }
-    fn json_schema(
-        r#gen: &mut ::schemars::r#gen::SchemaGenerator,
-    ) -> ::schemars::schema::Schema {
-        let mut schema = <i64 as ::schemars::JsonSchema>::json_schema(r#gen)
-            .into_object();
-        schema.enum_values = ::std::option::Option::Some(
-            [
-                ::serde_json::from_str("301").unwrap(),
-                ::serde_json::from_str("302").unwrap(),
-                ::serde_json::from_str("307").unwrap(),
-                ::serde_json::from_str("308").unwrap(),
-            ]
-                .into_iter()
-                .collect(),
-        );
-        schema.into()
-    }
-}
 ///`ListsItemResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsItemResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -266,7 +215,7 @@ pub struct ListsItemResponseCollection {
     pub success: ::std::option::Option<bool>,
 }
 ///`ListsItems`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct ListsItems(pub ::std::vec::Vec<ListsItem>);
 impl ::std::ops::Deref for ListsItems {
@@ -286,14 +235,7 @@ impl ::std::convert::From<::std::vec::Vec<ListsItem>> for ListsItems {
     }
 }
 ///`ListsItemsListResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsItemsListResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -311,7 +253,7 @@ pub struct ListsItemsListResponseCollection {
     pub success: ::std::option::Option<bool>,
 }
 ///`ListsItemsUpdateRequestCollection`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct ListsItemsUpdateRequestCollection(
     pub ::std::vec::Vec<ListsItemsUpdateRequestCollectionItem>,
@@ -335,14 +277,7 @@ for ListsItemsUpdateRequestCollection {
     }
 }
 ///`ListsItemsUpdateRequestCollectionItem`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsItemsUpdateRequestCollectionItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<IntelAsn>,
@@ -366,8 +301,7 @@ pub struct ListsItemsUpdateRequestCollectionItem {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum ListsKind {
     #[serde(rename = "ip")]
@@ -420,14 +354,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ListsKind {
     }
 }
 ///`ListsList`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsList {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<Duration>,
@@ -447,17 +374,7 @@ pub struct ListsList {
     pub num_referencing_filters: ::std::option::Option<RumPage>,
 }
 ///The unique ID of the list.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ListsListId(::std::string::String);
 impl ::std::ops::Deref for ListsListId {
@@ -514,14 +431,7 @@ impl<'de> ::serde::Deserialize<'de> for ListsListId {
     }
 }
 ///`ListsListResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsListResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -535,14 +445,7 @@ pub struct ListsListResponseCollection {
     pub success: ::std::option::Option<bool>,
 }
 ///`ListsListsAsyncResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsListsAsyncResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -556,27 +459,13 @@ pub struct ListsListsAsyncResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`ListsListsAsyncResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsListsAsyncResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<MqLeaseId>,
 }
 ///`ListsListsResponseCollection`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsListsResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -592,7 +481,7 @@ pub struct ListsListsResponseCollection {
     pub success: ::std::option::Option<bool>,
 }
 ///`ListsListsResponseCollectionResultItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ListsListsResponseCollectionResultItem {
     pub created_on: Duration,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -606,17 +495,7 @@ pub struct ListsListsResponseCollectionResultItem {
     pub num_referencing_filters: ::std::option::Option<RumPage>,
 }
 ///An informative name for the list. Use this name in filter and rule expressions.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ListsName(::std::string::String);
 impl ::std::ops::Deref for ListsName {
@@ -675,7 +554,7 @@ impl<'de> ::serde::Deserialize<'de> for ListsName {
     }
 }
 ///`ListsOperation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ListsOperation {
     ///The RFC 3339 timestamp of when the operation was completed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -698,8 +577,7 @@ pub struct ListsOperation {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 pub enum ListsOperationStatus {
     #[serde(rename = "pending")]
@@ -752,27 +630,13 @@ impl ::std::convert::TryFrom<::std::string::String> for ListsOperationStatus {
     }
 }
 ///`ListsUpdateAListBody`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListsUpdateAListBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<Web3Description>,
 }
 ///`LoadBalancingIdResponse`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LoadBalancingIdResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
@@ -786,14 +650,7 @@ pub struct LoadBalancingIdResponse {
     pub success: ::std::option::Option<bool>,
 }
 ///`LoadBalancingIdResponseResult`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Default,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LoadBalancingIdResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<Duration>,
@@ -808,8 +665,7 @@ pub struct LoadBalancingIdResponseResult {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
+    PartialOrd
 )]
 #[serde(transparent)]
 pub struct MqLeaseId(pub ::std::string::String);
@@ -841,7 +697,7 @@ impl ::std::str::FromStr for MqLeaseId {
     }
 }
 ///Current page within the paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct RumPage(pub f64);
 impl ::std::ops::Deref for RumPage {
@@ -884,17 +740,7 @@ impl ::std::convert::TryFrom<String> for RumPage {
     }
 }
 ///An optional description of the hostname.
-#[derive(
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd,
-    schemars::JsonSchema
-)]
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct Web3Description(::std::string::String);
 impl ::std::ops::Deref for Web3Description {

@@ -1531,7 +1531,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"rulesets_RequestRule\":{\"example\":{\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"version\":\"1\"},\"x-escape\":\"`oneOf` of 18 variants that no required property tells apart (decoded as untyped JSON)\"},\"rulesets_RequestRules\":{\"description\":\"The list of rules in the ruleset.\",\"items\":{\"$ref\":\"#/definitions/rulesets_RequestRule\"},\"type\":\"array\"},\"rulesets_RulesetKind\":{\"description\":\"The kind of the ruleset.\",\"enum\":[\"managed\",\"custom\",\"root\",\"zone\"],\"example\":\"root\",\"type\":\"string\"},\"rulesets_RulesetPhase\":{\"description\":\"The phase of the ruleset.\",\"enum\":[\"ddos_l4\",\"ddos_l7\",\"http_config_settings\",\"http_custom_errors\",\"http_log_custom_fields\",\"http_ratelimit\",\"http_request_cache_settings\",\"http_request_dynamic_redirect\",\"http_request_firewall_custom\",\"http_request_firewall_managed\",\"http_request_late_transform\",\"http_request_origin\",\"http_request_redirect\",\"http_request_sanitize\",\"http_request_sbfm\",\"http_request_select_configuration\",\"http_request_transform\",\"http_response_compression\",\"http_response_firewall_managed\",\"http_response_headers_transform\",\"magic_transit\",\"magic_transit_ids_managed\",\"magic_transit_managed\"],\"example\":\"http_request_firewall_custom\",\"type\":\"string\"},\"rulesets_RulesetVersion\":{\"description\":\"The version of the ruleset.\",\"example\":\"1\",\"pattern\":\"^[0-9]+$\",\"readOnly\":true,\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "listaccountrulesets" => {
@@ -1540,12 +1544,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ListaccountrulesetsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A list of rulesets. The returned information will not include the rules in each ruleset.\",\"items\":{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1556,14 +1562,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CreateaccountrulesetBody>(),
+                        crate::spec_schema(
+                            "{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CreateaccountrulesetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1574,14 +1585,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_phase", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::GetaccountentrypointrulesetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1592,16 +1605,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_phase", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::UpdateaccountentrypointrulesetBody>(),
+                        crate::spec_schema(
+                            "{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"rules\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::UpdateaccountentrypointrulesetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1612,14 +1630,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_phase", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ListaccountentrypointrulesetversionsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A list of rulesets. The returned information will not include the rules in each ruleset.\",\"items\":{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1630,16 +1650,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_version", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("ruleset_phase", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("ruleset_phase", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::GetaccountentrypointrulesetversionResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1650,14 +1672,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::GetaccountrulesetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1668,16 +1692,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::UpdateaccountrulesetBody>(),
+                        crate::spec_schema(
+                            "{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"rules\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::UpdateaccountrulesetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1688,16 +1717,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/Untyped\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CreateaccountrulesetruleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1708,18 +1742,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/Untyped\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::UpdateaccountrulesetruleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1730,16 +1769,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DeleteaccountrulesetruleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1750,14 +1791,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ListaccountrulesetversionsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A list of rulesets. The returned information will not include the rules in each ruleset.\",\"items\":{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1768,16 +1811,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_version", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::GetaccountrulesetversionResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1788,18 +1833,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_tag", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("ruleset_version", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("ruleset_version", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ListaccountrulesetversionrulesbytagResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1810,12 +1857,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ListzonerulesetsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A list of rulesets. The returned information will not include the rules in each ruleset.\",\"items\":{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1826,14 +1875,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::CreatezonerulesetBody>(),
+                        crate::spec_schema(
+                            "{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CreatezonerulesetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1844,14 +1898,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_phase", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::GetzoneentrypointrulesetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1862,16 +1918,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_phase", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::UpdatezoneentrypointrulesetBody>(),
+                        crate::spec_schema(
+                            "{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"rules\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::UpdatezoneentrypointrulesetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1882,14 +1943,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_phase", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ListzoneentrypointrulesetversionsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A list of rulesets. The returned information will not include the rules in each ruleset.\",\"items\":{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1900,16 +1963,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_version", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("ruleset_phase", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("ruleset_phase", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::GetzoneentrypointrulesetversionResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1920,14 +1985,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::GetzonerulesetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1938,16 +2005,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::UpdatezonerulesetBody>(),
+                        crate::spec_schema(
+                            "{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"rules\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::UpdatezonerulesetResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1958,16 +2030,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/Untyped\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::CreatezonerulesetruleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1978,18 +2055,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<::cloudflare_openapi_runtime::Untyped>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/Untyped\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::UpdatezonerulesetruleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2000,16 +2082,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::DeletezonerulesetruleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2020,14 +2104,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ListzonerulesetversionsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A list of rulesets. The returned information will not include the rules in each ruleset.\",\"items\":{\"description\":\"A ruleset object.\",\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2038,16 +2124,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ruleset_version", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("ruleset_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::GetzonerulesetversionResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

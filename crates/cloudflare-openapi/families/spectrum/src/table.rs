@@ -624,7 +624,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"iam_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"legacy-jhs_dimensions\":{\"description\":\"Can be used to break down the data by given attributes. Options are: \\n\\nDimension                 | Name                            | Example\\n--------------------------|---------------------------------|--------------------------\\nevent                     | Connection Event                | connect, progress, disconnect, originError, clientFiltered\\nappID                     | Application ID                  | 40d67c87c6cd4b889a4fd57805225e85\\ncoloName                  | Colo Name                       | SFO\\nipVersion                 | IP version used by the client   | 4, 6.\",\"example\":[\"event\",\"appID\"],\"items\":{\"enum\":[\"event\",\"appID\",\"coloName\",\"ipVersion\"],\"type\":\"string\"},\"type\":\"array\"},\"legacy-jhs_dns\":{\"description\":\"The name and type of DNS record for the Spectrum application.\",\"properties\":{\"name\":{\"$ref\":\"#/definitions/legacy-jhs_dns_name\"},\"type\":{\"$ref\":\"#/definitions/legacy-jhs_dns_type\"}},\"type\":\"object\"},\"legacy-jhs_dns_name\":{\"description\":\"The name of the DNS record associated with the application.\",\"example\":\"ssh.example.com\",\"format\":\"hostname\",\"type\":\"string\"},\"legacy-jhs_dns_ttl\":{\"description\":\"The TTL of our resolution of your DNS record in seconds.\",\"minimum\":600,\"type\":\"integer\"},\"legacy-jhs_dns_type\":{\"description\":\"The type of DNS record associated with the application.\",\"enum\":[\"CNAME\",\"ADDRESS\"],\"example\":\"CNAME\",\"type\":\"string\"},\"legacy-jhs_edge_ips\":{\"description\":\"The anycast edge IP configuration for the hostname of this application.\",\"x-escape\":\"`oneOf` of 2 variants that no required property tells apart (decoded as untyped JSON)\"},\"legacy-jhs_origin_dns\":{\"description\":\"The name and type of DNS record for the Spectrum application.\",\"properties\":{\"name\":{\"$ref\":\"#/definitions/legacy-jhs_dns_name\"},\"ttl\":{\"$ref\":\"#/definitions/legacy-jhs_dns_ttl\"},\"type\":{\"$ref\":\"#/definitions/legacy-jhs_origin_dns_type\"}},\"type\":\"object\"},\"legacy-jhs_origin_dns_type\":{\"description\":\"The type of DNS record associated with the origin. \\\"\\\" is used to specify a combination of A/AAAA records.\",\"enum\":[\"\",\"A\",\"AAAA\",\"SRV\"],\"example\":\"\",\"type\":\"string\"},\"legacy-jhs_origin_port\":{\"description\":\"The destination port at the origin. Only specified in conjunction with origin_dns. May use an integer to specify a single origin port, for example `1000`, or a string to specify a range of origin ports, for example `\\\"1000-2000\\\"`.\\nNotes: If specifying a port range, the number of ports in the range must match the number of ports specified in the \\\"protocol\\\" field.\",\"example\":22,\"maximum\":65535,\"minimum\":1,\"oneOf\":[{\"type\":\"integer\"},{\"type\":\"string\"}]},\"legacy-jhs_proxy_protocol\":{\"default\":\"off\",\"description\":\"Enables Proxy Protocol to the origin. Refer to [Enable Proxy protocol](https://developers.cloudflare.com/spectrum/getting-started/proxy-protocol/) for implementation details on PROXY Protocol V1, PROXY Protocol V2, and Simple Proxy Protocol.\",\"enum\":[\"off\",\"v1\",\"v2\",\"simple\"],\"example\":\"off\",\"type\":\"string\"},\"legacy-jhs_response_single_origin_dns\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"argo_smart_routing\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"dns\":{\"$ref\":\"#/definitions/legacy-jhs_dns\"},\"edge_ips\":{\"$ref\":\"#/definitions/legacy-jhs_edge_ips\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"ip_firewall\":{\"$ref\":\"#/definitions/aaa_ready\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"origin_dns\":{\"$ref\":\"#/definitions/legacy-jhs_origin_dns\"},\"origin_port\":{\"$ref\":\"#/definitions/legacy-jhs_origin_port\"},\"protocol\":{\"$ref\":\"#/definitions/Duration\"},\"proxy_protocol\":{\"$ref\":\"#/definitions/legacy-jhs_proxy_protocol\"},\"tls\":{\"$ref\":\"#/definitions/legacy-jhs_tls\"},\"traffic_type\":{\"$ref\":\"#/definitions/legacy-jhs_traffic_type\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"legacy-jhs_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"legacy-jhs_sort\":{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\"},\"legacy-jhs_tls\":{\"description\":\"The type of TLS termination associated with the application.\",\"enum\":[\"off\",\"flexible\",\"full\",\"strict\"],\"example\":\"full\",\"type\":\"string\"},\"legacy-jhs_traffic_type\":{\"default\":\"direct\",\"description\":\"Determines how data travels from the edge to your origin. When set to \\\"direct\\\", Spectrum will send traffic directly to your origin, and the application's type is derived from the `protocol`. When set to \\\"http\\\" or \\\"https\\\", Spectrum will apply Cloudflare's HTTP/HTTPS features as it sends traffic to your origin, and the application type matches this property exactly.\",\"enum\":[\"direct\",\"http\",\"https\"],\"example\":\"direct\",\"type\":\"string\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"spectrum_metrics\":{\"enum\":[\"count\",\"bytesIngress\",\"bytesEgress\",\"durationAvg\",\"durationMedian\",\"duration90th\",\"duration99th\"],\"type\":\"string\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "spectrum_aggregate_analytics_get_current_aggregated_analytics" => {
@@ -633,18 +637,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("appID", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("app_id_param", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("colo_name", crate
-                        ::json_schema("{\"description\":\"Co-location identifier.\",\"example\":\"PDX\",\"maxLength\":3,\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("appID", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("app_id_param", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("colo_name", crate
+                        ::spec_schema("{\"description\":\"Co-location identifier.\",\"example\":\"PDX\",\"maxLength\":3,\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LegacyJhsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -655,26 +661,28 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("dimensions", crate
-                        ::json_schema("{\"description\":\"Can be used to break down the data by given attributes. Options are: \\n\\nDimension                 | Name                            | Example\\n--------------------------|---------------------------------|--------------------------\\nevent                     | Connection Event                | connect, progress, disconnect, originError, clientFiltered\\nappID                     | Application ID                  | 40d67c87c6cd4b889a4fd57805225e85\\ncoloName                  | Colo Name                       | SFO\\nipVersion                 | IP version used by the client   | 4, 6.\",\"example\":[\"event\",\"appID\"],\"items\":{\"enum\":[\"event\",\"appID\",\"coloName\",\"ipVersion\"],\"type\":\"string\"},\"type\":\"array\",\"x-imported-from\":\"legacy-jhs_dimensions\"}")),
-                        ("sort", crate
-                        ::json_schema("{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\",\"x-imported-from\":\"legacy-jhs_sort\"}")),
-                        ("until", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("metrics", crate
-                        ::json_schema("{\"description\":\"One or more metrics to compute. Options are: \\n\\nMetric                    | Name                                | Example                  | Unit\\n--------------------------|-------------------------------------|--------------------------|--------------------------\\ncount                     | Count of total events               | 1000                     | Count\\nbytesIngress              | Sum of ingress bytes                | 1000                     | Sum\\nbytesEgress               | Sum of egress bytes                 | 1000                     | Sum\\ndurationAvg               | Average connection duration         | 1.0                      | Time in milliseconds\\ndurationMedian            | Median connection duration          | 1.0                      | Time in milliseconds\\nduration90th              | 90th percentile connection duration | 1.0                      | Time in milliseconds\\nduration99th              | 99th percentile connection duration | 1.0                      | Time in milliseconds.\",\"example\":[\"count\",\"bytesIngress\"],\"items\":{\"$ref\":\"#/components/schemas/spectrum_metrics\"},\"type\":\"array\"}")),
-                        ("filters", crate
-                        ::json_schema("{\"description\":\"Used to filter rows by one or more dimensions. Filters can be combined using OR and AND boolean logic. AND takes precedence over OR in all the expressions. The OR operator is defined using a comma (,) or OR keyword surrounded by whitespace. The AND operator is defined using a semicolon (;) or AND keyword surrounded by whitespace. Note that the semicolon is a reserved character in URLs (rfc1738) and needs to be percent-encoded as %3B. Comparison options are: \\n\\nOperator                  | Name                            | URL Encoded\\n--------------------------|---------------------------------|--------------------------\\n==                        | Equals                          | %3D%3D\\n!=                        | Does not equals                 | !%3D\\n>                        | Greater Than                    | %3E\\n<                         | Less Than                       | %3C\\n>=                       | Greater than or equal to        | %3E%3D\\n<=                        | Less than or equal to           | %3C%3D     .\",\"example\":\"event==disconnect%20AND%20coloName!=SFO\",\"type\":\"string\"}")),
-                        ("since", crate
-                        ::json_schema("{\"description\":\"Start of time interval to query, defaults to `until` - 6 hours. Timestamp must be in RFC3339 format and uses UTC unless otherwise specified.\",\"example\":\"2014-01-02T02:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("time_delta", crate
-                        ::json_schema("{\"description\":\"Used to select time series resolution.\",\"enum\":[\"year\",\"quarter\",\"month\",\"week\",\"day\",\"hour\",\"dekaminute\",\"minute\"],\"example\":\"minute\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dimensions", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/legacy-jhs_dimensions\"}",
+                        DEFINITIONS)), ("sort", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/legacy-jhs_sort\"}",
+                        DEFINITIONS)), ("until", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("metrics", crate
+                        ::spec_schema("{\"description\":\"One or more metrics to compute. Options are: \\n\\nMetric                    | Name                                | Example                  | Unit\\n--------------------------|-------------------------------------|--------------------------|--------------------------\\ncount                     | Count of total events               | 1000                     | Count\\nbytesIngress              | Sum of ingress bytes                | 1000                     | Sum\\nbytesEgress               | Sum of egress bytes                 | 1000                     | Sum\\ndurationAvg               | Average connection duration         | 1.0                      | Time in milliseconds\\ndurationMedian            | Median connection duration          | 1.0                      | Time in milliseconds\\nduration90th              | 90th percentile connection duration | 1.0                      | Time in milliseconds\\nduration99th              | 99th percentile connection duration | 1.0                      | Time in milliseconds.\",\"example\":[\"count\",\"bytesIngress\"],\"items\":{\"$ref\":\"#/definitions/spectrum_metrics\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("filters", crate
+                        ::spec_schema("{\"description\":\"Used to filter rows by one or more dimensions. Filters can be combined using OR and AND boolean logic. AND takes precedence over OR in all the expressions. The OR operator is defined using a comma (,) or OR keyword surrounded by whitespace. The AND operator is defined using a semicolon (;) or AND keyword surrounded by whitespace. Note that the semicolon is a reserved character in URLs (rfc1738) and needs to be percent-encoded as %3B. Comparison options are: \\n\\nOperator                  | Name                            | URL Encoded\\n--------------------------|---------------------------------|--------------------------\\n==                        | Equals                          | %3D%3D\\n!=                        | Does not equals                 | !%3D\\n>                        | Greater Than                    | %3E\\n<                         | Less Than                       | %3C\\n>=                       | Greater than or equal to        | %3E%3D\\n<=                        | Less than or equal to           | %3C%3D     .\",\"example\":\"event==disconnect%20AND%20coloName!=SFO\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("since", crate
+                        ::spec_schema("{\"description\":\"Start of time interval to query, defaults to `until` - 6 hours. Timestamp must be in RFC3339 format and uses UTC unless otherwise specified.\",\"example\":\"2014-01-02T02:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("time_delta", crate
+                        ::spec_schema("{\"description\":\"Used to select time series resolution.\",\"enum\":[\"year\",\"quarter\",\"month\",\"week\",\"day\",\"hour\",\"dekaminute\",\"minute\"],\"example\":\"minute\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -685,24 +693,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("dimensions", crate
-                        ::json_schema("{\"description\":\"Can be used to break down the data by given attributes. Options are: \\n\\nDimension                 | Name                            | Example\\n--------------------------|---------------------------------|--------------------------\\nevent                     | Connection Event                | connect, progress, disconnect, originError, clientFiltered\\nappID                     | Application ID                  | 40d67c87c6cd4b889a4fd57805225e85\\ncoloName                  | Colo Name                       | SFO\\nipVersion                 | IP version used by the client   | 4, 6.\",\"example\":[\"event\",\"appID\"],\"items\":{\"enum\":[\"event\",\"appID\",\"coloName\",\"ipVersion\"],\"type\":\"string\"},\"type\":\"array\",\"x-imported-from\":\"legacy-jhs_dimensions\"}")),
-                        ("sort", crate
-                        ::json_schema("{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\",\"x-imported-from\":\"legacy-jhs_sort\"}")),
-                        ("until", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("metrics", crate
-                        ::json_schema("{\"description\":\"One or more metrics to compute. Options are: \\n\\nMetric                    | Name                                | Example                  | Unit\\n--------------------------|-------------------------------------|--------------------------|--------------------------\\ncount                     | Count of total events               | 1000                     | Count\\nbytesIngress              | Sum of ingress bytes                | 1000                     | Sum\\nbytesEgress               | Sum of egress bytes                 | 1000                     | Sum\\ndurationAvg               | Average connection duration         | 1.0                      | Time in milliseconds\\ndurationMedian            | Median connection duration          | 1.0                      | Time in milliseconds\\nduration90th              | 90th percentile connection duration | 1.0                      | Time in milliseconds\\nduration99th              | 99th percentile connection duration | 1.0                      | Time in milliseconds.\",\"example\":[\"count\",\"bytesIngress\"],\"items\":{\"$ref\":\"#/components/schemas/spectrum_metrics\"},\"type\":\"array\"}")),
-                        ("filters", crate
-                        ::json_schema("{\"description\":\"Used to filter rows by one or more dimensions. Filters can be combined using OR and AND boolean logic. AND takes precedence over OR in all the expressions. The OR operator is defined using a comma (,) or OR keyword surrounded by whitespace. The AND operator is defined using a semicolon (;) or AND keyword surrounded by whitespace. Note that the semicolon is a reserved character in URLs (rfc1738) and needs to be percent-encoded as %3B. Comparison options are: \\n\\nOperator                  | Name                            | URL Encoded\\n--------------------------|---------------------------------|--------------------------\\n==                        | Equals                          | %3D%3D\\n!=                        | Does not equals                 | !%3D\\n>                        | Greater Than                    | %3E\\n<                         | Less Than                       | %3C\\n>=                       | Greater than or equal to        | %3E%3D\\n<=                        | Less than or equal to           | %3C%3D     .\",\"example\":\"event==disconnect%20AND%20coloName!=SFO\",\"type\":\"string\"}")),
-                        ("since", crate
-                        ::json_schema("{\"description\":\"Start of time interval to query, defaults to `until` - 6 hours. Timestamp must be in RFC3339 format and uses UTC unless otherwise specified.\",\"example\":\"2014-01-02T02:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dimensions", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/legacy-jhs_dimensions\"}",
+                        DEFINITIONS)), ("sort", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/legacy-jhs_sort\"}",
+                        DEFINITIONS)), ("until", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("metrics", crate
+                        ::spec_schema("{\"description\":\"One or more metrics to compute. Options are: \\n\\nMetric                    | Name                                | Example                  | Unit\\n--------------------------|-------------------------------------|--------------------------|--------------------------\\ncount                     | Count of total events               | 1000                     | Count\\nbytesIngress              | Sum of ingress bytes                | 1000                     | Sum\\nbytesEgress               | Sum of egress bytes                 | 1000                     | Sum\\ndurationAvg               | Average connection duration         | 1.0                      | Time in milliseconds\\ndurationMedian            | Median connection duration          | 1.0                      | Time in milliseconds\\nduration90th              | 90th percentile connection duration | 1.0                      | Time in milliseconds\\nduration99th              | 99th percentile connection duration | 1.0                      | Time in milliseconds.\",\"example\":[\"count\",\"bytesIngress\"],\"items\":{\"$ref\":\"#/definitions/spectrum_metrics\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("filters", crate
+                        ::spec_schema("{\"description\":\"Used to filter rows by one or more dimensions. Filters can be combined using OR and AND boolean logic. AND takes precedence over OR in all the expressions. The OR operator is defined using a comma (,) or OR keyword surrounded by whitespace. The AND operator is defined using a semicolon (;) or AND keyword surrounded by whitespace. Note that the semicolon is a reserved character in URLs (rfc1738) and needs to be percent-encoded as %3B. Comparison options are: \\n\\nOperator                  | Name                            | URL Encoded\\n--------------------------|---------------------------------|--------------------------\\n==                        | Equals                          | %3D%3D\\n!=                        | Does not equals                 | !%3D\\n>                        | Greater Than                    | %3E\\n<                         | Less Than                       | %3C\\n>=                       | Greater than or equal to        | %3E%3D\\n<=                        | Less than or equal to           | %3C%3D     .\",\"example\":\"event==disconnect%20AND%20coloName!=SFO\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("since", crate
+                        ::spec_schema("{\"description\":\"Start of time interval to query, defaults to `until` - 6 hours. Timestamp must be in RFC3339 format and uses UTC unless otherwise specified.\",\"example\":\"2014-01-02T02:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -713,20 +723,22 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"description\":\"Page number of paginated results. This parameter is required in order to use other pagination parameters. If included in the query, `result_info` will be present in the response.\",\"example\":1,\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"Sets the maximum number of results per page.\",\"maximum\":100,\"minimum\":1,\"type\":\"number\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"default\":\"asc\",\"description\":\"Sets the direction by which results are ordered.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}")),
-                        ("order", crate
-                        ::json_schema("{\"default\":\"dns\",\"description\":\"Application field by which results are ordered.\",\"enum\":[\"protocol\",\"app_id\",\"created_on\",\"modified_on\",\"dns\"],\"example\":\"protocol\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"description\":\"Page number of paginated results. This parameter is required in order to use other pagination parameters. If included in the query, `result_info` will be present in the response.\",\"example\":1,\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Sets the maximum number of results per page.\",\"maximum\":100,\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"default\":\"asc\",\"description\":\"Sets the direction by which results are ordered.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"default\":\"dns\",\"description\":\"Application field by which results are ordered.\",\"enum\":[\"protocol\",\"app_id\",\"created_on\",\"modified_on\",\"dns\"],\"example\":\"protocol\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::IamResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -737,16 +749,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::SpectrumApplicationsCreateSpectrumApplicationUsingANameForTheOriginBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"argo_smart_routing\":{\"$ref\":\"#/definitions/stream_asc\"},\"dns\":{\"$ref\":\"#/definitions/legacy-jhs_dns\"},\"edge_ips\":{\"$ref\":\"#/definitions/legacy-jhs_edge_ips\"},\"ip_firewall\":{\"$ref\":\"#/definitions/aaa_ready\"},\"origin_dns\":{\"$ref\":\"#/definitions/legacy-jhs_origin_dns\"},\"origin_port\":{\"$ref\":\"#/definitions/legacy-jhs_origin_port\"},\"protocol\":{\"$ref\":\"#/definitions/Duration\"},\"proxy_protocol\":{\"$ref\":\"#/definitions/legacy-jhs_proxy_protocol\"},\"tls\":{\"$ref\":\"#/definitions/legacy-jhs_tls\"},\"traffic_type\":{\"$ref\":\"#/definitions/legacy-jhs_traffic_type\"}},\"required\":[\"protocol\",\"dns\",\"origin_dns\",\"origin_port\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LegacyJhsResponseSingleOriginDns as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"argo_smart_routing\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"dns\":{\"$ref\":\"#/definitions/legacy-jhs_dns\"},\"edge_ips\":{\"$ref\":\"#/definitions/legacy-jhs_edge_ips\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"ip_firewall\":{\"$ref\":\"#/definitions/aaa_ready\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"origin_dns\":{\"$ref\":\"#/definitions/legacy-jhs_origin_dns\"},\"origin_port\":{\"$ref\":\"#/definitions/legacy-jhs_origin_port\"},\"protocol\":{\"$ref\":\"#/definitions/Duration\"},\"proxy_protocol\":{\"$ref\":\"#/definitions/legacy-jhs_proxy_protocol\"},\"tls\":{\"$ref\":\"#/definitions/legacy-jhs_tls\"},\"traffic_type\":{\"$ref\":\"#/definitions/legacy-jhs_traffic_type\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -757,14 +772,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -775,18 +792,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::SpectrumApplicationsUpdateSpectrumApplicationConfigurationUsingANameForTheOriginBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"argo_smart_routing\":{\"$ref\":\"#/definitions/stream_asc\"},\"dns\":{\"$ref\":\"#/definitions/legacy-jhs_dns\"},\"edge_ips\":{\"$ref\":\"#/definitions/legacy-jhs_edge_ips\"},\"ip_firewall\":{\"$ref\":\"#/definitions/aaa_ready\"},\"origin_dns\":{\"$ref\":\"#/definitions/legacy-jhs_origin_dns\"},\"origin_port\":{\"$ref\":\"#/definitions/legacy-jhs_origin_port\"},\"protocol\":{\"$ref\":\"#/definitions/Duration\"},\"proxy_protocol\":{\"$ref\":\"#/definitions/legacy-jhs_proxy_protocol\"},\"tls\":{\"$ref\":\"#/definitions/legacy-jhs_tls\"},\"traffic_type\":{\"$ref\":\"#/definitions/legacy-jhs_traffic_type\"}},\"required\":[\"protocol\",\"dns\",\"origin_dns\",\"origin_port\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LegacyJhsResponseSingleOriginDns as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"argo_smart_routing\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"dns\":{\"$ref\":\"#/definitions/legacy-jhs_dns\"},\"edge_ips\":{\"$ref\":\"#/definitions/legacy-jhs_edge_ips\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"ip_firewall\":{\"$ref\":\"#/definitions/aaa_ready\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"origin_dns\":{\"$ref\":\"#/definitions/legacy-jhs_origin_dns\"},\"origin_port\":{\"$ref\":\"#/definitions/legacy-jhs_origin_port\"},\"protocol\":{\"$ref\":\"#/definitions/Duration\"},\"proxy_protocol\":{\"$ref\":\"#/definitions/legacy-jhs_proxy_protocol\"},\"tls\":{\"$ref\":\"#/definitions/legacy-jhs_tls\"},\"traffic_type\":{\"$ref\":\"#/definitions/legacy-jhs_traffic_type\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -797,18 +817,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::SpectrumApplicationsDeleteSpectrumApplicationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -661,7 +661,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"observatory_availabilities\":{\"properties\":{\"quota\":{\"properties\":{\"plan\":{\"description\":\"Cloudflare plan.\",\"example\":\"free\",\"type\":\"string\"},\"quotasPerPlan\":{\"description\":\"The number of tests available per plan.\",\"properties\":{\"value\":{\"$ref\":\"#/definitions/observatory_plan-properties-info\"}},\"type\":\"object\"},\"remainingSchedules\":{\"description\":\"The number of remaining schedules available.\",\"example\":1,\"type\":\"number\"},\"remainingTests\":{\"description\":\"The number of remaining tests available.\",\"example\":30,\"type\":\"number\"},\"scheduleQuotasPerPlan\":{\"description\":\"The number of schedules available per plan.\",\"properties\":{\"value\":{\"$ref\":\"#/definitions/observatory_plan-properties-info\"}},\"type\":\"object\"}},\"type\":\"object\"},\"regions\":{\"items\":{\"$ref\":\"#/definitions/observatory_labeled_region\"},\"type\":\"array\"},\"regionsPerPlan\":{\"description\":\"Available regions.\",\"properties\":{\"business\":{\"items\":{\"$ref\":\"#/definitions/observatory_labeled_region\"},\"type\":\"array\"},\"enterprise\":{\"items\":{\"$ref\":\"#/definitions/observatory_labeled_region\"},\"type\":\"array\"},\"free\":{\"items\":{\"$ref\":\"#/definitions/observatory_labeled_region\"},\"type\":\"array\"},\"pro\":{\"items\":{\"$ref\":\"#/definitions/observatory_labeled_region\"},\"type\":\"array\"}},\"type\":\"object\"}},\"type\":\"object\"},\"observatory_availabilities-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/observatory_availabilities\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"observatory_count-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"count\":{\"description\":\"Number of items affected.\",\"example\":1,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"observatory_create-schedule-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"schedule\":{\"$ref\":\"#/definitions/observatory_schedule\"},\"test\":{\"$ref\":\"#/definitions/observatory_page_test\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"observatory_device_type\":{\"description\":\"The type of device.\",\"enum\":[\"DESKTOP\",\"MOBILE\"],\"example\":\"DESKTOP\",\"type\":\"string\"},\"observatory_labeled_region\":{\"description\":\"A test region with a label.\",\"properties\":{\"label\":{\"example\":\"Iowa, USA\",\"type\":\"string\"},\"value\":{\"$ref\":\"#/definitions/observatory_region\"}},\"type\":\"object\"},\"observatory_lighthouse_error_code\":{\"description\":\"The error code of the Lighthouse result.\",\"enum\":[\"NOT_REACHABLE\",\"DNS_FAILURE\",\"NOT_HTML\",\"LIGHTHOUSE_TIMEOUT\",\"UNKNOWN\"],\"example\":\"NOT_REACHABLE\",\"type\":\"string\"},\"observatory_lighthouse_report\":{\"description\":\"The Lighthouse report.\",\"properties\":{\"cls\":{\"description\":\"Cumulative Layout Shift.\",\"example\":100,\"type\":\"number\"},\"deviceType\":{\"$ref\":\"#/definitions/observatory_device_type\"},\"error\":{\"properties\":{\"code\":{\"$ref\":\"#/definitions/observatory_lighthouse_error_code\"},\"detail\":{\"description\":\"Detailed error message.\",\"example\":\"Details: net::ERR_CONNECTION_CLOSED\",\"type\":\"string\"},\"finalDisplayedUrl\":{\"description\":\"The final URL displayed to the user.\",\"example\":\"example.com\",\"type\":\"string\"}},\"type\":\"object\"},\"fcp\":{\"description\":\"First Contentful Paint.\",\"example\":100,\"type\":\"number\"},\"jsonReportUrl\":{\"description\":\"The URL to the full Lighthouse JSON report.\",\"type\":\"string\"},\"lcp\":{\"description\":\"Largest Contentful Paint.\",\"example\":100,\"type\":\"number\"},\"performanceScore\":{\"description\":\"The Lighthouse performance score.\",\"example\":90,\"type\":\"number\"},\"si\":{\"description\":\"Speed Index.\",\"example\":100,\"type\":\"number\"},\"state\":{\"$ref\":\"#/definitions/observatory_lighthouse_state\"},\"tbt\":{\"description\":\"Total Blocking Time.\",\"example\":100,\"type\":\"number\"},\"ttfb\":{\"description\":\"Time To First Byte.\",\"example\":100,\"type\":\"number\"},\"tti\":{\"description\":\"Time To Interactive.\",\"example\":100,\"type\":\"number\"}},\"type\":\"object\"},\"observatory_lighthouse_state\":{\"description\":\"The state of the Lighthouse report.\",\"enum\":[\"RUNNING\",\"COMPLETE\",\"FAILED\"],\"example\":\"COMPLETE\",\"type\":\"string\"},\"observatory_page-test-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/observatory_page_test\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"observatory_page-test-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/observatory_page_test\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"observatory_page_test\":{\"properties\":{\"date\":{\"$ref\":\"#/definitions/aaa_sent\"},\"desktopReport\":{\"$ref\":\"#/definitions/observatory_lighthouse_report\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"mobileReport\":{\"$ref\":\"#/definitions/observatory_lighthouse_report\"},\"region\":{\"$ref\":\"#/definitions/observatory_labeled_region\"},\"scheduleFrequency\":{\"$ref\":\"#/definitions/observatory_schedule_frequency\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"observatory_pages-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"region\":{\"$ref\":\"#/definitions/observatory_labeled_region\"},\"scheduleFrequency\":{\"$ref\":\"#/definitions/observatory_schedule_frequency\"},\"tests\":{\"items\":{\"$ref\":\"#/definitions/observatory_page_test\"},\"type\":\"array\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}}},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"observatory_plan-properties-info\":{\"description\":\"Counts per account plan.\",\"properties\":{\"business\":{\"example\":1,\"type\":\"integer\"},\"enterprise\":{\"example\":1,\"type\":\"integer\"},\"free\":{\"example\":1,\"type\":\"integer\"},\"pro\":{\"example\":1,\"type\":\"integer\"}},\"type\":\"object\"},\"observatory_region\":{\"description\":\"A test region.\",\"enum\":[\"asia-east1\",\"asia-northeast1\",\"asia-northeast2\",\"asia-south1\",\"asia-southeast1\",\"australia-southeast1\",\"europe-north1\",\"europe-southwest1\",\"europe-west1\",\"europe-west2\",\"europe-west3\",\"europe-west4\",\"europe-west8\",\"europe-west9\",\"me-west1\",\"southamerica-east1\",\"us-central1\",\"us-east1\",\"us-east4\",\"us-south1\",\"us-west1\"],\"example\":\"us-central1\",\"type\":\"string\"},\"observatory_schedule\":{\"description\":\"The test schedule.\",\"properties\":{\"frequency\":{\"$ref\":\"#/definitions/observatory_schedule_frequency\"},\"region\":{\"$ref\":\"#/definitions/observatory_region\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"observatory_schedule-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/observatory_schedule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"observatory_schedule_frequency\":{\"description\":\"The frequency of the test.\",\"enum\":[\"DAILY\",\"WEEKLY\"],\"example\":\"DAILY\",\"type\":\"string\"},\"observatory_trend\":{\"properties\":{\"cls\":{\"description\":\"Cumulative Layout Shift trend.\",\"items\":{\"nullable\":true,\"type\":\"number\"},\"type\":\"array\"},\"fcp\":{\"description\":\"First Contentful Paint trend.\",\"items\":{\"nullable\":true,\"type\":\"number\"},\"type\":\"array\"},\"lcp\":{\"description\":\"Largest Contentful Paint trend.\",\"items\":{\"nullable\":true,\"type\":\"number\"},\"type\":\"array\"},\"performanceScore\":{\"description\":\"The Lighthouse score trend.\",\"items\":{\"nullable\":true,\"type\":\"number\"},\"type\":\"array\"},\"si\":{\"description\":\"Speed Index trend.\",\"items\":{\"nullable\":true,\"type\":\"number\"},\"type\":\"array\"},\"tbt\":{\"description\":\"Total Blocking Time trend.\",\"items\":{\"nullable\":true,\"type\":\"number\"},\"type\":\"array\"},\"ttfb\":{\"description\":\"Time To First Byte trend.\",\"items\":{\"nullable\":true,\"type\":\"number\"},\"type\":\"array\"},\"tti\":{\"description\":\"Time To Interactive trend.\",\"items\":{\"nullable\":true,\"type\":\"number\"},\"type\":\"array\"}},\"type\":\"object\"},\"observatory_trend-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/observatory_trend\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"speed_region\":{\"default\":\"us-central1\",\"enum\":[\"asia-east1\",\"asia-northeast1\",\"asia-northeast2\",\"asia-south1\",\"asia-southeast1\",\"australia-southeast1\",\"europe-north1\",\"europe-southwest1\",\"europe-west1\",\"europe-west2\",\"europe-west3\",\"europe-west4\",\"europe-west8\",\"europe-west9\",\"me-west1\",\"southamerica-east1\",\"us-central1\",\"us-east1\",\"us-east4\",\"us-south1\",\"us-west1\"],\"example\":\"us-central1\",\"type\":\"string\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "speed_get_availabilities" => {
@@ -670,12 +674,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ObservatoryAvailabilitiesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/observatory_availabilities\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -686,12 +692,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ObservatoryPagesResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"properties\":{\"region\":{\"$ref\":\"#/definitions/observatory_labeled_region\"},\"scheduleFrequency\":{\"$ref\":\"#/definitions/observatory_schedule_frequency\"},\"tests\":{\"items\":{\"$ref\":\"#/definitions/observatory_page_test\"},\"type\":\"array\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}}},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -702,20 +710,22 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("url", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"type\":\"integer\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}")),
-                        ("region", crate
-                        ::json_schema("{\"default\":\"us-central1\",\"enum\":[\"asia-east1\",\"asia-northeast1\",\"asia-northeast2\",\"asia-south1\",\"asia-southeast1\",\"australia-southeast1\",\"europe-north1\",\"europe-southwest1\",\"europe-west1\",\"europe-west2\",\"europe-west3\",\"europe-west4\",\"europe-west8\",\"europe-west9\",\"me-west1\",\"southamerica-east1\",\"us-central1\",\"us-east1\",\"us-east4\",\"us-south1\",\"us-west1\"],\"example\":\"us-central1\",\"type\":\"string\",\"x-imported-from\":\"speed_region\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("url", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("region", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/speed_region\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ObservatoryPageTestResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/observatory_page_test\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -726,16 +736,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("url", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("url", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::SpeedCreateTestBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"region\":{\"default\":\"us-central1\",\"description\":\"A test region.\",\"enum\":[\"asia-east1\",\"asia-northeast1\",\"asia-northeast2\",\"asia-south1\",\"asia-southeast1\",\"australia-southeast1\",\"europe-north1\",\"europe-southwest1\",\"europe-west1\",\"europe-west2\",\"europe-west3\",\"europe-west4\",\"europe-west8\",\"europe-west9\",\"me-west1\",\"southamerica-east1\",\"us-central1\",\"us-east1\",\"us-east4\",\"us-south1\",\"us-west1\"],\"example\":\"us-central1\",\"type\":\"string\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::ObservatoryPageTestResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/observatory_page_test\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -746,16 +761,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("url", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("region", crate
-                        ::json_schema("{\"default\":\"us-central1\",\"enum\":[\"asia-east1\",\"asia-northeast1\",\"asia-northeast2\",\"asia-south1\",\"asia-southeast1\",\"australia-southeast1\",\"europe-north1\",\"europe-southwest1\",\"europe-west1\",\"europe-west2\",\"europe-west3\",\"europe-west4\",\"europe-west8\",\"europe-west9\",\"me-west1\",\"southamerica-east1\",\"us-central1\",\"us-east1\",\"us-east4\",\"us-south1\",\"us-west1\"],\"example\":\"us-central1\",\"type\":\"string\",\"x-imported-from\":\"speed_region\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("url", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("region", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/speed_region\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ObservatoryCountResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"count\":{\"description\":\"Number of items affected.\",\"example\":1,\"type\":\"number\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -766,16 +783,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("url", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("test_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("url", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("test_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ObservatoryPageTestResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/observatory_page_test\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -786,25 +805,28 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("url", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("region", crate
-                        ::json_schema("{\"description\":\"A test region.\",\"enum\":[\"asia-east1\",\"asia-northeast1\",\"asia-northeast2\",\"asia-south1\",\"asia-southeast1\",\"australia-southeast1\",\"europe-north1\",\"europe-southwest1\",\"europe-west1\",\"europe-west2\",\"europe-west3\",\"europe-west4\",\"europe-west8\",\"europe-west9\",\"me-west1\",\"southamerica-east1\",\"us-central1\",\"us-east1\",\"us-east4\",\"us-south1\",\"us-west1\"],\"example\":\"us-central1\",\"type\":\"string\",\"x-imported-from\":\"observatory_region\"}")),
-                        ("deviceType", crate
-                        ::json_schema("{\"description\":\"The type of device.\",\"enum\":[\"DESKTOP\",\"MOBILE\"],\"example\":\"DESKTOP\",\"type\":\"string\",\"x-imported-from\":\"observatory_device_type\"}")),
-                        ("start", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("end", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("tz", crate ::json_schema("{\"type\":\"string\"}")), ("metrics",
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("url", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("region", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/observatory_region\"}",
+                        DEFINITIONS)), ("deviceType", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/observatory_device_type\"}",
+                        DEFINITIONS)), ("start", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("end", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("tz", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)), ("metrics",
                         crate
-                        ::json_schema("{\"example\":\"performanceScore,ttfb,fcp,si,lcp,tti,tbt,cls\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"example\":\"performanceScore,ttfb,fcp,si,lcp,tti,tbt,cls\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ObservatoryTrendResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/observatory_trend\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -815,16 +837,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("url", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("region", crate
-                        ::json_schema("{\"default\":\"us-central1\",\"enum\":[\"asia-east1\",\"asia-northeast1\",\"asia-northeast2\",\"asia-south1\",\"asia-southeast1\",\"australia-southeast1\",\"europe-north1\",\"europe-southwest1\",\"europe-west1\",\"europe-west2\",\"europe-west3\",\"europe-west4\",\"europe-west8\",\"europe-west9\",\"me-west1\",\"southamerica-east1\",\"us-central1\",\"us-east1\",\"us-east4\",\"us-south1\",\"us-west1\"],\"example\":\"us-central1\",\"type\":\"string\",\"x-imported-from\":\"speed_region\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("url", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("region", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/speed_region\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ObservatoryScheduleResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/observatory_schedule\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -835,16 +859,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("url", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("region", crate
-                        ::json_schema("{\"default\":\"us-central1\",\"enum\":[\"asia-east1\",\"asia-northeast1\",\"asia-northeast2\",\"asia-south1\",\"asia-southeast1\",\"australia-southeast1\",\"europe-north1\",\"europe-southwest1\",\"europe-west1\",\"europe-west2\",\"europe-west3\",\"europe-west4\",\"europe-west8\",\"europe-west9\",\"me-west1\",\"southamerica-east1\",\"us-central1\",\"us-east1\",\"us-east4\",\"us-south1\",\"us-west1\"],\"example\":\"us-central1\",\"type\":\"string\",\"x-imported-from\":\"speed_region\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("url", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("region", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/speed_region\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ObservatoryCreateScheduleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"schedule\":{\"$ref\":\"#/definitions/observatory_schedule\"},\"test\":{\"$ref\":\"#/definitions/observatory_page_test\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -855,16 +881,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("url", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}")),
-                        ("region", crate
-                        ::json_schema("{\"default\":\"us-central1\",\"enum\":[\"asia-east1\",\"asia-northeast1\",\"asia-northeast2\",\"asia-south1\",\"asia-southeast1\",\"australia-southeast1\",\"europe-north1\",\"europe-southwest1\",\"europe-west1\",\"europe-west2\",\"europe-west3\",\"europe-west4\",\"europe-west8\",\"europe-west9\",\"me-west1\",\"southamerica-east1\",\"us-central1\",\"us-east1\",\"us-east4\",\"us-south1\",\"us-west1\"],\"example\":\"us-central1\",\"type\":\"string\",\"x-imported-from\":\"speed_region\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("url", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("region", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/speed_region\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::ObservatoryCountResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"count\":{\"description\":\"Number of items affected.\",\"example\":1,\"type\":\"number\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -556,7 +556,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"iam_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"legacy-jhs_value\":{\"enum\":[\"flexible\",\"full\",\"strict\"],\"example\":\"strict\",\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"tls-certificates-and-hostnames_advanced_certificate_pack_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"certificate_authority\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-certificate_authority\"},\"cloudflare_branding\":{\"$ref\":\"#/definitions/aaa_ready\"},\"hosts\":{\"$ref\":\"#/definitions/d1_params\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_certificate-packs_components-schemas-status\"},\"type\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_advanced_type\"},\"validation_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validation_method\"},\"validity_days\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validity_days\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_advanced_type\":{\"description\":\"Type of certificate pack.\",\"enum\":[\"advanced\"],\"example\":\"advanced\",\"type\":\"string\"},\"tls-certificates-and-hostnames_bundle_method\":{\"default\":\"ubiquitous\",\"description\":\"A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using outdated or unusual trust stores. An optimal bundle uses the shortest chain and newest intermediates. And the force bundle verifies the chain, but does not otherwise modify it.\",\"enum\":[\"ubiquitous\",\"optimal\",\"force\"],\"example\":\"ubiquitous\",\"type\":\"string\"},\"tls-certificates-and-hostnames_certificate-packs_components-schemas-status\":{\"description\":\"Status of certificate pack.\",\"enum\":[\"initializing\",\"pending_validation\",\"deleted\",\"pending_issuance\",\"pending_deployment\",\"pending_deletion\",\"pending_expiration\",\"expired\",\"active\",\"initializing_timed_out\",\"validation_timed_out\",\"issuance_timed_out\",\"deployment_timed_out\",\"deletion_timed_out\",\"pending_cleanup\",\"staging_deployment\",\"staging_active\",\"deactivating\",\"inactive\",\"backup_issued\",\"holding_deployment\"],\"example\":\"initializing\",\"type\":\"string\"},\"tls-certificates-and-hostnames_certificate_pack_quota_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"advanced\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_quota\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_components-schemas-validation_method\":{\"properties\":{\"validation_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validation_method_definition\"}},\"required\":[\"validation_method\"],\"type\":\"object\"},\"tls-certificates-and-hostnames_keyless_response_single_id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_quota\":{\"properties\":{\"allocated\":{\"description\":\"Quantity Allocated.\",\"type\":\"integer\"},\"used\":{\"description\":\"Quantity Used.\",\"type\":\"integer\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_schemas-certificate_authority\":{\"description\":\"Certificate Authority selected for the order.  For information on any certificate authority specific details or restrictions [see this page for more details.](https://developers.cloudflare.com/ssl/reference/certificate-authorities)\",\"enum\":[\"google\",\"lets_encrypt\",\"ssl_com\"],\"example\":\"lets_encrypt\",\"type\":\"string\"},\"tls-certificates-and-hostnames_ssl_universal_settings_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_universal\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_ssl_validation_method_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"status\":{\"$ref\":\"#/definitions/Duration\"},\"validation_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validation_method_definition\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_universal\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_validation_method\":{\"description\":\"Validation Method selected for the order.\",\"enum\":[\"txt\",\"http\",\"email\"],\"example\":\"txt\",\"type\":\"string\"},\"tls-certificates-and-hostnames_validation_method_definition\":{\"description\":\"Desired validation method.\",\"enum\":[\"http\",\"cname\",\"txt\",\"email\"],\"example\":\"txt\",\"type\":\"string\"},\"tls-certificates-and-hostnames_validity_days\":{\"description\":\"Validity Days selected for the order.\",\"enum\":[14,30,90,365],\"type\":\"integer\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "ssl_tls_mode_recommendation_ssl_tls_recommendation" => {
@@ -565,12 +569,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::SslTlsModeRecommendationSslTlsRecommendationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"value\":{\"$ref\":\"#/definitions/legacy-jhs_value\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -581,16 +587,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::AnalyzeCertificateAnalyzeCertificateBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"bundle_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_bundle_method\"},\"certificate\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -601,14 +610,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("status", crate
-                        ::json_schema("{\"description\":\"Include Certificate Packs of all statuses, not just active ones.\",\"enum\":[\"all\"],\"example\":\"all\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("status", crate
+                        ::spec_schema("{\"description\":\"Include Certificate Packs of all statuses, not just active ones.\",\"enum\":[\"all\"],\"example\":\"all\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::IamResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -619,16 +630,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::CertificatePacksOrderAdvancedCertificateManagerCertificatePackBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"certificate_authority\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-certificate_authority\"},\"cloudflare_branding\":{\"$ref\":\"#/definitions/aaa_ready\"},\"hosts\":{\"$ref\":\"#/definitions/d1_params\"},\"type\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_advanced_type\"},\"validation_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validation_method\"},\"validity_days\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validity_days\"}},\"required\":[\"type\",\"hosts\",\"validation_method\",\"validity_days\",\"certificate_authority\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesAdvancedCertificatePackResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"certificate_authority\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-certificate_authority\"},\"cloudflare_branding\":{\"$ref\":\"#/definitions/aaa_ready\"},\"hosts\":{\"$ref\":\"#/definitions/d1_params\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_certificate-packs_components-schemas-status\"},\"type\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_advanced_type\"},\"validation_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validation_method\"},\"validity_days\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validity_days\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -639,12 +653,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesCertificatePackQuotaResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"advanced\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_quota\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -655,14 +671,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_pack_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -673,18 +691,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_pack_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesAdvancedCertificatePackResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"certificate_authority\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-certificate_authority\"},\"cloudflare_branding\":{\"$ref\":\"#/definitions/aaa_ready\"},\"hosts\":{\"$ref\":\"#/definitions/d1_params\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_certificate-packs_components-schemas-status\"},\"type\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_advanced_type\"},\"validation_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validation_method\"},\"validity_days\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validity_days\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -695,18 +716,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_pack_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesKeylessResponseSingleId as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -717,12 +741,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesSslUniversalSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_universal\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -733,14 +759,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::TlsCertificatesAndHostnamesUniversal>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_universal\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesSslUniversalSettingsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_universal\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -751,18 +782,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_pack_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("zone_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::TlsCertificatesAndHostnamesComponentsSchemasValidationMethod,
-                        >(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_components-schemas-validation_method\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TlsCertificatesAndHostnamesSslValidationMethodResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"status\":{\"$ref\":\"#/definitions/Duration\"},\"validation_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_validation_method_definition\"}}}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

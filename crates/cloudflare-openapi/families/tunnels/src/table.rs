@@ -1590,7 +1590,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"access_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"intel_asn\":{\"type\":\"integer\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_argo-tunnel\":{\"properties\":{\"connections\":{\"description\":\"The tunnel connections between your origin and Cloudflare's edge.\",\"items\":{\"$ref\":\"#/definitions/tunnel_connection\"},\"type\":\"array\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleted_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"name\",\"created_at\",\"connections\"],\"type\":\"object\"},\"tunnel_client_id\":{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"tunnel_config\":{\"description\":\"The tunnel configuration and ingress rules.\",\"properties\":{\"ingress\":{\"description\":\"List of public hostname definitions\",\"items\":{\"$ref\":\"#/definitions/tunnel_ingressRule\"},\"type\":\"array\"},\"originRequest\":{\"$ref\":\"#/definitions/tunnel_originRequest\"},\"warp-routing\":{\"description\":\"Enable private network access from WARP users to private network routes\",\"properties\":{\"enabled\":{\"default\":false,\"type\":\"boolean\"}},\"type\":\"object\"}},\"type\":\"object\"},\"tunnel_config_src\":{\"default\":\"local\",\"description\":\"Indicates if this is a locally or remotely configured tunnel. If `local`, manage the tunnel using a YAML file on the origin machine. If `cloudflare`, manage the tunnel on the Zero Trust dashboard or using the [Cloudflare Tunnel configuration](https://api.cloudflare.com/#cloudflare-tunnel-configuration-properties) endpoint.\",\"enum\":[\"local\",\"cloudflare\"],\"example\":\"cloudflare\",\"type\":\"string\"},\"tunnel_connection\":{\"properties\":{\"colo_name\":{\"$ref\":\"#/definitions/Duration\"},\"is_pending_reconnect\":{\"$ref\":\"#/definitions/aaa_ready\"},\"uuid\":{\"$ref\":\"#/definitions/tunnel_client_id\"}}},\"tunnel_connections\":{\"description\":\"The Cloudflare Tunnel connections between your origin and Cloudflare's edge.\",\"items\":{\"$ref\":\"#/definitions/tunnel_schemas-connection\"},\"type\":\"array\"},\"tunnel_ingressRule\":{\"description\":\"Public hostname\",\"properties\":{\"hostname\":{\"description\":\"Public hostname for this service.\",\"example\":\"tunnel.example.com\",\"type\":\"string\"},\"originRequest\":{\"$ref\":\"#/definitions/tunnel_originRequest\"},\"path\":{\"default\":\"\",\"description\":\"Requests with this path route to this public hostname.\",\"example\":\"subpath\",\"type\":\"string\"},\"service\":{\"description\":\"Protocol and address of destination server. Supported protocols: http://, https://, unix://, tcp://, ssh://, rdp://, unix+tls://, smb://. Alternatively can return a HTTP status code http_status:[code] e.g. 'http_status:404'.\\n\",\"example\":\"https://localhost:8001\",\"type\":\"string\"}},\"required\":[\"hostname\",\"service\"],\"type\":\"object\"},\"tunnel_legacy-tunnel-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_argo-tunnel\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_management-resources\":{\"description\":\"Management resources the token will have access to.\",\"enum\":[\"logs\"],\"example\":\"logs\",\"type\":\"string\"},\"tunnel_originRequest\":{\"description\":\"Configuration parameters for the public hostname specific connection settings between cloudflared and origin server.\",\"properties\":{\"access\":{\"description\":\"For all L7 requests to this hostname, cloudflared will validate each request's Cf-Access-Jwt-Assertion request header.\",\"properties\":{\"audTag\":{\"description\":\"Access applications that are allowed to reach this hostname for this Tunnel. Audience tags can be identified in the dashboard or via the List Access policies API.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"required\":{\"default\":false,\"description\":\"Deny traffic that has not fulfilled Access authorization.\",\"type\":\"boolean\"},\"teamName\":{\"default\":\"Your Zero Trust authentication domain.\",\"type\":\"string\"}},\"required\":[\"audTag\",\"teamName\"],\"type\":\"object\"},\"caPool\":{\"default\":\"\",\"description\":\"Path to the certificate authority (CA) for the certificate of your origin. This option should be used only if your certificate is not signed by Cloudflare.\",\"type\":\"string\"},\"connectTimeout\":{\"default\":10,\"description\":\"Timeout for establishing a new TCP connection to your origin server. This excludes the time taken to establish TLS, which is controlled by tlsTimeout.\",\"type\":\"integer\"},\"disableChunkedEncoding\":{\"description\":\"Disables chunked transfer encoding. Useful if you are running a WSGI server.\",\"type\":\"boolean\"},\"http2Origin\":{\"description\":\"Attempt to connect to origin using HTTP2. Origin must be configured as https.\",\"type\":\"boolean\"},\"httpHostHeader\":{\"description\":\"Sets the HTTP Host header on requests sent to the local service.\",\"type\":\"string\"},\"keepAliveConnections\":{\"default\":100,\"description\":\"Maximum number of idle keepalive connections between Tunnel and your origin. This does not restrict the total number of concurrent connections.\",\"type\":\"integer\"},\"keepAliveTimeout\":{\"default\":90,\"description\":\"Timeout after which an idle keepalive connection can be discarded.\",\"type\":\"integer\"},\"noHappyEyeballs\":{\"default\":false,\"description\":\"Disable the “happy eyeballs” algorithm for IPv4/IPv6 fallback if your local network has misconfigured one of the protocols.\",\"type\":\"boolean\"},\"noTLSVerify\":{\"default\":false,\"description\":\"Disables TLS verification of the certificate presented by your origin. Will allow any certificate from the origin to be accepted.\",\"type\":\"boolean\"},\"originServerName\":{\"default\":\"\",\"description\":\"Hostname that cloudflared should expect from your origin server certificate.\",\"type\":\"string\"},\"proxyType\":{\"default\":\"\",\"description\":\"cloudflared starts a proxy server to translate HTTP traffic into TCP when proxying, for example, SSH or RDP. This configures what type of proxy will be started. Valid options are: \\\"\\\" for the regular proxy and \\\"socks\\\" for a SOCKS5 proxy.\\n\",\"type\":\"string\"},\"tcpKeepAlive\":{\"default\":30,\"description\":\"The timeout after which a TCP keepalive packet is sent on a connection between Tunnel and the origin server.\",\"type\":\"integer\"},\"tlsTimeout\":{\"default\":10,\"description\":\"Timeout for completing a TLS handshake to your origin server, if you have chosen to connect Tunnel to an HTTPS server.\",\"type\":\"integer\"}},\"type\":\"object\"},\"tunnel_per_page\":{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"},\"tunnel_schemas-connection\":{\"properties\":{\"client_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"client_version\":{\"$ref\":\"#/definitions/Duration\"},\"colo_name\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"is_pending_reconnect\":{\"$ref\":\"#/definitions/aaa_ready\"},\"opened_at\":{\"description\":\"Timestamp of when the connection was established.\",\"example\":\"2021-01-25T18:22:34.317854Z\",\"format\":\"date-time\",\"type\":\"string\"},\"origin_ip\":{\"description\":\"The public IP address of the host running cloudflared.\",\"example\":\"10.1.0.137\",\"type\":\"string\"},\"uuid\":{\"$ref\":\"#/definitions/tunnel_client_id\"}}},\"tunnel_status\":{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\"},\"tunnel_tunnel_client\":{\"description\":\"A client (typically cloudflared) that maintains connections to a Cloudflare data center.\",\"properties\":{\"arch\":{\"$ref\":\"#/definitions/Duration\"},\"config_version\":{\"$ref\":\"#/definitions/intel_asn\"},\"conns\":{\"$ref\":\"#/definitions/tunnel_connections\"},\"features\":{\"$ref\":\"#/definitions/d1_params\"},\"id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"run_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"version\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"tunnel_tunnel_client_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_tunnel_client\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_tunnel_connections_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tunnel_tunnel_client\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "cloudflare_tunnel_list_cloudflare_tunnels" => {
@@ -1599,34 +1603,36 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("name", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("is_deleted", crate
-                        ::json_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}")),
-                        ("existed_at", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("uuid", crate
-                        ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}")),
-                        ("was_active_at", crate
-                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("was_inactive_at", crate
-                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("include_prefix", crate
-                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                        ("exclude_prefix", crate
-                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                        ("status", crate
-                        ::json_schema("{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\",\"x-imported-from\":\"tunnel_status\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"tunnel_per_page\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("is_deleted", crate
+                        ::spec_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("existed_at", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("uuid", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/tunnel_client_id\"}",
+                        DEFINITIONS)), ("was_active_at", crate
+                        ::spec_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("was_inactive_at", crate
+                        ::spec_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("include_prefix", crate
+                        ::spec_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("exclude_prefix", crate
+                        ::spec_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("status", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/tunnel_status\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/tunnel_per_page\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1637,16 +1643,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::CloudflareTunnelCreateACloudflareTunnelBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"config_src\":{\"$ref\":\"#/definitions/tunnel_config_src\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_secret\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1657,14 +1666,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1675,18 +1685,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::CloudflareTunnelUpdateACloudflareTunnelBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_secret\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1697,18 +1710,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema("{\"type\":\"object\"}", DEFINITIONS),
                     ),
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1719,14 +1731,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1737,18 +1750,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::CloudflareTunnelConfigurationPutConfigurationBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"config\":{\"$ref\":\"#/definitions/tunnel_config\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1759,14 +1774,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TunnelTunnelConnectionsResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/tunnel_tunnel_client\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1777,20 +1793,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("client_id", crate
-                        ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/tunnel_client_id\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema("{\"type\":\"object\"}", DEFINITIONS),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1801,16 +1817,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("connector_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TunnelTunnelClientResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_tunnel_client\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1821,18 +1838,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::CloudflareTunnelGetACloudflareTunnelManagementTokenBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"resources\":{\"items\":{\"$ref\":\"#/definitions/tunnel_management-resources\"},\"type\":\"array\"}},\"required\":[\"resources\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::StreamDeletedResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1843,14 +1862,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::StreamDeletedResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1861,36 +1881,38 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("name", crate
-                        ::json_schema("{\"description\":\"A user-friendly name for the tunnel.\",\"example\":\"blog\",\"type\":\"string\"}")),
-                        ("is_deleted", crate
-                        ::json_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}")),
-                        ("existed_at", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("uuid", crate
-                        ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}")),
-                        ("was_active_at", crate
-                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("was_inactive_at", crate
-                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("include_prefix", crate
-                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                        ("exclude_prefix", crate
-                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                        ("tun_types", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("status", crate
-                        ::json_schema("{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\",\"x-imported-from\":\"tunnel_status\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"tunnel_per_page\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"A user-friendly name for the tunnel.\",\"example\":\"blog\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("is_deleted", crate
+                        ::spec_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("existed_at", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("uuid", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/tunnel_client_id\"}",
+                        DEFINITIONS)), ("was_active_at", crate
+                        ::spec_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("was_inactive_at", crate
+                        ::spec_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("include_prefix", crate
+                        ::spec_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("exclude_prefix", crate
+                        ::spec_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("tun_types", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("status", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/tunnel_status\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/tunnel_per_page\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1901,14 +1923,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::ArgoTunnelCreateAnArgoTunnelBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_secret\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"tunnel_secret\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::TunnelLegacyTunnelResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_argo-tunnel\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1919,14 +1946,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::TunnelLegacyTunnelResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_argo-tunnel\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1937,18 +1966,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema("{\"type\":\"object\"}", DEFINITIONS),
                     ),
-                    result: crate::schema_of::<
-                        <types::TunnelLegacyTunnelResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_argo-tunnel\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1959,18 +1988,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}")),
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema("{\"type\":\"object\"}", DEFINITIONS),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1981,34 +2010,36 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("name", crate
-                        ::json_schema("{\"description\":\"A user-friendly name for the tunnel.\",\"example\":\"blog\",\"type\":\"string\"}")),
-                        ("is_deleted", crate
-                        ::json_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}")),
-                        ("existed_at", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("uuid", crate
-                        ::json_schema("{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"tunnel_client_id\"}")),
-                        ("was_active_at", crate
-                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("was_inactive_at", crate
-                        ::json_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("include_prefix", crate
-                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                        ("exclude_prefix", crate
-                        ::json_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}")),
-                        ("status", crate
-                        ::json_schema("{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\",\"x-imported-from\":\"tunnel_status\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\",\"x-imported-from\":\"tunnel_per_page\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"A user-friendly name for the tunnel.\",\"example\":\"blog\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("is_deleted", crate
+                        ::spec_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS)), ("existed_at", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("uuid", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/tunnel_client_id\"}",
+                        DEFINITIONS)), ("was_active_at", crate
+                        ::spec_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("was_inactive_at", crate
+                        ::spec_schema("{\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("include_prefix", crate
+                        ::spec_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("exclude_prefix", crate
+                        ::spec_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("status", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/tunnel_status\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/tunnel_per_page\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::AccessResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2019,16 +2050,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::CloudflareTunnelCreateAWarpConnectorTunnelBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2039,14 +2073,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2057,18 +2092,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::CloudflareTunnelUpdateAWarpConnectorTunnelBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_secret\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2079,18 +2116,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema("{\"type\":\"object\"}", DEFINITIONS),
                     ),
-                    result: crate::schema_of::<
-                        <types::MqApiResponseCommon as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2101,14 +2137,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}")),
-                        ("tunnel_id", crate
-                        ::json_schema("{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("tunnel_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::StreamDeletedResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())

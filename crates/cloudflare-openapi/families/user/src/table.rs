@@ -1893,7 +1893,11 @@ pub fn dispatch(
         }
     }
 }
-/// The JSON Schemas of the operation `id`'s parameters, body and result.
+/// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
+/// operations' schemas refer to as `#/definitions/NAME`.
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"addressing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_billing-history\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/bill-subs-api_type\"},\"amount\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"description\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"occurred_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"type\":{\"$ref\":\"#/definitions/bill-subs-api_type\"},\"zone\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-zone\"}},\"required\":[\"id\",\"type\",\"action\",\"description\",\"occurred_at\",\"amount\",\"currency\",\"zone\"],\"type\":\"object\"},\"bill-subs-api_billing_history_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_billing-history\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_component_value\":{\"description\":\"A component value for a subscription.\",\"properties\":{\"default\":{\"description\":\"The default amount assigned.\",\"example\":5,\"type\":\"number\"},\"name\":{\"description\":\"The name of the component value.\",\"example\":\"page_rules\",\"type\":\"string\"},\"price\":{\"description\":\"The unit price for the component value.\",\"example\":5,\"type\":\"number\"},\"value\":{\"description\":\"The amount of the component value assigned.\",\"example\":20,\"type\":\"number\"}},\"type\":\"object\"},\"bill-subs-api_component_values\":{\"description\":\"The list of add-ons subscribed to.\",\"items\":{\"$ref\":\"#/definitions/bill-subs-api_component_value\"},\"type\":\"array\"},\"bill-subs-api_frequency\":{\"description\":\"How often the subscription is renewed automatically.\",\"enum\":[\"weekly\",\"monthly\",\"quarterly\",\"yearly\"],\"example\":\"monthly\",\"type\":\"string\"},\"bill-subs-api_name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"bill-subs-api_rate_plan\":{\"description\":\"The rate plan applied to the subscription.\",\"properties\":{\"currency\":{\"description\":\"The currency applied to the rate plan subscription.\",\"example\":\"USD\",\"type\":\"string\"},\"externally_managed\":{\"description\":\"Whether this rate plan is managed externally from Cloudflare.\",\"example\":false,\"type\":\"boolean\"},\"id\":{\"description\":\"The ID of the rate plan.\",\"example\":\"free\"},\"is_contract\":{\"description\":\"Whether a rate plan is enterprise-based (or newly adopted term contract).\",\"example\":false,\"type\":\"boolean\"},\"public_name\":{\"description\":\"The full name of the rate plan.\",\"example\":\"Business Plan\",\"type\":\"string\"},\"scope\":{\"description\":\"The scope that this rate plan applies to.\",\"example\":\"zone\",\"type\":\"string\"},\"sets\":{\"description\":\"The list of sets this rate plan applies to.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"bill-subs-api_schemas-zone\":{\"properties\":{\"name\":{\"readOnly\":true}},\"type\":\"object\"},\"bill-subs-api_state\":{\"description\":\"The state that the subscription is in.\",\"enum\":[\"Trial\",\"Provisioned\",\"Paid\",\"AwaitingPayment\",\"Cancelled\",\"Failed\",\"Expired\"],\"example\":\"Paid\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_subscription\":{\"properties\":{\"app\":{\"properties\":{\"install_id\":{\"$ref\":\"#/definitions/Duration\"}}},\"component_values\":{\"$ref\":\"#/definitions/bill-subs-api_component_values\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"current_period_end\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"current_period_start\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_frequency\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"price\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"rate_plan\":{\"$ref\":\"#/definitions/bill-subs-api_rate_plan\"},\"state\":{\"$ref\":\"#/definitions/bill-subs-api_state\"},\"zone\":{\"$ref\":\"#/definitions/bill-subs-api_zone\"}},\"type\":\"object\"},\"bill-subs-api_type\":{\"description\":\"The billing item type.\",\"example\":\"charge\",\"maxLength\":30,\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_user_subscription_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_subscription\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_zone\":{\"description\":\"A simple zone object. May have null properties if not a zone subscription.\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_name\"}},\"type\":\"object\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dlp_Empty\":{},\"firewall_configuration\":{\"description\":\"The rule configuration.\",\"x-escape\":\"`oneOf` of 5 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_rule\":{\"properties\":{\"allowed_modes\":{\"description\":\"The available actions that a rule can apply to a matched request.\",\"example\":[\"whitelist\",\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\"],\"items\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"readOnly\":true,\"type\":\"array\"},\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"created_on\":{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"modified_on\":{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"mode\",\"allowed_modes\",\"configuration\"],\"type\":\"object\"},\"firewall_rule_collection_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/firewall_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_rule_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_schemas-mode\":{\"description\":\"The action to apply to a matched request.\",\"enum\":[\"block\",\"challenge\",\"whitelist\",\"js_challenge\",\"managed_challenge\"],\"example\":\"challenge\",\"type\":\"string\"},\"healthchecks_interval\":{\"default\":60,\"description\":\"The interval between each health check. Shorter intervals may give quicker notifications if the origin status changes, but will increase load on the origin as we check from multiple locations.\",\"type\":\"integer\"},\"healthchecks_retries\":{\"default\":2,\"description\":\"The number of retries to attempt in case of a timeout before marking the origin as unhealthy. Retries are attempted immediately.\",\"type\":\"integer\"},\"healthchecks_timeout\":{\"default\":5,\"description\":\"The timeout (in seconds) before marking the health check as failed.\",\"type\":\"integer\"},\"iam_access\":{\"description\":\"Allow or deny operations against the resources.\",\"enum\":[\"allow\",\"deny\"],\"example\":\"allow\",\"type\":\"string\"},\"iam_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_collection_organization_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/iam_organization\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_components-schemas-name\":{\"description\":\"Role Name.\",\"example\":\"Organization Admin\",\"maxLength\":120,\"readOnly\":true,\"type\":\"string\"},\"iam_components-schemas-status\":{\"description\":\"Whether the user is a member of the organization or has an invitation pending.\",\"enum\":[\"member\",\"invited\"],\"example\":\"member\",\"type\":\"string\"},\"iam_condition\":{\"properties\":{\"request.ip\":{\"$ref\":\"#/definitions/iam_request_ip\"}},\"type\":\"object\"},\"iam_country\":{\"description\":\"The country in which the user lives.\",\"example\":\"US\",\"maxLength\":30,\"nullable\":true,\"type\":\"string\"},\"iam_create_payload\":{\"properties\":{\"condition\":{\"$ref\":\"#/definitions/iam_condition\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/iam_name\"},\"not_before\":{\"$ref\":\"#/definitions/aaa_sent\"},\"policies\":{\"$ref\":\"#/definitions/iam_token-policies\"}},\"required\":[\"name\",\"policies\"],\"type\":\"object\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"iam_last_name\":{\"description\":\"User's last name\",\"example\":\"Appleseed\",\"maxLength\":60,\"nullable\":true,\"type\":\"string\"},\"iam_name\":{\"description\":\"Token name.\",\"example\":\"readonly token\",\"maxLength\":120,\"type\":\"string\"},\"iam_organization\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/iam_schemas-name\"},\"permissions\":{\"$ref\":\"#/definitions/iam_schemas-permissions\"},\"roles\":{\"description\":\"List of roles that a user has within an organization.\",\"items\":{\"example\":\"All Privileges - Super Administrator\",\"maxLength\":120,\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"status\":{\"$ref\":\"#/definitions/iam_components-schemas-status\"}},\"type\":\"object\"},\"iam_permission_group\":{\"description\":\"A named group of permissions that map to a group of operations against resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the permission group.\",\"example\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the group.\",\"example\":\"Load Balancer\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"iam_permission_groups\":{\"description\":\"A set of permission groups that are specified to the policy.\",\"example\":[{\"id\":\"c8fed203ed3043cba015a93ad1616f1f\",\"meta\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Zone Read\"},{\"id\":\"82e64a83756745bbbb1c9c2701bf816b\",\"meta\":{\"label\":\"fbm_user\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Magic Network Monitoring\"}],\"items\":{\"$ref\":\"#/definitions/iam_permission_group\"},\"type\":\"array\"},\"iam_policy_with_permission_groups_and_resources\":{\"description\":\"policy_with_permission_groups_and_resources\",\"properties\":{\"effect\":{\"$ref\":\"#/definitions/iam_access\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"permission_groups\":{\"$ref\":\"#/definitions/iam_permission_groups\"},\"resources\":{\"$ref\":\"#/definitions/iam_resources\"}},\"required\":[\"id\",\"effect\",\"permission_groups\",\"resources\"]},\"iam_request_ip\":{\"description\":\"Client IP restrictions.\",\"example\":{\"in\":[\"123.123.123.0/24\",\"2606:4700::/32\"],\"not_in\":[\"123.123.123.100/24\",\"2606:4700:4700::/48\"]},\"properties\":{\"in\":{\"$ref\":\"#/definitions/d1_params\"},\"not_in\":{\"$ref\":\"#/definitions/d1_params\"}},\"type\":\"object\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"iam_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_response_create\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"value\":{\"$ref\":\"#/definitions/iam_value\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_response_single_segment\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"not_before\":{\"$ref\":\"#/definitions/aaa_sent\"},\"status\":{\"$ref\":\"#/definitions/iam_status\"}},\"required\":[\"id\",\"status\"]},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_response_single_value\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/iam_value\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_schemas-collection_invite_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/iam_schemas-invite\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_schemas-invite\":{\"properties\":{\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"invited_by\":{\"$ref\":\"#/definitions/iam_email\"},\"invited_member_email\":{\"$ref\":\"#/definitions/iam_email\"},\"invited_member_id\":{\"description\":\"ID of the user to add to the organization.\",\"example\":\"5a7805061c76ada191ed06f989cc3dac\",\"maxLength\":32,\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"invited_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"organization_id\":{\"description\":\"ID of the organization the user will be added to.\",\"example\":\"5a7805061c76ada191ed06f989cc3dac\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"organization_name\":{\"description\":\"Organization name.\",\"example\":\"Cloudflare, Inc.\",\"maxLength\":100,\"readOnly\":true,\"type\":\"string\"},\"roles\":{\"description\":\"Roles to be assigned to this user.\",\"items\":{\"$ref\":\"#/definitions/iam_schemas-role\"},\"type\":\"array\"},\"status\":{\"description\":\"Current status of the invitation.\",\"enum\":[\"pending\",\"accepted\",\"rejected\",\"expired\"],\"example\":\"accepted\"}},\"required\":[\"invited_member_id\",\"organization_id\"],\"type\":\"object\"},\"iam_schemas-name\":{\"description\":\"Organization name.\",\"example\":\"Cloudflare, Inc.\",\"maxLength\":100,\"type\":\"string\"},\"iam_schemas-permissions\":{\"description\":\"Access permissions for this User.\",\"items\":{\"example\":\"#zones:read\",\"maxLength\":160,\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"iam_schemas-role\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"name\":{\"$ref\":\"#/definitions/iam_components-schemas-name\"},\"permissions\":{\"$ref\":\"#/definitions/iam_schemas-permissions\"}},\"required\":[\"id\",\"name\",\"description\",\"permissions\"],\"type\":\"object\"},\"iam_schemas-token\":{\"properties\":{\"condition\":{\"$ref\":\"#/definitions/iam_condition\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"issued_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/iam_name\"},\"not_before\":{\"$ref\":\"#/definitions/aaa_sent\"},\"policies\":{\"$ref\":\"#/definitions/iam_token-policies\"},\"status\":{\"$ref\":\"#/definitions/iam_status\"}},\"required\":[\"id\",\"name\",\"status\",\"policies\"],\"type\":\"object\"},\"iam_status\":{\"description\":\"Status of the token.\",\"enum\":[\"active\",\"disabled\",\"expired\"],\"example\":\"active\",\"type\":\"string\"},\"iam_token-access-policy\":{\"oneOf\":[{\"$ref\":\"#/definitions/iam_policy_with_permission_groups_and_resources\"}],\"type\":\"object\"},\"iam_token-policies\":{\"description\":\"List of access policies assigned to the token.\",\"items\":{\"$ref\":\"#/definitions/iam_token-access-policy\"},\"type\":\"array\"},\"iam_value\":{\"description\":\"The token value.\",\"example\":\"8M7wS6hCpXVc-DoRnPPY_UCWPgy8aea4Wy6kCe5T\",\"maxLength\":80,\"minLength\":40,\"readOnly\":true,\"type\":\"string\",\"x-sensitive\":true},\"iam_zipcode\":{\"description\":\"The zipcode or postal code where the user lives.\",\"example\":\"12345\",\"maxLength\":20,\"nullable\":true,\"type\":\"string\"},\"load-balancing_analytics\":{\"properties\":{\"id\":{\"default\":1,\"type\":\"integer\"},\"origins\":{\"example\":[{\"address\":\"198.51.100.4\",\"changed\":true,\"enabled\":true,\"failure_reason\":\"No failures\",\"healthy\":true,\"ip\":\"198.51.100.4\",\"name\":\"some-origin\"}],\"items\":{},\"type\":\"array\"},\"pool\":{\"example\":{\"changed\":true,\"healthy\":true,\"id\":\"74bc6a8b9b0dda3d651707a2928bad0c\",\"minimum_origins\":1,\"name\":\"some-pool\"},\"type\":\"object\"},\"timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_check_regions\":{\"description\":\"A list of regions from which to run health checks. Null means every Cloudflare data center.\",\"example\":[\"WEU\",\"ENAM\"],\"items\":{\"description\":\"WNAM: Western North America, ENAM: Eastern North America, WEU: Western Europe, EEU: Eastern Europe, NSAM: Northern South America, SSAM: Southern South America, OC: Oceania, ME: Middle East, NAF: North Africa, SAF: South Africa, SAS: Southern Asia, SEAS: South East Asia, NEAS: North East Asia, ALL_REGIONS: all regions (ENTERPRISE customers only).\",\"enum\":[\"WNAM\",\"ENAM\",\"WEU\",\"EEU\",\"NSAM\",\"SSAM\",\"OC\",\"ME\",\"NAF\",\"SAF\",\"SAS\",\"SEAS\",\"NEAS\",\"ALL_REGIONS\"],\"type\":\"string\"},\"nullable\":true,\"type\":\"array\"},\"load-balancing_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_analytics\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_expected_codes\":{\"default\":\"200\",\"description\":\"The expected HTTP response code or code range of the health check. This parameter is only valid for HTTP and HTTPS monitors.\",\"example\":\"2xx\",\"type\":\"string\"},\"load-balancing_filter_options\":{\"description\":\"Filter options for a particular resource type (pool or origin). Use null to reset.\",\"nullable\":true,\"properties\":{\"disable\":{\"default\":false,\"description\":\"If set true, disable notifications for this type of resource (pool or origin).\",\"type\":\"boolean\"},\"healthy\":{\"description\":\"If present, send notifications only for this health status (e.g. false for only DOWN events). Use null to reset (all events).\",\"nullable\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_load_shedding\":{\"description\":\"Configures load shedding policies and percentages for the pool.\",\"properties\":{\"default_percent\":{\"default\":0,\"description\":\"The percent of traffic to shed from the pool, according to the default policy. Applies to new sessions and traffic without session affinity.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"default_policy\":{\"default\":\"random\",\"description\":\"The default policy to use when load shedding. A random policy randomly sheds a given percent of requests. A hash policy computes a hash over the CF-Connecting-IP address and sheds all requests originating from a percent of IPs.\",\"enum\":[\"random\",\"hash\"],\"type\":\"string\"},\"session_percent\":{\"default\":0,\"description\":\"The percent of existing sessions to shed from the pool, according to the session policy.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"session_policy\":{\"default\":\"hash\",\"description\":\"Only the hash policy is supported for existing sessions (to avoid exponential decay).\",\"enum\":[\"hash\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_method\":{\"default\":\"GET\",\"description\":\"The method to use for the health check. This defaults to 'GET' for HTTP/HTTPS based checks and 'connection_established' for TCP based health checks.\",\"example\":\"GET\",\"type\":\"string\"},\"load-balancing_monitor\":{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"type\":\"object\"},\"load-balancing_monitor-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_monitor\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_monitor-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_notification_filter\":{\"description\":\"Filter pool and origin health notifications by resource type or health status. Use null to reset.\",\"example\":{\"origin\":{\"disable\":true},\"pool\":{\"healthy\":false}},\"nullable\":true,\"properties\":{\"origin\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"},\"pool\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"}},\"type\":\"object\"},\"load-balancing_origin\":{\"properties\":{\"address\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"header\":{\"$ref\":\"#/definitions/load-balancing_schemas-header\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Duration\"},\"weight\":{\"$ref\":\"#/definitions/load-balancing_weight\"}},\"type\":\"object\"},\"load-balancing_origin_health_data\":{\"description\":\"The origin ipv4/ipv6 address or domain name mapped to it's health data.\",\"example\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"},\"properties\":{\"failure_reason\":{\"type\":\"string\"},\"healthy\":{\"type\":\"boolean\"},\"response_code\":{\"type\":\"number\"},\"rtt\":{\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origin_steering\":{\"description\":\"Configures origin steering for the pool. Controls how origins are selected for new sessions and traffic without session affinity.\",\"properties\":{\"policy\":{\"default\":\"random\",\"description\":\"The type of origin steering policy to use.\\n- `\\\"random\\\"`: Select an origin randomly.\\n- `\\\"hash\\\"`: Select an origin by computing a hash over the CF-Connecting-IP address.\\n- `\\\"least_outstanding_requests\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of outstanding requests. Origins with more pending requests are weighted proportionately less relative to others.\\n- `\\\"least_connections\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of open connections. Origins with more open connections are weighted proportionately less relative to others. Supported for HTTP/1 and HTTP/2 connections.\",\"enum\":[\"random\",\"hash\",\"least_outstanding_requests\",\"least_connections\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origins\":{\"description\":\"The list of origins within this pool. Traffic directed at this pool is balanced across all currently healthy origins, provided the pool itself is healthy.\",\"items\":{\"$ref\":\"#/definitions/load-balancing_origin\"},\"type\":\"array\"},\"load-balancing_patch_pools_notification_email\":{\"description\":\"The email address to send health status notifications to. This field is now deprecated in favor of Cloudflare Notifications for Load Balancing, so only resetting this field with an empty string `\\\"\\\"` is accepted.\",\"enum\":[\"\\\"\\\"\"],\"example\":\"\\\"\\\"\",\"type\":\"string\"},\"load-balancing_pool\":{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"type\":\"object\"},\"load-balancing_port\":{\"default\":0,\"description\":\"The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).\",\"type\":\"integer\"},\"load-balancing_preview_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"pools\":{\"additionalProperties\":{\"description\":\"The pool name associated with the pool ID.\",\"type\":\"string\"},\"description\":\"Monitored pool IDs mapped to their respective names.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":\"WNAM Datacenter\",\"ve8h9lrcip5n5bbga9yqmdws28ay5d0l\":\"EEU Datacenter\"},\"type\":\"object\"},\"preview_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_preview_result\":{\"additionalProperties\":{\"properties\":{\"healthy\":{\"type\":\"boolean\"},\"origins\":{\"items\":{\"additionalProperties\":{\"$ref\":\"#/definitions/load-balancing_origin_health_data\"},\"maxProperties\":1,\"minProperties\":1,\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"description\":\"Resulting health data from a preview operation.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":{\"healthy\":true,\"origins\":[{\"originone.example.com.\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"}}]}},\"type\":\"object\"},\"load-balancing_preview_result_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_preview_result\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_references_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-header\":{\"description\":\"The request header is used to pass additional information with an HTTP request. Currently supported header is 'Host'.\",\"properties\":{\"Host\":{\"$ref\":\"#/definitions/d1_params\"}},\"type\":\"object\"},\"load-balancing_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_pool\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_type\":{\"default\":\"http\",\"description\":\"The protocol to use for the health check. Currently supported protocols are 'HTTP','HTTPS', 'TCP', 'ICMP-PING', 'UDP-ICMP', and 'SMTP'.\",\"enum\":[\"http\",\"https\",\"tcp\",\"udp_icmp\",\"icmp_ping\",\"smtp\"],\"example\":\"https\",\"type\":\"string\"},\"load-balancing_weight\":{\"default\":1,\"description\":\"The weight of this origin relative to other origins in the pool. Based on the configured weight the total traffic is distributed among origins within the pool.\\n- `origin_steering.policy=\\\"least_outstanding_requests\\\"`: Use weight to scale the origin's outstanding requests.\\n- `origin_steering.policy=\\\"least_connections\\\"`: Use weight to scale the origin's open connections.\",\"example\":0.6,\"maximum\":1,\"minimum\":0,\"multipleOf\":0.01,\"type\":\"number\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"},\"waitingroom_path\":{\"default\":\"/\",\"description\":\"Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.\",\"example\":\"/shop/checkout\",\"type\":\"string\"},\"web3_name\":{\"description\":\"The hostname that will point to the target gateway via CNAME.\",\"example\":\"gateway.example.com\",\"maxLength\":255,\"readOnly\":true,\"type\":\"string\"},\"zones_priority\":{\"default\":1,\"description\":\"The priority of the rule, used to define which Page Rule is processed over another. A higher number indicates a higher priority. For example, if you have a catch-all Page Rule (rule A: `/images/*`) but want a more specific Page Rule to take precedence (rule B: `/images/special/*`), specify a higher priority for rule B so it overrides rule A.\",\"type\":\"integer\"}}";
+/// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
+/// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
         "user_user_details" => {
@@ -1902,9 +1906,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1915,11 +1920,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::UserEditUserBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"country\":{\"$ref\":\"#/definitions/iam_country\"},\"first_name\":{\"$ref\":\"#/definitions/iam_last_name\"},\"last_name\":{\"$ref\":\"#/definitions/iam_last_name\"},\"telephone\":{\"$ref\":\"#/definitions/iam_zipcode\"},\"zipcode\":{\"$ref\":\"#/definitions/iam_zipcode\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1930,24 +1939,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"Number of items per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"description\":\"Field to order billing history by.\",\"enum\":[\"type\",\"occured_at\",\"action\"],\"example\":\"occured_at\",\"type\":\"string\"}")),
-                        ("occured_at", crate
-                        ::json_schema("{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"aaa_timestamp\"}")),
-                        ("occurred_at", crate
-                        ::json_schema("{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\",\"x-imported-from\":\"aaa_timestamp\"}")),
-                        ("type", crate
-                        ::json_schema("{\"description\":\"The billing item type.\",\"example\":\"charge\",\"maxLength\":30,\"readOnly\":true,\"type\":\"string\"}")),
-                        ("action", crate
-                        ::json_schema("{\"description\":\"The billing item action.\",\"example\":\"subscription\",\"maxLength\":30,\"readOnly\":true,\"type\":\"string\"}"))
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Number of items per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"description\":\"Field to order billing history by.\",\"enum\":[\"type\",\"occured_at\",\"action\"],\"example\":\"occured_at\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("occured_at", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_timestamp\"}",
+                        DEFINITIONS)), ("occurred_at", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_timestamp\"}",
+                        DEFINITIONS)), ("type", crate
+                        ::spec_schema("{\"description\":\"The billing item type.\",\"example\":\"charge\",\"maxLength\":30,\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS)), ("action", crate
+                        ::spec_schema("{\"description\":\"The billing item action.\",\"example\":\"subscription\",\"maxLength\":30,\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::BillSubsApiBillingHistoryCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_billing-history\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1958,9 +1969,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -1971,28 +1983,30 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("mode", crate
-                        ::json_schema("{\"description\":\"The action to apply to a matched request.\",\"enum\":[\"block\",\"challenge\",\"whitelist\",\"js_challenge\",\"managed_challenge\"],\"example\":\"challenge\",\"type\":\"string\",\"x-imported-from\":\"firewall_schemas-mode\"}")),
-                        ("configuration.target", crate
-                        ::json_schema("{\"description\":\"The target to search in existing rules.\",\"enum\":[\"ip\",\"ip_range\",\"asn\",\"country\"],\"example\":\"ip\",\"type\":\"string\"}")),
-                        ("configuration.value", crate
-                        ::json_schema("{\"description\":\"The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.\\nNotes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.\",\"example\":\"198.51.100.4\",\"type\":\"string\"}")),
-                        ("notes", crate
-                        ::json_schema("{\"description\":\"The string to search for in the notes of existing IP Access rules.\\nNotes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.\",\"example\":\"my note\",\"type\":\"string\"}")),
-                        ("match", crate
-                        ::json_schema("{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\",\"x-imported-from\":\"user_match\"}")),
-                        ("page", crate
-                        ::json_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"description\":\"The field used to sort returned rules.\",\"enum\":[\"configuration.target\",\"configuration.value\",\"mode\"],\"example\":\"mode\",\"type\":\"string\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_schemas-mode\"}",
+                        DEFINITIONS)), ("configuration.target", crate
+                        ::spec_schema("{\"description\":\"The target to search in existing rules.\",\"enum\":[\"ip\",\"ip_range\",\"asn\",\"country\"],\"example\":\"ip\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("configuration.value", crate
+                        ::spec_schema("{\"description\":\"The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.\\nNotes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.\",\"example\":\"198.51.100.4\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("notes", crate
+                        ::spec_schema("{\"description\":\"The string to search for in the notes of existing IP Access rules.\\nNotes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.\",\"example\":\"my note\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("match", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"description\":\"The field used to sort returned rules.\",\"enum\":[\"configuration.target\",\"configuration.value\",\"mode\"],\"example\":\"mode\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::FirewallRuleCollectionResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/firewall_rule\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2003,13 +2017,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::IpAccessRulesForAUserCreateAnIpAccessRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"mode\",\"configuration\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallRuleSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_rule\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2020,16 +2036,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::IpAccessRulesForAUserUpdateAnIpAccessRuleBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::FirewallRuleSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_rule\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2040,16 +2059,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::AddressingIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2060,9 +2082,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::IamSchemasCollectionInviteResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/iam_schemas-invite\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2073,12 +2096,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("invite_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2089,14 +2114,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("invite_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::UserSInvitesRespondToInvitationBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"status\":{\"description\":\"Status of your response to the invitation (rejected or accepted).\",\"enum\":[\"accepted\",\"rejected\"],\"example\":\"accepted\"}},\"required\":[\"status\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2107,9 +2137,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingMonitorResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/load-balancing_monitor\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2120,13 +2151,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::LoadBalancerMonitorsCreateMonitorBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"required\":[\"expected_codes\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2137,12 +2170,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2153,16 +2188,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::LoadBalancerMonitorsUpdateMonitorBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"required\":[\"expected_codes\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2173,14 +2211,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::LoadBalancerMonitorsPatchMonitorBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"required\":[\"expected_codes\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingMonitorResponseSingle as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2191,16 +2234,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2211,16 +2257,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            types::LoadBalancerMonitorsPreviewMonitorBody,
-                        >(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"required\":[\"expected_codes\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingPreviewResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"pools\":{\"additionalProperties\":{\"description\":\"The pool name associated with the pool ID.\",\"type\":\"string\"},\"description\":\"Monitored pool IDs mapped to their respective names.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":\"WNAM Datacenter\",\"ve8h9lrcip5n5bbga9yqmdws28ay5d0l\":\"EEU Datacenter\"},\"type\":\"object\"},\"preview_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2231,12 +2280,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("monitor_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingReferencesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2247,11 +2298,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::LoadBalancerPoolsCreatePoolBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"required\":[\"origins\",\"name\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2262,11 +2317,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::LoadBalancerPoolsPatchPoolsBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"notification_email\":{\"$ref\":\"#/definitions/load-balancing_patch_pools_notification_email\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/load-balancing_pool\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2277,12 +2336,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2293,14 +2354,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::LoadBalancerPoolsUpdatePoolBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"required\":[\"origins\",\"name\"]}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2311,14 +2377,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::LoadBalancerPoolsPatchPoolBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}}}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingSchemasSingleResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2329,16 +2400,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingIdResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2349,12 +2423,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2365,14 +2441,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::LoadBalancerPoolsPreviewPoolBody>(),
+                        crate::spec_schema(
+                            "{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"required\":[\"expected_codes\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::LoadBalancingPreviewResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"pools\":{\"additionalProperties\":{\"description\":\"The pool name associated with the pool ID.\",\"type\":\"string\"},\"description\":\"Monitored pool IDs mapped to their respective names.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":\"WNAM Datacenter\",\"ve8h9lrcip5n5bbga9yqmdws28ay5d0l\":\"EEU Datacenter\"},\"type\":\"object\"},\"preview_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2383,12 +2464,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("pool_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingReferencesResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2399,12 +2482,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("preview_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingPreviewResultResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_preview_result\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2415,24 +2500,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("until", crate
-                        ::json_schema("{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-imported-from\":\"aaa_sent\"}")),
-                        ("pool_name", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("origin_healthy", crate
-                        ::json_schema("{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\",\"x-imported-from\":\"aaa_enabled\"}")),
-                        ("pool_id", crate
-                        ::json_schema("{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"}")),
-                        ("since", crate
-                        ::json_schema("{\"description\":\"Start date and time of requesting data period in the ISO8601 format.\",\"example\":\"2016-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}")),
-                        ("origin_name", crate
-                        ::json_schema("{\"description\":\"The name for the origin to filter.\",\"example\":\"primary-dc-1\",\"type\":\"string\"}")),
-                        ("pool_healthy", crate
-                        ::json_schema("{\"default\":true,\"description\":\"If true, filter events where the pool status is healthy. If false, filter events where the pool status is unhealthy.\",\"example\":true,\"type\":\"boolean\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        DEFINITIONS)), ("pool_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("origin_healthy", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_enabled\"}",
+                        DEFINITIONS)), ("pool_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("since", crate
+                        ::spec_schema("{\"description\":\"Start date and time of requesting data period in the ISO8601 format.\",\"example\":\"2016-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("origin_name", crate
+                        ::spec_schema("{\"description\":\"The name for the origin to filter.\",\"example\":\"primary-dc-1\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("pool_healthy", crate
+                        ::spec_schema("{\"default\":true,\"description\":\"If true, filter events where the pool status is healthy. If false, filter events where the pool status is unhealthy.\",\"example\":true,\"type\":\"boolean\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::LoadBalancingComponentsSchemasResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/load-balancing_analytics\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2443,24 +2530,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("name", crate
-                        ::json_schema("{\"description\":\"Organization name.\",\"example\":\"Cloudflare, Inc.\",\"maxLength\":100,\"type\":\"string\",\"x-imported-from\":\"iam_schemas-name\"}")),
-                        ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"Number of organizations per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}")),
-                        ("order", crate
-                        ::json_schema("{\"description\":\"Field to order organizations by.\",\"enum\":[\"id\",\"name\",\"status\"],\"example\":\"status\",\"type\":\"string\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}")),
-                        ("match", crate
-                        ::json_schema("{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\",\"x-imported-from\":\"user_match\"}")),
-                        ("status", crate
-                        ::json_schema("{\"description\":\"Whether the user is a member of the organization or has an inivitation pending.\",\"enum\":[\"member\",\"invited\"],\"example\":\"member\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/iam_schemas-name\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Number of organizations per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"description\":\"Field to order organizations by.\",\"enum\":[\"id\",\"name\",\"status\"],\"example\":\"status\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS)), ("match", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        DEFINITIONS)), ("status", crate
+                        ::spec_schema("{\"description\":\"Whether the user is a member of the organization or has an inivitation pending.\",\"enum\":[\"member\",\"invited\"],\"example\":\"member\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::IamCollectionOrganizationResponse as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/iam_organization\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2471,12 +2560,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("organization_id", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2487,9 +2578,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::BillSubsApiUserSubscriptionResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_subscription\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2500,14 +2592,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::json_schema("{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::BillSubsApiSubscription>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/bill-subs-api_subscription\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2518,16 +2615,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("page", crate
-                        ::json_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}")),
-                        ("per_page", crate
-                        ::json_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}")),
-                        ("direction", crate
-                        ::json_schema("{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\",\"x-imported-from\":\"user_direction\"}"))
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::IamResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2538,11 +2637,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::IamCreatePayload>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/iam_create_payload\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::IamResponseCreate as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"value\":{\"$ref\":\"#/definitions/iam_value\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2553,9 +2656,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::IamResponseCollection as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2566,9 +2670,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::IamResponseSingleSegment as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"not_before\":{\"$ref\":\"#/definitions/aaa_sent\"},\"status\":{\"$ref\":\"#/definitions/iam_status\"}},\"required\":[\"id\",\"status\"]}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2579,12 +2684,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("token_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2595,14 +2702,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("token_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<types::IamSchemasToken>(),
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/iam_schemas-token\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::R2V4Response as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2613,16 +2725,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("token_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
                     ),
-                    result: crate::schema_of::<
-                        <types::IamApiResponseSingleId as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2633,16 +2748,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("token_id", crate
-                        ::json_schema("{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"}"))
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
-                        crate::schema_of::<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >(),
+                        crate::spec_schema("{\"type\":\"object\"}", DEFINITIONS),
                     ),
-                    result: crate::schema_of::<
-                        <types::IamResponseSingleValue as crate::Envelope>::Result,
-                    >(),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/iam_value\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
                 }
             }
             ::std::option::Option::Some(operation_schema())
