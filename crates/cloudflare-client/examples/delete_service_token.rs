@@ -1,8 +1,8 @@
 //! Deletes one Zero Trust Access service token.
 //!
 //! ```text
-//! cargo run --example delete_service_token -- --account-id ID TOKEN_ID
-//! cargo run --example delete_service_token -- --zone-id ID TOKEN_ID
+//! cargo run -p cloudflare-client --example delete_service_token -- --account-id ID TOKEN_ID
+//! cargo run -p cloudflare-client --example delete_service_token -- --zone-id ID TOKEN_ID
 //! ```
 //!
 //! With credentials in the environment (`CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` +
