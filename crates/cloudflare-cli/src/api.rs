@@ -55,9 +55,9 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
     } else {
         match client.invoke(operation.id, &arguments).await {
             Ok(answer) => {
-                let result = answer.result.into_json();
-                let printed = print_lines([crate::output::json(&result)]);
-                if holds_secret(&result) {
+                // As Cloudflare sent it: what the spec lacks, and the text of every value, stay.
+                let printed = print_lines([crate::output::json_as_sent(answer.result_text())]);
+                if holds_secret(answer.result.as_json()) {
                     eprintln!("{SECRET_WARNING}");
                 }
                 printed
@@ -82,13 +82,13 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
 /// holds one page, whatever the list's length. A list that did not end (an error, or a cap)
 /// leaves the array open, so that no reader takes it for the whole list.
 async fn print_items(client: &Client, operation: &Operation, arguments: &Arguments) -> Result<ExitCode, CliError> {
-    let mut items = std::pin::pin!(client.invoke_items(operation.id, arguments));
+    let mut items = std::pin::pin!(client.invoke_items_as_sent(operation.id, arguments));
     let mut secret = false;
     let mut written = 0u64;
     while let Some(item) = items.next().await {
         let item = item?;
-        secret |= holds_secret(&item);
-        let line = format!("{}{}", if written == 0 { "[\n" } else { ",\n" }, crate::output::json(&item));
+        secret |= serde_json::from_str(item.get()).is_ok_and(|item: Value| holds_secret(&item));
+        let line = format!("{}{}", if written == 0 { "[\n" } else { ",\n" }, crate::output::json_as_sent(&item));
         if crate::output::write(&line).is_err() {
             return Ok(ExitCode::SUCCESS);
         }

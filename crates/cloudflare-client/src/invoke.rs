@@ -2,7 +2,10 @@
 //! [`Client::invoke`]. `cloudflare api` is built on it, and the generic test calls every
 //! operation through it.
 
+use std::fmt;
+
 use cloudflare_openapi::{ArgumentError, Arguments, Untyped};
+use serde_json::value::RawValue;
 
 use crate::client::Client;
 use crate::error::{Error, InvalidInput};
@@ -12,14 +15,39 @@ use crate::types::ResultInfo;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 
 /// The successful answer of an operation called by name.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Answer {
     /// The envelope's `result` (`null` when the answer had none). It is what Cloudflare sent,
     /// secrets included (a created service token's Client Secret); its `Debug` redacts them.
+    /// As JSON values: the fields' order and the text of numbers are not kept (for those, see
+    /// [`Answer::result_text`]).
     pub result: Untyped,
     /// `result_info`, for a page of a list.
     pub result_info: Option<ResultInfo>,
+    result_text: Box<RawValue>,
+}
+
+impl Answer {
+    /// The envelope's `result` as Cloudflare sent it: its text in the answer's body, byte for
+    /// byte, so nothing is lost on the way (fields the spec lacks, their order, numbers as
+    /// written, `1.10` and `1e3` included); `null` when the answer had none. It holds what
+    /// [`Answer::result`] holds, secrets included, and is not redacted: show it only where the
+    /// secret may go. `cloudflare api` prints it.
+    pub fn result_text(&self) -> &RawValue {
+        &self.result_text
+    }
+}
+
+/// `result` redacted as [`Untyped`] redacts it; the text is shown by its length only.
+impl fmt::Debug for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Answer")
+            .field("result", &self.result)
+            .field("result_info", &self.result_info)
+            .field("result_text", &format_args!("<{} bytes>", self.result_text.get().len()))
+            .finish()
+    }
 }
 
 impl Client {
@@ -49,9 +77,9 @@ impl Client {
     pub async fn invoke(&self, operation_id: &str, arguments: &Arguments) -> Result<Answer, Error> {
         let prepared = cloudflare_openapi::prepare(self.api(), operation_id, arguments)
             .map_err(|error: ArgumentError| InvalidInput::new("argument", "", error.to_string()))?;
-        let mut json = self.finish_prepared(prepared, Expect::Envelope).await?.into_json();
+        let (mut json, result_text) = self.finish_prepared(prepared, Expect::Envelope).await?.into_parts();
         let result_info = serde_json::from_value(json["result_info"].take()).ok();
-        Ok(Answer { result: Untyped(json["result"].take()), result_info })
+        Ok(Answer { result: Untyped(json["result"].take()), result_info, result_text })
     }
 
     /// Every item of every page of a list operation (its `page` parameter: 1, 2, …), as a
@@ -86,6 +114,32 @@ impl Client {
         operation_id: &'a str,
         arguments: &'a Arguments,
     ) -> impl Stream<Item = Result<serde_json::Value, Error>> + Send + 'a {
+        self.items(operation_id, arguments, |answer| match answer.result.into_json() {
+            serde_json::Value::Array(items) => Some(items),
+            _ => None,
+        })
+    }
+
+    /// [`Client::invoke_items`], each item as Cloudflare sent it (see [`Answer::result_text`]:
+    /// its text, byte for byte, secrets included).
+    ///
+    /// # Errors
+    /// As [`Client::invoke_items`].
+    pub fn invoke_items_as_sent<'a>(
+        &'a self,
+        operation_id: &'a str,
+        arguments: &'a Arguments,
+    ) -> impl Stream<Item = Result<Box<RawValue>, Error>> + Send + 'a {
+        self.items(operation_id, arguments, |answer| serde_json::from_str(answer.result_text.get()).ok())
+    }
+
+    /// The items of every page, as `split` takes them from a page's answer (`None`: not a list).
+    fn items<'a, T: serde::Serialize + Send + 'a>(
+        &'a self,
+        operation_id: &'a str,
+        arguments: &'a Arguments,
+        split: fn(Answer) -> Option<Vec<T>>,
+    ) -> impl Stream<Item = Result<T, Error>> + Send + 'a {
         let operation = cloudflare_openapi::operation(operation_id);
         let refused = match operation {
             None => Some(ArgumentError::UnknownOperation(operation_id.to_owned()).to_string()),
@@ -105,12 +159,13 @@ impl Client {
             }
             async move {
                 let answer = self.invoke(operation_id, &arguments).await?;
-                let serde_json::Value::Array(items) = answer.result.into_json() else {
+                let result_info = answer.result_info.clone().unwrap_or_default();
+                let Some(items) = split(answer) else {
                     return Err(crate::response::unusable_success(format!(
                         "page {page} of {operation_id} is not a list"
                     )));
                 };
-                Ok((answer.result_info.unwrap_or_default(), items))
+                Ok((result_info, items))
             }
         });
         match refused {

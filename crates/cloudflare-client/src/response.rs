@@ -115,6 +115,9 @@ pub(crate) fn finish_with<T: Envelope>(
 #[derive(Debug)]
 pub(crate) struct JsonEnvelope {
     json: serde_json::Value,
+    /// `result` as its text in the body (`null` when there was none), for whoever wants it as
+    /// sent: the order of its fields and the text of its numbers, which `json` does not keep.
+    result_text: Box<serde_json::value::RawValue>,
     success: Option<bool>,
     errors: Vec<ApiMessage>,
     messages: Vec<ApiMessage>,
@@ -140,7 +143,12 @@ impl JsonEnvelope {
             return Err(serde::de::Error::custom("the answer is not a JSON object"));
         }
         let fields = EnvelopeFields::deserialize(&json)?;
+        // The members' text, as `json` reads them: the last of a repeated name wins.
+        let mut members: std::collections::HashMap<std::borrow::Cow<'_, str>, &serde_json::value::RawValue> =
+            serde_json::from_slice(body)?;
+        let result_text = members.remove("result").map_or_else(null_text, ToOwned::to_owned);
         Ok(Self {
+            result_text,
             success: fields.success,
             errors: fields.errors.unwrap_or_default(),
             messages: fields.messages.unwrap_or_default(),
@@ -148,10 +156,15 @@ impl JsonEnvelope {
         })
     }
 
-    /// The envelope, as JSON.
-    pub(crate) fn into_json(self) -> serde_json::Value {
-        self.json
+    /// The envelope as JSON, and its `result` as sent.
+    pub(crate) fn into_parts(self) -> (serde_json::Value, Box<serde_json::value::RawValue>) {
+        (self.json, self.result_text)
     }
+}
+
+/// `null`, as a raw value.
+pub(crate) fn null_text() -> Box<serde_json::value::RawValue> {
+    serde_json::value::RawValue::from_string("null".to_owned()).expect("null is JSON")
 }
 
 impl Envelope for JsonEnvelope {

@@ -101,6 +101,8 @@ async fn check_operation(server: &MockServer, client: &cloudflare_client::Client
     // null: a DLP integration delete).
     let sent: serde_json::Value = serde_json::from_str(operation.example_answer).unwrap();
     assert_eq!(answer.result.as_json(), &sent["result"], "{}: the answer's result", operation.id);
+    let text: serde_json::Value = serde_json::from_str(answer.result_text().get()).unwrap();
+    assert_eq!(text, sent["result"], "{}: the answer's result as sent", operation.id);
     assert_eq!(unavailable.calls_async().await, 1, "{} with {scheme}: the 503 was not seen", operation.id);
     assert_eq!(ok.calls_async().await, 1, "{} with {scheme}: not retried after a 503", operation.id);
 

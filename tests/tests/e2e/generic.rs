@@ -168,3 +168,39 @@ async fn update_sends_only_the_fields_set_to_the_scope_chosen_and_checks_the_dur
     })
     .await
 }
+
+/// `Client::invoke` keeps the answer as sent: fields the spec lacks, the fields' order, the text
+/// of numbers and strings; its `Debug` shows no secret of it.
+#[tokio::test]
+async fn invoke_keeps_the_result_as_sent_and_its_debug_shows_no_secret() {
+    cloudflare_tests::deadline(async move {
+        let item = format!(
+            r#"{{"name":"ci","id":"{TOKEN_ID}","client_secret":"{SECRET_MARKER}-client-secret","expires_at":"2027-01-01T00:00:00.12345Z","newer_than_the_spec":[1.10,1e3]}}"#
+        );
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"));
+                then.status(200).header("content-type", "application/json").body(format!(
+                    r#"{{"result": [ {item} ], "success": true, "errors": [], "messages": [],
+                        "result_info": {{"page": 1, "per_page": 50, "count": 1, "total_count": 1, "total_pages": 1}}}}"#
+                ));
+            })
+            .await;
+        let client = client(&server, token_credentials());
+        let mut arguments = cloudflare_client::Arguments::new();
+        arguments.parameter("account_id", ACCOUNT_ID);
+        let answer = client.invoke("list_account_service_tokens", &arguments).await.unwrap();
+        assert_eq!(answer.result_text().get(), format!("[ {item} ]"));
+        assert_eq!(answer.result.as_json()[0]["newer_than_the_spec"][1], 1000.0);
+        assert_no_secret(&format!("{answer:?}"));
+
+        let items: Vec<Box<serde_json::value::RawValue>> = futures_util::TryStreamExt::try_collect(
+            client.invoke_items_as_sent("list_account_service_tokens", &arguments),
+        )
+        .await
+        .unwrap();
+        assert_eq!(items.iter().map(|item| item.get()).collect::<Vec<_>>(), [item.as_str()]);
+    })
+    .await
+}
