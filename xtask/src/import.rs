@@ -211,9 +211,10 @@ pub fn import(
     let body = serde_yaml_ng::to_string(&spec).map_err(|error| format!("writing YAML: {error}"))?;
     let mut report = format!(
         "selected {selected_count} operations: imported {operations} ({schemas} schemas, {} duplicates merged, {} \
-         unions escaped), skipped {} (listed in {}) from {source}",
+         unions escaped, {} defaults corrected or dropped), skipped {} (listed in {}) from {source}",
         normalized.merged.len(),
         normalized.escapes.len(),
+        normalized.defaults.len(),
         skips.len(),
         skips::SKIPPED
     );
@@ -394,6 +395,10 @@ fn import_header(
     let _ = writeln!(out, "#\n# Escapes: unions decoded as `Untyped` JSON (its Debug redacts secret-named fields):");
     for escape in &normalized.escapes {
         wrap(&mut out, "- ", &format!("{}: {}", escape.place, escape.reason));
+    }
+    let _ = writeln!(out, "#\n# Defaults: upstream defaults their own schema refuses, corrected or dropped:");
+    for default in &normalized.defaults {
+        wrap(&mut out, "- ", &format!("{}: {}", default.place, default.reason));
     }
     out
 }

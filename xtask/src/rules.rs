@@ -22,6 +22,8 @@ pub const API_MESSAGES: &str = "ApiMessages";
 pub const RESULT_INFO: &str = "ResultInfo";
 /// The failure answer every operation shares (`#/components/responses/Failure`).
 pub const FAILURE: &str = "Failure";
+/// The schema of that failure answer: Cloudflare's envelope with `success: false`.
+pub const FAILURE_SCHEMA: &str = "ApiFailure";
 
 /// Components every imported operation may refer to; the hand-written part of the spec
 /// defines them.

@@ -137,8 +137,13 @@ impl Client {
     /// waiting out a long `Retry-After`, and [`Error::InvalidInput`] for a parameter the
     /// generated builder refused (nothing is sent).
     pub async fn call<R: Request>(&self, request: R) -> Result<<R::Success as Envelope>::Result, Error> {
-        // `call_envelope` only returns successful envelopes that have a `result`.
-        self.call_envelope(request).await?.into_result().ok_or_else(response::missing_result)
+        // `call_envelope` only returns successful envelopes that have a `result`, or whose
+        // operation takes its absence for an answer (`absent_result`).
+        self.call_envelope(request)
+            .await?
+            .into_result()
+            .or_else(<R::Success as Envelope>::absent_result)
+            .ok_or_else(response::missing_result)
     }
 
     /// [`Client::call`], returning the whole (successful) envelope: for lists, whose

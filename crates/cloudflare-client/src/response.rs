@@ -74,11 +74,14 @@ pub(crate) fn finish_with<T: Envelope>(
 
     if status.is_success() {
         // Whatever 2xx it came with (a 200 for a 201 is an answer all the same).
-        let error = match decode(&body) {
+        // No body at all (a 204) is an envelope with nothing in it: the answer of an operation
+        // whose result may be absent, a missing `result` for any other.
+        let decoded = if body.is_empty() && !cut_off { decode(b"{}") } else { decode(&body) };
+        let error = match decoded {
             Ok(envelope) if envelope.success() == Some(false) => {
                 return Err(api_error(envelope.errors(), envelope.messages()));
             }
-            Ok(envelope) if envelope.result().is_none() && expect == Expect::Result => {
+            Ok(envelope) if envelope.result().is_none() && expect == Expect::Result && T::absent_result().is_none() => {
                 return Err(unexpected(MISSING_RESULT.into(), b""));
             }
             Ok(envelope) => return Ok(envelope),
@@ -300,6 +303,54 @@ mod tests {
         assert!(reason(decide(200, "<html>")).contains("not a valid Cloudflare envelope"));
         let cut = decide_with(Method::DELETE, false, 200, &[], Body::CutOff(r#"{"succ"#.into()), Expect::Result);
         assert!(reason(cut).contains("cut off part-way"));
+    }
+
+    /// An envelope whose result the spec gives no type, as codegen writes it (`absent_result`).
+    #[derive(Debug, serde::Deserialize)]
+    struct FreeForm {
+        success: Option<bool>,
+        #[serde(default)]
+        errors: Vec<ApiMessage>,
+        result: Option<serde_json::Value>,
+    }
+
+    impl Envelope for FreeForm {
+        type Result = serde_json::Value;
+        fn success(&self) -> Option<bool> {
+            self.success
+        }
+        fn errors(&self) -> &[ApiMessage] {
+            &self.errors
+        }
+        fn messages(&self) -> &[ApiMessage] {
+            &[]
+        }
+        fn result(&self) -> Option<&serde_json::Value> {
+            self.result.as_ref()
+        }
+        fn into_result(self) -> Option<serde_json::Value> {
+            self.result
+        }
+        fn absent_result() -> Option<serde_json::Value> {
+            Some(serde_json::Value::Null)
+        }
+    }
+
+    #[test]
+    fn no_body_or_no_result_is_an_answer_only_where_the_result_may_be_absent() {
+        let credentials = Credentials::api_token("test-token").unwrap();
+        let free = |status: u16, body: Body| {
+            finish::<FreeForm>(&credentials, record(Method::DELETE, false, status, &[], body), Expect::Result)
+        };
+        // A 204 without a body (rulesets, Page Shield deletes), or an envelope whose result is null.
+        assert!(free(204, Body::Read("".into())).unwrap().result.is_none());
+        assert!(free(200, Body::Read(NO_RESULT.into())).unwrap().result.is_none());
+        let refused = free(200, Body::Read(REFUSED.into())).unwrap_err();
+        assert!(matches!(refused, Error::Api(_)), "errors are errors all the same: {refused:?}");
+        let cut = free(200, Body::CutOff("".into())).unwrap_err();
+        assert!(reason(Err(cut)).contains("cut off part-way"), "a body cut off at its start is no empty body");
+        // Where the result has a type, no body is a missing result.
+        assert!(reason(decide(204, "")).contains("no `result`"));
     }
 
     #[test]

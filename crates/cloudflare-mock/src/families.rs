@@ -21,6 +21,8 @@ pub mod analytics;
 pub mod api_gateway;
 #[cfg(feature = "argo")]
 pub mod argo;
+#[cfg(feature = "audit_logs")]
+pub mod audit_logs;
 #[cfg(feature = "billing")]
 pub mod billing;
 #[cfg(feature = "bot_management")]
@@ -105,6 +107,8 @@ pub mod memberships;
 pub mod mtls_certificates;
 #[cfg(feature = "networks")]
 pub mod networks;
+#[cfg(feature = "organizations")]
+pub mod organizations;
 #[cfg(feature = "origin_ca_certificates")]
 pub mod origin_ca_certificates;
 #[cfg(feature = "origin_tls_client_auth")]

@@ -19,6 +19,13 @@ pub trait Envelope {
     fn result(&self) -> Option<&Self::Result>;
     /// Takes `result`, if the body carried one that was not null.
     fn into_result(self) -> Option<Self::Result>;
+    /// What a null or absent `result` (or no body at all) stands for, where the operation's
+    /// result admits it: JSON `null` where the spec gives the result no type (free-form JSON,
+    /// a result upstream says is always null, an answer upstream declares no body for).
+    /// `None`, the default, where a result is required: its absence is an unusable answer.
+    fn absent_result() -> Option<Self::Result> {
+        None
+    }
 }
 
 /// An envelope around one page of a list: it also has `result_info`.

@@ -26,7 +26,7 @@ pub struct Operation {
     pub path: &'static str,
     /// The spec's one-line summary.
     pub summary: &'static str,
-    /// The status of a successful answer (200, 201 or 202).
+    /// The status of a successful answer (200, 201, 202 or 204).
     pub success_status: u16,
     /// The answer has `result_info`: its `result` is one page of a list.
     pub paginated: bool,
@@ -35,7 +35,7 @@ pub struct Operation {
     /// The JSON request body, if the operation takes one.
     pub body: Option<Body>,
     /// A successful answer of the operation's shape, built from the spec's examples (for tests
-    /// and documentation).
+    /// and documentation); empty for a 204 (No Content).
     pub example_answer: &'static str,
 }
 

@@ -241,4 +241,7 @@ impl crate::Envelope for ApiFailure {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }

@@ -15,6 +15,7 @@ pub const ALL_FAMILIES: &[&str] = &[
     "analytics",
     "api_gateway",
     "argo",
+    "audit_logs",
     "billing",
     "bot_management",
     "brand_protection",
@@ -57,6 +58,7 @@ pub const ALL_FAMILIES: &[&str] = &[
     "memberships",
     "mtls_certificates",
     "networks",
+    "organizations",
     "origin_ca_certificates",
     "origin_tls_client_auth",
     "page_shield",
@@ -118,6 +120,9 @@ pub use cloudflare_openapi_api_gateway as api_gateway;
 #[cfg(feature = "argo")]
 ///The `argo` family: Argo Smart Routing and Tiered Caching (the crate `cloudflare-openapi-argo`).
 pub use cloudflare_openapi_argo as argo;
+#[cfg(feature = "audit_logs")]
+///The `audit_logs` family: Account audit logs (the crate `cloudflare-openapi-audit-logs`).
+pub use cloudflare_openapi_audit_logs as audit_logs;
 #[cfg(feature = "billing")]
 ///The `billing` family: Billing profiles (the crate `cloudflare-openapi-billing`).
 pub use cloudflare_openapi_billing as billing;
@@ -244,6 +249,9 @@ pub use cloudflare_openapi_mtls_certificates as mtls_certificates;
 #[cfg(feature = "networks")]
 ///The `networks` family: Zero Trust networks: tunnel routes and virtual networks (the crate `cloudflare-openapi-networks`).
 pub use cloudflare_openapi_networks as networks;
+#[cfg(feature = "organizations")]
+///The `organizations` family: Organizations (legacy) (the crate `cloudflare-openapi-organizations`).
+pub use cloudflare_openapi_organizations as organizations;
 #[cfg(feature = "origin_ca_certificates")]
 ///The `origin_ca_certificates` family: Origin CA certificates (the crate `cloudflare-openapi-origin-ca-certificates`).
 pub use cloudflare_openapi_origin_ca_certificates as origin_ca_certificates;
@@ -357,6 +365,8 @@ pub mod prelude {
     pub use crate::api_gateway::ApiGatewayOperations;
     #[cfg(feature = "argo")]
     pub use crate::argo::ArgoOperations;
+    #[cfg(feature = "audit_logs")]
+    pub use crate::audit_logs::AuditLogsOperations;
     #[cfg(feature = "billing")]
     pub use crate::billing::BillingOperations;
     #[cfg(feature = "bot_management")]
@@ -441,6 +451,8 @@ pub mod prelude {
     pub use crate::mtls_certificates::MtlsCertificatesOperations;
     #[cfg(feature = "networks")]
     pub use crate::networks::NetworksOperations;
+    #[cfg(feature = "organizations")]
+    pub use crate::organizations::OrganizationsOperations;
     #[cfg(feature = "origin_ca_certificates")]
     pub use crate::origin_ca_certificates::OriginCaCertificatesOperations;
     #[cfg(feature = "origin_tls_client_auth")]
@@ -563,6 +575,12 @@ pub const FAMILIES: &[crate::Family] = &[
         name: "argo",
         title: "Argo Smart Routing and Tiered Caching",
         operations: argo::OPERATIONS,
+    },
+    #[cfg(feature = "audit_logs")]
+    crate::Family {
+        name: "audit_logs",
+        title: "Account audit logs",
+        operations: audit_logs::OPERATIONS,
     },
     #[cfg(feature = "billing")]
     crate::Family {
@@ -816,6 +834,12 @@ pub const FAMILIES: &[crate::Family] = &[
         title: "Zero Trust networks: tunnel routes and virtual networks",
         operations: networks::OPERATIONS,
     },
+    #[cfg(feature = "organizations")]
+    crate::Family {
+        name: "organizations",
+        title: "Organizations (legacy)",
+        operations: organizations::OPERATIONS,
+    },
     #[cfg(feature = "origin_ca_certificates")]
     crate::Family {
         name: "origin_ca_certificates",
@@ -1026,6 +1050,8 @@ pub(crate) fn dispatch(
         "api_gateway" => api_gateway::dispatch(client, id, arguments),
         #[cfg(feature = "argo")]
         "argo" => argo::dispatch(client, id, arguments),
+        #[cfg(feature = "audit_logs")]
+        "audit_logs" => audit_logs::dispatch(client, id, arguments),
         #[cfg(feature = "billing")]
         "billing" => billing::dispatch(client, id, arguments),
         #[cfg(feature = "bot_management")]
@@ -1114,6 +1140,8 @@ pub(crate) fn dispatch(
         "mtls_certificates" => mtls_certificates::dispatch(client, id, arguments),
         #[cfg(feature = "networks")]
         "networks" => networks::dispatch(client, id, arguments),
+        #[cfg(feature = "organizations")]
+        "organizations" => organizations::dispatch(client, id, arguments),
         #[cfg(feature = "origin_ca_certificates")]
         "origin_ca_certificates" => {
             origin_ca_certificates::dispatch(client, id, arguments)
@@ -1212,6 +1240,8 @@ pub(crate) fn schema(
         "api_gateway" => api_gateway::schema(id),
         #[cfg(feature = "argo")]
         "argo" => argo::schema(id),
+        #[cfg(feature = "audit_logs")]
+        "audit_logs" => audit_logs::schema(id),
         #[cfg(feature = "billing")]
         "billing" => billing::schema(id),
         #[cfg(feature = "bot_management")]
@@ -1296,6 +1326,8 @@ pub(crate) fn schema(
         "mtls_certificates" => mtls_certificates::schema(id),
         #[cfg(feature = "networks")]
         "networks" => networks::schema(id),
+        #[cfg(feature = "organizations")]
+        "organizations" => organizations::schema(id),
         #[cfg(feature = "origin_ca_certificates")]
         "origin_ca_certificates" => origin_ca_certificates::schema(id),
         #[cfg(feature = "origin_tls_client_auth")]

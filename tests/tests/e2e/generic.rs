@@ -204,3 +204,39 @@ async fn invoke_keeps_the_result_as_sent_and_its_debug_shows_no_secret() {
     })
     .await
 }
+
+#[tokio::test]
+async fn no_body_is_the_answer_where_the_spec_gives_the_result_no_type_and_an_error_where_it_does() {
+    cloudflare_tests::deadline(async move {
+        const RULESET_ID: &str = "2f2feab2026849078ba485f918791bdc";
+        let server = MockServer::start_async().await;
+        // Cloudflare answers a ruleset delete with a 204 and no body (upstream declares none).
+        let ruleset = server
+            .mock_async(|when, then| {
+                when.method(DELETE).path(format!("/accounts/{ACCOUNT_ID}/rulesets/{RULESET_ID}"));
+                then.status(204);
+            })
+            .await;
+        let token = server
+            .mock_async(|when, then| {
+                when.method(DELETE).path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}"));
+                then.status(204);
+            })
+            .await;
+        let client = client(&server, token_credentials());
+        let api = client.api();
+        let deleted = client.call(api.deleteaccountruleset().account_id(ACCOUNT_ID).ruleset_id(RULESET_ID)).await;
+        assert_eq!(deleted.unwrap(), serde_json::Value::Null, "no body: the answer, as JSON null");
+        ruleset.assert_async().await;
+
+        // A service token's delete answers with the token: no body is no answer.
+        let error = client
+            .call(api.delete_account_service_token().account_id(ACCOUNT_ID).service_token_id(TOKEN_ID))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::UnexpectedResponse(_)), "{error:?}");
+        assert!(error.to_string().contains("no `result`"), "{error}");
+        token.assert_async().await;
+    })
+    .await
+}

@@ -28,6 +28,14 @@ pub fn impls(file: &syn::File) -> Result<Vec<TokenStream>, String> {
     let impls = envelopes.iter().map(|envelope| {
         let name = format_ident!("{}", envelope.name);
         let result = &envelope.result;
+        // A result the spec gives no type admits `null`: its absence is an answer too.
+        let absent = (squash(result) == squash_str("::serde_json::Value")).then(|| {
+            quote! {
+                fn absent_result() -> ::std::option::Option<Self::Result> {
+                    ::std::option::Option::Some(::serde_json::Value::Null)
+                }
+            }
+        });
         let paginated = envelope.paginated.then(|| {
             quote! {
                 impl crate::Paginated for #name {
@@ -56,6 +64,7 @@ pub fn impls(file: &syn::File) -> Result<Vec<TokenStream>, String> {
                 fn into_result(self) -> ::std::option::Option<Self::Result> {
                     self.result
                 }
+                #absent
             }
         }
     });

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use crate::rules::{
-    API_MESSAGES, FAILURE, IDENTIFIER, PATH_SEGMENT, RESULT_INFO, SECRET, UNTYPED, UUID, is_secret, ref_name,
-    schema_ref,
+    API_MESSAGES, FAILURE, FAILURE_SCHEMA, IDENTIFIER, PATH_SEGMENT, RESULT_INFO, SECRET, UNTYPED, UUID, is_secret,
+    ref_name, schema_ref,
 };
 
 /// Every rule, in the words written into the spec header and README.
@@ -23,25 +23,39 @@ pub const RULES: &[&str] = &[
      envelope has as optional",
     "`title` is dropped (kept as the description where there is none): typify names inline types after it, \
      and upstream gives different shapes one title",
-    "a JSON answer without a schema is the house envelope with an `Untyped` result",
+    "a JSON answer without a schema is the house envelope with an `Untyped` result, as is one whose schema is \
+     only an example of an envelope (Pages deletes)",
+    "an answer that is a `oneOf`/`anyOf` of envelopes and `result`s (audit logs: a collection or the common \
+     envelope; WAF packages; memberships, with or without policies) is the envelope they describe together: \
+     the variants merged in order, a `result` that says nothing of its own (the common envelope's `anyOf` of \
+     an object, a list and a string) giving way to one that does",
+    "an answer that declares no body (a 204: rulesets, Page Shield deletes) is the house envelope with a \
+     free-form result that may be absent: no body at all is the answer, `null` to `Client::call`",
     "path-level `parameters` are copied into each operation of the path (an operation's own win)",
     "every 4xx answer (`4XX`, `4xx`, `default`, per-family `*_api-response-common-failure`) becomes \
      `#/components/responses/Failure`; only the first 2xx answer is kept",
     "path parameters get a validated shape: `Identifier` (32 lowercase hex) for account, zone and other \
      Cloudflare identifiers, `Uuid` (`format: uuid`) for UUIDs, `PathSegment` (no `/`, `\\`, `.` or `..`) \
      for any other string; a `oneOf` of them keeps each shape; where upstream says more (an `enum`, a \
-     `pattern`), the parameter keeps upstream's example (or first value)",
+     `pattern`), the parameter keeps upstream's example (or first value), and a number (a Logpush job id) \
+     keeps a number as its example",
     "`allOf` compositions are merged into one schema (properties merged, later parts win, `required` united)",
     "a `oneOf`/`anyOf` of objects that no required property tells apart becomes `Untyped` JSON (`x-escape`): \
      serde would decode every answer as its first variant and drop fields silently; a named one keeps an \
      example of its first variant",
     "an `anyOf` with no object among its variants (`ipv4` or `ipv6` strings) becomes a `oneOf`: typify makes \
      an `anyOf` a struct of optional variants, which refused every string",
+    "a `default` that its own schema refuses is corrected where one reading fits (`\"bytes\"` for the enum \
+     `BYTES`, `\"0\"` for the integer `0`) and dropped otherwise (`\"200\"` for a list of codes, \
+     `\"<6 hours ago>\"` for a `date-time`), each listed below: typify refused the whole family for one (healthchecks, load_balancers, kv, radar)",
     "a `pattern` that the schema's own `example` does not match is dropped, with a note in the description \
      (the generated client would refuse what the API takes: an image variant id `^[a-zA-Z0-9]$` for `hero`)",
     "a property that holds a secret (`client_secret`, `secret`, `password`, `private_key`, `token`, `api_key`, \
      `x-sensitive`, `format: password`) becomes `Secret`",
     "a JSON request body without a schema becomes a free-form object",
+    "a query parameter whose schema gives no type is a string (an integer where it has a `minimum` or \
+     `maximum`), inline: typify made it free-form JSON, with no example and no text form (load balancer \
+     `monitor`, `page`, Workers domains' `zone_id`, Intel's `domain`)",
     "operation-level `security` is dropped: the spec-wide `security` (API token, or email + Global API key) applies",
     "an inline enum of a query parameter (or of its array's items) that several operations of a family \
      share becomes one component named after the family and the parameter (`radar_format`; `_2`, `_3` for \
@@ -49,6 +63,20 @@ pub const RULES: &[&str] = &[
      distinct)",
     "structurally identical schemas (ignoring `description`, `example`, `title`) are merged into one, \
      keeping the shortest name (a hand-written schema wins)",
+    "a component whose Rust type name another has (`stream_liveInput`, `stream_live_input`) is renamed with \
+     `_2`, `_3` (the later in order; a hand-written one keeps its name)",
+    "an object whose property names would be one Rust field (Radar's TTL buckets `<=1y` and `>1y`) is a \
+     map of its values, described as such",
+    "a query parameter whose schema is an object is the query parameters of its properties, as OpenAPI's \
+     default `style: form, explode: true` sends it (Intel's `start_end_params` is `start` and `end`)",
+    "a string enum two of whose values would be one Rust variant name (`\"\"` and `\"*\"`) is a string, its \
+     values in the description: typify panicked on it",
+    "an `enum` without `type` takes its values' type (firewall's `mode`, with a `maxLength`: typify panicked)",
+    "an `anyOf` beside a `oneOf` (from one `allOf`) whose variants only require properties is a sentence of \
+     the description (\"Requires at least one of: `breakout`; `priority`.\"): typify asserts a schema has not \
+     both, and the server still checks it",
+    "a query parameter with a path parameter's Rust name is dropped, the path giving its value (Radar's \
+     `httpProtocol` beside the path's `http_protocol`)",
 ];
 
 /// A union replaced by `Untyped`, for the record kept in the spec header.
@@ -78,6 +106,8 @@ pub struct Normalized {
     pub escapes: Vec<Escape>,
     /// Merged duplicates: (removed, kept).
     pub merged: Vec<(String, String)>,
+    /// Upstream defaults their own schema refuses, corrected or dropped (`reason` says which).
+    pub defaults: Vec<Escape>,
 }
 
 /// Normalizes `selected` operations of the upstream document `upstream`. `taken_ids` are the
@@ -88,7 +118,13 @@ pub fn normalize(
     taken_ids: &BTreeSet<String>,
     house: &BTreeMap<String, Value>,
 ) -> Result<Normalized, String> {
-    let mut pass = Pass { upstream, schemas: BTreeMap::new(), in_progress: BTreeSet::new(), escapes: Vec::new() };
+    let mut pass = Pass {
+        upstream,
+        schemas: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+        escapes: Vec::new(),
+        defaults: Vec::new(),
+    };
     let mut ids = taken_ids.clone();
     let mut operations = Vec::new();
     let mut skipped = Vec::new();
@@ -103,12 +139,21 @@ pub fn normalize(
             }
         }
     }
-    let mut normalized =
-        Normalized { operations, skipped, schemas: pass.schemas, escapes: pass.escapes, merged: Vec::new() };
+    let mut normalized = Normalized {
+        operations,
+        skipped,
+        schemas: pass.schemas,
+        escapes: pass.escapes,
+        merged: Vec::new(),
+        defaults: pass.defaults,
+    };
     hoist_parameter_enums(&mut normalized, house);
     merge_identical(&mut normalized, house);
+    rename_colliding(&mut normalized, house);
     normalized.escapes.sort();
     normalized.escapes.dedup();
+    normalized.defaults.sort();
+    normalized.defaults.dedup();
     Ok(normalized)
 }
 
@@ -152,6 +197,7 @@ struct Pass<'a> {
     /// Components being normalized (a reference back to one is left as a reference).
     in_progress: BTreeSet<String>,
     escapes: Vec<Escape>,
+    defaults: Vec<Escape>,
 }
 
 impl Pass<'_> {
@@ -167,13 +213,26 @@ impl Pass<'_> {
             out.insert("x-imported-from".into(), original.clone());
         }
 
-        let mut parameters = Vec::new();
+        let mut upstream_parameters = Vec::new();
         for parameter in operation["parameters"].as_array().into_iter().flatten() {
-            let parameter = self.resolve_component(parameter, "parameters")?;
+            upstream_parameters.push(self.resolve_component(parameter, "parameters")?);
+        }
+        let mut parameters = Vec::new();
+        for parameter in self.explode_objects(upstream_parameters)? {
             parameters.push(self.parameter(id, &parameter)?);
         }
         // Path parameters first, then the rest, each in upstream order.
         parameters.sort_by_key(|parameter| parameter["in"] != "path");
+        // A query parameter with a path parameter's Rust name (see [`RULES`]).
+        let path_names: BTreeSet<String> = parameters
+            .iter()
+            .filter(|parameter| parameter["in"] == "path")
+            .filter_map(|parameter| Some(field_name(parameter["name"].as_str()?)))
+            .collect();
+        parameters.retain(|parameter| {
+            parameter["in"] == "path"
+                || !parameter["name"].as_str().is_some_and(|name| path_names.contains(&field_name(name)))
+        });
         if !parameters.is_empty() {
             out.insert("parameters".into(), parameters.into());
         }
@@ -187,6 +246,51 @@ impl Pass<'_> {
         Ok(Value::Object(out))
     }
 
+    /// `parameters` (upstream form) with each query parameter whose schema is an object sent
+    /// as OpenAPI's default says (`style: form`, `explode: true`: one query parameter per
+    /// property, `?start=..&end=..` for `start_end_params`) replaced by those parameters; one
+    /// of them that another parameter of the operation names is left to that one.
+    fn explode_objects(&self, parameters: Vec<Value>) -> Result<Vec<Value>, String> {
+        let named: BTreeSet<String> =
+            parameters.iter().filter_map(|parameter| Some(parameter["name"].as_str()?.to_owned())).collect();
+        let mut out = Vec::new();
+        for parameter in parameters {
+            let exploded = parameter["in"] == "query"
+                && parameter.get("style").is_none_or(|style| style == "form")
+                && parameter.get("explode").is_none_or(|explode| explode == true);
+            let flat = match parameter.get("schema") {
+                Some(schema) if exploded => self.flatten(schema)?,
+                _ => Map::new(),
+            };
+            let properties = flat
+                .get("properties")
+                .and_then(Value::as_object)
+                .filter(|properties| !properties.is_empty() && flat.get("type").is_none_or(|kind| kind == "object"));
+            let Some(properties) = properties else {
+                out.push(parameter);
+                continue;
+            };
+            let required: BTreeSet<&str> = flat
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            for (name, schema) in properties.iter().filter(|(name, _)| !named.contains(*name)) {
+                let mut one = json!({ "name": name, "in": "query", "schema": schema });
+                if parameter["required"] == true && required.contains(name.as_str()) {
+                    one["required"] = true.into();
+                }
+                if let Some(description) = self.flatten(schema)?.get("description") {
+                    one["description"] = description.clone();
+                }
+                out.push(one);
+            }
+        }
+        Ok(out)
+    }
+
     fn parameter(&mut self, id: &str, parameter: &Value) -> Result<Value, String> {
         let name = parameter["name"].as_str().ok_or("a parameter has no name")?;
         let mut out = parameter.as_object().cloned().unwrap_or_default();
@@ -198,7 +302,18 @@ impl Pass<'_> {
             }
             self.path_parameter(name, schema)?
         } else {
-            self.schema(schema, &format!("{id}: parameter {name}"))
+            let place = format!("{id}: parameter {name}");
+            let mut flat = self.flatten(schema)?;
+            // A query parameter is text on the wire; without a type, typify made it free-form
+            // JSON, which has no example to build and no text form (see [`RULES`]).
+            const TYPED: [&str; 7] = ["type", "enum", "items", "properties", "oneOf", "anyOf", "not"];
+            if TYPED.iter().all(|key| !flat.contains_key(*key)) {
+                let numeric = flat.contains_key("minimum") || flat.contains_key("maximum");
+                flat.insert("type".into(), if numeric { "integer" } else { "string" }.into());
+                self.flat_schema(flat, &place)
+            } else {
+                self.schema(schema, &place)
+            }
         };
         out.insert("schema".into(), schema);
         Ok(Value::Object(out))
@@ -208,6 +323,20 @@ impl Pass<'_> {
     /// `enum`, a `pattern`): upstream's example, else its first value, where the shape takes it.
     fn path_example(&self, parameter: &Value, schema: &Value) -> Option<String> {
         let flat = self.flatten(schema).ok()?;
+        let name = parameter["name"].as_str().unwrap_or_default();
+        // A number (a Logpush job id, an ASN): upstream's example, else its minimum, else 1,
+        // where the shape is any segment (an account id upstream types as an integer is still
+        // an identifier).
+        if matches!(flat.get("type").and_then(Value::as_str), Some("integer" | "number"))
+            && path_shape(name, &flat) == PATH_SEGMENT
+        {
+            let number = [parameter.get("example"), flat.get("example"), flat.get("minimum")]
+                .into_iter()
+                .flatten()
+                .find(|value| value.is_number())
+                .map_or_else(|| "1".to_owned(), Value::to_string);
+            return Some(number);
+        }
         if !flat.contains_key("enum") && !flat.contains_key("pattern") {
             return None;
         }
@@ -288,24 +417,139 @@ impl Pass<'_> {
             Some(content) if content.get("application/json").is_none() => {
                 return Err(format!("the answer is {}, not JSON", media_types(content)));
             }
-            None => return Err("the answer declares no body".into()),
             Some(_) => {}
+            // No body (a 204: rulesets and Page Shield deletes), or one upstream leaves out (DEX
+            // fleet status, a 200): the envelope with a free-form result, which may be absent.
+            None => {
+                let result = json!({ "nullable": true,
+                    "description": "Upstream declares no body: none (a 204) is the answer, as JSON `null`." });
+                answer
+                    .insert("content".into(), json!({ "application/json": { "schema": self.bare_envelope(result) } }));
+                let mut out = Map::new();
+                out.insert(status.clone(), Value::Object(answer));
+                out.insert("4XX".into(), json!({ "$ref": format!("#/components/responses/{FAILURE}") }));
+                return Ok(Value::Object(out));
+            }
         }
+        let place = format!("{id}: answer");
         let schema = match success.pointer("/content/application~1json/schema") {
-            Some(schema) => self.schema(schema, &format!("{id}: answer")),
+            // A union of envelopes (audit logs: a collection or the common envelope; WAF
+            // packages: the collection and its `result`): the envelope they describe together.
+            Some(schema) if self.envelope_union(schema).is_some() => {
+                let merged = self.envelope_union(schema).expect("checked above");
+                self.flat_schema(merged, &place)
+            }
+            // A schema that is only an example of an envelope (Pages deletes): the envelope with
+            // an untyped result, as for an answer without a schema.
+            Some(schema)
+                if self.flatten(schema).ok().is_some_and(|flat| {
+                    flat.keys().all(|key| key == "example" || key == "description")
+                        && flat.get("example").and_then(|example| example.get("success")).is_some()
+                }) =>
+            {
+                self.bare_envelope(schema_ref(UNTYPED))
+            }
+            // A component that is an answer described by its `result` alone (SSL verification
+            // details) is that answer's envelope, written inline.
+            Some(schema)
+                if ref_name(schema).is_some()
+                    && self.flatten(schema).ok().is_some_and(|flat| described_by_result_alone(&flat)) =>
+            {
+                let flat = self.flatten(schema)?;
+                self.flat_schema(flat, &place)
+            }
+            Some(schema) => self.schema(schema, &place),
             // JSON the schema does not describe: the envelope the live API sends, its result untyped.
-            None => json!({ "type": "object", "properties": {
-                "success": { "type": "boolean" },
-                "errors": schema_ref(API_MESSAGES),
-                "messages": schema_ref(API_MESSAGES),
-                "result": schema_ref(UNTYPED),
-            } }),
+            None => self.bare_envelope(schema_ref(UNTYPED)),
         };
         answer.insert("content".into(), json!({ "application/json": { "schema": schema } }));
         let mut out = Map::new();
         out.insert(status.clone(), Value::Object(answer));
         out.insert("4XX".into(), json!({ "$ref": format!("#/components/responses/{FAILURE}") }));
         Ok(Value::Object(out))
+    }
+
+    /// The envelope a `oneOf`/`anyOf` answer describes when each of its variants is an envelope
+    /// or a `result` (see [`RULES`]), in upstream form: the variants merged in order, except a
+    /// `result` that says nothing of its own (the common envelope's `anyOf` of an object, a list
+    /// and a string, or a list of anything) where another variant describes one.
+    fn envelope_union(&self, schema: &Value) -> Option<Map<String, Value>> {
+        let flat = self.flatten(schema).ok()?;
+        let variants = ["oneOf", "anyOf"].iter().find_map(|key| flat.get(*key)?.as_array())?;
+        let variants: Vec<Map<String, Value>> =
+            variants.iter().map(|variant| self.flatten(variant)).collect::<Result<_, _>>().ok()?;
+        let envelope_like = |variant: &Map<String, Value>| {
+            variant.get("properties").and_then(Value::as_object).is_some_and(|properties| {
+                properties.contains_key("result")
+                    || (properties.contains_key("success") && properties.contains_key("errors"))
+            })
+        };
+        if variants.len() < 2 || !variants.iter().all(envelope_like) || !variants.iter().any(|v| self.is_house(v)) {
+            return None;
+        }
+        let says_little = |variant: &Map<String, Value>| {
+            variant
+                .get("properties")
+                .and_then(|properties| properties.get("result"))
+                .is_none_or(|result| self.says_little(result))
+        };
+        let described = variants.iter().any(|variant| !says_little(variant));
+        let mut merged = Map::new();
+        for mut variant in variants {
+            if described
+                && says_little(&variant)
+                && let Some(Value::Object(properties)) = variant.get_mut("properties")
+            {
+                properties.remove("result");
+            }
+            merge_into(&mut merged, variant);
+        }
+        for (key, value) in &flat {
+            if key != "oneOf" && key != "anyOf" {
+                merged.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+        Some(merged)
+    }
+
+    /// Whether a flattened schema has the envelope's `success` and `errors`.
+    fn is_house(&self, flat: &Map<String, Value>) -> bool {
+        flat.get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|properties| properties.contains_key("success") && properties.contains_key("errors"))
+    }
+
+    /// Whether a `result` schema says nothing of its own: no type, a list of anything, or a
+    /// union of such (the common envelope's `anyOf` of an object, a list and a string).
+    fn says_little(&self, schema: &Value) -> bool {
+        let Ok(flat) = self.flatten(schema) else { return true };
+        if let Some(variants) = ["oneOf", "anyOf"].iter().find_map(|key| flat.get(*key)?.as_array()) {
+            return variants.iter().all(|variant| self.says_little(variant) || self.is_bare_type(variant));
+        }
+        if flat.contains_key("properties") || flat.contains_key("enum") {
+            return false;
+        }
+        match flat.get("items") {
+            Some(items) => self.says_little(items),
+            None => !flat.contains_key("type"),
+        }
+    }
+
+    /// Whether a schema is a type and nothing more (`{type: object}`, `{type: string}`).
+    fn is_bare_type(&self, schema: &Value) -> bool {
+        self.flatten(schema).is_ok_and(|flat| {
+            flat.keys().all(|key| matches!(key.as_str(), "type" | "description" | "example" | "nullable"))
+        })
+    }
+
+    /// The house envelope around `result`.
+    fn bare_envelope(&self, result: Value) -> Value {
+        json!({ "type": "object", "properties": {
+            "success": { "type": "boolean" },
+            "errors": schema_ref(API_MESSAGES),
+            "messages": schema_ref(API_MESSAGES),
+            "result": result,
+        } })
     }
 
     /// Follows a `#/components/{section}/…` reference in the upstream document.
@@ -394,6 +638,56 @@ impl Pass<'_> {
         if let Some(envelope) = self.envelope(&flat, place) {
             return envelope;
         }
+        self.check_default(&mut flat, place);
+        // typify has no type for an `enum` without `type` beside string keywords (`maxLength`):
+        // it panicked. The values say the type.
+        if !flat.contains_key("type")
+            && let Some(Value::Array(values)) = flat.get("enum")
+        {
+            let kind = if values.iter().all(Value::is_string) {
+                Some("string")
+            } else if values.iter().all(Value::is_i64) {
+                Some("integer")
+            } else if values.iter().all(Value::is_number) {
+                Some("number")
+            } else if values.iter().all(Value::is_boolean) {
+                Some("boolean")
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
+                flat.insert("type".into(), kind.into());
+            }
+        }
+        // An `allOf` of a `oneOf` and an `anyOf` that only requires (Magic's app config: an
+        // account or a managed app, and a breakout or a priority): typify asserts a schema has
+        // not both. The `anyOf` only validates; it goes, described, and Cloudflare still checks.
+        if flat.contains_key("oneOf")
+            && let Some(Value::Array(variants)) = flat.get("anyOf")
+            && variants.iter().all(|variant| {
+                variant.as_object().is_some_and(|variant| {
+                    variant.keys().all(|key| matches!(key.as_str(), "required" | "title" | "description"))
+                })
+            })
+        {
+            let sets: Vec<String> = variants
+                .iter()
+                .map(|variant| {
+                    let names: Vec<String> = variant["required"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(|name| format!("`{name}`"))
+                        .collect();
+                    names.join(" and ")
+                })
+                .collect();
+            let note = format!("Requires at least one of: {}.", sets.join("; "));
+            let description = flat.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+            flat.insert("description".into(), Value::String(format!("{description}\n\n{note}").trim().to_owned()));
+            flat.remove("anyOf");
+        }
         if let Some(reason) = self.union_escape(&flat) {
             self.escapes.push(Escape { place: place.to_owned(), reason });
             return schema_ref(UNTYPED);
@@ -414,6 +708,24 @@ impl Pass<'_> {
                 let variants: Vec<Value> = variants.iter().map(|variant| self.schema(variant, place)).collect();
                 flat.insert(key.into(), variants.into());
             }
+        }
+        if let Some(Value::Object(properties)) = flat.get("properties")
+            && let Some((one, other)) = colliding(properties.keys(), field_name)
+        {
+            let note = format!(
+                "A map: upstream's properties `{one}` and `{other}` would be one Rust field (`{}`).",
+                field_name(&one)
+            );
+            let properties = properties.clone();
+            let values: Vec<Value> =
+                properties.iter().map(|(name, property)| self.schema(property, &format!("{place}.{name}"))).collect();
+            let same = values.iter().all(|value| structure(value) == structure(&values[0]));
+            let description = flat.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+            flat.insert("description".into(), Value::String(format!("{description}\n\n{note}").trim().to_owned()));
+            flat.remove("properties");
+            flat.remove("required");
+            flat.insert("type".into(), "object".into());
+            flat.insert("additionalProperties".into(), if same { values[0].clone() } else { json!({}) });
         }
         if let Some(Value::Object(properties)) = flat.remove("properties") {
             let mut out = Map::new();
@@ -444,6 +756,24 @@ impl Pass<'_> {
             flat.insert("description".into(), Value::String(format!("{description}\n\n{note}").trim().to_owned()));
             flat.remove("pattern");
         }
+        // typify names an enum's variants after its values, and panics on two that make one name
+        // (`""` and `"*"`, both empty): such an enum is a string, its values described.
+        if let Some(Value::Array(values)) = flat.get("enum")
+            && values.iter().all(Value::is_string)
+            && let Some((one, other)) = colliding(
+                values.iter().filter_map(Value::as_str).map(str::to_owned).collect::<Vec<_>>().iter(),
+                type_name,
+            )
+        {
+            let listed: Vec<String> = values.iter().map(Value::to_string).collect();
+            let note = format!(
+                "One of {} (upstream's enum, a string here: {one:?} and {other:?} would be one Rust name).",
+                listed.join(", ")
+            );
+            let description = flat.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+            flat.insert("description".into(), Value::String(format!("{description}\n\n{note}").trim().to_owned()));
+            flat.remove("enum");
+        }
         // typify cannot express `enum: [null]` on a typed schema; such a field is null or absent.
         if flat.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().all(Value::is_null)) {
             return json!({ "nullable": true, "description": "Always null." });
@@ -451,16 +781,79 @@ impl Pass<'_> {
         Value::Object(flat)
     }
 
+    /// Corrects or drops a `default` of `flat` (upstream form) that `flat` itself refuses
+    /// (see [`RULES`]), recording what it did at `place`.
+    fn check_default(&mut self, flat: &mut Map<String, Value>, place: &str) {
+        let Some(default) = flat.get("default").cloned() else { return };
+        let schema = Value::Object(flat.clone());
+        if self.conforms(&default, &schema) {
+            return;
+        }
+        // One reading of a string that fits: an enum value in other case, or the JSON the
+        // string spells (`"0"`, `"true"`).
+        let readings: Vec<Value> = match &default {
+            Value::String(text) => {
+                let in_enum = flat.get("enum").and_then(Value::as_array).into_iter().flatten().filter(|value| {
+                    value.as_str().is_some_and(|value| value.eq_ignore_ascii_case(text) && value != text)
+                });
+                in_enum.cloned().chain(serde_json::from_str::<Value>(text).ok()).collect()
+            }
+            _ => Vec::new(),
+        };
+        let what = match readings.into_iter().find(|reading| self.conforms(reading, &schema)) {
+            Some(reading) => {
+                let what = format!("default {default} corrected to {reading}");
+                flat.insert("default".into(), reading);
+                what
+            }
+            None => {
+                flat.remove("default");
+                format!("default {default} dropped")
+            }
+        };
+        self.defaults.push(Escape { place: place.to_owned(), reason: format!("{what}: its schema refuses it") });
+    }
+
+    /// Whether `value` fits the upstream `schema`: its type, enum and bounds, and those of its
+    /// items and properties (what typify checks a default against).
+    fn conforms(&self, value: &Value, schema: &Value) -> bool {
+        let Ok(mut flat) = self.flatten(schema) else { return true };
+        // Upstream leaves `type` out at times (an `allOf` part that retypes a property): `items`
+        // says array, as typify reads it.
+        if !flat.contains_key("type") && flat.contains_key("items") {
+            flat.insert("type".into(), "array".into());
+        }
+        let schema = Value::Object(flat);
+        if !crate::codegen::table::fits(value, &schema) {
+            return false;
+        }
+        match value {
+            Value::Array(items) => {
+                schema.get("items").is_none_or(|inner| items.iter().all(|item| self.conforms(item, inner)))
+            }
+            Value::Object(fields) => fields.iter().all(|(name, field)| {
+                schema
+                    .pointer(&format!("/properties/{}", name.replace('~', "~0").replace('/', "~1")))
+                    .is_none_or(|inner| self.conforms(field, inner))
+            }),
+            Value::String(text) => text_conforms(text, &schema),
+            _ => true,
+        }
+    }
+
     /// The house envelope for an (already flattened) upstream envelope, or `None` for any other
     /// schema. An envelope is an object with `success` and `errors`, `messages` or `result`.
     fn envelope(&mut self, flat: &Map<String, Value>, place: &str) -> Option<Value> {
         let properties = flat.get("properties")?.as_object()?;
-        let envelope_field = ["errors", "messages", "result"].iter().any(|field| properties.contains_key(*field));
+        // A field the envelope names, as a property or only as required (waiting rooms' common
+        // response requires `success`, `errors` and `messages` and describes none of them).
+        let required: BTreeSet<&str> =
+            flat.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let has = |field: &str| properties.contains_key(field) || required.contains(field);
+        let envelope_field = ["errors", "messages", "result"].iter().any(|field| has(field));
         // An answer described by its `result` alone (the live API sends the rest).
-        let bare_answer = place.ends_with(": answer")
-            && properties.contains_key("result")
-            && properties.keys().all(|key| key == "result" || key == "result_info");
-        let house = properties.contains_key("success") && envelope_field;
+        let bare_answer = place.ends_with(": answer") && described_by_result_alone(flat);
+        let house = has("success") && envelope_field;
         if !house && !bare_answer {
             return None;
         }
@@ -518,6 +911,21 @@ impl Pass<'_> {
             variants.len()
         ))
     }
+}
+
+/// Whether `text` has the `format` (those typify gives a type of its own) and matches the
+/// `pattern` of `schema`: `"<6 hours ago>"` is no `date-time`.
+fn text_conforms(text: &str, schema: &Value) -> bool {
+    let matches = |pattern: &str| regress::Regex::new(pattern).is_ok_and(|regex| regex.find(text).is_some());
+    let format = match schema.get("format").and_then(Value::as_str) {
+        Some("date-time") => matches(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"),
+        Some("date") => matches(r"^\d{4}-\d{2}-\d{2}$"),
+        Some("uuid") => matches(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
+        Some("ipv4") => text.parse::<std::net::Ipv4Addr>().is_ok(),
+        Some("ipv6") => text.parse::<std::net::Ipv6Addr>().is_ok(),
+        _ => true,
+    };
+    format && schema.get("pattern").and_then(Value::as_str).is_none_or(matches)
 }
 
 /// Whether a property schema is an object or array (a secret is a string).
@@ -658,7 +1066,9 @@ fn merge_identical(normalized: &mut Normalized, house: &BTreeMap<String, Value>)
     loop {
         let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (name, schema) in house.iter().chain(&normalized.schemas) {
-            if name == UNTYPED || name == SECRET {
+            // Nothing is merged into the failure envelope: a success envelope of its shape (a
+            // `result` always null: Workers' namespace deletes) would be answered as a failure.
+            if name == UNTYPED || name == SECRET || name == FAILURE_SCHEMA {
                 continue;
             }
             groups.entry(structure(schema).to_string()).or_default().push(name.clone());
@@ -689,6 +1099,88 @@ fn merge_identical(normalized: &mut Normalized, house: &BTreeMap<String, Value>)
         for selected in &mut normalized.operations {
             rename_refs(&mut selected.operation, &renames);
         }
+    }
+}
+
+/// Whether a (flattened) schema is an object described by its `result` (and `result_info`)
+/// alone, nothing saying it is an envelope: how upstream describes some answers.
+fn described_by_result_alone(flat: &Map<String, Value>) -> bool {
+    let requires_success =
+        flat.get("required").and_then(Value::as_array).into_iter().flatten().any(|name| name == "success");
+    !requires_success
+        && flat.get("properties").and_then(Value::as_object).is_some_and(|properties| {
+            properties.contains_key("result") && properties.keys().all(|key| key == "result" || key == "result_info")
+        })
+}
+
+/// The Rust field (or setter) name of a JSON property or parameter, as typify and progenitor
+/// make it: `<=1y` and `>1y` are both `1y`, `httpProtocol` is `http_protocol`.
+fn field_name(name: &str) -> String {
+    heck::ToSnakeCase::to_snake_case(name)
+}
+
+/// The Rust type name of a component: `stream_liveInput` and `stream_live_input` are both
+/// `StreamLiveInput`.
+fn type_name(name: &str) -> String {
+    heck::ToPascalCase::to_pascal_case(name)
+}
+
+/// The first two of `names` that `rust` makes one name, if two do.
+fn colliding<'a>(names: impl Iterator<Item = &'a String>, rust: fn(&str) -> String) -> Option<(String, String)> {
+    let mut seen: BTreeMap<String, &String> = BTreeMap::new();
+    for name in names {
+        if let Some(first) = seen.insert(rust(name), name) {
+            return Some((first.clone(), name.clone()));
+        }
+    }
+    None
+}
+
+/// Renames the imported components whose Rust type name another component has (the later
+/// name, in order, takes `_2`, `_3`; a hand-written one keeps its name), rewriting references.
+fn rename_colliding(normalized: &mut Normalized, house: &BTreeMap<String, Value>) {
+    let mut taken: BTreeSet<String> = house.keys().map(|name| type_name(name)).collect();
+    // progenitor names an operation's inline answer and body after it (`vectorize_index_info`:
+    // `VectorizeIndexInfoResponse`, which the component `vectorize_index-info-response` is too).
+    for selected in &normalized.operations {
+        let id = selected.operation["operationId"].as_str().unwrap_or_default();
+        let inline = |schema: Option<&Value>| schema.is_some_and(|schema| ref_name(schema).is_none());
+        let answer = selected.operation["responses"]
+            .as_object()
+            .and_then(|responses| responses.iter().find(|(status, _)| status.starts_with('2')))
+            .and_then(|(_, answer)| answer.pointer("/content/application~1json/schema"));
+        if inline(answer) {
+            taken.insert(type_name(&format!("{id}_response")));
+        }
+        if inline(selected.operation.pointer("/requestBody/content/application~1json/schema")) {
+            taken.insert(type_name(&format!("{id}_body")));
+        }
+    }
+    let mut renames = BTreeMap::new();
+    for name in normalized.schemas.keys().filter(|name| !house.contains_key(*name)) {
+        if taken.insert(type_name(name)) {
+            continue;
+        }
+        let renamed = (2..)
+            .map(|n| format!("{name}_{n}"))
+            .find(|candidate| {
+                !normalized.schemas.contains_key(candidate)
+                    && !house.contains_key(candidate)
+                    && !taken.contains(&type_name(candidate))
+            })
+            .expect("an unbounded range");
+        taken.insert(type_name(&renamed));
+        renames.insert(name.clone(), renamed);
+    }
+    for (name, renamed) in &renames {
+        let schema = normalized.schemas.remove(name).expect("listed above");
+        normalized.schemas.insert(renamed.clone(), schema);
+    }
+    for schema in normalized.schemas.values_mut() {
+        rename_refs(schema, &renames);
+    }
+    for selected in &mut normalized.operations {
+        rename_refs(&mut selected.operation, &renames);
     }
 }
 
@@ -838,6 +1330,349 @@ mod tests {
         assert!(id.get("pattern").is_none(), "{id}");
         assert!(id["description"].as_str().unwrap().contains("`^[a-zA-Z0-9]$`"), "{id}");
         assert_eq!(normalized.schemas["tag"]["pattern"], "^[a-z]+$");
+    }
+
+    #[test]
+    fn a_default_its_own_schema_refuses_is_corrected_where_one_reading_fits_and_dropped_otherwise() {
+        // Upstream's own contradictions: Radar's `format`, custom hostnames' `direction`,
+        // health checks' `expected_codes`, KV analytics' `sort`; and defaults that fit.
+        let upstream = json!({ "components": { "schemas": {
+            "codes": { "type": "array", "items": { "type": "string" }, "default": "200" },
+            "sort": { "type": "array", "items": { "type": "string" }, "default": "[]" },
+            "kind": { "type": "string", "enum": ["BYTES", "BYTES_OLD"], "default": "bytes" },
+            "direction": { "type": "number", "enum": [0, 1], "default": "0" },
+            "enabled": { "type": "boolean", "default": "true" },
+            "levels": { "type": "array", "items": { "type": "integer", "maximum": 3 }, "default": [1, 9] },
+            "kept": { "type": "integer", "minimum": 1, "default": 5 },
+            "metrics": { "items": { "enum": ["requests", "readKiB"] }, "default": "[\"requests\"]" },
+            "since": { "type": "string", "format": "date-time", "default": "<6 hours ago>" },
+            "at": { "type": "string", "format": "date-time", "default": "2019-01-02T02:20:00Z" },
+            "code": { "type": "string", "pattern": "^[a-z]{2}$", "default": "USA" },
+            "settings": { "type": "object", "properties": { "status": { "$ref": "#/components/schemas/kind" } },
+                "default": { "status": "BYTES_OLD" } }
+        } } });
+        let names = [
+            "codes",
+            "sort",
+            "kind",
+            "direction",
+            "enabled",
+            "levels",
+            "kept",
+            "metrics",
+            "since",
+            "at",
+            "code",
+            "settings",
+        ];
+        let properties: Map<String, Value> = names.iter().map(|name| ((*name).to_owned(), schema_ref(name))).collect();
+        let body = json!({ "type": "object", "properties": properties });
+        let operation = json!({ "operationId": "create",
+            "requestBody": { "content": { "application/json": { "schema": body } } },
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let selected = vec![Selected { path: "/a".into(), method: "post".into(), operation }];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let default = |name: &str| normalized.schemas[name].get("default").cloned();
+        assert_eq!(default("kind"), Some(json!("BYTES")), "the enum value in other case");
+        assert_eq!(default("direction"), Some(json!(0)), "the number the string spells");
+        assert_eq!(default("enabled"), Some(json!(true)));
+        assert_eq!(default("codes"), None, "no reading fits a list: dropped");
+        assert_eq!(default("sort"), Some(json!([])), "`[]` spells an empty list");
+        assert_eq!(default("levels"), None, "an item above its maximum");
+        assert_eq!(default("kept"), Some(json!(5)), "a default that fits stays");
+        assert_eq!(default("metrics"), Some(json!(["requests"])), "`items` without `type` is a list");
+        assert_eq!(default("since"), None, "no date-time");
+        assert_eq!(default("at"), Some(json!("2019-01-02T02:20:00Z")));
+        assert_eq!(default("code"), None, "its pattern refuses it");
+        assert_eq!(default("settings"), Some(json!({ "status": "BYTES_OLD" })), "through a reference");
+        let listed: Vec<String> =
+            normalized.defaults.iter().map(|default| format!("{}: {}", default.place, default.reason)).collect();
+        assert_eq!(
+            listed,
+            [
+                "code: default \"USA\" dropped: its schema refuses it",
+                "codes: default \"200\" dropped: its schema refuses it",
+                "direction: default \"0\" corrected to 0: its schema refuses it",
+                "enabled: default \"true\" corrected to true: its schema refuses it",
+                "kind: default \"bytes\" corrected to \"BYTES\": its schema refuses it",
+                "levels: default [1,9] dropped: its schema refuses it",
+                "metrics: default \"[\\\"requests\\\"]\" corrected to [\"requests\"]: its schema refuses it",
+                "since: default \"<6 hours ago>\" dropped: its schema refuses it",
+                "sort: default \"[]\" corrected to []: its schema refuses it",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_query_parameter_without_a_type_is_a_string_or_an_integer_and_keeps_its_example() {
+        let upstream = json!({ "components": { "schemas": {
+            "zone_identifier": { "description": "Identifier of the zone.", "example": "593c9c94de529bbbfaac7c53ced0447d" }
+        } } });
+        let parameters = json!([
+            { "name": "zone_id", "in": "query", "schema": { "$ref": "#/components/schemas/zone_identifier" } },
+            { "name": "page", "in": "query", "schema": { "minimum": 1 } },
+            { "name": "monitor", "in": "query", "schema": { "description": "The ID of the Monitor." } },
+            { "name": "kind", "in": "query", "schema": { "enum": ["a", "b"] } }
+        ]);
+        let operation = json!({ "operationId": "list", "parameters": parameters,
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let selected = vec![Selected { path: "/a".into(), method: "get".into(), operation }];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let schema = |at: usize| normalized.operations[0].operation["parameters"][at]["schema"].clone();
+        assert_eq!(
+            schema(0),
+            json!({ "type": "string", "description": "Identifier of the zone.",
+                "example": "593c9c94de529bbbfaac7c53ced0447d" })
+        );
+        assert_eq!(schema(1), json!({ "type": "integer", "minimum": 1 }));
+        assert_eq!(schema(2)["type"], "string");
+        assert_eq!(schema(3), json!({ "type": "string", "enum": ["a", "b"] }), "an enum's values say its type");
+        let spec = json!({ "components": { "schemas": {} } });
+        assert_eq!(crate::codegen::table::scalar_example(&spec, &schema(1)).as_deref(), Some("1"));
+        assert_eq!(crate::codegen::table::scalar_example(&spec, &schema(2)).as_deref(), Some("example"));
+    }
+
+    #[test]
+    fn names_that_would_be_one_rust_name_are_told_apart() {
+        let upstream = json!({ "components": { "schemas": {
+            "stream_liveInput": { "type": "object", "properties": { "uid": { "type": "string" } } },
+            "stream_live_input": { "type": "object", "properties": { "created": { "type": "string" } } },
+            "Failure": { "type": "object", "properties": { "code": { "type": "integer" } } },
+            "failure": { "type": "object", "properties": { "reason": { "type": "string" } } },
+            "ttl": { "type": "object", "required": ["<=1y"], "properties": {
+                "<=1y": { "type": "string", "example": "20" }, ">1y": { "type": "string" } } },
+            "mixed": { "type": "object", "properties": { "aB": { "type": "string" }, "a_b": { "type": "integer" } } },
+            "top-response": { "type": "object", "properties": { "rank": { "type": "integer" } } }
+        } } });
+        let refs = ["stream_liveInput", "stream_live_input", "failure", "ttl", "mixed", "top-response"];
+        // Property names that are not the components' (two of which would be one field).
+        let properties: Map<String, Value> =
+            refs.iter().enumerate().map(|(at, name)| (format!("p{at}"), schema_ref(name))).collect();
+        let answer = json!({ "type": "object", "properties": properties });
+        let parameters = json!([
+            { "name": "http_protocol", "in": "path", "required": true, "schema": { "type": "string", "enum": ["HTTP", "HTTPS"] } },
+            { "name": "httpProtocol", "in": "query", "schema": { "type": "string" } },
+            { "name": "limit", "in": "query", "schema": { "type": "integer" } }
+        ]);
+        let operation = json!({ "operationId": "top", "parameters": parameters,
+            "responses": { "200": { "content": { "application/json": { "schema": answer } } } } });
+        let selected = vec![Selected { path: "/radar/top/{http_protocol}".into(), method: "get".into(), operation }];
+        let house: BTreeMap<String, Value> =
+            [("Failure".to_owned(), upstream["components"]["schemas"]["Failure"].clone())].into();
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &house).unwrap();
+
+        // Components: the later in order is renamed, a hand-written one never.
+        assert!(normalized.schemas.contains_key("stream_liveInput"), "{:?}", normalized.schemas.keys());
+        assert!(normalized.schemas.contains_key("stream_live_input_2"), "{:?}", normalized.schemas.keys());
+        assert!(!normalized.schemas.contains_key("stream_live_input"));
+        assert!(normalized.schemas.contains_key("failure_2") && !normalized.schemas.contains_key("failure"));
+        let operation = &normalized.operations[0].operation;
+        let answer = &operation["responses"]["200"]["content"]["application/json"]["schema"]["properties"];
+        assert_eq!(answer["p1"], schema_ref("stream_live_input_2"), "references follow: {answer}");
+        assert_eq!(answer["p2"], schema_ref("failure_2"));
+        assert_eq!(answer["p5"], schema_ref("top-response_2"), "`TopResponse` is the operation's inline answer");
+
+        // Properties that would be one field: a map of their values.
+        let ttl = &normalized.schemas["ttl"];
+        assert_eq!(ttl["additionalProperties"], json!({ "type": "string", "example": "20" }), "{ttl}");
+        assert!(ttl.get("properties").is_none() && ttl.get("required").is_none(), "{ttl}");
+        assert!(ttl["description"].as_str().unwrap().contains("`<=1y` and `>1y`"), "{ttl}");
+        assert_eq!(normalized.schemas["mixed"]["additionalProperties"], json!({}), "values of two types: any JSON");
+
+        // A query parameter with a path parameter's Rust name goes; the others stay.
+        let names: Vec<&str> =
+            operation["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["http_protocol", "limit"]);
+    }
+
+    #[test]
+    fn an_object_query_parameter_is_its_properties_and_an_enum_typify_cannot_name_is_a_string() {
+        let upstream = json!({ "components": { "schemas": {
+            "start_end_params": { "type": "object", "required": ["start"], "properties": {
+                "start": { "type": "string", "format": "date", "description": "From." },
+                "end": { "type": "string", "format": "date" },
+                "page": { "type": "integer" } } },
+            "search_params": { "type": "object", "properties": {
+                "references": { "type": "string", "enum": ["", "*", "referral"], "example": "*" } } }
+        } } });
+        let parameters = json!([
+            { "name": "start_end_params", "in": "query", "required": true,
+                "schema": { "$ref": "#/components/schemas/start_end_params" } },
+            { "name": "search_params", "in": "query", "schema": { "$ref": "#/components/schemas/search_params" } },
+            { "name": "page", "in": "query", "schema": { "type": "number", "description": "The operation's own." } },
+            { "name": "filter", "in": "query", "style": "deepObject",
+                "schema": { "type": "object", "properties": { "a": { "type": "string" } } } }
+        ]);
+        let operation = json!({ "operationId": "dns", "parameters": parameters,
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let selected = vec![Selected { path: "/a".into(), method: "get".into(), operation }];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let parameters = normalized.operations[0].operation["parameters"].as_array().unwrap().clone();
+        let names: Vec<&str> = parameters.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["end", "start", "references", "page", "filter"], "the operation's own `page` wins");
+        let start = &parameters[1];
+        assert_eq!(start["required"], true, "required in a required object: {start}");
+        assert_eq!(start["description"], "From.");
+        assert!(parameters[0].get("required").is_none(), "{}", parameters[0]);
+        assert_eq!(parameters[3]["schema"]["type"], "number", "the operation's own `page`");
+        assert_eq!(parameters[4]["style"], "deepObject", "another style is left as it is");
+
+        let references = &parameters[2]["schema"];
+        assert!(references.get("enum").is_none(), "{references}");
+        assert_eq!(references["type"], "string");
+        assert!(references["description"].as_str().unwrap().contains(r#"One of "", "*", "referral""#), "{references}");
+    }
+
+    #[test]
+    fn an_untyped_enum_takes_its_values_type_and_a_requiring_any_of_beside_a_one_of_is_described() {
+        let upstream = json!({ "components": { "schemas": {
+            "mode": { "enum": ["block", "challenge"], "maxLength": 12 },
+            "level": { "enum": [1, 2] },
+            "mixed": { "enum": [1, "a"] },
+            "app_config": { "type": "object", "allOf": [
+                { "oneOf": [
+                    { "properties": { "account_app_id": { "type": "string" } }, "required": ["account_app_id"] },
+                    { "properties": { "managed_app_id": { "type": "string" } }, "required": ["managed_app_id"] } ] },
+                { "anyOf": [ { "required": ["breakout"], "title": "Breakout" }, { "required": ["priority"] } ] },
+                { "properties": { "breakout": { "type": "object" }, "priority": { "type": "integer" } } } ] }
+        } } });
+        let body = json!({ "type": "object", "properties": { "mode": schema_ref("mode"), "level": schema_ref("level"),
+            "mixed": schema_ref("mixed"), "app": schema_ref("app_config") } });
+        let operation = json!({ "operationId": "create",
+            "requestBody": { "content": { "application/json": { "schema": body } } },
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let selected = vec![Selected { path: "/a".into(), method: "post".into(), operation }];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        assert_eq!(normalized.schemas["mode"]["type"], "string");
+        assert_eq!(normalized.schemas["level"]["type"], "integer");
+        assert!(normalized.schemas["mixed"].get("type").is_none(), "values of two types: as upstream wrote it");
+        let app = &normalized.schemas["app_config"];
+        assert!(app.get("anyOf").is_none(), "{app}");
+        assert_eq!(app["oneOf"].as_array().map(Vec::len), Some(2), "{app}");
+        assert_eq!(app["description"], "Requires at least one of: `breakout`; `priority`.");
+    }
+
+    #[test]
+    fn a_success_envelope_of_the_failure_envelopes_shape_is_not_merged_into_it() {
+        // Workers' namespace delete: `result: {enum: [null]}`, which is the house failure's shape.
+        let upstream = json!({ "components": { "schemas": {
+            "delete-response": { "type": "object", "properties": { "success": { "type": "boolean" },
+                "errors": { "type": "array" }, "result": { "enum": [null], "nullable": true, "type": "object" } } }
+        } } });
+        let operation = json!({ "operationId": "delete", "responses": {
+            "200": { "content": { "application/json": { "schema": schema_ref("delete-response") } } } } });
+        let selected = vec![Selected { path: "/a".into(), method: "delete".into(), operation }];
+        let failure = json!({ "type": "object", "properties": { "success": { "type": "boolean" },
+            "errors": schema_ref(API_MESSAGES), "messages": schema_ref(API_MESSAGES),
+            "result": { "nullable": true, "description": "Always null or absent on failure." } } });
+        let house: BTreeMap<String, Value> = [(FAILURE_SCHEMA.to_owned(), failure)].into();
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &house).unwrap();
+        let answer = &normalized.operations[0].operation["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(answer, &schema_ref("delete-response"), "{:?}", normalized.merged);
+        assert!(normalized.schemas.contains_key("delete-response"));
+    }
+
+    #[test]
+    fn an_envelope_that_only_requires_its_fields_and_a_component_described_by_its_result_are_envelopes() {
+        let upstream = json!({ "components": { "schemas": {
+            // Waiting rooms: the common response requires the fields and describes none.
+            "common": { "type": "object", "required": ["success", "errors", "messages", "result"] },
+            "room": { "allOf": [ schema_ref("common"),
+                { "properties": { "result": { "type": "object", "properties": { "id": { "type": "string" } } } } } ] },
+            // SSL verification details: a component with `result` alone.
+            "verification": { "properties": { "result": { "type": "array", "items": { "type": "string" } } } }
+        } } });
+        let answer = |schema: Value| json!({ "200": { "content": { "application/json": { "schema": schema } } } });
+        let selected = vec![
+            Selected {
+                path: "/a".into(),
+                method: "get".into(),
+                operation: json!({ "operationId": "room", "responses": answer(schema_ref("room")) }),
+            },
+            Selected {
+                path: "/b".into(),
+                method: "get".into(),
+                operation: json!({ "operationId": "verification", "responses": answer(schema_ref("verification")) }),
+            },
+        ];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let room = &normalized.schemas["room"];
+        assert_eq!(room["properties"]["errors"], schema_ref(API_MESSAGES), "{room}");
+        assert_eq!(room["properties"]["result"]["properties"]["id"]["type"], "string", "{room}");
+        let answer = &normalized.operations[1].operation["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(answer["properties"]["success"], json!({ "type": "boolean" }), "inline: {answer}");
+        assert_eq!(answer["properties"]["result"]["items"]["type"], "string", "{answer}");
+    }
+
+    #[test]
+    fn a_union_of_envelopes_is_the_envelope_they_describe_and_an_example_of_one_is_one() {
+        let envelope = |result: Value| {
+            json!({ "type": "object", "properties": { "success": { "type": "boolean" },
+            "errors": { "type": "array" }, "messages": { "type": "array" }, "result": result } })
+        };
+        let log = json!({ "type": "object", "properties": { "id": { "type": "string" } } });
+        let upstream = json!({ "components": { "schemas": {
+            "common": envelope(json!({ "anyOf": [ { "type": "object" }, { "type": "array", "items": {} },
+                { "type": "string" } ] })),
+            "logs": { "oneOf": [ envelope(json!({ "type": "array", "items": schema_ref("log") })), schema_ref("common") ] },
+            "log": log,
+            "collection": { "allOf": [ schema_ref("common"), { "properties": {
+                "result": { "type": "array", "items": {}, "nullable": true },
+                "result_info": { "type": "object" } } } ] },
+            "packages": { "anyOf": [ schema_ref("collection"),
+                { "properties": { "result": { "type": "array", "items": schema_ref("log") } } } ] },
+            "names": { "oneOf": [ { "type": "string" }, { "type": "integer" } ] }
+        } } });
+        let answer = |schema: Value| json!({ "200": { "content": { "application/json": { "schema": schema } } } });
+        let operation = |id: &str, schema: Value| Selected {
+            path: format!("/{id}"),
+            method: "get".into(),
+            operation: json!({ "operationId": id, "responses": answer(schema) }),
+        };
+        let selected = vec![
+            operation("logs", schema_ref("logs")),
+            operation("packages", schema_ref("packages")),
+            operation(
+                "delete",
+                json!({ "example": { "errors": [], "messages": [], "result": null, "success": true } }),
+            ),
+            operation("embed", json!({ "example": "<stream></stream>" })),
+            operation("names", schema_ref("names")),
+        ];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let schema = |at: usize| {
+            normalized.operations[at].operation["responses"]["200"]["content"]["application/json"]["schema"].clone()
+        };
+        let logs = schema(0);
+        assert_eq!(logs["properties"]["errors"], schema_ref(API_MESSAGES), "the house envelope: {logs}");
+        assert_eq!(logs["properties"]["result"]["items"], schema_ref("log"), "the described result wins: {logs}");
+        let packages = schema(1);
+        assert_eq!(packages["properties"]["result"]["items"], schema_ref("log"), "{packages}");
+        assert_eq!(packages["properties"]["result_info"], schema_ref(RESULT_INFO), "{packages}");
+        assert_eq!(schema(2)["properties"]["result"], schema_ref(UNTYPED), "{}", schema(2));
+        assert!(schema(3)["properties"].get("success").is_none(), "an example that is no envelope: {}", schema(3));
+        assert_eq!(schema(4), schema_ref("names"), "a union of other things is as it was");
+    }
+
+    #[test]
+    fn a_numeric_path_parameter_keeps_a_number_as_its_example_unless_it_is_an_identifier() {
+        let upstream = json!({ "components": { "schemas": {} } });
+        let parameters = json!([
+            { "name": "account_id", "in": "path", "schema": { "type": "integer" } },
+            { "name": "job_id", "in": "path", "schema": { "type": "integer", "minimum": 1, "example": 12 } },
+            { "name": "asn", "in": "path", "schema": { "type": "integer" } },
+            { "name": "name", "in": "path", "schema": { "type": "string" } }
+        ]);
+        let operation = json!({ "operationId": "job", "parameters": parameters,
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let selected =
+            vec![Selected { path: "/a/{account_id}/{job_id}/{asn}/{name}".into(), method: "get".into(), operation }];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let parameters = normalized.operations[0].operation["parameters"].as_array().unwrap().clone();
+        let examples: Vec<&Value> = parameters.iter().map(|parameter| &parameter["example"]).collect();
+        assert_eq!(examples, [&Value::Null, &json!("12"), &json!("1"), &Value::Null]);
+        assert_eq!(parameters[0]["schema"], schema_ref(IDENTIFIER), "an account id is an identifier");
+        assert_eq!(parameters[1]["schema"], schema_ref(PATH_SEGMENT));
     }
 
     #[test]

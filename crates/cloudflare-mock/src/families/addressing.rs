@@ -1786,6 +1786,99 @@ pub mod operations {
             )
         }
     }
+    pub struct IpAddressManagementServiceBindingsDeleteServiceBindingWhen(
+        ::httpmock::When,
+    );
+    impl IpAddressManagementServiceBindingsDeleteServiceBindingWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/addressing/prefixes/[^/]*/bindings/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/addressing/prefixes/.*/bindings/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn prefix_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/addressing/prefixes/{}/bindings/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn binding_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/addressing/prefixes/.*/bindings/{}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct IpAddressManagementServiceBindingsDeleteServiceBindingThen(
+        ::httpmock::Then,
+    );
+    impl IpAddressManagementServiceBindingsDeleteServiceBindingThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersApiResponseCommon) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct IpAddressManagementPrefixDelegationListPrefixDelegationsWhen(
         ::httpmock::When,
     );
@@ -2748,6 +2841,15 @@ pub trait MockServerExt {
             operations::IpAddressManagementServiceBindingsGetServiceBindingWhen,
             operations::IpAddressManagementServiceBindingsGetServiceBindingThen,
         );
+    fn ip_address_management_service_bindings_delete_service_binding<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IpAddressManagementServiceBindingsDeleteServiceBindingWhen,
+            operations::IpAddressManagementServiceBindingsDeleteServiceBindingThen,
+        );
     fn ip_address_management_prefix_delegation_list_prefix_delegations<F>(
         &self,
         config_fn: F,
@@ -3257,6 +3359,27 @@ impl MockServerExt for ::httpmock::MockServer {
                     when,
                 ),
                 operations::IpAddressManagementServiceBindingsGetServiceBindingThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn ip_address_management_service_bindings_delete_service_binding<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IpAddressManagementServiceBindingsDeleteServiceBindingWhen,
+            operations::IpAddressManagementServiceBindingsDeleteServiceBindingThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::IpAddressManagementServiceBindingsDeleteServiceBindingWhen::new(
+                    when,
+                ),
+                operations::IpAddressManagementServiceBindingsDeleteServiceBindingThen::new(
                     then,
                 ),
             )

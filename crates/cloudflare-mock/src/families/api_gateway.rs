@@ -69,6 +69,67 @@ pub mod operations {
             )
         }
     }
+    pub struct ApiShieldSettingsSetConfigurationPropertiesWhen(::httpmock::When);
+    impl ApiShieldSettingsSetConfigurationPropertiesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/api_gateway/configuration$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/api_gateway/configuration$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ApiShieldConfiguration) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ApiShieldSettingsSetConfigurationPropertiesThen(::httpmock::Then);
+    impl ApiShieldSettingsSetConfigurationPropertiesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersApiResponseCommon) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ApiShieldApiDiscoveryRetrieveDiscoveredOperationsOnAZoneAsOpenapiWhen(
         ::httpmock::When,
     );
@@ -614,6 +675,70 @@ pub mod operations {
             )
         }
     }
+    pub struct ApiShieldEndpointManagementDeleteMultipleOperationsWhen(::httpmock::When);
+    impl ApiShieldEndpointManagementDeleteMultipleOperationsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/api_gateway/operations$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/api_gateway/operations$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::std::vec::Vec<types::ApiShieldObjectWithOperationId>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ApiShieldEndpointManagementDeleteMultipleOperationsThen(::httpmock::Then);
+    impl ApiShieldEndpointManagementDeleteMultipleOperationsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersApiResponseCommon) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ApiShieldSchemaValidationUpdateMultipleOperationLevelSettingsWhen(
         ::httpmock::When,
     );
@@ -736,6 +861,71 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::ApiShieldSingleOperationResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiShieldEndpointManagementDeleteAnOperationWhen(::httpmock::When);
+    impl ApiShieldEndpointManagementDeleteAnOperationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/api_gateway/operations/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/api_gateway/operations/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn operation_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/api_gateway/operations/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ApiShieldEndpointManagementDeleteAnOperationThen(::httpmock::Then);
+    impl ApiShieldEndpointManagementDeleteAnOperationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersApiResponseCommon) -> Self {
             Self(
                 self
                     .0
@@ -1301,6 +1491,15 @@ pub trait MockServerExt {
             operations::ApiShieldSettingsRetrieveInformationAboutSpecificConfigurationPropertiesWhen,
             operations::ApiShieldSettingsRetrieveInformationAboutSpecificConfigurationPropertiesThen,
         );
+    fn api_shield_settings_set_configuration_properties<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSettingsSetConfigurationPropertiesWhen,
+            operations::ApiShieldSettingsSetConfigurationPropertiesThen,
+        );
     fn api_shield_api_discovery_retrieve_discovered_operations_on_a_zone_as_openapi<F>(
         &self,
         config_fn: F,
@@ -1354,6 +1553,15 @@ pub trait MockServerExt {
             operations::ApiShieldEndpointManagementAddOperationsToAZoneWhen,
             operations::ApiShieldEndpointManagementAddOperationsToAZoneThen,
         );
+    fn api_shield_endpoint_management_delete_multiple_operations<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldEndpointManagementDeleteMultipleOperationsWhen,
+            operations::ApiShieldEndpointManagementDeleteMultipleOperationsThen,
+        );
     fn api_shield_schema_validation_update_multiple_operation_level_settings<F>(
         &self,
         config_fn: F,
@@ -1371,6 +1579,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::ApiShieldEndpointManagementRetrieveInformationAboutAnOperationWhen,
             operations::ApiShieldEndpointManagementRetrieveInformationAboutAnOperationThen,
+        );
+    fn api_shield_endpoint_management_delete_an_operation<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldEndpointManagementDeleteAnOperationWhen,
+            operations::ApiShieldEndpointManagementDeleteAnOperationThen,
         );
     fn api_shield_endpoint_management_retrieve_operations_and_features_as_open_api_schemas<
         F,
@@ -1441,6 +1658,23 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::ApiShieldSettingsRetrieveInformationAboutSpecificConfigurationPropertiesThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn api_shield_settings_set_configuration_properties<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSettingsSetConfigurationPropertiesWhen,
+            operations::ApiShieldSettingsSetConfigurationPropertiesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiShieldSettingsSetConfigurationPropertiesWhen::new(when),
+                operations::ApiShieldSettingsSetConfigurationPropertiesThen::new(then),
             )
         })
     }
@@ -1561,6 +1795,27 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn api_shield_endpoint_management_delete_multiple_operations<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldEndpointManagementDeleteMultipleOperationsWhen,
+            operations::ApiShieldEndpointManagementDeleteMultipleOperationsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiShieldEndpointManagementDeleteMultipleOperationsWhen::new(
+                    when,
+                ),
+                operations::ApiShieldEndpointManagementDeleteMultipleOperationsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
     fn api_shield_schema_validation_update_multiple_operation_level_settings<F>(
         &self,
         config_fn: F,
@@ -1600,6 +1855,23 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::ApiShieldEndpointManagementRetrieveInformationAboutAnOperationThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn api_shield_endpoint_management_delete_an_operation<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldEndpointManagementDeleteAnOperationWhen,
+            operations::ApiShieldEndpointManagementDeleteAnOperationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiShieldEndpointManagementDeleteAnOperationWhen::new(when),
+                operations::ApiShieldEndpointManagementDeleteAnOperationThen::new(then),
             )
         })
     }

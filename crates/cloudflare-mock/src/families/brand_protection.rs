@@ -74,6 +74,89 @@ pub mod operations {
             )
         }
     }
+    pub struct PhishingUrlInformationGetResultsForAUrlScanWhen(::httpmock::When);
+    impl PhishingUrlInformationGetResultsForAUrlScanWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/brand-protection/url-info$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/brand-protection/url-info$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn url<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("url", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("url"))
+            }
+        }
+        pub fn url_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::IntelAsn>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("url_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("url_id"))
+            }
+        }
+    }
+    pub struct PhishingUrlInformationGetResultsForAUrlScanThen(::httpmock::Then);
+    impl PhishingUrlInformationGetResultsForAUrlScanThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::IntelPhishingUrlInfoComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -87,6 +170,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::PhishingUrlScannerSubmitSuspiciousUrlForScanningWhen,
             operations::PhishingUrlScannerSubmitSuspiciousUrlForScanningThen,
+        );
+    fn phishing_url_information_get_results_for_a_url_scan<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PhishingUrlInformationGetResultsForAUrlScanWhen,
+            operations::PhishingUrlInformationGetResultsForAUrlScanThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -108,6 +200,23 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::PhishingUrlScannerSubmitSuspiciousUrlForScanningThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn phishing_url_information_get_results_for_a_url_scan<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PhishingUrlInformationGetResultsForAUrlScanWhen,
+            operations::PhishingUrlInformationGetResultsForAUrlScanThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PhishingUrlInformationGetResultsForAUrlScanWhen::new(when),
+                operations::PhishingUrlInformationGetResultsForAUrlScanThen::new(then),
             )
         })
     }

@@ -34,7 +34,7 @@ pub mod operations {
         }
         pub fn direction<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::ChallengesDirection>>,
+            T: Into<Option<types::UserDirection>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("direction", value.to_string()))
@@ -132,7 +132,7 @@ pub mod operations {
         }
         pub fn direction<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::ChallengesDirection>>,
+            T: Into<Option<types::UserDirection>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("direction", value.to_string()))

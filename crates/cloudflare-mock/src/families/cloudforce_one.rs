@@ -540,6 +540,79 @@ pub mod operations {
             )
         }
     }
+    pub struct CloudforceOnePriorityDeleteWhen(::httpmock::When);
+    impl CloudforceOnePriorityDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/cloudforce-one/requests/priority/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/cloudforce-one/requests/priority/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn priority_identifer(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/cloudforce-one/requests/priority/{}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CloudforceOnePriorityDeleteThen(::httpmock::Then);
+    impl CloudforceOnePriorityDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersApiResponseCommon) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CloudforceOneRequestQuotaWhen(::httpmock::When);
     impl CloudforceOneRequestQuotaWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -809,6 +882,77 @@ pub mod operations {
             )
         }
     }
+    pub struct CloudforceOneRequestDeleteWhen(::httpmock::When);
+    impl CloudforceOneRequestDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/cloudforce-one/requests/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/cloudforce-one/requests/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn request_identifier(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/cloudforce-one/requests/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CloudforceOneRequestDeleteThen(::httpmock::Then);
+    impl CloudforceOneRequestDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersApiResponseCommon) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CloudforceOneRequestMessageListWhen(::httpmock::When);
     impl CloudforceOneRequestMessageListWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1053,6 +1197,92 @@ pub mod operations {
             )
         }
     }
+    pub struct CloudforceOneRequestMessageDeleteWhen(::httpmock::When);
+    impl CloudforceOneRequestMessageDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/cloudforce-one/requests/[^/]*/message/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/cloudforce-one/requests/.*/message/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn request_identifier(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/cloudforce-one/requests/{}/message/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn message_identifer(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/cloudforce-one/requests/.*/message/{}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CloudforceOneRequestMessageDeleteThen(::httpmock::Then);
+    impl CloudforceOneRequestMessageDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersApiResponseCommon) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -1106,6 +1336,12 @@ pub trait MockServerExt {
             operations::CloudforceOnePriorityUpdateWhen,
             operations::CloudforceOnePriorityUpdateThen,
         );
+    fn cloudforce_one_priority_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudforceOnePriorityDeleteWhen,
+            operations::CloudforceOnePriorityDeleteThen,
+        );
     fn cloudforce_one_request_quota<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1130,6 +1366,12 @@ pub trait MockServerExt {
             operations::CloudforceOneRequestUpdateWhen,
             operations::CloudforceOneRequestUpdateThen,
         );
+    fn cloudforce_one_request_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudforceOneRequestDeleteWhen,
+            operations::CloudforceOneRequestDeleteThen,
+        );
     fn cloudforce_one_request_message_list<F>(
         &self,
         config_fn: F,
@@ -1153,6 +1395,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::CloudforceOneRequestMessageUpdateWhen,
             operations::CloudforceOneRequestMessageUpdateThen,
+        );
+    fn cloudforce_one_request_message_delete<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudforceOneRequestMessageDeleteWhen,
+            operations::CloudforceOneRequestMessageDeleteThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -1268,6 +1519,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn cloudforce_one_priority_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudforceOnePriorityDeleteWhen,
+            operations::CloudforceOnePriorityDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CloudforceOnePriorityDeleteWhen::new(when),
+                operations::CloudforceOnePriorityDeleteThen::new(then),
+            )
+        })
+    }
     fn cloudforce_one_request_quota<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1324,6 +1589,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn cloudforce_one_request_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudforceOneRequestDeleteWhen,
+            operations::CloudforceOneRequestDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CloudforceOneRequestDeleteWhen::new(when),
+                operations::CloudforceOneRequestDeleteThen::new(then),
+            )
+        })
+    }
     fn cloudforce_one_request_message_list<F>(
         &self,
         config_fn: F,
@@ -1369,6 +1648,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::CloudforceOneRequestMessageUpdateWhen::new(when),
                 operations::CloudforceOneRequestMessageUpdateThen::new(then),
+            )
+        })
+    }
+    fn cloudforce_one_request_message_delete<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudforceOneRequestMessageDeleteWhen,
+            operations::CloudforceOneRequestMessageDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CloudforceOneRequestMessageDeleteWhen::new(when),
+                operations::CloudforceOneRequestMessageDeleteThen::new(then),
             )
         })
     }

@@ -298,6 +298,92 @@ pub mod operations {
             )
         }
     }
+    pub struct DexFleetStatusOverTimeWhen(::httpmock::When);
+    impl DexFleetStatusOverTimeWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/dex/fleet-status/over-time$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/dex/fleet-status/over-time$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn colo<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::Duration>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("colo", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("colo"))
+            }
+        }
+        pub fn device_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::Duration>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("device_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("device_id"))
+            }
+        }
+        pub fn from(self, value: &types::Duration) -> Self {
+            Self(self.0.query_param("from", value.to_string()))
+        }
+        pub fn to(self, value: &types::Duration) -> Self {
+            Self(self.0.query_param("to", value.to_string()))
+        }
+    }
+    pub struct DexFleetStatusOverTimeThen(::httpmock::Then);
+    impl DexFleetStatusOverTimeThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DexFleetStatusOverTimeResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct DexEndpointsHttpTestDetailsWhen(::httpmock::When);
     impl DexEndpointsHttpTestDetailsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1002,6 +1088,12 @@ pub trait MockServerExt {
             operations::DexFleetStatusLiveWhen,
             operations::DexFleetStatusLiveThen,
         );
+    fn dex_fleet_status_over_time<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DexFleetStatusOverTimeWhen,
+            operations::DexFleetStatusOverTimeThen,
+        );
     fn dex_endpoints_http_test_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1106,6 +1198,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DexFleetStatusLiveWhen::new(when),
                 operations::DexFleetStatusLiveThen::new(then),
+            )
+        })
+    }
+    fn dex_fleet_status_over_time<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DexFleetStatusOverTimeWhen,
+            operations::DexFleetStatusOverTimeThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DexFleetStatusOverTimeWhen::new(when),
+                operations::DexFleetStatusOverTimeThen::new(then),
             )
         })
     }

@@ -197,6 +197,71 @@ pub mod operations {
             )
         }
     }
+    pub struct DlpDatasetsDeleteWhen(::httpmock::When);
+    impl DlpDatasetsDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/dlp/datasets/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/dlp/datasets/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn dataset_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/dlp/datasets/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DlpDatasetsDeleteThen(::httpmock::Then);
+    impl DlpDatasetsDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DlpDatasetsDeleteResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct DlpDatasetsCreateVersionWhen(::httpmock::When);
     impl DlpDatasetsCreateVersionWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -847,6 +912,9 @@ pub trait MockServerExt {
     fn dlp_datasets_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DlpDatasetsUpdateWhen, operations::DlpDatasetsUpdateThen);
+    fn dlp_datasets_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DlpDatasetsDeleteWhen, operations::DlpDatasetsDeleteThen);
     fn dlp_datasets_create_version<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -957,6 +1025,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DlpDatasetsUpdateWhen::new(when),
                 operations::DlpDatasetsUpdateThen::new(then),
+            )
+        })
+    }
+    fn dlp_datasets_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DlpDatasetsDeleteWhen, operations::DlpDatasetsDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DlpDatasetsDeleteWhen::new(when),
+                operations::DlpDatasetsDeleteThen::new(then),
             )
         })
     }

@@ -1785,6 +1785,73 @@ pub mod operations {
             )
         }
     }
+    pub struct FirewallRulesGetAFirewallRuleWhen(::httpmock::When);
+    impl FirewallRulesGetAFirewallRuleWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/firewall/rules/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/firewall/rules/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/firewall/rules/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct FirewallRulesGetAFirewallRuleThen(::httpmock::Then);
+    impl FirewallRulesGetAFirewallRuleThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::FirewallFilterRulesSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct FirewallRulesUpdateAFirewallRuleWhen(::httpmock::When);
     impl FirewallRulesUpdateAFirewallRuleWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1975,6 +2042,116 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::FirewallFilterRulesResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UserAgentBlockingRulesListUserAgentBlockingRulesWhen(::httpmock::When);
+    impl UserAgentBlockingRulesListUserAgentBlockingRulesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/firewall/ua_rules$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/firewall/ua_rules$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn description<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("description", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("description"))
+            }
+        }
+        pub fn description_search<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("description_search", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("description_search"))
+            }
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+        pub fn ua_search<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("ua_search", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("ua_search"))
+            }
+        }
+    }
+    pub struct UserAgentBlockingRulesListUserAgentBlockingRulesThen(::httpmock::Then);
+    impl UserAgentBlockingRulesListUserAgentBlockingRulesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::FirewallFirewalluablockResponseCollection,
+        ) -> Self {
             Self(
                 self
                     .0
@@ -2632,6 +2809,192 @@ pub mod operations {
             )
         }
     }
+    pub struct WafPackagesListWafPackagesWhen(::httpmock::When);
+    impl WafPackagesListWafPackagesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/firewall/waf/packages$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/firewall/waf/packages$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn direction<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::UserDirection>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("direction", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("direction"))
+            }
+        }
+        pub fn match_<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::UserMatch>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("match", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("match"))
+            }
+        }
+        pub fn name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name"))
+            }
+        }
+        pub fn order<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::WafPackagesListWafPackagesOrder>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("order", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("order"))
+            }
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+    }
+    pub struct WafPackagesListWafPackagesThen(::httpmock::Then);
+    impl WafPackagesListWafPackagesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WafPackagesListWafPackagesResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WafPackagesGetAWafPackageWhen(::httpmock::When);
+    impl WafPackagesGetAWafPackageWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/firewall/waf/packages/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/firewall/waf/packages/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/firewall/waf/packages/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WafPackagesGetAWafPackageThen(::httpmock::Then);
+    impl WafPackagesGetAWafPackageThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WafPackagesGetAWafPackageResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct WafPackagesUpdateAWafPackageWhen(::httpmock::When);
     impl WafPackagesUpdateAWafPackageWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -3122,7 +3485,7 @@ pub mod operations {
         }
         pub fn direction<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::WafRuleGroupsListWafRuleGroupsDirection>>,
+            T: Into<Option<types::UserDirection>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("direction", value.to_string()))
@@ -3132,7 +3495,7 @@ pub mod operations {
         }
         pub fn match_<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::WafRuleGroupsListWafRuleGroupsMatch>>,
+            T: Into<Option<types::UserMatch>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("match", value.to_string()))
@@ -3938,6 +4301,12 @@ pub trait MockServerExt {
             operations::FirewallRulesUpdatePriorityOfFirewallRulesWhen,
             operations::FirewallRulesUpdatePriorityOfFirewallRulesThen,
         );
+    fn firewall_rules_get_a_firewall_rule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::FirewallRulesGetAFirewallRuleWhen,
+            operations::FirewallRulesGetAFirewallRuleThen,
+        );
     fn firewall_rules_update_a_firewall_rule<F>(
         &self,
         config_fn: F,
@@ -3964,6 +4333,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::FirewallRulesUpdatePriorityOfAFirewallRuleWhen,
             operations::FirewallRulesUpdatePriorityOfAFirewallRuleThen,
+        );
+    fn user_agent_blocking_rules_list_user_agent_blocking_rules<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UserAgentBlockingRulesListUserAgentBlockingRulesWhen,
+            operations::UserAgentBlockingRulesListUserAgentBlockingRulesThen,
         );
     fn user_agent_blocking_rules_create_a_user_agent_blocking_rule<F>(
         &self,
@@ -4036,6 +4414,18 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::WafOverridesDeleteAWafOverrideWhen,
             operations::WafOverridesDeleteAWafOverrideThen,
+        );
+    fn waf_packages_list_waf_packages<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WafPackagesListWafPackagesWhen,
+            operations::WafPackagesListWafPackagesThen,
+        );
+    fn waf_packages_get_a_waf_package<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WafPackagesGetAWafPackageWhen,
+            operations::WafPackagesGetAWafPackageThen,
         );
     fn waf_packages_update_a_waf_package<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -4473,6 +4863,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn firewall_rules_get_a_firewall_rule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::FirewallRulesGetAFirewallRuleWhen,
+            operations::FirewallRulesGetAFirewallRuleThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::FirewallRulesGetAFirewallRuleWhen::new(when),
+                operations::FirewallRulesGetAFirewallRuleThen::new(then),
+            )
+        })
+    }
     fn firewall_rules_update_a_firewall_rule<F>(
         &self,
         config_fn: F,
@@ -4521,6 +4925,27 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::FirewallRulesUpdatePriorityOfAFirewallRuleWhen::new(when),
                 operations::FirewallRulesUpdatePriorityOfAFirewallRuleThen::new(then),
+            )
+        })
+    }
+    fn user_agent_blocking_rules_list_user_agent_blocking_rules<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UserAgentBlockingRulesListUserAgentBlockingRulesWhen,
+            operations::UserAgentBlockingRulesListUserAgentBlockingRulesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UserAgentBlockingRulesListUserAgentBlockingRulesWhen::new(
+                    when,
+                ),
+                operations::UserAgentBlockingRulesListUserAgentBlockingRulesThen::new(
+                    then,
+                ),
             )
         })
     }
@@ -4681,6 +5106,34 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::WafOverridesDeleteAWafOverrideWhen::new(when),
                 operations::WafOverridesDeleteAWafOverrideThen::new(then),
+            )
+        })
+    }
+    fn waf_packages_list_waf_packages<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WafPackagesListWafPackagesWhen,
+            operations::WafPackagesListWafPackagesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WafPackagesListWafPackagesWhen::new(when),
+                operations::WafPackagesListWafPackagesThen::new(then),
+            )
+        })
+    }
+    fn waf_packages_get_a_waf_package<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WafPackagesGetAWafPackageWhen,
+            operations::WafPackagesGetAWafPackageThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WafPackagesGetAWafPackageWhen::new(when),
+                operations::WafPackagesGetAWafPackageThen::new(then),
             )
         })
     }

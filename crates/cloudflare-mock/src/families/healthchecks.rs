@@ -7,6 +7,271 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use cloudflare_openapi::healthchecks::*;
+    pub struct HealthChecksListHealthChecksWhen(::httpmock::When);
+    impl HealthChecksListHealthChecksWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/healthchecks$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/healthchecks$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+    }
+    pub struct HealthChecksListHealthChecksThen(::httpmock::Then);
+    impl HealthChecksListHealthChecksThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::HealthchecksResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct HealthChecksCreateHealthCheckWhen(::httpmock::When);
+    impl HealthChecksCreateHealthCheckWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/healthchecks$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/healthchecks$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::HealthchecksQueryHealthcheck) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct HealthChecksCreateHealthCheckThen(::httpmock::Then);
+    impl HealthChecksCreateHealthCheckThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::HealthchecksSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct HealthChecksCreatePreviewHealthCheckWhen(::httpmock::When);
+    impl HealthChecksCreatePreviewHealthCheckWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/healthchecks/preview$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/healthchecks/preview$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::HealthchecksQueryHealthcheck) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct HealthChecksCreatePreviewHealthCheckThen(::httpmock::Then);
+    impl HealthChecksCreatePreviewHealthCheckThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::HealthchecksSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct HealthChecksHealthCheckPreviewDetailsWhen(::httpmock::When);
+    impl HealthChecksHealthCheckPreviewDetailsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/healthchecks/preview/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/healthchecks/preview/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn healthcheck_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/healthchecks/preview/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct HealthChecksHealthCheckPreviewDetailsThen(::httpmock::Then);
+    impl HealthChecksHealthCheckPreviewDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::HealthchecksSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct HealthChecksDeletePreviewHealthCheckWhen(::httpmock::When);
     impl HealthChecksDeletePreviewHealthCheckWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -58,6 +323,143 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::AddressingIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct HealthChecksHealthCheckDetailsWhen(::httpmock::When);
+    impl HealthChecksHealthCheckDetailsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/healthchecks/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/healthchecks/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn healthcheck_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/healthchecks/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct HealthChecksHealthCheckDetailsThen(::httpmock::Then);
+    impl HealthChecksHealthCheckDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::HealthchecksSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct HealthChecksUpdateHealthCheckWhen(::httpmock::When);
+    impl HealthChecksUpdateHealthCheckWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/healthchecks/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/healthchecks/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn healthcheck_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/healthchecks/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::HealthchecksQueryHealthcheck) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct HealthChecksUpdateHealthCheckThen(::httpmock::Then);
+    impl HealthChecksUpdateHealthCheckThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::HealthchecksSingleResponse) -> Self {
             Self(
                 self
                     .0
@@ -154,11 +556,111 @@ pub mod operations {
             )
         }
     }
+    pub struct HealthChecksPatchHealthCheckWhen(::httpmock::When);
+    impl HealthChecksPatchHealthCheckWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/healthchecks/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/healthchecks/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn healthcheck_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/healthchecks/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::HealthchecksQueryHealthcheck) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct HealthChecksPatchHealthCheckThen(::httpmock::Then);
+    impl HealthChecksPatchHealthCheckThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::HealthchecksSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn health_checks_list_health_checks<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksListHealthChecksWhen,
+            operations::HealthChecksListHealthChecksThen,
+        );
+    fn health_checks_create_health_check<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksCreateHealthCheckWhen,
+            operations::HealthChecksCreateHealthCheckThen,
+        );
+    fn health_checks_create_preview_health_check<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksCreatePreviewHealthCheckWhen,
+            operations::HealthChecksCreatePreviewHealthCheckThen,
+        );
+    fn health_checks_health_check_preview_details<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksHealthCheckPreviewDetailsWhen,
+            operations::HealthChecksHealthCheckPreviewDetailsThen,
+        );
     fn health_checks_delete_preview_health_check<F>(
         &self,
         config_fn: F,
@@ -168,14 +670,94 @@ pub trait MockServerExt {
             operations::HealthChecksDeletePreviewHealthCheckWhen,
             operations::HealthChecksDeletePreviewHealthCheckThen,
         );
+    fn health_checks_health_check_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksHealthCheckDetailsWhen,
+            operations::HealthChecksHealthCheckDetailsThen,
+        );
+    fn health_checks_update_health_check<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksUpdateHealthCheckWhen,
+            operations::HealthChecksUpdateHealthCheckThen,
+        );
     fn health_checks_delete_health_check<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::HealthChecksDeleteHealthCheckWhen,
             operations::HealthChecksDeleteHealthCheckThen,
         );
+    fn health_checks_patch_health_check<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksPatchHealthCheckWhen,
+            operations::HealthChecksPatchHealthCheckThen,
+        );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn health_checks_list_health_checks<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksListHealthChecksWhen,
+            operations::HealthChecksListHealthChecksThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HealthChecksListHealthChecksWhen::new(when),
+                operations::HealthChecksListHealthChecksThen::new(then),
+            )
+        })
+    }
+    fn health_checks_create_health_check<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksCreateHealthCheckWhen,
+            operations::HealthChecksCreateHealthCheckThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HealthChecksCreateHealthCheckWhen::new(when),
+                operations::HealthChecksCreateHealthCheckThen::new(then),
+            )
+        })
+    }
+    fn health_checks_create_preview_health_check<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksCreatePreviewHealthCheckWhen,
+            operations::HealthChecksCreatePreviewHealthCheckThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HealthChecksCreatePreviewHealthCheckWhen::new(when),
+                operations::HealthChecksCreatePreviewHealthCheckThen::new(then),
+            )
+        })
+    }
+    fn health_checks_health_check_preview_details<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksHealthCheckPreviewDetailsWhen,
+            operations::HealthChecksHealthCheckPreviewDetailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HealthChecksHealthCheckPreviewDetailsWhen::new(when),
+                operations::HealthChecksHealthCheckPreviewDetailsThen::new(then),
+            )
+        })
+    }
     fn health_checks_delete_preview_health_check<F>(
         &self,
         config_fn: F,
@@ -193,6 +775,34 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn health_checks_health_check_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksHealthCheckDetailsWhen,
+            operations::HealthChecksHealthCheckDetailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HealthChecksHealthCheckDetailsWhen::new(when),
+                operations::HealthChecksHealthCheckDetailsThen::new(then),
+            )
+        })
+    }
+    fn health_checks_update_health_check<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksUpdateHealthCheckWhen,
+            operations::HealthChecksUpdateHealthCheckThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HealthChecksUpdateHealthCheckWhen::new(when),
+                operations::HealthChecksUpdateHealthCheckThen::new(then),
+            )
+        })
+    }
     fn health_checks_delete_health_check<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -204,6 +814,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::HealthChecksDeleteHealthCheckWhen::new(when),
                 operations::HealthChecksDeleteHealthCheckThen::new(then),
+            )
+        })
+    }
+    fn health_checks_patch_health_check<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::HealthChecksPatchHealthCheckWhen,
+            operations::HealthChecksPatchHealthCheckThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HealthChecksPatchHealthCheckWhen::new(when),
+                operations::HealthChecksPatchHealthCheckThen::new(then),
             )
         })
     }

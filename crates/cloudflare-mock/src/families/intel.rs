@@ -528,6 +528,113 @@ pub mod operations {
             )
         }
     }
+    pub struct PassiveDnsByIpGetPassiveDnsByIpWhen(::httpmock::When);
+    impl PassiveDnsByIpGetPassiveDnsByIpWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/intel/dns$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/intel/dns$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn end<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::naive::NaiveDate>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("end", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("end"))
+            }
+        }
+        pub fn ipv4<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("ipv4", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("ipv4"))
+            }
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+        pub fn start<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::naive::NaiveDate>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("start", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("start"))
+            }
+        }
+    }
+    pub struct PassiveDnsByIpGetPassiveDnsByIpThen(::httpmock::Then);
+    impl PassiveDnsByIpGetPassiveDnsByIpThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::IntelComponentsSchemasSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct DomainIntelligenceGetDomainDetailsWhen(::httpmock::When);
     impl DomainIntelligenceGetDomainDetailsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -622,7 +729,7 @@ pub mod operations {
         }
         pub fn domain<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a ::serde_json::Value>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("domain", value.to_string()))
@@ -640,6 +747,73 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::IntelResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DomainIntelligenceGetMultipleDomainDetailsWhen(::httpmock::When);
+    impl DomainIntelligenceGetMultipleDomainDetailsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/intel/domain/bulk$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/intel/domain/bulk$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn domain<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("domain", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("domain"))
+            }
+        }
+    }
+    pub struct DomainIntelligenceGetMultipleDomainDetailsThen(::httpmock::Then);
+    impl DomainIntelligenceGetMultipleDomainDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::IntelCollectionResponse) -> Self {
             Self(
                 self
                     .0
@@ -1597,6 +1771,15 @@ pub trait MockServerExt {
             operations::ArchiveSecurityCenterInsightWhen,
             operations::ArchiveSecurityCenterInsightThen,
         );
+    fn passive_dns_by_ip_get_passive_dns_by_ip<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PassiveDnsByIpGetPassiveDnsByIpWhen,
+            operations::PassiveDnsByIpGetPassiveDnsByIpThen,
+        );
     fn domain_intelligence_get_domain_details<F>(
         &self,
         config_fn: F,
@@ -1611,6 +1794,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::DomainHistoryGetDomainHistoryWhen,
             operations::DomainHistoryGetDomainHistoryThen,
+        );
+    fn domain_intelligence_get_multiple_domain_details<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DomainIntelligenceGetMultipleDomainDetailsWhen,
+            operations::DomainIntelligenceGetMultipleDomainDetailsThen,
         );
     fn custom_indicator_feeds_get_indicator_feeds<F>(
         &self,
@@ -1823,6 +2015,23 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn passive_dns_by_ip_get_passive_dns_by_ip<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PassiveDnsByIpGetPassiveDnsByIpWhen,
+            operations::PassiveDnsByIpGetPassiveDnsByIpThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PassiveDnsByIpGetPassiveDnsByIpWhen::new(when),
+                operations::PassiveDnsByIpGetPassiveDnsByIpThen::new(then),
+            )
+        })
+    }
     fn domain_intelligence_get_domain_details<F>(
         &self,
         config_fn: F,
@@ -1851,6 +2060,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DomainHistoryGetDomainHistoryWhen::new(when),
                 operations::DomainHistoryGetDomainHistoryThen::new(then),
+            )
+        })
+    }
+    fn domain_intelligence_get_multiple_domain_details<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DomainIntelligenceGetMultipleDomainDetailsWhen,
+            operations::DomainIntelligenceGetMultipleDomainDetailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DomainIntelligenceGetMultipleDomainDetailsWhen::new(when),
+                operations::DomainIntelligenceGetMultipleDomainDetailsThen::new(then),
             )
         })
     }

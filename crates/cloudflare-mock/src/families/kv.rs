@@ -7,6 +7,233 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use cloudflare_openapi::kv::*;
+    pub struct WorkersKvRequestAnalyticsQueryRequestAnalyticsWhen(::httpmock::When);
+    impl WorkersKvRequestAnalyticsQueryRequestAnalyticsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/storage/analytics$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/storage/analytics$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn filters<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("filters", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("filters"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn since<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("since", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("since"))
+            }
+        }
+        pub fn sort<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sort", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sort"))
+            }
+        }
+        pub fn until<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("until", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("until"))
+            }
+        }
+    }
+    pub struct WorkersKvRequestAnalyticsQueryRequestAnalyticsThen(::httpmock::Then);
+    impl WorkersKvRequestAnalyticsQueryRequestAnalyticsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::WorkersKvRequestAnalyticsQueryRequestAnalyticsResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsWhen(
+        ::httpmock::When,
+    );
+    impl WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/storage/analytics/stored$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/storage/analytics/stored$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn filters<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("filters", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("filters"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn since<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("since", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("since"))
+            }
+        }
+        pub fn sort<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sort", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sort"))
+            }
+        }
+        pub fn until<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("until", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("until"))
+            }
+        }
+    }
+    pub struct WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsThen(
+        ::httpmock::Then,
+    );
+    impl WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct WorkersKvNamespaceListNamespacesWhen(::httpmock::When);
     impl WorkersKvNamespaceListNamespacesWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -939,6 +1166,24 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn workers_kv_request_analytics_query_request_analytics<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersKvRequestAnalyticsQueryRequestAnalyticsWhen,
+            operations::WorkersKvRequestAnalyticsQueryRequestAnalyticsThen,
+        );
+    fn workers_kv_stored_data_analytics_query_stored_data_analytics<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsWhen,
+            operations::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsThen,
+        );
     fn workers_kv_namespace_list_namespaces<F>(
         &self,
         config_fn: F,
@@ -1040,6 +1285,46 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn workers_kv_request_analytics_query_request_analytics<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersKvRequestAnalyticsQueryRequestAnalyticsWhen,
+            operations::WorkersKvRequestAnalyticsQueryRequestAnalyticsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkersKvRequestAnalyticsQueryRequestAnalyticsWhen::new(
+                    when,
+                ),
+                operations::WorkersKvRequestAnalyticsQueryRequestAnalyticsThen::new(then),
+            )
+        })
+    }
+    fn workers_kv_stored_data_analytics_query_stored_data_analytics<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsWhen,
+            operations::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsWhen::new(
+                    when,
+                ),
+                operations::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
     fn workers_kv_namespace_list_namespaces<F>(
         &self,
         config_fn: F,

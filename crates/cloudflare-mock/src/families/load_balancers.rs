@@ -601,6 +601,74 @@ pub mod operations {
             )
         }
     }
+    pub struct AccountLoadBalancerPoolsListPoolsWhen(::httpmock::When);
+    impl AccountLoadBalancerPoolsListPoolsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/load_balancers/pools$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/load_balancers/pools$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn monitor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("monitor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("monitor"))
+            }
+        }
+    }
+    pub struct AccountLoadBalancerPoolsListPoolsThen(::httpmock::Then);
+    impl AccountLoadBalancerPoolsListPoolsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::LoadBalancingSchemasResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct AccountLoadBalancerPoolsCreatePoolWhen(::httpmock::When);
     impl AccountLoadBalancerPoolsCreatePoolWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1486,6 +1554,373 @@ pub mod operations {
             )
         }
     }
+    pub struct AccountLoadBalancerSearchSearchResourcesWhen(::httpmock::When);
+    impl AccountLoadBalancerSearchSearchResourcesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/load_balancers/search$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/load_balancers/search$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+        pub fn query<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("query", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("query"))
+            }
+        }
+        pub fn references<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("references", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("references"))
+            }
+        }
+    }
+    pub struct AccountLoadBalancerSearchSearchResourcesThen(::httpmock::Then);
+    impl AccountLoadBalancerSearchSearchResourcesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::AccountLoadBalancerSearchSearchResourcesResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LoadBalancersListLoadBalancersWhen(::httpmock::When);
+    impl LoadBalancersListLoadBalancersWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/load_balancers$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/load_balancers$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct LoadBalancersListLoadBalancersThen(::httpmock::Then);
+    impl LoadBalancersListLoadBalancersThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::LoadBalancingLoadBalancerComponentsSchemasResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LoadBalancersCreateLoadBalancerWhen(::httpmock::When);
+    impl LoadBalancersCreateLoadBalancerWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/load_balancers$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/load_balancers$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::LoadBalancersCreateLoadBalancerBody) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct LoadBalancersCreateLoadBalancerThen(::httpmock::Then);
+    impl LoadBalancersCreateLoadBalancerThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::LoadBalancingLoadBalancerComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LoadBalancersLoadBalancerDetailsWhen(::httpmock::When);
+    impl LoadBalancersLoadBalancerDetailsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/load_balancers/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/load_balancers/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn load_balancer_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/load_balancers/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct LoadBalancersLoadBalancerDetailsThen(::httpmock::Then);
+    impl LoadBalancersLoadBalancerDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::LoadBalancingLoadBalancerComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LoadBalancersUpdateLoadBalancerWhen(::httpmock::When);
+    impl LoadBalancersUpdateLoadBalancerWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/load_balancers/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/load_balancers/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn load_balancer_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/load_balancers/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::LoadBalancersUpdateLoadBalancerBody) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct LoadBalancersUpdateLoadBalancerThen(::httpmock::Then);
+    impl LoadBalancersUpdateLoadBalancerThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::LoadBalancingLoadBalancerComponentsSchemasSingleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct LoadBalancersDeleteLoadBalancerWhen(::httpmock::When);
     impl LoadBalancersDeleteLoadBalancerWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1536,6 +1971,79 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::LoadBalancingIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LoadBalancersPatchLoadBalancerWhen(::httpmock::When);
+    impl LoadBalancersPatchLoadBalancerWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/load_balancers/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/load_balancers/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn load_balancer_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/load_balancers/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::LoadBalancersPatchLoadBalancerBody) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct LoadBalancersPatchLoadBalancerThen(::httpmock::Then);
+    impl LoadBalancersPatchLoadBalancerThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::LoadBalancingLoadBalancerComponentsSchemasSingleResponse,
+        ) -> Self {
             Self(
                 self
                     .0
@@ -1635,6 +2143,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::AccountLoadBalancerMonitorsListMonitorReferencesWhen,
             operations::AccountLoadBalancerMonitorsListMonitorReferencesThen,
+        );
+    fn account_load_balancer_pools_list_pools<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountLoadBalancerPoolsListPoolsWhen,
+            operations::AccountLoadBalancerPoolsListPoolsThen,
         );
     fn account_load_balancer_pools_create_pool<F>(
         &self,
@@ -1738,6 +2255,48 @@ pub trait MockServerExt {
             operations::LoadBalancerRegionsGetRegionWhen,
             operations::LoadBalancerRegionsGetRegionThen,
         );
+    fn account_load_balancer_search_search_resources<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountLoadBalancerSearchSearchResourcesWhen,
+            operations::AccountLoadBalancerSearchSearchResourcesThen,
+        );
+    fn load_balancers_list_load_balancers<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancersListLoadBalancersWhen,
+            operations::LoadBalancersListLoadBalancersThen,
+        );
+    fn load_balancers_create_load_balancer<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancersCreateLoadBalancerWhen,
+            operations::LoadBalancersCreateLoadBalancerThen,
+        );
+    fn load_balancers_load_balancer_details<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancersLoadBalancerDetailsWhen,
+            operations::LoadBalancersLoadBalancerDetailsThen,
+        );
+    fn load_balancers_update_load_balancer<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancersUpdateLoadBalancerWhen,
+            operations::LoadBalancersUpdateLoadBalancerThen,
+        );
     fn load_balancers_delete_load_balancer<F>(
         &self,
         config_fn: F,
@@ -1746,6 +2305,12 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::LoadBalancersDeleteLoadBalancerWhen,
             operations::LoadBalancersDeleteLoadBalancerThen,
+        );
+    fn load_balancers_patch_load_balancer<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancersPatchLoadBalancerWhen,
+            operations::LoadBalancersPatchLoadBalancerThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -1886,6 +2451,23 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::AccountLoadBalancerMonitorsListMonitorReferencesThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn account_load_balancer_pools_list_pools<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountLoadBalancerPoolsListPoolsWhen,
+            operations::AccountLoadBalancerPoolsListPoolsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccountLoadBalancerPoolsListPoolsWhen::new(when),
+                operations::AccountLoadBalancerPoolsListPoolsThen::new(then),
             )
         })
     }
@@ -2087,6 +2669,88 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn account_load_balancer_search_search_resources<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountLoadBalancerSearchSearchResourcesWhen,
+            operations::AccountLoadBalancerSearchSearchResourcesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccountLoadBalancerSearchSearchResourcesWhen::new(when),
+                operations::AccountLoadBalancerSearchSearchResourcesThen::new(then),
+            )
+        })
+    }
+    fn load_balancers_list_load_balancers<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancersListLoadBalancersWhen,
+            operations::LoadBalancersListLoadBalancersThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LoadBalancersListLoadBalancersWhen::new(when),
+                operations::LoadBalancersListLoadBalancersThen::new(then),
+            )
+        })
+    }
+    fn load_balancers_create_load_balancer<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancersCreateLoadBalancerWhen,
+            operations::LoadBalancersCreateLoadBalancerThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LoadBalancersCreateLoadBalancerWhen::new(when),
+                operations::LoadBalancersCreateLoadBalancerThen::new(then),
+            )
+        })
+    }
+    fn load_balancers_load_balancer_details<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancersLoadBalancerDetailsWhen,
+            operations::LoadBalancersLoadBalancerDetailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LoadBalancersLoadBalancerDetailsWhen::new(when),
+                operations::LoadBalancersLoadBalancerDetailsThen::new(then),
+            )
+        })
+    }
+    fn load_balancers_update_load_balancer<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancersUpdateLoadBalancerWhen,
+            operations::LoadBalancersUpdateLoadBalancerThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LoadBalancersUpdateLoadBalancerWhen::new(when),
+                operations::LoadBalancersUpdateLoadBalancerThen::new(then),
+            )
+        })
+    }
     fn load_balancers_delete_load_balancer<F>(
         &self,
         config_fn: F,
@@ -2101,6 +2765,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::LoadBalancersDeleteLoadBalancerWhen::new(when),
                 operations::LoadBalancersDeleteLoadBalancerThen::new(then),
+            )
+        })
+    }
+    fn load_balancers_patch_load_balancer<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancersPatchLoadBalancerWhen,
+            operations::LoadBalancersPatchLoadBalancerThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LoadBalancersPatchLoadBalancerWhen::new(when),
+                operations::LoadBalancersPatchLoadBalancerThen::new(then),
             )
         })
     }

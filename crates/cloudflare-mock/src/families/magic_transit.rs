@@ -3096,6 +3096,83 @@ pub mod operations {
             )
         }
     }
+    pub struct MagicSiteAppConfigsAddAppConfigWhen(::httpmock::When);
+    impl MagicSiteAppConfigsAddAppConfigWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/magic/sites/[^/]*/app_configs$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/magic/sites/.*/app_configs$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn site_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/magic/sites/{}/app_configs$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::MagicAppConfigAddSingleRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct MagicSiteAppConfigsAddAppConfigThen(::httpmock::Then);
+    impl MagicSiteAppConfigsAddAppConfigThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::MagicAppConfigSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct MagicSiteAppConfigsUpdateAppConfigWhen(::httpmock::When);
     impl MagicSiteAppConfigsUpdateAppConfigWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -4545,6 +4622,15 @@ pub trait MockServerExt {
             operations::MagicSiteAppConfigsListAppConfigsWhen,
             operations::MagicSiteAppConfigsListAppConfigsThen,
         );
+    fn magic_site_app_configs_add_app_config<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::MagicSiteAppConfigsAddAppConfigWhen,
+            operations::MagicSiteAppConfigsAddAppConfigThen,
+        );
     fn magic_site_app_configs_update_app_config<F>(
         &self,
         config_fn: F,
@@ -5325,6 +5411,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::MagicSiteAppConfigsListAppConfigsWhen::new(when),
                 operations::MagicSiteAppConfigsListAppConfigsThen::new(then),
+            )
+        })
+    }
+    fn magic_site_app_configs_add_app_config<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::MagicSiteAppConfigsAddAppConfigWhen,
+            operations::MagicSiteAppConfigsAddAppConfigThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::MagicSiteAppConfigsAddAppConfigWhen::new(when),
+                operations::MagicSiteAppConfigsAddAppConfigThen::new(then),
             )
         })
     }

@@ -7,6 +7,124 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use cloudflare_openapi::memberships::*;
+    pub struct UserSAccountMembershipsListMembershipsWhen(::httpmock::When);
+    impl UserSAccountMembershipsListMembershipsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/memberships$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::IamSchemasName>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("account.name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("account.name"))
+            }
+        }
+        pub fn direction<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::UserSAccountMembershipsListMembershipsDirection>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("direction", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("direction"))
+            }
+        }
+        pub fn name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::IamSchemasName>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name"))
+            }
+        }
+        pub fn order<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::UserSAccountMembershipsListMembershipsOrder>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("order", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("order"))
+            }
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+        pub fn status<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::UserSAccountMembershipsListMembershipsStatus>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("status", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("status"))
+            }
+        }
+    }
+    pub struct UserSAccountMembershipsListMembershipsThen(::httpmock::Then);
+    impl UserSAccountMembershipsListMembershipsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::UserSAccountMembershipsListMembershipsResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct UserSAccountMembershipsMembershipDetailsWhen(::httpmock::When);
     impl UserSAccountMembershipsMembershipDetailsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -186,6 +304,15 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn user_s_account_memberships_list_memberships<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UserSAccountMembershipsListMembershipsWhen,
+            operations::UserSAccountMembershipsListMembershipsThen,
+        );
     fn user_s_account_memberships_membership_details<F>(
         &self,
         config_fn: F,
@@ -215,6 +342,23 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn user_s_account_memberships_list_memberships<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UserSAccountMembershipsListMembershipsWhen,
+            operations::UserSAccountMembershipsListMembershipsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UserSAccountMembershipsListMembershipsWhen::new(when),
+                operations::UserSAccountMembershipsListMembershipsThen::new(then),
+            )
+        })
+    }
     fn user_s_account_memberships_membership_details<F>(
         &self,
         config_fn: F,

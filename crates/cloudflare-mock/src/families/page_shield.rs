@@ -891,6 +891,74 @@ pub mod operations {
             )
         }
     }
+    pub struct PageShieldDeletePolicyWhen(::httpmock::When);
+    impl PageShieldDeletePolicyWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/page_shield/policies/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/page_shield/policies/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn policy_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/page_shield/policies/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct PageShieldDeletePolicyThen(::httpmock::Then);
+    impl PageShieldDeletePolicyThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self, value: &types::PageShieldDeletePolicyResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(204u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct PageShieldListScriptsWhen(::httpmock::When);
     impl PageShieldListScriptsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1211,6 +1279,12 @@ pub trait MockServerExt {
             operations::PageShieldUpdatePolicyWhen,
             operations::PageShieldUpdatePolicyThen,
         );
+    fn page_shield_delete_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PageShieldDeletePolicyWhen,
+            operations::PageShieldDeletePolicyThen,
+        );
     fn page_shield_list_scripts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1362,6 +1436,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::PageShieldUpdatePolicyWhen::new(when),
                 operations::PageShieldUpdatePolicyThen::new(then),
+            )
+        })
+    }
+    fn page_shield_delete_policy<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PageShieldDeletePolicyWhen,
+            operations::PageShieldDeletePolicyThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PageShieldDeletePolicyWhen::new(when),
+                operations::PageShieldDeletePolicyThen::new(then),
             )
         })
     }

@@ -192,6 +192,80 @@ pub mod operations {
             )
         }
     }
+    pub struct PagesProjectDeleteProjectWhen(::httpmock::When);
+    impl PagesProjectDeleteProjectWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/pages/projects/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/pages/projects/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn project_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/pages/projects/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PagesProjectDeleteProjectThen(::httpmock::Then);
+    impl PagesProjectDeleteProjectThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PagesProjectDeleteProjectResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct PagesProjectUpdateProjectWhen(::httpmock::When);
     impl PagesProjectUpdateProjectWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -413,6 +487,101 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::PagesDeploymentNewDeployment) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PagesDeploymentDeleteDeploymentWhen(::httpmock::When);
+    impl PagesDeploymentDeleteDeploymentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/pages/projects/[^/]*/deployments/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/pages/projects/.*/deployments/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn project_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/pages/projects/{}/deployments/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn deployment_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/pages/projects/.*/deployments/{}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PagesDeploymentDeleteDeploymentThen(::httpmock::Then);
+    impl PagesDeploymentDeleteDeploymentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PagesDeploymentDeleteDeploymentResponse) -> Self {
             Self(
                 self
                     .0
@@ -952,6 +1121,98 @@ pub mod operations {
             )
         }
     }
+    pub struct PagesDomainsDeleteDomainWhen(::httpmock::When);
+    impl PagesDomainsDeleteDomainWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/pages/projects/[^/]*/domains/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/pages/projects/.*/domains/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn project_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/pages/projects/{}/domains/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn domain_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/pages/projects/.*/domains/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PagesDomainsDeleteDomainThen(::httpmock::Then);
+    impl PagesDomainsDeleteDomainThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PagesDomainsDeleteDomainResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct PagesDomainsPatchDomainWhen(::httpmock::When);
     impl PagesDomainsPatchDomainWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1044,6 +1305,82 @@ pub mod operations {
             )
         }
     }
+    pub struct PagesPurgeBuildCacheWhen(::httpmock::When);
+    impl PagesPurgeBuildCacheWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/pages/projects/[^/]*/purge_build_cache$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/pages/projects/.*/purge_build_cache$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn project_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/pages/projects/{}/purge_build_cache$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct PagesPurgeBuildCacheThen(::httpmock::Then);
+    impl PagesPurgeBuildCacheThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PagesPurgeBuildCacheResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -1067,6 +1404,12 @@ pub trait MockServerExt {
             operations::PagesProjectGetProjectWhen,
             operations::PagesProjectGetProjectThen,
         );
+    fn pages_project_delete_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PagesProjectDeleteProjectWhen,
+            operations::PagesProjectDeleteProjectThen,
+        );
     fn pages_project_update_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1087,6 +1430,12 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::PagesDeploymentGetDeploymentInfoWhen,
             operations::PagesDeploymentGetDeploymentInfoThen,
+        );
+    fn pages_deployment_delete_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PagesDeploymentDeleteDeploymentWhen,
+            operations::PagesDeploymentDeleteDeploymentThen,
         );
     fn pages_deployment_get_deployment_logs<F>(
         &self,
@@ -1130,11 +1479,23 @@ pub trait MockServerExt {
             operations::PagesDomainsGetDomainWhen,
             operations::PagesDomainsGetDomainThen,
         );
+    fn pages_domains_delete_domain<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PagesDomainsDeleteDomainWhen,
+            operations::PagesDomainsDeleteDomainThen,
+        );
     fn pages_domains_patch_domain<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::PagesDomainsPatchDomainWhen,
             operations::PagesDomainsPatchDomainThen,
+        );
+    fn pages_purge_build_cache<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PagesPurgeBuildCacheWhen,
+            operations::PagesPurgeBuildCacheThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -1180,6 +1541,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn pages_project_delete_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PagesProjectDeleteProjectWhen,
+            operations::PagesProjectDeleteProjectThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PagesProjectDeleteProjectWhen::new(when),
+                operations::PagesProjectDeleteProjectThen::new(then),
+            )
+        })
+    }
     fn pages_project_update_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1222,6 +1597,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::PagesDeploymentGetDeploymentInfoWhen::new(when),
                 operations::PagesDeploymentGetDeploymentInfoThen::new(then),
+            )
+        })
+    }
+    fn pages_deployment_delete_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PagesDeploymentDeleteDeploymentWhen,
+            operations::PagesDeploymentDeleteDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PagesDeploymentDeleteDeploymentWhen::new(when),
+                operations::PagesDeploymentDeleteDeploymentThen::new(then),
             )
         })
     }
@@ -1315,6 +1704,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn pages_domains_delete_domain<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PagesDomainsDeleteDomainWhen,
+            operations::PagesDomainsDeleteDomainThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PagesDomainsDeleteDomainWhen::new(when),
+                operations::PagesDomainsDeleteDomainThen::new(then),
+            )
+        })
+    }
     fn pages_domains_patch_domain<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1326,6 +1729,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::PagesDomainsPatchDomainWhen::new(when),
                 operations::PagesDomainsPatchDomainThen::new(then),
+            )
+        })
+    }
+    fn pages_purge_build_cache<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PagesPurgeBuildCacheWhen,
+            operations::PagesPurgeBuildCacheThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PagesPurgeBuildCacheWhen::new(when),
+                operations::PagesPurgeBuildCacheThen::new(then),
             )
         })
     }

@@ -313,6 +313,81 @@ pub mod operations {
             )
         }
     }
+    pub struct MagicPcapCollectionDeleteBucketsForFullPacketCapturesWhen(
+        ::httpmock::When,
+    );
+    impl MagicPcapCollectionDeleteBucketsForFullPacketCapturesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/pcaps/ownership/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/pcaps/ownership/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ownership_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/pcaps/ownership/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct MagicPcapCollectionDeleteBucketsForFullPacketCapturesThen(
+        ::httpmock::Then,
+    );
+    impl MagicPcapCollectionDeleteBucketsForFullPacketCapturesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(
+            self,
+            value: &types::MagicPcapCollectionDeleteBucketsForFullPacketCapturesResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(204u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct MagicPcapCollectionGetPcapRequestWhen(::httpmock::When);
     impl MagicPcapCollectionGetPcapRequestWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -430,6 +505,15 @@ pub trait MockServerExt {
             operations::MagicPcapCollectionValidateBucketsForFullPacketCapturesWhen,
             operations::MagicPcapCollectionValidateBucketsForFullPacketCapturesThen,
         );
+    fn magic_pcap_collection_delete_buckets_for_full_packet_captures<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::MagicPcapCollectionDeleteBucketsForFullPacketCapturesWhen,
+            operations::MagicPcapCollectionDeleteBucketsForFullPacketCapturesThen,
+        );
     fn magic_pcap_collection_get_pcap_request<F>(
         &self,
         config_fn: F,
@@ -529,6 +613,27 @@ impl MockServerExt for ::httpmock::MockServer {
                     when,
                 ),
                 operations::MagicPcapCollectionValidateBucketsForFullPacketCapturesThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn magic_pcap_collection_delete_buckets_for_full_packet_captures<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::MagicPcapCollectionDeleteBucketsForFullPacketCapturesWhen,
+            operations::MagicPcapCollectionDeleteBucketsForFullPacketCapturesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::MagicPcapCollectionDeleteBucketsForFullPacketCapturesWhen::new(
+                    when,
+                ),
+                operations::MagicPcapCollectionDeleteBucketsForFullPacketCapturesThen::new(
                     then,
                 ),
             )

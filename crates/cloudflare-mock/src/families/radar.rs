@@ -1939,6 +1939,106 @@ pub mod operations {
             )
         }
     }
+    pub struct RadarGetAttacksLayer3TimeseriesByBytesWhen(::httpmock::When);
+    impl RadarGetAttacksLayer3TimeseriesByBytesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/radar/attacks/layer3/timeseries$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn agg_interval<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarAggInterval>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("aggInterval", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("aggInterval"))
+            }
+        }
+        pub fn direction<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarDirection>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("direction", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("direction"))
+            }
+        }
+        pub fn format<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarFormat>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("format", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("format"))
+            }
+        }
+        pub fn metric<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarGetAttacksLayer3TimeseriesByBytesMetric>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("metric", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("metric"))
+            }
+        }
+        pub fn normalization<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarNormalization2>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("normalization", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("normalization"))
+            }
+        }
+    }
+    pub struct RadarGetAttacksLayer3TimeseriesByBytesThen(::httpmock::Then);
+    impl RadarGetAttacksLayer3TimeseriesByBytesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::RadarGetAttacksLayer3TimeseriesByBytesResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct RadarGetAttacksLayer3TimeseriesGroupsWhen(::httpmock::When);
     impl RadarGetAttacksLayer3TimeseriesGroupsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -6408,6 +6508,66 @@ pub mod operations {
             )
         }
     }
+    pub struct RadarGetDnsTimeseriesByResponseTtlWhen(::httpmock::When);
+    impl RadarGetDnsTimeseriesByResponseTtlWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/radar/dns/summary/response_ttl$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn format<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarFormat>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("format", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("format"))
+            }
+        }
+    }
+    pub struct RadarGetDnsTimeseriesByResponseTtlThen(::httpmock::Then);
+    impl RadarGetDnsTimeseriesByResponseTtlThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::RadarGetDnsTimeseriesByResponseTtlResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct RadarGetDnsTimeseriesWhen(::httpmock::When);
     impl RadarGetDnsTimeseriesWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -7092,6 +7252,77 @@ pub mod operations {
         pub fn ok(
             self,
             value: &types::RadarGetDnsTimeseriesGroupByResponseCodeResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RadarGetDnsTimeseriesGroupByResponseTtlWhen(::httpmock::When);
+    impl RadarGetDnsTimeseriesGroupByResponseTtlWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/radar/dns/timeseries_groups/response_ttl$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn agg_interval<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarAggInterval>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("aggInterval", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("aggInterval"))
+            }
+        }
+        pub fn format<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarFormat>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("format", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("format"))
+            }
+        }
+    }
+    pub struct RadarGetDnsTimeseriesGroupByResponseTtlThen(::httpmock::Then);
+    impl RadarGetDnsTimeseriesGroupByResponseTtlThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::RadarGetDnsTimeseriesGroupByResponseTtlResponse,
         ) -> Self {
             Self(
                 self
@@ -11712,6 +11943,89 @@ pub mod operations {
             )
         }
     }
+    pub struct RadarGetHttpTopAsesByHttpProtocolWhen(::httpmock::When);
+    impl RadarGetHttpTopAsesByHttpProtocolWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/radar/http/top/ases/http_protocol/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn http_protocol(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/radar/http/top/ases/http_protocol/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn format<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarFormat>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("format", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("format"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+    }
+    pub struct RadarGetHttpTopAsesByHttpProtocolThen(::httpmock::Then);
+    impl RadarGetHttpTopAsesByHttpProtocolThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::RadarGetHttpTopAsesByHttpProtocolResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct RadarGetHttpTopAsesByHttpVersionWhen(::httpmock::When);
     impl RadarGetHttpTopAsesByHttpVersionWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -12487,6 +12801,91 @@ pub mod operations {
             )
         }
     }
+    pub struct RadarGetHttpTopLocationsByHttpProtocolWhen(::httpmock::When);
+    impl RadarGetHttpTopLocationsByHttpProtocolWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/radar/http/top/locations/http_protocol/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn http_protocol(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/radar/http/top/locations/http_protocol/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn format<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarFormat>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("format", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("format"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+    }
+    pub struct RadarGetHttpTopLocationsByHttpProtocolThen(::httpmock::Then);
+    impl RadarGetHttpTopLocationsByHttpProtocolThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::RadarGetHttpTopLocationsByHttpProtocolResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct RadarGetHttpTopLocationsByHttpVersionWhen(::httpmock::When);
     impl RadarGetHttpTopLocationsByHttpVersionWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -13210,6 +13609,83 @@ pub mod operations {
             self,
             value: &types::RadarGetQualityIndexTimeseriesGroupResponse,
         ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RadarGetQualitySpeedHistogramWhen(::httpmock::When);
+    impl RadarGetQualitySpeedHistogramWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/radar/quality/speed/histogram$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn bucket_size<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("bucketSize", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("bucketSize"))
+            }
+        }
+        pub fn format<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarFormat>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("format", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("format"))
+            }
+        }
+        pub fn metric_group<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::RadarGetQualitySpeedHistogramMetricGroup>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("metricGroup", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("metricGroup"))
+            }
+        }
+    }
+    pub struct RadarGetQualitySpeedHistogramThen(::httpmock::Then);
+    impl RadarGetQualitySpeedHistogramThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::RadarGetQualitySpeedHistogramResponse) -> Self {
             Self(
                 self
                     .0
@@ -14526,6 +15002,15 @@ pub trait MockServerExt {
             operations::RadarGetAttacksLayer3SummaryByVectorWhen,
             operations::RadarGetAttacksLayer3SummaryByVectorThen,
         );
+    fn radar_get_attacks_layer3_timeseries_by_bytes<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetAttacksLayer3TimeseriesByBytesWhen,
+            operations::RadarGetAttacksLayer3TimeseriesByBytesThen,
+        );
     fn radar_get_attacks_layer3_timeseries_groups<F>(
         &self,
         config_fn: F,
@@ -14985,6 +15470,15 @@ pub trait MockServerExt {
             operations::RadarGetDnsTimeseriesByResponseCodeWhen,
             operations::RadarGetDnsTimeseriesByResponseCodeThen,
         );
+    fn radar_get_dns_timeseries_by_response_ttl<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetDnsTimeseriesByResponseTtlWhen,
+            operations::RadarGetDnsTimeseriesByResponseTtlThen,
+        );
     fn radar_get_dns_timeseries<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -15071,6 +15565,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::RadarGetDnsTimeseriesGroupByResponseCodeWhen,
             operations::RadarGetDnsTimeseriesGroupByResponseCodeThen,
+        );
+    fn radar_get_dns_timeseries_group_by_response_ttl<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetDnsTimeseriesGroupByResponseTtlWhen,
+            operations::RadarGetDnsTimeseriesGroupByResponseTtlThen,
         );
     fn radar_get_dns_top_ases<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -15636,6 +16139,15 @@ pub trait MockServerExt {
             operations::RadarGetHttpTopAsesByDeviceTypeWhen,
             operations::RadarGetHttpTopAsesByDeviceTypeThen,
         );
+    fn radar_get_http_top_ases_by_http_protocol<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetHttpTopAsesByHttpProtocolWhen,
+            operations::RadarGetHttpTopAsesByHttpProtocolThen,
+        );
     fn radar_get_http_top_ases_by_http_version<F>(
         &self,
         config_fn: F,
@@ -15723,6 +16235,15 @@ pub trait MockServerExt {
             operations::RadarGetHttpTopLocationsByDeviceTypeWhen,
             operations::RadarGetHttpTopLocationsByDeviceTypeThen,
         );
+    fn radar_get_http_top_locations_by_http_protocol<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetHttpTopLocationsByHttpProtocolWhen,
+            operations::RadarGetHttpTopLocationsByHttpProtocolThen,
+        );
     fn radar_get_http_top_locations_by_http_version<F>(
         &self,
         config_fn: F,
@@ -15797,6 +16318,12 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::RadarGetQualityIndexTimeseriesGroupWhen,
             operations::RadarGetQualityIndexTimeseriesGroupThen,
+        );
+    fn radar_get_quality_speed_histogram<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetQualitySpeedHistogramWhen,
+            operations::RadarGetQualitySpeedHistogramThen,
         );
     fn radar_get_quality_speed_summary<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -16319,6 +16846,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::RadarGetAttacksLayer3SummaryByVectorWhen::new(when),
                 operations::RadarGetAttacksLayer3SummaryByVectorThen::new(then),
+            )
+        })
+    }
+    fn radar_get_attacks_layer3_timeseries_by_bytes<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetAttacksLayer3TimeseriesByBytesWhen,
+            operations::RadarGetAttacksLayer3TimeseriesByBytesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RadarGetAttacksLayer3TimeseriesByBytesWhen::new(when),
+                operations::RadarGetAttacksLayer3TimeseriesByBytesThen::new(then),
             )
         })
     }
@@ -17269,6 +17813,23 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn radar_get_dns_timeseries_by_response_ttl<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetDnsTimeseriesByResponseTtlWhen,
+            operations::RadarGetDnsTimeseriesByResponseTtlThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RadarGetDnsTimeseriesByResponseTtlWhen::new(when),
+                operations::RadarGetDnsTimeseriesByResponseTtlThen::new(then),
+            )
+        })
+    }
     fn radar_get_dns_timeseries<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -17437,6 +17998,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::RadarGetDnsTimeseriesGroupByResponseCodeWhen::new(when),
                 operations::RadarGetDnsTimeseriesGroupByResponseCodeThen::new(then),
+            )
+        })
+    }
+    fn radar_get_dns_timeseries_group_by_response_ttl<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetDnsTimeseriesGroupByResponseTtlWhen,
+            operations::RadarGetDnsTimeseriesGroupByResponseTtlThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RadarGetDnsTimeseriesGroupByResponseTtlWhen::new(when),
+                operations::RadarGetDnsTimeseriesGroupByResponseTtlThen::new(then),
             )
         })
     }
@@ -18548,6 +19126,23 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn radar_get_http_top_ases_by_http_protocol<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetHttpTopAsesByHttpProtocolWhen,
+            operations::RadarGetHttpTopAsesByHttpProtocolThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RadarGetHttpTopAsesByHttpProtocolWhen::new(when),
+                operations::RadarGetHttpTopAsesByHttpProtocolThen::new(then),
+            )
+        })
+    }
     fn radar_get_http_top_ases_by_http_version<F>(
         &self,
         config_fn: F,
@@ -18715,6 +19310,23 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn radar_get_http_top_locations_by_http_protocol<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetHttpTopLocationsByHttpProtocolWhen,
+            operations::RadarGetHttpTopLocationsByHttpProtocolThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RadarGetHttpTopLocationsByHttpProtocolWhen::new(when),
+                operations::RadarGetHttpTopLocationsByHttpProtocolThen::new(then),
+            )
+        })
+    }
     fn radar_get_http_top_locations_by_http_version<F>(
         &self,
         config_fn: F,
@@ -18867,6 +19479,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::RadarGetQualityIndexTimeseriesGroupWhen::new(when),
                 operations::RadarGetQualityIndexTimeseriesGroupThen::new(then),
+            )
+        })
+    }
+    fn radar_get_quality_speed_histogram<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetQualitySpeedHistogramWhen,
+            operations::RadarGetQualitySpeedHistogramThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RadarGetQualitySpeedHistogramWhen::new(when),
+                operations::RadarGetQualitySpeedHistogramThen::new(then),
             )
         })
     }

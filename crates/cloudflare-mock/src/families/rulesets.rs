@@ -583,6 +583,73 @@ pub mod operations {
             )
         }
     }
+    pub struct DeleteaccountrulesetWhen(::httpmock::When);
+    impl DeleteaccountrulesetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/rulesets/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/rulesets/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ruleset_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/rulesets/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteaccountrulesetThen(::httpmock::Then);
+    impl DeleteaccountrulesetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self, value: &types::DeleteaccountrulesetResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(204u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CreateaccountrulesetruleWhen(::httpmock::When);
     impl CreateaccountrulesetruleWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -942,6 +1009,89 @@ pub mod operations {
                 self
                     .0
                     .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteaccountrulesetversionWhen(::httpmock::When);
+    impl DeleteaccountrulesetversionWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/rulesets/[^/]*/versions/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/rulesets/.*/versions/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ruleset_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/rulesets/{}/versions/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ruleset_version(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/rulesets/.*/versions/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteaccountrulesetversionThen(::httpmock::Then);
+    impl DeleteaccountrulesetversionThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(
+            self,
+            value: &types::DeleteaccountrulesetversionResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(204u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1635,6 +1785,73 @@ pub mod operations {
             )
         }
     }
+    pub struct DeletezonerulesetWhen(::httpmock::When);
+    impl DeletezonerulesetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/rulesets/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/rulesets/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ruleset_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/rulesets/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeletezonerulesetThen(::httpmock::Then);
+    impl DeletezonerulesetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self, value: &types::DeletezonerulesetResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(204u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CreatezonerulesetruleWhen(::httpmock::When);
     impl CreatezonerulesetruleWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2010,6 +2227,87 @@ pub mod operations {
             )
         }
     }
+    pub struct DeletezonerulesetversionWhen(::httpmock::When);
+    impl DeletezonerulesetversionWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/rulesets/[^/]*/versions/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/rulesets/.*/versions/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ruleset_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/rulesets/{}/versions/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ruleset_version(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/rulesets/.*/versions/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeletezonerulesetversionThen(::httpmock::Then);
+    impl DeletezonerulesetversionThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(
+            self,
+            value: &types::DeletezonerulesetversionResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(204u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -2063,6 +2361,12 @@ pub trait MockServerExt {
             operations::UpdateaccountrulesetWhen,
             operations::UpdateaccountrulesetThen,
         );
+    fn deleteaccountruleset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteaccountrulesetWhen,
+            operations::DeleteaccountrulesetThen,
+        );
     fn createaccountrulesetrule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -2092,6 +2396,12 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::GetaccountrulesetversionWhen,
             operations::GetaccountrulesetversionThen,
+        );
+    fn deleteaccountrulesetversion<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteaccountrulesetversionWhen,
+            operations::DeleteaccountrulesetversionThen,
         );
     fn listaccountrulesetversionrulesbytag<F>(
         &self,
@@ -2138,6 +2448,9 @@ pub trait MockServerExt {
     fn updatezoneruleset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdatezonerulesetWhen, operations::UpdatezonerulesetThen);
+    fn deletezoneruleset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeletezonerulesetWhen, operations::DeletezonerulesetThen);
     fn createzonerulesetrule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -2167,6 +2480,12 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::GetzonerulesetversionWhen,
             operations::GetzonerulesetversionThen,
+        );
+    fn deletezonerulesetversion<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeletezonerulesetversionWhen,
+            operations::DeletezonerulesetversionThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -2282,6 +2601,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn deleteaccountruleset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteaccountrulesetWhen,
+            operations::DeleteaccountrulesetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteaccountrulesetWhen::new(when),
+                operations::DeleteaccountrulesetThen::new(then),
+            )
+        })
+    }
     fn createaccountrulesetrule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -2349,6 +2682,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::GetaccountrulesetversionWhen::new(when),
                 operations::GetaccountrulesetversionThen::new(then),
+            )
+        })
+    }
+    fn deleteaccountrulesetversion<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteaccountrulesetversionWhen,
+            operations::DeleteaccountrulesetversionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteaccountrulesetversionWhen::new(when),
+                operations::DeleteaccountrulesetversionThen::new(then),
             )
         })
     }
@@ -2469,6 +2816,17 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn deletezoneruleset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeletezonerulesetWhen, operations::DeletezonerulesetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeletezonerulesetWhen::new(when),
+                operations::DeletezonerulesetThen::new(then),
+            )
+        })
+    }
     fn createzonerulesetrule<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -2536,6 +2894,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::GetzonerulesetversionWhen::new(when),
                 operations::GetzonerulesetversionThen::new(then),
+            )
+        })
+    }
+    fn deletezonerulesetversion<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeletezonerulesetversionWhen,
+            operations::DeletezonerulesetversionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeletezonerulesetversionWhen::new(when),
+                operations::DeletezonerulesetversionThen::new(then),
             )
         })
     }

@@ -697,6 +697,76 @@ pub mod operations {
             )
         }
     }
+    pub struct SslVerificationSslVerificationDetailsWhen(::httpmock::When);
+    impl SslVerificationSslVerificationDetailsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/ssl/verification$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/ssl/verification$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn retry<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("retry", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("retry"))
+            }
+        }
+    }
+    pub struct SslVerificationSslVerificationDetailsThen(::httpmock::Then);
+    impl SslVerificationSslVerificationDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::SslVerificationSslVerificationDetailsResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct SslVerificationEditSslCertificatePackValidationMethodWhen(
         ::httpmock::When,
     );
@@ -868,6 +938,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::UniversalSslSettingsForAZoneEditUniversalSslSettingsWhen,
             operations::UniversalSslSettingsForAZoneEditUniversalSslSettingsThen,
+        );
+    fn ssl_verification_ssl_verification_details<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SslVerificationSslVerificationDetailsWhen,
+            operations::SslVerificationSslVerificationDetailsThen,
         );
     fn ssl_verification_edit_ssl_certificate_pack_validation_method<F>(
         &self,
@@ -1066,6 +1145,23 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::UniversalSslSettingsForAZoneEditUniversalSslSettingsThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn ssl_verification_ssl_verification_details<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SslVerificationSslVerificationDetailsWhen,
+            operations::SslVerificationSslVerificationDetailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SslVerificationSslVerificationDetailsWhen::new(when),
+                operations::SslVerificationSslVerificationDetailsThen::new(then),
             )
         })
     }

@@ -463,6 +463,206 @@ pub mod operations {
             )
         }
     }
+    pub struct StreamLiveInputsCreateALiveInputWhen(::httpmock::When);
+    impl StreamLiveInputsCreateALiveInputWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/stream/live_inputs$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/stream/live_inputs$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::StreamCreateInputRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct StreamLiveInputsCreateALiveInputThen(::httpmock::Then);
+    impl StreamLiveInputsCreateALiveInputThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::StreamLiveInputResponseSingle) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct StreamLiveInputsRetrieveALiveInputWhen(::httpmock::When);
+    impl StreamLiveInputsRetrieveALiveInputWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/stream/live_inputs/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/stream/live_inputs/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn live_input_identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/stream/live_inputs/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct StreamLiveInputsRetrieveALiveInputThen(::httpmock::Then);
+    impl StreamLiveInputsRetrieveALiveInputThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::StreamLiveInputResponseSingle) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct StreamLiveInputsUpdateALiveInputWhen(::httpmock::When);
+    impl StreamLiveInputsUpdateALiveInputWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/stream/live_inputs/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/stream/live_inputs/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn live_input_identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/stream/live_inputs/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::StreamCreateInputRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct StreamLiveInputsUpdateALiveInputThen(::httpmock::Then);
+    impl StreamLiveInputsUpdateALiveInputThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::StreamLiveInputResponseSingle) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct StreamLiveInputsDeleteALiveInputWhen(::httpmock::When);
     impl StreamLiveInputsDeleteALiveInputWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2515,6 +2715,33 @@ pub trait MockServerExt {
             operations::StreamLiveInputsListLiveInputsWhen,
             operations::StreamLiveInputsListLiveInputsThen,
         );
+    fn stream_live_inputs_create_a_live_input<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamLiveInputsCreateALiveInputWhen,
+            operations::StreamLiveInputsCreateALiveInputThen,
+        );
+    fn stream_live_inputs_retrieve_a_live_input<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamLiveInputsRetrieveALiveInputWhen,
+            operations::StreamLiveInputsRetrieveALiveInputThen,
+        );
+    fn stream_live_inputs_update_a_live_input<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamLiveInputsUpdateALiveInputWhen,
+            operations::StreamLiveInputsUpdateALiveInputThen,
+        );
     fn stream_live_inputs_delete_a_live_input<F>(
         &self,
         config_fn: F,
@@ -2818,6 +3045,57 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::StreamLiveInputsListLiveInputsWhen::new(when),
                 operations::StreamLiveInputsListLiveInputsThen::new(then),
+            )
+        })
+    }
+    fn stream_live_inputs_create_a_live_input<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamLiveInputsCreateALiveInputWhen,
+            operations::StreamLiveInputsCreateALiveInputThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StreamLiveInputsCreateALiveInputWhen::new(when),
+                operations::StreamLiveInputsCreateALiveInputThen::new(then),
+            )
+        })
+    }
+    fn stream_live_inputs_retrieve_a_live_input<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamLiveInputsRetrieveALiveInputWhen,
+            operations::StreamLiveInputsRetrieveALiveInputThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StreamLiveInputsRetrieveALiveInputWhen::new(when),
+                operations::StreamLiveInputsRetrieveALiveInputThen::new(then),
+            )
+        })
+    }
+    fn stream_live_inputs_update_a_live_input<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamLiveInputsUpdateALiveInputWhen,
+            operations::StreamLiveInputsUpdateALiveInputThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StreamLiveInputsUpdateALiveInputWhen::new(when),
+                operations::StreamLiveInputsUpdateALiveInputThen::new(then),
             )
         })
     }

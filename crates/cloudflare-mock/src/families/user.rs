@@ -100,6 +100,171 @@ pub mod operations {
             )
         }
     }
+    pub struct AuditLogsGetUserAuditLogsWhen(::httpmock::When);
+    impl AuditLogsGetUserAuditLogsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/user/audit_logs$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn action_type<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("action.type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("action.type"))
+            }
+        }
+        pub fn actor_email<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("actor.email", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("actor.email"))
+            }
+        }
+        pub fn actor_ip<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("actor.ip", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("actor.ip"))
+            }
+        }
+        pub fn before<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("before", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("before"))
+            }
+        }
+        pub fn direction<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::AuditLogsGetUserAuditLogsDirection>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("direction", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("direction"))
+            }
+        }
+        pub fn export<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("export", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("export"))
+            }
+        }
+        pub fn hide_user_logs<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("hide_user_logs", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("hide_user_logs"))
+            }
+        }
+        pub fn id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("id"))
+            }
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+        pub fn since<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("since", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("since"))
+            }
+        }
+        pub fn zone_name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("zone.name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("zone.name"))
+            }
+        }
+    }
+    pub struct AuditLogsGetUserAuditLogsThen(::httpmock::Then);
+    impl AuditLogsGetUserAuditLogsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AuditLogsGetUserAuditLogsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct UserBillingHistoryDeprecatedBillingHistoryDetailsWhen(::httpmock::When);
     impl UserBillingHistoryDeprecatedBillingHistoryDetailsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1191,6 +1356,63 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::LoadBalancingReferencesResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LoadBalancerPoolsListPoolsWhen(::httpmock::When);
+    impl LoadBalancerPoolsListPoolsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/user/load_balancers/pools$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn monitor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("monitor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("monitor"))
+            }
+        }
+    }
+    pub struct LoadBalancerPoolsListPoolsThen(::httpmock::Then);
+    impl LoadBalancerPoolsListPoolsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::LoadBalancingSchemasResponseCollection) -> Self {
             Self(
                 self
                     .0
@@ -2653,6 +2875,12 @@ pub trait MockServerExt {
     fn user_edit_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UserEditUserWhen, operations::UserEditUserThen);
+    fn audit_logs_get_user_audit_logs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AuditLogsGetUserAuditLogsWhen,
+            operations::AuditLogsGetUserAuditLogsThen,
+        );
     fn user_billing_history_deprecated_billing_history_details<F>(
         &self,
         config_fn: F,
@@ -2799,6 +3027,12 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::LoadBalancerMonitorsListMonitorReferencesWhen,
             operations::LoadBalancerMonitorsListMonitorReferencesThen,
+        );
+    fn load_balancer_pools_list_pools<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancerPoolsListPoolsWhen,
+            operations::LoadBalancerPoolsListPoolsThen,
         );
     fn load_balancer_pools_create_pool<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -2986,6 +3220,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::UserEditUserWhen::new(when),
                 operations::UserEditUserThen::new(then),
+            )
+        })
+    }
+    fn audit_logs_get_user_audit_logs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AuditLogsGetUserAuditLogsWhen,
+            operations::AuditLogsGetUserAuditLogsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AuditLogsGetUserAuditLogsWhen::new(when),
+                operations::AuditLogsGetUserAuditLogsThen::new(then),
             )
         })
     }
@@ -3277,6 +3525,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::LoadBalancerMonitorsListMonitorReferencesWhen::new(when),
                 operations::LoadBalancerMonitorsListMonitorReferencesThen::new(then),
+            )
+        })
+    }
+    fn load_balancer_pools_list_pools<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LoadBalancerPoolsListPoolsWhen,
+            operations::LoadBalancerPoolsListPoolsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LoadBalancerPoolsListPoolsWhen::new(when),
+                operations::LoadBalancerPoolsListPoolsThen::new(then),
             )
         })
     }

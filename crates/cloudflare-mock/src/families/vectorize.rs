@@ -1000,6 +1000,159 @@ pub mod operations {
             )
         }
     }
+    pub struct VectorizeIndexInfoWhen(::httpmock::When);
+    impl VectorizeIndexInfoWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/vectorize/v2/indexes/[^/]*/info$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/vectorize/v2/indexes/.*/info$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn index_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/vectorize/v2/indexes/{}/info$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct VectorizeIndexInfoThen(::httpmock::Then);
+    impl VectorizeIndexInfoThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::VectorizeIndexInfoResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct VectorizeCreateMetadataIndexWhen(::httpmock::When);
+    impl VectorizeCreateMetadataIndexWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/vectorize/v2/indexes/[^/]*/metadata_index/create$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/vectorize/v2/indexes/.*/metadata_index/create$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn index_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/vectorize/v2/indexes/{}/metadata_index/create$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::VectorizeCreateMetadataIndexRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct VectorizeCreateMetadataIndexThen(::httpmock::Then);
+    impl VectorizeCreateMetadataIndexThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::VectorizeCreateMetadataIndexResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct VectorizeDeleteMetadataIndexWhen(::httpmock::When);
     impl VectorizeDeleteMetadataIndexWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1342,6 +1495,18 @@ pub trait MockServerExt {
             operations::VectorizeGetVectorsByIdWhen,
             operations::VectorizeGetVectorsByIdThen,
         );
+    fn vectorize_index_info<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeIndexInfoWhen,
+            operations::VectorizeIndexInfoThen,
+        );
+    fn vectorize_create_metadata_index<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeCreateMetadataIndexWhen,
+            operations::VectorizeCreateMetadataIndexThen,
+        );
     fn vectorize_delete_metadata_index<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1576,6 +1741,34 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::VectorizeGetVectorsByIdWhen::new(when),
                 operations::VectorizeGetVectorsByIdThen::new(then),
+            )
+        })
+    }
+    fn vectorize_index_info<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeIndexInfoWhen,
+            operations::VectorizeIndexInfoThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::VectorizeIndexInfoWhen::new(when),
+                operations::VectorizeIndexInfoThen::new(then),
+            )
+        })
+    }
+    fn vectorize_create_metadata_index<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeCreateMetadataIndexWhen,
+            operations::VectorizeCreateMetadataIndexThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::VectorizeCreateMetadataIndexWhen::new(when),
+                operations::VectorizeCreateMetadataIndexThen::new(then),
             )
         })
     }

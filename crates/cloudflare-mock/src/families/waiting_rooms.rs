@@ -7,6 +7,1244 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use cloudflare_openapi::waiting_rooms::*;
+    pub struct WaitingRoomListWaitingRoomsWhen(::httpmock::When);
+    impl WaitingRoomListWaitingRoomsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+    }
+    pub struct WaitingRoomListWaitingRoomsThen(::httpmock::Then);
+    impl WaitingRoomListWaitingRoomsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomCreateWaitingRoomWhen(::httpmock::When);
+    impl WaitingRoomCreateWaitingRoomWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::WaitingroomQueryWaitingroom) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomCreateWaitingRoomThen(::httpmock::Then);
+    impl WaitingRoomCreateWaitingRoomThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomCreateACustomWaitingRoomPagePreviewWhen(::httpmock::When);
+    impl WaitingRoomCreateACustomWaitingRoomPagePreviewWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/preview$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/preview$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::WaitingroomQueryPreview) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomCreateACustomWaitingRoomPagePreviewThen(::httpmock::Then);
+    impl WaitingRoomCreateACustomWaitingRoomPagePreviewThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomPreviewResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomGetZoneSettingsWhen(::httpmock::When);
+    impl WaitingRoomGetZoneSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/settings$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/settings$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WaitingRoomGetZoneSettingsThen(::httpmock::Then);
+    impl WaitingRoomGetZoneSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomZoneSettingsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomUpdateZoneSettingsWhen(::httpmock::When);
+    impl WaitingRoomUpdateZoneSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/settings$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/settings$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::WaitingroomZoneSettings) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomUpdateZoneSettingsThen(::httpmock::Then);
+    impl WaitingRoomUpdateZoneSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomZoneSettingsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomPatchZoneSettingsWhen(::httpmock::When);
+    impl WaitingRoomPatchZoneSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/settings$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/settings$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::WaitingroomZoneSettings) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomPatchZoneSettingsThen(::httpmock::Then);
+    impl WaitingRoomPatchZoneSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomZoneSettingsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomWaitingRoomDetailsWhen(::httpmock::When);
+    impl WaitingRoomWaitingRoomDetailsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WaitingRoomWaitingRoomDetailsThen(::httpmock::Then);
+    impl WaitingRoomWaitingRoomDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomUpdateWaitingRoomWhen(::httpmock::When);
+    impl WaitingRoomUpdateWaitingRoomWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::WaitingroomQueryWaitingroom) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomUpdateWaitingRoomThen(::httpmock::Then);
+    impl WaitingRoomUpdateWaitingRoomThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomDeleteWaitingRoomWhen(::httpmock::When);
+    impl WaitingRoomDeleteWaitingRoomWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomDeleteWaitingRoomThen(::httpmock::Then);
+    impl WaitingRoomDeleteWaitingRoomThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::LoadBalancingIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomPatchWaitingRoomWhen(::httpmock::When);
+    impl WaitingRoomPatchWaitingRoomWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::WaitingroomQueryWaitingroom) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomPatchWaitingRoomThen(::httpmock::Then);
+    impl WaitingRoomPatchWaitingRoomThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomListEventsWhen(::httpmock::When);
+    impl WaitingRoomListEventsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/[^/]*/events$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*/events$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}/events$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+    }
+    pub struct WaitingRoomListEventsThen(::httpmock::Then);
+    impl WaitingRoomListEventsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomEventResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomCreateEventWhen(::httpmock::When);
+    impl WaitingRoomCreateEventWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/[^/]*/events$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*/events$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}/events$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::WaitingroomQueryEvent) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomCreateEventThen(::httpmock::Then);
+    impl WaitingRoomCreateEventThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomEventResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomEventDetailsWhen(::httpmock::When);
+    impl WaitingRoomEventDetailsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/waiting_rooms/[^/]*/events/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*/events/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}/events/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn event_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/.*/events/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WaitingRoomEventDetailsThen(::httpmock::Then);
+    impl WaitingRoomEventDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomEventResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomUpdateEventWhen(::httpmock::When);
+    impl WaitingRoomUpdateEventWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/waiting_rooms/[^/]*/events/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*/events/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}/events/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn event_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/.*/events/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::WaitingroomQueryEvent) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomUpdateEventThen(::httpmock::Then);
+    impl WaitingRoomUpdateEventThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomEventResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomDeleteEventWhen(::httpmock::When);
+    impl WaitingRoomDeleteEventWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/waiting_rooms/[^/]*/events/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*/events/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}/events/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn event_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/.*/events/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomDeleteEventThen(::httpmock::Then);
+    impl WaitingRoomDeleteEventThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::LoadBalancingIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomPatchEventWhen(::httpmock::When);
+    impl WaitingRoomPatchEventWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/waiting_rooms/[^/]*/events/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*/events/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}/events/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn event_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/.*/events/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::WaitingroomQueryEvent) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WaitingRoomPatchEventThen(::httpmock::Then);
+    impl WaitingRoomPatchEventThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomEventResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WaitingRoomPreviewActiveEventDetailsWhen(::httpmock::When);
+    impl WaitingRoomPreviewActiveEventDetailsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/waiting_rooms/[^/]*/events/[^/]*/details$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/waiting_rooms/.*/events/.*/details$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/.*/waiting_rooms/{}/events/.*/details$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn event_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/.*/waiting_rooms/.*/events/{}/details$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WaitingRoomPreviewActiveEventDetailsThen(::httpmock::Then);
+    impl WaitingRoomPreviewActiveEventDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomEventDetailsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct WaitingRoomListWaitingRoomRulesWhen(::httpmock::When);
     impl WaitingRoomListWaitingRoomRulesWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -386,11 +1624,187 @@ pub mod operations {
             )
         }
     }
+    pub struct WaitingRoomGetWaitingRoomStatusWhen(::httpmock::When);
+    impl WaitingRoomGetWaitingRoomStatusWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/waiting_rooms/[^/]*/status$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/waiting_rooms/.*/status$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn waiting_room_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/waiting_rooms/{}/status$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WaitingRoomGetWaitingRoomStatusThen(::httpmock::Then);
+    impl WaitingRoomGetWaitingRoomStatusThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WaitingroomStatusResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn waiting_room_list_waiting_rooms<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomListWaitingRoomsWhen,
+            operations::WaitingRoomListWaitingRoomsThen,
+        );
+    fn waiting_room_create_waiting_room<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomCreateWaitingRoomWhen,
+            operations::WaitingRoomCreateWaitingRoomThen,
+        );
+    fn waiting_room_create_a_custom_waiting_room_page_preview<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomCreateACustomWaitingRoomPagePreviewWhen,
+            operations::WaitingRoomCreateACustomWaitingRoomPagePreviewThen,
+        );
+    fn waiting_room_get_zone_settings<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomGetZoneSettingsWhen,
+            operations::WaitingRoomGetZoneSettingsThen,
+        );
+    fn waiting_room_update_zone_settings<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomUpdateZoneSettingsWhen,
+            operations::WaitingRoomUpdateZoneSettingsThen,
+        );
+    fn waiting_room_patch_zone_settings<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomPatchZoneSettingsWhen,
+            operations::WaitingRoomPatchZoneSettingsThen,
+        );
+    fn waiting_room_waiting_room_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomWaitingRoomDetailsWhen,
+            operations::WaitingRoomWaitingRoomDetailsThen,
+        );
+    fn waiting_room_update_waiting_room<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomUpdateWaitingRoomWhen,
+            operations::WaitingRoomUpdateWaitingRoomThen,
+        );
+    fn waiting_room_delete_waiting_room<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomDeleteWaitingRoomWhen,
+            operations::WaitingRoomDeleteWaitingRoomThen,
+        );
+    fn waiting_room_patch_waiting_room<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomPatchWaitingRoomWhen,
+            operations::WaitingRoomPatchWaitingRoomThen,
+        );
+    fn waiting_room_list_events<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomListEventsWhen,
+            operations::WaitingRoomListEventsThen,
+        );
+    fn waiting_room_create_event<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomCreateEventWhen,
+            operations::WaitingRoomCreateEventThen,
+        );
+    fn waiting_room_event_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomEventDetailsWhen,
+            operations::WaitingRoomEventDetailsThen,
+        );
+    fn waiting_room_update_event<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomUpdateEventWhen,
+            operations::WaitingRoomUpdateEventThen,
+        );
+    fn waiting_room_delete_event<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomDeleteEventWhen,
+            operations::WaitingRoomDeleteEventThen,
+        );
+    fn waiting_room_patch_event<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomPatchEventWhen,
+            operations::WaitingRoomPatchEventThen,
+        );
+    fn waiting_room_preview_active_event_details<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomPreviewActiveEventDetailsWhen,
+            operations::WaitingRoomPreviewActiveEventDetailsThen,
+        );
     fn waiting_room_list_waiting_room_rules<F>(
         &self,
         config_fn: F,
@@ -436,8 +1850,263 @@ pub trait MockServerExt {
             operations::WaitingRoomPatchWaitingRoomRuleWhen,
             operations::WaitingRoomPatchWaitingRoomRuleThen,
         );
+    fn waiting_room_get_waiting_room_status<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomGetWaitingRoomStatusWhen,
+            operations::WaitingRoomGetWaitingRoomStatusThen,
+        );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn waiting_room_list_waiting_rooms<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomListWaitingRoomsWhen,
+            operations::WaitingRoomListWaitingRoomsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomListWaitingRoomsWhen::new(when),
+                operations::WaitingRoomListWaitingRoomsThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_create_waiting_room<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomCreateWaitingRoomWhen,
+            operations::WaitingRoomCreateWaitingRoomThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomCreateWaitingRoomWhen::new(when),
+                operations::WaitingRoomCreateWaitingRoomThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_create_a_custom_waiting_room_page_preview<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomCreateACustomWaitingRoomPagePreviewWhen,
+            operations::WaitingRoomCreateACustomWaitingRoomPagePreviewThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomCreateACustomWaitingRoomPagePreviewWhen::new(
+                    when,
+                ),
+                operations::WaitingRoomCreateACustomWaitingRoomPagePreviewThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_get_zone_settings<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomGetZoneSettingsWhen,
+            operations::WaitingRoomGetZoneSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomGetZoneSettingsWhen::new(when),
+                operations::WaitingRoomGetZoneSettingsThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_update_zone_settings<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomUpdateZoneSettingsWhen,
+            operations::WaitingRoomUpdateZoneSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomUpdateZoneSettingsWhen::new(when),
+                operations::WaitingRoomUpdateZoneSettingsThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_patch_zone_settings<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomPatchZoneSettingsWhen,
+            operations::WaitingRoomPatchZoneSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomPatchZoneSettingsWhen::new(when),
+                operations::WaitingRoomPatchZoneSettingsThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_waiting_room_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomWaitingRoomDetailsWhen,
+            operations::WaitingRoomWaitingRoomDetailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomWaitingRoomDetailsWhen::new(when),
+                operations::WaitingRoomWaitingRoomDetailsThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_update_waiting_room<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomUpdateWaitingRoomWhen,
+            operations::WaitingRoomUpdateWaitingRoomThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomUpdateWaitingRoomWhen::new(when),
+                operations::WaitingRoomUpdateWaitingRoomThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_delete_waiting_room<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomDeleteWaitingRoomWhen,
+            operations::WaitingRoomDeleteWaitingRoomThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomDeleteWaitingRoomWhen::new(when),
+                operations::WaitingRoomDeleteWaitingRoomThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_patch_waiting_room<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomPatchWaitingRoomWhen,
+            operations::WaitingRoomPatchWaitingRoomThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomPatchWaitingRoomWhen::new(when),
+                operations::WaitingRoomPatchWaitingRoomThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_list_events<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomListEventsWhen,
+            operations::WaitingRoomListEventsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomListEventsWhen::new(when),
+                operations::WaitingRoomListEventsThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_create_event<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomCreateEventWhen,
+            operations::WaitingRoomCreateEventThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomCreateEventWhen::new(when),
+                operations::WaitingRoomCreateEventThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_event_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomEventDetailsWhen,
+            operations::WaitingRoomEventDetailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomEventDetailsWhen::new(when),
+                operations::WaitingRoomEventDetailsThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_update_event<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomUpdateEventWhen,
+            operations::WaitingRoomUpdateEventThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomUpdateEventWhen::new(when),
+                operations::WaitingRoomUpdateEventThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_delete_event<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomDeleteEventWhen,
+            operations::WaitingRoomDeleteEventThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomDeleteEventWhen::new(when),
+                operations::WaitingRoomDeleteEventThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_patch_event<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomPatchEventWhen,
+            operations::WaitingRoomPatchEventThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomPatchEventWhen::new(when),
+                operations::WaitingRoomPatchEventThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_preview_active_event_details<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomPreviewActiveEventDetailsWhen,
+            operations::WaitingRoomPreviewActiveEventDetailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomPreviewActiveEventDetailsWhen::new(when),
+                operations::WaitingRoomPreviewActiveEventDetailsThen::new(then),
+            )
+        })
+    }
     fn waiting_room_list_waiting_room_rules<F>(
         &self,
         config_fn: F,
@@ -520,6 +2189,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::WaitingRoomPatchWaitingRoomRuleWhen::new(when),
                 operations::WaitingRoomPatchWaitingRoomRuleThen::new(then),
+            )
+        })
+    }
+    fn waiting_room_get_waiting_room_status<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WaitingRoomGetWaitingRoomStatusWhen,
+            operations::WaitingRoomGetWaitingRoomStatusThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WaitingRoomGetWaitingRoomStatusWhen::new(when),
+                operations::WaitingRoomGetWaitingRoomStatusThen::new(then),
             )
         })
     }

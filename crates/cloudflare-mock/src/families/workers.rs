@@ -495,6 +495,82 @@ pub mod operations {
             )
         }
     }
+    pub struct NamespaceWorkerDeleteNamespaceWhen(::httpmock::When);
+    impl NamespaceWorkerDeleteNamespaceWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/dispatch/namespaces/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/dispatch/namespaces/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn dispatch_namespace(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/dispatch/namespaces/{}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct NamespaceWorkerDeleteNamespaceThen(::httpmock::Then);
+    impl NamespaceWorkerDeleteNamespaceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersApiResponseCommon) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct NamespaceWorkerScriptWorkerDetailsWhen(::httpmock::When);
     impl NamespaceWorkerScriptWorkerDetailsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1419,6 +1495,113 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::NamespaceWorkerDeleteScriptTagResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkerDomainListDomainsWhen(::httpmock::When);
+    impl WorkerDomainListDomainsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/workers/domains$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/workers/domains$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn environment<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("environment", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("environment"))
+            }
+        }
+        pub fn hostname<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("hostname", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("hostname"))
+            }
+        }
+        pub fn service<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::Duration>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("service", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("service"))
+            }
+        }
+        pub fn zone_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("zone_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("zone_id"))
+            }
+        }
+        pub fn zone_name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::Duration>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("zone_name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("zone_name"))
+            }
+        }
+    }
+    pub struct WorkerDomainListDomainsThen(::httpmock::Then);
+    impl WorkerDomainListDomainsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersDomainResponseCollection) -> Self {
             Self(
                 self
                     .0
@@ -2626,6 +2809,98 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::WorkersTailResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkerTailLogsDeleteTailWhen(::httpmock::When);
+    impl WorkerTailLogsDeleteTailWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/scripts/[^/]*/tails/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/scripts/.*/tails/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/scripts/{}/tails/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/scripts/.*/tails/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct WorkerTailLogsDeleteTailThen(::httpmock::Then);
+    impl WorkerTailLogsDeleteTailThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersApiResponseCommon) -> Self {
             Self(
                 self
                     .0
@@ -4067,6 +4342,12 @@ pub trait MockServerExt {
             operations::NamespaceWorkerGetNamespaceWhen,
             operations::NamespaceWorkerGetNamespaceThen,
         );
+    fn namespace_worker_delete_namespace<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NamespaceWorkerDeleteNamespaceWhen,
+            operations::NamespaceWorkerDeleteNamespaceThen,
+        );
     fn namespace_worker_script_worker_details<F>(
         &self,
         config_fn: F,
@@ -4144,6 +4425,12 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::NamespaceWorkerDeleteScriptTagWhen,
             operations::NamespaceWorkerDeleteScriptTagThen,
+        );
+    fn worker_domain_list_domains<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerDomainListDomainsWhen,
+            operations::WorkerDomainListDomainsThen,
         );
     fn worker_domain_attach_to_domain<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -4264,6 +4551,12 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::WorkerTailLogsStartTailWhen,
             operations::WorkerTailLogsStartTailThen,
+        );
+    fn worker_tail_logs_delete_tail<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerTailLogsDeleteTailWhen,
+            operations::WorkerTailLogsDeleteTailThen,
         );
     fn worker_script_fetch_usage_model<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -4525,6 +4818,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn namespace_worker_delete_namespace<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NamespaceWorkerDeleteNamespaceWhen,
+            operations::NamespaceWorkerDeleteNamespaceThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::NamespaceWorkerDeleteNamespaceWhen::new(when),
+                operations::NamespaceWorkerDeleteNamespaceThen::new(then),
+            )
+        })
+    }
     fn namespace_worker_script_worker_details<F>(
         &self,
         config_fn: F,
@@ -4680,6 +4987,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::NamespaceWorkerDeleteScriptTagWhen::new(when),
                 operations::NamespaceWorkerDeleteScriptTagThen::new(then),
+            )
+        })
+    }
+    fn worker_domain_list_domains<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerDomainListDomainsWhen,
+            operations::WorkerDomainListDomainsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerDomainListDomainsWhen::new(when),
+                operations::WorkerDomainListDomainsThen::new(then),
             )
         })
     }
@@ -4928,6 +5249,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::WorkerTailLogsStartTailWhen::new(when),
                 operations::WorkerTailLogsStartTailThen::new(then),
+            )
+        })
+    }
+    fn worker_tail_logs_delete_tail<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerTailLogsDeleteTailWhen,
+            operations::WorkerTailLogsDeleteTailThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerTailLogsDeleteTailWhen::new(when),
+                operations::WorkerTailLogsDeleteTailThen::new(then),
             )
         })
     }

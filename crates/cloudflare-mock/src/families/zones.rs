@@ -495,6 +495,63 @@ pub mod operations {
             )
         }
     }
+    pub struct ZoneRatePlanListAvailableRatePlansWhen(::httpmock::When);
+    impl ZoneRatePlanListAvailableRatePlansWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/available_rate_plans$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/available_rate_plans$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneRatePlanListAvailableRatePlansThen(::httpmock::Then);
+    impl ZoneRatePlanListAvailableRatePlansThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::BillSubsApiPlanResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct Zones0GetWhen(::httpmock::When);
     impl Zones0GetWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2156,6 +2213,15 @@ pub trait MockServerExt {
             operations::ZoneRatePlanAvailablePlanDetailsWhen,
             operations::ZoneRatePlanAvailablePlanDetailsThen,
         );
+    fn zone_rate_plan_list_available_rate_plans<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneRatePlanListAvailableRatePlansWhen,
+            operations::ZoneRatePlanListAvailableRatePlansThen,
+        );
     fn zones_0_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::Zones0GetWhen, operations::Zones0GetThen);
@@ -2439,6 +2505,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ZoneRatePlanAvailablePlanDetailsWhen::new(when),
                 operations::ZoneRatePlanAvailablePlanDetailsThen::new(then),
+            )
+        })
+    }
+    fn zone_rate_plan_list_available_rate_plans<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneRatePlanListAvailableRatePlansWhen,
+            operations::ZoneRatePlanListAvailableRatePlansThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneRatePlanListAvailableRatePlansWhen::new(when),
+                operations::ZoneRatePlanListAvailableRatePlansThen::new(then),
             )
         })
     }

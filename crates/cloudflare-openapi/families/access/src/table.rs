@@ -6739,7 +6739,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"default\":25,\"type\":\"integer\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"default\":\"desc\",\"enum\":[\"desc\",\"asc\"]}",
+                        ::spec_schema("{\"default\":\"desc\",\"enum\":[\"desc\",\"asc\"],\"type\":\"string\"}",
                         DEFINITIONS)), ("since", crate
                         ::spec_schema("{\"example\":\"2020-07-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("until", crate

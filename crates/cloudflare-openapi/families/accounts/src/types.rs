@@ -206,7 +206,7 @@ pub struct AccountSubscriptionsDeleteSubscriptionResponseResult {
 }
 ///A component value for a subscription.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct BillSubsApiComponentValue {
+pub struct BillSubsApiComponentValue2 {
     ///The default amount assigned.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<f64>,
@@ -223,22 +223,22 @@ pub struct BillSubsApiComponentValue {
 ///The list of add-ons subscribed to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct BillSubsApiComponentValues(pub ::std::vec::Vec<BillSubsApiComponentValue>);
+pub struct BillSubsApiComponentValues(pub ::std::vec::Vec<BillSubsApiComponentValue2>);
 impl ::std::ops::Deref for BillSubsApiComponentValues {
-    type Target = ::std::vec::Vec<BillSubsApiComponentValue>;
-    fn deref(&self) -> &::std::vec::Vec<BillSubsApiComponentValue> {
+    type Target = ::std::vec::Vec<BillSubsApiComponentValue2>;
+    fn deref(&self) -> &::std::vec::Vec<BillSubsApiComponentValue2> {
         &self.0
     }
 }
 impl ::std::convert::From<BillSubsApiComponentValues>
-for ::std::vec::Vec<BillSubsApiComponentValue> {
+for ::std::vec::Vec<BillSubsApiComponentValue2> {
     fn from(value: BillSubsApiComponentValues) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<::std::vec::Vec<BillSubsApiComponentValue>>
+impl ::std::convert::From<::std::vec::Vec<BillSubsApiComponentValue2>>
 for BillSubsApiComponentValues {
-    fn from(value: ::std::vec::Vec<BillSubsApiComponentValue>) -> Self {
+    fn from(value: ::std::vec::Vec<BillSubsApiComponentValue2>) -> Self {
         Self(value)
     }
 }

@@ -1223,6 +1223,62 @@ impl<'a> IpAddressManagementServiceBindingsGetServiceBinding<'a> {
         self
     }
 }
+/**Builder for [`Client::ip_address_management_service_bindings_delete_service_binding`]
+
+[`Client::ip_address_management_service_bindings_delete_service_binding`]: super::Client::ip_address_management_service_bindings_delete_service_binding*/
+#[derive(Debug, Clone)]
+pub struct IpAddressManagementServiceBindingsDeleteServiceBinding<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    prefix_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    binding_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> IpAddressManagementServiceBindingsDeleteServiceBinding<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            prefix_id: Err("prefix_id was not initialized".to_string()),
+            binding_id: Err("binding_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn prefix_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.prefix_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for prefix_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn binding_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.binding_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for binding_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::ip_address_management_prefix_delegation_list_prefix_delegations`]
 
 [`Client::ip_address_management_prefix_delegation_list_prefix_delegations`]: super::Client::ip_address_management_prefix_delegation_list_prefix_delegations*/
@@ -2440,6 +2496,39 @@ impl<'a> crate::Request for IpAddressManagementServiceBindingsGetServiceBinding<
         let mut request = client
             .client
             .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for IpAddressManagementServiceBindingsDeleteServiceBinding<'a> {
+    type Success = types::WorkersApiResponseCommon;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "ip_address_management_service_bindings_delete_service_binding"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, prefix_id, binding_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let prefix_id = prefix_id.map_err(Error::InvalidRequest)?;
+        let binding_id = binding_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/addressing/prefixes/{}/bindings/{}", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& prefix_id.to_string()),
+            encode_path(& binding_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),

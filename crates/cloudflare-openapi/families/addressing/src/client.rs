@@ -189,6 +189,14 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}
     fn ip_address_management_service_bindings_get_service_binding(
         &self,
     ) -> builder::IpAddressManagementServiceBindingsGetServiceBinding<'_>;
+    /**Delete Service Binding
+
+Delete a Service Binding
+
+Sends a `DELETE` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings/{binding_id}`*/
+    fn ip_address_management_service_bindings_delete_service_binding(
+        &self,
+    ) -> builder::IpAddressManagementServiceBindingsDeleteServiceBinding<'_>;
     /**List Prefix Delegations
 
 List all delegations for a given account IP prefix.
@@ -391,6 +399,11 @@ impl AddressingOperations for Client {
         &self,
     ) -> builder::IpAddressManagementServiceBindingsGetServiceBinding<'_> {
         builder::IpAddressManagementServiceBindingsGetServiceBinding::new(self)
+    }
+    fn ip_address_management_service_bindings_delete_service_binding(
+        &self,
+    ) -> builder::IpAddressManagementServiceBindingsDeleteServiceBinding<'_> {
+        builder::IpAddressManagementServiceBindingsDeleteServiceBinding::new(self)
     }
     fn ip_address_management_prefix_delegation_list_prefix_delegations(
         &self,

@@ -92,6 +92,9 @@ impl crate::Envelope for WorkersAiPostRunCfBaaiBgeBaseEnV15Response {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfBaaiBgeLargeEnV15Response {
     type Result = ::serde_json::Value;
@@ -109,6 +112,9 @@ impl crate::Envelope for WorkersAiPostRunCfBaaiBgeLargeEnV15Response {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfBaaiBgeSmallEnV15Response {
@@ -128,6 +134,9 @@ impl crate::Envelope for WorkersAiPostRunCfBaaiBgeSmallEnV15Response {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfBytedanceStableDiffusionXlLightningResponse {
     type Result = ::serde_json::Value;
@@ -145,6 +154,9 @@ impl crate::Envelope for WorkersAiPostRunCfBytedanceStableDiffusionXlLightningRe
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfDeepseekAiDeepseekMath7bInstructResponse {
@@ -164,6 +176,9 @@ impl crate::Envelope for WorkersAiPostRunCfDeepseekAiDeepseekMath7bInstructRespo
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfDefogSqlcoder7b2Response {
     type Result = ::serde_json::Value;
@@ -181,6 +196,9 @@ impl crate::Envelope for WorkersAiPostRunCfDefogSqlcoder7b2Response {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfFacebookBartLargeCnnResponse {
@@ -200,6 +218,9 @@ impl crate::Envelope for WorkersAiPostRunCfFacebookBartLargeCnnResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfFblgitUnaCybertron7bV2Bf16Response {
     type Result = ::serde_json::Value;
@@ -217,6 +238,9 @@ impl crate::Envelope for WorkersAiPostRunCfFblgitUnaCybertron7bV2Bf16Response {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfGoogleGemma2bItLoraResponse {
@@ -236,6 +260,9 @@ impl crate::Envelope for WorkersAiPostRunCfGoogleGemma2bItLoraResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfGoogleGemma7bItLoraResponse {
     type Result = ::serde_json::Value;
@@ -253,6 +280,9 @@ impl crate::Envelope for WorkersAiPostRunCfGoogleGemma7bItLoraResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfHuggingfaceDistilbertSst2Int8Response {
@@ -272,6 +302,9 @@ impl crate::Envelope for WorkersAiPostRunCfHuggingfaceDistilbertSst2Int8Response
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfLykonDreamshaper8LcmResponse {
     type Result = ::serde_json::Value;
@@ -289,6 +322,9 @@ impl crate::Envelope for WorkersAiPostRunCfLykonDreamshaper8LcmResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfMetaLlama27bChatFp16Response {
@@ -308,6 +344,9 @@ impl crate::Envelope for WorkersAiPostRunCfMetaLlama27bChatFp16Response {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfMetaLlama318bInstructResponse {
     type Result = ::serde_json::Value;
@@ -325,6 +364,9 @@ impl crate::Envelope for WorkersAiPostRunCfMetaLlama318bInstructResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfMetaLlama38bInstructAwqResponse {
@@ -344,6 +386,9 @@ impl crate::Envelope for WorkersAiPostRunCfMetaLlama38bInstructAwqResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfMetaLlama38bInstructResponse {
     type Result = ::serde_json::Value;
@@ -361,6 +406,9 @@ impl crate::Envelope for WorkersAiPostRunCfMetaLlama38bInstructResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfMetaLlamaLlama27bChatHfLoraResponse {
@@ -380,6 +428,9 @@ impl crate::Envelope for WorkersAiPostRunCfMetaLlamaLlama27bChatHfLoraResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfMetaM2m10012bResponse {
     type Result = ::serde_json::Value;
@@ -397,6 +448,9 @@ impl crate::Envelope for WorkersAiPostRunCfMetaM2m10012bResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfMicrosoftPhi2Response {
@@ -416,6 +470,9 @@ impl crate::Envelope for WorkersAiPostRunCfMicrosoftPhi2Response {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfMistralMistral7bInstructV02LoraResponse {
     type Result = ::serde_json::Value;
@@ -433,6 +490,9 @@ impl crate::Envelope for WorkersAiPostRunCfMistralMistral7bInstructV02LoraRespon
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfOpenchatOpenchat350106Response {
@@ -452,6 +512,9 @@ impl crate::Envelope for WorkersAiPostRunCfOpenchatOpenchat350106Response {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfQwenQwen1505bChatResponse {
     type Result = ::serde_json::Value;
@@ -469,6 +532,9 @@ impl crate::Envelope for WorkersAiPostRunCfQwenQwen1505bChatResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfQwenQwen1514bChatAwqResponse {
@@ -488,6 +554,9 @@ impl crate::Envelope for WorkersAiPostRunCfQwenQwen1514bChatAwqResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfQwenQwen1518bChatResponse {
     type Result = ::serde_json::Value;
@@ -505,6 +574,9 @@ impl crate::Envelope for WorkersAiPostRunCfQwenQwen1518bChatResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfQwenQwen157bChatAwqResponse {
@@ -524,6 +596,9 @@ impl crate::Envelope for WorkersAiPostRunCfQwenQwen157bChatAwqResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfRunwaymlStableDiffusionV15Img2imgResponse {
     type Result = ::serde_json::Value;
@@ -541,6 +616,9 @@ impl crate::Envelope for WorkersAiPostRunCfRunwaymlStableDiffusionV15Img2imgResp
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfRunwaymlStableDiffusionV15InpaintingResponse {
@@ -560,6 +638,9 @@ impl crate::Envelope for WorkersAiPostRunCfRunwaymlStableDiffusionV15InpaintingR
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfStabilityaiStableDiffusionXlBase10Response {
     type Result = ::serde_json::Value;
@@ -577,6 +658,9 @@ impl crate::Envelope for WorkersAiPostRunCfStabilityaiStableDiffusionXlBase10Res
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfTheblokeDiscolmGerman7bV1AwqResponse {
@@ -596,6 +680,9 @@ impl crate::Envelope for WorkersAiPostRunCfTheblokeDiscolmGerman7bV1AwqResponse 
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunCfTiiuaeFalcon7bInstructResponse {
     type Result = ::serde_json::Value;
@@ -613,6 +700,9 @@ impl crate::Envelope for WorkersAiPostRunCfTiiuaeFalcon7bInstructResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfTinyllamaTinyllama11bChatV10Response {
@@ -632,6 +722,9 @@ impl crate::Envelope for WorkersAiPostRunCfTinyllamaTinyllama11bChatV10Response 
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunHfMetaLlamaMetaLlama38bInstructResponse {
     type Result = ::serde_json::Value;
@@ -649,6 +742,9 @@ impl crate::Envelope for WorkersAiPostRunHfMetaLlamaMetaLlama38bInstructResponse
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunHfMistralMistral7bInstructV02Response {
@@ -668,6 +764,9 @@ impl crate::Envelope for WorkersAiPostRunHfMistralMistral7bInstructV02Response {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunHfNexusflowStarlingLm7bBetaResponse {
     type Result = ::serde_json::Value;
@@ -685,6 +784,9 @@ impl crate::Envelope for WorkersAiPostRunHfNexusflowStarlingLm7bBetaResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunHfNousresearchHermes2ProMistral7bResponse {
@@ -704,6 +806,9 @@ impl crate::Envelope for WorkersAiPostRunHfNousresearchHermes2ProMistral7bRespon
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunHfTheblokeDeepseekCoder67bBaseAwqResponse {
     type Result = ::serde_json::Value;
@@ -721,6 +826,9 @@ impl crate::Envelope for WorkersAiPostRunHfTheblokeDeepseekCoder67bBaseAwqRespon
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunHfTheblokeDeepseekCoder67bInstructAwqResponse {
@@ -740,6 +848,9 @@ impl crate::Envelope for WorkersAiPostRunHfTheblokeDeepseekCoder67bInstructAwqRe
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunHfTheblokeLlama213bChatAwqResponse {
     type Result = ::serde_json::Value;
@@ -757,6 +868,9 @@ impl crate::Envelope for WorkersAiPostRunHfTheblokeLlama213bChatAwqResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunHfTheblokeLlamaguard7bAwqResponse {
@@ -776,6 +890,9 @@ impl crate::Envelope for WorkersAiPostRunHfTheblokeLlamaguard7bAwqResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunHfTheblokeMistral7bInstructV01AwqResponse {
     type Result = ::serde_json::Value;
@@ -793,6 +910,9 @@ impl crate::Envelope for WorkersAiPostRunHfTheblokeMistral7bInstructV01AwqRespon
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunHfTheblokeNeuralChat7bV31AwqResponse {
@@ -812,6 +932,9 @@ impl crate::Envelope for WorkersAiPostRunHfTheblokeNeuralChat7bV31AwqResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunHfTheblokeOpenhermes25Mistral7bAwqResponse {
     type Result = ::serde_json::Value;
@@ -830,6 +953,9 @@ impl crate::Envelope for WorkersAiPostRunHfTheblokeOpenhermes25Mistral7bAwqRespo
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for WorkersAiPostRunHfTheblokeZephyr7bBetaAwqResponse {
     type Result = ::serde_json::Value;
@@ -847,6 +973,9 @@ impl crate::Envelope for WorkersAiPostRunHfTheblokeZephyr7bBetaAwqResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Envelope for WorkersAiPostRunModelResponse {

@@ -27,6 +27,9 @@ impl crate::Envelope for AaaApiResponseCollection {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Paginated for AaaComponentsSchemasResponseCollection {
     fn result_info(

@@ -48,6 +48,51 @@ impl<'a> ApiShieldSettingsRetrieveInformationAboutSpecificConfigurationPropertie
         self
     }
 }
+/**Builder for [`Client::api_shield_settings_set_configuration_properties`]
+
+[`Client::api_shield_settings_set_configuration_properties`]: super::Client::api_shield_settings_set_configuration_properties*/
+#[derive(Debug, Clone)]
+pub struct ApiShieldSettingsSetConfigurationProperties<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::ApiShieldConfiguration, String>,
+}
+impl<'a> ApiShieldSettingsSetConfigurationProperties<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ApiShieldConfiguration>,
+        <V as std::convert::TryInto<
+            types::ApiShieldConfiguration,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `ApiShieldConfiguration` for body failed: {}", s)
+            });
+        self
+    }
+}
 /**Builder for [`Client::api_shield_api_discovery_retrieve_discovered_operations_on_a_zone_as_openapi`]
 
 [`Client::api_shield_api_discovery_retrieve_discovered_operations_on_a_zone_as_openapi`]: super::Client::api_shield_api_discovery_retrieve_discovered_operations_on_a_zone_as_openapi*/
@@ -545,6 +590,48 @@ impl<'a> ApiShieldEndpointManagementAddOperationsToAZone<'a> {
         self
     }
 }
+/**Builder for [`Client::api_shield_endpoint_management_delete_multiple_operations`]
+
+[`Client::api_shield_endpoint_management_delete_multiple_operations`]: super::Client::api_shield_endpoint_management_delete_multiple_operations*/
+#[derive(Debug, Clone)]
+pub struct ApiShieldEndpointManagementDeleteMultipleOperations<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::std::vec::Vec<types::ApiShieldObjectWithOperationId>, String>,
+}
+impl<'a> ApiShieldEndpointManagementDeleteMultipleOperations<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::ApiShieldObjectWithOperationId>>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < ApiShieldObjectWithOperationId >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::api_shield_schema_validation_update_multiple_operation_level_settings`]
 
 [`Client::api_shield_schema_validation_update_multiple_operation_level_settings`]: super::Client::api_shield_schema_validation_update_multiple_operation_level_settings*/
@@ -644,6 +731,47 @@ impl<'a> ApiShieldEndpointManagementRetrieveInformationAboutAnOperation<'a> {
             .map_err(|_| {
                 "conversion to `:: std :: vec :: Vec < ApiGatewayFeature >` for feature failed"
                     .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::api_shield_endpoint_management_delete_an_operation`]
+
+[`Client::api_shield_endpoint_management_delete_an_operation`]: super::Client::api_shield_endpoint_management_delete_an_operation*/
+#[derive(Debug, Clone)]
+pub struct ApiShieldEndpointManagementDeleteAnOperation<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    operation_id: Result<::uuid::Uuid, String>,
+}
+impl<'a> ApiShieldEndpointManagementDeleteAnOperation<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            operation_id: Err("operation_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn operation_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.operation_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for operation_id failed".to_string()
             });
         self
     }
@@ -1125,6 +1253,42 @@ for ApiShieldSettingsRetrieveInformationAboutSpecificConfigurationProperties<'a>
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for ApiShieldSettingsSetConfigurationProperties<'a> {
+    type Success = types::WorkersApiResponseCommon;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "api_shield_settings_set_configuration_properties"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::ApiShieldConfiguration::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/api_gateway/configuration", client.baseurl, encode_path(&
+            zone_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request
 for ApiShieldApiDiscoveryRetrieveDiscoveredOperationsOnAZoneAsOpenapi<'a> {
     type Success = types::ApiShieldSchemaResponseDiscovery;
@@ -1380,6 +1544,38 @@ impl<'a> crate::Request for ApiShieldEndpointManagementAddOperationsToAZone<'a> 
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for ApiShieldEndpointManagementDeleteMultipleOperations<'a> {
+    type Success = types::WorkersApiResponseCommon;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "api_shield_endpoint_management_delete_multiple_operations"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/api_gateway/operations", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request
 for ApiShieldSchemaValidationUpdateMultipleOperationLevelSettings<'a> {
     type Success = types::ApiShieldSchemaValidationUpdateMultipleOperationLevelSettingsResponse;
@@ -1443,6 +1639,37 @@ for ApiShieldEndpointManagementRetrieveInformationAboutAnOperation<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("feature", &feature))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for ApiShieldEndpointManagementDeleteAnOperation<'a> {
+    type Success = types::WorkersApiResponseCommon;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "api_shield_endpoint_management_delete_an_operation"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, operation_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let operation_id = operation_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/api_gateway/operations/{}", client.baseurl, encode_path(&
+            zone_id.to_string()), encode_path(& operation_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -13,6 +13,12 @@ Sends a `GET` request to `/zones/{zone_id}/api_gateway/configuration`*/
     ) -> builder::ApiShieldSettingsRetrieveInformationAboutSpecificConfigurationProperties<
         '_,
     >;
+    /**Set configuration properties
+
+Sends a `PUT` request to `/zones/{zone_id}/api_gateway/configuration`*/
+    fn api_shield_settings_set_configuration_properties(
+        &self,
+    ) -> builder::ApiShieldSettingsSetConfigurationProperties<'_>;
     /**Retrieve discovered operations on a zone rendered as OpenAPI schemas
 
 Retrieve the most up to date view of discovered operations, rendered as OpenAPI schemas
@@ -96,6 +102,12 @@ Sends a `POST` request to `/zones/{zone_id}/api_gateway/operations`*/
     fn api_shield_endpoint_management_add_operations_to_a_zone(
         &self,
     ) -> builder::ApiShieldEndpointManagementAddOperationsToAZone<'_>;
+    /**Delete multiple operations
+
+Sends a `DELETE` request to `/zones/{zone_id}/api_gateway/operations`*/
+    fn api_shield_endpoint_management_delete_multiple_operations(
+        &self,
+    ) -> builder::ApiShieldEndpointManagementDeleteMultipleOperations<'_>;
     /**Update multiple operation-level schema validation settings
 
 Updates multiple operation-level schema validation settings on the zone
@@ -115,6 +127,16 @@ Arguments:
     fn api_shield_endpoint_management_retrieve_information_about_an_operation(
         &self,
     ) -> builder::ApiShieldEndpointManagementRetrieveInformationAboutAnOperation<'_>;
+    /**Delete an operation
+
+Sends a `DELETE` request to `/zones/{zone_id}/api_gateway/operations/{operation_id}`
+
+Arguments:
+- `zone_id`
+- `operation_id`: Identifier for the operation*/
+    fn api_shield_endpoint_management_delete_an_operation(
+        &self,
+    ) -> builder::ApiShieldEndpointManagementDeleteAnOperation<'_>;
     /**Retrieve operations and features as OpenAPI schemas
 
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/schemas`
@@ -203,6 +225,11 @@ impl ApiGatewayOperations for Client {
             self,
         )
     }
+    fn api_shield_settings_set_configuration_properties(
+        &self,
+    ) -> builder::ApiShieldSettingsSetConfigurationProperties<'_> {
+        builder::ApiShieldSettingsSetConfigurationProperties::new(self)
+    }
     fn api_shield_api_discovery_retrieve_discovered_operations_on_a_zone_as_openapi(
         &self,
     ) -> builder::ApiShieldApiDiscoveryRetrieveDiscoveredOperationsOnAZoneAsOpenapi<'_> {
@@ -239,6 +266,11 @@ impl ApiGatewayOperations for Client {
     ) -> builder::ApiShieldEndpointManagementAddOperationsToAZone<'_> {
         builder::ApiShieldEndpointManagementAddOperationsToAZone::new(self)
     }
+    fn api_shield_endpoint_management_delete_multiple_operations(
+        &self,
+    ) -> builder::ApiShieldEndpointManagementDeleteMultipleOperations<'_> {
+        builder::ApiShieldEndpointManagementDeleteMultipleOperations::new(self)
+    }
     fn api_shield_schema_validation_update_multiple_operation_level_settings(
         &self,
     ) -> builder::ApiShieldSchemaValidationUpdateMultipleOperationLevelSettings<'_> {
@@ -250,6 +282,11 @@ impl ApiGatewayOperations for Client {
         builder::ApiShieldEndpointManagementRetrieveInformationAboutAnOperation::new(
             self,
         )
+    }
+    fn api_shield_endpoint_management_delete_an_operation(
+        &self,
+    ) -> builder::ApiShieldEndpointManagementDeleteAnOperation<'_> {
+        builder::ApiShieldEndpointManagementDeleteAnOperation::new(self)
     }
     fn api_shield_endpoint_management_retrieve_operations_and_features_as_open_api_schemas(
         &self,

@@ -954,6 +954,71 @@ pub struct ApiShieldMultipleOperationResponsePaginatedResultItem {
     pub method: ApiShieldMethod,
     pub operation_id: ApiShieldSchemasUuid,
 }
+///`ApiShieldObjectWithOperationId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ApiShieldObjectWithOperationId {
+    ///UUID
+    pub operation_id: ApiShieldObjectWithOperationIdOperationId,
+}
+///UUID
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct ApiShieldObjectWithOperationIdOperationId(::std::string::String);
+impl ::std::ops::Deref for ApiShieldObjectWithOperationIdOperationId {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<ApiShieldObjectWithOperationIdOperationId>
+for ::std::string::String {
+    fn from(value: ApiShieldObjectWithOperationIdOperationId) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for ApiShieldObjectWithOperationIdOperationId {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() > 36usize {
+            return Err("longer than 36 characters".into());
+        }
+        if value.chars().count() < 36usize {
+            return Err("shorter than 36 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for ApiShieldObjectWithOperationIdOperationId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ApiShieldObjectWithOperationIdOperationId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApiShieldObjectWithOperationIdOperationId {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
 ///`ApiShieldOperation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiShieldOperation {
@@ -1638,6 +1703,21 @@ impl ::std::convert::TryFrom<::std::string::String> for UserDirection {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+///`WorkersApiResponseCommon`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WorkersApiResponseCommon {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    ///Not described upstream.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
 }
 /// Error types.
 pub mod error {

@@ -56,6 +56,60 @@ impl<'a> PhishingUrlScannerSubmitSuspiciousUrlForScanning<'a> {
         self
     }
 }
+/**Builder for [`Client::phishing_url_information_get_results_for_a_url_scan`]
+
+[`Client::phishing_url_information_get_results_for_a_url_scan`]: super::Client::phishing_url_information_get_results_for_a_url_scan*/
+#[derive(Debug, Clone)]
+pub struct PhishingUrlInformationGetResultsForAUrlScan<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    url: Result<Option<::std::string::String>, String>,
+    url_id: Result<Option<types::IntelAsn>, String>,
+}
+impl<'a> PhishingUrlInformationGetResultsForAUrlScan<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            url: Ok(None),
+            url_id: Ok(None),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn url<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.url = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for url failed".to_string()
+            });
+        self
+    }
+    pub fn url_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::IntelAsn>,
+    {
+        self.url_id = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `IntelAsn` for url_id failed".to_string());
+        self
+    }
+}
 impl<'a> crate::Request for PhishingUrlScannerSubmitSuspiciousUrlForScanning<'a> {
     type Success = types::IntelPhishingUrlSubmitComponentsSchemasSingleResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -89,6 +143,40 @@ impl<'a> crate::Request for PhishingUrlScannerSubmitSuspiciousUrlForScanning<'a>
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for PhishingUrlInformationGetResultsForAUrlScan<'a> {
+    type Success = types::IntelPhishingUrlInfoComponentsSchemasSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "phishing_url_information_get_results_for_a_url_scan"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, url, url_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let url = url.map_err(Error::InvalidRequest)?;
+        let url_id = url_id.map_err(Error::InvalidRequest)?;
+        let _url = format!(
+            "{}/accounts/{}/brand-protection/url-info", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(_url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("url", &url))
+            .query(&progenitor_client::QueryParam::new("url_id", &url_id))
             .build()?;
         ::std::result::Result::Ok(request)
     }

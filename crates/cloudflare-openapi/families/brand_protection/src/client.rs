@@ -11,11 +11,27 @@ Sends a `POST` request to `/accounts/{account_id}/brand-protection/submit`*/
     fn phishing_url_scanner_submit_suspicious_url_for_scanning(
         &self,
     ) -> builder::PhishingUrlScannerSubmitSuspiciousUrlForScanning<'_>;
+    /**Get results for a URL scan
+
+Sends a `GET` request to `/accounts/{account_id}/brand-protection/url-info`
+
+Arguments:
+- `account_id`
+- `url`
+- `url_id`: Submission ID(s) to filter submission results by.*/
+    fn phishing_url_information_get_results_for_a_url_scan(
+        &self,
+    ) -> builder::PhishingUrlInformationGetResultsForAUrlScan<'_>;
 }
 impl BrandProtectionOperations for Client {
     fn phishing_url_scanner_submit_suspicious_url_for_scanning(
         &self,
     ) -> builder::PhishingUrlScannerSubmitSuspiciousUrlForScanning<'_> {
         builder::PhishingUrlScannerSubmitSuspiciousUrlForScanning::new(self)
+    }
+    fn phishing_url_information_get_results_for_a_url_scan(
+        &self,
+    ) -> builder::PhishingUrlInformationGetResultsForAUrlScan<'_> {
+        builder::PhishingUrlInformationGetResultsForAUrlScan::new(self)
     }
 }

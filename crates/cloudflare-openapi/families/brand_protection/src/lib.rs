@@ -2,7 +2,7 @@
 
 //!The `brand_protection` family of the Cloudflare API: Brand protection: URL submissions and info.
 //!
-//!1 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `brand_protection` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`BrandProtectionOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!2 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `brand_protection` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`BrandProtectionOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

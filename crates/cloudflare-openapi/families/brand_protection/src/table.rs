@@ -29,6 +29,37 @@ pub const OPERATIONS: &[crate::Operation] = &[
         }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
+    crate::Operation {
+        id: "phishing_url_information_get_results_for_a_url_scan",
+        family: "brand_protection",
+        method: "GET",
+        path: "/accounts/{account_id}/brand-protection/url-info",
+        summary: "Get results for a URL scan",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "url_id",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "url",
+                location: crate::Location::Query,
+                required: false,
+                example: "example",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
 /// its table row), built by its builder.
@@ -64,6 +95,35 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "phishing_url_information_get_results_for_a_url_scan" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .phishing_url_information_get_results_for_a_url_scan();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::IntelAsn>("url_id")?
+                {
+                    builder = builder.url_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("url")?
+                {
+                    builder = builder.url(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         _ => {
             ::std::result::Result::Err(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),
@@ -73,7 +133,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"intel_phishing-url-submit\":{\"properties\":{\"excluded_urls\":{\"description\":\"URLs that were excluded from scanning because their domain is in our no-scan list.\",\"items\":{\"properties\":{\"url\":{\"description\":\"URL that was excluded.\",\"example\":\"https://developers.cloudflare.com\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"},\"skipped_urls\":{\"description\":\"URLs that were skipped because the same URL is currently being scanned\",\"items\":{\"properties\":{\"url\":{\"description\":\"URL that was skipped.\",\"example\":\"https://www.cloudflare.com/developer-week/\",\"type\":\"string\"},\"url_id\":{\"description\":\"ID of the submission of that URL that is currently scanning.\",\"example\":2,\"type\":\"integer\"}},\"type\":\"object\"},\"type\":\"array\"},\"submitted_urls\":{\"description\":\"URLs that were successfully submitted for scanning.\",\"items\":{\"properties\":{\"url\":{\"description\":\"URL that was submitted.\",\"example\":\"https://www.cloudflare.com\",\"type\":\"string\"},\"url_id\":{\"description\":\"ID assigned to this URL submission. Used to retrieve scanning results.\",\"example\":1,\"type\":\"integer\"}},\"type\":\"object\"},\"type\":\"array\"}}},\"intel_phishing-url-submit_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/intel_phishing-url-submit\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_url\":{\"description\":\"URL(s) to filter submissions results by\",\"example\":\"https://www.cloudflare.com\",\"format\":\"uri\",\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"intel_asn\":{\"type\":\"integer\"},\"intel_phishing-url-info\":{\"properties\":{\"categorizations\":{\"description\":\"List of categorizations applied to this submission.\",\"items\":{\"properties\":{\"category\":{\"description\":\"Name of the category applied.\",\"example\":\"PHISHING\",\"type\":\"string\"},\"verification_status\":{\"description\":\"Result of human review for this categorization.\",\"example\":\"confirmed\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"},\"model_results\":{\"description\":\"List of model results for completed scans.\",\"items\":{\"properties\":{\"model_name\":{\"description\":\"Name of the model.\",\"example\":\"MACHINE_LEARNING_v2\",\"type\":\"string\"},\"model_score\":{\"description\":\"Score output by the model for this submission.\",\"example\":0.024,\"type\":\"number\"}},\"type\":\"object\"},\"type\":\"array\"},\"rule_matches\":{\"description\":\"List of signatures that matched against site content found when crawling the URL.\",\"items\":{\"properties\":{\"banning\":{\"description\":\"For internal use.\",\"type\":\"boolean\"},\"blocking\":{\"description\":\"For internal use.\",\"type\":\"boolean\"},\"description\":{\"description\":\"Description of the signature that matched.\",\"example\":\"Match frequently used social followers phishing kit\",\"type\":\"string\"},\"name\":{\"description\":\"Name of the signature that matched.\",\"example\":\"phishkit.social_followers\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"},\"scan_status\":{\"description\":\"Status of the most recent scan found.\",\"properties\":{\"last_processed\":{\"description\":\"Timestamp of when the submission was processed.\",\"example\":\"Wed, 26 Oct 2022 16:04:51 GMT\",\"type\":\"string\"},\"scan_complete\":{\"description\":\"For internal use.\",\"type\":\"boolean\"},\"status_code\":{\"description\":\"Status code that the crawler received when loading the submitted URL.\",\"type\":\"integer\"},\"submission_id\":{\"description\":\"ID of the most recent submission.\",\"type\":\"integer\"}},\"type\":\"object\"},\"screenshot_download_signature\":{\"description\":\"For internal use.\",\"type\":\"string\"},\"screenshot_path\":{\"description\":\"For internal use.\",\"type\":\"string\"},\"url\":{\"description\":\"URL that was submitted.\",\"example\":\"https://www.cloudflare.com\",\"type\":\"string\"}}},\"intel_phishing-url-info_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/intel_phishing-url-info\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_phishing-url-submit\":{\"properties\":{\"excluded_urls\":{\"description\":\"URLs that were excluded from scanning because their domain is in our no-scan list.\",\"items\":{\"properties\":{\"url\":{\"description\":\"URL that was excluded.\",\"example\":\"https://developers.cloudflare.com\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"},\"skipped_urls\":{\"description\":\"URLs that were skipped because the same URL is currently being scanned\",\"items\":{\"properties\":{\"url\":{\"description\":\"URL that was skipped.\",\"example\":\"https://www.cloudflare.com/developer-week/\",\"type\":\"string\"},\"url_id\":{\"description\":\"ID of the submission of that URL that is currently scanning.\",\"example\":2,\"type\":\"integer\"}},\"type\":\"object\"},\"type\":\"array\"},\"submitted_urls\":{\"description\":\"URLs that were successfully submitted for scanning.\",\"items\":{\"properties\":{\"url\":{\"description\":\"URL that was submitted.\",\"example\":\"https://www.cloudflare.com\",\"type\":\"string\"},\"url_id\":{\"description\":\"ID assigned to this URL submission. Used to retrieve scanning results.\",\"example\":1,\"type\":\"integer\"}},\"type\":\"object\"},\"type\":\"array\"}}},\"intel_phishing-url-submit_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/intel_phishing-url-submit\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_url\":{\"description\":\"URL(s) to filter submissions results by\",\"example\":\"https://www.cloudflare.com\",\"format\":\"uri\",\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -95,6 +155,27 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/intel_phishing-url-submit\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "phishing_url_information_get_results_for_a_url_scan" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("url_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/intel_asn\"}",
+                        DEFINITIONS)), ("url", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/intel_phishing-url-info\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

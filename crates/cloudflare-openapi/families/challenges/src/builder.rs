@@ -13,7 +13,7 @@ use super::{
 pub struct AccountsTurnstileWidgetsList<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    direction: Result<Option<types::ChallengesDirection>, String>,
+    direction: Result<Option<types::UserDirection>, String>,
     order: Result<Option<types::ChallengesOrder>, String>,
     page: Result<Option<f64>, String>,
     per_page: Result<Option<f64>, String>,
@@ -43,13 +43,13 @@ impl<'a> AccountsTurnstileWidgetsList<'a> {
     }
     pub fn direction<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ChallengesDirection>,
+        V: std::convert::TryInto<types::UserDirection>,
     {
         self.direction = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `ChallengesDirection` for direction failed".to_string()
+                "conversion to `UserDirection` for direction failed".to_string()
             });
         self
     }
@@ -91,7 +91,7 @@ impl<'a> AccountsTurnstileWidgetsList<'a> {
 pub struct AccountsTurnstileWidgetCreate<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    direction: Result<Option<types::ChallengesDirection>, String>,
+    direction: Result<Option<types::UserDirection>, String>,
     order: Result<Option<types::ChallengesOrder>, String>,
     page: Result<Option<f64>, String>,
     per_page: Result<Option<f64>, String>,
@@ -123,13 +123,13 @@ impl<'a> AccountsTurnstileWidgetCreate<'a> {
     }
     pub fn direction<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ChallengesDirection>,
+        V: std::convert::TryInto<types::UserDirection>,
     {
         self.direction = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `ChallengesDirection` for direction failed".to_string()
+                "conversion to `UserDirection` for direction failed".to_string()
             });
         self
     }

@@ -367,6 +367,50 @@ impl<'a> CloudforceOnePriorityUpdate<'a> {
         self
     }
 }
+/**Builder for [`Client::cloudforce_one_priority_delete`]
+
+[`Client::cloudforce_one_priority_delete`]: super::Client::cloudforce_one_priority_delete*/
+#[derive(Debug, Clone)]
+pub struct CloudforceOnePriorityDelete<'a> {
+    client: &'a super::Client,
+    account_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    priority_identifer: Result<::uuid::Uuid, String>,
+}
+impl<'a> CloudforceOnePriorityDelete<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_identifier: Err(
+                "account_identifier was not initialized".to_string(),
+            ),
+            priority_identifer: Err("priority_identifer was not initialized".to_string()),
+        }
+    }
+    pub fn account_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn priority_identifer<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.priority_identifer = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for priority_identifer failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::cloudforce_one_request_quota`]
 
 [`Client::cloudforce_one_request_quota`]: super::Client::cloudforce_one_request_quota*/
@@ -528,6 +572,50 @@ impl<'a> CloudforceOneRequestUpdate<'a> {
                 format!(
                     "conversion to `CloudforceOneRequestEdit` for body failed: {}", s
                 )
+            });
+        self
+    }
+}
+/**Builder for [`Client::cloudforce_one_request_delete`]
+
+[`Client::cloudforce_one_request_delete`]: super::Client::cloudforce_one_request_delete*/
+#[derive(Debug, Clone)]
+pub struct CloudforceOneRequestDelete<'a> {
+    client: &'a super::Client,
+    account_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    request_identifier: Result<::uuid::Uuid, String>,
+}
+impl<'a> CloudforceOneRequestDelete<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_identifier: Err(
+                "account_identifier was not initialized".to_string(),
+            ),
+            request_identifier: Err("request_identifier was not initialized".to_string()),
+        }
+    }
+    pub fn account_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn request_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.request_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for request_identifier failed"
+                    .to_string()
             });
         self
     }
@@ -739,6 +827,66 @@ impl<'a> CloudforceOneRequestMessageUpdate<'a> {
                 format!(
                     "conversion to `CloudforceOneRequestEdit` for body failed: {}", s
                 )
+            });
+        self
+    }
+}
+/**Builder for [`Client::cloudforce_one_request_message_delete`]
+
+[`Client::cloudforce_one_request_message_delete`]: super::Client::cloudforce_one_request_message_delete*/
+#[derive(Debug, Clone)]
+pub struct CloudforceOneRequestMessageDelete<'a> {
+    client: &'a super::Client,
+    account_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    request_identifier: Result<::uuid::Uuid, String>,
+    message_identifer: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> CloudforceOneRequestMessageDelete<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_identifier: Err(
+                "account_identifier was not initialized".to_string(),
+            ),
+            request_identifier: Err(
+                "request_identifier was not initialized".to_string(),
+            ),
+            message_identifer: Err("message_identifer was not initialized".to_string()),
+        }
+    }
+    pub fn account_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn request_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.request_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for request_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn message_identifer<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.message_identifer = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for message_identifer failed"
+                    .to_string()
             });
         self
     }
@@ -1017,6 +1165,38 @@ impl<'a> crate::Request for CloudforceOnePriorityUpdate<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for CloudforceOnePriorityDelete<'a> {
+    type Success = types::WorkersApiResponseCommon;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "cloudforce_one_priority_delete"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_identifier, priority_identifer } = self;
+        let account_identifier = account_identifier.map_err(Error::InvalidRequest)?;
+        let priority_identifer = priority_identifer.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/cloudforce-one/requests/priority/{}", client.baseurl,
+            encode_path(& account_identifier.to_string()), encode_path(&
+            priority_identifer.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for CloudforceOneRequestQuota<'a> {
     type Success = types::CloudforceOneRequestQuotaResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1147,6 +1327,38 @@ impl<'a> crate::Request for CloudforceOneRequestUpdate<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for CloudforceOneRequestDelete<'a> {
+    type Success = types::WorkersApiResponseCommon;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "cloudforce_one_request_delete"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_identifier, request_identifier } = self;
+        let account_identifier = account_identifier.map_err(Error::InvalidRequest)?;
+        let request_identifier = request_identifier.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/cloudforce-one/requests/{}", client.baseurl, encode_path(&
+            account_identifier.to_string()), encode_path(& request_identifier
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for CloudforceOneRequestMessageList<'a> {
     type Success = types::CloudforceOneRequestMessageListResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1267,6 +1479,40 @@ impl<'a> crate::Request for CloudforceOneRequestMessageUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for CloudforceOneRequestMessageDelete<'a> {
+    type Success = types::WorkersApiResponseCommon;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "cloudforce_one_request_message_delete"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_identifier, request_identifier, message_identifer } = self;
+        let account_identifier = account_identifier.map_err(Error::InvalidRequest)?;
+        let request_identifier = request_identifier.map_err(Error::InvalidRequest)?;
+        let message_identifer = message_identifer.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/cloudforce-one/requests/{}/message/{}", client.baseurl,
+            encode_path(& account_identifier.to_string()), encode_path(&
+            request_identifier.to_string()), encode_path(& message_identifer
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -41,6 +41,10 @@ Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests
 
 Sends a `PUT` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/{priority_identifer}`*/
     fn cloudforce_one_priority_update(&self) -> builder::CloudforceOnePriorityUpdate<'_>;
+    /**Delete a Priority Intelligence Report
+
+Sends a `DELETE` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/{priority_identifer}`*/
+    fn cloudforce_one_priority_delete(&self) -> builder::CloudforceOnePriorityDelete<'_>;
     /**Get Request Quota
 
 Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/quota`*/
@@ -59,6 +63,10 @@ Updating a request alters the request in the Cloudforce One queue. This API may 
 
 Sends a `PUT` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}`*/
     fn cloudforce_one_request_update(&self) -> builder::CloudforceOneRequestUpdate<'_>;
+    /**Delete a Request
+
+Sends a `DELETE` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}`*/
+    fn cloudforce_one_request_delete(&self) -> builder::CloudforceOneRequestDelete<'_>;
     /**List Request Messages
 
 Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message`*/
@@ -79,6 +87,12 @@ Sends a `PUT` request to `/accounts/{account_identifier}/cloudforce-one/requests
     fn cloudforce_one_request_message_update(
         &self,
     ) -> builder::CloudforceOneRequestMessageUpdate<'_>;
+    /**Delete a Request Message
+
+Sends a `DELETE` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message/{message_identifer}`*/
+    fn cloudforce_one_request_message_delete(
+        &self,
+    ) -> builder::CloudforceOneRequestMessageDelete<'_>;
 }
 impl CloudforceOneOperations for Client {
     fn cloudforce_one_request_list(&self) -> builder::CloudforceOneRequestList<'_> {
@@ -109,6 +123,11 @@ impl CloudforceOneOperations for Client {
     ) -> builder::CloudforceOnePriorityUpdate<'_> {
         builder::CloudforceOnePriorityUpdate::new(self)
     }
+    fn cloudforce_one_priority_delete(
+        &self,
+    ) -> builder::CloudforceOnePriorityDelete<'_> {
+        builder::CloudforceOnePriorityDelete::new(self)
+    }
     fn cloudforce_one_request_quota(&self) -> builder::CloudforceOneRequestQuota<'_> {
         builder::CloudforceOneRequestQuota::new(self)
     }
@@ -120,6 +139,9 @@ impl CloudforceOneOperations for Client {
     }
     fn cloudforce_one_request_update(&self) -> builder::CloudforceOneRequestUpdate<'_> {
         builder::CloudforceOneRequestUpdate::new(self)
+    }
+    fn cloudforce_one_request_delete(&self) -> builder::CloudforceOneRequestDelete<'_> {
+        builder::CloudforceOneRequestDelete::new(self)
     }
     fn cloudforce_one_request_message_list(
         &self,
@@ -135,5 +157,10 @@ impl CloudforceOneOperations for Client {
         &self,
     ) -> builder::CloudforceOneRequestMessageUpdate<'_> {
         builder::CloudforceOneRequestMessageUpdate::new(self)
+    }
+    fn cloudforce_one_request_message_delete(
+        &self,
+    ) -> builder::CloudforceOneRequestMessageDelete<'_> {
+        builder::CloudforceOneRequestMessageDelete::new(self)
     }
 }

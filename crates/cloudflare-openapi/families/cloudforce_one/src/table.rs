@@ -187,6 +187,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"content\":\"60m\",\"created\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"priority\":\"2021-10-08T17:52:17.571336Z\",\"request\":\"60m\",\"summary\":\"60m\",\"tlp\":\"clear\",\"updated\":\"2021-10-08T17:52:17.571336Z\"},\"success\":true}",
     },
     crate::Operation {
+        id: "cloudforce_one_priority_delete",
+        family: "cloudforce_one",
+        method: "DELETE",
+        path: "/accounts/{account_identifier}/cloudforce-one/requests/priority/{priority_identifer}",
+        summary: "Delete a Priority Intelligence Report",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "priority_identifer",
+                location: crate::Location::Path,
+                required: true,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
         id: "cloudforce_one_request_quota",
         family: "cloudforce_one",
         method: "GET",
@@ -278,6 +303,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"content\":\"60m\",\"created\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"priority\":\"2021-10-08T17:52:17.571336Z\",\"request\":\"60m\",\"summary\":\"60m\",\"tlp\":\"clear\",\"updated\":\"2021-10-08T17:52:17.571336Z\"},\"success\":true}",
     },
     crate::Operation {
+        id: "cloudforce_one_request_delete",
+        family: "cloudforce_one",
+        method: "DELETE",
+        path: "/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}",
+        summary: "Delete a Request",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "request_identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
         id: "cloudforce_one_request_message_list",
         family: "cloudforce_one",
         method: "POST",
@@ -358,7 +408,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "message_identifer",
                 location: crate::Location::Path,
                 required: true,
-                example: "engineers",
+                example: "1",
             },
         ],
         body: ::std::option::Option::Some(crate::Body {
@@ -366,6 +416,37 @@ pub const OPERATIONS: &[crate::Operation] = &[
             example: "{}",
         }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"author\":\"user@domain.com\",\"content\":\"60m\",\"id\":1,\"is_follow_on_request\":false,\"updated\":\"2022-01-01T00:00:00Z\"},\"success\":true}",
+    },
+    crate::Operation {
+        id: "cloudforce_one_request_message_delete",
+        family: "cloudforce_one",
+        method: "DELETE",
+        path: "/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message/{message_identifer}",
+        summary: "Delete a Request Message",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "request_identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+            crate::Parameter {
+                name: "message_identifer",
+                location: crate::Location::Path,
+                required: true,
+                example: "1",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
@@ -555,6 +636,29 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "cloudforce_one_priority_delete" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudforce_one_priority_delete();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_identifier")?
+                {
+                    builder = builder.account_identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("priority_identifer")?
+                {
+                    builder = builder.priority_identifer(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "cloudforce_one_request_quota" => {
             #[inline(never)]
             fn prepare(
@@ -637,6 +741,29 @@ pub fn dispatch(
                     .body_as::<types::CloudforceOneRequestEdit>()?
                 {
                     builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "cloudforce_one_request_delete" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudforce_one_request_delete();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_identifier")?
+                {
+                    builder = builder.account_identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("request_identifier")?
+                {
+                    builder = builder.request_identifier(value);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -733,6 +860,36 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "cloudforce_one_request_message_delete" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudforce_one_request_message_delete();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_identifier")?
+                {
+                    builder = builder.account_identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("request_identifier")?
+                {
+                    builder = builder.request_identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("message_identifer")?
+                {
+                    builder = builder.message_identifer(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         _ => {
             ::std::result::Result::Err(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),
@@ -742,7 +899,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"cloudforce-one_priority\":{\"description\":\"Request Priority\",\"enum\":[\"routine\",\"high\",\"urgent\"],\"type\":\"string\"},\"cloudforce-one_priority-edit\":{\"description\":\"Priority Editable Attributes\",\"properties\":{\"labels\":{\"$ref\":\"#/definitions/d1_params\"},\"priority\":{\"description\":\"Priority\",\"example\":1,\"type\":\"integer\"},\"requirement\":{\"description\":\"Requirement\",\"example\":\"DoS attacks carried out by CVEs\",\"type\":\"string\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"}},\"required\":[\"labels\",\"priority\",\"requirement\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_priority-item\":{\"description\":\"Priority Item\",\"properties\":{\"created\":{\"description\":\"Priority creation time\",\"example\":\"2022-04-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"labels\":{\"$ref\":\"#/definitions/d1_params\"},\"priority\":{\"description\":\"Priority\",\"example\":1,\"type\":\"integer\"},\"requirement\":{\"description\":\"Requirement\",\"example\":\"DoS attacks carried out by CVEs\",\"type\":\"string\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"updated\":{\"description\":\"Priority last updated time\",\"example\":\"2022-04-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"id\",\"created\",\"updated\",\"labels\",\"priority\",\"requirement\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_priority-list\":{\"description\":\"Priority List Parameters\",\"properties\":{\"page\":{\"description\":\"Page number of results\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page\",\"example\":10,\"type\":\"integer\"}},\"required\":[\"page\",\"per_page\"],\"type\":\"object\"},\"cloudforce-one_quota\":{\"description\":\"Quota\",\"properties\":{\"anniversary_date\":{\"description\":\"Anniversary date is when annual quota limit is refresh\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"quarter_anniversary_date\":{\"description\":\"Quater anniversary date is when quota limit is refreshed each quarter\",\"example\":\"2022-04-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"quota\":{\"description\":\"Tokens for the quarter\",\"example\":120,\"type\":\"integer\"},\"remaining\":{\"description\":\"Tokens remaining for the quarter\",\"example\":64,\"type\":\"integer\"}},\"type\":\"object\"},\"cloudforce-one_request-constants\":{\"description\":\"Request Constants\",\"properties\":{\"priority\":{\"example\":[\"routine\",\"high\",\"urgent\"],\"items\":{\"$ref\":\"#/definitions/cloudforce-one_priority\"},\"type\":\"array\"},\"status\":{\"example\":[\"open\",\"accepted\",\"reported\",\"approved\",\"completed\",\"declined\"],\"items\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"},\"type\":\"array\"},\"tlp\":{\"example\":[\"clear\",\"green\",\"amber\",\"amber-strict\",\"red\"],\"items\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"type\":\"array\"}},\"type\":\"object\"},\"cloudforce-one_request-edit\":{\"description\":\"Request Editable Parameters\",\"properties\":{\"content\":{\"$ref\":\"#/definitions/Duration\"},\"priority\":{\"description\":\"Priority for analyzing the request\",\"example\":\"routine\",\"type\":\"string\"},\"request_type\":{\"$ref\":\"#/definitions/Duration\"},\"summary\":{\"$ref\":\"#/definitions/Duration\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"}},\"type\":\"object\"},\"cloudforce-one_request-item\":{\"description\":\"Request Item\",\"properties\":{\"completed\":{\"$ref\":\"#/definitions/aaa_sent\"},\"content\":{\"$ref\":\"#/definitions/Duration\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"message_tokens\":{\"description\":\"Tokens for the request messages\",\"example\":1,\"type\":\"integer\"},\"priority\":{\"$ref\":\"#/definitions/aaa_sent\"},\"readable_id\":{\"$ref\":\"#/definitions/Duration\"},\"request\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"},\"summary\":{\"$ref\":\"#/definitions/Duration\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"tokens\":{\"description\":\"Tokens for the request\",\"example\":16,\"type\":\"integer\"},\"updated\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"id\",\"created\",\"updated\",\"content\",\"priority\",\"request\",\"summary\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_request-list\":{\"description\":\"Request List Parameters\",\"properties\":{\"completed_after\":{\"description\":\"Retrieve requests completed after this time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"completed_before\":{\"description\":\"Retrieve requests completed before this time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created_after\":{\"description\":\"Retrieve requests created after this time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created_before\":{\"description\":\"Retrieve requests created before this time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"page\":{\"description\":\"Page number of results\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page\",\"example\":10,\"type\":\"integer\"},\"request_type\":{\"$ref\":\"#/definitions/Duration\"},\"sort_by\":{\"description\":\"Field to sort results by\",\"example\":\"created\",\"type\":\"string\"},\"sort_order\":{\"description\":\"Sort order (asc or desc)\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"},\"status\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"}},\"required\":[\"page\",\"per_page\"],\"type\":\"object\"},\"cloudforce-one_request-list-item\":{\"description\":\"Request List Item\",\"properties\":{\"completed\":{\"description\":\"Request completion time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created\":{\"description\":\"Request creation time\",\"example\":\"2022-04-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"message_tokens\":{\"description\":\"Tokens for the request messages\",\"example\":16,\"type\":\"integer\"},\"priority\":{\"$ref\":\"#/definitions/cloudforce-one_priority\"},\"readable_id\":{\"$ref\":\"#/definitions/Duration\"},\"request\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"},\"summary\":{\"$ref\":\"#/definitions/Duration\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"tokens\":{\"description\":\"Tokens for the request\",\"type\":\"integer\"},\"updated\":{\"description\":\"Request last updated time\",\"example\":\"2022-04-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"id\",\"created\",\"updated\",\"priority\",\"request\",\"summary\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_request-message-edit\":{\"description\":\"Request Message Editable Attributes\",\"properties\":{\"content\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"cloudforce-one_request-message-item\":{\"description\":\"Request Message Item\",\"properties\":{\"author\":{\"description\":\"Author of message\",\"example\":\"user@domain.com\",\"type\":\"string\"},\"content\":{\"$ref\":\"#/definitions/Duration\"},\"created\":{\"description\":\"Message creation time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"Message ID\",\"type\":\"integer\"},\"is_follow_on_request\":{\"description\":\"Message is a follow-on request\",\"type\":\"boolean\"},\"updated\":{\"description\":\"Message last updated time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"id\",\"updated\",\"content\",\"author\",\"is_follow_on_request\"],\"type\":\"object\"},\"cloudforce-one_request-message-list\":{\"description\":\"Request Message List Parameters\",\"properties\":{\"after\":{\"description\":\"Retrieve messages created after this time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"before\":{\"description\":\"Retrieve messages created before this time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"page\":{\"description\":\"Page number of results\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page\",\"example\":10,\"type\":\"integer\"},\"sort_by\":{\"description\":\"Field to sort results by\",\"example\":\"created\",\"type\":\"string\"},\"sort_order\":{\"description\":\"Sort order (asc or desc)\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"}},\"required\":[\"page\",\"per_page\"],\"type\":\"object\"},\"cloudforce-one_request-status\":{\"description\":\"Request Status\",\"enum\":[\"open\",\"accepted\",\"reported\",\"approved\",\"completed\",\"declined\"],\"type\":\"string\"},\"cloudforce-one_tlp\":{\"description\":\"The CISA defined Traffic Light Protocol (TLP)\",\"enum\":[\"clear\",\"amber\",\"amber-strict\",\"green\",\"red\"],\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"cloudforce-one_priority\":{\"description\":\"Request Priority\",\"enum\":[\"routine\",\"high\",\"urgent\"],\"type\":\"string\"},\"cloudforce-one_priority-edit\":{\"description\":\"Priority Editable Attributes\",\"properties\":{\"labels\":{\"$ref\":\"#/definitions/d1_params\"},\"priority\":{\"description\":\"Priority\",\"example\":1,\"type\":\"integer\"},\"requirement\":{\"description\":\"Requirement\",\"example\":\"DoS attacks carried out by CVEs\",\"type\":\"string\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"}},\"required\":[\"labels\",\"priority\",\"requirement\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_priority-item\":{\"description\":\"Priority Item\",\"properties\":{\"created\":{\"description\":\"Priority creation time\",\"example\":\"2022-04-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"labels\":{\"$ref\":\"#/definitions/d1_params\"},\"priority\":{\"description\":\"Priority\",\"example\":1,\"type\":\"integer\"},\"requirement\":{\"description\":\"Requirement\",\"example\":\"DoS attacks carried out by CVEs\",\"type\":\"string\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"updated\":{\"description\":\"Priority last updated time\",\"example\":\"2022-04-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"id\",\"created\",\"updated\",\"labels\",\"priority\",\"requirement\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_priority-list\":{\"description\":\"Priority List Parameters\",\"properties\":{\"page\":{\"description\":\"Page number of results\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page\",\"example\":10,\"type\":\"integer\"}},\"required\":[\"page\",\"per_page\"],\"type\":\"object\"},\"cloudforce-one_quota\":{\"description\":\"Quota\",\"properties\":{\"anniversary_date\":{\"description\":\"Anniversary date is when annual quota limit is refresh\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"quarter_anniversary_date\":{\"description\":\"Quater anniversary date is when quota limit is refreshed each quarter\",\"example\":\"2022-04-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"quota\":{\"description\":\"Tokens for the quarter\",\"example\":120,\"type\":\"integer\"},\"remaining\":{\"description\":\"Tokens remaining for the quarter\",\"example\":64,\"type\":\"integer\"}},\"type\":\"object\"},\"cloudforce-one_request-constants\":{\"description\":\"Request Constants\",\"properties\":{\"priority\":{\"example\":[\"routine\",\"high\",\"urgent\"],\"items\":{\"$ref\":\"#/definitions/cloudforce-one_priority\"},\"type\":\"array\"},\"status\":{\"example\":[\"open\",\"accepted\",\"reported\",\"approved\",\"completed\",\"declined\"],\"items\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"},\"type\":\"array\"},\"tlp\":{\"example\":[\"clear\",\"green\",\"amber\",\"amber-strict\",\"red\"],\"items\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"type\":\"array\"}},\"type\":\"object\"},\"cloudforce-one_request-edit\":{\"description\":\"Request Editable Parameters\",\"properties\":{\"content\":{\"$ref\":\"#/definitions/Duration\"},\"priority\":{\"description\":\"Priority for analyzing the request\",\"example\":\"routine\",\"type\":\"string\"},\"request_type\":{\"$ref\":\"#/definitions/Duration\"},\"summary\":{\"$ref\":\"#/definitions/Duration\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"}},\"type\":\"object\"},\"cloudforce-one_request-item\":{\"description\":\"Request Item\",\"properties\":{\"completed\":{\"$ref\":\"#/definitions/aaa_sent\"},\"content\":{\"$ref\":\"#/definitions/Duration\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"message_tokens\":{\"description\":\"Tokens for the request messages\",\"example\":1,\"type\":\"integer\"},\"priority\":{\"$ref\":\"#/definitions/aaa_sent\"},\"readable_id\":{\"$ref\":\"#/definitions/Duration\"},\"request\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"},\"summary\":{\"$ref\":\"#/definitions/Duration\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"tokens\":{\"description\":\"Tokens for the request\",\"example\":16,\"type\":\"integer\"},\"updated\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"id\",\"created\",\"updated\",\"content\",\"priority\",\"request\",\"summary\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_request-list\":{\"description\":\"Request List Parameters\",\"properties\":{\"completed_after\":{\"description\":\"Retrieve requests completed after this time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"completed_before\":{\"description\":\"Retrieve requests completed before this time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created_after\":{\"description\":\"Retrieve requests created after this time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created_before\":{\"description\":\"Retrieve requests created before this time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"page\":{\"description\":\"Page number of results\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page\",\"example\":10,\"type\":\"integer\"},\"request_type\":{\"$ref\":\"#/definitions/Duration\"},\"sort_by\":{\"description\":\"Field to sort results by\",\"example\":\"created\",\"type\":\"string\"},\"sort_order\":{\"description\":\"Sort order (asc or desc)\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"},\"status\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"}},\"required\":[\"page\",\"per_page\"],\"type\":\"object\"},\"cloudforce-one_request-list-item\":{\"description\":\"Request List Item\",\"properties\":{\"completed\":{\"description\":\"Request completion time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created\":{\"description\":\"Request creation time\",\"example\":\"2022-04-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"message_tokens\":{\"description\":\"Tokens for the request messages\",\"example\":16,\"type\":\"integer\"},\"priority\":{\"$ref\":\"#/definitions/cloudforce-one_priority\"},\"readable_id\":{\"$ref\":\"#/definitions/Duration\"},\"request\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/cloudforce-one_request-status\"},\"summary\":{\"$ref\":\"#/definitions/Duration\"},\"tlp\":{\"$ref\":\"#/definitions/cloudforce-one_tlp\"},\"tokens\":{\"description\":\"Tokens for the request\",\"type\":\"integer\"},\"updated\":{\"description\":\"Request last updated time\",\"example\":\"2022-04-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"id\",\"created\",\"updated\",\"priority\",\"request\",\"summary\",\"tlp\"],\"type\":\"object\"},\"cloudforce-one_request-message-edit\":{\"description\":\"Request Message Editable Attributes\",\"properties\":{\"content\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"cloudforce-one_request-message-item\":{\"description\":\"Request Message Item\",\"properties\":{\"author\":{\"description\":\"Author of message\",\"example\":\"user@domain.com\",\"type\":\"string\"},\"content\":{\"$ref\":\"#/definitions/Duration\"},\"created\":{\"description\":\"Message creation time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"Message ID\",\"type\":\"integer\"},\"is_follow_on_request\":{\"description\":\"Message is a follow-on request\",\"type\":\"boolean\"},\"updated\":{\"description\":\"Message last updated time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"id\",\"updated\",\"content\",\"author\",\"is_follow_on_request\"],\"type\":\"object\"},\"cloudforce-one_request-message-list\":{\"description\":\"Request Message List Parameters\",\"properties\":{\"after\":{\"description\":\"Retrieve messages created after this time\",\"example\":\"2022-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"before\":{\"description\":\"Retrieve messages created before this time\",\"example\":\"2024-01-01T00:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"page\":{\"description\":\"Page number of results\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page\",\"example\":10,\"type\":\"integer\"},\"sort_by\":{\"description\":\"Field to sort results by\",\"example\":\"created\",\"type\":\"string\"},\"sort_order\":{\"description\":\"Sort order (asc or desc)\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"}},\"required\":[\"page\",\"per_page\"],\"type\":\"object\"},\"cloudforce-one_request-status\":{\"description\":\"Request Status\",\"enum\":[\"open\",\"accepted\",\"reported\",\"approved\",\"completed\",\"declined\"],\"type\":\"string\"},\"cloudforce-one_tlp\":{\"description\":\"The CISA defined Traffic Light Protocol (TLP)\",\"enum\":[\"clear\",\"amber\",\"amber-strict\",\"green\",\"red\"],\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"workers_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Not described upstream.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -918,6 +1075,25 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "cloudforce_one_priority_delete" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("priority_identifer", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"description\":\"Not described upstream.\",\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "cloudforce_one_request_quota" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -997,6 +1173,25 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "cloudforce_one_request_delete" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("request_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"description\":\"Not described upstream.\",\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "cloudforce_one_request_message_list" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -1066,6 +1261,28 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_request-message-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "cloudforce_one_request_message_delete" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("request_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
+                        ("message_identifer", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"description\":\"Not described upstream.\",\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

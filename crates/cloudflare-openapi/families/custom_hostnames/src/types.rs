@@ -303,27 +303,32 @@ impl ::std::default::Default for CustomHostnameForAZoneListCustomHostnamesOrder 
         CustomHostnameForAZoneListCustomHostnamesOrder::Ssl
     }
 }
-///`CustomHostnameForAZoneListCustomHostnamesSsl`
+///Whether to filter hostnames based on if they have SSL enabled.
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct CustomHostnameForAZoneListCustomHostnamesSsl(f64);
+pub struct CustomHostnameForAZoneListCustomHostnamesSsl(i64);
 impl ::std::ops::Deref for CustomHostnameForAZoneListCustomHostnamesSsl {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
+    type Target = i64;
+    fn deref(&self) -> &i64 {
         &self.0
     }
 }
-impl ::std::convert::From<CustomHostnameForAZoneListCustomHostnamesSsl> for f64 {
+impl ::std::convert::From<CustomHostnameForAZoneListCustomHostnamesSsl> for i64 {
     fn from(value: CustomHostnameForAZoneListCustomHostnamesSsl) -> Self {
         value.0
     }
 }
-impl ::std::convert::TryFrom<f64> for CustomHostnameForAZoneListCustomHostnamesSsl {
+impl ::std::default::Default for CustomHostnameForAZoneListCustomHostnamesSsl {
+    fn default() -> Self {
+        CustomHostnameForAZoneListCustomHostnamesSsl(0_i64)
+    }
+}
+impl ::std::convert::TryFrom<i64> for CustomHostnameForAZoneListCustomHostnamesSsl {
     type Error = self::error::ConversionError;
     fn try_from(
-        value: f64,
+        value: i64,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_f64, 1_f64].contains(&value) {
+        if ![0_i64, 1_i64].contains(&value) {
             Err("invalid value".into())
         } else {
             Ok(Self(value))
@@ -335,7 +340,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomHostnameForAZoneListCustomHostname
     where
         D: ::serde::Deserializer<'de>,
     {
-        Self::try_from(<f64>::deserialize(deserializer)?)
+        Self::try_from(<i64>::deserialize(deserializer)?)
             .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
     }
 }

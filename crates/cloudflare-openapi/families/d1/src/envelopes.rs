@@ -38,6 +38,9 @@ impl crate::Envelope for CloudflareD1DeleteDatabaseResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for CloudflareD1ExportDatabaseResponse {
     type Result = CloudflareD1ExportDatabaseResponseResult;

@@ -293,6 +293,80 @@ impl<'a> DexFleetStatusLive<'a> {
         self
     }
 }
+/**Builder for [`Client::dex_fleet_status_over_time`]
+
+[`Client::dex_fleet_status_over_time`]: super::Client::dex_fleet_status_over_time*/
+#[derive(Debug, Clone)]
+pub struct DexFleetStatusOverTime<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    colo: Result<Option<types::Duration>, String>,
+    device_id: Result<Option<types::Duration>, String>,
+    from: Result<types::Duration, String>,
+    to: Result<types::Duration, String>,
+}
+impl<'a> DexFleetStatusOverTime<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            colo: Ok(None),
+            device_id: Ok(None),
+            from: Err("from was not initialized".to_string()),
+            to: Err("to was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn colo<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Duration>,
+    {
+        self.colo = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `Duration` for colo failed".to_string());
+        self
+    }
+    pub fn device_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Duration>,
+    {
+        self.device_id = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `Duration` for device_id failed".to_string());
+        self
+    }
+    pub fn from<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Duration>,
+    {
+        self.from = value
+            .try_into()
+            .map_err(|_| "conversion to `Duration` for from failed".to_string());
+        self
+    }
+    pub fn to<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Duration>,
+    {
+        self.to = value
+            .try_into()
+            .map_err(|_| "conversion to `Duration` for to failed".to_string());
+        self
+    }
+}
 /**Builder for [`Client::dex_endpoints_http_test_details`]
 
 [`Client::dex_endpoints_http_test_details`]: super::Client::dex_endpoints_http_test_details*/
@@ -1119,6 +1193,44 @@ impl<'a> crate::Request for DexFleetStatusLive<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("since_minutes", &since_minutes))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for DexFleetStatusOverTime<'a> {
+    type Success = types::DexFleetStatusOverTimeResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "dex_fleet_status_over_time"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, colo, device_id, from, to } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let colo = colo.map_err(Error::InvalidRequest)?;
+        let device_id = device_id.map_err(Error::InvalidRequest)?;
+        let from = from.map_err(Error::InvalidRequest)?;
+        let to = to.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/dex/fleet-status/over-time", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("colo", &colo))
+            .query(&progenitor_client::QueryParam::new("device_id", &device_id))
+            .query(&progenitor_client::QueryParam::new("from", &from))
+            .query(&progenitor_client::QueryParam::new("to", &to))
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -48,6 +48,12 @@ List details for live (up to 60 minutes) devices using WARP
 
 Sends a `GET` request to `/accounts/{account_id}/dex/fleet-status/live`*/
     fn dex_fleet_status_live(&self) -> builder::DexFleetStatusLive<'_>;
+    /**List fleet status aggregate details by dimension
+
+List details for devices using WARP, up to 7 days
+
+Sends a `GET` request to `/accounts/{account_id}/dex/fleet-status/over-time`*/
+    fn dex_fleet_status_over_time(&self) -> builder::DexFleetStatusOverTime<'_>;
     /**Get details and aggregate metrics for an http test
 
 Get test details and aggregate performance metrics for an http test for a given time period between 1 hour and 7 days.
@@ -179,6 +185,9 @@ impl DexOperations for Client {
     }
     fn dex_fleet_status_live(&self) -> builder::DexFleetStatusLive<'_> {
         builder::DexFleetStatusLive::new(self)
+    }
+    fn dex_fleet_status_over_time(&self) -> builder::DexFleetStatusOverTime<'_> {
+        builder::DexFleetStatusOverTime::new(self)
     }
     fn dex_endpoints_http_test_details(
         &self,

@@ -2,7 +2,7 @@
 
 //!The `dex` family of the Cloudflare API: Digital Experience Monitoring: tests, fleet status, traceroutes.
 //!
-//!11 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `dex` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`DexOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!12 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `dex` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`DexOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

@@ -131,6 +131,47 @@ impl<'a> DlpDatasetsUpdate<'a> {
         self
     }
 }
+/**Builder for [`Client::dlp_datasets_delete`]
+
+[`Client::dlp_datasets_delete`]: super::Client::dlp_datasets_delete*/
+#[derive(Debug, Clone)]
+pub struct DlpDatasetsDelete<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    dataset_id: Result<::uuid::Uuid, String>,
+}
+impl<'a> DlpDatasetsDelete<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            dataset_id: Err("dataset_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn dataset_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.dataset_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for dataset_id failed".to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::dlp_datasets_create_version`]
 
 [`Client::dlp_datasets_create_version`]: super::Client::dlp_datasets_create_version*/
@@ -635,6 +676,37 @@ impl<'a> crate::Request for DlpDatasetsUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for DlpDatasetsDelete<'a> {
+    type Success = types::DlpDatasetsDeleteResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "dlp_datasets_delete"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, dataset_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let dataset_id = dataset_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/dlp/datasets/{}", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& dataset_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .build()?;
         ::std::result::Result::Ok(request)
     }

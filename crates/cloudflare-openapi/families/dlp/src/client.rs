@@ -23,6 +23,14 @@ Update details about a dataset.
 
 Sends a `PUT` request to `/accounts/{account_id}/dlp/datasets/{dataset_id}`*/
     fn dlp_datasets_update(&self) -> builder::DlpDatasetsUpdate<'_>;
+    /**Delete a dataset
+
+Delete a dataset.
+
+This deletes all versions of the dataset.
+
+Sends a `DELETE` request to `/accounts/{account_id}/dlp/datasets/{dataset_id}`*/
+    fn dlp_datasets_delete(&self) -> builder::DlpDatasetsDelete<'_>;
     /**Prepare to upload a new version of a dataset
 
 Prepare to upload a new version of a dataset.
@@ -107,6 +115,9 @@ impl DlpOperations for Client {
     }
     fn dlp_datasets_update(&self) -> builder::DlpDatasetsUpdate<'_> {
         builder::DlpDatasetsUpdate::new(self)
+    }
+    fn dlp_datasets_delete(&self) -> builder::DlpDatasetsDelete<'_> {
+        builder::DlpDatasetsDelete::new(self)
     }
     fn dlp_datasets_create_version(&self) -> builder::DlpDatasetsCreateVersion<'_> {
         builder::DlpDatasetsCreateVersion::new(self)

@@ -80,6 +80,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"name\":\"example\",\"num_cells\":1,\"secret\":\"example\",\"status\":\"empty\",\"updated_at\":\"2014-01-01T05:20:00Z\",\"uploads\":[]},\"success\":true}",
     },
     crate::Operation {
+        id: "dlp_datasets_delete",
+        family: "dlp",
+        method: "DELETE",
+        path: "/accounts/{account_id}/dlp/datasets/{dataset_id}",
+        summary: "Delete a dataset.",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "dataset_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
         id: "dlp_datasets_create_version",
         family: "dlp",
         method: "POST",
@@ -389,6 +414,29 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "dlp_datasets_delete" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.dlp_datasets_delete();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("dataset_id")?
+                {
+                    builder = builder.dataset_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "dlp_datasets_create_version" => {
             #[inline(never)]
             fn prepare(
@@ -685,6 +733,25 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/dlp_Dataset\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "dlp_datasets_delete" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dataset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"description\":\"Upstream declares no body: none (a 204) is the answer, as JSON `null`.\",\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

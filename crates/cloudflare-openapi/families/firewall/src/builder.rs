@@ -1491,6 +1491,48 @@ impl<'a> FirewallRulesUpdatePriorityOfFirewallRules<'a> {
         self
     }
 }
+/**Builder for [`Client::firewall_rules_get_a_firewall_rule`]
+
+[`Client::firewall_rules_get_a_firewall_rule`]: super::Client::firewall_rules_get_a_firewall_rule*/
+#[derive(Debug, Clone)]
+pub struct FirewallRulesGetAFirewallRule<'a> {
+    client: &'a super::Client,
+    zone_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> FirewallRulesGetAFirewallRule<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_identifier: Err("zone_identifier was not initialized".to_string()),
+            id: Err("id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::firewall_rules_update_a_firewall_rule`]
 
 [`Client::firewall_rules_update_a_firewall_rule`]: super::Client::firewall_rules_update_a_firewall_rule*/
@@ -1673,6 +1715,103 @@ impl<'a> FirewallRulesUpdatePriorityOfAFirewallRule<'a> {
                     "conversion to `FirewallRulesUpdatePriorityOfAFirewallRuleBody` for body failed: {}",
                     s
                 )
+            });
+        self
+    }
+}
+/**Builder for [`Client::user_agent_blocking_rules_list_user_agent_blocking_rules`]
+
+[`Client::user_agent_blocking_rules_list_user_agent_blocking_rules`]: super::Client::user_agent_blocking_rules_list_user_agent_blocking_rules*/
+#[derive(Debug, Clone)]
+pub struct UserAgentBlockingRulesListUserAgentBlockingRules<'a> {
+    client: &'a super::Client,
+    zone_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    description: Result<Option<::std::string::String>, String>,
+    description_search: Result<Option<::std::string::String>, String>,
+    page: Result<Option<f64>, String>,
+    per_page: Result<Option<f64>, String>,
+    ua_search: Result<Option<::std::string::String>, String>,
+}
+impl<'a> UserAgentBlockingRulesListUserAgentBlockingRules<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_identifier: Err("zone_identifier was not initialized".to_string()),
+            description: Ok(None),
+            description_search: Ok(None),
+            page: Ok(None),
+            per_page: Ok(None),
+            ua_search: Ok(None),
+        }
+    }
+    pub fn zone_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn description<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.description = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for description failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn description_search<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.description_search = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for description_search failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<f64>,
+    {
+        self.page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `f64` for page failed".to_string());
+        self
+    }
+    pub fn per_page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<f64>,
+    {
+        self.per_page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+        self
+    }
+    pub fn ua_search<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.ua_search = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for ua_search failed"
+                    .to_string()
             });
         self
     }
@@ -2153,6 +2292,155 @@ impl<'a> WafOverridesDeleteAWafOverride<'a> {
         self
     }
 }
+/**Builder for [`Client::waf_packages_list_waf_packages`]
+
+[`Client::waf_packages_list_waf_packages`]: super::Client::waf_packages_list_waf_packages*/
+#[derive(Debug, Clone)]
+pub struct WafPackagesListWafPackages<'a> {
+    client: &'a super::Client,
+    zone_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    direction: Result<Option<types::UserDirection>, String>,
+    match_: Result<Option<types::UserMatch>, String>,
+    name: Result<Option<::std::string::String>, String>,
+    order: Result<Option<types::WafPackagesListWafPackagesOrder>, String>,
+    page: Result<Option<f64>, String>,
+    per_page: Result<Option<f64>, String>,
+}
+impl<'a> WafPackagesListWafPackages<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_identifier: Err("zone_identifier was not initialized".to_string()),
+            direction: Ok(None),
+            match_: Ok(None),
+            name: Ok(None),
+            order: Ok(None),
+            page: Ok(None),
+            per_page: Ok(None),
+        }
+    }
+    pub fn zone_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn direction<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::UserDirection>,
+    {
+        self.direction = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `UserDirection` for direction failed".to_string()
+            });
+        self
+    }
+    pub fn match_<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::UserMatch>,
+    {
+        self.match_ = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `UserMatch` for match_ failed".to_string());
+        self
+    }
+    pub fn name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for name failed".to_string()
+            });
+        self
+    }
+    pub fn order<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::WafPackagesListWafPackagesOrder>,
+    {
+        self.order = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `WafPackagesListWafPackagesOrder` for order failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<f64>,
+    {
+        self.page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `f64` for page failed".to_string());
+        self
+    }
+    pub fn per_page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<f64>,
+    {
+        self.per_page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+        self
+    }
+}
+/**Builder for [`Client::waf_packages_get_a_waf_package`]
+
+[`Client::waf_packages_get_a_waf_package`]: super::Client::waf_packages_get_a_waf_package*/
+#[derive(Debug, Clone)]
+pub struct WafPackagesGetAWafPackage<'a> {
+    client: &'a super::Client,
+    zone_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> WafPackagesGetAWafPackage<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_identifier: Err("zone_identifier was not initialized".to_string()),
+            identifier: Err("identifier was not initialized".to_string()),
+        }
+    }
+    pub fn zone_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for identifier failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::waf_packages_update_a_waf_package`]
 
 [`Client::waf_packages_update_a_waf_package`]: super::Client::waf_packages_update_a_waf_package*/
@@ -2543,8 +2831,8 @@ pub struct WafRuleGroupsListWafRuleGroups<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     package_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    direction: Result<Option<types::WafRuleGroupsListWafRuleGroupsDirection>, String>,
-    match_: Result<Option<types::WafRuleGroupsListWafRuleGroupsMatch>, String>,
+    direction: Result<Option<types::UserDirection>, String>,
+    match_: Result<Option<types::UserMatch>, String>,
     mode: Result<Option<types::WafRuleGroupsListWafRuleGroupsMode>, String>,
     name: Result<Option<::std::string::String>, String>,
     order: Result<Option<types::WafRuleGroupsListWafRuleGroupsOrder>, String>,
@@ -2594,28 +2882,24 @@ impl<'a> WafRuleGroupsListWafRuleGroups<'a> {
     }
     pub fn direction<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WafRuleGroupsListWafRuleGroupsDirection>,
+        V: std::convert::TryInto<types::UserDirection>,
     {
         self.direction = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `WafRuleGroupsListWafRuleGroupsDirection` for direction failed"
-                    .to_string()
+                "conversion to `UserDirection` for direction failed".to_string()
             });
         self
     }
     pub fn match_<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WafRuleGroupsListWafRuleGroupsMatch>,
+        V: std::convert::TryInto<types::UserMatch>,
     {
         self.match_ = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `WafRuleGroupsListWafRuleGroupsMatch` for match_ failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `UserMatch` for match_ failed".to_string());
         self
     }
     pub fn mode<V>(mut self, value: V) -> Self
@@ -4000,6 +4284,37 @@ impl<'a> crate::Request for FirewallRulesUpdatePriorityOfFirewallRules<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for FirewallRulesGetAFirewallRule<'a> {
+    type Success = types::FirewallFilterRulesSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "firewall_rules_get_a_firewall_rule"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_identifier, id } = self;
+        let zone_identifier = zone_identifier.map_err(Error::InvalidRequest)?;
+        let id = id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/firewall/rules/{}", client.baseurl, encode_path(&
+            zone_identifier.to_string()), encode_path(& id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for FirewallRulesUpdateAFirewallRule<'a> {
     type Success = types::FirewallFilterRulesSingleResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -4110,6 +4425,59 @@ impl<'a> crate::Request for FirewallRulesUpdatePriorityOfAFirewallRule<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for UserAgentBlockingRulesListUserAgentBlockingRules<'a> {
+    type Success = types::FirewallFirewalluablockResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "user_agent_blocking_rules_list_user_agent_blocking_rules"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            zone_identifier,
+            description,
+            description_search,
+            page,
+            per_page,
+            ua_search,
+        } = self;
+        let zone_identifier = zone_identifier.map_err(Error::InvalidRequest)?;
+        let description = description.map_err(Error::InvalidRequest)?;
+        let description_search = description_search.map_err(Error::InvalidRequest)?;
+        let page = page.map_err(Error::InvalidRequest)?;
+        let per_page = per_page.map_err(Error::InvalidRequest)?;
+        let ua_search = ua_search.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/firewall/ua_rules", client.baseurl, encode_path(&
+            zone_identifier.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("description", &description))
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "description_search",
+                    &description_search,
+                ),
+            )
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .query(&progenitor_client::QueryParam::new("ua_search", &ua_search))
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -4426,6 +4794,88 @@ impl<'a> crate::Request for WafOverridesDeleteAWafOverride<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WafPackagesListWafPackages<'a> {
+    type Success = types::WafPackagesListWafPackagesResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waf_packages_list_waf_packages"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            zone_identifier,
+            direction,
+            match_,
+            name,
+            order,
+            page,
+            per_page,
+        } = self;
+        let zone_identifier = zone_identifier.map_err(Error::InvalidRequest)?;
+        let direction = direction.map_err(Error::InvalidRequest)?;
+        let match_ = match_.map_err(Error::InvalidRequest)?;
+        let name = name.map_err(Error::InvalidRequest)?;
+        let order = order.map_err(Error::InvalidRequest)?;
+        let page = page.map_err(Error::InvalidRequest)?;
+        let per_page = per_page.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/firewall/waf/packages", client.baseurl, encode_path(&
+            zone_identifier.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("direction", &direction))
+            .query(&progenitor_client::QueryParam::new("match", &match_))
+            .query(&progenitor_client::QueryParam::new("name", &name))
+            .query(&progenitor_client::QueryParam::new("order", &order))
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WafPackagesGetAWafPackage<'a> {
+    type Success = types::WafPackagesGetAWafPackageResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waf_packages_get_a_waf_package"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_identifier, identifier } = self;
+        let zone_identifier = zone_identifier.map_err(Error::InvalidRequest)?;
+        let identifier = identifier.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/firewall/waf/packages/{}", client.baseurl, encode_path(&
+            zone_identifier.to_string()), encode_path(& identifier.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -173,6 +173,14 @@ Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/rules`*/
     fn firewall_rules_update_priority_of_firewall_rules(
         &self,
     ) -> builder::FirewallRulesUpdatePriorityOfFirewallRules<'_>;
+    /**Get a firewall rule
+
+Fetches the details of a firewall rule.
+
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/rules/{id}`*/
+    fn firewall_rules_get_a_firewall_rule(
+        &self,
+    ) -> builder::FirewallRulesGetAFirewallRule<'_>;
     /**Update a firewall rule
 
 Updates an existing firewall rule.
@@ -197,6 +205,14 @@ Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/rules/{id}`*/
     fn firewall_rules_update_priority_of_a_firewall_rule(
         &self,
     ) -> builder::FirewallRulesUpdatePriorityOfAFirewallRule<'_>;
+    /**List User Agent Blocking rules
+
+Fetches User Agent Blocking rules in a zone. You can filter the results using several optional parameters.
+
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/ua_rules`*/
+    fn user_agent_blocking_rules_list_user_agent_blocking_rules(
+        &self,
+    ) -> builder::UserAgentBlockingRulesListUserAgentBlockingRules<'_>;
     /**Create a User Agent Blocking rule
 
 Creates a new User Agent Blocking rule in a zone.
@@ -279,6 +295,22 @@ Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/waf/overrides/{id
     fn waf_overrides_delete_a_waf_override(
         &self,
     ) -> builder::WafOverridesDeleteAWafOverride<'_>;
+    /**List WAF packages
+
+Fetches WAF packages for a zone.
+
+**Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/waf/packages`*/
+    fn waf_packages_list_waf_packages(&self) -> builder::WafPackagesListWafPackages<'_>;
+    /**Get a WAF package
+
+Fetches the details of a WAF package.
+
+**Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/waf/packages/{identifier}`*/
+    fn waf_packages_get_a_waf_package(&self) -> builder::WafPackagesGetAWafPackage<'_>;
     /**Update a WAF package
 
 Updates a WAF package. You can update the sensitivity and the action of an anomaly detection WAF package.
@@ -477,6 +509,11 @@ impl FirewallOperations for Client {
     ) -> builder::FirewallRulesUpdatePriorityOfFirewallRules<'_> {
         builder::FirewallRulesUpdatePriorityOfFirewallRules::new(self)
     }
+    fn firewall_rules_get_a_firewall_rule(
+        &self,
+    ) -> builder::FirewallRulesGetAFirewallRule<'_> {
+        builder::FirewallRulesGetAFirewallRule::new(self)
+    }
     fn firewall_rules_update_a_firewall_rule(
         &self,
     ) -> builder::FirewallRulesUpdateAFirewallRule<'_> {
@@ -491,6 +528,11 @@ impl FirewallOperations for Client {
         &self,
     ) -> builder::FirewallRulesUpdatePriorityOfAFirewallRule<'_> {
         builder::FirewallRulesUpdatePriorityOfAFirewallRule::new(self)
+    }
+    fn user_agent_blocking_rules_list_user_agent_blocking_rules(
+        &self,
+    ) -> builder::UserAgentBlockingRulesListUserAgentBlockingRules<'_> {
+        builder::UserAgentBlockingRulesListUserAgentBlockingRules::new(self)
     }
     fn user_agent_blocking_rules_create_a_user_agent_blocking_rule(
         &self,
@@ -536,6 +578,12 @@ impl FirewallOperations for Client {
         &self,
     ) -> builder::WafOverridesDeleteAWafOverride<'_> {
         builder::WafOverridesDeleteAWafOverride::new(self)
+    }
+    fn waf_packages_list_waf_packages(&self) -> builder::WafPackagesListWafPackages<'_> {
+        builder::WafPackagesListWafPackages::new(self)
+    }
+    fn waf_packages_get_a_waf_package(&self) -> builder::WafPackagesGetAWafPackage<'_> {
+        builder::WafPackagesGetAWafPackage::new(self)
     }
     fn waf_packages_update_a_waf_package(
         &self,

@@ -2,7 +2,7 @@
 
 //!The `firewall` family of the Cloudflare API: Firewall: access rules, filters, lockdowns, user agent rules, WAF packages.
 //!
-//!45 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `firewall` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`FirewallOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!49 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `firewall` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`FirewallOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

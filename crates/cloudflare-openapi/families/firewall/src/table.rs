@@ -723,6 +723,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
+        id: "firewall_rules_get_a_firewall_rule",
+        family: "firewall",
+        method: "GET",
+        path: "/zones/{zone_identifier}/firewall/rules/{id}",
+        summary: "Get a firewall rule",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"action\":\"block\",\"filter\":{},\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"paused\":true},\"success\":true}",
+    },
+    crate::Operation {
         id: "firewall_rules_update_a_firewall_rule",
         family: "firewall",
         method: "PUT",
@@ -805,6 +830,55 @@ pub const OPERATIONS: &[crate::Operation] = &[
             example: "{}",
         }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\"},\"success\":true}",
+    },
+    crate::Operation {
+        id: "user_agent_blocking_rules_list_user_agent_blocking_rules",
+        family: "firewall",
+        method: "GET",
+        path: "/zones/{zone_identifier}/firewall/ua_rules",
+        summary: "List User Agent Blocking rules",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "page",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "description",
+                location: crate::Location::Query,
+                required: false,
+                example: "abusive",
+            },
+            crate::Parameter {
+                name: "description_search",
+                location: crate::Location::Query,
+                required: false,
+                example: "abusive",
+            },
+            crate::Parameter {
+                name: "per_page",
+                location: crate::Location::Query,
+                required: false,
+                example: "20",
+            },
+            crate::Parameter {
+                name: "ua_search",
+                location: crate::Location::Query,
+                required: false,
+                example: "Safari",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
         id: "user_agent_blocking_rules_create_a_user_agent_blocking_rule",
@@ -1044,6 +1118,86 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
+        id: "waf_packages_list_waf_packages",
+        family: "firewall",
+        method: "GET",
+        path: "/zones/{zone_identifier}/firewall/waf/packages",
+        summary: "List WAF packages",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "page",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "per_page",
+                location: crate::Location::Query,
+                required: false,
+                example: "50",
+            },
+            crate::Parameter {
+                name: "order",
+                location: crate::Location::Query,
+                required: false,
+                example: "name",
+            },
+            crate::Parameter {
+                name: "direction",
+                location: crate::Location::Query,
+                required: false,
+                example: "desc",
+            },
+            crate::Parameter {
+                name: "match",
+                location: crate::Location::Query,
+                required: false,
+                example: "any",
+            },
+            crate::Parameter {
+                name: "name",
+                location: crate::Location::Query,
+                required: false,
+                example: "USER",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "waf_packages_get_a_waf_package",
+        family: "firewall",
+        method: "GET",
+        path: "/zones/{zone_identifier}/firewall/waf/packages/{identifier}",
+        summary: "Get a WAF package",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
         id: "waf_packages_update_a_waf_package",
         family: "firewall",
         method: "PATCH",
@@ -1069,7 +1223,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             required: true,
             example: "{}",
         }),
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"action_mode\":\"simulate\",\"description\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"detection_mode\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"name\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"sensitivity\":\"high\",\"zone_id\":\"372e67954025e0ba6aaa6d586b9e0b59\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
         id: "ip_access_rules_for_a_zone_list_ip_access_rules",
@@ -2232,6 +2386,31 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "firewall_rules_get_a_firewall_rule" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.firewall_rules_get_a_firewall_rule();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("id")?
+                {
+                    builder = builder.id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_identifier")?
+                {
+                    builder = builder.zone_identifier(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "firewall_rules_update_a_firewall_rule" => {
             #[inline(never)]
             fn prepare(
@@ -2318,6 +2497,50 @@ pub fn dispatch(
                     .body_as::<types::FirewallRulesDeleteAFirewallRuleBody>()?
                 {
                     builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "user_agent_blocking_rules_list_user_agent_blocking_rules" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .user_agent_blocking_rules_list_user_agent_blocking_rules();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_identifier")?
+                {
+                    builder = builder.zone_identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("description")?
+                {
+                    builder = builder.description(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("description_search")?
+                {
+                    builder = builder.description_search(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("ua_search")?
+                {
+                    builder = builder.ua_search(value);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -2579,6 +2802,79 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "waf_packages_list_waf_packages" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waf_packages_list_waf_packages();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_identifier")?
+                {
+                    builder = builder.zone_identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::WafPackagesListWafPackagesOrder>("order")?
+                {
+                    builder = builder.order(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::UserDirection>("direction")?
+                {
+                    builder = builder.direction(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::UserMatch>("match")?
+                {
+                    builder = builder.match_(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waf_packages_get_a_waf_package" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waf_packages_get_a_waf_package();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("identifier")?
+                {
+                    builder = builder.identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_identifier")?
+                {
+                    builder = builder.zone_identifier(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "waf_packages_update_a_waf_package" => {
             #[inline(never)]
             fn prepare(
@@ -2803,14 +3099,12 @@ pub fn dispatch(
                     builder = builder.order(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<
-                        types::WafRuleGroupsListWafRuleGroupsDirection,
-                    >("direction")?
+                    .parameter_as::<types::UserDirection>("direction")?
                 {
                     builder = builder.direction(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WafRuleGroupsListWafRuleGroupsMatch>("match")?
+                    .parameter_as::<types::UserMatch>("match")?
                 {
                     builder = builder.match_(value);
                 }
@@ -3045,7 +3339,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"addressing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dnssec_ds\":{\"description\":\"Full DS record.\",\"example\":\"example.com. 3600 IN DS 16953 13 2 48E939042E82C22542CB377B580DFDC52A361CEFDC72E7F9107E2B6BD9306A45\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"firewall_action\":{\"description\":\"The action to perform when the threshold of matched traffic within the configured period is exceeded.\",\"x-escape\":\"`anyOf` of 1 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_action_mode\":{\"default\":\"challenge\",\"description\":\"The default action performed by the rules in the WAF package.\",\"enum\":[\"simulate\",\"block\",\"challenge\"],\"type\":\"string\"},\"firewall_anomaly_package\":{\"description\":\"Anomaly detection WAF package (OWASP)\",\"properties\":{\"action_mode\":{\"$ref\":\"#/definitions/firewall_action_mode\"},\"description\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"detection_mode\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"sensitivity\":{\"$ref\":\"#/definitions/firewall_sensitivity\"},\"status\":{\"$ref\":\"#/definitions/firewall_status\"},\"zone_id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\",\"name\",\"description\",\"detection_mode\",\"zone_id\",\"sensitivity\",\"action_mode\"]},\"firewall_components-schemas-description\":{\"description\":\"An informative summary of the current URI-based WAF override.\",\"example\":\"Enable Cloudflare Magento ruleset for shop.example.com\",\"maxLength\":1024,\"nullable\":true,\"type\":\"string\"},\"firewall_components-schemas-priority\":{\"description\":\"The priority of the rule. Optional value used to define the processing order. A lower number indicates a higher priority. If not provided, rules with a defined priority will be processed before rules without a priority.\",\"example\":50,\"maximum\":2147483647,\"minimum\":0,\"type\":\"number\"},\"firewall_configuration\":{\"description\":\"The rule configuration.\",\"x-escape\":\"`oneOf` of 5 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_configuration_target\":{\"enum\":[\"ip\",\"ip_range\",\"asn\",\"country\"],\"example\":\"ip\",\"type\":\"string\"},\"firewall_configurations\":{\"description\":\"A list of IP addresses or CIDR ranges that will be allowed to access the URLs specified in the Zone Lockdown rule. You can include any number of `ip` or `ip_range` configurations.\",\"x-escape\":\"`anyOf` of 2 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_description\":{\"description\":\"An informative summary of the rate limit. This value is sanitized and any tags will be removed.\",\"example\":\"Prevent multiple login failures to mitigate brute force attacks\",\"maxLength\":1024,\"type\":\"string\"},\"firewall_filter\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"type\":\"object\"},\"firewall_filter-delete-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-delete-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"additionalProperties\":false,\"nullable\":true,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"expression\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_filter\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-response-collection-delete\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-single-response-delete\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_groups\":{\"additionalProperties\":true,\"description\":\"An object that allows you to enable or disable WAF rule groups for the current WAF override. Each key of this object must be the ID of a WAF rule group, and each value must be a valid WAF action (usually `default` or `disable`). When creating a new URI-based WAF override, you must provide a `groups` object or a `rules` object.\",\"example\":{\"ea8687e59929c1fd05ba97574ad43f77\":\"default\"},\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_order\":{\"enum\":[\"configuration.target\",\"configuration.value\",\"mode\"],\"example\":\"mode\",\"type\":\"string\"},\"firewall_override\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/firewall_components-schemas-description\"},\"groups\":{\"$ref\":\"#/definitions/firewall_groups\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_priority\"},\"rewrite_action\":{\"$ref\":\"#/definitions/firewall_rewrite_action\"},\"rules\":{\"$ref\":\"#/definitions/firewall_rules\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}}},\"firewall_override_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/firewall_components-schemas-description\"},\"groups\":{\"$ref\":\"#/definitions/firewall_groups\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_priority\"},\"rewrite_action\":{\"$ref\":\"#/definitions/firewall_rewrite_action\"},\"rules\":{\"$ref\":\"#/definitions/firewall_rules\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"id\",\"paused\",\"urls\",\"priority\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_override_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_override\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_priority\":{\"description\":\"The relative priority of the current URI-based WAF override when multiple overrides match a single URL. A lower number indicates higher priority. Higher priority overrides may overwrite values set by lower priority overrides.\",\"example\":1,\"maximum\":1000000000,\"minimum\":-1000000000,\"type\":\"number\"},\"firewall_products\":{\"items\":{\"description\":\"A list of products to bypass for a request when using the `bypass` action.\",\"enum\":[\"zoneLockdown\",\"uaBlock\",\"bic\",\"hot\",\"securityLevel\",\"rateLimit\",\"waf\"],\"example\":\"waf\",\"type\":\"string\"},\"type\":\"array\"},\"firewall_ref\":{\"description\":\"A short reference tag. Allows you to select related firewall rules.\",\"example\":\"MIR-31\",\"maxLength\":50,\"type\":\"string\"},\"firewall_rewrite_action\":{\"description\":\"Specifies that, when a WAF rule matches, its configured action will be replaced by the action configured in this object.\",\"properties\":{\"block\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"challenge\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"default\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"disable\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"simulate\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"}},\"type\":\"object\"},\"firewall_rule\":{\"properties\":{\"allowed_modes\":{\"description\":\"The available actions that a rule can apply to a matched request.\",\"example\":[\"whitelist\",\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\"],\"items\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"readOnly\":true,\"type\":\"array\"},\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"created_on\":{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"modified_on\":{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"mode\",\"allowed_modes\",\"configuration\"],\"type\":\"object\"},\"firewall_rule_collection_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/firewall_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_rule_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_rules\":{\"additionalProperties\":{\"description\":\"The WAF rule action to apply.\",\"enum\":[\"challenge\",\"block\",\"simulate\",\"disable\",\"default\"],\"example\":\"default\"},\"description\":\"An object that allows you to override the action of specific WAF rules. Each key of this object must be the ID of a WAF rule, and each value must be a valid WAF action. Unless you are disabling a rule, ensure that you also enable the rule group that this WAF rule belongs to. When creating a new URI-based WAF override, you must provide a `groups` object or a `rules` object.\",\"example\":{\"100015\":\"disable\"},\"type\":\"object\"},\"firewall_schemas-action\":{\"description\":\"The action to apply to a matched request. The `log` action is only available on an Enterprise plan.\",\"enum\":[\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\",\"allow\",\"log\",\"bypass\"],\"example\":\"block\",\"type\":\"string\"},\"firewall_schemas-mode\":{\"description\":\"The action to apply to a matched request.\",\"enum\":[\"block\",\"challenge\",\"whitelist\",\"js_challenge\",\"managed_challenge\"],\"example\":\"challenge\",\"type\":\"string\"},\"firewall_schemas-rule\":{\"properties\":{\"allowed_modes\":{\"description\":\"The available actions that a rule can apply to a matched request.\",\"example\":[\"whitelist\",\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\"],\"items\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"readOnly\":true,\"type\":\"array\"},\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"created_on\":{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"modified_on\":{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"},\"scope\":{\"description\":\"All zones owned by the user will have the rule applied.\",\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"type\":{\"description\":\"The scope of the rule.\",\"enum\":[\"user\",\"organization\"],\"example\":\"user\",\"readOnly\":true}},\"readOnly\":true,\"type\":\"object\"}},\"required\":[\"id\",\"mode\",\"allowed_modes\",\"configuration\",\"scope\"],\"type\":\"object\"},\"firewall_sensitivity\":{\"default\":\"high\",\"description\":\"The sensitivity of the WAF package.\",\"enum\":[\"high\",\"medium\",\"low\",\"off\"],\"type\":\"string\"},\"firewall_status\":{\"default\":\"active\",\"description\":\"When set to `active`, indicates that the WAF package will be applied to the zone.\",\"enum\":[\"active\"],\"readOnly\":true,\"type\":\"string\"},\"firewall_waf_rewrite_action\":{\"description\":\"The WAF rule action to apply.\",\"enum\":[\"challenge\",\"block\",\"simulate\",\"disable\",\"default\"]},\"firewall_zonelockdown\":{\"additionalProperties\":false,\"properties\":{\"configurations\":{\"$ref\":\"#/definitions/firewall_configurations\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/firewall_description\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"id\",\"created_on\",\"modified_on\",\"paused\",\"description\",\"urls\",\"configurations\"]},\"firewall_zonelockdown_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/firewall_zonelockdown\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_zonelockdown_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_zonelockdown\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"iam_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_list_id\":{\"description\":\"The unique ID of the list.\",\"example\":\"2c0fc9fa937b11eaa1b71c4d701ab86e\",\"maxLength\":32,\"minLength\":32,\"readOnly\":true,\"type\":\"string\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"},\"waf-managed-rules_allowed_modes\":{\"description\":\"The available states for the rule group.\",\"example\":[\"on\",\"off\"],\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_mode\"},\"readOnly\":true,\"type\":\"array\"},\"waf-managed-rules_mode\":{\"default\":\"on\",\"description\":\"The state of the rules contained in the rule group. When `on`, the rules in the group are configurable/usable.\",\"enum\":[\"on\",\"off\"],\"type\":\"string\"},\"waf-managed-rules_rule\":{\"x-escape\":\"`oneOf` of 3 variants that no required property tells apart (decoded as untyped JSON)\"},\"waf-managed-rules_rule_group_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_schemas-group\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waf-managed-rules_rule_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waf-managed-rules_rules_count\":{\"default\":0,\"description\":\"The number of rules in the current rule group.\",\"example\":10,\"readOnly\":true,\"type\":\"number\"},\"waf-managed-rules_schemas-group\":{\"properties\":{\"allowed_modes\":{\"$ref\":\"#/definitions/waf-managed-rules_allowed_modes\"},\"description\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/waf-managed-rules_mode\"},\"modified_rules_count\":{\"$ref\":\"#/definitions/waf-managed-rules_rules_count\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"package_id\":{\"$ref\":\"#/definitions/firewall_id\"},\"rules_count\":{\"$ref\":\"#/definitions/waf-managed-rules_rules_count\"}},\"required\":[\"id\",\"name\",\"description\",\"mode\",\"rules_count\"],\"type\":\"object\"},\"web3_description\":{\"description\":\"An optional description of the hostname.\",\"example\":\"This is my IPFS gateway.\",\"maxLength\":500,\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"addressing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dnssec_ds\":{\"description\":\"Full DS record.\",\"example\":\"example.com. 3600 IN DS 16953 13 2 48E939042E82C22542CB377B580DFDC52A361CEFDC72E7F9107E2B6BD9306A45\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"firewall_action\":{\"description\":\"The action to perform when the threshold of matched traffic within the configured period is exceeded.\",\"x-escape\":\"`anyOf` of 1 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_action_mode\":{\"default\":\"challenge\",\"description\":\"The default action performed by the rules in the WAF package.\",\"enum\":[\"simulate\",\"block\",\"challenge\"],\"type\":\"string\"},\"firewall_components-schemas-description\":{\"description\":\"An informative summary of the current URI-based WAF override.\",\"example\":\"Enable Cloudflare Magento ruleset for shop.example.com\",\"maxLength\":1024,\"nullable\":true,\"type\":\"string\"},\"firewall_components-schemas-mode\":{\"description\":\"The action to apply to a matched request.\",\"enum\":[\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\"],\"example\":\"js_challenge\",\"maxLength\":12,\"type\":\"string\"},\"firewall_components-schemas-priority\":{\"description\":\"The priority of the rule. Optional value used to define the processing order. A lower number indicates a higher priority. If not provided, rules with a defined priority will be processed before rules without a priority.\",\"example\":50,\"maximum\":2147483647,\"minimum\":0,\"type\":\"number\"},\"firewall_configuration\":{\"description\":\"The rule configuration.\",\"x-escape\":\"`oneOf` of 5 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_configuration_target\":{\"enum\":[\"ip\",\"ip_range\",\"asn\",\"country\"],\"example\":\"ip\",\"type\":\"string\"},\"firewall_configurations\":{\"description\":\"A list of IP addresses or CIDR ranges that will be allowed to access the URLs specified in the Zone Lockdown rule. You can include any number of `ip` or `ip_range` configurations.\",\"x-escape\":\"`anyOf` of 2 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_description\":{\"description\":\"An informative summary of the rate limit. This value is sanitized and any tags will be removed.\",\"example\":\"Prevent multiple login failures to mitigate brute force attacks\",\"maxLength\":1024,\"type\":\"string\"},\"firewall_filter\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"type\":\"object\"},\"firewall_filter-delete-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-delete-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"additionalProperties\":false,\"nullable\":true,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"additionalProperties\":false,\"properties\":{\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"expression\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_filter\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-response-collection-delete\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_filter-rules-single-response-delete\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_firewalluablock_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/firewall_ua-rules\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_groups\":{\"additionalProperties\":true,\"description\":\"An object that allows you to enable or disable WAF rule groups for the current WAF override. Each key of this object must be the ID of a WAF rule group, and each value must be a valid WAF action (usually `default` or `disable`). When creating a new URI-based WAF override, you must provide a `groups` object or a `rules` object.\",\"example\":{\"ea8687e59929c1fd05ba97574ad43f77\":\"default\"},\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_order\":{\"enum\":[\"configuration.target\",\"configuration.value\",\"mode\"],\"example\":\"mode\",\"type\":\"string\"},\"firewall_override\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/firewall_components-schemas-description\"},\"groups\":{\"$ref\":\"#/definitions/firewall_groups\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_priority\"},\"rewrite_action\":{\"$ref\":\"#/definitions/firewall_rewrite_action\"},\"rules\":{\"$ref\":\"#/definitions/firewall_rules\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}}},\"firewall_override_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/firewall_components-schemas-description\"},\"groups\":{\"$ref\":\"#/definitions/firewall_groups\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_priority\"},\"rewrite_action\":{\"$ref\":\"#/definitions/firewall_rewrite_action\"},\"rules\":{\"$ref\":\"#/definitions/firewall_rules\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"id\",\"paused\",\"urls\",\"priority\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_override_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_override\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_package\":{\"example\":{\"description\":\"null\",\"detection_mode\":\"traditional\",\"id\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"name\":\"USER\",\"zone_id\":\"023e105f4ecef8ad9ca31a8372d0c353\"},\"x-escape\":\"`oneOf` of 2 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_priority\":{\"description\":\"The relative priority of the current URI-based WAF override when multiple overrides match a single URL. A lower number indicates higher priority. Higher priority overrides may overwrite values set by lower priority overrides.\",\"example\":1,\"maximum\":1000000000,\"minimum\":-1000000000,\"type\":\"number\"},\"firewall_products\":{\"items\":{\"description\":\"A list of products to bypass for a request when using the `bypass` action.\",\"enum\":[\"zoneLockdown\",\"uaBlock\",\"bic\",\"hot\",\"securityLevel\",\"rateLimit\",\"waf\"],\"example\":\"waf\",\"type\":\"string\"},\"type\":\"array\"},\"firewall_ref\":{\"description\":\"A short reference tag. Allows you to select related firewall rules.\",\"example\":\"MIR-31\",\"maxLength\":50,\"type\":\"string\"},\"firewall_rewrite_action\":{\"description\":\"Specifies that, when a WAF rule matches, its configured action will be replaced by the action configured in this object.\",\"properties\":{\"block\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"challenge\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"default\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"disable\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"},\"simulate\":{\"$ref\":\"#/definitions/firewall_waf_rewrite_action\"}},\"type\":\"object\"},\"firewall_rule\":{\"properties\":{\"allowed_modes\":{\"description\":\"The available actions that a rule can apply to a matched request.\",\"example\":[\"whitelist\",\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\"],\"items\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"readOnly\":true,\"type\":\"array\"},\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"created_on\":{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"modified_on\":{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"mode\",\"allowed_modes\",\"configuration\"],\"type\":\"object\"},\"firewall_rule_collection_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/firewall_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_rule_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_rules\":{\"additionalProperties\":{\"description\":\"The WAF rule action to apply.\",\"enum\":[\"challenge\",\"block\",\"simulate\",\"disable\",\"default\"],\"example\":\"default\",\"type\":\"string\"},\"description\":\"An object that allows you to override the action of specific WAF rules. Each key of this object must be the ID of a WAF rule, and each value must be a valid WAF action. Unless you are disabling a rule, ensure that you also enable the rule group that this WAF rule belongs to. When creating a new URI-based WAF override, you must provide a `groups` object or a `rules` object.\",\"example\":{\"100015\":\"disable\"},\"type\":\"object\"},\"firewall_schemas-action\":{\"description\":\"The action to apply to a matched request. The `log` action is only available on an Enterprise plan.\",\"enum\":[\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\",\"allow\",\"log\",\"bypass\"],\"example\":\"block\",\"type\":\"string\"},\"firewall_schemas-configuration\":{\"description\":\"The configuration object for the current rule.\",\"properties\":{\"target\":{\"description\":\"The configuration target for this rule. You must set the target to `ua` for User Agent Blocking rules.\",\"example\":\"ua\",\"type\":\"string\"},\"value\":{\"description\":\"The exact user agent string to match. This value will be compared to the received `User-Agent` HTTP header value.\",\"example\":\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_12_5) AppleWebKit/603.2.4 (KHTML, like Gecko) Version/10.1.1 Safari/603.2.4\",\"type\":\"string\"}},\"type\":\"object\"},\"firewall_schemas-mode\":{\"description\":\"The action to apply to a matched request.\",\"enum\":[\"block\",\"challenge\",\"whitelist\",\"js_challenge\",\"managed_challenge\"],\"example\":\"challenge\",\"type\":\"string\"},\"firewall_schemas-rule\":{\"properties\":{\"allowed_modes\":{\"description\":\"The available actions that a rule can apply to a matched request.\",\"example\":[\"whitelist\",\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\"],\"items\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"readOnly\":true,\"type\":\"array\"},\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"created_on\":{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"modified_on\":{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"},\"scope\":{\"description\":\"All zones owned by the user will have the rule applied.\",\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"type\":{\"description\":\"The scope of the rule.\",\"enum\":[\"user\",\"organization\"],\"example\":\"user\",\"readOnly\":true,\"type\":\"string\"}},\"readOnly\":true,\"type\":\"object\"}},\"required\":[\"id\",\"mode\",\"allowed_modes\",\"configuration\",\"scope\"],\"type\":\"object\"},\"firewall_sensitivity\":{\"default\":\"high\",\"description\":\"The sensitivity of the WAF package.\",\"enum\":[\"high\",\"medium\",\"low\",\"off\"],\"type\":\"string\"},\"firewall_ua-rules\":{\"properties\":{\"configuration\":{\"$ref\":\"#/definitions/firewall_schemas-configuration\"},\"description\":{\"$ref\":\"#/definitions/firewall_description\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_components-schemas-mode\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"firewall_waf_rewrite_action\":{\"description\":\"The WAF rule action to apply.\",\"enum\":[\"challenge\",\"block\",\"simulate\",\"disable\",\"default\"],\"type\":\"string\"},\"firewall_zonelockdown\":{\"additionalProperties\":false,\"properties\":{\"configurations\":{\"$ref\":\"#/definitions/firewall_configurations\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/firewall_description\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"urls\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"id\",\"created_on\",\"modified_on\",\"paused\",\"description\",\"urls\",\"configurations\"]},\"firewall_zonelockdown_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/firewall_zonelockdown\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_zonelockdown_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_zonelockdown\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"iam_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_list_id\":{\"description\":\"The unique ID of the list.\",\"example\":\"2c0fc9fa937b11eaa1b71c4d701ab86e\",\"maxLength\":32,\"minLength\":32,\"readOnly\":true,\"type\":\"string\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"},\"waf-managed-rules_allowed_modes\":{\"description\":\"The available states for the rule group.\",\"example\":[\"on\",\"off\"],\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_mode\"},\"readOnly\":true,\"type\":\"array\"},\"waf-managed-rules_mode\":{\"default\":\"on\",\"description\":\"The state of the rules contained in the rule group. When `on`, the rules in the group are configurable/usable.\",\"enum\":[\"on\",\"off\"],\"type\":\"string\"},\"waf-managed-rules_rule\":{\"x-escape\":\"`oneOf` of 3 variants that no required property tells apart (decoded as untyped JSON)\"},\"waf-managed-rules_rule_group_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_schemas-group\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waf-managed-rules_rule_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/waf-managed-rules_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waf-managed-rules_rules_count\":{\"default\":0,\"description\":\"The number of rules in the current rule group.\",\"example\":10,\"readOnly\":true,\"type\":\"number\"},\"waf-managed-rules_schemas-group\":{\"properties\":{\"allowed_modes\":{\"$ref\":\"#/definitions/waf-managed-rules_allowed_modes\"},\"description\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/waf-managed-rules_mode\"},\"modified_rules_count\":{\"$ref\":\"#/definitions/waf-managed-rules_rules_count\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"package_id\":{\"$ref\":\"#/definitions/firewall_id\"},\"rules_count\":{\"$ref\":\"#/definitions/waf-managed-rules_rules_count\"}},\"required\":[\"id\",\"name\",\"description\",\"mode\",\"rules_count\"],\"type\":\"object\"},\"web3_description\":{\"description\":\"An optional description of the hostname.\",\"example\":\"This is my IPFS gateway.\",\"maxLength\":500,\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -3596,6 +3890,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "firewall_rules_get_a_firewall_rule" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\",\"filter\",\"action\",\"paused\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "firewall_rules_update_a_firewall_rule" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -3665,6 +3979,34 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"properties\":{\"action\":{\"$ref\":\"#/definitions/firewall_schemas-action\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"filter\":{\"$ref\":\"#/definitions/Untyped\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"paused\":{\"$ref\":\"#/definitions/aaa_ready\"},\"priority\":{\"$ref\":\"#/definitions/firewall_components-schemas-priority\"},\"products\":{\"$ref\":\"#/definitions/firewall_products\"},\"ref\":{\"$ref\":\"#/definitions/firewall_ref\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "user_agent_blocking_rules_list_user_agent_blocking_rules" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("description", crate
+                        ::spec_schema("{\"description\":\"A string to search for in the description of existing rules.\",\"example\":\"abusive\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("description_search", crate
+                        ::spec_schema("{\"description\":\"A string to search for in the description of existing rules.\",\"example\":\"abusive\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"The maximum number of results per page. You can only set the value to `1` or to a multiple of 5 such as `5`, `10`, `15`, or `20`.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("ua_search", crate
+                        ::spec_schema("{\"description\":\"A string to search for in the user agent values of existing rules.\",\"example\":\"Safari\",\"type\":\"string\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/firewall_ua-rules\"},\"nullable\":true,\"type\":\"array\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3879,6 +4221,56 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "waf_packages_list_waf_packages" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":50,\"description\":\"The number of packages per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"description\":\"The field used to sort returned packages.\",\"enum\":[\"name\"],\"example\":\"status\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        DEFINITIONS)), ("match", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"The name of the WAF package.\",\"example\":\"USER\",\"readOnly\":true,\"type\":\"string\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/firewall_package\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waf_packages_get_a_waf_package" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "waf_packages_update_a_waf_package" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -3897,7 +4289,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_anomaly_package\"}],\"nullable\":true}",
+                        "{\"nullable\":true,\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -4029,11 +4421,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("per_page", crate
                         ::spec_schema("{\"default\":50,\"description\":\"The number of rule groups per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
                         DEFINITIONS)), ("order", crate
-                        ::spec_schema("{\"description\":\"The field used to sort returned rule groups.\",\"enum\":[\"mode\",\"rules_count\"],\"example\":\"mode\"}",
+                        ::spec_schema("{\"description\":\"The field used to sort returned rule groups.\",\"enum\":[\"mode\",\"rules_count\"],\"example\":\"mode\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"description\":\"The direction used to sort returned rule groups.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
                         DEFINITIONS)), ("match", crate
-                        ::spec_schema("{\"default\":\"all\",\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\",\"enum\":[\"any\",\"all\"]}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"The name of the rule group.\",\"example\":\"Project Honey Pot\",\"readOnly\":true,\"type\":\"string\"}",
                         DEFINITIONS)), ("rules_count", crate
@@ -4173,7 +4565,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"mode\":{\"description\":\"The mode/action of the rule when triggered. You must use a value from the `allowed_modes` array of the current rule.\",\"enum\":[\"default\",\"disable\",\"simulate\",\"block\",\"challenge\",\"on\",\"off\"],\"example\":\"on\"}}}",
+                            "{\"properties\":{\"mode\":{\"description\":\"The mode/action of the rule when triggered. You must use a value from the `allowed_modes` array of the current rule.\",\"enum\":[\"default\",\"disable\",\"simulate\",\"block\",\"challenge\",\"on\",\"off\"],\"example\":\"on\",\"type\":\"string\"}}}",
                             DEFINITIONS,
                         ),
                     ),

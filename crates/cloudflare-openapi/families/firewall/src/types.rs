@@ -380,19 +380,6 @@ impl ::std::default::Default for FirewallActionMode {
         FirewallActionMode::Challenge
     }
 }
-///Anomaly detection WAF package (OWASP)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct FirewallAnomalyPackage {
-    pub action_mode: FirewallActionMode,
-    pub description: MqLeaseId,
-    pub detection_mode: MqLeaseId,
-    pub id: FirewallId,
-    pub name: MqLeaseId,
-    pub sensitivity: FirewallSensitivity,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<FirewallStatus>,
-    pub zone_id: FirewallId,
-}
 ///An informative summary of the current URI-based WAF override.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -476,6 +463,65 @@ impl<'de> ::serde::Deserialize<'de> for FirewallComponentsSchemasDescriptionInne
             .map_err(|e: self::error::ConversionError| {
                 <D::Error as ::serde::de::Error>::custom(e.to_string())
             })
+    }
+}
+///The action to apply to a matched request.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FirewallComponentsSchemasMode {
+    #[serde(rename = "block")]
+    Block,
+    #[serde(rename = "challenge")]
+    Challenge,
+    #[serde(rename = "js_challenge")]
+    JsChallenge,
+}
+impl ::std::fmt::Display for FirewallComponentsSchemasMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Block => f.write_str("block"),
+            Self::Challenge => f.write_str("challenge"),
+            Self::JsChallenge => f.write_str("js_challenge"),
+        }
+    }
+}
+impl ::std::str::FromStr for FirewallComponentsSchemasMode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "block" => Ok(Self::Block),
+            "challenge" => Ok(Self::Challenge),
+            "js_challenge" => Ok(Self::JsChallenge),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FirewallComponentsSchemasMode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FirewallComponentsSchemasMode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
     }
 }
 ///The priority of the rule. Optional value used to define the processing order. A lower number indicates a higher priority. If not provided, rules with a defined priority will be processed before rules without a priority.
@@ -939,6 +985,24 @@ pub struct FirewallFilterRulesSingleResponseResult {
     #[serde(rename = "ref", skip_serializing_if = "::std::option::Option::is_none")]
     pub ref_: ::std::option::Option<FirewallRef>,
 }
+///`FirewallFirewalluablockResponseCollection`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct FirewallFirewalluablockResponseCollection {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<FirewallUaRules>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///An object that allows you to enable or disable WAF rule groups for the current WAF override. Each key of this object must be the ID of a WAF rule group, and each value must be a valid WAF action (usually `default` or `disable`). When creating a new URI-based WAF override, you must provide a `groups` object or a `rules` object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -1147,6 +1211,26 @@ pub struct FirewallOverrideResponseSingle {
     pub result: ::std::option::Option<FirewallOverride>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+}
+///`FirewallPackage`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct FirewallPackage(pub ::serde_json::Value);
+impl ::std::ops::Deref for FirewallPackage {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<FirewallPackage> for ::serde_json::Value {
+    fn from(value: FirewallPackage) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for FirewallPackage {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
 }
 ///The relative priority of the current URI-based WAF override when multiple overrides match a single URL. A lower number indicates higher priority. Higher priority overrides may overwrite values set by lower priority overrides.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1668,6 +1752,16 @@ impl ::std::convert::TryFrom<::std::string::String> for FirewallSchemasAction {
         value.parse()
     }
 }
+///The configuration object for the current rule.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct FirewallSchemasConfiguration {
+    ///The configuration target for this rule. You must set the target to `ua` for User Agent Blocking rules.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub target: ::std::option::Option<::std::string::String>,
+    ///The exact user agent string to match. This value will be compared to the received `User-Agent` HTTP header value.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+}
 ///The action to apply to a matched request.
 #[derive(
     ::serde::Deserialize,
@@ -1887,61 +1981,19 @@ impl ::std::default::Default for FirewallSensitivity {
         FirewallSensitivity::High
     }
 }
-///When set to `active`, indicates that the WAF package will be applied to the zone.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum FirewallStatus {
-    #[serde(rename = "active")]
-    Active,
-}
-impl ::std::fmt::Display for FirewallStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Active => f.write_str("active"),
-        }
-    }
-}
-impl ::std::str::FromStr for FirewallStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "active" => Ok(Self::Active),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for FirewallStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for FirewallStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::default::Default for FirewallStatus {
-    fn default() -> Self {
-        FirewallStatus::Active
-    }
+///`FirewallUaRules`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct FirewallUaRules {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub configuration: ::std::option::Option<FirewallSchemasConfiguration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<FirewallDescription>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<FirewallId>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub mode: ::std::option::Option<FirewallComponentsSchemasMode>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub paused: ::std::option::Option<AaaReady>,
 }
 ///The WAF rule action to apply.
 #[derive(
@@ -2745,6 +2797,91 @@ pub struct WafOverridesUpdateWafOverrideBody {
     pub rules: FirewallRules,
     pub urls: D1Params,
 }
+///`WafPackagesGetAWafPackageResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WafPackagesGetAWafPackageResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///The field used to sort returned packages.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WafPackagesListWafPackagesOrder {
+    #[serde(rename = "name")]
+    Name,
+}
+impl ::std::fmt::Display for WafPackagesListWafPackagesOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Name => f.write_str("name"),
+        }
+    }
+}
+impl ::std::str::FromStr for WafPackagesListWafPackagesOrder {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "name" => Ok(Self::Name),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WafPackagesListWafPackagesOrder {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for WafPackagesListWafPackagesOrder {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`WafPackagesListWafPackagesResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WafPackagesListWafPackagesResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<FirewallPackage>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///`WafPackagesUpdateAWafPackageBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WafPackagesUpdateAWafPackageBody {
@@ -2763,126 +2900,11 @@ pub struct WafPackagesUpdateAWafPackageResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<FirewallAnomalyPackage>,
+    pub result: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-///The direction used to sort returned rule groups.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum WafRuleGroupsListWafRuleGroupsDirection {
-    #[serde(rename = "asc")]
-    Asc,
-    #[serde(rename = "desc")]
-    Desc,
-}
-impl ::std::fmt::Display for WafRuleGroupsListWafRuleGroupsDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Asc => f.write_str("asc"),
-            Self::Desc => f.write_str("desc"),
-        }
-    }
-}
-impl ::std::str::FromStr for WafRuleGroupsListWafRuleGroupsDirection {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "asc" => Ok(Self::Asc),
-            "desc" => Ok(Self::Desc),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for WafRuleGroupsListWafRuleGroupsDirection {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for WafRuleGroupsListWafRuleGroupsDirection {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum WafRuleGroupsListWafRuleGroupsMatch {
-    #[serde(rename = "any")]
-    Any,
-    #[serde(rename = "all")]
-    All,
-}
-impl ::std::fmt::Display for WafRuleGroupsListWafRuleGroupsMatch {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Any => f.write_str("any"),
-            Self::All => f.write_str("all"),
-        }
-    }
-}
-impl ::std::str::FromStr for WafRuleGroupsListWafRuleGroupsMatch {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "any" => Ok(Self::Any),
-            "all" => Ok(Self::All),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for WafRuleGroupsListWafRuleGroupsMatch {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for WafRuleGroupsListWafRuleGroupsMatch {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::default::Default for WafRuleGroupsListWafRuleGroupsMatch {
-    fn default() -> Self {
-        WafRuleGroupsListWafRuleGroupsMatch::All
-    }
 }
 ///The state of the rules contained in the rule group. When `on`, the rules in the group are configurable/usable.
 #[derive(

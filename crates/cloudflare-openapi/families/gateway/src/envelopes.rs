@@ -29,7 +29,7 @@ impl crate::Paginated for ZeroTrustGatewayAppTypesComponentsSchemasResponseColle
     }
 }
 impl crate::Envelope for ZeroTrustGatewayAppTypesComponentsSchemasResponseCollection {
-    type Result = ::std::vec::Vec<LegacyJhsEdgeIps>;
+    type Result = ::std::vec::Vec<FirewallPackage>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -293,6 +293,26 @@ impl ::std::str::FromStr for Duration {
         Ok(Self(value.to_string()))
     }
 }
+///`FirewallPackage`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct FirewallPackage(pub ::serde_json::Value);
+impl ::std::ops::Deref for FirewallPackage {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<FirewallPackage> for ::serde_json::Value {
+    fn from(value: FirewallPackage) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for FirewallPackage {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
 ///A group of scoped resources.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct IamMemberResourceGroup {
@@ -340,26 +360,6 @@ impl ::std::convert::TryFrom<String> for IntelAsn {
     type Error = <i64 as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
-    }
-}
-///The anycast edge IP configuration for the hostname of this application.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct LegacyJhsEdgeIps(pub ::serde_json::Value);
-impl ::std::ops::Deref for LegacyJhsEdgeIps {
-    type Target = ::serde_json::Value;
-    fn deref(&self) -> &::serde_json::Value {
-        &self.0
-    }
-}
-impl ::std::convert::From<LegacyJhsEdgeIps> for ::serde_json::Value {
-    fn from(value: LegacyJhsEdgeIps) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::serde_json::Value> for LegacyJhsEdgeIps {
-    fn from(value: ::serde_json::Value) -> Self {
-        Self(value)
     }
 }
 ///`R2V4Response`
@@ -563,7 +563,7 @@ pub struct ZeroTrustGatewayAppTypesComponentsSchemasResponseCollection {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::std::vec::Vec<LegacyJhsEdgeIps>>,
+    pub result: ::std::option::Option<::std::vec::Vec<FirewallPackage>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result_info: ::std::option::Option<
         ::cloudflare_openapi_runtime::types::ResultInfo,

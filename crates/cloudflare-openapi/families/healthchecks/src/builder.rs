@@ -6,6 +6,196 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
     RequestBuilderExt, ResponseValue,
 };
+/**Builder for [`Client::health_checks_list_health_checks`]
+
+[`Client::health_checks_list_health_checks`]: super::Client::health_checks_list_health_checks*/
+#[derive(Debug, Clone)]
+pub struct HealthChecksListHealthChecks<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
+}
+impl<'a> HealthChecksListHealthChecks<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            page: Ok(None),
+            per_page: Ok(None),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
+    {
+        self.page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
+        self
+    }
+    pub fn per_page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        self.per_page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
+        self
+    }
+}
+/**Builder for [`Client::health_checks_create_health_check`]
+
+[`Client::health_checks_create_health_check`]: super::Client::health_checks_create_health_check*/
+#[derive(Debug, Clone)]
+pub struct HealthChecksCreateHealthCheck<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::HealthchecksQueryHealthcheck, String>,
+}
+impl<'a> HealthChecksCreateHealthCheck<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::HealthchecksQueryHealthcheck>,
+        <V as std::convert::TryInto<
+            types::HealthchecksQueryHealthcheck,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `HealthchecksQueryHealthcheck` for body failed: {}", s
+                )
+            });
+        self
+    }
+}
+/**Builder for [`Client::health_checks_create_preview_health_check`]
+
+[`Client::health_checks_create_preview_health_check`]: super::Client::health_checks_create_preview_health_check*/
+#[derive(Debug, Clone)]
+pub struct HealthChecksCreatePreviewHealthCheck<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::HealthchecksQueryHealthcheck, String>,
+}
+impl<'a> HealthChecksCreatePreviewHealthCheck<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::HealthchecksQueryHealthcheck>,
+        <V as std::convert::TryInto<
+            types::HealthchecksQueryHealthcheck,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `HealthchecksQueryHealthcheck` for body failed: {}", s
+                )
+            });
+        self
+    }
+}
+/**Builder for [`Client::health_checks_health_check_preview_details`]
+
+[`Client::health_checks_health_check_preview_details`]: super::Client::health_checks_health_check_preview_details*/
+#[derive(Debug, Clone)]
+pub struct HealthChecksHealthCheckPreviewDetails<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    healthcheck_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> HealthChecksHealthCheckPreviewDetails<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            healthcheck_id: Err("healthcheck_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn healthcheck_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.healthcheck_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for healthcheck_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::health_checks_delete_preview_health_check`]
 
 [`Client::health_checks_delete_preview_health_check`]: super::Client::health_checks_delete_preview_health_check*/
@@ -60,6 +250,109 @@ impl<'a> HealthChecksDeletePreviewHealthCheck<'a> {
             .map_err(|_| {
                 "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
                     .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::health_checks_health_check_details`]
+
+[`Client::health_checks_health_check_details`]: super::Client::health_checks_health_check_details*/
+#[derive(Debug, Clone)]
+pub struct HealthChecksHealthCheckDetails<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    healthcheck_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> HealthChecksHealthCheckDetails<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            healthcheck_id: Err("healthcheck_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn healthcheck_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.healthcheck_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for healthcheck_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::health_checks_update_health_check`]
+
+[`Client::health_checks_update_health_check`]: super::Client::health_checks_update_health_check*/
+#[derive(Debug, Clone)]
+pub struct HealthChecksUpdateHealthCheck<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    healthcheck_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::HealthchecksQueryHealthcheck, String>,
+}
+impl<'a> HealthChecksUpdateHealthCheck<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            healthcheck_id: Err("healthcheck_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn healthcheck_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.healthcheck_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for healthcheck_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::HealthchecksQueryHealthcheck>,
+        <V as std::convert::TryInto<
+            types::HealthchecksQueryHealthcheck,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `HealthchecksQueryHealthcheck` for body failed: {}", s
+                )
             });
         self
     }
@@ -122,6 +415,206 @@ impl<'a> HealthChecksDeleteHealthCheck<'a> {
         self
     }
 }
+/**Builder for [`Client::health_checks_patch_health_check`]
+
+[`Client::health_checks_patch_health_check`]: super::Client::health_checks_patch_health_check*/
+#[derive(Debug, Clone)]
+pub struct HealthChecksPatchHealthCheck<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    healthcheck_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::HealthchecksQueryHealthcheck, String>,
+}
+impl<'a> HealthChecksPatchHealthCheck<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            healthcheck_id: Err("healthcheck_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn healthcheck_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.healthcheck_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for healthcheck_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::HealthchecksQueryHealthcheck>,
+        <V as std::convert::TryInto<
+            types::HealthchecksQueryHealthcheck,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `HealthchecksQueryHealthcheck` for body failed: {}", s
+                )
+            });
+        self
+    }
+}
+impl<'a> crate::Request for HealthChecksListHealthChecks<'a> {
+    type Success = types::HealthchecksResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "health_checks_list_health_checks"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, page, per_page } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let page = page.map_err(Error::InvalidRequest)?;
+        let per_page = per_page.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/healthchecks", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for HealthChecksCreateHealthCheck<'a> {
+    type Success = types::HealthchecksSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "health_checks_create_health_check"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::HealthchecksQueryHealthcheck::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/healthchecks", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for HealthChecksCreatePreviewHealthCheck<'a> {
+    type Success = types::HealthchecksSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "health_checks_create_preview_health_check"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::HealthchecksQueryHealthcheck::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/healthchecks/preview", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for HealthChecksHealthCheckPreviewDetails<'a> {
+    type Success = types::HealthchecksSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "health_checks_health_check_preview_details"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, healthcheck_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let healthcheck_id = healthcheck_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/healthchecks/preview/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& healthcheck_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for HealthChecksDeletePreviewHealthCheck<'a> {
     type Success = types::AddressingIdResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -155,6 +648,75 @@ impl<'a> crate::Request for HealthChecksDeletePreviewHealthCheck<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for HealthChecksHealthCheckDetails<'a> {
+    type Success = types::HealthchecksSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "health_checks_health_check_details"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, healthcheck_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let healthcheck_id = healthcheck_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/healthchecks/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& healthcheck_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for HealthChecksUpdateHealthCheck<'a> {
+    type Success = types::HealthchecksSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "health_checks_update_health_check"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, healthcheck_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let healthcheck_id = healthcheck_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::HealthchecksQueryHealthcheck::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/healthchecks/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& healthcheck_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for HealthChecksDeleteHealthCheck<'a> {
     type Success = types::AddressingIdResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -179,6 +741,44 @@ impl<'a> crate::Request for HealthChecksDeleteHealthCheck<'a> {
         let mut request = client
             .client
             .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for HealthChecksPatchHealthCheck<'a> {
+    type Success = types::HealthchecksSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "health_checks_patch_health_check"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, healthcheck_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let healthcheck_id = healthcheck_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::HealthchecksQueryHealthcheck::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/healthchecks/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& healthcheck_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .patch(url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),

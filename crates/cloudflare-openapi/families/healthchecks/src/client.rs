@@ -5,6 +5,43 @@
 use super::{builder, types, Client};
 ///The operations of the `healthchecks` family, as methods of the one [`Client`].
 pub trait HealthchecksOperations {
+    /**List Health Checks
+
+List configured health checks.
+
+Sends a `GET` request to `/zones/{zone_id}/healthchecks`
+
+Arguments:
+- `zone_id`
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page. Must be a multiple of 5.*/
+    fn health_checks_list_health_checks(
+        &self,
+    ) -> builder::HealthChecksListHealthChecks<'_>;
+    /**Create Health Check
+
+Create a new health check.
+
+Sends a `POST` request to `/zones/{zone_id}/healthchecks`*/
+    fn health_checks_create_health_check(
+        &self,
+    ) -> builder::HealthChecksCreateHealthCheck<'_>;
+    /**Create Preview Health Check
+
+Create a new preview health check.
+
+Sends a `POST` request to `/zones/{zone_id}/healthchecks/preview`*/
+    fn health_checks_create_preview_health_check(
+        &self,
+    ) -> builder::HealthChecksCreatePreviewHealthCheck<'_>;
+    /**Health Check Preview Details
+
+Fetch a single configured health check preview.
+
+Sends a `GET` request to `/zones/{zone_id}/healthchecks/preview/{healthcheck_id}`*/
+    fn health_checks_health_check_preview_details(
+        &self,
+    ) -> builder::HealthChecksHealthCheckPreviewDetails<'_>;
     /**Delete Preview Health Check
 
 Delete a health check.
@@ -13,6 +50,22 @@ Sends a `DELETE` request to `/zones/{zone_id}/healthchecks/preview/{healthcheck_
     fn health_checks_delete_preview_health_check(
         &self,
     ) -> builder::HealthChecksDeletePreviewHealthCheck<'_>;
+    /**Health Check Details
+
+Fetch a single configured health check.
+
+Sends a `GET` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
+    fn health_checks_health_check_details(
+        &self,
+    ) -> builder::HealthChecksHealthCheckDetails<'_>;
+    /**Update Health Check
+
+Update a configured health check.
+
+Sends a `PUT` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
+    fn health_checks_update_health_check(
+        &self,
+    ) -> builder::HealthChecksUpdateHealthCheck<'_>;
     /**Delete Health Check
 
 Delete a health check.
@@ -21,16 +74,59 @@ Sends a `DELETE` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
     fn health_checks_delete_health_check(
         &self,
     ) -> builder::HealthChecksDeleteHealthCheck<'_>;
+    /**Patch Health Check
+
+Patch a configured health check.
+
+Sends a `PATCH` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
+    fn health_checks_patch_health_check(
+        &self,
+    ) -> builder::HealthChecksPatchHealthCheck<'_>;
 }
 impl HealthchecksOperations for Client {
+    fn health_checks_list_health_checks(
+        &self,
+    ) -> builder::HealthChecksListHealthChecks<'_> {
+        builder::HealthChecksListHealthChecks::new(self)
+    }
+    fn health_checks_create_health_check(
+        &self,
+    ) -> builder::HealthChecksCreateHealthCheck<'_> {
+        builder::HealthChecksCreateHealthCheck::new(self)
+    }
+    fn health_checks_create_preview_health_check(
+        &self,
+    ) -> builder::HealthChecksCreatePreviewHealthCheck<'_> {
+        builder::HealthChecksCreatePreviewHealthCheck::new(self)
+    }
+    fn health_checks_health_check_preview_details(
+        &self,
+    ) -> builder::HealthChecksHealthCheckPreviewDetails<'_> {
+        builder::HealthChecksHealthCheckPreviewDetails::new(self)
+    }
     fn health_checks_delete_preview_health_check(
         &self,
     ) -> builder::HealthChecksDeletePreviewHealthCheck<'_> {
         builder::HealthChecksDeletePreviewHealthCheck::new(self)
     }
+    fn health_checks_health_check_details(
+        &self,
+    ) -> builder::HealthChecksHealthCheckDetails<'_> {
+        builder::HealthChecksHealthCheckDetails::new(self)
+    }
+    fn health_checks_update_health_check(
+        &self,
+    ) -> builder::HealthChecksUpdateHealthCheck<'_> {
+        builder::HealthChecksUpdateHealthCheck::new(self)
+    }
     fn health_checks_delete_health_check(
         &self,
     ) -> builder::HealthChecksDeleteHealthCheck<'_> {
         builder::HealthChecksDeleteHealthCheck::new(self)
+    }
+    fn health_checks_patch_health_check(
+        &self,
+    ) -> builder::HealthChecksPatchHealthCheck<'_> {
+        builder::HealthChecksPatchHealthCheck::new(self)
     }
 }

@@ -8,6 +8,106 @@ use super::client::*;
 /// Every operation of the family, in the spec's order.
 pub const OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
+        id: "health_checks_list_health_checks",
+        family: "healthchecks",
+        method: "GET",
+        path: "/zones/{zone_id}/healthchecks",
+        summary: "List Health Checks",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "page",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "per_page",
+                location: crate::Location::Query,
+                required: false,
+                example: "25",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "health_checks_create_health_check",
+        family: "healthchecks",
+        method: "POST",
+        path: "/zones/{zone_id}/healthchecks",
+        summary: "Create Health Check",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"address\":\"60m\",\"name\":\"60m\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "health_checks_create_preview_health_check",
+        family: "healthchecks",
+        method: "POST",
+        path: "/zones/{zone_id}/healthchecks/preview",
+        summary: "Create Preview Health Check",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"address\":\"60m\",\"name\":\"60m\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "health_checks_health_check_preview_details",
+        family: "healthchecks",
+        method: "GET",
+        path: "/zones/{zone_id}/healthchecks/preview/{healthcheck_id}",
+        summary: "Health Check Preview Details",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "healthcheck_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
         id: "health_checks_delete_preview_health_check",
         family: "healthchecks",
         method: "DELETE",
@@ -32,6 +132,87 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "health_checks_health_check_details",
+        family: "healthchecks",
+        method: "GET",
+        path: "/zones/{zone_id}/healthchecks/{healthcheck_id}",
+        summary: "Health Check Details",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "healthcheck_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "health_checks_update_health_check",
+        family: "healthchecks",
+        method: "PUT",
+        path: "/zones/{zone_id}/healthchecks/{healthcheck_id}",
+        summary: "Update Health Check",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "healthcheck_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"address\":\"60m\",\"name\":\"60m\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "health_checks_patch_health_check",
+        family: "healthchecks",
+        method: "PATCH",
+        path: "/zones/{zone_id}/healthchecks/{healthcheck_id}",
+        summary: "Patch Health Check",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "healthcheck_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"address\":\"60m\",\"name\":\"60m\"}",
         }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
@@ -72,6 +253,105 @@ pub fn dispatch(
     arguments: &crate::Arguments,
 ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
+        "health_checks_list_health_checks" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.health_checks_list_health_checks();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<i64>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "health_checks_create_health_check" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.health_checks_create_health_check();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::HealthchecksQueryHealthcheck>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "health_checks_create_preview_health_check" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.health_checks_create_preview_health_check();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::HealthchecksQueryHealthcheck>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "health_checks_health_check_preview_details" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.health_checks_health_check_preview_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("healthcheck_id")?
+                {
+                    builder = builder.healthcheck_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "health_checks_delete_preview_health_check" => {
             #[inline(never)]
             fn prepare(
@@ -97,6 +377,91 @@ pub fn dispatch(
                     .body_as::<
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "health_checks_health_check_details" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.health_checks_health_check_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("healthcheck_id")?
+                {
+                    builder = builder.healthcheck_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "health_checks_update_health_check" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.health_checks_update_health_check();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("healthcheck_id")?
+                {
+                    builder = builder.healthcheck_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::HealthchecksQueryHealthcheck>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "health_checks_patch_health_check" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.health_checks_patch_health_check();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("healthcheck_id")?
+                {
+                    builder = builder.healthcheck_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::HealthchecksQueryHealthcheck>()?
                 {
                     builder = builder.body(body);
                 }
@@ -145,11 +510,99 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"addressing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"addressing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"healthchecks_check_regions\":{\"description\":\"A list of regions from which to run health checks. Null means Cloudflare will pick a default region.\",\"example\":[\"WEU\",\"ENAM\"],\"items\":{\"description\":\"WNAM: Western North America, ENAM: Eastern North America, WEU: Western Europe, EEU: Eastern Europe, NSAM: Northern South America, SSAM: Southern South America, OC: Oceania, ME: Middle East, NAF: North Africa, SAF: South Africa, IN: India, SEAS: South East Asia, NEAS: North East Asia, ALL_REGIONS: all regions (BUSINESS and ENTERPRISE customers only).\",\"enum\":[\"WNAM\",\"ENAM\",\"WEU\",\"EEU\",\"NSAM\",\"SSAM\",\"OC\",\"ME\",\"NAF\",\"SAF\",\"IN\",\"SEAS\",\"NEAS\",\"ALL_REGIONS\"],\"type\":\"string\"},\"nullable\":true,\"type\":\"array\"},\"healthchecks_healthchecks\":{\"properties\":{\"address\":{\"$ref\":\"#/definitions/Duration\"},\"check_regions\":{\"$ref\":\"#/definitions/healthchecks_check_regions\"},\"consecutive_fails\":{\"$ref\":\"#/definitions/zones_priority\"},\"consecutive_successes\":{\"$ref\":\"#/definitions/zones_priority\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"failure_reason\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"http_config\":{\"$ref\":\"#/definitions/healthchecks_http_config\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"status\":{\"$ref\":\"#/definitions/healthchecks_status\"},\"suspended\":{\"$ref\":\"#/definitions/stream_asc\"},\"tcp_config\":{\"$ref\":\"#/definitions/healthchecks_tcp_config\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/healthchecks_type\"}},\"type\":\"object\"},\"healthchecks_http_config\":{\"description\":\"Parameters specific to an HTTP or HTTPS health check.\",\"nullable\":true,\"properties\":{\"allow_insecure\":{\"default\":false,\"description\":\"Do not validate the certificate when the health check uses HTTPS.\",\"type\":\"boolean\"},\"expected_body\":{\"description\":\"A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy.\",\"example\":\"success\",\"type\":\"string\"},\"expected_codes\":{\"description\":\"The expected HTTP response codes (e.g. \\\"200\\\") or code ranges (e.g. \\\"2xx\\\" for all codes starting with 2) of the health check.\",\"example\":[\"2xx\",\"302\"],\"items\":{\"type\":\"string\"},\"nullable\":true,\"type\":\"array\"},\"follow_redirects\":{\"default\":false,\"description\":\"Follow redirects if the origin returns a 3xx status code.\",\"type\":\"boolean\"},\"header\":{\"additionalProperties\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"description\":\"The HTTP request headers to send in the health check. It is recommended you set a Host header by default. The User-Agent header cannot be overridden.\",\"example\":{\"Host\":[\"example.com\"],\"X-App-ID\":[\"abc123\"]},\"nullable\":true,\"type\":\"object\"},\"method\":{\"default\":\"GET\",\"description\":\"The HTTP method to use for the health check.\",\"enum\":[\"GET\",\"HEAD\"],\"type\":\"string\"},\"path\":{\"default\":\"/\",\"description\":\"The endpoint path to health check against.\",\"example\":\"/health\",\"type\":\"string\"},\"port\":{\"default\":80,\"description\":\"Port number to connect to for the health check. Defaults to 80 if type is HTTP or 443 if type is HTTPS.\",\"type\":\"integer\"}},\"type\":\"object\"},\"healthchecks_interval\":{\"default\":60,\"description\":\"The interval between each health check. Shorter intervals may give quicker notifications if the origin status changes, but will increase load on the origin as we check from multiple locations.\",\"type\":\"integer\"},\"healthchecks_query_healthcheck\":{\"properties\":{\"address\":{\"$ref\":\"#/definitions/Duration\"},\"check_regions\":{\"$ref\":\"#/definitions/healthchecks_check_regions\"},\"consecutive_fails\":{\"$ref\":\"#/definitions/zones_priority\"},\"consecutive_successes\":{\"$ref\":\"#/definitions/zones_priority\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"http_config\":{\"$ref\":\"#/definitions/healthchecks_http_config\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"suspended\":{\"$ref\":\"#/definitions/stream_asc\"},\"tcp_config\":{\"$ref\":\"#/definitions/healthchecks_tcp_config\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/healthchecks_type\"}},\"required\":[\"name\",\"address\"],\"type\":\"object\"},\"healthchecks_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/healthchecks_healthchecks\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"healthchecks_retries\":{\"default\":2,\"description\":\"The number of retries to attempt in case of a timeout before marking the origin as unhealthy. Retries are attempted immediately.\",\"type\":\"integer\"},\"healthchecks_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/healthchecks_healthchecks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"healthchecks_status\":{\"description\":\"The current status of the origin server according to the health check.\",\"enum\":[\"unknown\",\"healthy\",\"unhealthy\",\"suspended\"],\"example\":\"healthy\",\"readOnly\":true,\"type\":\"string\"},\"healthchecks_tcp_config\":{\"description\":\"Parameters specific to TCP health check.\",\"nullable\":true,\"properties\":{\"method\":{\"default\":\"connection_established\",\"description\":\"The TCP connection method to use for the health check.\",\"enum\":[\"connection_established\"],\"type\":\"string\"},\"port\":{\"default\":80,\"description\":\"Port number to connect to for the health check. Defaults to 80.\",\"type\":\"integer\"}},\"type\":\"object\"},\"healthchecks_timeout\":{\"default\":5,\"description\":\"The timeout (in seconds) before marking the health check as failed.\",\"type\":\"integer\"},\"healthchecks_type\":{\"default\":\"HTTP\",\"description\":\"The protocol to use for the health check. Currently supported protocols are 'HTTP', 'HTTPS' and 'TCP'.\",\"example\":\"HTTPS\",\"type\":\"string\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"zones_priority\":{\"default\":1,\"description\":\"The priority of the rule, used to define which Page Rule is processed over another. A higher number indicates a higher priority. For example, if you have a catch-all Page Rule (rule A: `/images/*`) but want a more specific Page Rule to take precedence (rule B: `/images/special/*`), specify a higher priority for rule B so it overrides rule A.\",\"type\":\"integer\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
+        "health_checks_list_health_checks" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":25,\"maximum\":1000,\"minimum\":5,\"type\":\"integer\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/healthchecks_healthchecks\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "health_checks_create_health_check" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/healthchecks_query_healthcheck\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/healthchecks_healthchecks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "health_checks_create_preview_health_check" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/healthchecks_query_healthcheck\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/healthchecks_healthchecks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "health_checks_health_check_preview_details" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("healthcheck_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/healthchecks_healthchecks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "health_checks_delete_preview_health_check" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -169,6 +622,76 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "health_checks_health_check_details" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("healthcheck_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/healthchecks_healthchecks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "health_checks_update_health_check" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("healthcheck_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/healthchecks_query_healthcheck\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/healthchecks_healthchecks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "health_checks_patch_health_check" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("healthcheck_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/healthchecks_query_healthcheck\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/healthchecks_healthchecks\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

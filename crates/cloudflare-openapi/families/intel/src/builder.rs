@@ -877,6 +877,102 @@ impl<'a> ArchiveSecurityCenterInsight<'a> {
         self
     }
 }
+/**Builder for [`Client::passive_dns_by_ip_get_passive_dns_by_ip`]
+
+[`Client::passive_dns_by_ip_get_passive_dns_by_ip`]: super::Client::passive_dns_by_ip_get_passive_dns_by_ip*/
+#[derive(Debug, Clone)]
+pub struct PassiveDnsByIpGetPassiveDnsByIp<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    end: Result<Option<::chrono::naive::NaiveDate>, String>,
+    ipv4: Result<Option<::std::string::String>, String>,
+    page: Result<Option<f64>, String>,
+    per_page: Result<Option<f64>, String>,
+    start: Result<Option<::chrono::naive::NaiveDate>, String>,
+}
+impl<'a> PassiveDnsByIpGetPassiveDnsByIp<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            end: Ok(None),
+            ipv4: Ok(None),
+            page: Ok(None),
+            per_page: Ok(None),
+            start: Ok(None),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn end<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+    {
+        self.end = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: chrono :: naive :: NaiveDate` for end failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn ipv4<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.ipv4 = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for ipv4 failed".to_string()
+            });
+        self
+    }
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<f64>,
+    {
+        self.page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `f64` for page failed".to_string());
+        self
+    }
+    pub fn per_page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<f64>,
+    {
+        self.per_page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+        self
+    }
+    pub fn start<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+    {
+        self.start = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: chrono :: naive :: NaiveDate` for start failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::domain_intelligence_get_domain_details`]
 
 [`Client::domain_intelligence_get_domain_details`]: super::Client::domain_intelligence_get_domain_details*/
@@ -927,7 +1023,7 @@ impl<'a> DomainIntelligenceGetDomainDetails<'a> {
 pub struct DomainHistoryGetDomainHistory<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    domain: Result<Option<::serde_json::Value>, String>,
+    domain: Result<Option<::std::string::String>, String>,
 }
 impl<'a> DomainHistoryGetDomainHistory<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -951,13 +1047,57 @@ impl<'a> DomainHistoryGetDomainHistory<'a> {
     }
     pub fn domain<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::serde_json::Value>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.domain = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `:: serde_json :: Value` for domain failed".to_string()
+                "conversion to `:: std :: string :: String` for domain failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::domain_intelligence_get_multiple_domain_details`]
+
+[`Client::domain_intelligence_get_multiple_domain_details`]: super::Client::domain_intelligence_get_multiple_domain_details*/
+#[derive(Debug, Clone)]
+pub struct DomainIntelligenceGetMultipleDomainDetails<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    domain: Result<Option<::std::string::String>, String>,
+}
+impl<'a> DomainIntelligenceGetMultipleDomainDetails<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            domain: Ok(None),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn domain<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.domain = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed"
+                    .to_string()
             });
         self
     }
@@ -1893,6 +2033,46 @@ impl<'a> crate::Request for ArchiveSecurityCenterInsight<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for PassiveDnsByIpGetPassiveDnsByIp<'a> {
+    type Success = types::IntelComponentsSchemasSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "passive_dns_by_ip_get_passive_dns_by_ip"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, end, ipv4, page, per_page, start } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let end = end.map_err(Error::InvalidRequest)?;
+        let ipv4 = ipv4.map_err(Error::InvalidRequest)?;
+        let page = page.map_err(Error::InvalidRequest)?;
+        let per_page = per_page.map_err(Error::InvalidRequest)?;
+        let start = start.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/intel/dns", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("end", &end))
+            .query(&progenitor_client::QueryParam::new("ipv4", &ipv4))
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .query(&progenitor_client::QueryParam::new("start", &start))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for DomainIntelligenceGetDomainDetails<'a> {
     type Success = types::IntelSingleResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1943,6 +2123,38 @@ impl<'a> crate::Request for DomainHistoryGetDomainHistory<'a> {
         let url = format!(
             "{}/accounts/{}/intel/domain-history", client.baseurl, encode_path(&
             account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("domain", &domain))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for DomainIntelligenceGetMultipleDomainDetails<'a> {
+    type Success = types::IntelCollectionResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "domain_intelligence_get_multiple_domain_details"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, domain } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let domain = domain.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/intel/domain/bulk", client.baseurl, encode_path(& account_id
+            .to_string()),
         );
         #[allow(unused_mut)]
         let mut request = client

@@ -45,6 +45,20 @@ Sends a `PUT` request to `/accounts/{account_id}/intel/attack-surface-report/{is
     fn archive_security_center_insight(
         &self,
     ) -> builder::ArchiveSecurityCenterInsight<'_>;
+    /**Get Passive DNS by IP
+
+Sends a `GET` request to `/accounts/{account_id}/intel/dns`
+
+Arguments:
+- `account_id`
+- `end`: Defaults to the current date.
+- `ipv4`
+- `page`
+- `per_page`
+- `start`: Defaults to 30 days before the end parameter value.*/
+    fn passive_dns_by_ip_get_passive_dns_by_ip(
+        &self,
+    ) -> builder::PassiveDnsByIpGetPassiveDnsByIp<'_>;
     /**Get Domain Details
 
 Sends a `GET` request to `/accounts/{account_id}/intel/domain`*/
@@ -57,6 +71,12 @@ Sends a `GET` request to `/accounts/{account_id}/intel/domain-history`*/
     fn domain_history_get_domain_history(
         &self,
     ) -> builder::DomainHistoryGetDomainHistory<'_>;
+    /**Get Multiple Domain Details
+
+Sends a `GET` request to `/accounts/{account_id}/intel/domain/bulk`*/
+    fn domain_intelligence_get_multiple_domain_details(
+        &self,
+    ) -> builder::DomainIntelligenceGetMultipleDomainDetails<'_>;
     /**Get indicator feeds owned by this account
 
 Sends a `GET` request to `/accounts/{account_id}/intel/indicator-feeds`*/
@@ -164,6 +184,11 @@ impl IntelOperations for Client {
     ) -> builder::ArchiveSecurityCenterInsight<'_> {
         builder::ArchiveSecurityCenterInsight::new(self)
     }
+    fn passive_dns_by_ip_get_passive_dns_by_ip(
+        &self,
+    ) -> builder::PassiveDnsByIpGetPassiveDnsByIp<'_> {
+        builder::PassiveDnsByIpGetPassiveDnsByIp::new(self)
+    }
     fn domain_intelligence_get_domain_details(
         &self,
     ) -> builder::DomainIntelligenceGetDomainDetails<'_> {
@@ -173,6 +198,11 @@ impl IntelOperations for Client {
         &self,
     ) -> builder::DomainHistoryGetDomainHistory<'_> {
         builder::DomainHistoryGetDomainHistory::new(self)
+    }
+    fn domain_intelligence_get_multiple_domain_details(
+        &self,
+    ) -> builder::DomainIntelligenceGetMultipleDomainDetails<'_> {
+        builder::DomainIntelligenceGetMultipleDomainDetails::new(self)
     }
     fn custom_indicator_feeds_get_indicator_feeds(
         &self,

@@ -201,6 +201,31 @@ impl crate::Envelope for IntelAsnComponentsSchemasResponse {
         self.result
     }
 }
+impl crate::Paginated for IntelCollectionResponse {
+    fn result_info(
+        &self,
+    ) -> ::std::option::Option<&::cloudflare_openapi_runtime::types::ResultInfo> {
+        self.result_info.as_ref()
+    }
+}
+impl crate::Envelope for IntelCollectionResponse {
+    type Result = ::std::vec::Vec<IntelCollectionResponseResultItem>;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Paginated for IntelComponentsSchemasResponse {
     fn result_info(
         &self,
@@ -210,6 +235,24 @@ impl crate::Paginated for IntelComponentsSchemasResponse {
 }
 impl crate::Envelope for IntelComponentsSchemasResponse {
     type Result = ::std::vec::Vec<IntelIpList>;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for IntelComponentsSchemasSingleResponse {
+    type Result = IntelPassiveDnsByIp;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

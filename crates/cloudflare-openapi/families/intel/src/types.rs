@@ -732,6 +732,50 @@ pub struct IntelCategoryWithSuperCategoryId {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub super_category_id: ::std::option::Option<i64>,
 }
+///`IntelCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct IntelCollectionResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<
+        ::std::vec::Vec<IntelCollectionResponseResultItem>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`IntelCollectionResponseResultItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct IntelCollectionResponseResultItem {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub additional_information: ::std::option::Option<IntelAdditionalInformation>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub application: ::std::option::Option<IntelApplication>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_categories: ::std::option::Option<DlpEmpty>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub domain: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub inherited_content_categories: ::std::option::Option<IntelInheritedRiskTypes>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub inherited_from: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub inherited_risk_types: ::std::option::Option<IntelInheritedRiskTypes>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub popularity_rank: ::std::option::Option<IntelAsn>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub risk_score: ::std::option::Option<RumPage>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub risk_types: ::std::option::Option<DlpEmpty>,
+}
 ///`IntelComponentsSchemasResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct IntelComponentsSchemasResponse {
@@ -747,6 +791,20 @@ pub struct IntelComponentsSchemasResponse {
     pub result_info: ::std::option::Option<
         ::cloudflare_openapi_runtime::types::ResultInfo,
     >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`IntelComponentsSchemasSingleResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct IntelComponentsSchemasSingleResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<IntelPassiveDnsByIp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -1056,6 +1114,35 @@ for IntelMiscategorizationIndicatorType {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+///`IntelPassiveDnsByIp`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct IntelPassiveDnsByIp {
+    ///Total results returned based on your search parameters.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub count: ::std::option::Option<f64>,
+    ///Current page within paginated list of results.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<f64>,
+    ///Number of results per page of results.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub per_page: ::std::option::Option<f64>,
+    ///Reverse DNS look-ups observed during the time period.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub reverse_records: ::std::vec::Vec<IntelPassiveDnsByIpReverseRecordsItem>,
+}
+///`IntelPassiveDnsByIpReverseRecordsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct IntelPassiveDnsByIpReverseRecordsItem {
+    ///First seen date of the DNS record during the time period.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_seen: ::std::option::Option<::chrono::naive::NaiveDate>,
+    ///Hostname that the IP was observed resolving to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub hostname: ::std::option::Option<::serde_json::Value>,
+    ///Last seen date of the DNS record during the time period.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_seen: ::std::option::Option<::chrono::naive::NaiveDate>,
 }
 ///`IntelResolvesToRef`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

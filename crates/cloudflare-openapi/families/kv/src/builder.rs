@@ -6,6 +6,308 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
     RequestBuilderExt, ResponseValue,
 };
+/**Builder for [`Client::workers_kv_request_analytics_query_request_analytics`]
+
+[`Client::workers_kv_request_analytics_query_request_analytics`]: super::Client::workers_kv_request_analytics_query_request_analytics*/
+#[derive(Debug, Clone)]
+pub struct WorkersKvRequestAnalyticsQueryRequestAnalytics<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    dimensions: Result<
+        Option<
+            ::std::vec::Vec<
+                types::WorkersKvRequestAnalyticsQueryRequestAnalyticsDimensionsItem,
+            >,
+        >,
+        String,
+    >,
+    filters: Result<Option<::std::string::String>, String>,
+    limit: Result<Option<i64>, String>,
+    metrics: Result<
+        Option<
+            ::std::vec::Vec<
+                types::WorkersKvRequestAnalyticsQueryRequestAnalyticsMetricsItem,
+            >,
+        >,
+        String,
+    >,
+    since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+    sort: Result<Option<::std::string::String>, String>,
+    until: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+}
+impl<'a> WorkersKvRequestAnalyticsQueryRequestAnalytics<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            dimensions: Ok(None),
+            filters: Ok(None),
+            limit: Ok(None),
+            metrics: Ok(None),
+            since: Ok(None),
+            sort: Ok(None),
+            until: Ok(None),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn dimensions<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<
+                types::WorkersKvRequestAnalyticsQueryRequestAnalyticsDimensionsItem,
+            >,
+        >,
+    {
+        self.dimensions = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < WorkersKvRequestAnalyticsQueryRequestAnalyticsDimensionsItem >` for dimensions failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn filters<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.filters = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for filters failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        self.limit = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
+        self
+    }
+    pub fn metrics<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<
+                types::WorkersKvRequestAnalyticsQueryRequestAnalyticsMetricsItem,
+            >,
+        >,
+    {
+        self.metrics = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < WorkersKvRequestAnalyticsQueryRequestAnalyticsMetricsItem >` for metrics failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn since<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+    {
+        self.since = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for since failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn sort<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.sort = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for sort failed".to_string()
+            });
+        self
+    }
+    pub fn until<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+    {
+        self.until = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for until failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::workers_kv_stored_data_analytics_query_stored_data_analytics`]
+
+[`Client::workers_kv_stored_data_analytics_query_stored_data_analytics`]: super::Client::workers_kv_stored_data_analytics_query_stored_data_analytics*/
+#[derive(Debug, Clone)]
+pub struct WorkersKvStoredDataAnalyticsQueryStoredDataAnalytics<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    dimensions: Result<
+        Option<
+            ::std::vec::Vec<
+                types::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsDimensionsItem,
+            >,
+        >,
+        String,
+    >,
+    filters: Result<Option<::std::string::String>, String>,
+    limit: Result<Option<i64>, String>,
+    metrics: Result<
+        Option<
+            ::std::vec::Vec<
+                types::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsMetricsItem,
+            >,
+        >,
+        String,
+    >,
+    since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+    sort: Result<Option<::std::string::String>, String>,
+    until: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+}
+impl<'a> WorkersKvStoredDataAnalyticsQueryStoredDataAnalytics<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            dimensions: Ok(None),
+            filters: Ok(None),
+            limit: Ok(None),
+            metrics: Ok(None),
+            since: Ok(None),
+            sort: Ok(None),
+            until: Ok(None),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn dimensions<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<
+                types::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsDimensionsItem,
+            >,
+        >,
+    {
+        self.dimensions = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsDimensionsItem >` for dimensions failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn filters<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.filters = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for filters failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        self.limit = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
+        self
+    }
+    pub fn metrics<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<
+                types::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsMetricsItem,
+            >,
+        >,
+    {
+        self.metrics = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsMetricsItem >` for metrics failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn since<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+    {
+        self.since = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for since failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn sort<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.sort = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for sort failed".to_string()
+            });
+        self
+    }
+    pub fn until<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+    {
+        self.until = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for until failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::workers_kv_namespace_list_namespaces`]
 
 [`Client::workers_kv_namespace_list_namespaces`]: super::Client::workers_kv_namespace_list_namespaces*/
@@ -673,6 +975,114 @@ impl<'a> WorkersKvNamespaceDeleteKeyValuePair<'a> {
                     .to_string()
             });
         self
+    }
+}
+impl<'a> crate::Request for WorkersKvRequestAnalyticsQueryRequestAnalytics<'a> {
+    type Success = types::WorkersKvRequestAnalyticsQueryRequestAnalyticsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "workers_kv_request_analytics_query_request_analytics"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            account_id,
+            dimensions,
+            filters,
+            limit,
+            metrics,
+            since,
+            sort,
+            until,
+        } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let dimensions = dimensions.map_err(Error::InvalidRequest)?;
+        let filters = filters.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let metrics = metrics.map_err(Error::InvalidRequest)?;
+        let since = since.map_err(Error::InvalidRequest)?;
+        let sort = sort.map_err(Error::InvalidRequest)?;
+        let until = until.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/storage/analytics", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("dimensions", &dimensions))
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("metrics", &metrics))
+            .query(&progenitor_client::QueryParam::new("since", &since))
+            .query(&progenitor_client::QueryParam::new("sort", &sort))
+            .query(&progenitor_client::QueryParam::new("until", &until))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkersKvStoredDataAnalyticsQueryStoredDataAnalytics<'a> {
+    type Success = types::WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "workers_kv_stored_data_analytics_query_stored_data_analytics"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            account_id,
+            dimensions,
+            filters,
+            limit,
+            metrics,
+            since,
+            sort,
+            until,
+        } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let dimensions = dimensions.map_err(Error::InvalidRequest)?;
+        let filters = filters.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let metrics = metrics.map_err(Error::InvalidRequest)?;
+        let since = since.map_err(Error::InvalidRequest)?;
+        let sort = sort.map_err(Error::InvalidRequest)?;
+        let until = until.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/storage/analytics/stored", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("dimensions", &dimensions))
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("metrics", &metrics))
+            .query(&progenitor_client::QueryParam::new("since", &since))
+            .query(&progenitor_client::QueryParam::new("sort", &sort))
+            .query(&progenitor_client::QueryParam::new("until", &until))
+            .build()?;
+        ::std::result::Result::Ok(request)
     }
 }
 impl<'a> crate::Request for WorkersKvNamespaceListNamespaces<'a> {

@@ -5,6 +5,42 @@
 use super::{builder, types, Client};
 ///The operations of the `kv` family, as methods of the one [`Client`].
 pub trait KvOperations {
+    /**Query Request Analytics
+
+Retrieves Workers KV request metrics for the given account.
+
+Sends a `GET` request to `/accounts/{account_id}/storage/analytics`
+
+Arguments:
+- `account_id`
+- `dimensions`
+- `filters`
+- `limit`: Limit number of returned metrics.
+- `metrics`
+- `since`: Start of time interval to query, defaults to 6 hours before request received.
+- `sort`
+- `until`: End of time interval to query, defaults to current time.*/
+    fn workers_kv_request_analytics_query_request_analytics(
+        &self,
+    ) -> builder::WorkersKvRequestAnalyticsQueryRequestAnalytics<'_>;
+    /**Query Stored Data Analytics
+
+Retrieves Workers KV stored data metrics for the given account.
+
+Sends a `GET` request to `/accounts/{account_id}/storage/analytics/stored`
+
+Arguments:
+- `account_id`
+- `dimensions`
+- `filters`
+- `limit`: Limit number of returned metrics.
+- `metrics`
+- `since`: Start of time interval to query, defaults to 6 hours before request received.
+- `sort`
+- `until`: End of time interval to query, defaults to current time.*/
+    fn workers_kv_stored_data_analytics_query_stored_data_analytics(
+        &self,
+    ) -> builder::WorkersKvStoredDataAnalyticsQueryStoredDataAnalytics<'_>;
     /**List Namespaces
 
 Returns the namespaces owned by an account.
@@ -95,6 +131,16 @@ Sends a `DELETE` request to `/accounts/{account_id}/storage/kv/namespaces/{names
     ) -> builder::WorkersKvNamespaceDeleteKeyValuePair<'_>;
 }
 impl KvOperations for Client {
+    fn workers_kv_request_analytics_query_request_analytics(
+        &self,
+    ) -> builder::WorkersKvRequestAnalyticsQueryRequestAnalytics<'_> {
+        builder::WorkersKvRequestAnalyticsQueryRequestAnalytics::new(self)
+    }
+    fn workers_kv_stored_data_analytics_query_stored_data_analytics(
+        &self,
+    ) -> builder::WorkersKvStoredDataAnalyticsQueryStoredDataAnalytics<'_> {
+        builder::WorkersKvStoredDataAnalyticsQueryStoredDataAnalytics::new(self)
+    }
     fn workers_kv_namespace_list_namespaces(
         &self,
     ) -> builder::WorkersKvNamespaceListNamespaces<'_> {

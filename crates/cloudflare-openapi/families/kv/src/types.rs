@@ -562,6 +562,350 @@ pub struct WorkersKvNamespaceReadTheMetadataForAKeyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
+///For specifying result metrics.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WorkersKvQuery {
+    ///Can be used to break down the data by given attributes.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub dimensions: ::std::vec::Vec<::std::string::String>,
+    /**Used to filter rows by one or more dimensions. Filters can be combined using OR and AND boolean logic. AND takes precedence over OR in all the expressions. The OR operator is defined using a comma (,) or OR keyword surrounded by whitespace. The AND operator is defined using a semicolon (;) or AND keyword surrounded by whitespace. Note that the semicolon is a reserved character in URLs (rfc1738) and needs to be percent-encoded as %3B. Comparison options are:
+
+Operator                  | Name                            | URL Encoded
+--------------------------|---------------------------------|--------------------------
+==                        | Equals                          | %3D%3D
+!=                        | Does not equals                 | !%3D
+>                        | Greater Than                    | %3E
+<                         | Less Than                       | %3C
+>=                       | Greater than or equal to        | %3E%3D
+<=                        | Less than or equal to           | %3C%3D     .*/
+    #[serde(default = "defaults::workers_kv_query_filters")]
+    pub filters: ::std::string::String,
+    ///Limit number of returned metrics.
+    #[serde(default = "defaults::default_u64::<i64, 10000>")]
+    pub limit: i64,
+    ///One or more metrics to compute.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub metrics: ::std::vec::Vec<::std::string::String>,
+    ///Start of time interval to query, defaults to 6 hours before request received.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///Array of dimensions or metrics to sort by, each dimension/metric may be prefixed by - (descending) or + (ascending).
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub sort: ::std::vec::Vec<::std::string::String>,
+    ///End of time interval to query, defaults to current time.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub until: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+}
+impl ::std::default::Default for WorkersKvQuery {
+    fn default() -> Self {
+        Self {
+            dimensions: Default::default(),
+            filters: defaults::workers_kv_query_filters(),
+            limit: defaults::default_u64::<i64, 10000>(),
+            metrics: Default::default(),
+            since: Default::default(),
+            sort: Default::default(),
+            until: Default::default(),
+        }
+    }
+}
+///`WorkersKvRequestAnalyticsQueryRequestAnalyticsDimensionsItem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersKvRequestAnalyticsQueryRequestAnalyticsDimensionsItem {
+    #[serde(rename = "accountId")]
+    AccountId,
+    #[serde(rename = "responseCode")]
+    ResponseCode,
+    #[serde(rename = "requestType")]
+    RequestType,
+}
+impl ::std::fmt::Display
+for WorkersKvRequestAnalyticsQueryRequestAnalyticsDimensionsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::AccountId => f.write_str("accountId"),
+            Self::ResponseCode => f.write_str("responseCode"),
+            Self::RequestType => f.write_str("requestType"),
+        }
+    }
+}
+impl ::std::str::FromStr
+for WorkersKvRequestAnalyticsQueryRequestAnalyticsDimensionsItem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "accountId" => Ok(Self::AccountId),
+            "responseCode" => Ok(Self::ResponseCode),
+            "requestType" => Ok(Self::RequestType),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for WorkersKvRequestAnalyticsQueryRequestAnalyticsDimensionsItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for WorkersKvRequestAnalyticsQueryRequestAnalyticsDimensionsItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`WorkersKvRequestAnalyticsQueryRequestAnalyticsMetricsItem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersKvRequestAnalyticsQueryRequestAnalyticsMetricsItem {
+    #[serde(rename = "requests")]
+    Requests,
+    #[serde(rename = "writeKiB")]
+    WriteKiB,
+    #[serde(rename = "readKiB")]
+    ReadKiB,
+}
+impl ::std::fmt::Display for WorkersKvRequestAnalyticsQueryRequestAnalyticsMetricsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Requests => f.write_str("requests"),
+            Self::WriteKiB => f.write_str("writeKiB"),
+            Self::ReadKiB => f.write_str("readKiB"),
+        }
+    }
+}
+impl ::std::str::FromStr for WorkersKvRequestAnalyticsQueryRequestAnalyticsMetricsItem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "requests" => Ok(Self::Requests),
+            "writeKiB" => Ok(Self::WriteKiB),
+            "readKiB" => Ok(Self::ReadKiB),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for WorkersKvRequestAnalyticsQueryRequestAnalyticsMetricsItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for WorkersKvRequestAnalyticsQueryRequestAnalyticsMetricsItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`WorkersKvRequestAnalyticsQueryRequestAnalyticsResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WorkersKvRequestAnalyticsQueryRequestAnalyticsResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<WorkersKvSchemasResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///Metrics on Workers KV requests.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WorkersKvSchemasResult {
+    pub data: ::serde_json::Value,
+    ///Number of seconds between current time and last processed event, i.e. how many seconds of data could be missing.
+    pub data_lag: f64,
+    pub max: ::serde_json::Value,
+    pub min: ::serde_json::Value,
+    pub query: WorkersKvQuery,
+    ///Total number of rows in the result.
+    pub rows: f64,
+    ///Time interval buckets by beginning and ending
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub time_intervals: ::std::vec::Vec<
+        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+    >,
+    pub totals: ::serde_json::Value,
+}
+///`WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsDimensionsItem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsDimensionsItem {
+    #[serde(rename = "namespaceId")]
+    NamespaceId,
+}
+impl ::std::fmt::Display
+for WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsDimensionsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::NamespaceId => f.write_str("namespaceId"),
+        }
+    }
+}
+impl ::std::str::FromStr
+for WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsDimensionsItem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "namespaceId" => Ok(Self::NamespaceId),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsDimensionsItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsDimensionsItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsMetricsItem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsMetricsItem {
+    #[serde(rename = "storedBytes")]
+    StoredBytes,
+    #[serde(rename = "storedKeys")]
+    StoredKeys,
+}
+impl ::std::fmt::Display
+for WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsMetricsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::StoredBytes => f.write_str("storedBytes"),
+            Self::StoredKeys => f.write_str("storedKeys"),
+        }
+    }
+}
+impl ::std::str::FromStr
+for WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsMetricsItem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "storedBytes" => Ok(Self::StoredBytes),
+            "storedKeys" => Ok(Self::StoredKeys),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsMetricsItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsMetricsItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WorkersKvStoredDataAnalyticsQueryStoredDataAnalyticsResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<WorkersKvSchemasResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+/// Generation of default values for serde.
+pub mod defaults {
+    pub(super) fn default_u64<T, const V: u64>() -> T
+    where
+        T: ::std::convert::TryFrom<u64>,
+        <T as ::std::convert::TryFrom<u64>>::Error: ::std::fmt::Debug,
+    {
+        T::try_from(V).unwrap()
+    }
+    pub(super) fn workers_kv_query_filters() -> ::std::string::String {
+        "\"\"".to_string()
+    }
+}
 /// Error types.
 pub mod error {
     /// Error from a `TryFrom` or `FromStr` implementation.

@@ -410,6 +410,49 @@ impl<'a> AccountLoadBalancerMonitorsListMonitorReferences<'a> {
         self
     }
 }
+/**Builder for [`Client::account_load_balancer_pools_list_pools`]
+
+[`Client::account_load_balancer_pools_list_pools`]: super::Client::account_load_balancer_pools_list_pools*/
+#[derive(Debug, Clone)]
+pub struct AccountLoadBalancerPoolsListPools<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    monitor: Result<Option<::std::string::String>, String>,
+}
+impl<'a> AccountLoadBalancerPoolsListPools<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            monitor: Ok(None),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn monitor<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.monitor = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for monitor failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::account_load_balancer_pools_create_pool`]
 
 [`Client::account_load_balancer_pools_create_pool`]: super::Client::account_load_balancer_pools_create_pool*/
@@ -1031,6 +1074,272 @@ impl<'a> LoadBalancerRegionsGetRegion<'a> {
         self
     }
 }
+/**Builder for [`Client::account_load_balancer_search_search_resources`]
+
+[`Client::account_load_balancer_search_search_resources`]: super::Client::account_load_balancer_search_search_resources*/
+#[derive(Debug, Clone)]
+pub struct AccountLoadBalancerSearchSearchResources<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
+    query: Result<Option<::std::string::String>, String>,
+    references: Result<Option<::std::string::String>, String>,
+}
+impl<'a> AccountLoadBalancerSearchSearchResources<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            page: Ok(None),
+            per_page: Ok(None),
+            query: Ok(None),
+            references: Ok(None),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
+    {
+        self.page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
+        self
+    }
+    pub fn per_page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
+    {
+        self.per_page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn query<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.query = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for query failed".to_string()
+            });
+        self
+    }
+    pub fn references<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.references = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for references failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::load_balancers_list_load_balancers`]
+
+[`Client::load_balancers_list_load_balancers`]: super::Client::load_balancers_list_load_balancers*/
+#[derive(Debug, Clone)]
+pub struct LoadBalancersListLoadBalancers<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> LoadBalancersListLoadBalancers<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::load_balancers_create_load_balancer`]
+
+[`Client::load_balancers_create_load_balancer`]: super::Client::load_balancers_create_load_balancer*/
+#[derive(Debug, Clone)]
+pub struct LoadBalancersCreateLoadBalancer<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::LoadBalancersCreateLoadBalancerBody, String>,
+}
+impl<'a> LoadBalancersCreateLoadBalancer<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::LoadBalancersCreateLoadBalancerBody>,
+        <V as std::convert::TryInto<
+            types::LoadBalancersCreateLoadBalancerBody,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `LoadBalancersCreateLoadBalancerBody` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
+/**Builder for [`Client::load_balancers_load_balancer_details`]
+
+[`Client::load_balancers_load_balancer_details`]: super::Client::load_balancers_load_balancer_details*/
+#[derive(Debug, Clone)]
+pub struct LoadBalancersLoadBalancerDetails<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    load_balancer_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> LoadBalancersLoadBalancerDetails<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            load_balancer_id: Err("load_balancer_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn load_balancer_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.load_balancer_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for load_balancer_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::load_balancers_update_load_balancer`]
+
+[`Client::load_balancers_update_load_balancer`]: super::Client::load_balancers_update_load_balancer*/
+#[derive(Debug, Clone)]
+pub struct LoadBalancersUpdateLoadBalancer<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    load_balancer_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::LoadBalancersUpdateLoadBalancerBody, String>,
+}
+impl<'a> LoadBalancersUpdateLoadBalancer<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            load_balancer_id: Err("load_balancer_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn load_balancer_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.load_balancer_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for load_balancer_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::LoadBalancersUpdateLoadBalancerBody>,
+        <V as std::convert::TryInto<
+            types::LoadBalancersUpdateLoadBalancerBody,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `LoadBalancersUpdateLoadBalancerBody` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
 /**Builder for [`Client::load_balancers_delete_load_balancer`]
 
 [`Client::load_balancers_delete_load_balancer`]: super::Client::load_balancers_delete_load_balancer*/
@@ -1085,6 +1394,68 @@ impl<'a> LoadBalancersDeleteLoadBalancer<'a> {
             .map_err(|_| {
                 "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
                     .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::load_balancers_patch_load_balancer`]
+
+[`Client::load_balancers_patch_load_balancer`]: super::Client::load_balancers_patch_load_balancer*/
+#[derive(Debug, Clone)]
+pub struct LoadBalancersPatchLoadBalancer<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    load_balancer_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::LoadBalancersPatchLoadBalancerBody, String>,
+}
+impl<'a> LoadBalancersPatchLoadBalancer<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            load_balancer_id: Err("load_balancer_id was not initialized".to_string()),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn load_balancer_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.load_balancer_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for load_balancer_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::LoadBalancersPatchLoadBalancerBody>,
+        <V as std::convert::TryInto<
+            types::LoadBalancersPatchLoadBalancerBody,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `LoadBalancersPatchLoadBalancerBody` for body failed: {}",
+                    s
+                )
             });
         self
     }
@@ -1361,6 +1732,38 @@ impl<'a> crate::Request for AccountLoadBalancerMonitorsListMonitorReferences<'a>
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for AccountLoadBalancerPoolsListPools<'a> {
+    type Success = types::LoadBalancingSchemasResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "account_load_balancer_pools_list_pools"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, monitor } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let monitor = monitor.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/load_balancers/pools", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("monitor", &monitor))
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -1795,6 +2198,180 @@ impl<'a> crate::Request for LoadBalancerRegionsGetRegion<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for AccountLoadBalancerSearchSearchResources<'a> {
+    type Success = types::AccountLoadBalancerSearchSearchResourcesResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "account_load_balancer_search_search_resources"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, page, per_page, query, references } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let page = page.map_err(Error::InvalidRequest)?;
+        let per_page = per_page.map_err(Error::InvalidRequest)?;
+        let query = query.map_err(Error::InvalidRequest)?;
+        let references = references.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/load_balancers/search", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .query(&progenitor_client::QueryParam::new("query", &query))
+            .query(&progenitor_client::QueryParam::new("references", &references))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for LoadBalancersListLoadBalancers<'a> {
+    type Success = types::LoadBalancingLoadBalancerComponentsSchemasResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "load_balancers_list_load_balancers"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/load_balancers", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for LoadBalancersCreateLoadBalancer<'a> {
+    type Success = types::LoadBalancingLoadBalancerComponentsSchemasSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "load_balancers_create_load_balancer"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::LoadBalancersCreateLoadBalancerBody::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/load_balancers", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for LoadBalancersLoadBalancerDetails<'a> {
+    type Success = types::LoadBalancingLoadBalancerComponentsSchemasSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "load_balancers_load_balancer_details"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, load_balancer_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let load_balancer_id = load_balancer_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/load_balancers/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& load_balancer_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for LoadBalancersUpdateLoadBalancer<'a> {
+    type Success = types::LoadBalancingLoadBalancerComponentsSchemasSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "load_balancers_update_load_balancer"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, load_balancer_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let load_balancer_id = load_balancer_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::LoadBalancersUpdateLoadBalancerBody::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/load_balancers/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& load_balancer_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for LoadBalancersDeleteLoadBalancer<'a> {
     type Success = types::LoadBalancingIdResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1819,6 +2396,44 @@ impl<'a> crate::Request for LoadBalancersDeleteLoadBalancer<'a> {
         let mut request = client
             .client
             .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for LoadBalancersPatchLoadBalancer<'a> {
+    type Success = types::LoadBalancingLoadBalancerComponentsSchemasSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "load_balancers_patch_load_balancer"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, load_balancer_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let load_balancer_id = load_balancer_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::LoadBalancersPatchLoadBalancerBody::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/load_balancers/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& load_balancer_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .patch(url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),

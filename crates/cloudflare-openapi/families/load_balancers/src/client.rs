@@ -69,6 +69,14 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/monitors/{monito
     fn account_load_balancer_monitors_list_monitor_references(
         &self,
     ) -> builder::AccountLoadBalancerMonitorsListMonitorReferences<'_>;
+    /**List Pools
+
+List configured pools.
+
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools`*/
+    fn account_load_balancer_pools_list_pools(
+        &self,
+    ) -> builder::AccountLoadBalancerPoolsListPools<'_>;
     /**Create Pool
 
 Create a new pool.
@@ -165,6 +173,53 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/regions/{region_
     fn load_balancer_regions_get_region(
         &self,
     ) -> builder::LoadBalancerRegionsGetRegion<'_>;
+    /**Search Resources
+
+Search for Load Balancing resources.
+
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/search`
+
+Arguments:
+- `account_id`
+- `page`
+- `per_page`
+- `query`: Search query term.
+- `references`: The type of references to include ("*" for all).*/
+    fn account_load_balancer_search_search_resources(
+        &self,
+    ) -> builder::AccountLoadBalancerSearchSearchResources<'_>;
+    /**List Load Balancers
+
+List configured load balancers.
+
+Sends a `GET` request to `/zones/{zone_id}/load_balancers`*/
+    fn load_balancers_list_load_balancers(
+        &self,
+    ) -> builder::LoadBalancersListLoadBalancers<'_>;
+    /**Create Load Balancer
+
+Create a new load balancer.
+
+Sends a `POST` request to `/zones/{zone_id}/load_balancers`*/
+    fn load_balancers_create_load_balancer(
+        &self,
+    ) -> builder::LoadBalancersCreateLoadBalancer<'_>;
+    /**Load Balancer Details
+
+Fetch a single configured load balancer.
+
+Sends a `GET` request to `/zones/{zone_id}/load_balancers/{load_balancer_id}`*/
+    fn load_balancers_load_balancer_details(
+        &self,
+    ) -> builder::LoadBalancersLoadBalancerDetails<'_>;
+    /**Update Load Balancer
+
+Update a configured load balancer.
+
+Sends a `PUT` request to `/zones/{zone_id}/load_balancers/{load_balancer_id}`*/
+    fn load_balancers_update_load_balancer(
+        &self,
+    ) -> builder::LoadBalancersUpdateLoadBalancer<'_>;
     /**Delete Load Balancer
 
 Delete a configured load balancer.
@@ -173,6 +228,14 @@ Sends a `DELETE` request to `/zones/{zone_id}/load_balancers/{load_balancer_id}`
     fn load_balancers_delete_load_balancer(
         &self,
     ) -> builder::LoadBalancersDeleteLoadBalancer<'_>;
+    /**Patch Load Balancer
+
+Apply changes to an existing load balancer, overwriting the supplied properties.
+
+Sends a `PATCH` request to `/zones/{zone_id}/load_balancers/{load_balancer_id}`*/
+    fn load_balancers_patch_load_balancer(
+        &self,
+    ) -> builder::LoadBalancersPatchLoadBalancer<'_>;
 }
 impl LoadBalancersOperations for Client {
     fn account_load_balancer_monitors_list_monitors(
@@ -214,6 +277,11 @@ impl LoadBalancersOperations for Client {
         &self,
     ) -> builder::AccountLoadBalancerMonitorsListMonitorReferences<'_> {
         builder::AccountLoadBalancerMonitorsListMonitorReferences::new(self)
+    }
+    fn account_load_balancer_pools_list_pools(
+        &self,
+    ) -> builder::AccountLoadBalancerPoolsListPools<'_> {
+        builder::AccountLoadBalancerPoolsListPools::new(self)
     }
     fn account_load_balancer_pools_create_pool(
         &self,
@@ -275,9 +343,39 @@ impl LoadBalancersOperations for Client {
     ) -> builder::LoadBalancerRegionsGetRegion<'_> {
         builder::LoadBalancerRegionsGetRegion::new(self)
     }
+    fn account_load_balancer_search_search_resources(
+        &self,
+    ) -> builder::AccountLoadBalancerSearchSearchResources<'_> {
+        builder::AccountLoadBalancerSearchSearchResources::new(self)
+    }
+    fn load_balancers_list_load_balancers(
+        &self,
+    ) -> builder::LoadBalancersListLoadBalancers<'_> {
+        builder::LoadBalancersListLoadBalancers::new(self)
+    }
+    fn load_balancers_create_load_balancer(
+        &self,
+    ) -> builder::LoadBalancersCreateLoadBalancer<'_> {
+        builder::LoadBalancersCreateLoadBalancer::new(self)
+    }
+    fn load_balancers_load_balancer_details(
+        &self,
+    ) -> builder::LoadBalancersLoadBalancerDetails<'_> {
+        builder::LoadBalancersLoadBalancerDetails::new(self)
+    }
+    fn load_balancers_update_load_balancer(
+        &self,
+    ) -> builder::LoadBalancersUpdateLoadBalancer<'_> {
+        builder::LoadBalancersUpdateLoadBalancer::new(self)
+    }
     fn load_balancers_delete_load_balancer(
         &self,
     ) -> builder::LoadBalancersDeleteLoadBalancer<'_> {
         builder::LoadBalancersDeleteLoadBalancer::new(self)
+    }
+    fn load_balancers_patch_load_balancer(
+        &self,
+    ) -> builder::LoadBalancersPatchLoadBalancer<'_> {
+        builder::LoadBalancersPatchLoadBalancer::new(self)
     }
 }

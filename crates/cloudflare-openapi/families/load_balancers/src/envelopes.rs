@@ -3,8 +3,76 @@
 //! `Envelope` for each envelope type of the family; names resolve as inside `types`.
 #[allow(unused_imports)]
 use super::types::*;
+impl crate::Paginated for AccountLoadBalancerSearchSearchResourcesResponse {
+    fn result_info(
+        &self,
+    ) -> ::std::option::Option<&::cloudflare_openapi_runtime::types::ResultInfo> {
+        self.result_info.as_ref()
+    }
+}
+impl crate::Envelope for AccountLoadBalancerSearchSearchResourcesResponse {
+    type Result = LoadBalancingSearch;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for LoadBalancingIdResponse {
     type Result = LoadBalancingIdResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Paginated for LoadBalancingLoadBalancerComponentsSchemasResponseCollection {
+    fn result_info(
+        &self,
+    ) -> ::std::option::Option<&::cloudflare_openapi_runtime::types::ResultInfo> {
+        self.result_info.as_ref()
+    }
+}
+impl crate::Envelope for LoadBalancingLoadBalancerComponentsSchemasResponseCollection {
+    type Result = ::std::vec::Vec<LoadBalancingLoadBalancer>;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for LoadBalancingLoadBalancerComponentsSchemasSingleResponse {
+    type Result = LoadBalancingLoadBalancer;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -2,7 +2,7 @@
 
 //!The `load_balancers` family of the Cloudflare API: Load balancers, pools, monitors, regions.
 //!
-//!21 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `load_balancers` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`LoadBalancersOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!28 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `load_balancers` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`LoadBalancersOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

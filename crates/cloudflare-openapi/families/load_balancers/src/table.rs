@@ -211,6 +211,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
+        id: "account_load_balancer_pools_list_pools",
+        family: "load_balancers",
+        method: "GET",
+        path: "/accounts/{account_id}/load_balancers/pools",
+        summary: "List Pools",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "monitor",
+                location: crate::Location::Query,
+                required: false,
+                example: "example",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
         id: "account_load_balancer_pools_create_pool",
         family: "load_balancers",
         method: "POST",
@@ -529,6 +554,171 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
+        id: "account_load_balancer_search_search_resources",
+        family: "load_balancers",
+        method: "GET",
+        path: "/accounts/{account_id}/load_balancers/search",
+        summary: "Search Resources",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "query",
+                location: crate::Location::Query,
+                required: false,
+                example: "primary",
+            },
+            crate::Parameter {
+                name: "references",
+                location: crate::Location::Query,
+                required: false,
+                example: "*",
+            },
+            crate::Parameter {
+                name: "page",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "per_page",
+                location: crate::Location::Query,
+                required: false,
+                example: "25",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "load_balancers_list_load_balancers",
+        family: "load_balancers",
+        method: "GET",
+        path: "/zones/{zone_id}/load_balancers",
+        summary: "List Load Balancers",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "load_balancers_create_load_balancer",
+        family: "load_balancers",
+        method: "POST",
+        path: "/zones/{zone_id}/load_balancers",
+        summary: "Create Load Balancer",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"default_pools\":[\"firstParam\",\"secondParam\"],\"fallback_pool\":null,\"name\":\"60m\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "load_balancers_load_balancer_details",
+        family: "load_balancers",
+        method: "GET",
+        path: "/zones/{zone_id}/load_balancers/{load_balancer_id}",
+        summary: "Load Balancer Details",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "load_balancer_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "load_balancers_update_load_balancer",
+        family: "load_balancers",
+        method: "PUT",
+        path: "/zones/{zone_id}/load_balancers/{load_balancer_id}",
+        summary: "Update Load Balancer",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "load_balancer_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"default_pools\":[\"firstParam\",\"secondParam\"],\"fallback_pool\":null,\"name\":\"60m\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "load_balancers_patch_load_balancer",
+        family: "load_balancers",
+        method: "PATCH",
+        path: "/zones/{zone_id}/load_balancers/{load_balancer_id}",
+        summary: "Patch Load Balancer",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "load_balancer_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
         id: "load_balancers_delete_load_balancer",
         family: "load_balancers",
         method: "DELETE",
@@ -776,6 +966,29 @@ pub fn dispatch(
                     >("account_id")?
                 {
                     builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "account_load_balancer_pools_list_pools" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_pools_list_pools();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("monitor")?
+                {
+                    builder = builder.monitor(value);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -1109,6 +1322,170 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "account_load_balancer_search_search_resources" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.account_load_balancer_search_search_resources();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("query")?
+                {
+                    builder = builder.query(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("references")?
+                {
+                    builder = builder.references(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "load_balancers_list_load_balancers" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.load_balancers_list_load_balancers();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "load_balancers_create_load_balancer" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.load_balancers_create_load_balancer();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::LoadBalancersCreateLoadBalancerBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "load_balancers_load_balancer_details" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.load_balancers_load_balancer_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("load_balancer_id")?
+                {
+                    builder = builder.load_balancer_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "load_balancers_update_load_balancer" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.load_balancers_update_load_balancer();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("load_balancer_id")?
+                {
+                    builder = builder.load_balancer_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::LoadBalancersUpdateLoadBalancerBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "load_balancers_patch_load_balancer" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.load_balancers_patch_load_balancer();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("load_balancer_id")?
+                {
+                    builder = builder.load_balancer_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::LoadBalancersPatchLoadBalancerBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "load_balancers_delete_load_balancer" => {
             #[inline(never)]
             fn prepare(
@@ -1150,7 +1527,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dlp_Empty\":{},\"healthchecks_interval\":{\"default\":60,\"description\":\"The interval between each health check. Shorter intervals may give quicker notifications if the origin status changes, but will increase load on the origin as we check from multiple locations.\",\"type\":\"integer\"},\"healthchecks_retries\":{\"default\":2,\"description\":\"The number of retries to attempt in case of a timeout before marking the origin as unhealthy. Retries are attempted immediately.\",\"type\":\"integer\"},\"healthchecks_timeout\":{\"default\":5,\"description\":\"The timeout (in seconds) before marking the health check as failed.\",\"type\":\"integer\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"load-balancing_check_regions\":{\"description\":\"A list of regions from which to run health checks. Null means every Cloudflare data center.\",\"example\":[\"WEU\",\"ENAM\"],\"items\":{\"description\":\"WNAM: Western North America, ENAM: Eastern North America, WEU: Western Europe, EEU: Eastern Europe, NSAM: Northern South America, SSAM: Southern South America, OC: Oceania, ME: Middle East, NAF: North Africa, SAF: South Africa, SAS: Southern Asia, SEAS: South East Asia, NEAS: North East Asia, ALL_REGIONS: all regions (ENTERPRISE customers only).\",\"enum\":[\"WNAM\",\"ENAM\",\"WEU\",\"EEU\",\"NSAM\",\"SSAM\",\"OC\",\"ME\",\"NAF\",\"SAF\",\"SAS\",\"SEAS\",\"NEAS\",\"ALL_REGIONS\"],\"type\":\"string\"},\"nullable\":true,\"type\":\"array\"},\"load-balancing_expected_codes\":{\"default\":\"200\",\"description\":\"The expected HTTP response code or code range of the health check. This parameter is only valid for HTTP and HTTPS monitors.\",\"example\":\"2xx\",\"type\":\"string\"},\"load-balancing_filter_options\":{\"description\":\"Filter options for a particular resource type (pool or origin). Use null to reset.\",\"nullable\":true,\"properties\":{\"disable\":{\"default\":false,\"description\":\"If set true, disable notifications for this type of resource (pool or origin).\",\"type\":\"boolean\"},\"healthy\":{\"description\":\"If present, send notifications only for this health status (e.g. false for only DOWN events). Use null to reset (all events).\",\"nullable\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_load_shedding\":{\"description\":\"Configures load shedding policies and percentages for the pool.\",\"properties\":{\"default_percent\":{\"default\":0,\"description\":\"The percent of traffic to shed from the pool, according to the default policy. Applies to new sessions and traffic without session affinity.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"default_policy\":{\"default\":\"random\",\"description\":\"The default policy to use when load shedding. A random policy randomly sheds a given percent of requests. A hash policy computes a hash over the CF-Connecting-IP address and sheds all requests originating from a percent of IPs.\",\"enum\":[\"random\",\"hash\"],\"type\":\"string\"},\"session_percent\":{\"default\":0,\"description\":\"The percent of existing sessions to shed from the pool, according to the session policy.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"session_policy\":{\"default\":\"hash\",\"description\":\"Only the hash policy is supported for existing sessions (to avoid exponential decay).\",\"enum\":[\"hash\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_method\":{\"default\":\"GET\",\"description\":\"The method to use for the health check. This defaults to 'GET' for HTTP/HTTPS based checks and 'connection_established' for TCP based health checks.\",\"example\":\"GET\",\"type\":\"string\"},\"load-balancing_monitor\":{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"type\":\"object\"},\"load-balancing_monitor-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_monitor\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_monitor-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_notification_filter\":{\"description\":\"Filter pool and origin health notifications by resource type or health status. Use null to reset.\",\"example\":{\"origin\":{\"disable\":true},\"pool\":{\"healthy\":false}},\"nullable\":true,\"properties\":{\"origin\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"},\"pool\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"}},\"type\":\"object\"},\"load-balancing_origin\":{\"properties\":{\"address\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"header\":{\"$ref\":\"#/definitions/load-balancing_schemas-header\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Duration\"},\"weight\":{\"$ref\":\"#/definitions/load-balancing_weight\"}},\"type\":\"object\"},\"load-balancing_origin_health_data\":{\"description\":\"The origin ipv4/ipv6 address or domain name mapped to it's health data.\",\"example\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"},\"properties\":{\"failure_reason\":{\"type\":\"string\"},\"healthy\":{\"type\":\"boolean\"},\"response_code\":{\"type\":\"number\"},\"rtt\":{\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origin_steering\":{\"description\":\"Configures origin steering for the pool. Controls how origins are selected for new sessions and traffic without session affinity.\",\"properties\":{\"policy\":{\"default\":\"random\",\"description\":\"The type of origin steering policy to use.\\n- `\\\"random\\\"`: Select an origin randomly.\\n- `\\\"hash\\\"`: Select an origin by computing a hash over the CF-Connecting-IP address.\\n- `\\\"least_outstanding_requests\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of outstanding requests. Origins with more pending requests are weighted proportionately less relative to others.\\n- `\\\"least_connections\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of open connections. Origins with more open connections are weighted proportionately less relative to others. Supported for HTTP/1 and HTTP/2 connections.\",\"enum\":[\"random\",\"hash\",\"least_outstanding_requests\",\"least_connections\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origins\":{\"description\":\"The list of origins within this pool. Traffic directed at this pool is balanced across all currently healthy origins, provided the pool itself is healthy.\",\"items\":{\"$ref\":\"#/definitions/load-balancing_origin\"},\"type\":\"array\"},\"load-balancing_patch_pools_notification_email\":{\"description\":\"The email address to send health status notifications to. This field is now deprecated in favor of Cloudflare Notifications for Load Balancing, so only resetting this field with an empty string `\\\"\\\"` is accepted.\",\"enum\":[\"\\\"\\\"\"],\"example\":\"\\\"\\\"\",\"type\":\"string\"},\"load-balancing_pool\":{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"type\":\"object\"},\"load-balancing_port\":{\"default\":0,\"description\":\"The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).\",\"type\":\"integer\"},\"load-balancing_preview_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"pools\":{\"additionalProperties\":{\"description\":\"The pool name associated with the pool ID.\",\"type\":\"string\"},\"description\":\"Monitored pool IDs mapped to their respective names.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":\"WNAM Datacenter\",\"ve8h9lrcip5n5bbga9yqmdws28ay5d0l\":\"EEU Datacenter\"},\"type\":\"object\"},\"preview_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_preview_result\":{\"additionalProperties\":{\"properties\":{\"healthy\":{\"type\":\"boolean\"},\"origins\":{\"items\":{\"additionalProperties\":{\"$ref\":\"#/definitions/load-balancing_origin_health_data\"},\"maxProperties\":1,\"minProperties\":1,\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"description\":\"Resulting health data from a preview operation.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":{\"healthy\":true,\"origins\":[{\"originone.example.com.\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"}}]}},\"type\":\"object\"},\"load-balancing_preview_result_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_preview_result\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_references_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-header\":{\"description\":\"The request header is used to pass additional information with an HTTP request. Currently supported header is 'Host'.\",\"properties\":{\"Host\":{\"$ref\":\"#/definitions/d1_params\"}},\"type\":\"object\"},\"load-balancing_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_pool\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_type\":{\"default\":\"http\",\"description\":\"The protocol to use for the health check. Currently supported protocols are 'HTTP','HTTPS', 'TCP', 'ICMP-PING', 'UDP-ICMP', and 'SMTP'.\",\"enum\":[\"http\",\"https\",\"tcp\",\"udp_icmp\",\"icmp_ping\",\"smtp\"],\"example\":\"https\",\"type\":\"string\"},\"load-balancing_weight\":{\"default\":1,\"description\":\"The weight of this origin relative to other origins in the pool. Based on the configured weight the total traffic is distributed among origins within the pool.\\n- `origin_steering.policy=\\\"least_outstanding_requests\\\"`: Use weight to scale the origin's outstanding requests.\\n- `origin_steering.policy=\\\"least_connections\\\"`: Use weight to scale the origin's open connections.\",\"example\":0.6,\"maximum\":1,\"minimum\":0,\"multipleOf\":0.01,\"type\":\"number\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"waitingroom_path\":{\"default\":\"/\",\"description\":\"Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.\",\"example\":\"/shop/checkout\",\"type\":\"string\"},\"zones_priority\":{\"default\":1,\"description\":\"The priority of the rule, used to define which Page Rule is processed over another. A higher number indicates a higher priority. For example, if you have a catch-all Page Rule (rule A: `/images/*`) but want a more specific Page Rule to take precedence (rule B: `/images/special/*`), specify a higher priority for rule B so it overrides rule A.\",\"type\":\"integer\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dlp_Empty\":{},\"healthchecks_interval\":{\"default\":60,\"description\":\"The interval between each health check. Shorter intervals may give quicker notifications if the origin status changes, but will increase load on the origin as we check from multiple locations.\",\"type\":\"integer\"},\"healthchecks_retries\":{\"default\":2,\"description\":\"The number of retries to attempt in case of a timeout before marking the origin as unhealthy. Retries are attempted immediately.\",\"type\":\"integer\"},\"healthchecks_timeout\":{\"default\":5,\"description\":\"The timeout (in seconds) before marking the health check as failed.\",\"type\":\"integer\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"load-balancing_adaptive_routing\":{\"description\":\"Controls features that modify the routing of requests to pools and origins in response to dynamic conditions, such as during the interval between active health monitoring requests. For example, zero-downtime failover occurs immediately when an origin becomes unavailable due to HTTP 521, 522, or 523 response codes. If there is another healthy origin in the same pool, the request is retried once against this alternate origin.\",\"properties\":{\"failover_across_pools\":{\"default\":false,\"description\":\"Extends zero-downtime failover of requests to healthy origins from alternate pools, when no healthy alternate exists in the same pool, according to the failover order defined by traffic and origin steering. When set false (the default) zero-downtime failover will only occur between origins within the same pool. See `session_affinity_attributes` for control over when sessions are broken or reassigned.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_check_regions\":{\"description\":\"A list of regions from which to run health checks. Null means every Cloudflare data center.\",\"example\":[\"WEU\",\"ENAM\"],\"items\":{\"description\":\"WNAM: Western North America, ENAM: Eastern North America, WEU: Western Europe, EEU: Eastern Europe, NSAM: Northern South America, SSAM: Southern South America, OC: Oceania, ME: Middle East, NAF: North Africa, SAF: South Africa, SAS: Southern Asia, SEAS: South East Asia, NEAS: North East Asia, ALL_REGIONS: all regions (ENTERPRISE customers only).\",\"enum\":[\"WNAM\",\"ENAM\",\"WEU\",\"EEU\",\"NSAM\",\"SSAM\",\"OC\",\"ME\",\"NAF\",\"SAF\",\"SAS\",\"SEAS\",\"NEAS\",\"ALL_REGIONS\"],\"type\":\"string\"},\"nullable\":true,\"type\":\"array\"},\"load-balancing_expected_codes\":{\"default\":\"200\",\"description\":\"The expected HTTP response code or code range of the health check. This parameter is only valid for HTTP and HTTPS monitors.\",\"example\":\"2xx\",\"type\":\"string\"},\"load-balancing_filter_options\":{\"description\":\"Filter options for a particular resource type (pool or origin). Use null to reset.\",\"nullable\":true,\"properties\":{\"disable\":{\"default\":false,\"description\":\"If set true, disable notifications for this type of resource (pool or origin).\",\"type\":\"boolean\"},\"healthy\":{\"description\":\"If present, send notifications only for this health status (e.g. false for only DOWN events). Use null to reset (all events).\",\"nullable\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_load-balancer\":{\"properties\":{\"adaptive_routing\":{\"$ref\":\"#/definitions/load-balancing_adaptive_routing\"},\"country_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"default_pools\":{\"$ref\":\"#/definitions/d1_params\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"fallback_pool\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"location_strategy\":{\"$ref\":\"#/definitions/load-balancing_location_strategy\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"pop_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"proxied\":{\"$ref\":\"#/definitions/stream_asc\"},\"random_steering\":{\"$ref\":\"#/definitions/load-balancing_random_steering\"},\"region_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"rules\":{\"$ref\":\"#/definitions/load-balancing_rules\"},\"session_affinity\":{\"$ref\":\"#/definitions/load-balancing_session_affinity\"},\"session_affinity_attributes\":{\"$ref\":\"#/definitions/load-balancing_session_affinity_attributes\"},\"session_affinity_ttl\":{\"$ref\":\"#/definitions/rum_page\"},\"steering_policy\":{\"$ref\":\"#/definitions/load-balancing_steering_policy\"},\"ttl\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"},\"load-balancing_load-balancer_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_load-balancer\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_load-balancer_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_load-balancer\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_load_shedding\":{\"description\":\"Configures load shedding policies and percentages for the pool.\",\"properties\":{\"default_percent\":{\"default\":0,\"description\":\"The percent of traffic to shed from the pool, according to the default policy. Applies to new sessions and traffic without session affinity.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"default_policy\":{\"default\":\"random\",\"description\":\"The default policy to use when load shedding. A random policy randomly sheds a given percent of requests. A hash policy computes a hash over the CF-Connecting-IP address and sheds all requests originating from a percent of IPs.\",\"enum\":[\"random\",\"hash\"],\"type\":\"string\"},\"session_percent\":{\"default\":0,\"description\":\"The percent of existing sessions to shed from the pool, according to the session policy.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"session_policy\":{\"default\":\"hash\",\"description\":\"Only the hash policy is supported for existing sessions (to avoid exponential decay).\",\"enum\":[\"hash\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_location_strategy\":{\"description\":\"Controls location-based steering for non-proxied requests. See `steering_policy` to learn how steering is affected.\",\"properties\":{\"mode\":{\"default\":\"pop\",\"description\":\"Determines the authoritative location when ECS is not preferred, does not exist in the request, or its GeoIP lookup is unsuccessful.\\n- `\\\"pop\\\"`: Use the Cloudflare PoP location.\\n- `\\\"resolver_ip\\\"`: Use the DNS resolver GeoIP location. If the GeoIP lookup is unsuccessful, use the Cloudflare PoP location.\",\"enum\":[\"pop\",\"resolver_ip\"],\"example\":\"resolver_ip\",\"type\":\"string\"},\"prefer_ecs\":{\"default\":\"proximity\",\"description\":\"Whether the EDNS Client Subnet (ECS) GeoIP should be preferred as the authoritative location.\\n- `\\\"always\\\"`: Always prefer ECS.\\n- `\\\"never\\\"`: Never prefer ECS.\\n- `\\\"proximity\\\"`: Prefer ECS only when `steering_policy=\\\"proximity\\\"`.\\n- `\\\"geo\\\"`: Prefer ECS only when `steering_policy=\\\"geo\\\"`.\",\"enum\":[\"always\",\"never\",\"proximity\",\"geo\"],\"example\":\"always\",\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_method\":{\"default\":\"GET\",\"description\":\"The method to use for the health check. This defaults to 'GET' for HTTP/HTTPS based checks and 'connection_established' for TCP based health checks.\",\"example\":\"GET\",\"type\":\"string\"},\"load-balancing_monitor\":{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"type\":\"object\"},\"load-balancing_monitor-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_monitor\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_monitor-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_notification_filter\":{\"description\":\"Filter pool and origin health notifications by resource type or health status. Use null to reset.\",\"example\":{\"origin\":{\"disable\":true},\"pool\":{\"healthy\":false}},\"nullable\":true,\"properties\":{\"origin\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"},\"pool\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"}},\"type\":\"object\"},\"load-balancing_origin\":{\"properties\":{\"address\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"header\":{\"$ref\":\"#/definitions/load-balancing_schemas-header\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Duration\"},\"weight\":{\"$ref\":\"#/definitions/load-balancing_weight\"}},\"type\":\"object\"},\"load-balancing_origin_health_data\":{\"description\":\"The origin ipv4/ipv6 address or domain name mapped to it's health data.\",\"example\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"},\"properties\":{\"failure_reason\":{\"type\":\"string\"},\"healthy\":{\"type\":\"boolean\"},\"response_code\":{\"type\":\"number\"},\"rtt\":{\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origin_steering\":{\"description\":\"Configures origin steering for the pool. Controls how origins are selected for new sessions and traffic without session affinity.\",\"properties\":{\"policy\":{\"default\":\"random\",\"description\":\"The type of origin steering policy to use.\\n- `\\\"random\\\"`: Select an origin randomly.\\n- `\\\"hash\\\"`: Select an origin by computing a hash over the CF-Connecting-IP address.\\n- `\\\"least_outstanding_requests\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of outstanding requests. Origins with more pending requests are weighted proportionately less relative to others.\\n- `\\\"least_connections\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of open connections. Origins with more open connections are weighted proportionately less relative to others. Supported for HTTP/1 and HTTP/2 connections.\",\"enum\":[\"random\",\"hash\",\"least_outstanding_requests\",\"least_connections\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origins\":{\"description\":\"The list of origins within this pool. Traffic directed at this pool is balanced across all currently healthy origins, provided the pool itself is healthy.\",\"items\":{\"$ref\":\"#/definitions/load-balancing_origin\"},\"type\":\"array\"},\"load-balancing_patch_pools_notification_email\":{\"description\":\"The email address to send health status notifications to. This field is now deprecated in favor of Cloudflare Notifications for Load Balancing, so only resetting this field with an empty string `\\\"\\\"` is accepted.\",\"enum\":[\"\\\"\\\"\"],\"example\":\"\\\"\\\"\",\"type\":\"string\"},\"load-balancing_pool\":{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"type\":\"object\"},\"load-balancing_port\":{\"default\":0,\"description\":\"The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).\",\"type\":\"integer\"},\"load-balancing_preview_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"pools\":{\"additionalProperties\":{\"description\":\"The pool name associated with the pool ID.\",\"type\":\"string\"},\"description\":\"Monitored pool IDs mapped to their respective names.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":\"WNAM Datacenter\",\"ve8h9lrcip5n5bbga9yqmdws28ay5d0l\":\"EEU Datacenter\"},\"type\":\"object\"},\"preview_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_preview_result\":{\"additionalProperties\":{\"properties\":{\"healthy\":{\"type\":\"boolean\"},\"origins\":{\"items\":{\"additionalProperties\":{\"$ref\":\"#/definitions/load-balancing_origin_health_data\"},\"maxProperties\":1,\"minProperties\":1,\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"description\":\"Resulting health data from a preview operation.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":{\"healthy\":true,\"origins\":[{\"originone.example.com.\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"}}]}},\"type\":\"object\"},\"load-balancing_preview_result_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_preview_result\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_random_steering\":{\"description\":\"Configures pool weights.\\n- `steering_policy=\\\"random\\\"`: A random pool is selected with probability proportional to pool weights.\\n- `steering_policy=\\\"least_outstanding_requests\\\"`: Use pool weights to scale each pool's outstanding requests.\\n- `steering_policy=\\\"least_connections\\\"`: Use pool weights to scale each pool's open connections.\",\"properties\":{\"default_weight\":{\"default\":1,\"description\":\"The default weight for pools in the load balancer that are not specified in the pool_weights map.\",\"example\":0.2,\"maximum\":1,\"minimum\":0,\"multipleOf\":0.1,\"type\":\"number\"},\"pool_weights\":{\"description\":\"A mapping of pool IDs to custom weights. The weight is relative to other pools in the load balancer.\",\"example\":{\"9290f38c5d07c2e2f4df57b1f61d4196\":0.5,\"de90f38ced07c2e2f4df50b1f61d4194\":0.3},\"type\":\"object\"}},\"type\":\"object\"},\"load-balancing_references_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_resource_reference\":{\"description\":\"A reference to a load balancer resource.\",\"properties\":{\"reference_type\":{\"description\":\"When listed as a reference, the type (direction) of the reference.\",\"enum\":[\"referral\",\"referrer\"],\"type\":\"string\"},\"references\":{\"description\":\"A list of references to (referrer) or from (referral) this resource.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"699d98642c564d2e855e9661899b7252\",\"resource_name\":\"www.example.com\",\"resource_type\":\"load_balancer\"},{\"reference_type\":\"referral\",\"resource_id\":\"f1aba936b94213e5b8dca0c0dbf1f9cc\",\"resource_name\":\"Login page monitor\",\"resource_type\":\"monitor\"}],\"items\":{\"description\":\"A reference to a load balancer resource.\",\"type\":\"object\"},\"type\":\"array\"},\"resource_id\":{\"example\":\"17b5962d775c646f3f9725cbc7a53df4\"},\"resource_name\":{\"description\":\"The human-identifiable name of the resource.\",\"example\":\"primary-dc-1\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The type of the resource.\",\"enum\":[\"load_balancer\",\"monitor\",\"pool\"],\"example\":\"pool\",\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_rules\":{\"description\":\"BETA Field Not General Access: A list of rules for this load balancer to execute.\",\"items\":{\"additionalProperties\":false,\"description\":\"A rule object containing conditions and overrides for this load balancer to evaluate.\",\"properties\":{\"condition\":{\"description\":\"The condition expressions to evaluate. If the condition evaluates to true, the overrides or fixed_response in this rule will be applied. An empty condition is always true. For more details on condition expressions, please see https://developers.cloudflare.com/load-balancing/understand-basics/load-balancing-rules/expressions.\",\"example\":\"http.request.uri.path contains \\\"/testing\\\"\",\"type\":\"string\"},\"disabled\":{\"default\":false,\"description\":\"Disable this specific rule. It will no longer be evaluated by this load balancer.\",\"type\":\"boolean\"},\"fixed_response\":{\"description\":\"A collection of fields used to directly respond to the eyeball instead of routing to a pool. If a fixed_response is supplied the rule will be marked as terminates.\",\"properties\":{\"content_type\":{\"description\":\"The http 'Content-Type' header to include in the response.\",\"example\":\"application/json\",\"maxLength\":32,\"type\":\"string\"},\"location\":{\"description\":\"The http 'Location' header to include in the response.\",\"example\":\"www.example.com\",\"maxLength\":2048,\"type\":\"string\"},\"message_body\":{\"description\":\"Text to include as the http body.\",\"example\":\"Testing Hello\",\"maxLength\":1024,\"type\":\"string\"},\"status_code\":{\"description\":\"The http status code to respond with.\",\"type\":\"integer\"}},\"type\":\"object\"},\"name\":{\"description\":\"Name of this rule. Only used for human readability.\",\"example\":\"route the path /testing to testing datacenter.\",\"maxLength\":200,\"type\":\"string\"},\"overrides\":{\"description\":\"A collection of overrides to apply to the load balancer when this rule's condition is true. All fields are optional.\",\"properties\":{\"adaptive_routing\":{\"$ref\":\"#/definitions/load-balancing_adaptive_routing\"},\"country_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"default_pools\":{\"$ref\":\"#/definitions/d1_params\"},\"fallback_pool\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"location_strategy\":{\"$ref\":\"#/definitions/load-balancing_location_strategy\"},\"pop_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"random_steering\":{\"$ref\":\"#/definitions/load-balancing_random_steering\"},\"region_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"session_affinity\":{\"$ref\":\"#/definitions/load-balancing_session_affinity\"},\"session_affinity_attributes\":{\"$ref\":\"#/definitions/load-balancing_session_affinity_attributes\"},\"session_affinity_ttl\":{\"$ref\":\"#/definitions/rum_page\"},\"steering_policy\":{\"$ref\":\"#/definitions/load-balancing_steering_policy\"},\"ttl\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"},\"priority\":{\"default\":0,\"description\":\"The order in which rules should be executed in relation to each other. Lower values are executed first. Values do not need to be sequential. If no value is provided for any rule the array order of the rules field will be used to assign a priority.\",\"minimum\":0,\"type\":\"integer\"},\"terminates\":{\"default\":false,\"description\":\"If this rule's condition is true, this causes rule evaluation to stop after processing this rule.\",\"type\":\"boolean\"}},\"type\":\"object\"},\"type\":\"array\"},\"load-balancing_schemas-header\":{\"description\":\"The request header is used to pass additional information with an HTTP request. Currently supported header is 'Host'.\",\"properties\":{\"Host\":{\"$ref\":\"#/definitions/d1_params\"}},\"type\":\"object\"},\"load-balancing_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_pool\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_search\":{\"properties\":{\"resources\":{\"description\":\"A list of resources matching the search query.\",\"items\":{\"$ref\":\"#/definitions/load-balancing_resource_reference\"},\"type\":\"array\"}},\"type\":\"object\"},\"load-balancing_session_affinity\":{\"default\":\"\\\"\\\"\",\"description\":\"Specifies the type of session affinity the load balancer should use unless specified as `\\\"none\\\"` or \\\"\\\" (default). The supported types are:\\n- `\\\"cookie\\\"`: On the first request to a proxied load balancer, a cookie is generated, encoding information of which origin the request will be forwarded to. Subsequent requests, by the same client to the same load balancer, will be sent to the origin server the cookie encodes, for the duration of the cookie and as long as the origin server remains healthy. If the cookie has expired or the origin server is unhealthy, then a new origin server is calculated and used.\\n- `\\\"ip_cookie\\\"`: Behaves the same as `\\\"cookie\\\"` except the initial origin selection is stable and based on the client's ip address.\\n- `\\\"header\\\"`: On the first request to a proxied load balancer, a session key based on the configured HTTP headers (see `session_affinity_attributes.headers`) is generated, encoding the request headers used for storing in the load balancer session state which origin the request will be forwarded to. Subsequent requests to the load balancer with the same headers will be sent to the same origin server, for the duration of the session and as long as the origin server remains healthy. If the session has been idle for the duration of `session_affinity_ttl` seconds or the origin server is unhealthy, then a new origin server is calculated and used. See `headers` in `session_affinity_attributes` for additional required configuration.\",\"enum\":[\"none\",\"cookie\",\"ip_cookie\",\"header\",\"\\\"\\\"\"],\"example\":\"cookie\",\"type\":\"string\"},\"load-balancing_session_affinity_attributes\":{\"description\":\"Configures attributes for session affinity.\",\"properties\":{\"drain_duration\":{\"description\":\"Configures the drain duration in seconds. This field is only used when session affinity is enabled on the load balancer.\",\"example\":100,\"type\":\"number\"},\"headers\":{\"description\":\"Configures the names of HTTP headers to base session affinity on when header `session_affinity` is enabled. At least one HTTP header name must be provided. To specify the exact cookies to be used, include an item in the following format: `\\\"cookie:<cookie-name-1>,<cookie-name-2>\\\"` (example) where everything after the colon is a comma-separated list of cookie names. Providing only `\\\"cookie\\\"` will result in all cookies being used. The default max number of HTTP header names that can be provided depends on your plan: 5 for Enterprise, 1 for all other plans.\",\"items\":{\"description\":\"An HTTP header name.\",\"maxLength\":100,\"minLength\":1,\"pattern\":\"^[a-zA-Z0-9_-]+$\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"require_all_headers\":{\"default\":false,\"description\":\"When header `session_affinity` is enabled, this option can be used to specify how HTTP headers on load balancing requests will be used. The supported values are:\\n- `\\\"true\\\"`: Load balancing requests must contain *all* of the HTTP headers specified by the `headers` session affinity attribute, otherwise sessions aren't created.\\n- `\\\"false\\\"`: Load balancing requests must contain *at least one* of the HTTP headers specified by the `headers` session affinity attribute, otherwise sessions aren't created.\",\"type\":\"boolean\"},\"samesite\":{\"default\":\"Auto\",\"description\":\"Configures the SameSite attribute on session affinity cookie. Value \\\"Auto\\\" will be translated to \\\"Lax\\\" or \\\"None\\\" depending if Always Use HTTPS is enabled. Note: when using value \\\"None\\\", the secure attribute can not be set to \\\"Never\\\".\",\"enum\":[\"Auto\",\"Lax\",\"None\",\"Strict\"],\"example\":\"Auto\",\"type\":\"string\"},\"secure\":{\"default\":\"Auto\",\"description\":\"Configures the Secure attribute on session affinity cookie. Value \\\"Always\\\" indicates the Secure attribute will be set in the Set-Cookie header, \\\"Never\\\" indicates the Secure attribute will not be set, and \\\"Auto\\\" will set the Secure attribute depending if Always Use HTTPS is enabled.\",\"enum\":[\"Auto\",\"Always\",\"Never\"],\"example\":\"Auto\",\"type\":\"string\"},\"zero_downtime_failover\":{\"default\":\"none\",\"description\":\"Configures the zero-downtime failover between origins within a pool when session affinity is enabled. This feature is currently incompatible with Argo, Tiered Cache, and Bandwidth Alliance. The supported values are:\\n- `\\\"none\\\"`: No failover takes place for sessions pinned to the origin (default).\\n- `\\\"temporary\\\"`: Traffic will be sent to another other healthy origin until the originally pinned origin is available; note that this can potentially result in heavy origin flapping.\\n- `\\\"sticky\\\"`: The session affinity cookie is updated and subsequent requests are sent to the new origin. Note: Zero-downtime failover with sticky sessions is currently not supported for session affinity by header.\",\"enum\":[\"none\",\"temporary\",\"sticky\"],\"example\":\"sticky\",\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_steering_policy\":{\"default\":\"\\\"\\\"\",\"description\":\"Steering Policy for this load balancer.\\n- `\\\"off\\\"`: Use `default_pools`.\\n- `\\\"geo\\\"`: Use `region_pools`/`country_pools`/`pop_pools`. For non-proxied requests, the country for `country_pools` is determined by `location_strategy`.\\n- `\\\"random\\\"`: Select a pool randomly.\\n- `\\\"dynamic_latency\\\"`: Use round trip time to select the closest pool in default_pools (requires pool health checks).\\n- `\\\"proximity\\\"`: Use the pools' latitude and longitude to select the closest pool using the Cloudflare PoP location for proxied requests or the location determined by `location_strategy` for non-proxied requests.\\n- `\\\"least_outstanding_requests\\\"`: Select a pool by taking into consideration `random_steering` weights, as well as each pool's number of outstanding requests. Pools with more pending requests are weighted proportionately less relative to others.\\n- `\\\"least_connections\\\"`: Select a pool by taking into consideration `random_steering` weights, as well as each pool's number of open connections. Pools with more open connections are weighted proportionately less relative to others. Supported for HTTP/1 and HTTP/2 connections.\\n- `\\\"\\\"`: Will map to `\\\"geo\\\"` if you use `region_pools`/`country_pools`/`pop_pools` otherwise `\\\"off\\\"`.\",\"enum\":[\"off\",\"geo\",\"random\",\"dynamic_latency\",\"proximity\",\"least_outstanding_requests\",\"least_connections\",\"\\\"\\\"\"],\"example\":\"dynamic_latency\",\"type\":\"string\"},\"load-balancing_type\":{\"default\":\"http\",\"description\":\"The protocol to use for the health check. Currently supported protocols are 'HTTP','HTTPS', 'TCP', 'ICMP-PING', 'UDP-ICMP', and 'SMTP'.\",\"enum\":[\"http\",\"https\",\"tcp\",\"udp_icmp\",\"icmp_ping\",\"smtp\"],\"example\":\"https\",\"type\":\"string\"},\"load-balancing_weight\":{\"default\":1,\"description\":\"The weight of this origin relative to other origins in the pool. Based on the configured weight the total traffic is distributed among origins within the pool.\\n- `origin_steering.policy=\\\"least_outstanding_requests\\\"`: Use weight to scale the origin's outstanding requests.\\n- `origin_steering.policy=\\\"least_connections\\\"`: Use weight to scale the origin's open connections.\",\"example\":0.6,\"maximum\":1,\"minimum\":0,\"multipleOf\":0.01,\"type\":\"number\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"waitingroom_path\":{\"default\":\"/\",\"description\":\"Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.\",\"example\":\"/shop/checkout\",\"type\":\"string\"},\"zones_priority\":{\"default\":1,\"description\":\"The priority of the rule, used to define which Page Rule is processed over another. A higher number indicates a higher priority. For example, if you have a catch-all Page Rule (rule A: `/images/*`) but want a more specific Page Rule to take precedence (rule B: `/images/special/*`), specify a higher priority for rule B so it overrides rule A.\",\"type\":\"integer\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -1330,6 +1707,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "account_load_balancer_pools_list_pools" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("monitor", crate
+                        ::spec_schema("{\"description\":\"The ID of the Monitor to use for checking the health of origins within this pool.\",\"type\":\"string\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/load-balancing_pool\"},\"nullable\":true,\"type\":\"array\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -1600,6 +1997,143 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "account_load_balancer_search_search_resources" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("query", crate
+                        ::spec_schema("{\"default\":\"\",\"description\":\"Search query term.\",\"example\":\"primary\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("references", crate
+                        ::spec_schema("{\"default\":\"\",\"description\":\"The type of references to include (\\\"*\\\" for all).\\n\\nOne of \\\"\\\", \\\"*\\\", \\\"referral\\\", \\\"referrer\\\" (upstream's enum, a string here: \\\"\\\" and \\\"*\\\" would be one Rust name).\",\"example\":\"*\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":25,\"maximum\":1000,\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_search\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "load_balancers_list_load_balancers" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/load-balancing_load-balancer\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "load_balancers_create_load_balancer" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"adaptive_routing\":{\"$ref\":\"#/definitions/load-balancing_adaptive_routing\"},\"country_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"default_pools\":{\"$ref\":\"#/definitions/d1_params\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"fallback_pool\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"location_strategy\":{\"$ref\":\"#/definitions/load-balancing_location_strategy\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"pop_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"proxied\":{\"$ref\":\"#/definitions/stream_asc\"},\"random_steering\":{\"$ref\":\"#/definitions/load-balancing_random_steering\"},\"region_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"rules\":{\"$ref\":\"#/definitions/load-balancing_rules\"},\"session_affinity\":{\"$ref\":\"#/definitions/load-balancing_session_affinity\"},\"session_affinity_attributes\":{\"$ref\":\"#/definitions/load-balancing_session_affinity_attributes\"},\"session_affinity_ttl\":{\"$ref\":\"#/definitions/rum_page\"},\"steering_policy\":{\"$ref\":\"#/definitions/load-balancing_steering_policy\"},\"ttl\":{\"$ref\":\"#/definitions/rum_page\"}},\"required\":[\"name\",\"default_pools\",\"fallback_pool\"]}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_load-balancer\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "load_balancers_load_balancer_details" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("load_balancer_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_load-balancer\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "load_balancers_update_load_balancer" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("load_balancer_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"adaptive_routing\":{\"$ref\":\"#/definitions/load-balancing_adaptive_routing\"},\"country_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"default_pools\":{\"$ref\":\"#/definitions/d1_params\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"fallback_pool\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"location_strategy\":{\"$ref\":\"#/definitions/load-balancing_location_strategy\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"pop_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"proxied\":{\"$ref\":\"#/definitions/stream_asc\"},\"random_steering\":{\"$ref\":\"#/definitions/load-balancing_random_steering\"},\"region_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"rules\":{\"$ref\":\"#/definitions/load-balancing_rules\"},\"session_affinity\":{\"$ref\":\"#/definitions/load-balancing_session_affinity\"},\"session_affinity_attributes\":{\"$ref\":\"#/definitions/load-balancing_session_affinity_attributes\"},\"session_affinity_ttl\":{\"$ref\":\"#/definitions/rum_page\"},\"steering_policy\":{\"$ref\":\"#/definitions/load-balancing_steering_policy\"},\"ttl\":{\"$ref\":\"#/definitions/rum_page\"}},\"required\":[\"name\",\"default_pools\",\"fallback_pool\"]}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_load-balancer\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "load_balancers_patch_load_balancer" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("load_balancer_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"adaptive_routing\":{\"$ref\":\"#/definitions/load-balancing_adaptive_routing\"},\"country_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"default_pools\":{\"$ref\":\"#/definitions/d1_params\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"fallback_pool\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"location_strategy\":{\"$ref\":\"#/definitions/load-balancing_location_strategy\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"pop_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"proxied\":{\"$ref\":\"#/definitions/stream_asc\"},\"random_steering\":{\"$ref\":\"#/definitions/load-balancing_random_steering\"},\"region_pools\":{\"$ref\":\"#/definitions/iam_resources\"},\"rules\":{\"$ref\":\"#/definitions/load-balancing_rules\"},\"session_affinity\":{\"$ref\":\"#/definitions/load-balancing_session_affinity\"},\"session_affinity_attributes\":{\"$ref\":\"#/definitions/load-balancing_session_affinity_attributes\"},\"session_affinity_ttl\":{\"$ref\":\"#/definitions/rum_page\"},\"steering_policy\":{\"$ref\":\"#/definitions/load-balancing_steering_policy\"},\"ttl\":{\"$ref\":\"#/definitions/rum_page\"}}}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_load-balancer\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

@@ -357,6 +357,24 @@ pub struct AccountLoadBalancerPoolsUpdatePoolBody {
     pub origin_steering: ::std::option::Option<LoadBalancingOriginSteering>,
     pub origins: LoadBalancingOrigins,
 }
+///`AccountLoadBalancerSearchSearchResourcesResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountLoadBalancerSearchSearchResourcesResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<LoadBalancingSearch>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///`D1Params`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -593,6 +611,131 @@ for IamResources {
         Self(value)
     }
 }
+///`LoadBalancersCreateLoadBalancerBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct LoadBalancersCreateLoadBalancerBody {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub adaptive_routing: ::std::option::Option<LoadBalancingAdaptiveRouting>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub country_pools: ::std::option::Option<IamResources>,
+    pub default_pools: D1Params,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<Duration>,
+    pub fallback_pool: DlpEmpty,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub location_strategy: ::std::option::Option<LoadBalancingLocationStrategy>,
+    pub name: Duration,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub pop_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub proxied: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub random_steering: ::std::option::Option<LoadBalancingRandomSteering>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub region_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rules: ::std::option::Option<LoadBalancingRules>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity: ::std::option::Option<LoadBalancingSessionAffinity>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancingSessionAffinityAttributes,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_ttl: ::std::option::Option<RumPage>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ttl: ::std::option::Option<RumPage>,
+}
+///`LoadBalancersPatchLoadBalancerBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancersPatchLoadBalancerBody {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub adaptive_routing: ::std::option::Option<LoadBalancingAdaptiveRouting>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub country_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_pools: ::std::option::Option<D1Params>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<AaaEnabled>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fallback_pool: ::std::option::Option<DlpEmpty>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub location_strategy: ::std::option::Option<LoadBalancingLocationStrategy>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub pop_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub proxied: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub random_steering: ::std::option::Option<LoadBalancingRandomSteering>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub region_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rules: ::std::option::Option<LoadBalancingRules>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity: ::std::option::Option<LoadBalancingSessionAffinity>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancingSessionAffinityAttributes,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_ttl: ::std::option::Option<RumPage>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ttl: ::std::option::Option<RumPage>,
+}
+///`LoadBalancersUpdateLoadBalancerBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct LoadBalancersUpdateLoadBalancerBody {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub adaptive_routing: ::std::option::Option<LoadBalancingAdaptiveRouting>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub country_pools: ::std::option::Option<IamResources>,
+    pub default_pools: D1Params,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<AaaEnabled>,
+    pub fallback_pool: DlpEmpty,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub location_strategy: ::std::option::Option<LoadBalancingLocationStrategy>,
+    pub name: Duration,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub pop_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub proxied: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub random_steering: ::std::option::Option<LoadBalancingRandomSteering>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub region_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rules: ::std::option::Option<LoadBalancingRules>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity: ::std::option::Option<LoadBalancingSessionAffinity>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancingSessionAffinityAttributes,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_ttl: ::std::option::Option<RumPage>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ttl: ::std::option::Option<RumPage>,
+}
+///Controls features that modify the routing of requests to pools and origins in response to dynamic conditions, such as during the interval between active health monitoring requests. For example, zero-downtime failover occurs immediately when an origin becomes unavailable due to HTTP 521, 522, or 523 response codes. If there is another healthy origin in the same pool, the request is retried once against this alternate origin.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancingAdaptiveRouting {
+    ///Extends zero-downtime failover of requests to healthy origins from alternate pools, when no healthy alternate exists in the same pool, according to the failover order defined by traffic and origin steering. When set false (the default) zero-downtime failover will only occur between origins within the same pool. See `session_affinity_attributes` for control over when sessions are broken or reassigned.
+    #[serde(default)]
+    pub failover_across_pools: bool,
+}
 ///A list of regions from which to run health checks. Null means every Cloudflare data center.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -823,6 +966,86 @@ pub struct LoadBalancingIdResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<Duration>,
 }
+///`LoadBalancingLoadBalancer`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancingLoadBalancer {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub adaptive_routing: ::std::option::Option<LoadBalancingAdaptiveRouting>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub country_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_on: ::std::option::Option<AaaTimestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_pools: ::std::option::Option<D1Params>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<AaaEnabled>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fallback_pool: ::std::option::Option<DlpEmpty>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub location_strategy: ::std::option::Option<LoadBalancingLocationStrategy>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified_on: ::std::option::Option<AaaTimestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub pop_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub proxied: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub random_steering: ::std::option::Option<LoadBalancingRandomSteering>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub region_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rules: ::std::option::Option<LoadBalancingRules>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity: ::std::option::Option<LoadBalancingSessionAffinity>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancingSessionAffinityAttributes,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_ttl: ::std::option::Option<RumPage>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ttl: ::std::option::Option<RumPage>,
+}
+///`LoadBalancingLoadBalancerComponentsSchemasResponseCollection`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancingLoadBalancerComponentsSchemasResponseCollection {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<LoadBalancingLoadBalancer>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`LoadBalancingLoadBalancerComponentsSchemasSingleResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancingLoadBalancerComponentsSchemasSingleResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<LoadBalancingLoadBalancer>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///Configures load shedding policies and percentages for the pool.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoadBalancingLoadShedding {
@@ -965,6 +1188,166 @@ for LoadBalancingLoadSheddingSessionPolicy {
 impl ::std::default::Default for LoadBalancingLoadSheddingSessionPolicy {
     fn default() -> Self {
         LoadBalancingLoadSheddingSessionPolicy::Hash
+    }
+}
+///Controls location-based steering for non-proxied requests. See `steering_policy` to learn how steering is affected.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct LoadBalancingLocationStrategy {
+    /**Determines the authoritative location when ECS is not preferred, does not exist in the request, or its GeoIP lookup is unsuccessful.
+- `"pop"`: Use the Cloudflare PoP location.
+- `"resolver_ip"`: Use the DNS resolver GeoIP location. If the GeoIP lookup is unsuccessful, use the Cloudflare PoP location.*/
+    #[serde(default = "defaults::load_balancing_location_strategy_mode")]
+    pub mode: LoadBalancingLocationStrategyMode,
+    /**Whether the EDNS Client Subnet (ECS) GeoIP should be preferred as the authoritative location.
+- `"always"`: Always prefer ECS.
+- `"never"`: Never prefer ECS.
+- `"proximity"`: Prefer ECS only when `steering_policy="proximity"`.
+- `"geo"`: Prefer ECS only when `steering_policy="geo"`.*/
+    #[serde(default = "defaults::load_balancing_location_strategy_prefer_ecs")]
+    pub prefer_ecs: LoadBalancingLocationStrategyPreferEcs,
+}
+impl ::std::default::Default for LoadBalancingLocationStrategy {
+    fn default() -> Self {
+        Self {
+            mode: defaults::load_balancing_location_strategy_mode(),
+            prefer_ecs: defaults::load_balancing_location_strategy_prefer_ecs(),
+        }
+    }
+}
+/**Determines the authoritative location when ECS is not preferred, does not exist in the request, or its GeoIP lookup is unsuccessful.
+- `"pop"`: Use the Cloudflare PoP location.
+- `"resolver_ip"`: Use the DNS resolver GeoIP location. If the GeoIP lookup is unsuccessful, use the Cloudflare PoP location.*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LoadBalancingLocationStrategyMode {
+    #[serde(rename = "pop")]
+    Pop,
+    #[serde(rename = "resolver_ip")]
+    ResolverIp,
+}
+impl ::std::fmt::Display for LoadBalancingLocationStrategyMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Pop => f.write_str("pop"),
+            Self::ResolverIp => f.write_str("resolver_ip"),
+        }
+    }
+}
+impl ::std::str::FromStr for LoadBalancingLocationStrategyMode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "pop" => Ok(Self::Pop),
+            "resolver_ip" => Ok(Self::ResolverIp),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingLocationStrategyMode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingLocationStrategyMode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for LoadBalancingLocationStrategyMode {
+    fn default() -> Self {
+        LoadBalancingLocationStrategyMode::Pop
+    }
+}
+/**Whether the EDNS Client Subnet (ECS) GeoIP should be preferred as the authoritative location.
+- `"always"`: Always prefer ECS.
+- `"never"`: Never prefer ECS.
+- `"proximity"`: Prefer ECS only when `steering_policy="proximity"`.
+- `"geo"`: Prefer ECS only when `steering_policy="geo"`.*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LoadBalancingLocationStrategyPreferEcs {
+    #[serde(rename = "always")]
+    Always,
+    #[serde(rename = "never")]
+    Never,
+    #[serde(rename = "proximity")]
+    Proximity,
+    #[serde(rename = "geo")]
+    Geo,
+}
+impl ::std::fmt::Display for LoadBalancingLocationStrategyPreferEcs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Always => f.write_str("always"),
+            Self::Never => f.write_str("never"),
+            Self::Proximity => f.write_str("proximity"),
+            Self::Geo => f.write_str("geo"),
+        }
+    }
+}
+impl ::std::str::FromStr for LoadBalancingLocationStrategyPreferEcs {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "always" => Ok(Self::Always),
+            "never" => Ok(Self::Never),
+            "proximity" => Ok(Self::Proximity),
+            "geo" => Ok(Self::Geo),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingLocationStrategyPreferEcs {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingLocationStrategyPreferEcs {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for LoadBalancingLocationStrategyPreferEcs {
+    fn default() -> Self {
+        LoadBalancingLocationStrategyPreferEcs::Proximity
     }
 }
 ///The method to use for the health check. This defaults to 'GET' for HTTP/HTTPS based checks and 'connection_established' for TCP based health checks.
@@ -1478,6 +1861,27 @@ pub struct LoadBalancingPreviewResultValue {
         ::std::collections::HashMap<::std::string::String, LoadBalancingOriginHealthData>,
     >,
 }
+/**Configures pool weights.
+- `steering_policy="random"`: A random pool is selected with probability proportional to pool weights.
+- `steering_policy="least_outstanding_requests"`: Use pool weights to scale each pool's outstanding requests.
+- `steering_policy="least_connections"`: Use pool weights to scale each pool's open connections.*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct LoadBalancingRandomSteering {
+    ///The default weight for pools in the load balancer that are not specified in the pool_weights map.
+    #[serde(default = "defaults::load_balancing_random_steering_default_weight")]
+    pub default_weight: f64,
+    ///A mapping of pool IDs to custom weights. The weight is relative to other pools in the load balancer.
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub pool_weights: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::std::default::Default for LoadBalancingRandomSteering {
+    fn default() -> Self {
+        Self {
+            default_weight: defaults::load_balancing_random_steering_default_weight(),
+            pool_weights: Default::default(),
+        }
+    }
+}
 ///`LoadBalancingReferencesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LoadBalancingReferencesResponse {
@@ -1574,6 +1978,464 @@ for LoadBalancingReferencesResponseResultItemReferenceType {
         value.parse()
     }
 }
+///A reference to a load balancer resource.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancingResourceReference {
+    ///When listed as a reference, the type (direction) of the reference.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reference_type: ::std::option::Option<
+        LoadBalancingResourceReferenceReferenceType,
+    >,
+    ///A list of references to (referrer) or from (referral) this resource.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub references: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub resource_id: ::std::option::Option<::serde_json::Value>,
+    ///The human-identifiable name of the resource.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub resource_name: ::std::option::Option<::std::string::String>,
+    ///The type of the resource.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub resource_type: ::std::option::Option<LoadBalancingResourceReferenceResourceType>,
+}
+///When listed as a reference, the type (direction) of the reference.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LoadBalancingResourceReferenceReferenceType {
+    #[serde(rename = "referral")]
+    Referral,
+    #[serde(rename = "referrer")]
+    Referrer,
+}
+impl ::std::fmt::Display for LoadBalancingResourceReferenceReferenceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Referral => f.write_str("referral"),
+            Self::Referrer => f.write_str("referrer"),
+        }
+    }
+}
+impl ::std::str::FromStr for LoadBalancingResourceReferenceReferenceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "referral" => Ok(Self::Referral),
+            "referrer" => Ok(Self::Referrer),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingResourceReferenceReferenceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingResourceReferenceReferenceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The type of the resource.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LoadBalancingResourceReferenceResourceType {
+    #[serde(rename = "load_balancer")]
+    LoadBalancer,
+    #[serde(rename = "monitor")]
+    Monitor,
+    #[serde(rename = "pool")]
+    Pool,
+}
+impl ::std::fmt::Display for LoadBalancingResourceReferenceResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LoadBalancer => f.write_str("load_balancer"),
+            Self::Monitor => f.write_str("monitor"),
+            Self::Pool => f.write_str("pool"),
+        }
+    }
+}
+impl ::std::str::FromStr for LoadBalancingResourceReferenceResourceType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "load_balancer" => Ok(Self::LoadBalancer),
+            "monitor" => Ok(Self::Monitor),
+            "pool" => Ok(Self::Pool),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingResourceReferenceResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingResourceReferenceResourceType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///BETA Field Not General Access: A list of rules for this load balancer to execute.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct LoadBalancingRules(pub ::std::vec::Vec<LoadBalancingRulesItem>);
+impl ::std::ops::Deref for LoadBalancingRules {
+    type Target = ::std::vec::Vec<LoadBalancingRulesItem>;
+    fn deref(&self) -> &::std::vec::Vec<LoadBalancingRulesItem> {
+        &self.0
+    }
+}
+impl ::std::convert::From<LoadBalancingRules>
+for ::std::vec::Vec<LoadBalancingRulesItem> {
+    fn from(value: LoadBalancingRules) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<LoadBalancingRulesItem>>
+for LoadBalancingRules {
+    fn from(value: ::std::vec::Vec<LoadBalancingRulesItem>) -> Self {
+        Self(value)
+    }
+}
+///A rule object containing conditions and overrides for this load balancer to evaluate.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancingRulesItem {
+    ///The condition expressions to evaluate. If the condition evaluates to true, the overrides or fixed_response in this rule will be applied. An empty condition is always true. For more details on condition expressions, please see https://developers.cloudflare.com/load-balancing/understand-basics/load-balancing-rules/expressions.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub condition: ::std::option::Option<::std::string::String>,
+    ///Disable this specific rule. It will no longer be evaluated by this load balancer.
+    #[serde(default)]
+    pub disabled: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fixed_response: ::std::option::Option<LoadBalancingRulesItemFixedResponse>,
+    ///Name of this rule. Only used for human readability.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<LoadBalancingRulesItemName>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub overrides: ::std::option::Option<LoadBalancingRulesItemOverrides>,
+    ///The order in which rules should be executed in relation to each other. Lower values are executed first. Values do not need to be sequential. If no value is provided for any rule the array order of the rules field will be used to assign a priority.
+    #[serde(default)]
+    pub priority: u64,
+    ///If this rule's condition is true, this causes rule evaluation to stop after processing this rule.
+    #[serde(default)]
+    pub terminates: bool,
+}
+///A collection of fields used to directly respond to the eyeball instead of routing to a pool. If a fixed_response is supplied the rule will be marked as terminates.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancingRulesItemFixedResponse {
+    ///The http 'Content-Type' header to include in the response.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<
+        LoadBalancingRulesItemFixedResponseContentType,
+    >,
+    ///The http 'Location' header to include in the response.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub location: ::std::option::Option<LoadBalancingRulesItemFixedResponseLocation>,
+    ///Text to include as the http body.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message_body: ::std::option::Option<
+        LoadBalancingRulesItemFixedResponseMessageBody,
+    >,
+    ///The http status code to respond with.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status_code: ::std::option::Option<i64>,
+}
+///The http 'Content-Type' header to include in the response.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct LoadBalancingRulesItemFixedResponseContentType(::std::string::String);
+impl ::std::ops::Deref for LoadBalancingRulesItemFixedResponseContentType {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<LoadBalancingRulesItemFixedResponseContentType>
+for ::std::string::String {
+    fn from(value: LoadBalancingRulesItemFixedResponseContentType) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for LoadBalancingRulesItemFixedResponseContentType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() > 32usize {
+            return Err("longer than 32 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingRulesItemFixedResponseContentType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingRulesItemFixedResponseContentType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LoadBalancingRulesItemFixedResponseContentType {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///The http 'Location' header to include in the response.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct LoadBalancingRulesItemFixedResponseLocation(::std::string::String);
+impl ::std::ops::Deref for LoadBalancingRulesItemFixedResponseLocation {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<LoadBalancingRulesItemFixedResponseLocation>
+for ::std::string::String {
+    fn from(value: LoadBalancingRulesItemFixedResponseLocation) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for LoadBalancingRulesItemFixedResponseLocation {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() > 2048usize {
+            return Err("longer than 2048 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingRulesItemFixedResponseLocation {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingRulesItemFixedResponseLocation {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LoadBalancingRulesItemFixedResponseLocation {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///Text to include as the http body.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct LoadBalancingRulesItemFixedResponseMessageBody(::std::string::String);
+impl ::std::ops::Deref for LoadBalancingRulesItemFixedResponseMessageBody {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<LoadBalancingRulesItemFixedResponseMessageBody>
+for ::std::string::String {
+    fn from(value: LoadBalancingRulesItemFixedResponseMessageBody) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for LoadBalancingRulesItemFixedResponseMessageBody {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() > 1024usize {
+            return Err("longer than 1024 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingRulesItemFixedResponseMessageBody {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingRulesItemFixedResponseMessageBody {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LoadBalancingRulesItemFixedResponseMessageBody {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///Name of this rule. Only used for human readability.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct LoadBalancingRulesItemName(::std::string::String);
+impl ::std::ops::Deref for LoadBalancingRulesItemName {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<LoadBalancingRulesItemName> for ::std::string::String {
+    fn from(value: LoadBalancingRulesItemName) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for LoadBalancingRulesItemName {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() > 200usize {
+            return Err("longer than 200 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingRulesItemName {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for LoadBalancingRulesItemName {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LoadBalancingRulesItemName {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///A collection of overrides to apply to the load balancer when this rule's condition is true. All fields are optional.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancingRulesItemOverrides {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub adaptive_routing: ::std::option::Option<LoadBalancingAdaptiveRouting>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub country_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_pools: ::std::option::Option<D1Params>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fallback_pool: ::std::option::Option<DlpEmpty>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub location_strategy: ::std::option::Option<LoadBalancingLocationStrategy>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub pop_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub random_steering: ::std::option::Option<LoadBalancingRandomSteering>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub region_pools: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity: ::std::option::Option<LoadBalancingSessionAffinity>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancingSessionAffinityAttributes,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_ttl: ::std::option::Option<RumPage>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ttl: ::std::option::Option<RumPage>,
+}
 ///The request header is used to pass additional information with an HTTP request. Currently supported header is 'Host'.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LoadBalancingSchemasHeader {
@@ -1611,6 +2473,486 @@ pub struct LoadBalancingSchemasSingleResponse {
     pub result: ::std::option::Option<LoadBalancingPool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+}
+///`LoadBalancingSearch`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancingSearch {
+    ///A list of resources matching the search query.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub resources: ::std::vec::Vec<LoadBalancingResourceReference>,
+}
+/**Specifies the type of session affinity the load balancer should use unless specified as `"none"` or "" (default). The supported types are:
+- `"cookie"`: On the first request to a proxied load balancer, a cookie is generated, encoding information of which origin the request will be forwarded to. Subsequent requests, by the same client to the same load balancer, will be sent to the origin server the cookie encodes, for the duration of the cookie and as long as the origin server remains healthy. If the cookie has expired or the origin server is unhealthy, then a new origin server is calculated and used.
+- `"ip_cookie"`: Behaves the same as `"cookie"` except the initial origin selection is stable and based on the client's ip address.
+- `"header"`: On the first request to a proxied load balancer, a session key based on the configured HTTP headers (see `session_affinity_attributes.headers`) is generated, encoding the request headers used for storing in the load balancer session state which origin the request will be forwarded to. Subsequent requests to the load balancer with the same headers will be sent to the same origin server, for the duration of the session and as long as the origin server remains healthy. If the session has been idle for the duration of `session_affinity_ttl` seconds or the origin server is unhealthy, then a new origin server is calculated and used. See `headers` in `session_affinity_attributes` for additional required configuration.*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LoadBalancingSessionAffinity {
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "cookie")]
+    Cookie,
+    #[serde(rename = "ip_cookie")]
+    IpCookie,
+    #[serde(rename = "header")]
+    Header,
+    #[serde(rename = "\"\"")]
+    X,
+}
+impl ::std::fmt::Display for LoadBalancingSessionAffinity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::None => f.write_str("none"),
+            Self::Cookie => f.write_str("cookie"),
+            Self::IpCookie => f.write_str("ip_cookie"),
+            Self::Header => f.write_str("header"),
+            Self::X => f.write_str("\"\""),
+        }
+    }
+}
+impl ::std::str::FromStr for LoadBalancingSessionAffinity {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "none" => Ok(Self::None),
+            "cookie" => Ok(Self::Cookie),
+            "ip_cookie" => Ok(Self::IpCookie),
+            "header" => Ok(Self::Header),
+            "\"\"" => Ok(Self::X),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingSessionAffinity {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for LoadBalancingSessionAffinity {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for LoadBalancingSessionAffinity {
+    fn default() -> Self {
+        LoadBalancingSessionAffinity::X
+    }
+}
+///Configures attributes for session affinity.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct LoadBalancingSessionAffinityAttributes {
+    ///Configures the drain duration in seconds. This field is only used when session affinity is enabled on the load balancer.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub drain_duration: ::std::option::Option<f64>,
+    ///Configures the names of HTTP headers to base session affinity on when header `session_affinity` is enabled. At least one HTTP header name must be provided. To specify the exact cookies to be used, include an item in the following format: `"cookie:<cookie-name-1>,<cookie-name-2>"` (example) where everything after the colon is a comma-separated list of cookie names. Providing only `"cookie"` will result in all cookies being used. The default max number of HTTP header names that can be provided depends on your plan: 5 for Enterprise, 1 for all other plans.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub headers: ::std::option::Option<
+        ::std::vec::Vec<LoadBalancingSessionAffinityAttributesHeadersItem>,
+    >,
+    /**When header `session_affinity` is enabled, this option can be used to specify how HTTP headers on load balancing requests will be used. The supported values are:
+- `"true"`: Load balancing requests must contain *all* of the HTTP headers specified by the `headers` session affinity attribute, otherwise sessions aren't created.
+- `"false"`: Load balancing requests must contain *at least one* of the HTTP headers specified by the `headers` session affinity attribute, otherwise sessions aren't created.*/
+    #[serde(default)]
+    pub require_all_headers: bool,
+    ///Configures the SameSite attribute on session affinity cookie. Value "Auto" will be translated to "Lax" or "None" depending if Always Use HTTPS is enabled. Note: when using value "None", the secure attribute can not be set to "Never".
+    #[serde(default = "defaults::load_balancing_session_affinity_attributes_samesite")]
+    pub samesite: LoadBalancingSessionAffinityAttributesSamesite,
+    ///Configures the Secure attribute on session affinity cookie. Value "Always" indicates the Secure attribute will be set in the Set-Cookie header, "Never" indicates the Secure attribute will not be set, and "Auto" will set the Secure attribute depending if Always Use HTTPS is enabled.
+    #[serde(default = "defaults::load_balancing_session_affinity_attributes_secure")]
+    pub secure: LoadBalancingSessionAffinityAttributesSecure,
+    /**Configures the zero-downtime failover between origins within a pool when session affinity is enabled. This feature is currently incompatible with Argo, Tiered Cache, and Bandwidth Alliance. The supported values are:
+- `"none"`: No failover takes place for sessions pinned to the origin (default).
+- `"temporary"`: Traffic will be sent to another other healthy origin until the originally pinned origin is available; note that this can potentially result in heavy origin flapping.
+- `"sticky"`: The session affinity cookie is updated and subsequent requests are sent to the new origin. Note: Zero-downtime failover with sticky sessions is currently not supported for session affinity by header.*/
+    #[serde(
+        default = "defaults::load_balancing_session_affinity_attributes_zero_downtime_failover"
+    )]
+    pub zero_downtime_failover: LoadBalancingSessionAffinityAttributesZeroDowntimeFailover,
+}
+impl ::std::default::Default for LoadBalancingSessionAffinityAttributes {
+    fn default() -> Self {
+        Self {
+            drain_duration: Default::default(),
+            headers: Default::default(),
+            require_all_headers: Default::default(),
+            samesite: defaults::load_balancing_session_affinity_attributes_samesite(),
+            secure: defaults::load_balancing_session_affinity_attributes_secure(),
+            zero_downtime_failover: defaults::load_balancing_session_affinity_attributes_zero_downtime_failover(),
+        }
+    }
+}
+///An HTTP header name.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct LoadBalancingSessionAffinityAttributesHeadersItem(::std::string::String);
+impl ::std::ops::Deref for LoadBalancingSessionAffinityAttributesHeadersItem {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<LoadBalancingSessionAffinityAttributesHeadersItem>
+for ::std::string::String {
+    fn from(value: LoadBalancingSessionAffinityAttributesHeadersItem) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for LoadBalancingSessionAffinityAttributesHeadersItem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() > 100usize {
+            return Err("longer than 100 characters".into());
+        }
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+        { ::regress::Regex::new("^[a-zA-Z0-9_-]+$").unwrap() });
+        if PATTERN.find(value).is_none() {
+            return Err("doesn't match pattern \"^[a-zA-Z0-9_-]+$\"".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for LoadBalancingSessionAffinityAttributesHeadersItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingSessionAffinityAttributesHeadersItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for LoadBalancingSessionAffinityAttributesHeadersItem {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///Configures the SameSite attribute on session affinity cookie. Value "Auto" will be translated to "Lax" or "None" depending if Always Use HTTPS is enabled. Note: when using value "None", the secure attribute can not be set to "Never".
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LoadBalancingSessionAffinityAttributesSamesite {
+    Auto,
+    Lax,
+    None,
+    Strict,
+}
+impl ::std::fmt::Display for LoadBalancingSessionAffinityAttributesSamesite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Auto => f.write_str("Auto"),
+            Self::Lax => f.write_str("Lax"),
+            Self::None => f.write_str("None"),
+            Self::Strict => f.write_str("Strict"),
+        }
+    }
+}
+impl ::std::str::FromStr for LoadBalancingSessionAffinityAttributesSamesite {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Auto" => Ok(Self::Auto),
+            "Lax" => Ok(Self::Lax),
+            "None" => Ok(Self::None),
+            "Strict" => Ok(Self::Strict),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingSessionAffinityAttributesSamesite {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingSessionAffinityAttributesSamesite {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for LoadBalancingSessionAffinityAttributesSamesite {
+    fn default() -> Self {
+        LoadBalancingSessionAffinityAttributesSamesite::Auto
+    }
+}
+///Configures the Secure attribute on session affinity cookie. Value "Always" indicates the Secure attribute will be set in the Set-Cookie header, "Never" indicates the Secure attribute will not be set, and "Auto" will set the Secure attribute depending if Always Use HTTPS is enabled.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LoadBalancingSessionAffinityAttributesSecure {
+    Auto,
+    Always,
+    Never,
+}
+impl ::std::fmt::Display for LoadBalancingSessionAffinityAttributesSecure {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Auto => f.write_str("Auto"),
+            Self::Always => f.write_str("Always"),
+            Self::Never => f.write_str("Never"),
+        }
+    }
+}
+impl ::std::str::FromStr for LoadBalancingSessionAffinityAttributesSecure {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "Auto" => Ok(Self::Auto),
+            "Always" => Ok(Self::Always),
+            "Never" => Ok(Self::Never),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingSessionAffinityAttributesSecure {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingSessionAffinityAttributesSecure {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for LoadBalancingSessionAffinityAttributesSecure {
+    fn default() -> Self {
+        LoadBalancingSessionAffinityAttributesSecure::Auto
+    }
+}
+/**Configures the zero-downtime failover between origins within a pool when session affinity is enabled. This feature is currently incompatible with Argo, Tiered Cache, and Bandwidth Alliance. The supported values are:
+- `"none"`: No failover takes place for sessions pinned to the origin (default).
+- `"temporary"`: Traffic will be sent to another other healthy origin until the originally pinned origin is available; note that this can potentially result in heavy origin flapping.
+- `"sticky"`: The session affinity cookie is updated and subsequent requests are sent to the new origin. Note: Zero-downtime failover with sticky sessions is currently not supported for session affinity by header.*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LoadBalancingSessionAffinityAttributesZeroDowntimeFailover {
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "temporary")]
+    Temporary,
+    #[serde(rename = "sticky")]
+    Sticky,
+}
+impl ::std::fmt::Display for LoadBalancingSessionAffinityAttributesZeroDowntimeFailover {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::None => f.write_str("none"),
+            Self::Temporary => f.write_str("temporary"),
+            Self::Sticky => f.write_str("sticky"),
+        }
+    }
+}
+impl ::std::str::FromStr for LoadBalancingSessionAffinityAttributesZeroDowntimeFailover {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "none" => Ok(Self::None),
+            "temporary" => Ok(Self::Temporary),
+            "sticky" => Ok(Self::Sticky),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for LoadBalancingSessionAffinityAttributesZeroDowntimeFailover {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoadBalancingSessionAffinityAttributesZeroDowntimeFailover {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default
+for LoadBalancingSessionAffinityAttributesZeroDowntimeFailover {
+    fn default() -> Self {
+        LoadBalancingSessionAffinityAttributesZeroDowntimeFailover::None
+    }
+}
+/**Steering Policy for this load balancer.
+- `"off"`: Use `default_pools`.
+- `"geo"`: Use `region_pools`/`country_pools`/`pop_pools`. For non-proxied requests, the country for `country_pools` is determined by `location_strategy`.
+- `"random"`: Select a pool randomly.
+- `"dynamic_latency"`: Use round trip time to select the closest pool in default_pools (requires pool health checks).
+- `"proximity"`: Use the pools' latitude and longitude to select the closest pool using the Cloudflare PoP location for proxied requests or the location determined by `location_strategy` for non-proxied requests.
+- `"least_outstanding_requests"`: Select a pool by taking into consideration `random_steering` weights, as well as each pool's number of outstanding requests. Pools with more pending requests are weighted proportionately less relative to others.
+- `"least_connections"`: Select a pool by taking into consideration `random_steering` weights, as well as each pool's number of open connections. Pools with more open connections are weighted proportionately less relative to others. Supported for HTTP/1 and HTTP/2 connections.
+- `""`: Will map to `"geo"` if you use `region_pools`/`country_pools`/`pop_pools` otherwise `"off"`.*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum LoadBalancingSteeringPolicy {
+    #[serde(rename = "off")]
+    Off,
+    #[serde(rename = "geo")]
+    Geo,
+    #[serde(rename = "random")]
+    Random,
+    #[serde(rename = "dynamic_latency")]
+    DynamicLatency,
+    #[serde(rename = "proximity")]
+    Proximity,
+    #[serde(rename = "least_outstanding_requests")]
+    LeastOutstandingRequests,
+    #[serde(rename = "least_connections")]
+    LeastConnections,
+    #[serde(rename = "\"\"")]
+    X,
+}
+impl ::std::fmt::Display for LoadBalancingSteeringPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Off => f.write_str("off"),
+            Self::Geo => f.write_str("geo"),
+            Self::Random => f.write_str("random"),
+            Self::DynamicLatency => f.write_str("dynamic_latency"),
+            Self::Proximity => f.write_str("proximity"),
+            Self::LeastOutstandingRequests => f.write_str("least_outstanding_requests"),
+            Self::LeastConnections => f.write_str("least_connections"),
+            Self::X => f.write_str("\"\""),
+        }
+    }
+}
+impl ::std::str::FromStr for LoadBalancingSteeringPolicy {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "off" => Ok(Self::Off),
+            "geo" => Ok(Self::Geo),
+            "random" => Ok(Self::Random),
+            "dynamic_latency" => Ok(Self::DynamicLatency),
+            "proximity" => Ok(Self::Proximity),
+            "least_outstanding_requests" => Ok(Self::LeastOutstandingRequests),
+            "least_connections" => Ok(Self::LeastConnections),
+            "\"\"" => Ok(Self::X),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingSteeringPolicy {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for LoadBalancingSteeringPolicy {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for LoadBalancingSteeringPolicy {
+    fn default() -> Self {
+        LoadBalancingSteeringPolicy::X
+    }
 }
 ///The protocol to use for the health check. Currently supported protocols are 'HTTP','HTTPS', 'TCP', 'ICMP-PING', 'UDP-ICMP', and 'SMTP'.
 #[derive(
@@ -1933,8 +3275,26 @@ pub mod defaults {
     pub(super) fn load_balancing_load_shedding_session_policy() -> super::LoadBalancingLoadSheddingSessionPolicy {
         super::LoadBalancingLoadSheddingSessionPolicy::Hash
     }
+    pub(super) fn load_balancing_location_strategy_mode() -> super::LoadBalancingLocationStrategyMode {
+        super::LoadBalancingLocationStrategyMode::Pop
+    }
+    pub(super) fn load_balancing_location_strategy_prefer_ecs() -> super::LoadBalancingLocationStrategyPreferEcs {
+        super::LoadBalancingLocationStrategyPreferEcs::Proximity
+    }
     pub(super) fn load_balancing_origin_steering_policy() -> super::LoadBalancingOriginSteeringPolicy {
         super::LoadBalancingOriginSteeringPolicy::Random
+    }
+    pub(super) fn load_balancing_random_steering_default_weight() -> f64 {
+        1_f64
+    }
+    pub(super) fn load_balancing_session_affinity_attributes_samesite() -> super::LoadBalancingSessionAffinityAttributesSamesite {
+        super::LoadBalancingSessionAffinityAttributesSamesite::Auto
+    }
+    pub(super) fn load_balancing_session_affinity_attributes_secure() -> super::LoadBalancingSessionAffinityAttributesSecure {
+        super::LoadBalancingSessionAffinityAttributesSecure::Auto
+    }
+    pub(super) fn load_balancing_session_affinity_attributes_zero_downtime_failover() -> super::LoadBalancingSessionAffinityAttributesZeroDowntimeFailover {
+        super::LoadBalancingSessionAffinityAttributesZeroDowntimeFailover::None
     }
 }
 /// Error types.

@@ -20,6 +20,9 @@ impl crate::Envelope for DeleteAccountsAccountIdLogsControlCmbConfigResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for LogcontrolCmbConfigResponseSingle {
     type Result = LogcontrolCmbConfig;

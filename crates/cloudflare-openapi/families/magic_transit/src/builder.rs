@@ -2232,6 +2232,62 @@ impl<'a> MagicSiteAppConfigsListAppConfigs<'a> {
         self
     }
 }
+/**Builder for [`Client::magic_site_app_configs_add_app_config`]
+
+[`Client::magic_site_app_configs_add_app_config`]: super::Client::magic_site_app_configs_add_app_config*/
+#[derive(Debug, Clone)]
+pub struct MagicSiteAppConfigsAddAppConfig<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    site_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::MagicAppConfigAddSingleRequest, String>,
+}
+impl<'a> MagicSiteAppConfigsAddAppConfig<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            site_id: Err("site_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn site_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.site_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for site_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::MagicAppConfigAddSingleRequest>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `MagicAppConfigAddSingleRequest` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::magic_site_app_configs_update_app_config`]
 
 [`Client::magic_site_app_configs_update_app_config`]: super::Client::magic_site_app_configs_update_app_config*/
@@ -4655,6 +4711,39 @@ impl<'a> crate::Request for MagicSiteAppConfigsListAppConfigs<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for MagicSiteAppConfigsAddAppConfig<'a> {
+    type Success = types::MagicAppConfigSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "magic_site_app_configs_add_app_config"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, site_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let site_id = site_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/magic/sites/{}/app_configs", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& site_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

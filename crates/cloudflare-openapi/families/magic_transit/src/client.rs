@@ -317,6 +317,14 @@ Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/app_confi
     fn magic_site_app_configs_list_app_configs(
         &self,
     ) -> builder::MagicSiteAppConfigsListAppConfigs<'_>;
+    /**Create a new App Config
+
+Creates a new App Config for a site
+
+Sends a `POST` request to `/accounts/{account_id}/magic/sites/{site_id}/app_configs`*/
+    fn magic_site_app_configs_add_app_config(
+        &self,
+    ) -> builder::MagicSiteAppConfigsAddAppConfig<'_>;
     /**Update an App Config
 
 Updates an App Config for a site
@@ -591,6 +599,11 @@ impl MagicTransitOperations for Client {
         &self,
     ) -> builder::MagicSiteAppConfigsListAppConfigs<'_> {
         builder::MagicSiteAppConfigsListAppConfigs::new(self)
+    }
+    fn magic_site_app_configs_add_app_config(
+        &self,
+    ) -> builder::MagicSiteAppConfigsAddAppConfig<'_> {
+        builder::MagicSiteAppConfigsAddAppConfig::new(self)
     }
     fn magic_site_app_configs_update_app_config(
         &self,

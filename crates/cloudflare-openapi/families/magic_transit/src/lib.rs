@@ -2,7 +2,7 @@
 
 //!The `magic_transit` family of the Cloudflare API: Magic Transit and WAN: sites, tunnels, routes, connectors.
 //!
-//!59 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `magic_transit` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`MagicTransitOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!60 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `magic_transit` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`MagicTransitOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

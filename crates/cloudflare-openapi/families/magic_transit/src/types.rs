@@ -589,6 +589,25 @@ pub enum MagicAppConfig {
         site_id: FirewallId,
     },
 }
+///Requires at least one of: `breakout`; `priority`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum MagicAppConfigAddSingleRequest {
+    Variant0 {
+        account_app_id: Duration,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        breakout: ::std::option::Option<AaaReady>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        priority: ::std::option::Option<MagicAppPriority>,
+    },
+    Variant1 {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        breakout: ::std::option::Option<AaaReady>,
+        managed_app_id: Duration,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        priority: ::std::option::Option<MagicAppPriority>,
+    },
+}
 ///`MagicAppConfigSingleResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MagicAppConfigSingleResponse {

@@ -6,6 +6,118 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
     RequestBuilderExt, ResponseValue,
 };
+/**Builder for [`Client::user_s_account_memberships_list_memberships`]
+
+[`Client::user_s_account_memberships_list_memberships`]: super::Client::user_s_account_memberships_list_memberships*/
+#[derive(Debug, Clone)]
+pub struct UserSAccountMembershipsListMemberships<'a> {
+    client: &'a super::Client,
+    account_name: Result<Option<types::IamSchemasName>, String>,
+    direction: Result<
+        Option<types::UserSAccountMembershipsListMembershipsDirection>,
+        String,
+    >,
+    name: Result<Option<types::IamSchemasName>, String>,
+    order: Result<Option<types::UserSAccountMembershipsListMembershipsOrder>, String>,
+    page: Result<Option<f64>, String>,
+    per_page: Result<Option<f64>, String>,
+    status: Result<Option<types::UserSAccountMembershipsListMembershipsStatus>, String>,
+}
+impl<'a> UserSAccountMembershipsListMemberships<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_name: Ok(None),
+            direction: Ok(None),
+            name: Ok(None),
+            order: Ok(None),
+            page: Ok(None),
+            per_page: Ok(None),
+            status: Ok(None),
+        }
+    }
+    pub fn account_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::IamSchemasName>,
+    {
+        self.account_name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `IamSchemasName` for account_name failed".to_string()
+            });
+        self
+    }
+    pub fn direction<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::UserSAccountMembershipsListMembershipsDirection>,
+    {
+        self.direction = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `UserSAccountMembershipsListMembershipsDirection` for direction failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::IamSchemasName>,
+    {
+        self.name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `IamSchemasName` for name failed".to_string());
+        self
+    }
+    pub fn order<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::UserSAccountMembershipsListMembershipsOrder>,
+    {
+        self.order = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `UserSAccountMembershipsListMembershipsOrder` for order failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<f64>,
+    {
+        self.page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `f64` for page failed".to_string());
+        self
+    }
+    pub fn per_page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<f64>,
+    {
+        self.per_page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+        self
+    }
+    pub fn status<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::UserSAccountMembershipsListMembershipsStatus>,
+    {
+        self.status = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `UserSAccountMembershipsListMembershipsStatus` for status failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::user_s_account_memberships_membership_details`]
 
 [`Client::user_s_account_memberships_membership_details`]: super::Client::user_s_account_memberships_membership_details*/
@@ -124,6 +236,55 @@ impl<'a> UserSAccountMembershipsDeleteMembership<'a> {
                     .to_string()
             });
         self
+    }
+}
+impl<'a> crate::Request for UserSAccountMembershipsListMemberships<'a> {
+    type Success = types::UserSAccountMembershipsListMembershipsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "user_s_account_memberships_list_memberships"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            account_name,
+            direction,
+            name,
+            order,
+            page,
+            per_page,
+            status,
+        } = self;
+        let account_name = account_name.map_err(Error::InvalidRequest)?;
+        let direction = direction.map_err(Error::InvalidRequest)?;
+        let name = name.map_err(Error::InvalidRequest)?;
+        let order = order.map_err(Error::InvalidRequest)?;
+        let page = page.map_err(Error::InvalidRequest)?;
+        let per_page = per_page.map_err(Error::InvalidRequest)?;
+        let status = status.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/memberships", client.baseurl,);
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("account.name", &account_name))
+            .query(&progenitor_client::QueryParam::new("direction", &direction))
+            .query(&progenitor_client::QueryParam::new("name", &name))
+            .query(&progenitor_client::QueryParam::new("order", &order))
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .query(&progenitor_client::QueryParam::new("status", &status))
+            .build()?;
+        ::std::result::Result::Ok(request)
     }
 }
 impl<'a> crate::Request for UserSAccountMembershipsMembershipDetails<'a> {

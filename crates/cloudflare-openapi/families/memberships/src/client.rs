@@ -5,6 +5,14 @@
 use super::{builder, types, Client};
 ///The operations of the `memberships` family, as methods of the one [`Client`].
 pub trait MembershipsOperations {
+    /**List Memberships
+
+List memberships of accounts the user can access.
+
+Sends a `GET` request to `/memberships`*/
+    fn user_s_account_memberships_list_memberships(
+        &self,
+    ) -> builder::UserSAccountMembershipsListMemberships<'_>;
     /**Membership Details
 
 Get a specific membership.
@@ -31,6 +39,11 @@ Sends a `DELETE` request to `/memberships/{membership_id}`*/
     ) -> builder::UserSAccountMembershipsDeleteMembership<'_>;
 }
 impl MembershipsOperations for Client {
+    fn user_s_account_memberships_list_memberships(
+        &self,
+    ) -> builder::UserSAccountMembershipsListMemberships<'_> {
+        builder::UserSAccountMembershipsListMemberships::new(self)
+    }
     fn user_s_account_memberships_membership_details(
         &self,
     ) -> builder::UserSAccountMembershipsMembershipDetails<'_> {

@@ -8,6 +8,61 @@ use super::client::*;
 /// Every operation of the family, in the spec's order.
 pub const OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
+        id: "user_s_account_memberships_list_memberships",
+        family: "memberships",
+        method: "GET",
+        path: "/memberships",
+        summary: "List Memberships",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "account.name",
+                location: crate::Location::Query,
+                required: false,
+                example: "Cloudflare, Inc.",
+            },
+            crate::Parameter {
+                name: "page",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "per_page",
+                location: crate::Location::Query,
+                required: false,
+                example: "20",
+            },
+            crate::Parameter {
+                name: "order",
+                location: crate::Location::Query,
+                required: false,
+                example: "status",
+            },
+            crate::Parameter {
+                name: "direction",
+                location: crate::Location::Query,
+                required: false,
+                example: "desc",
+            },
+            crate::Parameter {
+                name: "name",
+                location: crate::Location::Query,
+                required: false,
+                example: "Cloudflare, Inc.",
+            },
+            crate::Parameter {
+                name: "status",
+                location: crate::Location::Query,
+                required: false,
+                example: "accepted",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
         id: "user_s_account_memberships_membership_details",
         family: "memberships",
         method: "GET",
@@ -79,6 +134,58 @@ pub fn dispatch(
     arguments: &crate::Arguments,
 ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
+        "user_s_account_memberships_list_memberships" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.user_s_account_memberships_list_memberships();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::IamSchemasName>("account.name")?
+                {
+                    builder = builder.account_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<f64>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        types::UserSAccountMembershipsListMembershipsOrder,
+                    >("order")?
+                {
+                    builder = builder.order(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        types::UserSAccountMembershipsListMembershipsDirection,
+                    >("direction")?
+                {
+                    builder = builder.direction(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::IamSchemasName>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        types::UserSAccountMembershipsListMembershipsStatus,
+                    >("status")?
+                {
+                    builder = builder.status(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "user_s_account_memberships_membership_details" => {
             #[inline(never)]
             fn prepare(
@@ -154,11 +261,41 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"addressing_advertised\":{\"description\":\"Prefix advertisement status to the Internet. This field is only not 'null' if on demand is enabled.\",\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"iam_access\":{\"description\":\"Allow or deny operations against the resources.\",\"enum\":[\"allow\",\"deny\"],\"example\":\"allow\",\"type\":\"string\"},\"iam_grants\":{\"example\":{\"read\":true,\"write\":false},\"properties\":{\"read\":{\"example\":true,\"type\":\"boolean\"},\"write\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_list_member_policy\":{\"description\":\"list_member_policy\",\"properties\":{\"access\":{\"$ref\":\"#/definitions/iam_access\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"permission_groups\":{\"$ref\":\"#/definitions/iam_permission_groups\"},\"resource_groups\":{\"$ref\":\"#/definitions/iam_resource_groups\"}}},\"iam_membership-with-policies\":{\"properties\":{\"account\":{\"$ref\":\"#/definitions/iam_schemas-account\"},\"api_access_enabled\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"permissions\":{\"description\":\"All access permissions for the user at the account.\",\"example\":{\"analytics\":{\"read\":true,\"write\":false},\"zones\":{\"read\":true,\"write\":true}},\"properties\":{\"analytics\":{\"$ref\":\"#/definitions/iam_grants\"},\"billing\":{\"$ref\":\"#/definitions/iam_grants\"},\"cache_purge\":{\"$ref\":\"#/definitions/iam_grants\"},\"dns\":{\"$ref\":\"#/definitions/iam_grants\"},\"dns_records\":{\"$ref\":\"#/definitions/iam_grants\"},\"lb\":{\"$ref\":\"#/definitions/iam_grants\"},\"logs\":{\"$ref\":\"#/definitions/iam_grants\"},\"organization\":{\"$ref\":\"#/definitions/iam_grants\"},\"ssl\":{\"$ref\":\"#/definitions/iam_grants\"},\"waf\":{\"$ref\":\"#/definitions/iam_grants\"},\"zone_settings\":{\"$ref\":\"#/definitions/iam_grants\"},\"zones\":{\"$ref\":\"#/definitions/iam_grants\"}},\"readOnly\":true,\"type\":\"object\"},\"policies\":{\"description\":\"Access policy for the membership\",\"items\":{\"$ref\":\"#/definitions/iam_list_member_policy\"},\"type\":\"array\"},\"roles\":{\"$ref\":\"#/definitions/iam_roles\"},\"status\":{\"$ref\":\"#/definitions/iam_schemas-status\"}},\"type\":\"object\"},\"iam_permission_group\":{\"description\":\"A named group of permissions that map to a group of operations against resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the permission group.\",\"example\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the group.\",\"example\":\"Load Balancer\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"iam_permission_groups\":{\"description\":\"A set of permission groups that are specified to the policy.\",\"example\":[{\"id\":\"c8fed203ed3043cba015a93ad1616f1f\",\"meta\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Zone Read\"},{\"id\":\"82e64a83756745bbbb1c9c2701bf816b\",\"meta\":{\"label\":\"fbm_user\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Magic Network Monitoring\"}],\"items\":{\"$ref\":\"#/definitions/iam_permission_group\"},\"type\":\"array\"},\"iam_resource_group\":{\"description\":\"A group of scoped resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the resource group.\",\"example\":{\"editable\":\"false\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the resource group.\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true,\"type\":\"string\"},\"scope\":{\"description\":\"The scope associated to the resource group\",\"items\":{\"$ref\":\"#/definitions/iam_scope\"},\"type\":\"array\"}},\"required\":[\"id\",\"scope\"],\"type\":\"object\"},\"iam_resource_groups\":{\"description\":\"A list of resource groups that the policy applies to.\",\"items\":{\"$ref\":\"#/definitions/iam_resource_group\"},\"type\":\"array\"},\"iam_roles\":{\"description\":\"List of role names for the user at the account.\",\"items\":{\"example\":\"Account Administrator\",\"maxLength\":120,\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"iam_schemas-account\":{\"properties\":{\"created_on\":{\"description\":\"Timestamp for the creation of the account\",\"example\":\"2014-03-01T12:21:02.0000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"description\":\"Account name\",\"example\":\"Demo Account\",\"maxLength\":100,\"type\":\"string\"},\"settings\":{\"description\":\"Account settings\",\"properties\":{\"abuse_contact_email\":{\"description\":\"Sets an abuse contact email to notify for abuse reports.\",\"type\":\"string\"},\"default_nameservers\":{\"default\":\"cloudflare.standard\",\"description\":\"Specifies the default nameservers to be used for new zones added to this account.\\n\\n- `cloudflare.standard` for Cloudflare-branded nameservers\\n- `custom.account` for account custom nameservers\\n- `custom.tenant` for tenant custom nameservers\\n\\nSee [Custom Nameservers](https://developers.cloudflare.com/dns/additional-options/custom-nameservers/)\\nfor more information.\",\"enum\":[\"cloudflare.standard\",\"custom.account\",\"custom.tenant\"],\"type\":\"string\"},\"enforce_twofactor\":{\"default\":false,\"description\":\"Indicates whether membership in this account requires that\\nTwo-Factor Authentication is enabled\",\"type\":\"boolean\"},\"use_account_custom_ns_by_default\":{\"default\":false,\"deprecated\":true,\"description\":\"Indicates whether new zones should use the account-level custom\\nnameservers by default.\\n\\nDeprecated in favor of `default_nameservers`.\",\"type\":\"boolean\"}},\"type\":\"object\"}},\"readOnly\":true,\"required\":[\"id\",\"name\"],\"type\":\"object\"},\"iam_schemas-status\":{\"description\":\"Status of this membership.\",\"enum\":[\"accepted\",\"pending\",\"rejected\"],\"example\":\"accepted\",\"type\":\"string\"},\"iam_scope\":{\"description\":\"A scope is a combination of scope objects which provides additional context.\",\"properties\":{\"key\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"objects\":{\"description\":\"A list of scope objects for additional context.\",\"items\":{\"$ref\":\"#/definitions/iam_scope_object\"},\"type\":\"array\"}},\"required\":[\"key\",\"objects\"],\"type\":\"object\"},\"iam_scope_key\":{\"description\":\"This is a combination of pre-defined resource name and identifier (like Account ID etc.)\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true},\"iam_scope_object\":{\"description\":\"A scope object represents any resource that can have actions applied against invite.\",\"properties\":{\"key\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"required\":[\"key\"],\"type\":\"object\"},\"iam_single_membership_response_with_policies\":{\"description\":\"response_with_policies\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/iam_membership-with-policies\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"addressing_advertised\":{\"description\":\"Prefix advertisement status to the Internet. This field is only not 'null' if on demand is enabled.\",\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"iam_access\":{\"description\":\"Allow or deny operations against the resources.\",\"enum\":[\"allow\",\"deny\"],\"example\":\"allow\",\"type\":\"string\"},\"iam_grants\":{\"example\":{\"read\":true,\"write\":false},\"properties\":{\"read\":{\"example\":true,\"type\":\"boolean\"},\"write\":{\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_list_member_policy\":{\"description\":\"list_member_policy\",\"properties\":{\"access\":{\"$ref\":\"#/definitions/iam_access\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"permission_groups\":{\"$ref\":\"#/definitions/iam_permission_groups\"},\"resource_groups\":{\"$ref\":\"#/definitions/iam_resource_groups\"}}},\"iam_membership-with-policies\":{\"properties\":{\"account\":{\"$ref\":\"#/definitions/iam_schemas-account\"},\"api_access_enabled\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"permissions\":{\"description\":\"All access permissions for the user at the account.\",\"example\":{\"analytics\":{\"read\":true,\"write\":false},\"zones\":{\"read\":true,\"write\":true}},\"properties\":{\"analytics\":{\"$ref\":\"#/definitions/iam_grants\"},\"billing\":{\"$ref\":\"#/definitions/iam_grants\"},\"cache_purge\":{\"$ref\":\"#/definitions/iam_grants\"},\"dns\":{\"$ref\":\"#/definitions/iam_grants\"},\"dns_records\":{\"$ref\":\"#/definitions/iam_grants\"},\"lb\":{\"$ref\":\"#/definitions/iam_grants\"},\"logs\":{\"$ref\":\"#/definitions/iam_grants\"},\"organization\":{\"$ref\":\"#/definitions/iam_grants\"},\"ssl\":{\"$ref\":\"#/definitions/iam_grants\"},\"waf\":{\"$ref\":\"#/definitions/iam_grants\"},\"zone_settings\":{\"$ref\":\"#/definitions/iam_grants\"},\"zones\":{\"$ref\":\"#/definitions/iam_grants\"}},\"readOnly\":true,\"type\":\"object\"},\"policies\":{\"description\":\"Access policy for the membership\",\"items\":{\"$ref\":\"#/definitions/iam_list_member_policy\"},\"type\":\"array\"},\"roles\":{\"$ref\":\"#/definitions/iam_roles\"},\"status\":{\"$ref\":\"#/definitions/iam_schemas-status\"}},\"type\":\"object\"},\"iam_permission_group\":{\"description\":\"A named group of permissions that map to a group of operations against resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the permission group.\",\"example\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the group.\",\"example\":\"Load Balancer\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"iam_permission_groups\":{\"description\":\"A set of permission groups that are specified to the policy.\",\"example\":[{\"id\":\"c8fed203ed3043cba015a93ad1616f1f\",\"meta\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Zone Read\"},{\"id\":\"82e64a83756745bbbb1c9c2701bf816b\",\"meta\":{\"label\":\"fbm_user\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Magic Network Monitoring\"}],\"items\":{\"$ref\":\"#/definitions/iam_permission_group\"},\"type\":\"array\"},\"iam_resource_group\":{\"description\":\"A group of scoped resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the resource group.\",\"example\":{\"editable\":\"false\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the resource group.\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true,\"type\":\"string\"},\"scope\":{\"description\":\"The scope associated to the resource group\",\"items\":{\"$ref\":\"#/definitions/iam_scope\"},\"type\":\"array\"}},\"required\":[\"id\",\"scope\"],\"type\":\"object\"},\"iam_resource_groups\":{\"description\":\"A list of resource groups that the policy applies to.\",\"items\":{\"$ref\":\"#/definitions/iam_resource_group\"},\"type\":\"array\"},\"iam_roles\":{\"description\":\"List of role names for the user at the account.\",\"items\":{\"example\":\"Account Administrator\",\"maxLength\":120,\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"iam_schemas-account\":{\"properties\":{\"created_on\":{\"description\":\"Timestamp for the creation of the account\",\"example\":\"2014-03-01T12:21:02.0000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"description\":\"Account name\",\"example\":\"Demo Account\",\"maxLength\":100,\"type\":\"string\"},\"settings\":{\"description\":\"Account settings\",\"properties\":{\"abuse_contact_email\":{\"description\":\"Sets an abuse contact email to notify for abuse reports.\",\"type\":\"string\"},\"default_nameservers\":{\"default\":\"cloudflare.standard\",\"description\":\"Specifies the default nameservers to be used for new zones added to this account.\\n\\n- `cloudflare.standard` for Cloudflare-branded nameservers\\n- `custom.account` for account custom nameservers\\n- `custom.tenant` for tenant custom nameservers\\n\\nSee [Custom Nameservers](https://developers.cloudflare.com/dns/additional-options/custom-nameservers/)\\nfor more information.\",\"enum\":[\"cloudflare.standard\",\"custom.account\",\"custom.tenant\"],\"type\":\"string\"},\"enforce_twofactor\":{\"default\":false,\"description\":\"Indicates whether membership in this account requires that\\nTwo-Factor Authentication is enabled\",\"type\":\"boolean\"},\"use_account_custom_ns_by_default\":{\"default\":false,\"deprecated\":true,\"description\":\"Indicates whether new zones should use the account-level custom\\nnameservers by default.\\n\\nDeprecated in favor of `default_nameservers`.\",\"type\":\"boolean\"}},\"type\":\"object\"}},\"readOnly\":true,\"required\":[\"id\",\"name\"],\"type\":\"object\"},\"iam_schemas-name\":{\"description\":\"Organization name.\",\"example\":\"Cloudflare, Inc.\",\"maxLength\":100,\"type\":\"string\"},\"iam_schemas-status\":{\"description\":\"Status of this membership.\",\"enum\":[\"accepted\",\"pending\",\"rejected\"],\"example\":\"accepted\",\"type\":\"string\"},\"iam_scope\":{\"description\":\"A scope is a combination of scope objects which provides additional context.\",\"properties\":{\"key\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"objects\":{\"description\":\"A list of scope objects for additional context.\",\"items\":{\"$ref\":\"#/definitions/iam_scope_object\"},\"type\":\"array\"}},\"required\":[\"key\",\"objects\"],\"type\":\"object\"},\"iam_scope_key\":{\"description\":\"This is a combination of pre-defined resource name and identifier (like Account ID etc.)\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true},\"iam_scope_object\":{\"description\":\"A scope object represents any resource that can have actions applied against invite.\",\"properties\":{\"key\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"required\":[\"key\"],\"type\":\"object\"},\"iam_single_membership_response_with_policies\":{\"description\":\"response_with_policies\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/iam_membership-with-policies\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
+        "user_s_account_memberships_list_memberships" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account.name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/iam_schemas-name\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":20,\"description\":\"Number of memberships per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        DEFINITIONS)), ("order", crate
+                        ::spec_schema("{\"description\":\"Field to order memberships by.\",\"enum\":[\"id\",\"account.name\",\"status\"],\"example\":\"status\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"description\":\"Direction to order memberships.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/iam_schemas-name\"}",
+                        DEFINITIONS)), ("status", crate
+                        ::spec_schema("{\"description\":\"Status of this membership.\",\"enum\":[\"accepted\",\"pending\",\"rejected\"],\"example\":\"accepted\",\"type\":\"string\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/iam_membership-with-policies\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "user_s_account_memberships_membership_details" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -188,7 +325,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"status\":{\"description\":\"Whether to accept or reject this account invitation.\",\"enum\":[\"accepted\",\"rejected\"],\"example\":\"accepted\"}},\"required\":[\"status\"]}",
+                            "{\"properties\":{\"status\":{\"description\":\"Whether to accept or reject this account invitation.\",\"enum\":[\"accepted\",\"rejected\"],\"example\":\"accepted\",\"type\":\"string\"}},\"required\":[\"status\"]}",
                             DEFINITIONS,
                         ),
                     ),

@@ -755,6 +755,48 @@ impl<'a> PageShieldUpdatePolicy<'a> {
         self
     }
 }
+/**Builder for [`Client::page_shield_delete_policy`]
+
+[`Client::page_shield_delete_policy`]: super::Client::page_shield_delete_policy*/
+#[derive(Debug, Clone)]
+pub struct PageShieldDeletePolicy<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    policy_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> PageShieldDeletePolicy<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            policy_id: Err("policy_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn policy_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.policy_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for policy_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::page_shield_list_scripts`]
 
 [`Client::page_shield_list_scripts`]: super::Client::page_shield_list_scripts*/
@@ -1416,6 +1458,37 @@ impl<'a> crate::Request for PageShieldUpdatePolicy<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for PageShieldDeletePolicy<'a> {
+    type Success = types::PageShieldDeletePolicyResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "page_shield_delete_policy"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, policy_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let policy_id = policy_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/page_shield/policies/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& policy_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .build()?;
         ::std::result::Result::Ok(request)
     }

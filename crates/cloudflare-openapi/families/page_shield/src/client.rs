@@ -65,6 +65,12 @@ Update a Page Shield policy by ID.
 
 Sends a `PUT` request to `/zones/{zone_id}/page_shield/policies/{policy_id}`*/
     fn page_shield_update_policy(&self) -> builder::PageShieldUpdatePolicy<'_>;
+    /**Delete a Page Shield policy
+
+Delete a Page Shield policy by ID.
+
+Sends a `DELETE` request to `/zones/{zone_id}/page_shield/policies/{policy_id}`*/
+    fn page_shield_delete_policy(&self) -> builder::PageShieldDeletePolicy<'_>;
     /**List Page Shield scripts
 
 Lists all scripts detected by Page Shield.
@@ -108,6 +114,9 @@ impl PageShieldOperations for Client {
     }
     fn page_shield_update_policy(&self) -> builder::PageShieldUpdatePolicy<'_> {
         builder::PageShieldUpdatePolicy::new(self)
+    }
+    fn page_shield_delete_policy(&self) -> builder::PageShieldDeletePolicy<'_> {
+        builder::PageShieldDeletePolicy::new(self)
     }
     fn page_shield_list_scripts(&self) -> builder::PageShieldListScripts<'_> {
         builder::PageShieldListScripts::new(self)

@@ -387,6 +387,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"action\":\"allow\",\"description\":\"60m\",\"enabled\":true,\"expression\":\"60m\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"value\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
+        id: "page_shield_delete_policy",
+        family: "page_shield",
+        method: "DELETE",
+        path: "/zones/{zone_id}/page_shield/policies/{policy_id}",
+        summary: "Delete a Page Shield policy",
+        success_status: 204u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "policy_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "",
+    },
+    crate::Operation {
         id: "page_shield_list_scripts",
         family: "page_shield",
         method: "GET",
@@ -870,6 +895,31 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "page_shield_delete_policy" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.page_shield_delete_policy();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("policy_id")?
+                {
+                    builder = builder.policy_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "page_shield_list_scripts" => {
             #[inline(never)]
             fn prepare(
@@ -1241,6 +1291,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/page-shield_policy-with-id\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "page_shield_delete_policy" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("policy_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"description\":\"Upstream declares no body: none (a 204) is the answer, as JSON `null`.\",\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

@@ -119,6 +119,64 @@ impl<'a> PagesProjectGetProject<'a> {
         self
     }
 }
+/**Builder for [`Client::pages_project_delete_project`]
+
+[`Client::pages_project_delete_project`]: super::Client::pages_project_delete_project*/
+#[derive(Debug, Clone)]
+pub struct PagesProjectDeleteProject<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    project_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> PagesProjectDeleteProject<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            project_name: Err("project_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn project_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.project_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for project_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::pages_project_update_project`]
 
 [`Client::pages_project_update_project`]: super::Client::pages_project_update_project*/
@@ -280,6 +338,78 @@ impl<'a> PagesDeploymentGetDeploymentInfo<'a> {
             .try_into()
             .map_err(|_| {
                 "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for deployment_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::pages_deployment_delete_deployment`]
+
+[`Client::pages_deployment_delete_deployment`]: super::Client::pages_deployment_delete_deployment*/
+#[derive(Debug, Clone)]
+pub struct PagesDeploymentDeleteDeployment<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    project_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    deployment_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> PagesDeploymentDeleteDeployment<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            project_name: Err("project_name was not initialized".to_string()),
+            deployment_id: Err("deployment_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn project_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.project_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for project_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn deployment_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.deployment_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for deployment_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
                     .to_string()
             });
         self
@@ -636,6 +766,78 @@ impl<'a> PagesDomainsGetDomain<'a> {
         self
     }
 }
+/**Builder for [`Client::pages_domains_delete_domain`]
+
+[`Client::pages_domains_delete_domain`]: super::Client::pages_domains_delete_domain*/
+#[derive(Debug, Clone)]
+pub struct PagesDomainsDeleteDomain<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    project_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    domain_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> PagesDomainsDeleteDomain<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            project_name: Err("project_name was not initialized".to_string()),
+            domain_name: Err("domain_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn project_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.project_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for project_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn domain_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.domain_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for domain_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::pages_domains_patch_domain`]
 
 [`Client::pages_domains_patch_domain`]: super::Client::pages_domains_patch_domain*/
@@ -703,6 +905,48 @@ impl<'a> PagesDomainsPatchDomain<'a> {
             .try_into()
             .map_err(|_| {
                 "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::pages_purge_build_cache`]
+
+[`Client::pages_purge_build_cache`]: super::Client::pages_purge_build_cache*/
+#[derive(Debug, Clone)]
+pub struct PagesPurgeBuildCache<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    project_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> PagesPurgeBuildCache<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            project_name: Err("project_name was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn project_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.project_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for project_name failed"
                     .to_string()
             });
         self
@@ -803,6 +1047,39 @@ impl<'a> crate::Request for PagesProjectGetProject<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for PagesProjectDeleteProject<'a> {
+    type Success = types::PagesProjectDeleteProjectResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "pages_project_delete_project"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, project_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let project_name = project_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/pages/projects/{}", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& project_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for PagesProjectUpdateProject<'a> {
     type Success = types::R2V4Response;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -898,6 +1175,41 @@ impl<'a> crate::Request for PagesDeploymentGetDeploymentInfo<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for PagesDeploymentDeleteDeployment<'a> {
+    type Success = types::PagesDeploymentDeleteDeploymentResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "pages_deployment_delete_deployment"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, project_name, deployment_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let project_name = project_name.map_err(Error::InvalidRequest)?;
+        let deployment_id = deployment_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/pages/projects/{}/deployments/{}", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& project_name
+            .to_string()), encode_path(& deployment_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -1102,6 +1414,41 @@ impl<'a> crate::Request for PagesDomainsGetDomain<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for PagesDomainsDeleteDomain<'a> {
+    type Success = types::PagesDomainsDeleteDomainResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "pages_domains_delete_domain"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, project_name, domain_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let project_name = project_name.map_err(Error::InvalidRequest)?;
+        let domain_name = domain_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/pages/projects/{}/domains/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& project_name.to_string()),
+            encode_path(& domain_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for PagesDomainsPatchDomain<'a> {
     type Success = types::R2V4Response;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1133,6 +1480,38 @@ impl<'a> crate::Request for PagesDomainsPatchDomain<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for PagesPurgeBuildCache<'a> {
+    type Success = types::PagesPurgeBuildCacheResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "pages_purge_build_cache"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, project_name } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let project_name = project_name.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/pages/projects/{}/purge_build_cache", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& project_name
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .build()?;
         ::std::result::Result::Ok(request)
     }

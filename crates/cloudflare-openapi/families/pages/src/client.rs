@@ -23,6 +23,12 @@ Fetch a project by name.
 
 Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}`*/
     fn pages_project_get_project(&self) -> builder::PagesProjectGetProject<'_>;
+    /**Delete project
+
+Delete a project by name.
+
+Sends a `DELETE` request to `/accounts/{account_id}/pages/projects/{project_name}`*/
+    fn pages_project_delete_project(&self) -> builder::PagesProjectDeleteProject<'_>;
     /**Update project
 
 Set new attributes for an existing project. Modify environment variables. To delete an environment variable, set the key to null.
@@ -45,6 +51,14 @@ Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/d
     fn pages_deployment_get_deployment_info(
         &self,
     ) -> builder::PagesDeploymentGetDeploymentInfo<'_>;
+    /**Delete deployment
+
+Delete a deployment.
+
+Sends a `DELETE` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}`*/
+    fn pages_deployment_delete_deployment(
+        &self,
+    ) -> builder::PagesDeploymentDeleteDeployment<'_>;
     /**Get deployment logs
 
 Fetch deployment logs for a project.
@@ -87,12 +101,24 @@ Fetch a single domain.
 
 Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`*/
     fn pages_domains_get_domain(&self) -> builder::PagesDomainsGetDomain<'_>;
+    /**Delete domain
+
+Delete a Pages project's domain.
+
+Sends a `DELETE` request to `/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`*/
+    fn pages_domains_delete_domain(&self) -> builder::PagesDomainsDeleteDomain<'_>;
     /**Patch domain
 
 Retry the validation status of a single domain.
 
 Sends a `PATCH` request to `/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`*/
     fn pages_domains_patch_domain(&self) -> builder::PagesDomainsPatchDomain<'_>;
+    /**Purge build cache
+
+Purge all cached build artifacts for a Pages project
+
+Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/purge_build_cache`*/
+    fn pages_purge_build_cache(&self) -> builder::PagesPurgeBuildCache<'_>;
 }
 impl PagesOperations for Client {
     fn pages_project_get_projects(&self) -> builder::PagesProjectGetProjects<'_> {
@@ -103,6 +129,9 @@ impl PagesOperations for Client {
     }
     fn pages_project_get_project(&self) -> builder::PagesProjectGetProject<'_> {
         builder::PagesProjectGetProject::new(self)
+    }
+    fn pages_project_delete_project(&self) -> builder::PagesProjectDeleteProject<'_> {
+        builder::PagesProjectDeleteProject::new(self)
     }
     fn pages_project_update_project(&self) -> builder::PagesProjectUpdateProject<'_> {
         builder::PagesProjectUpdateProject::new(self)
@@ -116,6 +145,11 @@ impl PagesOperations for Client {
         &self,
     ) -> builder::PagesDeploymentGetDeploymentInfo<'_> {
         builder::PagesDeploymentGetDeploymentInfo::new(self)
+    }
+    fn pages_deployment_delete_deployment(
+        &self,
+    ) -> builder::PagesDeploymentDeleteDeployment<'_> {
+        builder::PagesDeploymentDeleteDeployment::new(self)
     }
     fn pages_deployment_get_deployment_logs(
         &self,
@@ -141,7 +175,13 @@ impl PagesOperations for Client {
     fn pages_domains_get_domain(&self) -> builder::PagesDomainsGetDomain<'_> {
         builder::PagesDomainsGetDomain::new(self)
     }
+    fn pages_domains_delete_domain(&self) -> builder::PagesDomainsDeleteDomain<'_> {
+        builder::PagesDomainsDeleteDomain::new(self)
+    }
     fn pages_domains_patch_domain(&self) -> builder::PagesDomainsPatchDomain<'_> {
         builder::PagesDomainsPatchDomain::new(self)
+    }
+    fn pages_purge_build_cache(&self) -> builder::PagesPurgeBuildCache<'_> {
+        builder::PagesPurgeBuildCache::new(self)
     }
 }

@@ -200,6 +200,48 @@ impl<'a> MagicPcapCollectionValidateBucketsForFullPacketCaptures<'a> {
         self
     }
 }
+/**Builder for [`Client::magic_pcap_collection_delete_buckets_for_full_packet_captures`]
+
+[`Client::magic_pcap_collection_delete_buckets_for_full_packet_captures`]: super::Client::magic_pcap_collection_delete_buckets_for_full_packet_captures*/
+#[derive(Debug, Clone)]
+pub struct MagicPcapCollectionDeleteBucketsForFullPacketCaptures<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    ownership_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> MagicPcapCollectionDeleteBucketsForFullPacketCaptures<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            ownership_id: Err("ownership_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn ownership_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.ownership_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for ownership_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::magic_pcap_collection_get_pcap_request`]
 
 [`Client::magic_pcap_collection_get_pcap_request`]: super::Client::magic_pcap_collection_get_pcap_request*/
@@ -404,6 +446,37 @@ impl<'a> crate::Request for MagicPcapCollectionValidateBucketsForFullPacketCaptu
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for MagicPcapCollectionDeleteBucketsForFullPacketCaptures<'a> {
+    type Success = types::MagicPcapCollectionDeleteBucketsForFullPacketCapturesResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "magic_pcap_collection_delete_buckets_for_full_packet_captures"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, ownership_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let ownership_id = ownership_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/pcaps/ownership/{}", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& ownership_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -45,6 +45,14 @@ Sends a `POST` request to `/accounts/{account_id}/pcaps/ownership/validate`*/
     fn magic_pcap_collection_validate_buckets_for_full_packet_captures(
         &self,
     ) -> builder::MagicPcapCollectionValidateBucketsForFullPacketCaptures<'_>;
+    /**Delete buckets for full packet captures
+
+Deletes buckets added to the packet captures API.
+
+Sends a `DELETE` request to `/accounts/{account_id}/pcaps/ownership/{ownership_id}`*/
+    fn magic_pcap_collection_delete_buckets_for_full_packet_captures(
+        &self,
+    ) -> builder::MagicPcapCollectionDeleteBucketsForFullPacketCaptures<'_>;
     /**Get PCAP request
 
 Get information for a PCAP request by id.
@@ -79,6 +87,11 @@ impl PcapsOperations for Client {
         &self,
     ) -> builder::MagicPcapCollectionValidateBucketsForFullPacketCaptures<'_> {
         builder::MagicPcapCollectionValidateBucketsForFullPacketCaptures::new(self)
+    }
+    fn magic_pcap_collection_delete_buckets_for_full_packet_captures(
+        &self,
+    ) -> builder::MagicPcapCollectionDeleteBucketsForFullPacketCaptures<'_> {
+        builder::MagicPcapCollectionDeleteBucketsForFullPacketCaptures::new(self)
     }
     fn magic_pcap_collection_get_pcap_request(
         &self,

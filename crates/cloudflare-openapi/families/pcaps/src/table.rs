@@ -112,6 +112,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"destination_conf\":\"60m\",\"filename\":\"60m\",\"id\":\"9883874ecac311ec8475433579a6bf5f\",\"status\":\"success\",\"submitted\":\"2020-01-01T08:00:00Z\"},\"success\":true}",
     },
     crate::Operation {
+        id: "magic_pcap_collection_delete_buckets_for_full_packet_captures",
+        family: "pcaps",
+        method: "DELETE",
+        path: "/accounts/{account_id}/pcaps/ownership/{ownership_id}",
+        summary: "Delete buckets for full packet captures",
+        success_status: 204u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "ownership_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "",
+    },
+    crate::Operation {
         id: "magic_pcap_collection_get_pcap_request",
         family: "pcaps",
         method: "GET",
@@ -249,6 +274,32 @@ pub fn dispatch(
                     .body_as::<types::MagicVisibilityPcapsOwnershipValidateRequest>()?
                 {
                     builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "magic_pcap_collection_delete_buckets_for_full_packet_captures" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .magic_pcap_collection_delete_buckets_for_full_packet_captures();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ownership_id")?
+                {
+                    builder = builder.ownership_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -392,6 +443,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/magic-visibility_pcaps_ownership_response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "magic_pcap_collection_delete_buckets_for_full_packet_captures" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ownership_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"description\":\"Upstream declares no body: none (a 204) is the answer, as JSON `null`.\",\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

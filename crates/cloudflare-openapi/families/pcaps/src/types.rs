@@ -61,6 +61,21 @@ impl ::std::str::FromStr for Duration {
         Ok(Self(value.to_string()))
     }
 }
+///`MagicPcapCollectionDeleteBucketsForFullPacketCapturesResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MagicPcapCollectionDeleteBucketsForFullPacketCapturesResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    ///Upstream declares no body: none (a 204) is the answer, as JSON `null`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///The maximum number of bytes to capture. This field only applies to `full` packet captures.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]

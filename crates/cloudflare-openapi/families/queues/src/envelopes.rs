@@ -77,6 +77,9 @@ impl crate::Envelope for QueueV2DeleteQueueConsumerResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Paginated for QueueV2DeleteQueueResponse {
     fn result_info(
@@ -101,6 +104,9 @@ impl crate::Envelope for QueueV2DeleteQueueResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
 impl crate::Paginated for QueueV2ListQueueConsumersResponse {

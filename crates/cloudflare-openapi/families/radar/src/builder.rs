@@ -4048,6 +4048,242 @@ impl<'a> RadarGetAttacksLayer3SummaryByVector<'a> {
         self
     }
 }
+/**Builder for [`Client::radar_get_attacks_layer3_timeseries_by_bytes`]
+
+[`Client::radar_get_attacks_layer3_timeseries_by_bytes`]: super::Client::radar_get_attacks_layer3_timeseries_by_bytes*/
+#[derive(Debug, Clone)]
+pub struct RadarGetAttacksLayer3TimeseriesByBytes<'a> {
+    client: &'a super::Client,
+    agg_interval: Result<Option<types::RadarAggInterval>, String>,
+    asn: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    continent: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    date_end: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    date_range: Result<
+        Option<
+            ::std::vec::Vec<types::RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem>,
+        >,
+        String,
+    >,
+    date_start: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    direction: Result<Option<types::RadarDirection>, String>,
+    format: Result<Option<types::RadarFormat>, String>,
+    ip_version: Result<Option<::std::vec::Vec<types::RadarIpVersion>>, String>,
+    location: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    metric: Result<Option<types::RadarGetAttacksLayer3TimeseriesByBytesMetric>, String>,
+    name: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    normalization: Result<Option<types::RadarNormalization2>, String>,
+    protocol: Result<Option<::std::vec::Vec<types::RadarProtocol>>, String>,
+}
+impl<'a> RadarGetAttacksLayer3TimeseriesByBytes<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            agg_interval: Ok(None),
+            asn: Ok(None),
+            continent: Ok(None),
+            date_end: Ok(None),
+            date_range: Ok(None),
+            date_start: Ok(None),
+            direction: Ok(None),
+            format: Ok(None),
+            ip_version: Ok(None),
+            location: Ok(None),
+            metric: Ok(None),
+            name: Ok(None),
+            normalization: Ok(None),
+            protocol: Ok(None),
+        }
+    }
+    pub fn agg_interval<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarAggInterval>,
+    {
+        self.agg_interval = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `RadarAggInterval` for agg_interval failed".to_string()
+            });
+        self
+    }
+    pub fn asn<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.asn = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for asn failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn continent<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.continent = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for continent failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_end<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_end = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_end failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_range<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<types::RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem>,
+        >,
+    {
+        self.date_range = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem >` for date_range failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_start<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_start = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_start failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn direction<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarDirection>,
+    {
+        self.direction = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `RadarDirection` for direction failed".to_string()
+            });
+        self
+    }
+    pub fn format<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarFormat>,
+    {
+        self.format = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `RadarFormat` for format failed".to_string());
+        self
+    }
+    pub fn ip_version<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarIpVersion>>,
+    {
+        self.ip_version = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarIpVersion >` for ip_version failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn location<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.location = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for location failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn metric<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarGetAttacksLayer3TimeseriesByBytesMetric>,
+    {
+        self.metric = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `RadarGetAttacksLayer3TimeseriesByBytesMetric` for metric failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn normalization<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarNormalization2>,
+    {
+        self.normalization = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `RadarNormalization2` for normalization failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn protocol<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarProtocol>>,
+    {
+        self.protocol = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarProtocol >` for protocol failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::radar_get_attacks_layer3_timeseries_groups`]
 
 [`Client::radar_get_attacks_layer3_timeseries_groups`]: super::Client::radar_get_attacks_layer3_timeseries_groups*/
@@ -14079,6 +14315,167 @@ impl<'a> RadarGetDnsTimeseriesByResponseCode<'a> {
         self
     }
 }
+/**Builder for [`Client::radar_get_dns_timeseries_by_response_ttl`]
+
+[`Client::radar_get_dns_timeseries_by_response_ttl`]: super::Client::radar_get_dns_timeseries_by_response_ttl*/
+#[derive(Debug, Clone)]
+pub struct RadarGetDnsTimeseriesByResponseTtl<'a> {
+    client: &'a super::Client,
+    asn: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    continent: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    date_end: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    date_range: Result<
+        Option<::std::vec::Vec<types::RadarGetDnsTimeseriesByResponseTtlDateRangeItem>>,
+        String,
+    >,
+    date_start: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    format: Result<Option<types::RadarFormat>, String>,
+    location: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    name: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    tld: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+}
+impl<'a> RadarGetDnsTimeseriesByResponseTtl<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            asn: Ok(None),
+            continent: Ok(None),
+            date_end: Ok(None),
+            date_range: Ok(None),
+            date_start: Ok(None),
+            format: Ok(None),
+            location: Ok(None),
+            name: Ok(None),
+            tld: Ok(None),
+        }
+    }
+    pub fn asn<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.asn = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for asn failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn continent<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.continent = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for continent failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_end<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_end = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_end failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_range<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<types::RadarGetDnsTimeseriesByResponseTtlDateRangeItem>,
+        >,
+    {
+        self.date_range = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarGetDnsTimeseriesByResponseTtlDateRangeItem >` for date_range failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_start<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_start = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_start failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn format<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarFormat>,
+    {
+        self.format = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `RadarFormat` for format failed".to_string());
+        self
+    }
+    pub fn location<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.location = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for location failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn tld<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.tld = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for tld failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::radar_get_dns_timeseries`]
 
 [`Client::radar_get_dns_timeseries`]: super::Client::radar_get_dns_timeseries*/
@@ -15792,6 +16189,183 @@ impl<'a> RadarGetDnsTimeseriesGroupByResponseCode<'a> {
             .map(Some)
             .map_err(|_| {
                 "conversion to `:: std :: vec :: Vec < RadarGetDnsTimeseriesGroupByResponseCodeDateRangeItem >` for date_range failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_start<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_start = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_start failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn format<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarFormat>,
+    {
+        self.format = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `RadarFormat` for format failed".to_string());
+        self
+    }
+    pub fn location<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.location = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for location failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn tld<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.tld = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for tld failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::radar_get_dns_timeseries_group_by_response_ttl`]
+
+[`Client::radar_get_dns_timeseries_group_by_response_ttl`]: super::Client::radar_get_dns_timeseries_group_by_response_ttl*/
+#[derive(Debug, Clone)]
+pub struct RadarGetDnsTimeseriesGroupByResponseTtl<'a> {
+    client: &'a super::Client,
+    agg_interval: Result<Option<types::RadarAggInterval>, String>,
+    asn: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    continent: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    date_end: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    date_range: Result<
+        Option<
+            ::std::vec::Vec<types::RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem>,
+        >,
+        String,
+    >,
+    date_start: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    format: Result<Option<types::RadarFormat>, String>,
+    location: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    name: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    tld: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+}
+impl<'a> RadarGetDnsTimeseriesGroupByResponseTtl<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            agg_interval: Ok(None),
+            asn: Ok(None),
+            continent: Ok(None),
+            date_end: Ok(None),
+            date_range: Ok(None),
+            date_start: Ok(None),
+            format: Ok(None),
+            location: Ok(None),
+            name: Ok(None),
+            tld: Ok(None),
+        }
+    }
+    pub fn agg_interval<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarAggInterval>,
+    {
+        self.agg_interval = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `RadarAggInterval` for agg_interval failed".to_string()
+            });
+        self
+    }
+    pub fn asn<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.asn = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for asn failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn continent<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.continent = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for continent failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_end<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_end = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_end failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_range<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<types::RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem>,
+        >,
+    {
+        self.date_range = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem >` for date_range failed"
                     .to_string()
             });
         self
@@ -28644,6 +29218,268 @@ impl<'a> RadarGetHttpTopAsesByDeviceType<'a> {
         self
     }
 }
+/**Builder for [`Client::radar_get_http_top_ases_by_http_protocol`]
+
+[`Client::radar_get_http_top_ases_by_http_protocol`]: super::Client::radar_get_http_top_ases_by_http_protocol*/
+#[derive(Debug, Clone)]
+pub struct RadarGetHttpTopAsesByHttpProtocol<'a> {
+    client: &'a super::Client,
+    http_protocol: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    asn: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    bot_class: Result<Option<::std::vec::Vec<types::RadarBotClass>>, String>,
+    browser_family: Result<Option<::std::vec::Vec<types::RadarBrowserFamily>>, String>,
+    continent: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    date_end: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    date_range: Result<
+        Option<::std::vec::Vec<types::RadarGetHttpTopAsesByHttpProtocolDateRangeItem>>,
+        String,
+    >,
+    date_start: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    device_type: Result<Option<::std::vec::Vec<types::RadarDeviceType>>, String>,
+    format: Result<Option<types::RadarFormat>, String>,
+    ip_version: Result<Option<::std::vec::Vec<types::RadarIpVersion>>, String>,
+    limit: Result<Option<i64>, String>,
+    location: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    name: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    os: Result<Option<::std::vec::Vec<types::RadarOs>>, String>,
+    tls_version: Result<Option<::std::vec::Vec<types::RadarTlsVersion>>, String>,
+}
+impl<'a> RadarGetHttpTopAsesByHttpProtocol<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            http_protocol: Err("http_protocol was not initialized".to_string()),
+            asn: Ok(None),
+            bot_class: Ok(None),
+            browser_family: Ok(None),
+            continent: Ok(None),
+            date_end: Ok(None),
+            date_range: Ok(None),
+            date_start: Ok(None),
+            device_type: Ok(None),
+            format: Ok(None),
+            ip_version: Ok(None),
+            limit: Ok(None),
+            location: Ok(None),
+            name: Ok(None),
+            os: Ok(None),
+            tls_version: Ok(None),
+        }
+    }
+    pub fn http_protocol<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.http_protocol = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for http_protocol failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn asn<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.asn = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for asn failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn bot_class<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarBotClass>>,
+    {
+        self.bot_class = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarBotClass >` for bot_class failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn browser_family<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarBrowserFamily>>,
+    {
+        self.browser_family = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarBrowserFamily >` for browser_family failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn continent<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.continent = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for continent failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_end<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_end = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_end failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_range<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<types::RadarGetHttpTopAsesByHttpProtocolDateRangeItem>,
+        >,
+    {
+        self.date_range = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarGetHttpTopAsesByHttpProtocolDateRangeItem >` for date_range failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_start<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_start = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_start failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn device_type<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarDeviceType>>,
+    {
+        self.device_type = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarDeviceType >` for device_type failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn format<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarFormat>,
+    {
+        self.format = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `RadarFormat` for format failed".to_string());
+        self
+    }
+    pub fn ip_version<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarIpVersion>>,
+    {
+        self.ip_version = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarIpVersion >` for ip_version failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        self.limit = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
+        self
+    }
+    pub fn location<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.location = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for location failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn os<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarOs>>,
+    {
+        self.os = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarOs >` for os failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn tls_version<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarTlsVersion>>,
+    {
+        self.tls_version = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarTlsVersion >` for tls_version failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::radar_get_http_top_ases_by_http_version`]
 
 [`Client::radar_get_http_top_ases_by_http_version`]: super::Client::radar_get_http_top_ases_by_http_version*/
@@ -31425,6 +32261,270 @@ impl<'a> RadarGetHttpTopLocationsByDeviceType<'a> {
         self
     }
 }
+/**Builder for [`Client::radar_get_http_top_locations_by_http_protocol`]
+
+[`Client::radar_get_http_top_locations_by_http_protocol`]: super::Client::radar_get_http_top_locations_by_http_protocol*/
+#[derive(Debug, Clone)]
+pub struct RadarGetHttpTopLocationsByHttpProtocol<'a> {
+    client: &'a super::Client,
+    http_protocol: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    asn: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    bot_class: Result<Option<::std::vec::Vec<types::RadarBotClass>>, String>,
+    browser_family: Result<Option<::std::vec::Vec<types::RadarBrowserFamily>>, String>,
+    continent: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    date_end: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    date_range: Result<
+        Option<
+            ::std::vec::Vec<types::RadarGetHttpTopLocationsByHttpProtocolDateRangeItem>,
+        >,
+        String,
+    >,
+    date_start: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    device_type: Result<Option<::std::vec::Vec<types::RadarDeviceType>>, String>,
+    format: Result<Option<types::RadarFormat>, String>,
+    ip_version: Result<Option<::std::vec::Vec<types::RadarIpVersion>>, String>,
+    limit: Result<Option<i64>, String>,
+    location: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    name: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    os: Result<Option<::std::vec::Vec<types::RadarOs>>, String>,
+    tls_version: Result<Option<::std::vec::Vec<types::RadarTlsVersion>>, String>,
+}
+impl<'a> RadarGetHttpTopLocationsByHttpProtocol<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            http_protocol: Err("http_protocol was not initialized".to_string()),
+            asn: Ok(None),
+            bot_class: Ok(None),
+            browser_family: Ok(None),
+            continent: Ok(None),
+            date_end: Ok(None),
+            date_range: Ok(None),
+            date_start: Ok(None),
+            device_type: Ok(None),
+            format: Ok(None),
+            ip_version: Ok(None),
+            limit: Ok(None),
+            location: Ok(None),
+            name: Ok(None),
+            os: Ok(None),
+            tls_version: Ok(None),
+        }
+    }
+    pub fn http_protocol<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.http_protocol = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for http_protocol failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn asn<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.asn = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for asn failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn bot_class<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarBotClass>>,
+    {
+        self.bot_class = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarBotClass >` for bot_class failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn browser_family<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarBrowserFamily>>,
+    {
+        self.browser_family = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarBrowserFamily >` for browser_family failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn continent<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.continent = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for continent failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_end<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_end = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_end failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_range<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<types::RadarGetHttpTopLocationsByHttpProtocolDateRangeItem>,
+        >,
+    {
+        self.date_range = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarGetHttpTopLocationsByHttpProtocolDateRangeItem >` for date_range failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_start<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_start = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_start failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn device_type<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarDeviceType>>,
+    {
+        self.device_type = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarDeviceType >` for device_type failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn format<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarFormat>,
+    {
+        self.format = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `RadarFormat` for format failed".to_string());
+        self
+    }
+    pub fn ip_version<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarIpVersion>>,
+    {
+        self.ip_version = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarIpVersion >` for ip_version failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        self.limit = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
+        self
+    }
+    pub fn location<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.location = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for location failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn os<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarOs>>,
+    {
+        self.os = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarOs >` for os failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn tls_version<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::RadarTlsVersion>>,
+    {
+        self.tls_version = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < RadarTlsVersion >` for tls_version failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::radar_get_http_top_locations_by_http_version`]
 
 [`Client::radar_get_http_top_locations_by_http_version`]: super::Client::radar_get_http_top_locations_by_http_version*/
@@ -33524,6 +34624,142 @@ impl<'a> RadarGetQualityIndexTimeseriesGroup<'a> {
         self.metric = value
             .try_into()
             .map_err(|_| "conversion to `RadarMetric` for metric failed".to_string());
+        self
+    }
+    pub fn name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for name failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::radar_get_quality_speed_histogram`]
+
+[`Client::radar_get_quality_speed_histogram`]: super::Client::radar_get_quality_speed_histogram*/
+#[derive(Debug, Clone)]
+pub struct RadarGetQualitySpeedHistogram<'a> {
+    client: &'a super::Client,
+    asn: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    bucket_size: Result<Option<i64>, String>,
+    continent: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    date_end: Result<
+        Option<::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>>,
+        String,
+    >,
+    format: Result<Option<types::RadarFormat>, String>,
+    location: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    metric_group: Result<
+        Option<types::RadarGetQualitySpeedHistogramMetricGroup>,
+        String,
+    >,
+    name: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+}
+impl<'a> RadarGetQualitySpeedHistogram<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            asn: Ok(None),
+            bucket_size: Ok(None),
+            continent: Ok(None),
+            date_end: Ok(None),
+            format: Ok(None),
+            location: Ok(None),
+            metric_group: Ok(None),
+            name: Ok(None),
+        }
+    }
+    pub fn asn<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.asn = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for asn failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn bucket_size<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        self.bucket_size = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i64` for bucket_size failed".to_string());
+        self
+    }
+    pub fn continent<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.continent = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for continent failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn date_end<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    {
+        self.date_end = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: chrono :: DateTime < :: chrono :: offset :: Utc > >` for date_end failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn format<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarFormat>,
+    {
+        self.format = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `RadarFormat` for format failed".to_string());
+        self
+    }
+    pub fn location<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.location = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for location failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn metric_group<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::RadarGetQualitySpeedHistogramMetricGroup>,
+    {
+        self.metric_group = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `RadarGetQualitySpeedHistogramMetricGroup` for metric_group failed"
+                    .to_string()
+            });
         self
     }
     pub fn name<V>(mut self, value: V) -> Self
@@ -36658,6 +37894,76 @@ impl<'a> crate::Request for RadarGetAttacksLayer3SummaryByVector<'a> {
             .query(&progenitor_client::QueryParam::new("ipVersion", &ip_version))
             .query(&progenitor_client::QueryParam::new("location", &location))
             .query(&progenitor_client::QueryParam::new("name", &name))
+            .query(&progenitor_client::QueryParam::new("protocol", &protocol))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for RadarGetAttacksLayer3TimeseriesByBytes<'a> {
+    type Success = types::RadarGetAttacksLayer3TimeseriesByBytesResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "radar_get_attacks_layer3_timeseries_by_bytes"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            agg_interval,
+            asn,
+            continent,
+            date_end,
+            date_range,
+            date_start,
+            direction,
+            format,
+            ip_version,
+            location,
+            metric,
+            name,
+            normalization,
+            protocol,
+        } = self;
+        let agg_interval = agg_interval.map_err(Error::InvalidRequest)?;
+        let asn = asn.map_err(Error::InvalidRequest)?;
+        let continent = continent.map_err(Error::InvalidRequest)?;
+        let date_end = date_end.map_err(Error::InvalidRequest)?;
+        let date_range = date_range.map_err(Error::InvalidRequest)?;
+        let date_start = date_start.map_err(Error::InvalidRequest)?;
+        let direction = direction.map_err(Error::InvalidRequest)?;
+        let format = format.map_err(Error::InvalidRequest)?;
+        let ip_version = ip_version.map_err(Error::InvalidRequest)?;
+        let location = location.map_err(Error::InvalidRequest)?;
+        let metric = metric.map_err(Error::InvalidRequest)?;
+        let name = name.map_err(Error::InvalidRequest)?;
+        let normalization = normalization.map_err(Error::InvalidRequest)?;
+        let protocol = protocol.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/radar/attacks/layer3/timeseries", client.baseurl,);
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("aggInterval", &agg_interval))
+            .query(&progenitor_client::QueryParam::new("asn", &asn))
+            .query(&progenitor_client::QueryParam::new("continent", &continent))
+            .query(&progenitor_client::QueryParam::new("dateEnd", &date_end))
+            .query(&progenitor_client::QueryParam::new("dateRange", &date_range))
+            .query(&progenitor_client::QueryParam::new("dateStart", &date_start))
+            .query(&progenitor_client::QueryParam::new("direction", &direction))
+            .query(&progenitor_client::QueryParam::new("format", &format))
+            .query(&progenitor_client::QueryParam::new("ipVersion", &ip_version))
+            .query(&progenitor_client::QueryParam::new("location", &location))
+            .query(&progenitor_client::QueryParam::new("metric", &metric))
+            .query(&progenitor_client::QueryParam::new("name", &name))
+            .query(&progenitor_client::QueryParam::new("normalization", &normalization))
             .query(&progenitor_client::QueryParam::new("protocol", &protocol))
             .build()?;
         ::std::result::Result::Ok(request)
@@ -40096,6 +41402,61 @@ impl<'a> crate::Request for RadarGetDnsTimeseriesByResponseCode<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for RadarGetDnsTimeseriesByResponseTtl<'a> {
+    type Success = types::RadarGetDnsTimeseriesByResponseTtlResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "radar_get_dns_timeseries_by_response_ttl"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            asn,
+            continent,
+            date_end,
+            date_range,
+            date_start,
+            format,
+            location,
+            name,
+            tld,
+        } = self;
+        let asn = asn.map_err(Error::InvalidRequest)?;
+        let continent = continent.map_err(Error::InvalidRequest)?;
+        let date_end = date_end.map_err(Error::InvalidRequest)?;
+        let date_range = date_range.map_err(Error::InvalidRequest)?;
+        let date_start = date_start.map_err(Error::InvalidRequest)?;
+        let format = format.map_err(Error::InvalidRequest)?;
+        let location = location.map_err(Error::InvalidRequest)?;
+        let name = name.map_err(Error::InvalidRequest)?;
+        let tld = tld.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/radar/dns/summary/response_ttl", client.baseurl,);
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("asn", &asn))
+            .query(&progenitor_client::QueryParam::new("continent", &continent))
+            .query(&progenitor_client::QueryParam::new("dateEnd", &date_end))
+            .query(&progenitor_client::QueryParam::new("dateRange", &date_range))
+            .query(&progenitor_client::QueryParam::new("dateStart", &date_start))
+            .query(&progenitor_client::QueryParam::new("format", &format))
+            .query(&progenitor_client::QueryParam::new("location", &location))
+            .query(&progenitor_client::QueryParam::new("name", &name))
+            .query(&progenitor_client::QueryParam::new("tld", &tld))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for RadarGetDnsTimeseries<'a> {
     type Success = types::RadarGetDnsTimeseriesResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -40659,6 +42020,66 @@ impl<'a> crate::Request for RadarGetDnsTimeseriesGroupByResponseCode<'a> {
         let tld = tld.map_err(Error::InvalidRequest)?;
         let url = format!(
             "{}/radar/dns/timeseries_groups/response_codes", client.baseurl,
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("aggInterval", &agg_interval))
+            .query(&progenitor_client::QueryParam::new("asn", &asn))
+            .query(&progenitor_client::QueryParam::new("continent", &continent))
+            .query(&progenitor_client::QueryParam::new("dateEnd", &date_end))
+            .query(&progenitor_client::QueryParam::new("dateRange", &date_range))
+            .query(&progenitor_client::QueryParam::new("dateStart", &date_start))
+            .query(&progenitor_client::QueryParam::new("format", &format))
+            .query(&progenitor_client::QueryParam::new("location", &location))
+            .query(&progenitor_client::QueryParam::new("name", &name))
+            .query(&progenitor_client::QueryParam::new("tld", &tld))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for RadarGetDnsTimeseriesGroupByResponseTtl<'a> {
+    type Success = types::RadarGetDnsTimeseriesGroupByResponseTtlResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "radar_get_dns_timeseries_group_by_response_ttl"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            agg_interval,
+            asn,
+            continent,
+            date_end,
+            date_range,
+            date_start,
+            format,
+            location,
+            name,
+            tld,
+        } = self;
+        let agg_interval = agg_interval.map_err(Error::InvalidRequest)?;
+        let asn = asn.map_err(Error::InvalidRequest)?;
+        let continent = continent.map_err(Error::InvalidRequest)?;
+        let date_end = date_end.map_err(Error::InvalidRequest)?;
+        let date_range = date_range.map_err(Error::InvalidRequest)?;
+        let date_start = date_start.map_err(Error::InvalidRequest)?;
+        let format = format.map_err(Error::InvalidRequest)?;
+        let location = location.map_err(Error::InvalidRequest)?;
+        let name = name.map_err(Error::InvalidRequest)?;
+        let tld = tld.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/radar/dns/timeseries_groups/response_ttl", client.baseurl,
         );
         #[allow(unused_mut)]
         let mut request = client
@@ -44786,6 +46207,84 @@ impl<'a> crate::Request for RadarGetHttpTopAsesByDeviceType<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for RadarGetHttpTopAsesByHttpProtocol<'a> {
+    type Success = types::RadarGetHttpTopAsesByHttpProtocolResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "radar_get_http_top_ases_by_http_protocol"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            http_protocol,
+            asn,
+            bot_class,
+            browser_family,
+            continent,
+            date_end,
+            date_range,
+            date_start,
+            device_type,
+            format,
+            ip_version,
+            limit,
+            location,
+            name,
+            os,
+            tls_version,
+        } = self;
+        let http_protocol = http_protocol.map_err(Error::InvalidRequest)?;
+        let asn = asn.map_err(Error::InvalidRequest)?;
+        let bot_class = bot_class.map_err(Error::InvalidRequest)?;
+        let browser_family = browser_family.map_err(Error::InvalidRequest)?;
+        let continent = continent.map_err(Error::InvalidRequest)?;
+        let date_end = date_end.map_err(Error::InvalidRequest)?;
+        let date_range = date_range.map_err(Error::InvalidRequest)?;
+        let date_start = date_start.map_err(Error::InvalidRequest)?;
+        let device_type = device_type.map_err(Error::InvalidRequest)?;
+        let format = format.map_err(Error::InvalidRequest)?;
+        let ip_version = ip_version.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let location = location.map_err(Error::InvalidRequest)?;
+        let name = name.map_err(Error::InvalidRequest)?;
+        let os = os.map_err(Error::InvalidRequest)?;
+        let tls_version = tls_version.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/radar/http/top/ases/http_protocol/{}", client.baseurl, encode_path(&
+            http_protocol.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("asn", &asn))
+            .query(&progenitor_client::QueryParam::new("botClass", &bot_class))
+            .query(&progenitor_client::QueryParam::new("browserFamily", &browser_family))
+            .query(&progenitor_client::QueryParam::new("continent", &continent))
+            .query(&progenitor_client::QueryParam::new("dateEnd", &date_end))
+            .query(&progenitor_client::QueryParam::new("dateRange", &date_range))
+            .query(&progenitor_client::QueryParam::new("dateStart", &date_start))
+            .query(&progenitor_client::QueryParam::new("deviceType", &device_type))
+            .query(&progenitor_client::QueryParam::new("format", &format))
+            .query(&progenitor_client::QueryParam::new("ipVersion", &ip_version))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("location", &location))
+            .query(&progenitor_client::QueryParam::new("name", &name))
+            .query(&progenitor_client::QueryParam::new("os", &os))
+            .query(&progenitor_client::QueryParam::new("tlsVersion", &tls_version))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for RadarGetHttpTopAsesByHttpVersion<'a> {
     type Success = types::RadarGetHttpTopAsesByHttpVersionResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -45590,6 +47089,84 @@ impl<'a> crate::Request for RadarGetHttpTopLocationsByDeviceType<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for RadarGetHttpTopLocationsByHttpProtocol<'a> {
+    type Success = types::RadarGetHttpTopLocationsByHttpProtocolResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "radar_get_http_top_locations_by_http_protocol"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            http_protocol,
+            asn,
+            bot_class,
+            browser_family,
+            continent,
+            date_end,
+            date_range,
+            date_start,
+            device_type,
+            format,
+            ip_version,
+            limit,
+            location,
+            name,
+            os,
+            tls_version,
+        } = self;
+        let http_protocol = http_protocol.map_err(Error::InvalidRequest)?;
+        let asn = asn.map_err(Error::InvalidRequest)?;
+        let bot_class = bot_class.map_err(Error::InvalidRequest)?;
+        let browser_family = browser_family.map_err(Error::InvalidRequest)?;
+        let continent = continent.map_err(Error::InvalidRequest)?;
+        let date_end = date_end.map_err(Error::InvalidRequest)?;
+        let date_range = date_range.map_err(Error::InvalidRequest)?;
+        let date_start = date_start.map_err(Error::InvalidRequest)?;
+        let device_type = device_type.map_err(Error::InvalidRequest)?;
+        let format = format.map_err(Error::InvalidRequest)?;
+        let ip_version = ip_version.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let location = location.map_err(Error::InvalidRequest)?;
+        let name = name.map_err(Error::InvalidRequest)?;
+        let os = os.map_err(Error::InvalidRequest)?;
+        let tls_version = tls_version.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/radar/http/top/locations/http_protocol/{}", client.baseurl, encode_path(&
+            http_protocol.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("asn", &asn))
+            .query(&progenitor_client::QueryParam::new("botClass", &bot_class))
+            .query(&progenitor_client::QueryParam::new("browserFamily", &browser_family))
+            .query(&progenitor_client::QueryParam::new("continent", &continent))
+            .query(&progenitor_client::QueryParam::new("dateEnd", &date_end))
+            .query(&progenitor_client::QueryParam::new("dateRange", &date_range))
+            .query(&progenitor_client::QueryParam::new("dateStart", &date_start))
+            .query(&progenitor_client::QueryParam::new("deviceType", &device_type))
+            .query(&progenitor_client::QueryParam::new("format", &format))
+            .query(&progenitor_client::QueryParam::new("ipVersion", &ip_version))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("location", &location))
+            .query(&progenitor_client::QueryParam::new("name", &name))
+            .query(&progenitor_client::QueryParam::new("os", &os))
+            .query(&progenitor_client::QueryParam::new("tlsVersion", &tls_version))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for RadarGetHttpTopLocationsByHttpVersion<'a> {
     type Success = types::RadarGetHttpTopLocationsByHttpVersionResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -46248,6 +47825,58 @@ impl<'a> crate::Request for RadarGetQualityIndexTimeseriesGroup<'a> {
             .query(&progenitor_client::QueryParam::new("interpolation", &interpolation))
             .query(&progenitor_client::QueryParam::new("location", &location))
             .query(&progenitor_client::QueryParam::new("metric", &metric))
+            .query(&progenitor_client::QueryParam::new("name", &name))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for RadarGetQualitySpeedHistogram<'a> {
+    type Success = types::RadarGetQualitySpeedHistogramResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "radar_get_quality_speed_histogram"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            asn,
+            bucket_size,
+            continent,
+            date_end,
+            format,
+            location,
+            metric_group,
+            name,
+        } = self;
+        let asn = asn.map_err(Error::InvalidRequest)?;
+        let bucket_size = bucket_size.map_err(Error::InvalidRequest)?;
+        let continent = continent.map_err(Error::InvalidRequest)?;
+        let date_end = date_end.map_err(Error::InvalidRequest)?;
+        let format = format.map_err(Error::InvalidRequest)?;
+        let location = location.map_err(Error::InvalidRequest)?;
+        let metric_group = metric_group.map_err(Error::InvalidRequest)?;
+        let name = name.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/radar/quality/speed/histogram", client.baseurl,);
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("asn", &asn))
+            .query(&progenitor_client::QueryParam::new("bucketSize", &bucket_size))
+            .query(&progenitor_client::QueryParam::new("continent", &continent))
+            .query(&progenitor_client::QueryParam::new("dateEnd", &date_end))
+            .query(&progenitor_client::QueryParam::new("format", &format))
+            .query(&progenitor_client::QueryParam::new("location", &location))
+            .query(&progenitor_client::QueryParam::new("metricGroup", &metric_group))
             .query(&progenitor_client::QueryParam::new("name", &name))
             .build()?;
         ::std::result::Result::Ok(request)

@@ -480,6 +480,30 @@ Arguments:
     fn radar_get_attacks_layer3_summary_by_vector(
         &self,
     ) -> builder::RadarGetAttacksLayer3SummaryByVector<'_>;
+    /**Get Attacks By Bytes Summary
+
+Get attacks change over time by bytes.
+
+Sends a `GET` request to `/radar/attacks/layer3/timeseries`
+
+Arguments:
+- `agg_interval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).
+- `asn`: Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.
+- `continent`: Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.
+- `date_end`: End of the date range (inclusive).
+- `date_range`: For example, use `7d` and `7dControl` to compare this week with the previous week. Use this parameter or set specific start and end dates (`dateStart` and `dateEnd` parameters).
+- `date_start`: Array of datetimes to filter the start of a series.
+- `direction`: Together with the `location` parameter, will apply the filter to origin or target location.
+- `format`: Format results are returned in.
+- `ip_version`: Filter for ip version.
+- `location`: Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.
+- `metric`: Measurement units, eg. bytes.
+- `name`: Array of names that will be used to name the series in responses.
+- `normalization`: Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).
+- `protocol`: Array of L3/4 attack types.*/
+    fn radar_get_attacks_layer3_timeseries_by_bytes(
+        &self,
+    ) -> builder::RadarGetAttacksLayer3TimeseriesByBytes<'_>;
     /**Get Layer 3 Attacks By Network Protocol Time Series
 
 Get a timeseries of the percentage distribution of network protocols in Layer 3/4 attacks.
@@ -1597,6 +1621,25 @@ Arguments:
     fn radar_get_dns_timeseries_by_response_code(
         &self,
     ) -> builder::RadarGetDnsTimeseriesByResponseCode<'_>;
+    /**Get response TTL Summary
+
+Percentage breakdown of DNS queries per minimum answer TTL.
+
+Sends a `GET` request to `/radar/dns/summary/response_ttl`
+
+Arguments:
+- `asn`: Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.
+- `continent`: Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.
+- `date_end`: End of the date range (inclusive).
+- `date_range`: For example, use `7d` and `7dControl` to compare this week with the previous week. Use this parameter or set specific start and end dates (`dateStart` and `dateEnd` parameters).
+- `date_start`: Array of datetimes to filter the start of a series.
+- `format`: Format results are returned in.
+- `location`: Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.
+- `name`: Array of names that will be used to name the series in responses.
+- `tld`: Filter for ccTLD.*/
+    fn radar_get_dns_timeseries_by_response_ttl(
+        &self,
+    ) -> builder::RadarGetDnsTimeseriesByResponseTtl<'_>;
     /**Get DNS Time Series
 
 Get DNS queries change over time.
@@ -1795,6 +1838,26 @@ Arguments:
     fn radar_get_dns_timeseries_group_by_response_code(
         &self,
     ) -> builder::RadarGetDnsTimeseriesGroupByResponseCode<'_>;
+    /**Get response TTL timeseries group
+
+Percentage breakdown of DNS queries per minimum answer TTL over time.
+
+Sends a `GET` request to `/radar/dns/timeseries_groups/response_ttl`
+
+Arguments:
+- `agg_interval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).
+- `asn`: Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.
+- `continent`: Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.
+- `date_end`: End of the date range (inclusive).
+- `date_range`: For example, use `7d` and `7dControl` to compare this week with the previous week. Use this parameter or set specific start and end dates (`dateStart` and `dateEnd` parameters).
+- `date_start`: Array of datetimes to filter the start of a series.
+- `format`: Format results are returned in.
+- `location`: Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.
+- `name`: Array of names that will be used to name the series in responses.
+- `tld`: Filter for ccTLD.*/
+    fn radar_get_dns_timeseries_group_by_response_ttl(
+        &self,
+    ) -> builder::RadarGetDnsTimeseriesGroupByResponseTtl<'_>;
     /**Get Top Autonomous Systems by DNS queries
 
 Get top autonomous systems by DNS queries made to Cloudflare's public DNS resolver.
@@ -3179,6 +3242,32 @@ Arguments:
     fn radar_get_http_top_ases_by_device_type(
         &self,
     ) -> builder::RadarGetHttpTopAsesByDeviceType<'_>;
+    /**Get Top Autonomous Systems By HTTP Protocol
+
+Get the top autonomous systems (AS), by HTTP traffic, of the requested HTTP protocol. Values are a percentage out of the total traffic.
+
+Sends a `GET` request to `/radar/http/top/ases/http_protocol/{http_protocol}`
+
+Arguments:
+- `http_protocol`: HTTP Protocol.
+- `asn`: Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.
+- `bot_class`: Filter for bot class. Refer to [Bot classes](https://developers.cloudflare.com/radar/concepts/bot-classes/).
+- `browser_family`: Filter for browser family.
+- `continent`: Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.
+- `date_end`: End of the date range (inclusive).
+- `date_range`: For example, use `7d` and `7dControl` to compare this week with the previous week. Use this parameter or set specific start and end dates (`dateStart` and `dateEnd` parameters).
+- `date_start`: Array of datetimes to filter the start of a series.
+- `device_type`: Filter for device type.
+- `format`: Format results are returned in.
+- `ip_version`: Filter for ip version.
+- `limit`: Limit the number of objects in the response.
+- `location`: Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.
+- `name`: Array of names that will be used to name the series in responses.
+- `os`: Filter for os name.
+- `tls_version`: Filter for tls version.*/
+    fn radar_get_http_top_ases_by_http_protocol(
+        &self,
+    ) -> builder::RadarGetHttpTopAsesByHttpProtocol<'_>;
     /**Get Top Autonomous Systems By HTTP Version
 
 Get the top autonomous systems (AS), by HTTP traffic, of the requested HTTP protocol version. Values are a percentage out of the total traffic.
@@ -3447,6 +3536,32 @@ Arguments:
     fn radar_get_http_top_locations_by_device_type(
         &self,
     ) -> builder::RadarGetHttpTopLocationsByDeviceType<'_>;
+    /**Get Top Locations By HTTP Protocol
+
+Get the top locations, by HTTP traffic, of the requested HTTP protocol. Values are a percentage out of the total traffic.
+
+Sends a `GET` request to `/radar/http/top/locations/http_protocol/{http_protocol}`
+
+Arguments:
+- `http_protocol`: HTTP Protocol.
+- `asn`: Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.
+- `bot_class`: Filter for bot class. Refer to [Bot classes](https://developers.cloudflare.com/radar/concepts/bot-classes/).
+- `browser_family`: Filter for browser family.
+- `continent`: Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.
+- `date_end`: End of the date range (inclusive).
+- `date_range`: For example, use `7d` and `7dControl` to compare this week with the previous week. Use this parameter or set specific start and end dates (`dateStart` and `dateEnd` parameters).
+- `date_start`: Array of datetimes to filter the start of a series.
+- `device_type`: Filter for device type.
+- `format`: Format results are returned in.
+- `ip_version`: Filter for ip version.
+- `limit`: Limit the number of objects in the response.
+- `location`: Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.
+- `name`: Array of names that will be used to name the series in responses.
+- `os`: Filter for os name.
+- `tls_version`: Filter for tls version.*/
+    fn radar_get_http_top_locations_by_http_protocol(
+        &self,
+    ) -> builder::RadarGetHttpTopLocationsByHttpProtocol<'_>;
     /**Get Top Locations By HTTP Version
 
 Get the top locations, by HTTP traffic, of the requested HTTP protocol. Values are a percentage out of the total traffic.
@@ -3666,6 +3781,24 @@ Arguments:
     fn radar_get_quality_index_timeseries_group(
         &self,
     ) -> builder::RadarGetQualityIndexTimeseriesGroup<'_>;
+    /**Get Speed Tests Histogram
+
+Get an histogram from the previous 90 days of Cloudflare Speed Test data, split into fixed bandwidth (Mbps), latency (ms) or jitter (ms) buckets.
+
+Sends a `GET` request to `/radar/quality/speed/histogram`
+
+Arguments:
+- `asn`: Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.
+- `bucket_size`: The width for every bucket in the histogram.
+- `continent`: Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.
+- `date_end`: End of the date range (inclusive).
+- `format`: Format results are returned in.
+- `location`: Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.
+- `metric_group`: Metrics to be returned.
+- `name`: Array of names that will be used to name the series in responses.*/
+    fn radar_get_quality_speed_histogram(
+        &self,
+    ) -> builder::RadarGetQualitySpeedHistogram<'_>;
     /**Get Speed Tests Summary
 
 Get a summary of bandwidth, latency, jitter and packet loss, from the previous 90 days of Cloudflare Speed Test data.
@@ -4025,6 +4158,11 @@ impl RadarOperations for Client {
     ) -> builder::RadarGetAttacksLayer3SummaryByVector<'_> {
         builder::RadarGetAttacksLayer3SummaryByVector::new(self)
     }
+    fn radar_get_attacks_layer3_timeseries_by_bytes(
+        &self,
+    ) -> builder::RadarGetAttacksLayer3TimeseriesByBytes<'_> {
+        builder::RadarGetAttacksLayer3TimeseriesByBytes::new(self)
+    }
     fn radar_get_attacks_layer3_timeseries_groups(
         &self,
     ) -> builder::RadarGetAttacksLayer3TimeseriesGroups<'_> {
@@ -4285,6 +4423,11 @@ impl RadarOperations for Client {
     ) -> builder::RadarGetDnsTimeseriesByResponseCode<'_> {
         builder::RadarGetDnsTimeseriesByResponseCode::new(self)
     }
+    fn radar_get_dns_timeseries_by_response_ttl(
+        &self,
+    ) -> builder::RadarGetDnsTimeseriesByResponseTtl<'_> {
+        builder::RadarGetDnsTimeseriesByResponseTtl::new(self)
+    }
     fn radar_get_dns_timeseries(&self) -> builder::RadarGetDnsTimeseries<'_> {
         builder::RadarGetDnsTimeseries::new(self)
     }
@@ -4332,6 +4475,11 @@ impl RadarOperations for Client {
         &self,
     ) -> builder::RadarGetDnsTimeseriesGroupByResponseCode<'_> {
         builder::RadarGetDnsTimeseriesGroupByResponseCode::new(self)
+    }
+    fn radar_get_dns_timeseries_group_by_response_ttl(
+        &self,
+    ) -> builder::RadarGetDnsTimeseriesGroupByResponseTtl<'_> {
+        builder::RadarGetDnsTimeseriesGroupByResponseTtl::new(self)
     }
     fn radar_get_dns_top_ases(&self) -> builder::RadarGetDnsTopAses<'_> {
         builder::RadarGetDnsTopAses::new(self)
@@ -4645,6 +4793,11 @@ impl RadarOperations for Client {
     ) -> builder::RadarGetHttpTopAsesByDeviceType<'_> {
         builder::RadarGetHttpTopAsesByDeviceType::new(self)
     }
+    fn radar_get_http_top_ases_by_http_protocol(
+        &self,
+    ) -> builder::RadarGetHttpTopAsesByHttpProtocol<'_> {
+        builder::RadarGetHttpTopAsesByHttpProtocol::new(self)
+    }
     fn radar_get_http_top_ases_by_http_version(
         &self,
     ) -> builder::RadarGetHttpTopAsesByHttpVersion<'_> {
@@ -4693,6 +4846,11 @@ impl RadarOperations for Client {
     ) -> builder::RadarGetHttpTopLocationsByDeviceType<'_> {
         builder::RadarGetHttpTopLocationsByDeviceType::new(self)
     }
+    fn radar_get_http_top_locations_by_http_protocol(
+        &self,
+    ) -> builder::RadarGetHttpTopLocationsByHttpProtocol<'_> {
+        builder::RadarGetHttpTopLocationsByHttpProtocol::new(self)
+    }
     fn radar_get_http_top_locations_by_http_version(
         &self,
     ) -> builder::RadarGetHttpTopLocationsByHttpVersion<'_> {
@@ -4736,6 +4894,11 @@ impl RadarOperations for Client {
         &self,
     ) -> builder::RadarGetQualityIndexTimeseriesGroup<'_> {
         builder::RadarGetQualityIndexTimeseriesGroup::new(self)
+    }
+    fn radar_get_quality_speed_histogram(
+        &self,
+    ) -> builder::RadarGetQualitySpeedHistogram<'_> {
+        builder::RadarGetQualitySpeedHistogram::new(self)
     }
     fn radar_get_quality_speed_summary(
         &self,

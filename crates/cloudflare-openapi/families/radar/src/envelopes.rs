@@ -183,6 +183,24 @@ impl crate::Envelope for RadarGetAttacksLayer3SummaryResponse {
         self.result
     }
 }
+impl crate::Envelope for RadarGetAttacksLayer3TimeseriesByBytesResponse {
+    type Result = RadarGetAttacksLayer3TimeseriesByBytesResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for RadarGetAttacksLayer3TimeseriesGroupByBitrateResponse {
     type Result = RadarGetAttacksLayer3TimeseriesGroupByBitrateResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -1476,6 +1494,24 @@ impl crate::Envelope for RadarGetDnsTimeseriesByResponseCodeResponse {
         self.result
     }
 }
+impl crate::Envelope for RadarGetDnsTimeseriesByResponseTtlResponse {
+    type Result = RadarGetDnsTimeseriesByResponseTtlResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for RadarGetDnsTimeseriesGroupByCacheHitStatusResponse {
     type Result = RadarGetDnsTimeseriesGroupByCacheHitStatusResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -1622,6 +1658,24 @@ impl crate::Envelope for RadarGetDnsTimeseriesGroupByQueryTypeResponse {
 }
 impl crate::Envelope for RadarGetDnsTimeseriesGroupByResponseCodeResponse {
     type Result = RadarGetDnsTimeseriesGroupByResponseCodeResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for RadarGetDnsTimeseriesGroupByResponseTtlResponse {
+    type Result = RadarGetDnsTimeseriesGroupByResponseTtlResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -2808,6 +2862,24 @@ impl crate::Envelope for RadarGetHttpTopAsesByDeviceTypeResponse {
         self.result
     }
 }
+impl crate::Envelope for RadarGetHttpTopAsesByHttpProtocolResponse {
+    type Result = RadarGetHttpTopAsesByHttpProtocolResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for RadarGetHttpTopAsesByHttpRequestsResponse {
     type Result = RadarGetHttpTopAsesByHttpRequestsResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -2972,6 +3044,24 @@ impl crate::Envelope for RadarGetHttpTopLocationsByBrowserFamilyResponse {
 }
 impl crate::Envelope for RadarGetHttpTopLocationsByDeviceTypeResponse {
     type Result = RadarGetHttpTopLocationsByDeviceTypeResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for RadarGetHttpTopLocationsByHttpProtocolResponse {
+    type Result = RadarGetHttpTopLocationsByHttpProtocolResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -3170,6 +3260,24 @@ impl crate::Envelope for RadarGetQualityIndexSummaryResponse {
 }
 impl crate::Envelope for RadarGetQualityIndexTimeseriesGroupResponse {
     type Result = RadarGetQualityIndexTimeseriesGroupResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for RadarGetQualitySpeedHistogramResponse {
+    type Result = RadarGetQualitySpeedHistogramResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -1708,6 +1708,103 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{}},\"success\":true}",
     },
     crate::Operation {
+        id: "radar_get_attacks_layer3_timeseries_by_bytes",
+        family: "radar",
+        method: "GET",
+        path: "/radar/attacks/layer3/timeseries",
+        summary: "Get Attacks By Bytes Summary",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "aggInterval",
+                location: crate::Location::Query,
+                required: false,
+                example: "1h",
+            },
+            crate::Parameter {
+                name: "name",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateRange",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateStart",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateEnd",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "asn",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "location",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "continent",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "ipVersion",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "protocol",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "normalization",
+                location: crate::Location::Query,
+                required: false,
+                example: "MIN0_MAX",
+            },
+            crate::Parameter {
+                name: "metric",
+                location: crate::Location::Query,
+                required: false,
+                example: "BYTES",
+            },
+            crate::Parameter {
+                name: "direction",
+                location: crate::Location::Query,
+                required: false,
+                example: "ORIGIN",
+            },
+            crate::Parameter {
+                name: "format",
+                location: crate::Location::Query,
+                required: false,
+                example: "JSON",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"timestamps\":[],\"values\":[]}},\"success\":true}",
+    },
+    crate::Operation {
         id: "radar_get_attacks_layer3_timeseries_groups",
         family: "radar",
         method: "GET",
@@ -5907,6 +6004,73 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"FORMERR\":\"5\",\"NOERROR\":\"70\",\"NOTIMP\":\"5\",\"NXDOMAIN\":\"10\",\"REFUSED\":\"5\",\"SERVFAIL\":\"5\"}},\"success\":true}",
     },
     crate::Operation {
+        id: "radar_get_dns_timeseries_by_response_ttl",
+        family: "radar",
+        method: "GET",
+        path: "/radar/dns/summary/response_ttl",
+        summary: "Get response TTL Summary",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "name",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateRange",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateStart",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateEnd",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "asn",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "location",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "continent",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "tld",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "format",
+                location: crate::Location::Query,
+                required: false,
+                example: "JSON",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{}},\"success\":true}",
+    },
+    crate::Operation {
         id: "radar_get_dns_timeseries",
         family: "radar",
         method: "GET",
@@ -6635,6 +6799,79 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"FORMERR\":[],\"NOERROR\":[],\"NOTIMP\":[],\"NXDOMAIN\":[],\"REFUSED\":[],\"SERVFAIL\":[]}},\"success\":true}",
+    },
+    crate::Operation {
+        id: "radar_get_dns_timeseries_group_by_response_ttl",
+        family: "radar",
+        method: "GET",
+        path: "/radar/dns/timeseries_groups/response_ttl",
+        summary: "Get response TTL timeseries group",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "aggInterval",
+                location: crate::Location::Query,
+                required: false,
+                example: "1h",
+            },
+            crate::Parameter {
+                name: "name",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateRange",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateStart",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateEnd",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "asn",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "location",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "continent",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "tld",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "format",
+                location: crate::Location::Query,
+                required: false,
+                example: "JSON",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{}},\"success\":true}",
     },
     crate::Operation {
         id: "radar_get_dns_top_ases",
@@ -9447,7 +9684,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "asn",
                 location: crate::Location::Path,
                 required: true,
-                example: "engineers",
+                example: "3",
             },
             crate::Parameter {
                 name: "format",
@@ -9472,7 +9709,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "asn",
                 location: crate::Location::Path,
                 required: true,
-                example: "engineers",
+                example: "3",
             },
             crate::Parameter {
                 name: "asn2",
@@ -11947,6 +12184,115 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
+        id: "radar_get_http_top_ases_by_http_protocol",
+        family: "radar",
+        method: "GET",
+        path: "/radar/http/top/ases/http_protocol/{http_protocol}",
+        summary: "Get Top Autonomous Systems By HTTP Protocol",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "http_protocol",
+                location: crate::Location::Path,
+                required: true,
+                example: "HTTP",
+            },
+            crate::Parameter {
+                name: "limit",
+                location: crate::Location::Query,
+                required: false,
+                example: "5",
+            },
+            crate::Parameter {
+                name: "name",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateRange",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateStart",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateEnd",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "asn",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "location",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "continent",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "botClass",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "deviceType",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "ipVersion",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "os",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "tlsVersion",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "browserFamily",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "format",
+                location: crate::Location::Query,
+                required: false,
+                example: "JSON",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
+    },
+    crate::Operation {
         id: "radar_get_http_top_ases_by_http_version",
         family: "radar",
         method: "GET",
@@ -13097,6 +13443,115 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
+        id: "radar_get_http_top_locations_by_http_protocol",
+        family: "radar",
+        method: "GET",
+        path: "/radar/http/top/locations/http_protocol/{http_protocol}",
+        summary: "Get Top Locations By HTTP Protocol",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "http_protocol",
+                location: crate::Location::Path,
+                required: true,
+                example: "HTTP",
+            },
+            crate::Parameter {
+                name: "limit",
+                location: crate::Location::Query,
+                required: false,
+                example: "5",
+            },
+            crate::Parameter {
+                name: "name",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateRange",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateStart",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateEnd",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "asn",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "location",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "continent",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "botClass",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "deviceType",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "ipVersion",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "os",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "tlsVersion",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "browserFamily",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "format",
+                location: crate::Location::Query,
+                required: false,
+                example: "JSON",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
+    },
+    crate::Operation {
         id: "radar_get_http_top_locations_by_http_version",
         family: "radar",
         method: "GET",
@@ -13975,6 +14430,67 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"p25\":[],\"p50\":[],\"p75\":[],\"timestamps\":[]}},\"success\":true}",
+    },
+    crate::Operation {
+        id: "radar_get_quality_speed_histogram",
+        family: "radar",
+        method: "GET",
+        path: "/radar/quality/speed/histogram",
+        summary: "Get Speed Tests Histogram",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "name",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "dateEnd",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "asn",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "location",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "continent",
+                location: crate::Location::Query,
+                required: false,
+                example: "[]",
+            },
+            crate::Parameter {
+                name: "bucketSize",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "metricGroup",
+                location: crate::Location::Query,
+                required: false,
+                example: "BANDWIDTH",
+            },
+            crate::Parameter {
+                name: "format",
+                location: crate::Location::Query,
+                required: false,
+                example: "JSON",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"histogram_0\":{\"bandwidthDownload\":[],\"bandwidthUpload\":[],\"bucketMin\":[]},\"meta\":{}},\"success\":true}",
     },
     crate::Operation {
         id: "radar_get_quality_speed_summary",
@@ -16374,6 +16890,97 @@ pub fn dispatch(
                     .parameter_as::<::std::vec::Vec<types::RadarProtocol>>("protocol")?
                 {
                     builder = builder.protocol(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::RadarDirection>("direction")?
+                {
+                    builder = builder.direction(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::RadarFormat>("format")?
+                {
+                    builder = builder.format(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "radar_get_attacks_layer3_timeseries_by_bytes" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.radar_get_attacks_layer3_timeseries_by_bytes();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::RadarAggInterval>("aggInterval")?
+                {
+                    builder = builder.agg_interval(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<
+                            types::RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem,
+                        >,
+                    >("dateRange")?
+                {
+                    builder = builder.date_range(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateStart")?
+                {
+                    builder = builder.date_start(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateEnd")?
+                {
+                    builder = builder.date_end(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("asn")?
+                {
+                    builder = builder.asn(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("location")?
+                {
+                    builder = builder.location(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("continent")?
+                {
+                    builder = builder.continent(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<types::RadarIpVersion>>("ipVersion")?
+                {
+                    builder = builder.ip_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<types::RadarProtocol>>("protocol")?
+                {
+                    builder = builder.protocol(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::RadarNormalization2>("normalization")?
+                {
+                    builder = builder.normalization(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        types::RadarGetAttacksLayer3TimeseriesByBytesMetric,
+                    >("metric")?
+                {
+                    builder = builder.metric(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
                     .parameter_as::<types::RadarDirection>("direction")?
@@ -20413,6 +21020,70 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "radar_get_dns_timeseries_by_response_ttl" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.radar_get_dns_timeseries_by_response_ttl();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<
+                            types::RadarGetDnsTimeseriesByResponseTtlDateRangeItem,
+                        >,
+                    >("dateRange")?
+                {
+                    builder = builder.date_range(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateStart")?
+                {
+                    builder = builder.date_start(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateEnd")?
+                {
+                    builder = builder.date_end(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("asn")?
+                {
+                    builder = builder.asn(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("location")?
+                {
+                    builder = builder.location(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("continent")?
+                {
+                    builder = builder.continent(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("tld")?
+                {
+                    builder = builder.tld(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::RadarFormat>("format")?
+                {
+                    builder = builder.format(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "radar_get_dns_timeseries" => {
             #[inline(never)]
             fn prepare(
@@ -21058,6 +21729,76 @@ pub fn dispatch(
                     .parameter_as::<
                         ::std::vec::Vec<
                             types::RadarGetDnsTimeseriesGroupByResponseCodeDateRangeItem,
+                        >,
+                    >("dateRange")?
+                {
+                    builder = builder.date_range(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateStart")?
+                {
+                    builder = builder.date_start(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateEnd")?
+                {
+                    builder = builder.date_end(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("asn")?
+                {
+                    builder = builder.asn(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("location")?
+                {
+                    builder = builder.location(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("continent")?
+                {
+                    builder = builder.continent(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("tld")?
+                {
+                    builder = builder.tld(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::RadarFormat>("format")?
+                {
+                    builder = builder.format(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "radar_get_dns_timeseries_group_by_response_ttl" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .radar_get_dns_timeseries_group_by_response_ttl();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::RadarAggInterval>("aggInterval")?
+                {
+                    builder = builder.agg_interval(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<
+                            types::RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem,
                         >,
                     >("dateRange")?
                 {
@@ -26259,6 +27000,113 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "radar_get_http_top_ases_by_http_protocol" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.radar_get_http_top_ases_by_http_protocol();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("http_protocol")?
+                {
+                    builder = builder.http_protocol(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<i64>("limit")?
+                {
+                    builder = builder.limit(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<
+                            types::RadarGetHttpTopAsesByHttpProtocolDateRangeItem,
+                        >,
+                    >("dateRange")?
+                {
+                    builder = builder.date_range(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateStart")?
+                {
+                    builder = builder.date_start(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateEnd")?
+                {
+                    builder = builder.date_end(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("asn")?
+                {
+                    builder = builder.asn(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("location")?
+                {
+                    builder = builder.location(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("continent")?
+                {
+                    builder = builder.continent(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<types::RadarBotClass>>("botClass")?
+                {
+                    builder = builder.bot_class(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<types::RadarDeviceType>,
+                    >("deviceType")?
+                {
+                    builder = builder.device_type(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<types::RadarIpVersion>>("ipVersion")?
+                {
+                    builder = builder.ip_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<types::RadarOs>>("os")?
+                {
+                    builder = builder.os(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<types::RadarTlsVersion>,
+                    >("tlsVersion")?
+                {
+                    builder = builder.tls_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<types::RadarBrowserFamily>,
+                    >("browserFamily")?
+                {
+                    builder = builder.browser_family(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::RadarFormat>("format")?
+                {
+                    builder = builder.format(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "radar_get_http_top_ases_by_http_version" => {
             #[inline(never)]
             fn prepare(
@@ -27404,6 +28252,113 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "radar_get_http_top_locations_by_http_protocol" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.radar_get_http_top_locations_by_http_protocol();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("http_protocol")?
+                {
+                    builder = builder.http_protocol(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<i64>("limit")?
+                {
+                    builder = builder.limit(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<
+                            types::RadarGetHttpTopLocationsByHttpProtocolDateRangeItem,
+                        >,
+                    >("dateRange")?
+                {
+                    builder = builder.date_range(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateStart")?
+                {
+                    builder = builder.date_start(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateEnd")?
+                {
+                    builder = builder.date_end(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("asn")?
+                {
+                    builder = builder.asn(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("location")?
+                {
+                    builder = builder.location(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("continent")?
+                {
+                    builder = builder.continent(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<types::RadarBotClass>>("botClass")?
+                {
+                    builder = builder.bot_class(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<types::RadarDeviceType>,
+                    >("deviceType")?
+                {
+                    builder = builder.device_type(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<types::RadarIpVersion>>("ipVersion")?
+                {
+                    builder = builder.ip_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<types::RadarOs>>("os")?
+                {
+                    builder = builder.os(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<types::RadarTlsVersion>,
+                    >("tlsVersion")?
+                {
+                    builder = builder.tls_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<types::RadarBrowserFamily>,
+                    >("browserFamily")?
+                {
+                    builder = builder.browser_family(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::RadarFormat>("format")?
+                {
+                    builder = builder.format(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "radar_get_http_top_locations_by_http_version" => {
             #[inline(never)]
             fn prepare(
@@ -28246,6 +29201,61 @@ pub fn dispatch(
                     .parameter_as::<types::RadarMetric>("metric")?
                 {
                     builder = builder.metric(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::RadarFormat>("format")?
+                {
+                    builder = builder.format(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "radar_get_quality_speed_histogram" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.radar_get_quality_speed_histogram();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("name")?
+                {
+                    builder = builder.name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >("dateEnd")?
+                {
+                    builder = builder.date_end(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("asn")?
+                {
+                    builder = builder.asn(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("location")?
+                {
+                    builder = builder.location(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::vec::Vec<::std::string::String>>("continent")?
+                {
+                    builder = builder.continent(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<i64>("bucketSize")?
+                {
+                    builder = builder.bucket_size(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        types::RadarGetQualitySpeedHistogramMetricGroup,
+                    >("metricGroup")?
+                {
+                    builder = builder.metric_group(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
                     .parameter_as::<types::RadarFormat>("format")?
@@ -29852,6 +30862,50 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"properties\":{\"meta\":{\"properties\":{\"confidenceInfo\":{\"properties\":{\"annotations\":{\"items\":{\"properties\":{\"dataSource\":{\"example\":\"ALL\",\"type\":\"string\"},\"description\":{\"example\":\"Cable cut in Tonga\",\"type\":\"string\"},\"endTime\":{\"format\":\"date-time\",\"type\":\"string\"},\"eventType\":{\"example\":\"OUTAGE\",\"type\":\"string\"},\"isInstantaneous\":{\"example\":true,\"type\":\"boolean\"},\"linkedUrl\":{\"type\":\"string\"},\"startTime\":{\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"dataSource\",\"eventType\",\"description\",\"isInstantaneous\"],\"type\":\"object\"},\"type\":\"array\"},\"level\":{\"type\":\"integer\"}},\"type\":\"object\"},\"dateRange\":{\"items\":{\"properties\":{\"endTime\":{\"description\":\"Adjusted end of date range.\",\"example\":\"2022-09-17T10:22:57.555Z\",\"format\":\"date-time\",\"type\":\"string\"},\"startTime\":{\"description\":\"Adjusted start of date range.\",\"example\":\"2022-09-16T10:22:57.555Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"startTime\",\"endTime\"],\"type\":\"object\"},\"type\":\"array\"},\"lastUpdated\":{\"example\":\"2023-07-26T08:59:57Z\",\"type\":\"string\"},\"normalization\":{\"example\":\"PERCENTAGE\",\"type\":\"string\"}},\"required\":[\"dateRange\",\"normalization\",\"lastUpdated\"],\"type\":\"object\"},\"summary_0\":{\"additionalProperties\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"example\":{\"ACK Flood\":[\"65.662148\"],\"SYN Flood\":[\"16.86401\"]},\"type\":\"object\"}},\"required\":[\"meta\",\"summary_0\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "radar_get_attacks_layer3_timeseries_by_bytes" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("aggInterval", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateRange", crate
+                        ::spec_schema("{\"description\":\"For example, use `7d` and `7dControl` to compare this week with the previous week. Use this parameter or set specific start and end dates (`dateStart` and `dateEnd` parameters).\",\"example\":\"7d\",\"items\":{\"example\":\"7d\",\"pattern\":\"^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateStart", crate
+                        ::spec_schema("{\"description\":\"Array of datetimes to filter the start of a series.\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateEnd", crate
+                        ::spec_schema("{\"description\":\"End of the date range (inclusive).\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("asn", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.\",\"example\":\"15169\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("location", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.\",\"example\":\"US,CA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("continent", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("ipVersion", crate
+                        ::spec_schema("{\"description\":\"Filter for ip version.\",\"example\":\"IPv4\",\"items\":{\"$ref\":\"#/definitions/radar_ip_version\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("protocol", crate
+                        ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("normalization", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization_2\"}",
+                        DEFINITIONS)), ("metric", crate
+                        ::spec_schema("{\"default\":\"BYTES\",\"description\":\"Measurement units, eg. bytes.\",\"enum\":[\"BYTES\",\"BYTES_OLD\"],\"type\":\"string\"}",
+                        DEFINITIONS)), ("direction", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        DEFINITIONS)), ("format", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"meta\":{\"type\":\"object\"},\"serie_0\":{\"properties\":{\"timestamps\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"values\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"timestamps\",\"values\"],\"type\":\"object\"}},\"required\":[\"meta\",\"serie_0\"],\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -31915,6 +32969,40 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "radar_get_dns_timeseries_by_response_ttl" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("name", crate
+                        ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateRange", crate
+                        ::spec_schema("{\"description\":\"For example, use `7d` and `7dControl` to compare this week with the previous week. Use this parameter or set specific start and end dates (`dateStart` and `dateEnd` parameters).\",\"example\":\"7d\",\"items\":{\"example\":\"7d\",\"pattern\":\"^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateStart", crate
+                        ::spec_schema("{\"description\":\"Array of datetimes to filter the start of a series.\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateEnd", crate
+                        ::spec_schema("{\"description\":\"End of the date range (inclusive).\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("asn", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.\",\"example\":\"15169\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("location", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.\",\"example\":\"US,CA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("continent", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("tld", crate
+                        ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("format", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"meta\":{\"properties\":{\"confidenceInfo\":{\"properties\":{\"annotations\":{\"items\":{\"properties\":{\"dataSource\":{\"example\":\"ALL\",\"type\":\"string\"},\"description\":{\"example\":\"Cable cut in Tonga\",\"type\":\"string\"},\"endTime\":{\"format\":\"date-time\",\"type\":\"string\"},\"eventType\":{\"example\":\"OUTAGE\",\"type\":\"string\"},\"isInstantaneous\":{\"example\":true,\"type\":\"boolean\"},\"linkedUrl\":{\"type\":\"string\"},\"startTime\":{\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"dataSource\",\"eventType\",\"description\",\"isInstantaneous\"],\"type\":\"object\"},\"type\":\"array\"},\"level\":{\"type\":\"integer\"}},\"type\":\"object\"},\"dateRange\":{\"items\":{\"properties\":{\"endTime\":{\"description\":\"Adjusted end of date range.\",\"example\":\"2022-09-17T10:22:57.555Z\",\"format\":\"date-time\",\"type\":\"string\"},\"startTime\":{\"description\":\"Adjusted start of date range.\",\"example\":\"2022-09-16T10:22:57.555Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"startTime\",\"endTime\"],\"type\":\"object\"},\"type\":\"array\"},\"lastUpdated\":{\"example\":\"2023-07-26T08:59:57Z\",\"type\":\"string\"},\"normalization\":{\"example\":\"PERCENTAGE\",\"type\":\"string\"}},\"required\":[\"dateRange\",\"normalization\",\"lastUpdated\"],\"type\":\"object\"},\"summary_0\":{\"additionalProperties\":{\"example\":\"20\",\"type\":\"string\"},\"description\":\"A map: upstream's properties `<=1y` and `>1y` would be one Rust field (`1y`).\",\"type\":\"object\"}},\"required\":[\"meta\",\"summary_0\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "radar_get_dns_timeseries" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -32269,6 +33357,42 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"properties\":{\"meta\":{\"type\":\"object\"},\"serie_0\":{\"properties\":{\"FORMERR\":{\"items\":{\"example\":\"5\",\"type\":\"string\"},\"type\":\"array\"},\"NOERROR\":{\"items\":{\"example\":\"70\",\"type\":\"string\"},\"type\":\"array\"},\"NOTIMP\":{\"items\":{\"example\":\"5\",\"type\":\"string\"},\"type\":\"array\"},\"NXDOMAIN\":{\"items\":{\"example\":\"10\",\"type\":\"string\"},\"type\":\"array\"},\"REFUSED\":{\"items\":{\"example\":\"5\",\"type\":\"string\"},\"type\":\"array\"},\"SERVFAIL\":{\"items\":{\"example\":\"5\",\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"NOERROR\",\"NXDOMAIN\",\"SERVFAIL\",\"REFUSED\",\"NOTIMP\",\"FORMERR\"],\"type\":\"object\"}},\"required\":[\"meta\",\"serie_0\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "radar_get_dns_timeseries_group_by_response_ttl" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("aggInterval", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateRange", crate
+                        ::spec_schema("{\"description\":\"For example, use `7d` and `7dControl` to compare this week with the previous week. Use this parameter or set specific start and end dates (`dateStart` and `dateEnd` parameters).\",\"example\":\"7d\",\"items\":{\"example\":\"7d\",\"pattern\":\"^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateStart", crate
+                        ::spec_schema("{\"description\":\"Array of datetimes to filter the start of a series.\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateEnd", crate
+                        ::spec_schema("{\"description\":\"End of the date range (inclusive).\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("asn", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.\",\"example\":\"15169\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("location", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.\",\"example\":\"US,CA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("continent", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("tld", crate
+                        ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("format", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"meta\":{\"type\":\"object\"},\"serie_0\":{\"additionalProperties\":{\"items\":{\"example\":\"20\",\"type\":\"string\"},\"type\":\"array\"},\"description\":\"A map: upstream's properties `<=1y` and `>1y` would be one Rust field (`1y`).\",\"type\":\"object\"}},\"required\":[\"meta\",\"serie_0\"],\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -34815,6 +35939,54 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "radar_get_http_top_ases_by_http_protocol" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("http_protocol", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("limit", crate
+                        ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateRange", crate
+                        ::spec_schema("{\"description\":\"For example, use `7d` and `7dControl` to compare this week with the previous week. Use this parameter or set specific start and end dates (`dateStart` and `dateEnd` parameters).\",\"example\":\"7d\",\"items\":{\"example\":\"7d\",\"pattern\":\"^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateStart", crate
+                        ::spec_schema("{\"description\":\"Array of datetimes to filter the start of a series.\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateEnd", crate
+                        ::spec_schema("{\"description\":\"End of the date range (inclusive).\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("asn", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.\",\"example\":\"15169\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("location", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.\",\"example\":\"US,CA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("continent", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("botClass", crate
+                        ::spec_schema("{\"description\":\"Filter for bot class. Refer to [Bot classes](https://developers.cloudflare.com/radar/concepts/bot-classes/).\",\"example\":\"LIKELY_AUTOMATED\",\"items\":{\"$ref\":\"#/definitions/radar_bot_class\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("deviceType", crate
+                        ::spec_schema("{\"description\":\"Filter for device type.\",\"example\":\"DESKTOP\",\"items\":{\"$ref\":\"#/definitions/radar_device_type\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("ipVersion", crate
+                        ::spec_schema("{\"description\":\"Filter for ip version.\",\"example\":\"IPv4\",\"items\":{\"$ref\":\"#/definitions/radar_ip_version\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("os", crate
+                        ::spec_schema("{\"description\":\"Filter for os name.\",\"example\":\"WINDOWS\",\"items\":{\"$ref\":\"#/definitions/radar_os\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("tlsVersion", crate
+                        ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("browserFamily", crate
+                        ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("format", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"meta\":{\"properties\":{\"confidenceInfo\":{\"properties\":{\"annotations\":{\"items\":{\"properties\":{\"dataSource\":{\"example\":\"ALL\",\"type\":\"string\"},\"description\":{\"example\":\"Cable cut in Tonga\",\"type\":\"string\"},\"endTime\":{\"format\":\"date-time\",\"type\":\"string\"},\"eventType\":{\"example\":\"OUTAGE\",\"type\":\"string\"},\"isInstantaneous\":{\"example\":true,\"type\":\"boolean\"},\"linkedUrl\":{\"type\":\"string\"},\"startTime\":{\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"dataSource\",\"eventType\",\"description\",\"isInstantaneous\"],\"type\":\"object\"},\"type\":\"array\"},\"level\":{\"type\":\"integer\"}},\"type\":\"object\"},\"dateRange\":{\"items\":{\"properties\":{\"endTime\":{\"description\":\"Adjusted end of date range.\",\"example\":\"2022-09-17T10:22:57.555Z\",\"format\":\"date-time\",\"type\":\"string\"},\"startTime\":{\"description\":\"Adjusted start of date range.\",\"example\":\"2022-09-16T10:22:57.555Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"startTime\",\"endTime\"],\"type\":\"object\"},\"type\":\"array\"},\"lastUpdated\":{\"example\":\"2023-07-26T08:59:57Z\",\"type\":\"string\"}},\"required\":[\"dateRange\",\"lastUpdated\"],\"type\":\"object\"},\"top_0\":{\"items\":{\"properties\":{\"clientASN\":{\"example\":3243,\"type\":\"integer\"},\"clientASName\":{\"example\":\"MEO\",\"type\":\"string\"},\"value\":{\"example\":\"3\",\"type\":\"string\"}},\"required\":[\"clientASN\",\"clientASName\",\"value\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"meta\",\"top_0\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "radar_get_http_top_ases_by_http_version" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -35315,6 +36487,54 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "radar_get_http_top_locations_by_http_protocol" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("http_protocol", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("limit", crate
+                        ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("name", crate
+                        ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateRange", crate
+                        ::spec_schema("{\"description\":\"For example, use `7d` and `7dControl` to compare this week with the previous week. Use this parameter or set specific start and end dates (`dateStart` and `dateEnd` parameters).\",\"example\":\"7d\",\"items\":{\"example\":\"7d\",\"pattern\":\"^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateStart", crate
+                        ::spec_schema("{\"description\":\"Array of datetimes to filter the start of a series.\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateEnd", crate
+                        ::spec_schema("{\"description\":\"End of the date range (inclusive).\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("asn", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.\",\"example\":\"15169\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("location", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.\",\"example\":\"US,CA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("continent", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("botClass", crate
+                        ::spec_schema("{\"description\":\"Filter for bot class. Refer to [Bot classes](https://developers.cloudflare.com/radar/concepts/bot-classes/).\",\"example\":\"LIKELY_AUTOMATED\",\"items\":{\"$ref\":\"#/definitions/radar_bot_class\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("deviceType", crate
+                        ::spec_schema("{\"description\":\"Filter for device type.\",\"example\":\"DESKTOP\",\"items\":{\"$ref\":\"#/definitions/radar_device_type\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("ipVersion", crate
+                        ::spec_schema("{\"description\":\"Filter for ip version.\",\"example\":\"IPv4\",\"items\":{\"$ref\":\"#/definitions/radar_ip_version\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("os", crate
+                        ::spec_schema("{\"description\":\"Filter for os name.\",\"example\":\"WINDOWS\",\"items\":{\"$ref\":\"#/definitions/radar_os\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("tlsVersion", crate
+                        ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("browserFamily", crate
+                        ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("format", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"meta\":{\"properties\":{\"confidenceInfo\":{\"properties\":{\"annotations\":{\"items\":{\"properties\":{\"dataSource\":{\"example\":\"ALL\",\"type\":\"string\"},\"description\":{\"example\":\"Cable cut in Tonga\",\"type\":\"string\"},\"endTime\":{\"format\":\"date-time\",\"type\":\"string\"},\"eventType\":{\"example\":\"OUTAGE\",\"type\":\"string\"},\"isInstantaneous\":{\"example\":true,\"type\":\"boolean\"},\"linkedUrl\":{\"type\":\"string\"},\"startTime\":{\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"dataSource\",\"eventType\",\"description\",\"isInstantaneous\"],\"type\":\"object\"},\"type\":\"array\"},\"level\":{\"type\":\"integer\"}},\"type\":\"object\"},\"dateRange\":{\"items\":{\"properties\":{\"endTime\":{\"description\":\"Adjusted end of date range.\",\"example\":\"2022-09-17T10:22:57.555Z\",\"format\":\"date-time\",\"type\":\"string\"},\"startTime\":{\"description\":\"Adjusted start of date range.\",\"example\":\"2022-09-16T10:22:57.555Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"startTime\",\"endTime\"],\"type\":\"object\"},\"type\":\"array\"},\"lastUpdated\":{\"example\":\"2023-07-26T08:59:57Z\",\"type\":\"string\"}},\"required\":[\"dateRange\",\"lastUpdated\"],\"type\":\"object\"},\"top_0\":{\"items\":{\"properties\":{\"clientCountryAlpha2\":{\"example\":\"US\",\"type\":\"string\"},\"clientCountryName\":{\"example\":\"United States\",\"type\":\"string\"},\"value\":{\"example\":\"65\",\"type\":\"string\"}},\"required\":[\"clientCountryAlpha2\",\"clientCountryName\",\"value\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"meta\",\"top_0\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "radar_get_http_top_locations_by_http_version" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -35719,6 +36939,38 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"properties\":{\"meta\":{\"type\":\"object\"},\"serie_0\":{\"properties\":{\"p25\":{\"items\":{\"example\":\"31.253439\",\"type\":\"string\"},\"type\":\"array\"},\"p50\":{\"items\":{\"example\":\"60.337738\",\"type\":\"string\"},\"type\":\"array\"},\"p75\":{\"items\":{\"example\":\"125.940175\",\"type\":\"string\"},\"type\":\"array\"},\"timestamps\":{\"items\":{\"example\":\"2023-04-17T00:00:00Z\",\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"timestamps\",\"p75\",\"p50\",\"p25\"],\"type\":\"object\"}},\"required\":[\"meta\",\"serie_0\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "radar_get_quality_speed_histogram" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("name", crate
+                        ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("dateEnd", crate
+                        ::spec_schema("{\"description\":\"End of the date range (inclusive).\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("asn", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.\",\"example\":\"15169\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("location", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of locations (alpha-2 country codes). Start with `-` to exclude from results. For example, `-US,PT` excludes results from the US, but includes results from PT.\",\"example\":\"US,CA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("continent", crate
+                        ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        DEFINITIONS)), ("bucketSize", crate
+                        ::spec_schema("{\"description\":\"The width for every bucket in the histogram.\",\"type\":\"integer\"}",
+                        DEFINITIONS)), ("metricGroup", crate
+                        ::spec_schema("{\"default\":\"BANDWIDTH\",\"description\":\"Metrics to be returned.\",\"enum\":[\"BANDWIDTH\",\"LATENCY\",\"JITTER\"],\"example\":\"bandwidth\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("format", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"histogram_0\":{\"properties\":{\"bandwidthDownload\":{\"items\":{\"example\":\"83681\",\"type\":\"string\"},\"type\":\"array\"},\"bandwidthUpload\":{\"items\":{\"example\":\"181079\",\"type\":\"string\"},\"type\":\"array\"},\"bucketMin\":{\"items\":{\"example\":\"0\",\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"bandwidthUpload\",\"bandwidthDownload\",\"bucketMin\"],\"type\":\"object\"},\"meta\":{\"type\":\"object\"}},\"required\":[\"meta\",\"histogram_0\"],\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }

@@ -1859,6 +1859,163 @@ pub struct RadarGetAttacksLayer3SummaryResponseResultSummary0 {
     pub tcp: ::std::string::String,
     pub udp: ::std::string::String,
 }
+///`RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem(::std::string::String);
+impl ::std::ops::Deref for RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem>
+for ::std::string::String {
+    fn from(value: RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+        {
+            ::regress::Regex::new(
+                    "^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$",
+                )
+                .unwrap()
+        });
+        if PATTERN.find(value).is_none() {
+            return Err(
+                "doesn't match pattern \"^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$\""
+                    .into(),
+            );
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for RadarGetAttacksLayer3TimeseriesByBytesDateRangeItem {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///Measurement units, eg. bytes.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum RadarGetAttacksLayer3TimeseriesByBytesMetric {
+    #[serde(rename = "BYTES")]
+    Bytes,
+    #[serde(rename = "BYTES_OLD")]
+    BytesOld,
+}
+impl ::std::fmt::Display for RadarGetAttacksLayer3TimeseriesByBytesMetric {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Bytes => f.write_str("BYTES"),
+            Self::BytesOld => f.write_str("BYTES_OLD"),
+        }
+    }
+}
+impl ::std::str::FromStr for RadarGetAttacksLayer3TimeseriesByBytesMetric {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "BYTES" => Ok(Self::Bytes),
+            "BYTES_OLD" => Ok(Self::BytesOld),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for RadarGetAttacksLayer3TimeseriesByBytesMetric {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for RadarGetAttacksLayer3TimeseriesByBytesMetric {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for RadarGetAttacksLayer3TimeseriesByBytesMetric {
+    fn default() -> Self {
+        RadarGetAttacksLayer3TimeseriesByBytesMetric::Bytes
+    }
+}
+///`RadarGetAttacksLayer3TimeseriesByBytesResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RadarGetAttacksLayer3TimeseriesByBytesResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<
+        RadarGetAttacksLayer3TimeseriesByBytesResponseResult,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`RadarGetAttacksLayer3TimeseriesByBytesResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetAttacksLayer3TimeseriesByBytesResponseResult {
+    pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub serie_0: RadarGetAttacksLayer3TimeseriesByBytesResponseResultSerie0,
+}
+///`RadarGetAttacksLayer3TimeseriesByBytesResponseResultSerie0`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetAttacksLayer3TimeseriesByBytesResponseResultSerie0 {
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
+    pub values: ::std::vec::Vec<::std::string::String>,
+}
 ///`RadarGetAttacksLayer3TimeseriesGroupByBitrateDateRangeItem`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -11672,6 +11829,157 @@ pub struct RadarGetDnsTimeseriesByResponseCodeResponseResultSummary0 {
     #[serde(rename = "SERVFAIL")]
     pub servfail: ::std::string::String,
 }
+///`RadarGetDnsTimeseriesByResponseTtlDateRangeItem`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct RadarGetDnsTimeseriesByResponseTtlDateRangeItem(::std::string::String);
+impl ::std::ops::Deref for RadarGetDnsTimeseriesByResponseTtlDateRangeItem {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<RadarGetDnsTimeseriesByResponseTtlDateRangeItem>
+for ::std::string::String {
+    fn from(value: RadarGetDnsTimeseriesByResponseTtlDateRangeItem) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for RadarGetDnsTimeseriesByResponseTtlDateRangeItem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+        {
+            ::regress::Regex::new(
+                    "^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$",
+                )
+                .unwrap()
+        });
+        if PATTERN.find(value).is_none() {
+            return Err(
+                "doesn't match pattern \"^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$\""
+                    .into(),
+            );
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for RadarGetDnsTimeseriesByResponseTtlDateRangeItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for RadarGetDnsTimeseriesByResponseTtlDateRangeItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RadarGetDnsTimeseriesByResponseTtlDateRangeItem {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///`RadarGetDnsTimeseriesByResponseTtlResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RadarGetDnsTimeseriesByResponseTtlResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<RadarGetDnsTimeseriesByResponseTtlResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`RadarGetDnsTimeseriesByResponseTtlResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetDnsTimeseriesByResponseTtlResponseResult {
+    pub meta: RadarGetDnsTimeseriesByResponseTtlResponseResultMeta,
+    ///A map: upstream's properties `<=1y` and `>1y` would be one Rust field (`1y`).
+    pub summary_0: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+}
+///`RadarGetDnsTimeseriesByResponseTtlResponseResultMeta`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetDnsTimeseriesByResponseTtlResponseResultMeta {
+    #[serde(
+        rename = "confidenceInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub confidence_info: ::std::option::Option<
+        RadarGetDnsTimeseriesByResponseTtlResponseResultMetaConfidenceInfo,
+    >,
+    #[serde(rename = "dateRange")]
+    pub date_range: ::std::vec::Vec<
+        RadarGetDnsTimeseriesByResponseTtlResponseResultMetaDateRangeItem,
+    >,
+    #[serde(rename = "lastUpdated")]
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::string::String,
+}
+///`RadarGetDnsTimeseriesByResponseTtlResponseResultMetaConfidenceInfo`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RadarGetDnsTimeseriesByResponseTtlResponseResultMetaConfidenceInfo {
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub annotations: ::std::vec::Vec<
+        RadarGetDnsTimeseriesByResponseTtlResponseResultMetaConfidenceInfoAnnotationsItem,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub level: ::std::option::Option<i64>,
+}
+///`RadarGetDnsTimeseriesByResponseTtlResponseResultMetaConfidenceInfoAnnotationsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetDnsTimeseriesByResponseTtlResponseResultMetaConfidenceInfoAnnotationsItem {
+    #[serde(rename = "dataSource")]
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(rename = "eventType")]
+    pub event_type: ::std::string::String,
+    #[serde(rename = "isInstantaneous")]
+    pub is_instantaneous: bool,
+    #[serde(
+        rename = "linkedUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "startTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+}
+///`RadarGetDnsTimeseriesByResponseTtlResponseResultMetaDateRangeItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetDnsTimeseriesByResponseTtlResponseResultMetaDateRangeItem {
+    ///Adjusted end of date range.
+    #[serde(rename = "endTime")]
+    pub end_time: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Adjusted start of date range.
+    #[serde(rename = "startTime")]
+    pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
+}
 ///`RadarGetDnsTimeseriesDateRangeItem`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -12648,6 +12956,100 @@ pub struct RadarGetDnsTimeseriesGroupByResponseCodeResponseResultSerie0 {
     pub refused: ::std::vec::Vec<::std::string::String>,
     #[serde(rename = "SERVFAIL")]
     pub servfail: ::std::vec::Vec<::std::string::String>,
+}
+///`RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem(::std::string::String);
+impl ::std::ops::Deref for RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem>
+for ::std::string::String {
+    fn from(value: RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+        {
+            ::regress::Regex::new(
+                    "^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$",
+                )
+                .unwrap()
+        });
+        if PATTERN.find(value).is_none() {
+            return Err(
+                "doesn't match pattern \"^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$\""
+                    .into(),
+            );
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for RadarGetDnsTimeseriesGroupByResponseTtlDateRangeItem {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///`RadarGetDnsTimeseriesGroupByResponseTtlResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RadarGetDnsTimeseriesGroupByResponseTtlResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<
+        RadarGetDnsTimeseriesGroupByResponseTtlResponseResult,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`RadarGetDnsTimeseriesGroupByResponseTtlResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetDnsTimeseriesGroupByResponseTtlResponseResult {
+    pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///A map: upstream's properties `<=1y` and `>1y` would be one Rust field (`1y`).
+    pub serie_0: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }
 ///`RadarGetDnsTimeseriesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -20915,6 +21317,161 @@ pub struct RadarGetHttpTopAsesByDeviceTypeResponseResultTop0Item {
     pub client_asn: i64,
     pub value: ::std::string::String,
 }
+///`RadarGetHttpTopAsesByHttpProtocolDateRangeItem`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct RadarGetHttpTopAsesByHttpProtocolDateRangeItem(::std::string::String);
+impl ::std::ops::Deref for RadarGetHttpTopAsesByHttpProtocolDateRangeItem {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<RadarGetHttpTopAsesByHttpProtocolDateRangeItem>
+for ::std::string::String {
+    fn from(value: RadarGetHttpTopAsesByHttpProtocolDateRangeItem) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for RadarGetHttpTopAsesByHttpProtocolDateRangeItem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+        {
+            ::regress::Regex::new(
+                    "^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$",
+                )
+                .unwrap()
+        });
+        if PATTERN.find(value).is_none() {
+            return Err(
+                "doesn't match pattern \"^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$\""
+                    .into(),
+            );
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for RadarGetHttpTopAsesByHttpProtocolDateRangeItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for RadarGetHttpTopAsesByHttpProtocolDateRangeItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RadarGetHttpTopAsesByHttpProtocolDateRangeItem {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///`RadarGetHttpTopAsesByHttpProtocolResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RadarGetHttpTopAsesByHttpProtocolResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<RadarGetHttpTopAsesByHttpProtocolResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`RadarGetHttpTopAsesByHttpProtocolResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetHttpTopAsesByHttpProtocolResponseResult {
+    pub meta: RadarGetHttpTopAsesByHttpProtocolResponseResultMeta,
+    pub top_0: ::std::vec::Vec<RadarGetHttpTopAsesByHttpProtocolResponseResultTop0Item>,
+}
+///`RadarGetHttpTopAsesByHttpProtocolResponseResultMeta`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetHttpTopAsesByHttpProtocolResponseResultMeta {
+    #[serde(
+        rename = "confidenceInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub confidence_info: ::std::option::Option<
+        RadarGetHttpTopAsesByHttpProtocolResponseResultMetaConfidenceInfo,
+    >,
+    #[serde(rename = "dateRange")]
+    pub date_range: ::std::vec::Vec<
+        RadarGetHttpTopAsesByHttpProtocolResponseResultMetaDateRangeItem,
+    >,
+    #[serde(rename = "lastUpdated")]
+    pub last_updated: ::std::string::String,
+}
+///`RadarGetHttpTopAsesByHttpProtocolResponseResultMetaConfidenceInfo`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RadarGetHttpTopAsesByHttpProtocolResponseResultMetaConfidenceInfo {
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub annotations: ::std::vec::Vec<
+        RadarGetHttpTopAsesByHttpProtocolResponseResultMetaConfidenceInfoAnnotationsItem,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub level: ::std::option::Option<i64>,
+}
+///`RadarGetHttpTopAsesByHttpProtocolResponseResultMetaConfidenceInfoAnnotationsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetHttpTopAsesByHttpProtocolResponseResultMetaConfidenceInfoAnnotationsItem {
+    #[serde(rename = "dataSource")]
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(rename = "eventType")]
+    pub event_type: ::std::string::String,
+    #[serde(rename = "isInstantaneous")]
+    pub is_instantaneous: bool,
+    #[serde(
+        rename = "linkedUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "startTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+}
+///`RadarGetHttpTopAsesByHttpProtocolResponseResultMetaDateRangeItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetHttpTopAsesByHttpProtocolResponseResultMetaDateRangeItem {
+    ///Adjusted end of date range.
+    #[serde(rename = "endTime")]
+    pub end_time: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Adjusted start of date range.
+    #[serde(rename = "startTime")]
+    pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///`RadarGetHttpTopAsesByHttpProtocolResponseResultTop0Item`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetHttpTopAsesByHttpProtocolResponseResultTop0Item {
+    #[serde(rename = "clientASName")]
+    pub client_as_name: ::std::string::String,
+    #[serde(rename = "clientASN")]
+    pub client_asn: i64,
+    pub value: ::std::string::String,
+}
 ///`RadarGetHttpTopAsesByHttpRequestsDateRangeItem`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -22471,6 +23028,167 @@ pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultMetaDateRangeItem {
 ///`RadarGetHttpTopLocationsByDeviceTypeResponseResultTop0Item`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RadarGetHttpTopLocationsByDeviceTypeResponseResultTop0Item {
+    #[serde(rename = "clientCountryAlpha2")]
+    pub client_country_alpha2: ::std::string::String,
+    #[serde(rename = "clientCountryName")]
+    pub client_country_name: ::std::string::String,
+    pub value: ::std::string::String,
+}
+///`RadarGetHttpTopLocationsByHttpProtocolDateRangeItem`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct RadarGetHttpTopLocationsByHttpProtocolDateRangeItem(::std::string::String);
+impl ::std::ops::Deref for RadarGetHttpTopLocationsByHttpProtocolDateRangeItem {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<RadarGetHttpTopLocationsByHttpProtocolDateRangeItem>
+for ::std::string::String {
+    fn from(value: RadarGetHttpTopLocationsByHttpProtocolDateRangeItem) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for RadarGetHttpTopLocationsByHttpProtocolDateRangeItem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+        {
+            ::regress::Regex::new(
+                    "^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$",
+                )
+                .unwrap()
+        });
+        if PATTERN.find(value).is_none() {
+            return Err(
+                "doesn't match pattern \"^((([1-9]|[1-9][0-9]|[1-2][0-9][0-9]|3[0-5][0-9]|36[0-4])[d](control)?)|(([1-9]|[1-4][0-9]|5[0-2])[w](control)?))$\""
+                    .into(),
+            );
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for RadarGetHttpTopLocationsByHttpProtocolDateRangeItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for RadarGetHttpTopLocationsByHttpProtocolDateRangeItem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for RadarGetHttpTopLocationsByHttpProtocolDateRangeItem {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///`RadarGetHttpTopLocationsByHttpProtocolResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RadarGetHttpTopLocationsByHttpProtocolResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<
+        RadarGetHttpTopLocationsByHttpProtocolResponseResult,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`RadarGetHttpTopLocationsByHttpProtocolResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetHttpTopLocationsByHttpProtocolResponseResult {
+    pub meta: RadarGetHttpTopLocationsByHttpProtocolResponseResultMeta,
+    pub top_0: ::std::vec::Vec<
+        RadarGetHttpTopLocationsByHttpProtocolResponseResultTop0Item,
+    >,
+}
+///`RadarGetHttpTopLocationsByHttpProtocolResponseResultMeta`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetHttpTopLocationsByHttpProtocolResponseResultMeta {
+    #[serde(
+        rename = "confidenceInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub confidence_info: ::std::option::Option<
+        RadarGetHttpTopLocationsByHttpProtocolResponseResultMetaConfidenceInfo,
+    >,
+    #[serde(rename = "dateRange")]
+    pub date_range: ::std::vec::Vec<
+        RadarGetHttpTopLocationsByHttpProtocolResponseResultMetaDateRangeItem,
+    >,
+    #[serde(rename = "lastUpdated")]
+    pub last_updated: ::std::string::String,
+}
+///`RadarGetHttpTopLocationsByHttpProtocolResponseResultMetaConfidenceInfo`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RadarGetHttpTopLocationsByHttpProtocolResponseResultMetaConfidenceInfo {
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub annotations: ::std::vec::Vec<
+        RadarGetHttpTopLocationsByHttpProtocolResponseResultMetaConfidenceInfoAnnotationsItem,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub level: ::std::option::Option<i64>,
+}
+///`RadarGetHttpTopLocationsByHttpProtocolResponseResultMetaConfidenceInfoAnnotationsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetHttpTopLocationsByHttpProtocolResponseResultMetaConfidenceInfoAnnotationsItem {
+    #[serde(rename = "dataSource")]
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(rename = "eventType")]
+    pub event_type: ::std::string::String,
+    #[serde(rename = "isInstantaneous")]
+    pub is_instantaneous: bool,
+    #[serde(
+        rename = "linkedUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "startTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+}
+///`RadarGetHttpTopLocationsByHttpProtocolResponseResultMetaDateRangeItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetHttpTopLocationsByHttpProtocolResponseResultMetaDateRangeItem {
+    ///Adjusted end of date range.
+    #[serde(rename = "endTime")]
+    pub end_time: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Adjusted start of date range.
+    #[serde(rename = "startTime")]
+    pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///`RadarGetHttpTopLocationsByHttpProtocolResponseResultTop0Item`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetHttpTopLocationsByHttpProtocolResponseResultTop0Item {
     #[serde(rename = "clientCountryAlpha2")]
     pub client_country_alpha2: ::std::string::String,
     #[serde(rename = "clientCountryName")]
@@ -24077,6 +24795,101 @@ pub struct RadarGetQualityIndexTimeseriesGroupResponseResultSerie0 {
     pub p50: ::std::vec::Vec<::std::string::String>,
     pub p75: ::std::vec::Vec<::std::string::String>,
     pub timestamps: ::std::vec::Vec<::std::string::String>,
+}
+///Metrics to be returned.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum RadarGetQualitySpeedHistogramMetricGroup {
+    #[serde(rename = "BANDWIDTH")]
+    Bandwidth,
+    #[serde(rename = "LATENCY")]
+    Latency,
+    #[serde(rename = "JITTER")]
+    Jitter,
+}
+impl ::std::fmt::Display for RadarGetQualitySpeedHistogramMetricGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Bandwidth => f.write_str("BANDWIDTH"),
+            Self::Latency => f.write_str("LATENCY"),
+            Self::Jitter => f.write_str("JITTER"),
+        }
+    }
+}
+impl ::std::str::FromStr for RadarGetQualitySpeedHistogramMetricGroup {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "BANDWIDTH" => Ok(Self::Bandwidth),
+            "LATENCY" => Ok(Self::Latency),
+            "JITTER" => Ok(Self::Jitter),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for RadarGetQualitySpeedHistogramMetricGroup {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for RadarGetQualitySpeedHistogramMetricGroup {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for RadarGetQualitySpeedHistogramMetricGroup {
+    fn default() -> Self {
+        RadarGetQualitySpeedHistogramMetricGroup::Bandwidth
+    }
+}
+///`RadarGetQualitySpeedHistogramResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RadarGetQualitySpeedHistogramResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<RadarGetQualitySpeedHistogramResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`RadarGetQualitySpeedHistogramResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetQualitySpeedHistogramResponseResult {
+    pub histogram_0: RadarGetQualitySpeedHistogramResponseResultHistogram0,
+    pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///`RadarGetQualitySpeedHistogramResponseResultHistogram0`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct RadarGetQualitySpeedHistogramResponseResultHistogram0 {
+    #[serde(rename = "bandwidthDownload")]
+    pub bandwidth_download: ::std::vec::Vec<::std::string::String>,
+    #[serde(rename = "bandwidthUpload")]
+    pub bandwidth_upload: ::std::vec::Vec<::std::string::String>,
+    #[serde(rename = "bucketMin")]
+    pub bucket_min: ::std::vec::Vec<::std::string::String>,
 }
 ///`RadarGetQualitySpeedSummaryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

@@ -386,6 +386,48 @@ impl<'a> Updateaccountruleset<'a> {
         self
     }
 }
+/**Builder for [`Client::deleteaccountruleset`]
+
+[`Client::deleteaccountruleset`]: super::Client::deleteaccountruleset*/
+#[derive(Debug, Clone)]
+pub struct Deleteaccountruleset<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    ruleset_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> Deleteaccountruleset<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            ruleset_id: Err("ruleset_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn ruleset_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.ruleset_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for ruleset_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::createaccountrulesetrule`]
 
 [`Client::createaccountrulesetrule`]: super::Client::createaccountrulesetrule*/
@@ -621,6 +663,62 @@ pub struct Getaccountrulesetversion<'a> {
     ruleset_version: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
 }
 impl<'a> Getaccountrulesetversion<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            ruleset_id: Err("ruleset_id was not initialized".to_string()),
+            ruleset_version: Err("ruleset_version was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn ruleset_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.ruleset_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for ruleset_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn ruleset_version<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.ruleset_version = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for ruleset_version failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::deleteaccountrulesetversion`]
+
+[`Client::deleteaccountrulesetversion`]: super::Client::deleteaccountrulesetversion*/
+#[derive(Debug, Clone)]
+pub struct Deleteaccountrulesetversion<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    ruleset_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    ruleset_version: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> Deleteaccountrulesetversion<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -1112,6 +1210,48 @@ impl<'a> Updatezoneruleset<'a> {
         self
     }
 }
+/**Builder for [`Client::deletezoneruleset`]
+
+[`Client::deletezoneruleset`]: super::Client::deletezoneruleset*/
+#[derive(Debug, Clone)]
+pub struct Deletezoneruleset<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    ruleset_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> Deletezoneruleset<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            ruleset_id: Err("ruleset_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn ruleset_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.ruleset_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for ruleset_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::createzonerulesetrule`]
 
 [`Client::createzonerulesetrule`]: super::Client::createzonerulesetrule*/
@@ -1347,6 +1487,62 @@ pub struct Getzonerulesetversion<'a> {
     ruleset_version: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
 }
 impl<'a> Getzonerulesetversion<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            ruleset_id: Err("ruleset_id was not initialized".to_string()),
+            ruleset_version: Err("ruleset_version was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn ruleset_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.ruleset_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for ruleset_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn ruleset_version<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.ruleset_version = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for ruleset_version failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::deletezonerulesetversion`]
+
+[`Client::deletezonerulesetversion`]: super::Client::deletezonerulesetversion*/
+#[derive(Debug, Clone)]
+pub struct Deletezonerulesetversion<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    ruleset_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    ruleset_version: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> Deletezonerulesetversion<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -1660,6 +1856,37 @@ impl<'a> crate::Request for Updateaccountruleset<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for Deleteaccountruleset<'a> {
+    type Success = types::DeleteaccountrulesetResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "deleteaccountruleset"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, ruleset_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let ruleset_id = ruleset_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/rulesets/{}", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& ruleset_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for Createaccountrulesetrule<'a> {
     type Success = types::CreateaccountrulesetruleResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1817,6 +2044,39 @@ impl<'a> crate::Request for Getaccountrulesetversion<'a> {
         let mut request = client
             .client
             .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for Deleteaccountrulesetversion<'a> {
+    type Success = types::DeleteaccountrulesetversionResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "deleteaccountrulesetversion"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, ruleset_id, ruleset_version } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let ruleset_id = ruleset_id.map_err(Error::InvalidRequest)?;
+        let ruleset_version = ruleset_version.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/rulesets/{}/versions/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& ruleset_id.to_string()), encode_path(&
+            ruleset_version.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2125,6 +2385,37 @@ impl<'a> crate::Request for Updatezoneruleset<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for Deletezoneruleset<'a> {
+    type Success = types::DeletezonerulesetResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "deletezoneruleset"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, ruleset_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let ruleset_id = ruleset_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/rulesets/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& ruleset_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for Createzonerulesetrule<'a> {
     type Success = types::CreatezonerulesetruleResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -2282,6 +2573,39 @@ impl<'a> crate::Request for Getzonerulesetversion<'a> {
         let mut request = client
             .client
             .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for Deletezonerulesetversion<'a> {
+    type Success = types::DeletezonerulesetversionResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "deletezonerulesetversion"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, ruleset_id, ruleset_version } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let ruleset_id = ruleset_id.map_err(Error::InvalidRequest)?;
+        let ruleset_version = ruleset_version.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/rulesets/{}/versions/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& ruleset_id.to_string()), encode_path(&
+            ruleset_version.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),

@@ -59,6 +59,12 @@ Updates an account ruleset, creating a new version.
 
 Sends a `PUT` request to `/accounts/{account_id}/rulesets/{ruleset_id}`*/
     fn updateaccountruleset(&self) -> builder::Updateaccountruleset<'_>;
+    /**Delete an account ruleset
+
+Deletes all versions of an existing account ruleset.
+
+Sends a `DELETE` request to `/accounts/{account_id}/rulesets/{ruleset_id}`*/
+    fn deleteaccountruleset(&self) -> builder::Deleteaccountruleset<'_>;
     /**Create an account ruleset rule
 
 Adds a new rule to an account ruleset. The rule will be added to the end of the existing list of rules in the ruleset by default.
@@ -89,6 +95,12 @@ Fetches a specific version of an account ruleset.
 
 Sends a `GET` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`*/
     fn getaccountrulesetversion(&self) -> builder::Getaccountrulesetversion<'_>;
+    /**Delete an account ruleset version
+
+Deletes an existing version of an account ruleset.
+
+Sends a `DELETE` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`*/
+    fn deleteaccountrulesetversion(&self) -> builder::Deleteaccountrulesetversion<'_>;
     /**List an account ruleset version's rules by tag
 
 Fetches the rules of a managed account ruleset version for a given tag.
@@ -149,6 +161,12 @@ Updates a zone ruleset, creating a new version.
 
 Sends a `PUT` request to `/zones/{zone_id}/rulesets/{ruleset_id}`*/
     fn updatezoneruleset(&self) -> builder::Updatezoneruleset<'_>;
+    /**Delete a zone ruleset
+
+Deletes all versions of an existing zone ruleset.
+
+Sends a `DELETE` request to `/zones/{zone_id}/rulesets/{ruleset_id}`*/
+    fn deletezoneruleset(&self) -> builder::Deletezoneruleset<'_>;
     /**Create a zone ruleset rule
 
 Adds a new rule to a zone ruleset. The rule will be added to the end of the existing list of rules in the ruleset by default.
@@ -179,6 +197,12 @@ Fetches a specific version of a zone ruleset.
 
 Sends a `GET` request to `/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`*/
     fn getzonerulesetversion(&self) -> builder::Getzonerulesetversion<'_>;
+    /**Delete a zone ruleset version
+
+Deletes an existing version of a zone ruleset.
+
+Sends a `DELETE` request to `/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`*/
+    fn deletezonerulesetversion(&self) -> builder::Deletezonerulesetversion<'_>;
 }
 impl RulesetsOperations for Client {
     fn listaccountrulesets(&self) -> builder::Listaccountrulesets<'_> {
@@ -211,6 +235,9 @@ impl RulesetsOperations for Client {
     fn updateaccountruleset(&self) -> builder::Updateaccountruleset<'_> {
         builder::Updateaccountruleset::new(self)
     }
+    fn deleteaccountruleset(&self) -> builder::Deleteaccountruleset<'_> {
+        builder::Deleteaccountruleset::new(self)
+    }
     fn createaccountrulesetrule(&self) -> builder::Createaccountrulesetrule<'_> {
         builder::Createaccountrulesetrule::new(self)
     }
@@ -225,6 +252,9 @@ impl RulesetsOperations for Client {
     }
     fn getaccountrulesetversion(&self) -> builder::Getaccountrulesetversion<'_> {
         builder::Getaccountrulesetversion::new(self)
+    }
+    fn deleteaccountrulesetversion(&self) -> builder::Deleteaccountrulesetversion<'_> {
+        builder::Deleteaccountrulesetversion::new(self)
     }
     fn listaccountrulesetversionrulesbytag(
         &self,
@@ -259,6 +289,9 @@ impl RulesetsOperations for Client {
     fn updatezoneruleset(&self) -> builder::Updatezoneruleset<'_> {
         builder::Updatezoneruleset::new(self)
     }
+    fn deletezoneruleset(&self) -> builder::Deletezoneruleset<'_> {
+        builder::Deletezoneruleset::new(self)
+    }
     fn createzonerulesetrule(&self) -> builder::Createzonerulesetrule<'_> {
         builder::Createzonerulesetrule::new(self)
     }
@@ -273,5 +306,8 @@ impl RulesetsOperations for Client {
     }
     fn getzonerulesetversion(&self) -> builder::Getzonerulesetversion<'_> {
         builder::Getzonerulesetversion::new(self)
+    }
+    fn deletezonerulesetversion(&self) -> builder::Deletezonerulesetversion<'_> {
+        builder::Deletezonerulesetversion::new(self)
     }
 }

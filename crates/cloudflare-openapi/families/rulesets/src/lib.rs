@@ -2,7 +2,7 @@
 
 //!The `rulesets` family of the Cloudflare API: Rulesets: rules, phases, versions of an account and a zone.
 //!
-//!27 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `rulesets` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`RulesetsOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!31 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `rulesets` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`RulesetsOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

@@ -211,6 +211,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
+        id: "deleteaccountruleset",
+        family: "rulesets",
+        method: "DELETE",
+        path: "/accounts/{account_id}/rulesets/{ruleset_id}",
+        summary: "Delete an account ruleset",
+        success_status: 204u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "ruleset_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "2f2feab2026849078ba485f918791bdc",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "abf9b32d38c5f572afde3336ec0ce302",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "",
+    },
+    crate::Operation {
         id: "createaccountrulesetrule",
         family: "rulesets",
         method: "POST",
@@ -358,6 +383,37 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
+    },
+    crate::Operation {
+        id: "deleteaccountrulesetversion",
+        family: "rulesets",
+        method: "DELETE",
+        path: "/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}",
+        summary: "Delete an account ruleset version",
+        success_status: 204u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "ruleset_version",
+                location: crate::Location::Path,
+                required: true,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "ruleset_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "2f2feab2026849078ba485f918791bdc",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "abf9b32d38c5f572afde3336ec0ce302",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "",
     },
     crate::Operation {
         id: "listaccountrulesetversionrulesbytag",
@@ -600,6 +656,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
+        id: "deletezoneruleset",
+        family: "rulesets",
+        method: "DELETE",
+        path: "/zones/{zone_id}/rulesets/{ruleset_id}",
+        summary: "Delete a zone ruleset",
+        success_status: 204u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "ruleset_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "2f2feab2026849078ba485f918791bdc",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "9f1839b6152d298aca64c4e906b6d074",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "",
+    },
+    crate::Operation {
         id: "createzonerulesetrule",
         family: "rulesets",
         method: "POST",
@@ -747,6 +828,37 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
+    },
+    crate::Operation {
+        id: "deletezonerulesetversion",
+        family: "rulesets",
+        method: "DELETE",
+        path: "/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}",
+        summary: "Delete a zone ruleset version",
+        success_status: 204u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "ruleset_version",
+                location: crate::Location::Path,
+                required: true,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "ruleset_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "2f2feab2026849078ba485f918791bdc",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "9f1839b6152d298aca64c4e906b6d074",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "",
     },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
@@ -965,6 +1077,31 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "deleteaccountruleset" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.deleteaccountruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "createaccountrulesetrule" => {
             #[inline(never)]
             fn prepare(
@@ -1096,6 +1233,38 @@ pub fn dispatch(
                 arguments: &crate::Arguments,
             ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
                 let mut builder = client.getaccountrulesetversion();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_version")?
+                {
+                    builder = builder.ruleset_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "deleteaccountrulesetversion" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.deleteaccountrulesetversion();
                 if let ::std::option::Option::Some(value) = arguments
                     .parameter_as::<
                         ::cloudflare_openapi_runtime::types::PathSegment,
@@ -1368,6 +1537,31 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "deletezoneruleset" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.deletezoneruleset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "createzonerulesetrule" => {
             #[inline(never)]
             fn prepare(
@@ -1499,6 +1693,38 @@ pub fn dispatch(
                 arguments: &crate::Arguments,
             ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
                 let mut builder = client.getzonerulesetversion();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ruleset_version")?
+                {
+                    builder = builder.ruleset_version(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("ruleset_id")?
+                {
+                    builder = builder.ruleset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "deletezonerulesetversion" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.deletezonerulesetversion();
                 if let ::std::option::Option::Some(value) = arguments
                     .parameter_as::<
                         ::cloudflare_openapi_runtime::types::PathSegment,
@@ -1711,6 +1937,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "deleteaccountruleset" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"description\":\"Upstream declares no body: none (a 204) is the answer, as JSON `null`.\",\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "createaccountrulesetrule" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -1821,6 +2067,28 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "deleteaccountrulesetversion" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_version", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"description\":\"Upstream declares no body: none (a 204) is the answer, as JSON `null`.\",\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }
@@ -2024,6 +2292,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "deletezoneruleset" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"description\":\"Upstream declares no body: none (a 204) is the answer, as JSON `null`.\",\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "createzonerulesetrule" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -2134,6 +2422,28 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"description\":\"A ruleset object.\",\"nullable\":true,\"properties\":{\"description\":{\"default\":\"\",\"description\":\"An informative description of the ruleset.\",\"example\":\"My ruleset to execute managed rulesets\",\"type\":\"string\"},\"id\":{\"description\":\"The unique ID of the ruleset.\",\"example\":\"2f2feab2026849078ba485f918791bdc\",\"pattern\":\"^[0-9a-f]{32}$\",\"readOnly\":true,\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/rulesets_RulesetKind\"},\"last_updated\":{\"description\":\"The timestamp of when the ruleset was last modified.\",\"example\":\"2000-01-01T00:00:00.000000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The human-readable name of the ruleset.\",\"example\":\"My ruleset\",\"minLength\":1,\"type\":\"string\"},\"phase\":{\"$ref\":\"#/definitions/rulesets_RulesetPhase\"},\"rules\":{\"$ref\":\"#/definitions/rulesets_RequestRules\"},\"version\":{\"$ref\":\"#/definitions/rulesets_RulesetVersion\"}},\"required\":[\"id\",\"version\",\"last_updated\",\"name\",\"kind\",\"phase\",\"rules\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "deletezonerulesetversion" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("ruleset_version", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("ruleset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"description\":\"Upstream declares no body: none (a 204) is the answer, as JSON `null`.\",\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

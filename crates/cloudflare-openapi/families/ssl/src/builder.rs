@@ -450,6 +450,46 @@ impl<'a> UniversalSslSettingsForAZoneEditUniversalSslSettings<'a> {
         self
     }
 }
+/**Builder for [`Client::ssl_verification_ssl_verification_details`]
+
+[`Client::ssl_verification_ssl_verification_details`]: super::Client::ssl_verification_ssl_verification_details*/
+#[derive(Debug, Clone)]
+pub struct SslVerificationSslVerificationDetails<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    retry: Result<Option<bool>, String>,
+}
+impl<'a> SslVerificationSslVerificationDetails<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            retry: Ok(None),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn retry<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<bool>,
+    {
+        self.retry = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `bool` for retry failed".to_string());
+        self
+    }
+}
 /**Builder for [`Client::ssl_verification_edit_ssl_certificate_pack_validation_method`]
 
 [`Client::ssl_verification_edit_ssl_certificate_pack_validation_method`]: super::Client::ssl_verification_edit_ssl_certificate_pack_validation_method*/
@@ -850,6 +890,38 @@ impl<'a> crate::Request for UniversalSslSettingsForAZoneEditUniversalSslSettings
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for SslVerificationSslVerificationDetails<'a> {
+    type Success = types::SslVerificationSslVerificationDetailsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "ssl_verification_ssl_verification_details"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, retry } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let retry = retry.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/ssl/verification", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("retry", &retry))
             .build()?;
         ::std::result::Result::Ok(request)
     }

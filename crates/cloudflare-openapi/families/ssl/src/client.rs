@@ -87,6 +87,14 @@ Sends a `PATCH` request to `/zones/{zone_id}/ssl/universal/settings`*/
     fn universal_ssl_settings_for_a_zone_edit_universal_ssl_settings(
         &self,
     ) -> builder::UniversalSslSettingsForAZoneEditUniversalSslSettings<'_>;
+    /**SSL Verification Details
+
+Get SSL Verification Info for a Zone.
+
+Sends a `GET` request to `/zones/{zone_id}/ssl/verification`*/
+    fn ssl_verification_ssl_verification_details(
+        &self,
+    ) -> builder::SslVerificationSslVerificationDetails<'_>;
     /**Edit SSL Certificate Pack Validation Method
 
 Edit SSL validation method for a certificate pack. A PATCH request will request an immediate validation check on any certificate, and return the updated status. If a validation method is provided, the validation will be immediately attempted using that method.
@@ -154,6 +162,11 @@ impl SslOperations for Client {
         &self,
     ) -> builder::UniversalSslSettingsForAZoneEditUniversalSslSettings<'_> {
         builder::UniversalSslSettingsForAZoneEditUniversalSslSettings::new(self)
+    }
+    fn ssl_verification_ssl_verification_details(
+        &self,
+    ) -> builder::SslVerificationSslVerificationDetails<'_> {
+        builder::SslVerificationSslVerificationDetails::new(self)
     }
     fn ssl_verification_edit_ssl_certificate_pack_validation_method(
         &self,

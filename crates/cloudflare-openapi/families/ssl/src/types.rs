@@ -340,6 +340,22 @@ pub struct SslTlsModeRecommendationSslTlsRecommendationResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<LegacyJhsValue>,
 }
+///`SslVerificationSslVerificationDetailsResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct SslVerificationSslVerificationDetailsResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<
+        ::std::vec::Vec<TlsCertificatesAndHostnamesVerification>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///The live input ID used to upload a video with Stream Live.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -710,6 +726,82 @@ for TlsCertificatesAndHostnamesCertificatePacksComponentsSchemasStatus {
         value.parse()
     }
 }
+///Current status of certificate.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TlsCertificatesAndHostnamesCertificateStatus {
+    #[serde(rename = "initializing")]
+    Initializing,
+    #[serde(rename = "authorizing")]
+    Authorizing,
+    #[serde(rename = "active")]
+    Active,
+    #[serde(rename = "expired")]
+    Expired,
+    #[serde(rename = "issuing")]
+    Issuing,
+    #[serde(rename = "timing_out")]
+    TimingOut,
+    #[serde(rename = "pending_deployment")]
+    PendingDeployment,
+}
+impl ::std::fmt::Display for TlsCertificatesAndHostnamesCertificateStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Initializing => f.write_str("initializing"),
+            Self::Authorizing => f.write_str("authorizing"),
+            Self::Active => f.write_str("active"),
+            Self::Expired => f.write_str("expired"),
+            Self::Issuing => f.write_str("issuing"),
+            Self::TimingOut => f.write_str("timing_out"),
+            Self::PendingDeployment => f.write_str("pending_deployment"),
+        }
+    }
+}
+impl ::std::str::FromStr for TlsCertificatesAndHostnamesCertificateStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "initializing" => Ok(Self::Initializing),
+            "authorizing" => Ok(Self::Authorizing),
+            "active" => Ok(Self::Active),
+            "expired" => Ok(Self::Expired),
+            "issuing" => Ok(Self::Issuing),
+            "timing_out" => Ok(Self::TimingOut),
+            "pending_deployment" => Ok(Self::PendingDeployment),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TlsCertificatesAndHostnamesCertificateStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for TlsCertificatesAndHostnamesCertificateStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///`TlsCertificatesAndHostnamesComponentsSchemasValidationMethod`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TlsCertificatesAndHostnamesComponentsSchemasValidationMethod {
@@ -801,6 +893,127 @@ for TlsCertificatesAndHostnamesSchemasCertificateAuthority {
 }
 impl ::std::convert::TryFrom<::std::string::String>
 for TlsCertificatesAndHostnamesSchemasCertificateAuthority {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Certificate's signature algorithm.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TlsCertificatesAndHostnamesSchemasSignature {
+    #[serde(rename = "ECDSAWithSHA256")]
+    EcdsaWithSha256,
+    #[serde(rename = "SHA1WithRSA")]
+    Sha1WithRsa,
+    #[serde(rename = "SHA256WithRSA")]
+    Sha256WithRsa,
+}
+impl ::std::fmt::Display for TlsCertificatesAndHostnamesSchemasSignature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::EcdsaWithSha256 => f.write_str("ECDSAWithSHA256"),
+            Self::Sha1WithRsa => f.write_str("SHA1WithRSA"),
+            Self::Sha256WithRsa => f.write_str("SHA256WithRSA"),
+        }
+    }
+}
+impl ::std::str::FromStr for TlsCertificatesAndHostnamesSchemasSignature {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "ECDSAWithSHA256" => Ok(Self::EcdsaWithSha256),
+            "SHA1WithRSA" => Ok(Self::Sha1WithRsa),
+            "SHA256WithRSA" => Ok(Self::Sha256WithRsa),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TlsCertificatesAndHostnamesSchemasSignature {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for TlsCertificatesAndHostnamesSchemasSignature {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Validation method in use for a certificate pack order.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TlsCertificatesAndHostnamesSchemasValidationMethod {
+    #[serde(rename = "http")]
+    Http,
+    #[serde(rename = "cname")]
+    Cname,
+    #[serde(rename = "txt")]
+    Txt,
+}
+impl ::std::fmt::Display for TlsCertificatesAndHostnamesSchemasValidationMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Http => f.write_str("http"),
+            Self::Cname => f.write_str("cname"),
+            Self::Txt => f.write_str("txt"),
+        }
+    }
+}
+impl ::std::str::FromStr for TlsCertificatesAndHostnamesSchemasValidationMethod {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "http" => Ok(Self::Http),
+            "cname" => Ok(Self::Cname),
+            "txt" => Ok(Self::Txt),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for TlsCertificatesAndHostnamesSchemasValidationMethod {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for TlsCertificatesAndHostnamesSchemasValidationMethod {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -1013,6 +1226,231 @@ impl<'de> ::serde::Deserialize<'de> for TlsCertificatesAndHostnamesValidityDays 
     {
         Self::try_from(<i64>::deserialize(deserializer)?)
             .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+    }
+}
+///`TlsCertificatesAndHostnamesVerification`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct TlsCertificatesAndHostnamesVerification {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub brand_check: ::std::option::Option<AaaReady>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cert_pack_uuid: ::std::option::Option<Duration>,
+    pub certificate_status: TlsCertificatesAndHostnamesCertificateStatus,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature: ::std::option::Option<TlsCertificatesAndHostnamesSchemasSignature>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_method: ::std::option::Option<
+        TlsCertificatesAndHostnamesSchemasValidationMethod,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub verification_info: ::std::option::Option<
+        TlsCertificatesAndHostnamesVerificationInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub verification_status: ::std::option::Option<AaaReady>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub verification_type: ::std::option::Option<
+        TlsCertificatesAndHostnamesVerificationType,
+    >,
+}
+///Certificate's required verification information.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct TlsCertificatesAndHostnamesVerificationInfo {
+    ///Name of CNAME record.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub record_name: ::std::option::Option<
+        TlsCertificatesAndHostnamesVerificationInfoRecordName,
+    >,
+    ///Target of CNAME record.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub record_target: ::std::option::Option<
+        TlsCertificatesAndHostnamesVerificationInfoRecordTarget,
+    >,
+}
+///Name of CNAME record.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TlsCertificatesAndHostnamesVerificationInfoRecordName {
+    #[serde(rename = "record_name")]
+    RecordName,
+    #[serde(rename = "http_url")]
+    HttpUrl,
+    #[serde(rename = "cname")]
+    Cname,
+    #[serde(rename = "txt_name")]
+    TxtName,
+}
+impl ::std::fmt::Display for TlsCertificatesAndHostnamesVerificationInfoRecordName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::RecordName => f.write_str("record_name"),
+            Self::HttpUrl => f.write_str("http_url"),
+            Self::Cname => f.write_str("cname"),
+            Self::TxtName => f.write_str("txt_name"),
+        }
+    }
+}
+impl ::std::str::FromStr for TlsCertificatesAndHostnamesVerificationInfoRecordName {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "record_name" => Ok(Self::RecordName),
+            "http_url" => Ok(Self::HttpUrl),
+            "cname" => Ok(Self::Cname),
+            "txt_name" => Ok(Self::TxtName),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for TlsCertificatesAndHostnamesVerificationInfoRecordName {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for TlsCertificatesAndHostnamesVerificationInfoRecordName {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Target of CNAME record.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TlsCertificatesAndHostnamesVerificationInfoRecordTarget {
+    #[serde(rename = "record_value")]
+    RecordValue,
+    #[serde(rename = "http_body")]
+    HttpBody,
+    #[serde(rename = "cname_target")]
+    CnameTarget,
+    #[serde(rename = "txt_value")]
+    TxtValue,
+}
+impl ::std::fmt::Display for TlsCertificatesAndHostnamesVerificationInfoRecordTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::RecordValue => f.write_str("record_value"),
+            Self::HttpBody => f.write_str("http_body"),
+            Self::CnameTarget => f.write_str("cname_target"),
+            Self::TxtValue => f.write_str("txt_value"),
+        }
+    }
+}
+impl ::std::str::FromStr for TlsCertificatesAndHostnamesVerificationInfoRecordTarget {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "record_value" => Ok(Self::RecordValue),
+            "http_body" => Ok(Self::HttpBody),
+            "cname_target" => Ok(Self::CnameTarget),
+            "txt_value" => Ok(Self::TxtValue),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for TlsCertificatesAndHostnamesVerificationInfoRecordTarget {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for TlsCertificatesAndHostnamesVerificationInfoRecordTarget {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Method of verification.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TlsCertificatesAndHostnamesVerificationType {
+    #[serde(rename = "cname")]
+    Cname,
+    #[serde(rename = "meta tag")]
+    MetaTag,
+}
+impl ::std::fmt::Display for TlsCertificatesAndHostnamesVerificationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Cname => f.write_str("cname"),
+            Self::MetaTag => f.write_str("meta tag"),
+        }
+    }
+}
+impl ::std::str::FromStr for TlsCertificatesAndHostnamesVerificationType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "cname" => Ok(Self::Cname),
+            "meta tag" => Ok(Self::MetaTag),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TlsCertificatesAndHostnamesVerificationType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for TlsCertificatesAndHostnamesVerificationType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
     }
 }
 /// Error types.

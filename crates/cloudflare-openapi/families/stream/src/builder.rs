@@ -351,6 +351,166 @@ impl<'a> StreamLiveInputsListLiveInputs<'a> {
         self
     }
 }
+/**Builder for [`Client::stream_live_inputs_create_a_live_input`]
+
+[`Client::stream_live_inputs_create_a_live_input`]: super::Client::stream_live_inputs_create_a_live_input*/
+#[derive(Debug, Clone)]
+pub struct StreamLiveInputsCreateALiveInput<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::StreamCreateInputRequest, String>,
+}
+impl<'a> StreamLiveInputsCreateALiveInput<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::StreamCreateInputRequest>,
+        <V as std::convert::TryInto<
+            types::StreamCreateInputRequest,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `StreamCreateInputRequest` for body failed: {}", s
+                )
+            });
+        self
+    }
+}
+/**Builder for [`Client::stream_live_inputs_retrieve_a_live_input`]
+
+[`Client::stream_live_inputs_retrieve_a_live_input`]: super::Client::stream_live_inputs_retrieve_a_live_input*/
+#[derive(Debug, Clone)]
+pub struct StreamLiveInputsRetrieveALiveInput<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    live_input_identifier: Result<
+        ::cloudflare_openapi_runtime::types::Identifier,
+        String,
+    >,
+}
+impl<'a> StreamLiveInputsRetrieveALiveInput<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            live_input_identifier: Err(
+                "live_input_identifier was not initialized".to_string(),
+            ),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn live_input_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.live_input_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for live_input_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::stream_live_inputs_update_a_live_input`]
+
+[`Client::stream_live_inputs_update_a_live_input`]: super::Client::stream_live_inputs_update_a_live_input*/
+#[derive(Debug, Clone)]
+pub struct StreamLiveInputsUpdateALiveInput<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    live_input_identifier: Result<
+        ::cloudflare_openapi_runtime::types::Identifier,
+        String,
+    >,
+    body: Result<types::StreamCreateInputRequest, String>,
+}
+impl<'a> StreamLiveInputsUpdateALiveInput<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            live_input_identifier: Err(
+                "live_input_identifier was not initialized".to_string(),
+            ),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn live_input_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.live_input_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for live_input_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::StreamCreateInputRequest>,
+        <V as std::convert::TryInto<
+            types::StreamCreateInputRequest,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `StreamCreateInputRequest` for body failed: {}", s
+                )
+            });
+        self
+    }
+}
 /**Builder for [`Client::stream_live_inputs_delete_a_live_input`]
 
 [`Client::stream_live_inputs_delete_a_live_input`]: super::Client::stream_live_inputs_delete_a_live_input*/
@@ -2005,6 +2165,112 @@ impl<'a> crate::Request for StreamLiveInputsListLiveInputs<'a> {
             .query(
                 &progenitor_client::QueryParam::new("include_counts", &include_counts),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for StreamLiveInputsCreateALiveInput<'a> {
+    type Success = types::StreamLiveInputResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "stream_live_inputs_create_a_live_input"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::StreamCreateInputRequest::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/stream/live_inputs", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for StreamLiveInputsRetrieveALiveInput<'a> {
+    type Success = types::StreamLiveInputResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "stream_live_inputs_retrieve_a_live_input"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, live_input_identifier } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let live_input_identifier = live_input_identifier
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/stream/live_inputs/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& live_input_identifier.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for StreamLiveInputsUpdateALiveInput<'a> {
+    type Success = types::StreamLiveInputResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "stream_live_inputs_update_a_live_input"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, live_input_identifier, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let live_input_identifier = live_input_identifier
+            .map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::StreamCreateInputRequest::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/stream/live_inputs/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& live_input_identifier.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -51,6 +51,30 @@ Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs`*/
     fn stream_live_inputs_list_live_inputs(
         &self,
     ) -> builder::StreamLiveInputsListLiveInputs<'_>;
+    /**Create a live input
+
+Creates a live input, and returns credentials that you or your users can use to stream live video to Cloudflare Stream.
+
+Sends a `POST` request to `/accounts/{account_id}/stream/live_inputs`*/
+    fn stream_live_inputs_create_a_live_input(
+        &self,
+    ) -> builder::StreamLiveInputsCreateALiveInput<'_>;
+    /**Retrieve a live input
+
+Retrieves details of an existing live input.
+
+Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`*/
+    fn stream_live_inputs_retrieve_a_live_input(
+        &self,
+    ) -> builder::StreamLiveInputsRetrieveALiveInput<'_>;
+    /**Update a live input
+
+Updates a specified live input.
+
+Sends a `PUT` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`*/
+    fn stream_live_inputs_update_a_live_input(
+        &self,
+    ) -> builder::StreamLiveInputsUpdateALiveInput<'_>;
     /**Delete a live input
 
 Prevents a live input from being streamed to and makes the live input inaccessible to any future API calls.
@@ -278,6 +302,21 @@ impl StreamOperations for Client {
         &self,
     ) -> builder::StreamLiveInputsListLiveInputs<'_> {
         builder::StreamLiveInputsListLiveInputs::new(self)
+    }
+    fn stream_live_inputs_create_a_live_input(
+        &self,
+    ) -> builder::StreamLiveInputsCreateALiveInput<'_> {
+        builder::StreamLiveInputsCreateALiveInput::new(self)
+    }
+    fn stream_live_inputs_retrieve_a_live_input(
+        &self,
+    ) -> builder::StreamLiveInputsRetrieveALiveInput<'_> {
+        builder::StreamLiveInputsRetrieveALiveInput::new(self)
+    }
+    fn stream_live_inputs_update_a_live_input(
+        &self,
+    ) -> builder::StreamLiveInputsUpdateALiveInput<'_> {
+        builder::StreamLiveInputsUpdateALiveInput::new(self)
     }
     fn stream_live_inputs_delete_a_live_input(
         &self,

@@ -341,6 +341,49 @@ impl ::std::str::FromStr for IntelUrl {
         Ok(Self(value.to_string()))
     }
 }
+///The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct LoadBalancingPort(pub i64);
+impl ::std::ops::Deref for LoadBalancingPort {
+    type Target = i64;
+    fn deref(&self) -> &i64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<LoadBalancingPort> for i64 {
+    fn from(value: LoadBalancingPort) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<i64> for LoadBalancingPort {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for LoadBalancingPort {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for LoadBalancingPort {
+    type Err = <i64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoadBalancingPort {
+    type Error = <i64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for LoadBalancingPort {
+    type Error = <i64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///`R2V4Response`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct R2V4Response {
@@ -806,6 +849,26 @@ pub struct StreamCopyAudioTrack {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+///`StreamCreateInputRequest`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct StreamCreateInputRequest {
+    #[serde(
+        rename = "defaultCreator",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub default_creator: ::std::option::Option<Duration>,
+    #[serde(
+        rename = "deleteRecordingAfterDays",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delete_recording_after_days: ::std::option::Option<
+        StreamLiveInputRecordingDeletion,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub recording: ::std::option::Option<StreamLiveInputRecordingSettings>,
+}
 ///`StreamCreateOutputRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StreamCreateOutputRequest {
@@ -900,6 +963,33 @@ pub struct StreamInput {
     ///The video width in pixels. A value of `-1` means the width is unknown. The value becomes available after the upload and before the video is ready.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<i64>,
+}
+///Details for streaming to an live input using RTMPS.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct StreamInputRtmps {
+    #[serde(
+        rename = "streamKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub stream_key: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<Duration>,
+}
+///Details for streaming to a live input using SRT.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct StreamInputSrt {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub passphrase: ::std::option::Option<Duration>,
+    #[serde(rename = "streamId", skip_serializing_if = "::std::option::Option::is_none")]
+    pub stream_id: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<Duration>,
+}
+///Details for streaming to a live input using WebRTC.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct StreamInputWebrtc {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<Duration>,
 }
 ///`StreamKeyGenerationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1047,6 +1137,50 @@ impl<'de> ::serde::Deserialize<'de> for StreamLiveInput {
             })
     }
 }
+///Details about a live input.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct StreamLiveInput2 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created: ::std::option::Option<AaaSent>,
+    #[serde(
+        rename = "deleteRecordingAfterDays",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delete_recording_after_days: ::std::option::Option<
+        StreamLiveInputRecordingDeletion,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<IamResources>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified: ::std::option::Option<AaaSent>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub recording: ::std::option::Option<StreamLiveInputRecordingSettings>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rtmps: ::std::option::Option<StreamInputRtmps>,
+    #[serde(
+        rename = "rtmpsPlayback",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub rtmps_playback: ::std::option::Option<StreamInputRtmps>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub srt: ::std::option::Option<StreamInputSrt>,
+    #[serde(
+        rename = "srtPlayback",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub srt_playback: ::std::option::Option<StreamInputSrt>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<StreamLiveInputStatus>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub uid: ::std::option::Option<StreamLiveInput>,
+    #[serde(rename = "webRTC", skip_serializing_if = "::std::option::Option::is_none")]
+    pub web_rtc: ::std::option::Option<StreamInputWebrtc>,
+    #[serde(
+        rename = "webRTCPlayback",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub web_rtc_playback: ::std::option::Option<StreamInputWebrtc>,
+}
 ///`StreamLiveInputObjectWithoutUrl`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamLiveInputObjectWithoutUrl {
@@ -1109,6 +1243,87 @@ impl ::std::convert::TryFrom<String> for StreamLiveInputRecordingDeletion {
         value.parse()
     }
 }
+///Specifies the recording behavior for the live input. Set this value to `off` to prevent a recording. Set the value to `automatic` to begin a recording and transition to on-demand after Stream Live stops receiving input.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum StreamLiveInputRecordingMode {
+    #[serde(rename = "off")]
+    Off,
+    #[serde(rename = "automatic")]
+    Automatic,
+}
+impl ::std::fmt::Display for StreamLiveInputRecordingMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Off => f.write_str("off"),
+            Self::Automatic => f.write_str("automatic"),
+        }
+    }
+}
+impl ::std::str::FromStr for StreamLiveInputRecordingMode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "off" => Ok(Self::Off),
+            "automatic" => Ok(Self::Automatic),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for StreamLiveInputRecordingMode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for StreamLiveInputRecordingMode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for StreamLiveInputRecordingMode {
+    fn default() -> Self {
+        StreamLiveInputRecordingMode::Off
+    }
+}
+///Records the input to a Cloudflare Stream video. Behavior depends on the mode. In most cases, the video will initially be viewable as a live video and transition to on-demand after a condition is satisfied.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct StreamLiveInputRecordingSettings {
+    #[serde(
+        rename = "allowedOrigins",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub allowed_origins: ::std::option::Option<D1Params>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub mode: ::std::option::Option<StreamLiveInputRecordingMode>,
+    #[serde(
+        rename = "requireSignedURLs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub require_signed_ur_ls: ::std::option::Option<StreamAsc>,
+    #[serde(
+        rename = "timeoutSeconds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub timeout_seconds: ::std::option::Option<LoadBalancingPort>,
+}
 ///`StreamLiveInputResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamLiveInputResponseCollection {
@@ -1138,6 +1353,121 @@ pub struct StreamLiveInputResponseCollectionResult {
     ///The total number of live inputs that match the provided filters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
+}
+///`StreamLiveInputResponseSingle`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct StreamLiveInputResponseSingle {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<StreamLiveInput2>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///The connection status of a live input.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct StreamLiveInputStatus(pub ::std::option::Option<StreamLiveInputStatusInner>);
+impl ::std::ops::Deref for StreamLiveInputStatus {
+    type Target = ::std::option::Option<StreamLiveInputStatusInner>;
+    fn deref(&self) -> &::std::option::Option<StreamLiveInputStatusInner> {
+        &self.0
+    }
+}
+impl ::std::convert::From<StreamLiveInputStatus>
+for ::std::option::Option<StreamLiveInputStatusInner> {
+    fn from(value: StreamLiveInputStatus) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::option::Option<StreamLiveInputStatusInner>>
+for StreamLiveInputStatus {
+    fn from(value: ::std::option::Option<StreamLiveInputStatusInner>) -> Self {
+        Self(value)
+    }
+}
+///The connection status of a live input.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum StreamLiveInputStatusInner {
+    #[serde(rename = "connected")]
+    Connected,
+    #[serde(rename = "reconnected")]
+    Reconnected,
+    #[serde(rename = "reconnecting")]
+    Reconnecting,
+    #[serde(rename = "client_disconnect")]
+    ClientDisconnect,
+    #[serde(rename = "ttl_exceeded")]
+    TtlExceeded,
+    #[serde(rename = "failed_to_connect")]
+    FailedToConnect,
+    #[serde(rename = "failed_to_reconnect")]
+    FailedToReconnect,
+    #[serde(rename = "new_configuration_accepted")]
+    NewConfigurationAccepted,
+}
+impl ::std::fmt::Display for StreamLiveInputStatusInner {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Connected => f.write_str("connected"),
+            Self::Reconnected => f.write_str("reconnected"),
+            Self::Reconnecting => f.write_str("reconnecting"),
+            Self::ClientDisconnect => f.write_str("client_disconnect"),
+            Self::TtlExceeded => f.write_str("ttl_exceeded"),
+            Self::FailedToConnect => f.write_str("failed_to_connect"),
+            Self::FailedToReconnect => f.write_str("failed_to_reconnect"),
+            Self::NewConfigurationAccepted => f.write_str("new_configuration_accepted"),
+        }
+    }
+}
+impl ::std::str::FromStr for StreamLiveInputStatusInner {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "connected" => Ok(Self::Connected),
+            "reconnected" => Ok(Self::Reconnected),
+            "reconnecting" => Ok(Self::Reconnecting),
+            "client_disconnect" => Ok(Self::ClientDisconnect),
+            "ttl_exceeded" => Ok(Self::TtlExceeded),
+            "failed_to_connect" => Ok(Self::FailedToConnect),
+            "failed_to_reconnect" => Ok(Self::FailedToReconnect),
+            "new_configuration_accepted" => Ok(Self::NewConfigurationAccepted),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for StreamLiveInputStatusInner {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for StreamLiveInputStatusInner {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
 }
 ///`StreamLiveInputsDeleteALiveInputResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

@@ -74,6 +74,9 @@ impl crate::Envelope for UrlscannerGetScanResponseResultScanTask {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for UrlscannerSearchScansResponse {
     type Result = UrlscannerSearchScansResponseResult;

@@ -47,6 +47,187 @@ impl<'a> UserEditUser<'a> {
         self
     }
 }
+/**Builder for [`Client::audit_logs_get_user_audit_logs`]
+
+[`Client::audit_logs_get_user_audit_logs`]: super::Client::audit_logs_get_user_audit_logs*/
+#[derive(Debug, Clone)]
+pub struct AuditLogsGetUserAuditLogs<'a> {
+    client: &'a super::Client,
+    action_type: Result<Option<::std::string::String>, String>,
+    actor_email: Result<Option<::std::string::String>, String>,
+    actor_ip: Result<Option<::std::string::String>, String>,
+    before: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+    direction: Result<Option<types::AuditLogsGetUserAuditLogsDirection>, String>,
+    export: Result<Option<bool>, String>,
+    hide_user_logs: Result<Option<bool>, String>,
+    id: Result<Option<::std::string::String>, String>,
+    page: Result<Option<f64>, String>,
+    per_page: Result<Option<f64>, String>,
+    since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+    zone_name: Result<Option<::std::string::String>, String>,
+}
+impl<'a> AuditLogsGetUserAuditLogs<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            action_type: Ok(None),
+            actor_email: Ok(None),
+            actor_ip: Ok(None),
+            before: Ok(None),
+            direction: Ok(None),
+            export: Ok(None),
+            hide_user_logs: Ok(None),
+            id: Ok(None),
+            page: Ok(None),
+            per_page: Ok(None),
+            since: Ok(None),
+            zone_name: Ok(None),
+        }
+    }
+    pub fn action_type<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.action_type = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for action_type failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn actor_email<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.actor_email = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for actor_email failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn actor_ip<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.actor_ip = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for actor_ip failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn before<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+    {
+        self.before = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for before failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn direction<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::AuditLogsGetUserAuditLogsDirection>,
+    {
+        self.direction = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `AuditLogsGetUserAuditLogsDirection` for direction failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn export<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<bool>,
+    {
+        self.export = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `bool` for export failed".to_string());
+        self
+    }
+    pub fn hide_user_logs<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<bool>,
+    {
+        self.hide_user_logs = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `bool` for hide_user_logs failed".to_string());
+        self
+    }
+    pub fn id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.id = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
+        self
+    }
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<f64>,
+    {
+        self.page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `f64` for page failed".to_string());
+        self
+    }
+    pub fn per_page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<f64>,
+    {
+        self.per_page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+        self
+    }
+    pub fn since<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+    {
+        self.since = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for since failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn zone_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.zone_name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for zone_name failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::user_billing_history_deprecated_billing_history_details`]
 
 [`Client::user_billing_history_deprecated_billing_history_details`]: super::Client::user_billing_history_deprecated_billing_history_details*/
@@ -826,6 +1007,35 @@ impl<'a> LoadBalancerMonitorsListMonitorReferences<'a> {
             .try_into()
             .map_err(|_| {
                 "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for monitor_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::load_balancer_pools_list_pools`]
+
+[`Client::load_balancer_pools_list_pools`]: super::Client::load_balancer_pools_list_pools*/
+#[derive(Debug, Clone)]
+pub struct LoadBalancerPoolsListPools<'a> {
+    client: &'a super::Client,
+    monitor: Result<Option<::std::string::String>, String>,
+}
+impl<'a> LoadBalancerPoolsListPools<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            monitor: Ok(None),
+        }
+    }
+    pub fn monitor<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.monitor = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for monitor failed"
                     .to_string()
             });
         self
@@ -1818,6 +2028,72 @@ impl<'a> crate::Request for UserEditUser<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for AuditLogsGetUserAuditLogs<'a> {
+    type Success = types::AuditLogsGetUserAuditLogsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "audit_logs_get_user_audit_logs"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            action_type,
+            actor_email,
+            actor_ip,
+            before,
+            direction,
+            export,
+            hide_user_logs,
+            id,
+            page,
+            per_page,
+            since,
+            zone_name,
+        } = self;
+        let action_type = action_type.map_err(Error::InvalidRequest)?;
+        let actor_email = actor_email.map_err(Error::InvalidRequest)?;
+        let actor_ip = actor_ip.map_err(Error::InvalidRequest)?;
+        let before = before.map_err(Error::InvalidRequest)?;
+        let direction = direction.map_err(Error::InvalidRequest)?;
+        let export = export.map_err(Error::InvalidRequest)?;
+        let hide_user_logs = hide_user_logs.map_err(Error::InvalidRequest)?;
+        let id = id.map_err(Error::InvalidRequest)?;
+        let page = page.map_err(Error::InvalidRequest)?;
+        let per_page = per_page.map_err(Error::InvalidRequest)?;
+        let since = since.map_err(Error::InvalidRequest)?;
+        let zone_name = zone_name.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/user/audit_logs", client.baseurl,);
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("action.type", &action_type))
+            .query(&progenitor_client::QueryParam::new("actor.email", &actor_email))
+            .query(&progenitor_client::QueryParam::new("actor.ip", &actor_ip))
+            .query(&progenitor_client::QueryParam::new("before", &before))
+            .query(&progenitor_client::QueryParam::new("direction", &direction))
+            .query(&progenitor_client::QueryParam::new("export", &export))
+            .query(
+                &progenitor_client::QueryParam::new("hide_user_logs", &hide_user_logs),
+            )
+            .query(&progenitor_client::QueryParam::new("id", &id))
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .query(&progenitor_client::QueryParam::new("since", &since))
+            .query(&progenitor_client::QueryParam::new("zone.name", &zone_name))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for UserBillingHistoryDeprecatedBillingHistoryDetails<'a> {
     type Success = types::BillSubsApiBillingHistoryCollection;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -2409,6 +2685,34 @@ impl<'a> crate::Request for LoadBalancerMonitorsListMonitorReferences<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for LoadBalancerPoolsListPools<'a> {
+    type Success = types::LoadBalancingSchemasResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "load_balancer_pools_list_pools"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, monitor } = self;
+        let monitor = monitor.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/user/load_balancers/pools", client.baseurl,);
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("monitor", &monitor))
             .build()?;
         ::std::result::Result::Ok(request)
     }

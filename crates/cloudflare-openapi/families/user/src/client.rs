@@ -15,6 +15,12 @@ Edit part of your user details.
 
 Sends a `PATCH` request to `/user`*/
     fn user_edit_user(&self) -> builder::UserEditUser<'_>;
+    /**Get user audit logs
+
+Gets a list of audit logs for a user account. Can be filtered by who made the change, on which zone, and the timeframe of the change.
+
+Sends a `GET` request to `/user/audit_logs`*/
+    fn audit_logs_get_user_audit_logs(&self) -> builder::AuditLogsGetUserAuditLogs<'_>;
     /**Billing History Details
 
 Accesses your billing history object.
@@ -155,6 +161,12 @@ Sends a `GET` request to `/user/load_balancers/monitors/{monitor_id}/references`
     fn load_balancer_monitors_list_monitor_references(
         &self,
     ) -> builder::LoadBalancerMonitorsListMonitorReferences<'_>;
+    /**List Pools
+
+List configured pools.
+
+Sends a `GET` request to `/user/load_balancers/pools`*/
+    fn load_balancer_pools_list_pools(&self) -> builder::LoadBalancerPoolsListPools<'_>;
     /**Create Pool
 
 Create a new pool.
@@ -331,6 +343,9 @@ impl UserOperations for Client {
     fn user_edit_user(&self) -> builder::UserEditUser<'_> {
         builder::UserEditUser::new(self)
     }
+    fn audit_logs_get_user_audit_logs(&self) -> builder::AuditLogsGetUserAuditLogs<'_> {
+        builder::AuditLogsGetUserAuditLogs::new(self)
+    }
     fn user_billing_history_deprecated_billing_history_details(
         &self,
     ) -> builder::UserBillingHistoryDeprecatedBillingHistoryDetails<'_> {
@@ -415,6 +430,9 @@ impl UserOperations for Client {
         &self,
     ) -> builder::LoadBalancerMonitorsListMonitorReferences<'_> {
         builder::LoadBalancerMonitorsListMonitorReferences::new(self)
+    }
+    fn load_balancer_pools_list_pools(&self) -> builder::LoadBalancerPoolsListPools<'_> {
+        builder::LoadBalancerPoolsListPools::new(self)
     }
     fn load_balancer_pools_create_pool(
         &self,

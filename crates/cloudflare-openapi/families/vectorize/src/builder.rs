@@ -694,6 +694,110 @@ impl<'a> VectorizeGetVectorsById<'a> {
         self
     }
 }
+/**Builder for [`Client::vectorize_index_info`]
+
+[`Client::vectorize_index_info`]: super::Client::vectorize_index_info*/
+#[derive(Debug, Clone)]
+pub struct VectorizeIndexInfo<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    index_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> VectorizeIndexInfo<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            index_name: Err("index_name was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn index_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.index_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for index_name failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::vectorize_create_metadata_index`]
+
+[`Client::vectorize_create_metadata_index`]: super::Client::vectorize_create_metadata_index*/
+#[derive(Debug, Clone)]
+pub struct VectorizeCreateMetadataIndex<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    index_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<types::VectorizeCreateMetadataIndexRequest, String>,
+}
+impl<'a> VectorizeCreateMetadataIndex<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            index_name: Err("index_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn index_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.index_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for index_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::VectorizeCreateMetadataIndexRequest>,
+        <V as std::convert::TryInto<
+            types::VectorizeCreateMetadataIndexRequest,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `VectorizeCreateMetadataIndexRequest` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
 /**Builder for [`Client::vectorize_delete_metadata_index`]
 
 [`Client::vectorize_delete_metadata_index`]: super::Client::vectorize_delete_metadata_index*/
@@ -1330,6 +1434,76 @@ impl<'a> crate::Request for VectorizeGetVectorsById<'a> {
         let url = format!(
             "{}/accounts/{}/vectorize/v2/indexes/{}/get_by_ids", client.baseurl,
             encode_path(& account_id.to_string()), encode_path(& index_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for VectorizeIndexInfo<'a> {
+    type Success = types::VectorizeIndexInfoResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "vectorize_index_info"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, index_name } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let index_name = index_name.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/vectorize/v2/indexes/{}/info", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& index_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for VectorizeCreateMetadataIndex<'a> {
+    type Success = types::VectorizeCreateMetadataIndexResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "vectorize_create_metadata_index"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, index_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let index_name = index_name.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::VectorizeCreateMetadataIndexRequest::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/vectorize/v2/indexes/{}/metadata_index/create", client
+            .baseurl, encode_path(& account_id.to_string()), encode_path(& index_name
+            .to_string()),
         );
         #[allow(unused_mut)]
         let mut request = client

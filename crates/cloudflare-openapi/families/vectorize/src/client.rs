@@ -111,6 +111,20 @@ Get a set of vectors from an index by their vector identifiers.
 
 Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/get_by_ids`*/
     fn vectorize_get_vectors_by_id(&self) -> builder::VectorizeGetVectorsById<'_>;
+    /**Get Vectorize Index Info
+
+Get information about a vectorize index.
+
+Sends a `GET` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/info`*/
+    fn vectorize_index_info(&self) -> builder::VectorizeIndexInfo<'_>;
+    /**Create Metadata Index
+
+Enable metadata filtering based on metadata property. Limited to 10 properties.
+
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/create`*/
+    fn vectorize_create_metadata_index(
+        &self,
+    ) -> builder::VectorizeCreateMetadataIndex<'_>;
     /**Delete Metadata Index
 
 Allow Vectorize to delete the specified metadata index.
@@ -198,6 +212,14 @@ impl VectorizeOperations for Client {
     }
     fn vectorize_get_vectors_by_id(&self) -> builder::VectorizeGetVectorsById<'_> {
         builder::VectorizeGetVectorsById::new(self)
+    }
+    fn vectorize_index_info(&self) -> builder::VectorizeIndexInfo<'_> {
+        builder::VectorizeIndexInfo::new(self)
+    }
+    fn vectorize_create_metadata_index(
+        &self,
+    ) -> builder::VectorizeCreateMetadataIndex<'_> {
+        builder::VectorizeCreateMetadataIndex::new(self)
     }
     fn vectorize_delete_metadata_index(
         &self,

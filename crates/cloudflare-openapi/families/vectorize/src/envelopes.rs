@@ -3,6 +3,24 @@
 //! `Envelope` for each envelope type of the family; names resolve as inside `types`.
 #[allow(unused_imports)]
 use super::types::*;
+impl crate::Envelope for VectorizeCreateMetadataIndexResponse {
+    type Result = VectorizeCreateMetadataIndexResponse2;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for VectorizeCreateVectorizeIndexResponse {
     type Result = VectorizeCreateIndexResponse;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -22,7 +40,7 @@ impl crate::Envelope for VectorizeCreateVectorizeIndexResponse {
     }
 }
 impl crate::Envelope for VectorizeDeleteMetadataIndexResponse {
-    type Result = VectorizeCreateMetadataIndexResponse;
+    type Result = VectorizeCreateMetadataIndexResponse2;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -58,7 +76,7 @@ impl crate::Envelope for VectorizeDeleteVectorizeIndexResponse {
     }
 }
 impl crate::Envelope for VectorizeDeleteVectorsByIdResponse {
-    type Result = VectorizeCreateMetadataIndexResponse;
+    type Result = VectorizeCreateMetadataIndexResponse2;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -239,6 +257,24 @@ impl crate::Envelope for VectorizeGetVectorizeIndexResponse {
 }
 impl crate::Envelope for VectorizeGetVectorsByIdResponse {
     type Result = VectorizeIndexGetVectorsByIdResponse;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for VectorizeIndexInfoResponse {
+    type Result = VectorizeIndexInfoResponse2;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

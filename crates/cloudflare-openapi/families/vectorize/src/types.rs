@@ -139,9 +139,93 @@ pub struct VectorizeCreateIndexResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<VectorizeIndexName>,
 }
+///`VectorizeCreateMetadataIndexRequest`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct VectorizeCreateMetadataIndexRequest {
+    ///Specifies the type of metadata property to index.
+    #[serde(rename = "indexType")]
+    pub index_type: VectorizeCreateMetadataIndexRequestIndexType,
+    ///Specifies the metadata property to index.
+    #[serde(rename = "propertyName")]
+    pub property_name: ::std::string::String,
+}
+///Specifies the type of metadata property to index.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum VectorizeCreateMetadataIndexRequestIndexType {
+    #[serde(rename = "string")]
+    String,
+    #[serde(rename = "number")]
+    Number,
+    #[serde(rename = "boolean")]
+    Boolean,
+}
+impl ::std::fmt::Display for VectorizeCreateMetadataIndexRequestIndexType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::String => f.write_str("string"),
+            Self::Number => f.write_str("number"),
+            Self::Boolean => f.write_str("boolean"),
+        }
+    }
+}
+impl ::std::str::FromStr for VectorizeCreateMetadataIndexRequestIndexType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "string" => Ok(Self::String),
+            "number" => Ok(Self::Number),
+            "boolean" => Ok(Self::Boolean),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for VectorizeCreateMetadataIndexRequestIndexType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for VectorizeCreateMetadataIndexRequestIndexType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///`VectorizeCreateMetadataIndexResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct VectorizeCreateMetadataIndexResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<VectorizeCreateMetadataIndexResponse2>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`VectorizeCreateMetadataIndexResponse2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct VectorizeCreateMetadataIndexResponse2 {
     #[serde(
         rename = "mutationId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -179,7 +263,7 @@ pub struct VectorizeDeleteMetadataIndexResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<VectorizeCreateMetadataIndexResponse>,
+    pub result: ::std::option::Option<VectorizeCreateMetadataIndexResponse2>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -209,7 +293,7 @@ pub struct VectorizeDeleteVectorsByIdResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<VectorizeCreateMetadataIndexResponse>,
+    pub result: ::std::option::Option<VectorizeCreateMetadataIndexResponse2>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -456,6 +540,45 @@ pub struct VectorizeIndexGetVectorsByIdResponseItem {
     pub namespace: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub values: ::std::vec::Vec<f64>,
+}
+///`VectorizeIndexInfoResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct VectorizeIndexInfoResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<VectorizeIndexInfoResponse2>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`VectorizeIndexInfoResponse2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct VectorizeIndexInfoResponse2 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub dimensions: ::std::option::Option<VectorizeIndexDimensions>,
+    ///Specifies the timestamp the last mutation batch was processed as an ISO8601 string.
+    #[serde(
+        rename = "processedUpToDatetime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub processed_up_to_datetime: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    #[serde(
+        rename = "processedUpToMutation",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub processed_up_to_mutation: ::std::option::Option<VectorizeMutationUuid>,
+    ///Specifies the number of vectors present in the index
+    #[serde(
+        rename = "vectorCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub vector_count: ::std::option::Option<i64>,
 }
 ///Specifies the type of metric to use calculating distance.
 #[derive(

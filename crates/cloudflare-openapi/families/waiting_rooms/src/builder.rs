@@ -6,6 +6,949 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
     RequestBuilderExt, ResponseValue,
 };
+/**Builder for [`Client::waiting_room_list_waiting_rooms`]
+
+[`Client::waiting_room_list_waiting_rooms`]: super::Client::waiting_room_list_waiting_rooms*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomListWaitingRooms<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
+}
+impl<'a> WaitingRoomListWaitingRooms<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            page: Ok(None),
+            per_page: Ok(None),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
+    {
+        self.page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
+        self
+    }
+    pub fn per_page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        self.per_page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_create_waiting_room`]
+
+[`Client::waiting_room_create_waiting_room`]: super::Client::waiting_room_create_waiting_room*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomCreateWaitingRoom<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::WaitingroomQueryWaitingroom, String>,
+}
+impl<'a> WaitingRoomCreateWaitingRoom<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::WaitingroomQueryWaitingroom>,
+        <V as std::convert::TryInto<
+            types::WaitingroomQueryWaitingroom,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `WaitingroomQueryWaitingroom` for body failed: {}", s
+                )
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_create_a_custom_waiting_room_page_preview`]
+
+[`Client::waiting_room_create_a_custom_waiting_room_page_preview`]: super::Client::waiting_room_create_a_custom_waiting_room_page_preview*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomCreateACustomWaitingRoomPagePreview<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::WaitingroomQueryPreview, String>,
+}
+impl<'a> WaitingRoomCreateACustomWaitingRoomPagePreview<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::WaitingroomQueryPreview>,
+        <V as std::convert::TryInto<
+            types::WaitingroomQueryPreview,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `WaitingroomQueryPreview` for body failed: {}", s)
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_get_zone_settings`]
+
+[`Client::waiting_room_get_zone_settings`]: super::Client::waiting_room_get_zone_settings*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomGetZoneSettings<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> WaitingRoomGetZoneSettings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_update_zone_settings`]
+
+[`Client::waiting_room_update_zone_settings`]: super::Client::waiting_room_update_zone_settings*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomUpdateZoneSettings<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::WaitingroomZoneSettings, String>,
+}
+impl<'a> WaitingRoomUpdateZoneSettings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::WaitingroomZoneSettings>,
+        <V as std::convert::TryInto<
+            types::WaitingroomZoneSettings,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `WaitingroomZoneSettings` for body failed: {}", s)
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_patch_zone_settings`]
+
+[`Client::waiting_room_patch_zone_settings`]: super::Client::waiting_room_patch_zone_settings*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomPatchZoneSettings<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::WaitingroomZoneSettings, String>,
+}
+impl<'a> WaitingRoomPatchZoneSettings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::WaitingroomZoneSettings>,
+        <V as std::convert::TryInto<
+            types::WaitingroomZoneSettings,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `WaitingroomZoneSettings` for body failed: {}", s)
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_waiting_room_details`]
+
+[`Client::waiting_room_waiting_room_details`]: super::Client::waiting_room_waiting_room_details*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomWaitingRoomDetails<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> WaitingRoomWaitingRoomDetails<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_update_waiting_room`]
+
+[`Client::waiting_room_update_waiting_room`]: super::Client::waiting_room_update_waiting_room*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomUpdateWaitingRoom<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::WaitingroomQueryWaitingroom, String>,
+}
+impl<'a> WaitingRoomUpdateWaitingRoom<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::WaitingroomQueryWaitingroom>,
+        <V as std::convert::TryInto<
+            types::WaitingroomQueryWaitingroom,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `WaitingroomQueryWaitingroom` for body failed: {}", s
+                )
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_delete_waiting_room`]
+
+[`Client::waiting_room_delete_waiting_room`]: super::Client::waiting_room_delete_waiting_room*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomDeleteWaitingRoom<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> WaitingRoomDeleteWaitingRoom<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_patch_waiting_room`]
+
+[`Client::waiting_room_patch_waiting_room`]: super::Client::waiting_room_patch_waiting_room*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomPatchWaitingRoom<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::WaitingroomQueryWaitingroom, String>,
+}
+impl<'a> WaitingRoomPatchWaitingRoom<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::WaitingroomQueryWaitingroom>,
+        <V as std::convert::TryInto<
+            types::WaitingroomQueryWaitingroom,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `WaitingroomQueryWaitingroom` for body failed: {}", s
+                )
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_list_events`]
+
+[`Client::waiting_room_list_events`]: super::Client::waiting_room_list_events*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomListEvents<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
+}
+impl<'a> WaitingRoomListEvents<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+            page: Ok(None),
+            per_page: Ok(None),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
+    {
+        self.page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
+        self
+    }
+    pub fn per_page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        self.per_page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_create_event`]
+
+[`Client::waiting_room_create_event`]: super::Client::waiting_room_create_event*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomCreateEvent<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::WaitingroomQueryEvent, String>,
+}
+impl<'a> WaitingRoomCreateEvent<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::WaitingroomQueryEvent>,
+        <V as std::convert::TryInto<
+            types::WaitingroomQueryEvent,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `WaitingroomQueryEvent` for body failed: {}", s)
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_event_details`]
+
+[`Client::waiting_room_event_details`]: super::Client::waiting_room_event_details*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomEventDetails<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    event_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> WaitingRoomEventDetails<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+            event_id: Err("event_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn event_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.event_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for event_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_update_event`]
+
+[`Client::waiting_room_update_event`]: super::Client::waiting_room_update_event*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomUpdateEvent<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    event_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::WaitingroomQueryEvent, String>,
+}
+impl<'a> WaitingRoomUpdateEvent<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+            event_id: Err("event_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn event_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.event_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for event_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::WaitingroomQueryEvent>,
+        <V as std::convert::TryInto<
+            types::WaitingroomQueryEvent,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `WaitingroomQueryEvent` for body failed: {}", s)
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_delete_event`]
+
+[`Client::waiting_room_delete_event`]: super::Client::waiting_room_delete_event*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomDeleteEvent<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    event_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> WaitingRoomDeleteEvent<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+            event_id: Err("event_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn event_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.event_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for event_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_patch_event`]
+
+[`Client::waiting_room_patch_event`]: super::Client::waiting_room_patch_event*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomPatchEvent<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    event_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::WaitingroomQueryEvent, String>,
+}
+impl<'a> WaitingRoomPatchEvent<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+            event_id: Err("event_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn event_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.event_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for event_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::WaitingroomQueryEvent>,
+        <V as std::convert::TryInto<
+            types::WaitingroomQueryEvent,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `WaitingroomQueryEvent` for body failed: {}", s)
+            });
+        self
+    }
+}
+/**Builder for [`Client::waiting_room_preview_active_event_details`]
+
+[`Client::waiting_room_preview_active_event_details`]: super::Client::waiting_room_preview_active_event_details*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomPreviewActiveEventDetails<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    event_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> WaitingRoomPreviewActiveEventDetails<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+            event_id: Err("event_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn event_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.event_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for event_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::waiting_room_list_waiting_room_rules`]
 
 [`Client::waiting_room_list_waiting_room_rules`]: super::Client::waiting_room_list_waiting_room_rules*/
@@ -307,6 +1250,648 @@ impl<'a> WaitingRoomPatchWaitingRoomRule<'a> {
         self
     }
 }
+/**Builder for [`Client::waiting_room_get_waiting_room_status`]
+
+[`Client::waiting_room_get_waiting_room_status`]: super::Client::waiting_room_get_waiting_room_status*/
+#[derive(Debug, Clone)]
+pub struct WaitingRoomGetWaitingRoomStatus<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    waiting_room_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> WaitingRoomGetWaitingRoomStatus<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            waiting_room_id: Err("waiting_room_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn waiting_room_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.waiting_room_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for waiting_room_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+impl<'a> crate::Request for WaitingRoomListWaitingRooms<'a> {
+    type Success = types::WaitingroomResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_list_waiting_rooms"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, page, per_page } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let page = page.map_err(Error::InvalidRequest)?;
+        let per_page = per_page.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomCreateWaitingRoom<'a> {
+    type Success = types::WaitingroomSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_create_waiting_room"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::WaitingroomQueryWaitingroom::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomCreateACustomWaitingRoomPagePreview<'a> {
+    type Success = types::WaitingroomPreviewResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_create_a_custom_waiting_room_page_preview"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::WaitingroomQueryPreview::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/preview", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomGetZoneSettings<'a> {
+    type Success = types::WaitingroomZoneSettingsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_get_zone_settings"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/settings", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomUpdateZoneSettings<'a> {
+    type Success = types::WaitingroomZoneSettingsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_update_zone_settings"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::WaitingroomZoneSettings::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/settings", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomPatchZoneSettings<'a> {
+    type Success = types::WaitingroomZoneSettingsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_patch_zone_settings"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::WaitingroomZoneSettings::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/settings", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomWaitingRoomDetails<'a> {
+    type Success = types::WaitingroomSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_waiting_room_details"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& waiting_room_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomUpdateWaitingRoom<'a> {
+    type Success = types::WaitingroomSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_update_waiting_room"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::WaitingroomQueryWaitingroom::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& waiting_room_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomDeleteWaitingRoom<'a> {
+    type Success = types::LoadBalancingIdResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_delete_waiting_room"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& waiting_room_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomPatchWaitingRoom<'a> {
+    type Success = types::WaitingroomSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_patch_waiting_room"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::WaitingroomQueryWaitingroom::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& waiting_room_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomListEvents<'a> {
+    type Success = types::WaitingroomEventResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_list_events"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id, page, per_page } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let page = page.map_err(Error::InvalidRequest)?;
+        let per_page = per_page.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}/events", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& waiting_room_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomCreateEvent<'a> {
+    type Success = types::WaitingroomEventResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_create_event"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::WaitingroomQueryEvent::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}/events", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& waiting_room_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomEventDetails<'a> {
+    type Success = types::WaitingroomEventResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_event_details"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id, event_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let event_id = event_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}/events/{}", client.baseurl, encode_path(&
+            zone_id.to_string()), encode_path(& waiting_room_id.to_string()),
+            encode_path(& event_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomUpdateEvent<'a> {
+    type Success = types::WaitingroomEventResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_update_event"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id, event_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let event_id = event_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::WaitingroomQueryEvent::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}/events/{}", client.baseurl, encode_path(&
+            zone_id.to_string()), encode_path(& waiting_room_id.to_string()),
+            encode_path(& event_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomDeleteEvent<'a> {
+    type Success = types::LoadBalancingIdResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_delete_event"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id, event_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let event_id = event_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}/events/{}", client.baseurl, encode_path(&
+            zone_id.to_string()), encode_path(& waiting_room_id.to_string()),
+            encode_path(& event_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomPatchEvent<'a> {
+    type Success = types::WaitingroomEventResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_patch_event"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id, event_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let event_id = event_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::WaitingroomQueryEvent::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}/events/{}", client.baseurl, encode_path(&
+            zone_id.to_string()), encode_path(& waiting_room_id.to_string()),
+            encode_path(& event_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomPreviewActiveEventDetails<'a> {
+    type Success = types::WaitingroomEventDetailsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_preview_active_event_details"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id, event_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let event_id = event_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}/events/{}/details", client.baseurl,
+            encode_path(& zone_id.to_string()), encode_path(& waiting_room_id
+            .to_string()), encode_path(& event_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for WaitingRoomListWaitingRoomRules<'a> {
     type Success = types::WaitingroomRulesResponseCollection;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -478,6 +2063,37 @@ impl<'a> crate::Request for WaitingRoomPatchWaitingRoomRule<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WaitingRoomGetWaitingRoomStatus<'a> {
+    type Success = types::WaitingroomStatusResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "waiting_room_get_waiting_room_status"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, waiting_room_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let waiting_room_id = waiting_room_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/waiting_rooms/{}/status", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& waiting_room_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .build()?;
         ::std::result::Result::Ok(request)
     }

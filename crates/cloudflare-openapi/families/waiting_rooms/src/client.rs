@@ -5,6 +5,150 @@
 use super::{builder, types, Client};
 ///The operations of the `waiting_rooms` family, as methods of the one [`Client`].
 pub trait WaitingRoomsOperations {
+    /**List waiting rooms
+
+Lists waiting rooms.
+
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms`
+
+Arguments:
+- `zone_id`
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page. Must be a multiple of 5.*/
+    fn waiting_room_list_waiting_rooms(
+        &self,
+    ) -> builder::WaitingRoomListWaitingRooms<'_>;
+    /**Create waiting room
+
+Creates a new waiting room.
+
+Sends a `POST` request to `/zones/{zone_id}/waiting_rooms`*/
+    fn waiting_room_create_waiting_room(
+        &self,
+    ) -> builder::WaitingRoomCreateWaitingRoom<'_>;
+    /**Create a custom waiting room page preview
+
+Creates a waiting room page preview. Upload a custom waiting room page for preview. You will receive a preview URL in the form `http://waitingrooms.dev/preview/<uuid>`. You can use the following query parameters to change the state of the preview:
+1. `force_queue`: Boolean indicating if all users will be queued in the waiting room and no one will be let into the origin website (also known as queueAll).
+2. `queue_is_full`: Boolean indicating if the waiting room's queue is currently full and not accepting new users at the moment.
+3. `queueing_method`: The queueing method currently used by the waiting room.
+	- **fifo** indicates a FIFO queue.
+	- **random** indicates a Random queue.
+	- **passthrough** indicates a Passthrough queue. Keep in mind that the waiting room page will only be displayed if `force_queue=true` or `event=prequeueing` — for other cases the request will pass through to the origin. For our preview, this will be a fake origin website returning "Welcome".
+	- **reject** indicates a Reject queue.
+4. `event`: Used to preview a waiting room event.
+	- **none** indicates no event is occurring.
+	- **prequeueing** indicates that an event is prequeueing (between `prequeue_start_time` and `event_start_time`).
+	- **started** indicates that an event has started (between `event_start_time` and `event_end_time`).
+5. `shuffle_at_event_start`: Boolean indicating if the event will shuffle users in the prequeue when it starts. This can only be set to **true** if an event is active (`event` is not **none**).
+
+For example, you can make a request to `http://waitingrooms.dev/preview/<uuid>?force_queue=false&queue_is_full=false&queueing_method=random&event=started&shuffle_at_event_start=true`
+6. `waitTime`: Non-zero, positive integer indicating the estimated wait time in minutes. The default value is 10 minutes.
+
+For example, you can make a request to `http://waitingrooms.dev/preview/<uuid>?waitTime=50` to configure the estimated wait time as 50 minutes.
+
+Sends a `POST` request to `/zones/{zone_id}/waiting_rooms/preview`*/
+    fn waiting_room_create_a_custom_waiting_room_page_preview(
+        &self,
+    ) -> builder::WaitingRoomCreateACustomWaitingRoomPagePreview<'_>;
+    /**Get zone-level Waiting Room settings
+
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/settings`*/
+    fn waiting_room_get_zone_settings(&self) -> builder::WaitingRoomGetZoneSettings<'_>;
+    /**Update zone-level Waiting Room settings
+
+Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/settings`*/
+    fn waiting_room_update_zone_settings(
+        &self,
+    ) -> builder::WaitingRoomUpdateZoneSettings<'_>;
+    /**Patch zone-level Waiting Room settings
+
+Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/settings`*/
+    fn waiting_room_patch_zone_settings(
+        &self,
+    ) -> builder::WaitingRoomPatchZoneSettings<'_>;
+    /**Waiting room details
+
+Fetches a single configured waiting room.
+
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
+    fn waiting_room_waiting_room_details(
+        &self,
+    ) -> builder::WaitingRoomWaitingRoomDetails<'_>;
+    /**Update waiting room
+
+Updates a configured waiting room.
+
+Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
+    fn waiting_room_update_waiting_room(
+        &self,
+    ) -> builder::WaitingRoomUpdateWaitingRoom<'_>;
+    /**Delete waiting room
+
+Deletes a waiting room.
+
+Sends a `DELETE` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
+    fn waiting_room_delete_waiting_room(
+        &self,
+    ) -> builder::WaitingRoomDeleteWaitingRoom<'_>;
+    /**Patch waiting room
+
+Patches a configured waiting room.
+
+Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
+    fn waiting_room_patch_waiting_room(
+        &self,
+    ) -> builder::WaitingRoomPatchWaitingRoom<'_>;
+    /**List events
+
+Lists events for a waiting room.
+
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events`
+
+Arguments:
+- `zone_id`
+- `waiting_room_id`
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page. Must be a multiple of 5.*/
+    fn waiting_room_list_events(&self) -> builder::WaitingRoomListEvents<'_>;
+    /**Create event
+
+Only available for the Waiting Room Advanced subscription. Creates an event for a waiting room. An event takes place during a specified period of time, temporarily changing the behavior of a waiting room. While the event is active, some of the properties in the event's configuration may either override or inherit from the waiting room's configuration. Note that events cannot overlap with each other, so only one event can be active at a time.
+
+Sends a `POST` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events`*/
+    fn waiting_room_create_event(&self) -> builder::WaitingRoomCreateEvent<'_>;
+    /**Event details
+
+Fetches a single configured event for a waiting room.
+
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`*/
+    fn waiting_room_event_details(&self) -> builder::WaitingRoomEventDetails<'_>;
+    /**Update event
+
+Updates a configured event for a waiting room.
+
+Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`*/
+    fn waiting_room_update_event(&self) -> builder::WaitingRoomUpdateEvent<'_>;
+    /**Delete event
+
+Deletes an event for a waiting room.
+
+Sends a `DELETE` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`*/
+    fn waiting_room_delete_event(&self) -> builder::WaitingRoomDeleteEvent<'_>;
+    /**Patch event
+
+Patches a configured event for a waiting room.
+
+Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`*/
+    fn waiting_room_patch_event(&self) -> builder::WaitingRoomPatchEvent<'_>;
+    /**Preview active event details
+
+Previews an event's configuration as if it was active. Inherited fields from the waiting room will be displayed with their current values.
+
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}/details`*/
+    fn waiting_room_preview_active_event_details(
+        &self,
+    ) -> builder::WaitingRoomPreviewActiveEventDetails<'_>;
     /**List Waiting Room Rules
 
 Lists rules for a waiting room.
@@ -45,8 +189,95 @@ Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rul
     fn waiting_room_patch_waiting_room_rule(
         &self,
     ) -> builder::WaitingRoomPatchWaitingRoomRule<'_>;
+    /**Get waiting room status
+
+Fetches the status of a configured waiting room. Response fields include:
+1. `status`: String indicating the status of the waiting room. The possible status are:
+	- **not_queueing** indicates that the configured thresholds have not been met and all users are going through to the origin.
+	- **queueing** indicates that the thresholds have been met and some users are held in the waiting room.
+	- **event_prequeueing** indicates that an event is active and is currently prequeueing users before it starts.
+2. `event_id`: String of the current event's `id` if an event is active, otherwise an empty string.
+3. `estimated_queued_users`: Integer of the estimated number of users currently waiting in the queue.
+4. `estimated_total_active_users`: Integer of the estimated number of users currently active on the origin.
+5. `max_estimated_time_minutes`: Integer of the maximum estimated time currently presented to the users.
+
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/status`*/
+    fn waiting_room_get_waiting_room_status(
+        &self,
+    ) -> builder::WaitingRoomGetWaitingRoomStatus<'_>;
 }
 impl WaitingRoomsOperations for Client {
+    fn waiting_room_list_waiting_rooms(
+        &self,
+    ) -> builder::WaitingRoomListWaitingRooms<'_> {
+        builder::WaitingRoomListWaitingRooms::new(self)
+    }
+    fn waiting_room_create_waiting_room(
+        &self,
+    ) -> builder::WaitingRoomCreateWaitingRoom<'_> {
+        builder::WaitingRoomCreateWaitingRoom::new(self)
+    }
+    fn waiting_room_create_a_custom_waiting_room_page_preview(
+        &self,
+    ) -> builder::WaitingRoomCreateACustomWaitingRoomPagePreview<'_> {
+        builder::WaitingRoomCreateACustomWaitingRoomPagePreview::new(self)
+    }
+    fn waiting_room_get_zone_settings(&self) -> builder::WaitingRoomGetZoneSettings<'_> {
+        builder::WaitingRoomGetZoneSettings::new(self)
+    }
+    fn waiting_room_update_zone_settings(
+        &self,
+    ) -> builder::WaitingRoomUpdateZoneSettings<'_> {
+        builder::WaitingRoomUpdateZoneSettings::new(self)
+    }
+    fn waiting_room_patch_zone_settings(
+        &self,
+    ) -> builder::WaitingRoomPatchZoneSettings<'_> {
+        builder::WaitingRoomPatchZoneSettings::new(self)
+    }
+    fn waiting_room_waiting_room_details(
+        &self,
+    ) -> builder::WaitingRoomWaitingRoomDetails<'_> {
+        builder::WaitingRoomWaitingRoomDetails::new(self)
+    }
+    fn waiting_room_update_waiting_room(
+        &self,
+    ) -> builder::WaitingRoomUpdateWaitingRoom<'_> {
+        builder::WaitingRoomUpdateWaitingRoom::new(self)
+    }
+    fn waiting_room_delete_waiting_room(
+        &self,
+    ) -> builder::WaitingRoomDeleteWaitingRoom<'_> {
+        builder::WaitingRoomDeleteWaitingRoom::new(self)
+    }
+    fn waiting_room_patch_waiting_room(
+        &self,
+    ) -> builder::WaitingRoomPatchWaitingRoom<'_> {
+        builder::WaitingRoomPatchWaitingRoom::new(self)
+    }
+    fn waiting_room_list_events(&self) -> builder::WaitingRoomListEvents<'_> {
+        builder::WaitingRoomListEvents::new(self)
+    }
+    fn waiting_room_create_event(&self) -> builder::WaitingRoomCreateEvent<'_> {
+        builder::WaitingRoomCreateEvent::new(self)
+    }
+    fn waiting_room_event_details(&self) -> builder::WaitingRoomEventDetails<'_> {
+        builder::WaitingRoomEventDetails::new(self)
+    }
+    fn waiting_room_update_event(&self) -> builder::WaitingRoomUpdateEvent<'_> {
+        builder::WaitingRoomUpdateEvent::new(self)
+    }
+    fn waiting_room_delete_event(&self) -> builder::WaitingRoomDeleteEvent<'_> {
+        builder::WaitingRoomDeleteEvent::new(self)
+    }
+    fn waiting_room_patch_event(&self) -> builder::WaitingRoomPatchEvent<'_> {
+        builder::WaitingRoomPatchEvent::new(self)
+    }
+    fn waiting_room_preview_active_event_details(
+        &self,
+    ) -> builder::WaitingRoomPreviewActiveEventDetails<'_> {
+        builder::WaitingRoomPreviewActiveEventDetails::new(self)
+    }
     fn waiting_room_list_waiting_room_rules(
         &self,
     ) -> builder::WaitingRoomListWaitingRoomRules<'_> {
@@ -71,5 +302,10 @@ impl WaitingRoomsOperations for Client {
         &self,
     ) -> builder::WaitingRoomPatchWaitingRoomRule<'_> {
         builder::WaitingRoomPatchWaitingRoomRule::new(self)
+    }
+    fn waiting_room_get_waiting_room_status(
+        &self,
+    ) -> builder::WaitingRoomGetWaitingRoomStatus<'_> {
+        builder::WaitingRoomGetWaitingRoomStatus::new(self)
     }
 }

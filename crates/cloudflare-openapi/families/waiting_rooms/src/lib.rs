@@ -2,7 +2,7 @@
 
 //!The `waiting_rooms` family of the Cloudflare API: Waiting rooms, events, rules.
 //!
-//!5 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `waiting_rooms` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`WaitingRoomsOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!23 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `waiting_rooms` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`WaitingRoomsOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

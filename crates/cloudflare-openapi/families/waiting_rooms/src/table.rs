@@ -8,6 +8,482 @@ use super::client::*;
 /// Every operation of the family, in the spec's order.
 pub const OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
+        id: "waiting_room_list_waiting_rooms",
+        family: "waiting_rooms",
+        method: "GET",
+        path: "/zones/{zone_id}/waiting_rooms",
+        summary: "List waiting rooms",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "page",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "per_page",
+                location: crate::Location::Query,
+                required: false,
+                example: "25",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_create_waiting_room",
+        family: "waiting_rooms",
+        method: "POST",
+        path: "/zones/{zone_id}/waiting_rooms",
+        summary: "Create waiting room",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"host\":\"60m\",\"name\":\"60m\",\"new_users_per_minute\":200,\"total_active_users\":200}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_create_a_custom_waiting_room_page_preview",
+        family: "waiting_rooms",
+        method: "POST",
+        path: "/zones/{zone_id}/waiting_rooms/preview",
+        summary: "Create a custom waiting room page preview",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"custom_html\":\"production-realtime-app\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_get_zone_settings",
+        family: "waiting_rooms",
+        method: "GET",
+        path: "/zones/{zone_id}/waiting_rooms/settings",
+        summary: "Get zone-level Waiting Room settings",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"search_engine_crawler_bypass\":true},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_update_zone_settings",
+        family: "waiting_rooms",
+        method: "PUT",
+        path: "/zones/{zone_id}/waiting_rooms/settings",
+        summary: "Update zone-level Waiting Room settings",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"search_engine_crawler_bypass\":true},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_patch_zone_settings",
+        family: "waiting_rooms",
+        method: "PATCH",
+        path: "/zones/{zone_id}/waiting_rooms/settings",
+        summary: "Patch zone-level Waiting Room settings",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"search_engine_crawler_bypass\":true},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_waiting_room_details",
+        family: "waiting_rooms",
+        method: "GET",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}",
+        summary: "Waiting room details",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_update_waiting_room",
+        family: "waiting_rooms",
+        method: "PUT",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}",
+        summary: "Update waiting room",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"host\":\"60m\",\"name\":\"60m\",\"new_users_per_minute\":200,\"total_active_users\":200}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_patch_waiting_room",
+        family: "waiting_rooms",
+        method: "PATCH",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}",
+        summary: "Patch waiting room",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"host\":\"60m\",\"name\":\"60m\",\"new_users_per_minute\":200,\"total_active_users\":200}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_delete_waiting_room",
+        family: "waiting_rooms",
+        method: "DELETE",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}",
+        summary: "Delete waiting room",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_list_events",
+        family: "waiting_rooms",
+        method: "GET",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events",
+        summary: "List events",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "page",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "per_page",
+                location: crate::Location::Query,
+                required: false,
+                example: "25",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_create_event",
+        family: "waiting_rooms",
+        method: "POST",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events",
+        summary: "Create event",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"event_end_time\":\"60m\",\"event_start_time\":\"60m\",\"name\":\"60m\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_event_details",
+        family: "waiting_rooms",
+        method: "GET",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}",
+        summary: "Event details",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "event_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_update_event",
+        family: "waiting_rooms",
+        method: "PUT",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}",
+        summary: "Update event",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "event_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"event_end_time\":\"60m\",\"event_start_time\":\"60m\",\"name\":\"60m\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_patch_event",
+        family: "waiting_rooms",
+        method: "PATCH",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}",
+        summary: "Patch event",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "event_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"event_end_time\":\"60m\",\"event_start_time\":\"60m\",\"name\":\"60m\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_delete_event",
+        family: "waiting_rooms",
+        method: "DELETE",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}",
+        summary: "Delete event",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "event_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "waiting_room_preview_active_event_details",
+        family: "waiting_rooms",
+        method: "GET",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}/details",
+        summary: "Preview active event details",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "event_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
         id: "waiting_room_list_waiting_room_rules",
         family: "waiting_rooms",
         method: "GET",
@@ -156,6 +632,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
+    crate::Operation {
+        id: "waiting_room_get_waiting_room_status",
+        family: "waiting_rooms",
+        method: "GET",
+        path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/status",
+        summary: "Get waiting room status",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "waiting_room_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
 /// its table row), built by its builder.
@@ -165,6 +666,504 @@ pub fn dispatch(
     arguments: &crate::Arguments,
 ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
     match id {
+        "waiting_room_list_waiting_rooms" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_list_waiting_rooms();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<i64>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_create_waiting_room" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_create_waiting_room();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::WaitingroomQueryWaitingroom>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_create_a_custom_waiting_room_page_preview" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .waiting_room_create_a_custom_waiting_room_page_preview();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::WaitingroomQueryPreview>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_get_zone_settings" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_get_zone_settings();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_update_zone_settings" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_update_zone_settings();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::WaitingroomZoneSettings>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_patch_zone_settings" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_patch_zone_settings();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::WaitingroomZoneSettings>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_waiting_room_details" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_waiting_room_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_update_waiting_room" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_update_waiting_room();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::WaitingroomQueryWaitingroom>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_patch_waiting_room" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_patch_waiting_room();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::WaitingroomQueryWaitingroom>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_delete_waiting_room" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_delete_waiting_room();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_list_events" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_list_events();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<i64>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_create_event" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_create_event();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::WaitingroomQueryEvent>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_event_details" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_event_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("event_id")?
+                {
+                    builder = builder.event_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_update_event" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_update_event();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("event_id")?
+                {
+                    builder = builder.event_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::WaitingroomQueryEvent>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_patch_event" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_patch_event();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("event_id")?
+                {
+                    builder = builder.event_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::WaitingroomQueryEvent>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_delete_event" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_delete_event();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("event_id")?
+                {
+                    builder = builder.event_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "waiting_room_preview_active_event_details" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_preview_active_event_details();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("event_id")?
+                {
+                    builder = builder.event_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "waiting_room_list_waiting_room_rules" => {
             #[inline(never)]
             fn prepare(
@@ -326,6 +1325,31 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "waiting_room_get_waiting_room_status" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.waiting_room_get_waiting_room_status();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("waiting_room_id")?
+                {
+                    builder = builder.waiting_room_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         _ => {
             ::std::result::Result::Err(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),
@@ -335,11 +1359,412 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"calls_name\":{\"default\":\"\",\"description\":\"A short description of Calls app, not shown to end users.\",\"example\":\"production-realtime-app\",\"type\":\"string\"},\"waf-managed-rules_rule\":{\"x-escape\":\"`oneOf` of 3 variants that no required property tells apart (decoded as untyped JSON)\"},\"waitingroom_create_rule\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/waitingroom_rule_action\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"action\",\"expression\"]},\"waitingroom_patch_rule\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/waitingroom_rule_action\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"position\":{\"$ref\":\"#/definitions/waf-managed-rules_rule\"}},\"required\":[\"action\",\"expression\"]},\"waitingroom_rule_action\":{\"description\":\"The action to take when the expression matches.\",\"enum\":[\"bypass_waiting_room\"],\"example\":\"bypass_waiting_room\",\"type\":\"string\"},\"waitingroom_rule_result\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/waitingroom_rule_action\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"version\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"waitingroom_rules_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/waitingroom_rule_result\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waitingroom_update_rules\":{\"items\":{\"$ref\":\"#/definitions/waitingroom_create_rule\"},\"type\":\"array\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"addressing_advertised\":{\"description\":\"Prefix advertisement status to the Internet. This field is only not 'null' if on demand is enabled.\",\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"addressing_default_sni\":{\"description\":\"If you have legacy TLS clients which do not send the TLS server name indicator, then you can specify one default SNI on the map. If Cloudflare receives a TLS handshake from a client without an SNI, it will respond with the default SNI on those IPs. The default SNI can be any valid zone or subdomain owned by the account.\",\"example\":\"*.example.com\",\"nullable\":true,\"type\":\"string\"},\"calls_name\":{\"default\":\"\",\"description\":\"A short description of Calls app, not shown to end users.\",\"example\":\"production-realtime-app\",\"type\":\"string\"},\"intel_asn\":{\"type\":\"integer\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"waf-managed-rules_rule\":{\"x-escape\":\"`oneOf` of 3 variants that no required property tells apart (decoded as untyped JSON)\"},\"waitingroom_additional_routes\":{\"description\":\"Only available for the Waiting Room Advanced subscription. Additional hostname and path combinations to which this waiting room will be applied. There is an implied wildcard at the end of the path. The hostname and path combination must be unique to this and all other waiting rooms.\",\"items\":{\"properties\":{\"host\":{\"description\":\"The hostname to which this waiting room will be applied (no wildcards). The hostname must be the primary domain, subdomain, or custom hostname (if using SSL for SaaS) of this zone. Please do not include the scheme (http:// or https://).\",\"example\":\"shop2.example.com\",\"type\":\"string\"},\"path\":{\"default\":\"/\",\"description\":\"Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.\",\"example\":\"/shop2/checkout\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"},\"waitingroom_cookie_attributes\":{\"description\":\"Configures cookie attributes for the waiting room cookie. This encrypted cookie stores a user's status in the waiting room, such as queue position.\",\"properties\":{\"samesite\":{\"default\":\"auto\",\"description\":\"Configures the SameSite attribute on the waiting room cookie. Value `auto` will be translated to `lax` or `none` depending if **Always Use HTTPS** is enabled. Note that when using value `none`, the secure attribute cannot be set to `never`.\",\"enum\":[\"auto\",\"lax\",\"none\",\"strict\"],\"example\":\"auto\",\"type\":\"string\"},\"secure\":{\"default\":\"auto\",\"description\":\"Configures the Secure attribute on the waiting room cookie. Value `always` indicates that the Secure attribute will be set in the Set-Cookie header, `never` indicates that the Secure attribute will not be set, and `auto` will set the Secure attribute depending if **Always Use HTTPS** is enabled.\",\"enum\":[\"auto\",\"always\",\"never\"],\"example\":\"auto\",\"type\":\"string\"}},\"type\":\"object\"},\"waitingroom_create_rule\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/waitingroom_rule_action\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"action\",\"expression\"]},\"waitingroom_default_template_language\":{\"default\":\"en-US\",\"description\":\"The language of the default page template. If no default_template_language is provided, then `en-US` (English) will be used.\",\"enum\":[\"en-US\",\"es-ES\",\"de-DE\",\"fr-FR\",\"it-IT\",\"ja-JP\",\"ko-KR\",\"pt-BR\",\"zh-CN\",\"zh-TW\",\"nl-NL\",\"pl-PL\",\"id-ID\",\"tr-TR\",\"ar-EG\",\"ru-RU\",\"fa-IR\"],\"example\":\"es-ES\",\"type\":\"string\"},\"waitingroom_event_details_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_event_details_result\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waitingroom_event_details_result\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"custom_page_html\":{\"$ref\":\"#/definitions/Duration\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"disable_session_renewal\":{\"$ref\":\"#/definitions/aaa_ready\"},\"event_end_time\":{\"$ref\":\"#/definitions/Duration\"},\"event_start_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"new_users_per_minute\":{\"$ref\":\"#/definitions/intel_asn\"},\"prequeue_start_time\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"queueing_method\":{\"$ref\":\"#/definitions/Duration\"},\"session_duration\":{\"$ref\":\"#/definitions/intel_asn\"},\"shuffle_at_event_start\":{\"$ref\":\"#/definitions/stream_asc\"},\"suspended\":{\"$ref\":\"#/definitions/stream_asc\"},\"total_active_users\":{\"$ref\":\"#/definitions/intel_asn\"}},\"type\":\"object\"},\"waitingroom_event_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_event_result\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waitingroom_event_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/waitingroom_event_result\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waitingroom_event_result\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"custom_page_html\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"disable_session_renewal\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"event_end_time\":{\"$ref\":\"#/definitions/Duration\"},\"event_start_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"new_users_per_minute\":{\"$ref\":\"#/definitions/waitingroom_event_total_active_users\"},\"prequeue_start_time\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"queueing_method\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"session_duration\":{\"$ref\":\"#/definitions/waitingroom_event_session_duration\"},\"shuffle_at_event_start\":{\"$ref\":\"#/definitions/stream_asc\"},\"suspended\":{\"$ref\":\"#/definitions/stream_asc\"},\"total_active_users\":{\"$ref\":\"#/definitions/waitingroom_event_total_active_users\"}},\"type\":\"object\"},\"waitingroom_event_session_duration\":{\"description\":\"If set, the event will override the waiting room's `session_duration` property while it is active. If null, the event will inherit it.\",\"maximum\":30,\"minimum\":1,\"nullable\":true,\"type\":\"integer\"},\"waitingroom_event_total_active_users\":{\"description\":\"If set, the event will override the waiting room's `total_active_users` property while it is active. If null, the event will inherit it. This can only be set if the event's `new_users_per_minute` property is also set.\",\"maximum\":2147483647,\"minimum\":200,\"nullable\":true,\"type\":\"integer\"},\"waitingroom_patch_rule\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/waitingroom_rule_action\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"position\":{\"$ref\":\"#/definitions/waf-managed-rules_rule\"}},\"required\":[\"action\",\"expression\"]},\"waitingroom_path\":{\"default\":\"/\",\"description\":\"Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.\",\"example\":\"/shop/checkout\",\"type\":\"string\"},\"waitingroom_preview_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"preview_url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waitingroom_query_event\":{\"properties\":{\"custom_page_html\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"disable_session_renewal\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"event_end_time\":{\"$ref\":\"#/definitions/Duration\"},\"event_start_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"new_users_per_minute\":{\"$ref\":\"#/definitions/waitingroom_event_total_active_users\"},\"prequeue_start_time\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"queueing_method\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"session_duration\":{\"$ref\":\"#/definitions/waitingroom_event_session_duration\"},\"shuffle_at_event_start\":{\"$ref\":\"#/definitions/stream_asc\"},\"suspended\":{\"$ref\":\"#/definitions/stream_asc\"},\"total_active_users\":{\"$ref\":\"#/definitions/waitingroom_event_total_active_users\"}},\"required\":[\"name\",\"event_start_time\",\"event_end_time\"],\"type\":\"object\"},\"waitingroom_query_preview\":{\"properties\":{\"custom_html\":{\"$ref\":\"#/definitions/calls_name\"}},\"required\":[\"custom_html\"],\"type\":\"object\"},\"waitingroom_query_waitingroom\":{\"properties\":{\"additional_routes\":{\"$ref\":\"#/definitions/waitingroom_additional_routes\"},\"cookie_attributes\":{\"$ref\":\"#/definitions/waitingroom_cookie_attributes\"},\"cookie_suffix\":{\"$ref\":\"#/definitions/Duration\"},\"custom_page_html\":{\"$ref\":\"#/definitions/calls_name\"},\"default_template_language\":{\"$ref\":\"#/definitions/waitingroom_default_template_language\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"disable_session_renewal\":{\"$ref\":\"#/definitions/stream_asc\"},\"host\":{\"$ref\":\"#/definitions/Duration\"},\"json_response_enabled\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"new_users_per_minute\":{\"$ref\":\"#/definitions/waitingroom_total_active_users\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"queue_all\":{\"$ref\":\"#/definitions/stream_asc\"},\"queueing_method\":{\"$ref\":\"#/definitions/waitingroom_queueing_method\"},\"queueing_status_code\":{\"$ref\":\"#/definitions/waitingroom_queueing_status_code\"},\"session_duration\":{\"$ref\":\"#/definitions/waitingroom_session_duration\"},\"suspended\":{\"$ref\":\"#/definitions/stream_asc\"},\"total_active_users\":{\"$ref\":\"#/definitions/waitingroom_total_active_users\"}},\"required\":[\"name\",\"host\",\"new_users_per_minute\",\"total_active_users\"],\"type\":\"object\"},\"waitingroom_queueing_method\":{\"default\":\"fifo\",\"description\":\"Sets the queueing method used by the waiting room. Changing this parameter from the **default** queueing method is only available for the Waiting Room Advanced subscription. Regardless of the queueing method, if `queue_all` is enabled or an event is prequeueing, users in the waiting room will not be accepted to the origin. These users will always see a waiting room page that refreshes automatically. The valid queueing methods are:\\n1. `fifo` **(default)**: First-In-First-Out queue where customers gain access in the order they arrived.\\n2. `random`: Random queue where customers gain access randomly, regardless of arrival time.\\n3. `passthrough`: Users will pass directly through the waiting room and into the origin website. As a result, any configured limits will not be respected while this is enabled. This method can be used as an alternative to disabling a waiting room (with `suspended`) so that analytics are still reported. This can be used if you wish to allow all traffic normally, but want to restrict traffic during a waiting room event, or vice versa.\\n4. `reject`: Users will be immediately rejected from the waiting room. As a result, no users will reach the origin website while this is enabled. This can be used if you wish to reject all traffic while performing maintenance, block traffic during a specified period of time (an event), or block traffic while events are not occurring. Consider a waiting room used for vaccine distribution that only allows traffic during sign-up events, and otherwise blocks all traffic. For this case, the waiting room uses `reject`, and its events override this with `fifo`, `random`, or `passthrough`. When this queueing method is enabled and neither `queueAll` is enabled nor an event is prequeueing, the waiting room page **will not refresh automatically**.\",\"enum\":[\"fifo\",\"random\",\"passthrough\",\"reject\"],\"example\":\"fifo\",\"type\":\"string\"},\"waitingroom_queueing_status_code\":{\"default\":200,\"description\":\"HTTP status code returned to a user while in the queue.\",\"enum\":[200,202,429],\"example\":202,\"type\":\"integer\"},\"waitingroom_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/waitingroom_waitingroom\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waitingroom_rule_action\":{\"description\":\"The action to take when the expression matches.\",\"enum\":[\"bypass_waiting_room\"],\"example\":\"bypass_waiting_room\",\"type\":\"string\"},\"waitingroom_rule_result\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/waitingroom_rule_action\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"expression\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"version\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"waitingroom_rules_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/waitingroom_rule_result\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waitingroom_session_duration\":{\"default\":5,\"description\":\"Lifetime of a cookie (in minutes) set by Cloudflare for users who get access to the route. If a user is not seen by Cloudflare again in that time period, they will be treated as a new user that visits the route.\",\"maximum\":30,\"minimum\":1,\"type\":\"integer\"},\"waitingroom_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_waitingroom\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waitingroom_status\":{\"enum\":[\"event_prequeueing\",\"not_queueing\",\"queueing\"],\"example\":\"queueing\",\"type\":\"string\"},\"waitingroom_status_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"estimated_queued_users\":{\"$ref\":\"#/definitions/intel_asn\"},\"estimated_total_active_users\":{\"$ref\":\"#/definitions/intel_asn\"},\"event_id\":{\"$ref\":\"#/definitions/Duration\"},\"max_estimated_time_minutes\":{\"$ref\":\"#/definitions/intel_asn\"},\"status\":{\"$ref\":\"#/definitions/waitingroom_status\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"waitingroom_total_active_users\":{\"description\":\"Sets the total number of active user sessions on the route at a point in time. A route is a combination of host and path on which a waiting room is available. This value is used as a baseline for the total number of active user sessions on the route. It is possible to have a situation where there are more or less active users sessions on the route based on the traffic patterns at that time around the world.\",\"maximum\":2147483647,\"minimum\":200,\"type\":\"integer\"},\"waitingroom_update_rules\":{\"items\":{\"$ref\":\"#/definitions/waitingroom_create_rule\"},\"type\":\"array\"},\"waitingroom_waitingroom\":{\"properties\":{\"additional_routes\":{\"$ref\":\"#/definitions/waitingroom_additional_routes\"},\"cookie_attributes\":{\"$ref\":\"#/definitions/waitingroom_cookie_attributes\"},\"cookie_suffix\":{\"$ref\":\"#/definitions/Duration\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"custom_page_html\":{\"$ref\":\"#/definitions/calls_name\"},\"default_template_language\":{\"$ref\":\"#/definitions/waitingroom_default_template_language\"},\"description\":{\"$ref\":\"#/definitions/calls_name\"},\"disable_session_renewal\":{\"$ref\":\"#/definitions/stream_asc\"},\"host\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"json_response_enabled\":{\"$ref\":\"#/definitions/stream_asc\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"new_users_per_minute\":{\"$ref\":\"#/definitions/waitingroom_total_active_users\"},\"next_event_prequeue_start_time\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"next_event_start_time\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"queue_all\":{\"$ref\":\"#/definitions/stream_asc\"},\"queueing_method\":{\"$ref\":\"#/definitions/waitingroom_queueing_method\"},\"queueing_status_code\":{\"$ref\":\"#/definitions/waitingroom_queueing_status_code\"},\"session_duration\":{\"$ref\":\"#/definitions/waitingroom_session_duration\"},\"suspended\":{\"$ref\":\"#/definitions/stream_asc\"},\"total_active_users\":{\"$ref\":\"#/definitions/waitingroom_total_active_users\"}},\"type\":\"object\"},\"waitingroom_zone_settings\":{\"properties\":{\"search_engine_crawler_bypass\":{\"$ref\":\"#/definitions/stream_asc\"}},\"type\":\"object\"},\"waitingroom_zone_settings_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"search_engine_crawler_bypass\":{\"$ref\":\"#/definitions/stream_asc\"}},\"required\":[\"search_engine_crawler_bypass\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
     match id {
+        "waiting_room_list_waiting_rooms" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":25,\"maximum\":1000,\"minimum\":5,\"type\":\"integer\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/waitingroom_waitingroom\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_create_waiting_room" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/waitingroom_query_waitingroom\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_waitingroom\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_create_a_custom_waiting_room_page_preview" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/waitingroom_query_preview\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"preview_url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_get_zone_settings" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"search_engine_crawler_bypass\":{\"$ref\":\"#/definitions/stream_asc\"}},\"required\":[\"search_engine_crawler_bypass\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_update_zone_settings" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/waitingroom_zone_settings\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"search_engine_crawler_bypass\":{\"$ref\":\"#/definitions/stream_asc\"}},\"required\":[\"search_engine_crawler_bypass\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_patch_zone_settings" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/waitingroom_zone_settings\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"search_engine_crawler_bypass\":{\"$ref\":\"#/definitions/stream_asc\"}},\"required\":[\"search_engine_crawler_bypass\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_waiting_room_details" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_waitingroom\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_update_waiting_room" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/waitingroom_query_waitingroom\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_waitingroom\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_patch_waiting_room" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/waitingroom_query_waitingroom\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_waitingroom\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_delete_waiting_room" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_list_events" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"default\":25,\"maximum\":1000,\"minimum\":5,\"type\":\"integer\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/waitingroom_event_result\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_create_event" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/waitingroom_query_event\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_event_result\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_event_details" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("event_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_event_result\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_update_event" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("event_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/waitingroom_query_event\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_event_result\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_patch_event" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("event_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/waitingroom_query_event\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_event_result\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_delete_event" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("event_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_preview_active_event_details" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("event_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/waitingroom_event_details_result\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "waiting_room_list_waiting_room_rules" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -458,6 +1883,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"items\":{\"$ref\":\"#/definitions/waitingroom_rule_result\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "waiting_room_get_waiting_room_status" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("waiting_room_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"estimated_queued_users\":{\"$ref\":\"#/definitions/intel_asn\"},\"estimated_total_active_users\":{\"$ref\":\"#/definitions/intel_asn\"},\"event_id\":{\"$ref\":\"#/definitions/Duration\"},\"max_estimated_time_minutes\":{\"$ref\":\"#/definitions/intel_asn\"},\"status\":{\"$ref\":\"#/definitions/waitingroom_status\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }

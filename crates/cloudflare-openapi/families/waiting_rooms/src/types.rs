@@ -43,6 +43,49 @@ impl ::std::convert::TryFrom<String> for AaaEnabled {
         value.parse()
     }
 }
+///Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct AaaReady(pub bool);
+impl ::std::ops::Deref for AaaReady {
+    type Target = bool;
+    fn deref(&self) -> &bool {
+        &self.0
+    }
+}
+impl ::std::convert::From<AaaReady> for bool {
+    fn from(value: AaaReady) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<bool> for AaaReady {
+    fn from(value: bool) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for AaaReady {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for AaaReady {
+    type Err = <bool as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for AaaReady {
+    type Error = <bool as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for AaaReady {
+    type Error = <bool as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///`AaaTimestamp`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -84,6 +127,48 @@ impl ::std::convert::TryFrom<String> for AaaTimestamp {
     type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
+    }
+}
+///Prefix advertisement status to the Internet. This field is only not 'null' if on demand is enabled.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct AddressingAdvertised(pub ::std::option::Option<bool>);
+impl ::std::ops::Deref for AddressingAdvertised {
+    type Target = ::std::option::Option<bool>;
+    fn deref(&self) -> &::std::option::Option<bool> {
+        &self.0
+    }
+}
+impl ::std::convert::From<AddressingAdvertised> for ::std::option::Option<bool> {
+    fn from(value: AddressingAdvertised) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::option::Option<bool>> for AddressingAdvertised {
+    fn from(value: ::std::option::Option<bool>) -> Self {
+        Self(value)
+    }
+}
+///If you have legacy TLS clients which do not send the TLS server name indicator, then you can specify one default SNI on the map. If Cloudflare receives a TLS handshake from a client without an SNI, it will respond with the default SNI on those IPs. The default SNI can be any valid zone or subdomain owned by the account.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct AddressingDefaultSni(pub ::std::option::Option<::std::string::String>);
+impl ::std::ops::Deref for AddressingDefaultSni {
+    type Target = ::std::option::Option<::std::string::String>;
+    fn deref(&self) -> &::std::option::Option<::std::string::String> {
+        &self.0
+    }
+}
+impl ::std::convert::From<AddressingDefaultSni>
+for ::std::option::Option<::std::string::String> {
+    fn from(value: AddressingDefaultSni) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::option::Option<::std::string::String>>
+for AddressingDefaultSni {
+    fn from(value: ::std::option::Option<::std::string::String>) -> Self {
+        Self(value)
     }
 }
 ///A short description of Calls app, not shown to end users.
@@ -168,6 +253,112 @@ impl ::std::str::FromStr for Duration {
         Ok(Self(value.to_string()))
     }
 }
+///`IntelAsn`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct IntelAsn(pub i64);
+impl ::std::ops::Deref for IntelAsn {
+    type Target = i64;
+    fn deref(&self) -> &i64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<IntelAsn> for i64 {
+    fn from(value: IntelAsn) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<i64> for IntelAsn {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for IntelAsn {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for IntelAsn {
+    type Err = <i64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for IntelAsn {
+    type Error = <i64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for IntelAsn {
+    type Error = <i64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+///`LoadBalancingIdResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancingIdResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<LoadBalancingIdResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`LoadBalancingIdResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LoadBalancingIdResponseResult {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Duration>,
+}
+///Lists videos in ascending order of creation.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct StreamAsc(pub bool);
+impl ::std::ops::Deref for StreamAsc {
+    type Target = bool;
+    fn deref(&self) -> &bool {
+        &self.0
+    }
+}
+impl ::std::convert::From<StreamAsc> for bool {
+    fn from(value: StreamAsc) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<bool> for StreamAsc {
+    fn from(value: bool) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for StreamAsc {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for StreamAsc {
+    type Err = <bool as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for StreamAsc {
+    type Error = <bool as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for StreamAsc {
+    type Error = <bool as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///`WafManagedRulesRule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -188,6 +379,200 @@ impl ::std::convert::From<::serde_json::Value> for WafManagedRulesRule {
         Self(value)
     }
 }
+///Only available for the Waiting Room Advanced subscription. Additional hostname and path combinations to which this waiting room will be applied. There is an implied wildcard at the end of the path. The hostname and path combination must be unique to this and all other waiting rooms.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct WaitingroomAdditionalRoutes(
+    pub ::std::vec::Vec<WaitingroomAdditionalRoutesItem>,
+);
+impl ::std::ops::Deref for WaitingroomAdditionalRoutes {
+    type Target = ::std::vec::Vec<WaitingroomAdditionalRoutesItem>;
+    fn deref(&self) -> &::std::vec::Vec<WaitingroomAdditionalRoutesItem> {
+        &self.0
+    }
+}
+impl ::std::convert::From<WaitingroomAdditionalRoutes>
+for ::std::vec::Vec<WaitingroomAdditionalRoutesItem> {
+    fn from(value: WaitingroomAdditionalRoutes) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<WaitingroomAdditionalRoutesItem>>
+for WaitingroomAdditionalRoutes {
+    fn from(value: ::std::vec::Vec<WaitingroomAdditionalRoutesItem>) -> Self {
+        Self(value)
+    }
+}
+///`WaitingroomAdditionalRoutesItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WaitingroomAdditionalRoutesItem {
+    ///The hostname to which this waiting room will be applied (no wildcards). The hostname must be the primary domain, subdomain, or custom hostname (if using SSL for SaaS) of this zone. Please do not include the scheme (http:// or https://).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub host: ::std::option::Option<::std::string::String>,
+    ///Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.
+    #[serde(default = "defaults::waitingroom_additional_routes_item_path")]
+    pub path: ::std::string::String,
+}
+impl ::std::default::Default for WaitingroomAdditionalRoutesItem {
+    fn default() -> Self {
+        Self {
+            host: Default::default(),
+            path: defaults::waitingroom_additional_routes_item_path(),
+        }
+    }
+}
+///Configures cookie attributes for the waiting room cookie. This encrypted cookie stores a user's status in the waiting room, such as queue position.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WaitingroomCookieAttributes {
+    ///Configures the SameSite attribute on the waiting room cookie. Value `auto` will be translated to `lax` or `none` depending if **Always Use HTTPS** is enabled. Note that when using value `none`, the secure attribute cannot be set to `never`.
+    #[serde(default = "defaults::waitingroom_cookie_attributes_samesite")]
+    pub samesite: WaitingroomCookieAttributesSamesite,
+    ///Configures the Secure attribute on the waiting room cookie. Value `always` indicates that the Secure attribute will be set in the Set-Cookie header, `never` indicates that the Secure attribute will not be set, and `auto` will set the Secure attribute depending if **Always Use HTTPS** is enabled.
+    #[serde(default = "defaults::waitingroom_cookie_attributes_secure")]
+    pub secure: WaitingroomCookieAttributesSecure,
+}
+impl ::std::default::Default for WaitingroomCookieAttributes {
+    fn default() -> Self {
+        Self {
+            samesite: defaults::waitingroom_cookie_attributes_samesite(),
+            secure: defaults::waitingroom_cookie_attributes_secure(),
+        }
+    }
+}
+///Configures the SameSite attribute on the waiting room cookie. Value `auto` will be translated to `lax` or `none` depending if **Always Use HTTPS** is enabled. Note that when using value `none`, the secure attribute cannot be set to `never`.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WaitingroomCookieAttributesSamesite {
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "lax")]
+    Lax,
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "strict")]
+    Strict,
+}
+impl ::std::fmt::Display for WaitingroomCookieAttributesSamesite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Auto => f.write_str("auto"),
+            Self::Lax => f.write_str("lax"),
+            Self::None => f.write_str("none"),
+            Self::Strict => f.write_str("strict"),
+        }
+    }
+}
+impl ::std::str::FromStr for WaitingroomCookieAttributesSamesite {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "auto" => Ok(Self::Auto),
+            "lax" => Ok(Self::Lax),
+            "none" => Ok(Self::None),
+            "strict" => Ok(Self::Strict),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WaitingroomCookieAttributesSamesite {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for WaitingroomCookieAttributesSamesite {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for WaitingroomCookieAttributesSamesite {
+    fn default() -> Self {
+        WaitingroomCookieAttributesSamesite::Auto
+    }
+}
+///Configures the Secure attribute on the waiting room cookie. Value `always` indicates that the Secure attribute will be set in the Set-Cookie header, `never` indicates that the Secure attribute will not be set, and `auto` will set the Secure attribute depending if **Always Use HTTPS** is enabled.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WaitingroomCookieAttributesSecure {
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "always")]
+    Always,
+    #[serde(rename = "never")]
+    Never,
+}
+impl ::std::fmt::Display for WaitingroomCookieAttributesSecure {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Auto => f.write_str("auto"),
+            Self::Always => f.write_str("always"),
+            Self::Never => f.write_str("never"),
+        }
+    }
+}
+impl ::std::str::FromStr for WaitingroomCookieAttributesSecure {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "auto" => Ok(Self::Auto),
+            "always" => Ok(Self::Always),
+            "never" => Ok(Self::Never),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WaitingroomCookieAttributesSecure {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for WaitingroomCookieAttributesSecure {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for WaitingroomCookieAttributesSecure {
+    fn default() -> Self {
+        WaitingroomCookieAttributesSecure::Auto
+    }
+}
 ///`WaitingroomCreateRule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WaitingroomCreateRule {
@@ -197,6 +582,291 @@ pub struct WaitingroomCreateRule {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     pub expression: Duration,
+}
+///The language of the default page template. If no default_template_language is provided, then `en-US` (English) will be used.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WaitingroomDefaultTemplateLanguage {
+    #[serde(rename = "en-US")]
+    EnUs,
+    #[serde(rename = "es-ES")]
+    EsEs,
+    #[serde(rename = "de-DE")]
+    DeDe,
+    #[serde(rename = "fr-FR")]
+    FrFr,
+    #[serde(rename = "it-IT")]
+    ItIt,
+    #[serde(rename = "ja-JP")]
+    JaJp,
+    #[serde(rename = "ko-KR")]
+    KoKr,
+    #[serde(rename = "pt-BR")]
+    PtBr,
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "zh-TW")]
+    ZhTw,
+    #[serde(rename = "nl-NL")]
+    NlNl,
+    #[serde(rename = "pl-PL")]
+    PlPl,
+    #[serde(rename = "id-ID")]
+    IdId,
+    #[serde(rename = "tr-TR")]
+    TrTr,
+    #[serde(rename = "ar-EG")]
+    ArEg,
+    #[serde(rename = "ru-RU")]
+    RuRu,
+    #[serde(rename = "fa-IR")]
+    FaIr,
+}
+impl ::std::fmt::Display for WaitingroomDefaultTemplateLanguage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::EnUs => f.write_str("en-US"),
+            Self::EsEs => f.write_str("es-ES"),
+            Self::DeDe => f.write_str("de-DE"),
+            Self::FrFr => f.write_str("fr-FR"),
+            Self::ItIt => f.write_str("it-IT"),
+            Self::JaJp => f.write_str("ja-JP"),
+            Self::KoKr => f.write_str("ko-KR"),
+            Self::PtBr => f.write_str("pt-BR"),
+            Self::ZhCn => f.write_str("zh-CN"),
+            Self::ZhTw => f.write_str("zh-TW"),
+            Self::NlNl => f.write_str("nl-NL"),
+            Self::PlPl => f.write_str("pl-PL"),
+            Self::IdId => f.write_str("id-ID"),
+            Self::TrTr => f.write_str("tr-TR"),
+            Self::ArEg => f.write_str("ar-EG"),
+            Self::RuRu => f.write_str("ru-RU"),
+            Self::FaIr => f.write_str("fa-IR"),
+        }
+    }
+}
+impl ::std::str::FromStr for WaitingroomDefaultTemplateLanguage {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "en-US" => Ok(Self::EnUs),
+            "es-ES" => Ok(Self::EsEs),
+            "de-DE" => Ok(Self::DeDe),
+            "fr-FR" => Ok(Self::FrFr),
+            "it-IT" => Ok(Self::ItIt),
+            "ja-JP" => Ok(Self::JaJp),
+            "ko-KR" => Ok(Self::KoKr),
+            "pt-BR" => Ok(Self::PtBr),
+            "zh-CN" => Ok(Self::ZhCn),
+            "zh-TW" => Ok(Self::ZhTw),
+            "nl-NL" => Ok(Self::NlNl),
+            "pl-PL" => Ok(Self::PlPl),
+            "id-ID" => Ok(Self::IdId),
+            "tr-TR" => Ok(Self::TrTr),
+            "ar-EG" => Ok(Self::ArEg),
+            "ru-RU" => Ok(Self::RuRu),
+            "fa-IR" => Ok(Self::FaIr),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WaitingroomDefaultTemplateLanguage {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for WaitingroomDefaultTemplateLanguage {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for WaitingroomDefaultTemplateLanguage {
+    fn default() -> Self {
+        WaitingroomDefaultTemplateLanguage::EnUs
+    }
+}
+///`WaitingroomEventDetailsResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomEventDetailsResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<WaitingroomEventDetailsResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`WaitingroomEventDetailsResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomEventDetailsResult {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_on: ::std::option::Option<AaaTimestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_page_html: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<CallsName>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub disable_session_renewal: ::std::option::Option<AaaReady>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub event_end_time: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub event_start_time: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified_on: ::std::option::Option<AaaTimestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_users_per_minute: ::std::option::Option<IntelAsn>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub prequeue_start_time: ::std::option::Option<AddressingDefaultSni>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queueing_method: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_duration: ::std::option::Option<IntelAsn>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub shuffle_at_event_start: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub suspended: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_active_users: ::std::option::Option<IntelAsn>,
+}
+///`WaitingroomEventResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomEventResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<WaitingroomEventResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`WaitingroomEventResponseCollection`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomEventResponseCollection {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<WaitingroomEventResult>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`WaitingroomEventResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomEventResult {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_on: ::std::option::Option<AaaTimestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_page_html: ::std::option::Option<AddressingDefaultSni>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<CallsName>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub disable_session_renewal: ::std::option::Option<AddressingAdvertised>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub event_end_time: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub event_start_time: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified_on: ::std::option::Option<AaaTimestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_users_per_minute: ::std::option::Option<WaitingroomEventTotalActiveUsers>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub prequeue_start_time: ::std::option::Option<AddressingDefaultSni>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queueing_method: ::std::option::Option<AddressingDefaultSni>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_duration: ::std::option::Option<WaitingroomEventSessionDuration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub shuffle_at_event_start: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub suspended: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_active_users: ::std::option::Option<WaitingroomEventTotalActiveUsers>,
+}
+///If set, the event will override the waiting room's `session_duration` property while it is active. If null, the event will inherit it.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct WaitingroomEventSessionDuration(
+    pub ::std::option::Option<::std::num::NonZeroU64>,
+);
+impl ::std::ops::Deref for WaitingroomEventSessionDuration {
+    type Target = ::std::option::Option<::std::num::NonZeroU64>;
+    fn deref(&self) -> &::std::option::Option<::std::num::NonZeroU64> {
+        &self.0
+    }
+}
+impl ::std::convert::From<WaitingroomEventSessionDuration>
+for ::std::option::Option<::std::num::NonZeroU64> {
+    fn from(value: WaitingroomEventSessionDuration) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::option::Option<::std::num::NonZeroU64>>
+for WaitingroomEventSessionDuration {
+    fn from(value: ::std::option::Option<::std::num::NonZeroU64>) -> Self {
+        Self(value)
+    }
+}
+///If set, the event will override the waiting room's `total_active_users` property while it is active. If null, the event will inherit it. This can only be set if the event's `new_users_per_minute` property is also set.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct WaitingroomEventTotalActiveUsers(pub ::std::option::Option<i64>);
+impl ::std::ops::Deref for WaitingroomEventTotalActiveUsers {
+    type Target = ::std::option::Option<i64>;
+    fn deref(&self) -> &::std::option::Option<i64> {
+        &self.0
+    }
+}
+impl ::std::convert::From<WaitingroomEventTotalActiveUsers>
+for ::std::option::Option<i64> {
+    fn from(value: WaitingroomEventTotalActiveUsers) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::option::Option<i64>>
+for WaitingroomEventTotalActiveUsers {
+    fn from(value: ::std::option::Option<i64>) -> Self {
+        Self(value)
+    }
 }
 ///`WaitingroomPatchRule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -209,6 +879,268 @@ pub struct WaitingroomPatchRule {
     pub expression: Duration,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub position: ::std::option::Option<WafManagedRulesRule>,
+}
+///Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct WaitingroomPath(pub ::std::string::String);
+impl ::std::ops::Deref for WaitingroomPath {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<WaitingroomPath> for ::std::string::String {
+    fn from(value: WaitingroomPath) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::string::String> for WaitingroomPath {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for WaitingroomPath {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for WaitingroomPath {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+///`WaitingroomPreviewResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomPreviewResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<WaitingroomPreviewResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`WaitingroomPreviewResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomPreviewResponseResult {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub preview_url: ::std::option::Option<Duration>,
+}
+///`WaitingroomQueryEvent`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WaitingroomQueryEvent {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_page_html: ::std::option::Option<AddressingDefaultSni>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<CallsName>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub disable_session_renewal: ::std::option::Option<AddressingAdvertised>,
+    pub event_end_time: Duration,
+    pub event_start_time: Duration,
+    pub name: Duration,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_users_per_minute: ::std::option::Option<WaitingroomEventTotalActiveUsers>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub prequeue_start_time: ::std::option::Option<AddressingDefaultSni>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queueing_method: ::std::option::Option<AddressingDefaultSni>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_duration: ::std::option::Option<WaitingroomEventSessionDuration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub shuffle_at_event_start: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub suspended: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_active_users: ::std::option::Option<WaitingroomEventTotalActiveUsers>,
+}
+///`WaitingroomQueryPreview`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WaitingroomQueryPreview {
+    pub custom_html: CallsName,
+}
+///`WaitingroomQueryWaitingroom`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WaitingroomQueryWaitingroom {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub additional_routes: ::std::option::Option<WaitingroomAdditionalRoutes>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cookie_attributes: ::std::option::Option<WaitingroomCookieAttributes>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cookie_suffix: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_page_html: ::std::option::Option<CallsName>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_template_language: ::std::option::Option<
+        WaitingroomDefaultTemplateLanguage,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<CallsName>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub disable_session_renewal: ::std::option::Option<StreamAsc>,
+    pub host: Duration,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub json_response_enabled: ::std::option::Option<StreamAsc>,
+    pub name: Duration,
+    pub new_users_per_minute: WaitingroomTotalActiveUsers,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub path: ::std::option::Option<WaitingroomPath>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queue_all: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queueing_method: ::std::option::Option<WaitingroomQueueingMethod>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queueing_status_code: ::std::option::Option<WaitingroomQueueingStatusCode>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_duration: ::std::option::Option<WaitingroomSessionDuration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub suspended: ::std::option::Option<StreamAsc>,
+    pub total_active_users: WaitingroomTotalActiveUsers,
+}
+/**Sets the queueing method used by the waiting room. Changing this parameter from the **default** queueing method is only available for the Waiting Room Advanced subscription. Regardless of the queueing method, if `queue_all` is enabled or an event is prequeueing, users in the waiting room will not be accepted to the origin. These users will always see a waiting room page that refreshes automatically. The valid queueing methods are:
+1. `fifo` **(default)**: First-In-First-Out queue where customers gain access in the order they arrived.
+2. `random`: Random queue where customers gain access randomly, regardless of arrival time.
+3. `passthrough`: Users will pass directly through the waiting room and into the origin website. As a result, any configured limits will not be respected while this is enabled. This method can be used as an alternative to disabling a waiting room (with `suspended`) so that analytics are still reported. This can be used if you wish to allow all traffic normally, but want to restrict traffic during a waiting room event, or vice versa.
+4. `reject`: Users will be immediately rejected from the waiting room. As a result, no users will reach the origin website while this is enabled. This can be used if you wish to reject all traffic while performing maintenance, block traffic during a specified period of time (an event), or block traffic while events are not occurring. Consider a waiting room used for vaccine distribution that only allows traffic during sign-up events, and otherwise blocks all traffic. For this case, the waiting room uses `reject`, and its events override this with `fifo`, `random`, or `passthrough`. When this queueing method is enabled and neither `queueAll` is enabled nor an event is prequeueing, the waiting room page **will not refresh automatically**.*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WaitingroomQueueingMethod {
+    #[serde(rename = "fifo")]
+    Fifo,
+    #[serde(rename = "random")]
+    Random,
+    #[serde(rename = "passthrough")]
+    Passthrough,
+    #[serde(rename = "reject")]
+    Reject,
+}
+impl ::std::fmt::Display for WaitingroomQueueingMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Fifo => f.write_str("fifo"),
+            Self::Random => f.write_str("random"),
+            Self::Passthrough => f.write_str("passthrough"),
+            Self::Reject => f.write_str("reject"),
+        }
+    }
+}
+impl ::std::str::FromStr for WaitingroomQueueingMethod {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "fifo" => Ok(Self::Fifo),
+            "random" => Ok(Self::Random),
+            "passthrough" => Ok(Self::Passthrough),
+            "reject" => Ok(Self::Reject),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WaitingroomQueueingMethod {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for WaitingroomQueueingMethod {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for WaitingroomQueueingMethod {
+    fn default() -> Self {
+        WaitingroomQueueingMethod::Fifo
+    }
+}
+///HTTP status code returned to a user while in the queue.
+#[derive(::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct WaitingroomQueueingStatusCode(i64);
+impl ::std::ops::Deref for WaitingroomQueueingStatusCode {
+    type Target = i64;
+    fn deref(&self) -> &i64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<WaitingroomQueueingStatusCode> for i64 {
+    fn from(value: WaitingroomQueueingStatusCode) -> Self {
+        value.0
+    }
+}
+impl ::std::default::Default for WaitingroomQueueingStatusCode {
+    fn default() -> Self {
+        WaitingroomQueueingStatusCode(200_i64)
+    }
+}
+impl ::std::convert::TryFrom<i64> for WaitingroomQueueingStatusCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: i64,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if ![200_i64, 202_i64, 429_i64].contains(&value) {
+            Err("invalid value".into())
+        } else {
+            Ok(Self(value))
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WaitingroomQueueingStatusCode {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        Self::try_from(<i64>::deserialize(deserializer)?)
+            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+    }
+}
+///`WaitingroomResponseCollection`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomResponseCollection {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<WaitingroomWaitingroom>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
 }
 ///The action to take when the expression matches.
 #[derive(
@@ -297,6 +1229,193 @@ pub struct WaitingroomRulesResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
+///Lifetime of a cookie (in minutes) set by Cloudflare for users who get access to the route. If a user is not seen by Cloudflare again in that time period, they will be treated as a new user that visits the route.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct WaitingroomSessionDuration(pub ::std::num::NonZeroU64);
+impl ::std::ops::Deref for WaitingroomSessionDuration {
+    type Target = ::std::num::NonZeroU64;
+    fn deref(&self) -> &::std::num::NonZeroU64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<WaitingroomSessionDuration> for ::std::num::NonZeroU64 {
+    fn from(value: WaitingroomSessionDuration) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::num::NonZeroU64> for WaitingroomSessionDuration {
+    fn from(value: ::std::num::NonZeroU64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for WaitingroomSessionDuration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for WaitingroomSessionDuration {
+    type Err = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for WaitingroomSessionDuration {
+    type Error = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for WaitingroomSessionDuration {
+    type Error = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+///`WaitingroomSingleResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomSingleResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<WaitingroomWaitingroom>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`WaitingroomStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WaitingroomStatus {
+    #[serde(rename = "event_prequeueing")]
+    EventPrequeueing,
+    #[serde(rename = "not_queueing")]
+    NotQueueing,
+    #[serde(rename = "queueing")]
+    Queueing,
+}
+impl ::std::fmt::Display for WaitingroomStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::EventPrequeueing => f.write_str("event_prequeueing"),
+            Self::NotQueueing => f.write_str("not_queueing"),
+            Self::Queueing => f.write_str("queueing"),
+        }
+    }
+}
+impl ::std::str::FromStr for WaitingroomStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "event_prequeueing" => Ok(Self::EventPrequeueing),
+            "not_queueing" => Ok(Self::NotQueueing),
+            "queueing" => Ok(Self::Queueing),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WaitingroomStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for WaitingroomStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`WaitingroomStatusResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomStatusResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<WaitingroomStatusResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`WaitingroomStatusResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomStatusResponseResult {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub estimated_queued_users: ::std::option::Option<IntelAsn>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub estimated_total_active_users: ::std::option::Option<IntelAsn>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub event_id: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_estimated_time_minutes: ::std::option::Option<IntelAsn>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<WaitingroomStatus>,
+}
+///Sets the total number of active user sessions on the route at a point in time. A route is a combination of host and path on which a waiting room is available. This value is used as a baseline for the total number of active user sessions on the route. It is possible to have a situation where there are more or less active users sessions on the route based on the traffic patterns at that time around the world.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct WaitingroomTotalActiveUsers(pub i64);
+impl ::std::ops::Deref for WaitingroomTotalActiveUsers {
+    type Target = i64;
+    fn deref(&self) -> &i64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<WaitingroomTotalActiveUsers> for i64 {
+    fn from(value: WaitingroomTotalActiveUsers) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<i64> for WaitingroomTotalActiveUsers {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for WaitingroomTotalActiveUsers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for WaitingroomTotalActiveUsers {
+    type Err = <i64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for WaitingroomTotalActiveUsers {
+    type Error = <i64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for WaitingroomTotalActiveUsers {
+    type Error = <i64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///`WaitingroomUpdateRules`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -317,6 +1436,95 @@ impl ::std::convert::From<::std::vec::Vec<WaitingroomCreateRule>>
 for WaitingroomUpdateRules {
     fn from(value: ::std::vec::Vec<WaitingroomCreateRule>) -> Self {
         Self(value)
+    }
+}
+///`WaitingroomWaitingroom`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomWaitingroom {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub additional_routes: ::std::option::Option<WaitingroomAdditionalRoutes>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cookie_attributes: ::std::option::Option<WaitingroomCookieAttributes>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cookie_suffix: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_on: ::std::option::Option<AaaTimestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_page_html: ::std::option::Option<CallsName>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_template_language: ::std::option::Option<
+        WaitingroomDefaultTemplateLanguage,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<CallsName>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub disable_session_renewal: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub host: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub json_response_enabled: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified_on: ::std::option::Option<AaaTimestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_users_per_minute: ::std::option::Option<WaitingroomTotalActiveUsers>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub next_event_prequeue_start_time: ::std::option::Option<AddressingDefaultSni>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub next_event_start_time: ::std::option::Option<AddressingDefaultSni>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub path: ::std::option::Option<WaitingroomPath>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queue_all: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queueing_method: ::std::option::Option<WaitingroomQueueingMethod>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub queueing_status_code: ::std::option::Option<WaitingroomQueueingStatusCode>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_duration: ::std::option::Option<WaitingroomSessionDuration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub suspended: ::std::option::Option<StreamAsc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_active_users: ::std::option::Option<WaitingroomTotalActiveUsers>,
+}
+///`WaitingroomZoneSettings`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomZoneSettings {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub search_engine_crawler_bypass: ::std::option::Option<StreamAsc>,
+}
+///`WaitingroomZoneSettingsResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WaitingroomZoneSettingsResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<WaitingroomZoneSettingsResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`WaitingroomZoneSettingsResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WaitingroomZoneSettingsResponseResult {
+    pub search_engine_crawler_bypass: StreamAsc,
+}
+/// Generation of default values for serde.
+pub mod defaults {
+    pub(super) fn waitingroom_additional_routes_item_path() -> ::std::string::String {
+        "/".to_string()
+    }
+    pub(super) fn waitingroom_cookie_attributes_samesite() -> super::WaitingroomCookieAttributesSamesite {
+        super::WaitingroomCookieAttributesSamesite::Auto
+    }
+    pub(super) fn waitingroom_cookie_attributes_secure() -> super::WaitingroomCookieAttributesSecure {
+        super::WaitingroomCookieAttributesSecure::Auto
     }
 }
 /// Error types.

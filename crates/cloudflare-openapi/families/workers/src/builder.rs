@@ -289,6 +289,48 @@ impl<'a> NamespaceWorkerGetNamespace<'a> {
         self
     }
 }
+/**Builder for [`Client::namespace_worker_delete_namespace`]
+
+[`Client::namespace_worker_delete_namespace`]: super::Client::namespace_worker_delete_namespace*/
+#[derive(Debug, Clone)]
+pub struct NamespaceWorkerDeleteNamespace<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    dispatch_namespace: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> NamespaceWorkerDeleteNamespace<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            dispatch_namespace: Err("dispatch_namespace was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn dispatch_namespace<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.dispatch_namespace = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for dispatch_namespace failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::namespace_worker_script_worker_details`]
 
 [`Client::namespace_worker_script_worker_details`]: super::Client::namespace_worker_script_worker_details*/
@@ -948,6 +990,103 @@ impl<'a> NamespaceWorkerDeleteScriptTag<'a> {
                 "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for tag failed"
                     .to_string()
             });
+        self
+    }
+}
+/**Builder for [`Client::worker_domain_list_domains`]
+
+[`Client::worker_domain_list_domains`]: super::Client::worker_domain_list_domains*/
+#[derive(Debug, Clone)]
+pub struct WorkerDomainListDomains<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    environment: Result<Option<::std::string::String>, String>,
+    hostname: Result<Option<::std::string::String>, String>,
+    service: Result<Option<types::Duration>, String>,
+    zone_id: Result<Option<::std::string::String>, String>,
+    zone_name: Result<Option<types::Duration>, String>,
+}
+impl<'a> WorkerDomainListDomains<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            environment: Ok(None),
+            hostname: Ok(None),
+            service: Ok(None),
+            zone_id: Ok(None),
+            zone_name: Ok(None),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn environment<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.environment = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for environment failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn hostname<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.hostname = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for hostname failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn service<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Duration>,
+    {
+        self.service = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `Duration` for service failed".to_string());
+        self
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn zone_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Duration>,
+    {
+        self.zone_name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `Duration` for zone_name failed".to_string());
         self
     }
 }
@@ -1732,6 +1871,78 @@ impl<'a> WorkerTailLogsStartTail<'a> {
             .try_into()
             .map_err(|_| {
                 "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::worker_tail_logs_delete_tail`]
+
+[`Client::worker_tail_logs_delete_tail`]: super::Client::worker_tail_logs_delete_tail*/
+#[derive(Debug, Clone)]
+pub struct WorkerTailLogsDeleteTail<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> WorkerTailLogsDeleteTail<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            script_name: Err("script_name was not initialized".to_string()),
+            id: Err("id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for id failed"
                     .to_string()
             });
         self
@@ -2892,6 +3103,38 @@ impl<'a> crate::Request for NamespaceWorkerGetNamespace<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for NamespaceWorkerDeleteNamespace<'a> {
+    type Success = types::WorkersApiResponseCommon;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "namespace_worker_delete_namespace"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, dispatch_namespace } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let dispatch_namespace = dispatch_namespace.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/dispatch/namespaces/{}", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& dispatch_namespace
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for NamespaceWorkerScriptWorkerDetails<'a> {
     type Success = types::WorkersNamespaceScriptResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -3232,6 +3475,54 @@ impl<'a> crate::Request for NamespaceWorkerDeleteScriptTag<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkerDomainListDomains<'a> {
+    type Success = types::WorkersDomainResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_domain_list_domains"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            account_id,
+            environment,
+            hostname,
+            service,
+            zone_id,
+            zone_name,
+        } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let environment = environment.map_err(Error::InvalidRequest)?;
+        let hostname = hostname.map_err(Error::InvalidRequest)?;
+        let service = service.map_err(Error::InvalidRequest)?;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let zone_name = zone_name.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/domains", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("environment", &environment))
+            .query(&progenitor_client::QueryParam::new("hostname", &hostname))
+            .query(&progenitor_client::QueryParam::new("service", &service))
+            .query(&progenitor_client::QueryParam::new("zone_id", &zone_id))
+            .query(&progenitor_client::QueryParam::new("zone_name", &zone_name))
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -3761,6 +4052,41 @@ impl<'a> crate::Request for WorkerTailLogsStartTail<'a> {
         let mut request = client
             .client
             .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkerTailLogsDeleteTail<'a> {
+    type Success = types::WorkersApiResponseCommon;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_tail_logs_delete_tail"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, script_name, id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let id = id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/scripts/{}/tails/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& script_name.to_string()),
+            encode_path(& id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),

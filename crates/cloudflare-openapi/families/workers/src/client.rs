@@ -51,6 +51,14 @@ Get a Workers for Platforms namespace.
 
 Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}`*/
     fn namespace_worker_get_namespace(&self) -> builder::NamespaceWorkerGetNamespace<'_>;
+    /**Delete dispatch namespace
+
+Delete a Workers for Platforms namespace.
+
+Sends a `DELETE` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}`*/
+    fn namespace_worker_delete_namespace(
+        &self,
+    ) -> builder::NamespaceWorkerDeleteNamespace<'_>;
     /**Worker Details
 
 Fetch information about a script uploaded to a Workers for Platforms namespace.
@@ -138,6 +146,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/workers/dispatch/namespaces/
     fn namespace_worker_delete_script_tag(
         &self,
     ) -> builder::NamespaceWorkerDeleteScriptTag<'_>;
+    /**List Domains
+
+Lists all Worker Domains for an account.
+
+Sends a `GET` request to `/accounts/{account_id}/workers/domains`*/
+    fn worker_domain_list_domains(&self) -> builder::WorkerDomainListDomains<'_>;
     /**Attach to Domain
 
 Attaches a Worker to a zone and hostname.
@@ -264,6 +278,12 @@ Starts a tail that receives logs and exception from a Worker.
 
 Sends a `POST` request to `/accounts/{account_id}/workers/scripts/{script_name}/tails`*/
     fn worker_tail_logs_start_tail(&self) -> builder::WorkerTailLogsStartTail<'_>;
+    /**Delete Tail
+
+Deletes a tail from a Worker.
+
+Sends a `DELETE` request to `/accounts/{account_id}/workers/scripts/{script_name}/tails/{id}`*/
+    fn worker_tail_logs_delete_tail(&self) -> builder::WorkerTailLogsDeleteTail<'_>;
     /**Fetch Usage Model
 
 Fetches the Usage Model for a given Worker.
@@ -432,6 +452,11 @@ impl WorkersOperations for Client {
     ) -> builder::NamespaceWorkerGetNamespace<'_> {
         builder::NamespaceWorkerGetNamespace::new(self)
     }
+    fn namespace_worker_delete_namespace(
+        &self,
+    ) -> builder::NamespaceWorkerDeleteNamespace<'_> {
+        builder::NamespaceWorkerDeleteNamespace::new(self)
+    }
     fn namespace_worker_script_worker_details(
         &self,
     ) -> builder::NamespaceWorkerScriptWorkerDetails<'_> {
@@ -481,6 +506,9 @@ impl WorkersOperations for Client {
         &self,
     ) -> builder::NamespaceWorkerDeleteScriptTag<'_> {
         builder::NamespaceWorkerDeleteScriptTag::new(self)
+    }
+    fn worker_domain_list_domains(&self) -> builder::WorkerDomainListDomains<'_> {
+        builder::WorkerDomainListDomains::new(self)
     }
     fn worker_domain_attach_to_domain(&self) -> builder::WorkerDomainAttachToDomain<'_> {
         builder::WorkerDomainAttachToDomain::new(self)
@@ -547,6 +575,9 @@ impl WorkersOperations for Client {
     }
     fn worker_tail_logs_start_tail(&self) -> builder::WorkerTailLogsStartTail<'_> {
         builder::WorkerTailLogsStartTail::new(self)
+    }
+    fn worker_tail_logs_delete_tail(&self) -> builder::WorkerTailLogsDeleteTail<'_> {
+        builder::WorkerTailLogsDeleteTail::new(self)
     }
     fn worker_script_fetch_usage_model(
         &self,

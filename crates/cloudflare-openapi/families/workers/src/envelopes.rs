@@ -88,6 +88,9 @@ impl crate::Envelope for NamespaceWorkerDeleteScriptTagResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for NamespaceWorkerGetScriptBindingsResponse {
     type Result = WorkersBindings;
@@ -196,6 +199,9 @@ impl crate::Envelope for NamespaceWorkerPutScriptTagResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
 }
 impl crate::Envelope for NamespaceWorkerPutScriptTagsResponse {
     type Result = ::std::vec::Vec<Duration>;
@@ -234,7 +240,7 @@ impl crate::Envelope for NamespaceWorkerScriptDeleteWorkerResponse {
     }
 }
 impl crate::Envelope for WorkerBindingDeprecatedListBindingsResponse {
-    type Result = ::std::vec::Vec<LegacyJhsEdgeIps>;
+    type Result = ::std::vec::Vec<FirewallPackage>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -323,6 +329,27 @@ impl crate::Envelope for WorkersAccountSettingsResponse {
         self.result
     }
 }
+impl crate::Envelope for WorkersApiResponseCommon {
+    type Result = ::serde_json::Value;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
+}
 impl crate::Envelope for WorkersCronTriggerResponseCollection {
     type Result = WorkersCronTriggerResponseCollectionResult;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -361,6 +388,24 @@ impl crate::Envelope for WorkersDeploymentsListResponse {
 }
 impl crate::Envelope for WorkersDeploymentsSingleResponse {
     type Result = WorkersDeploymentsSingleResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for WorkersDomainResponseCollection {
+    type Result = ::std::vec::Vec<WorkersDomain>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -291,6 +291,26 @@ impl<'de> ::serde::Deserialize<'de> for FirewallId {
             })
     }
 }
+///`FirewallPackage`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct FirewallPackage(pub ::serde_json::Value);
+impl ::std::ops::Deref for FirewallPackage {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<FirewallPackage> for ::serde_json::Value {
+    fn from(value: FirewallPackage) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for FirewallPackage {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
 ///`IntelAsn`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -332,26 +352,6 @@ impl ::std::convert::TryFrom<String> for IntelAsn {
     type Error = <i64 as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
-    }
-}
-///The anycast edge IP configuration for the hostname of this application.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct LegacyJhsEdgeIps(pub ::serde_json::Value);
-impl ::std::ops::Deref for LegacyJhsEdgeIps {
-    type Target = ::serde_json::Value;
-    fn deref(&self) -> &::serde_json::Value {
-        &self.0
-    }
-}
-impl ::std::convert::From<LegacyJhsEdgeIps> for ::serde_json::Value {
-    fn from(value: LegacyJhsEdgeIps) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::serde_json::Value> for LegacyJhsEdgeIps {
-    fn from(value: ::serde_json::Value) -> Self {
-        Self(value)
     }
 }
 ///`MqApiResponseCommon`
@@ -608,7 +608,7 @@ pub struct WorkerBindingDeprecatedListBindingsResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::std::vec::Vec<LegacyJhsEdgeIps>>,
+    pub result: ::std::option::Option<::std::vec::Vec<FirewallPackage>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -683,6 +683,21 @@ pub struct WorkersAccountSettingsResponseResult {
     pub default_usage_model: ::std::option::Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub green_compute: ::std::option::Option<::serde_json::Value>,
+}
+///`WorkersApiResponseCommon`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WorkersApiResponseCommon {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    ///Not described upstream.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
 }
 ///A binding to allow the Worker to communicate with resources
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1385,6 +1400,20 @@ pub struct WorkersDomain {
     pub zone_id: ::std::option::Option<DlpEmpty>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_name: ::std::option::Option<Duration>,
+}
+///`WorkersDomainResponseCollection`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WorkersDomainResponseCollection {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<WorkersDomain>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
 }
 ///`WorkersDomainResponseSingle`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

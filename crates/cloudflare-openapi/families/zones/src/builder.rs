@@ -352,6 +352,34 @@ impl<'a> ZoneRatePlanAvailablePlanDetails<'a> {
         self
     }
 }
+/**Builder for [`Client::zone_rate_plan_list_available_rate_plans`]
+
+[`Client::zone_rate_plan_list_available_rate_plans`]: super::Client::zone_rate_plan_list_available_rate_plans*/
+#[derive(Debug, Clone)]
+pub struct ZoneRatePlanListAvailableRatePlans<'a> {
+    client: &'a super::Client,
+    zone_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> ZoneRatePlanListAvailableRatePlans<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_identifier: Err("zone_identifier was not initialized".to_string()),
+        }
+    }
+    pub fn zone_identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_identifier failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::zones_0_get`]
 
 [`Client::zones_0_get`]: super::Client::zones_0_get*/
@@ -1616,6 +1644,36 @@ impl<'a> crate::Request for ZoneRatePlanAvailablePlanDetails<'a> {
         let url = format!(
             "{}/zones/{}/available_plans/{}", client.baseurl, encode_path(&
             zone_identifier.to_string()), encode_path(& plan_identifier.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for ZoneRatePlanListAvailableRatePlans<'a> {
+    type Success = types::BillSubsApiPlanResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "zone_rate_plan_list_available_rate_plans"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_identifier } = self;
+        let zone_identifier = zone_identifier.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/available_rate_plans", client.baseurl, encode_path(&
+            zone_identifier.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = client

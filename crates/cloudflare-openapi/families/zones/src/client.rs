@@ -57,6 +57,14 @@ Sends a `GET` request to `/zones/{zone_identifier}/available_plans/{plan_identif
     fn zone_rate_plan_available_plan_details(
         &self,
     ) -> builder::ZoneRatePlanAvailablePlanDetails<'_>;
+    /**List Available Rate Plans
+
+Lists all rate plans the zone can subscribe to.
+
+Sends a `GET` request to `/zones/{zone_identifier}/available_rate_plans`*/
+    fn zone_rate_plan_list_available_rate_plans(
+        &self,
+    ) -> builder::ZoneRatePlanListAvailableRatePlans<'_>;
     /**Zone Details
 
 Sends a `GET` request to `/zones/{zone_id}`*/
@@ -317,6 +325,11 @@ impl ZonesOperations for Client {
         &self,
     ) -> builder::ZoneRatePlanAvailablePlanDetails<'_> {
         builder::ZoneRatePlanAvailablePlanDetails::new(self)
+    }
+    fn zone_rate_plan_list_available_rate_plans(
+        &self,
+    ) -> builder::ZoneRatePlanListAvailableRatePlans<'_> {
+        builder::ZoneRatePlanListAvailableRatePlans::new(self)
     }
     fn zones_0_get(&self) -> builder::Zones0Get<'_> {
         builder::Zones0Get::new(self)

@@ -110,9 +110,19 @@ pub struct BillSubsApiAvailableRatePlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<RumPage>,
 }
-///A component value for a subscription.
+///`BillSubsApiComponentValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct BillSubsApiComponentValue {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default: ::std::option::Option<RumPage>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<BillSubsApiComponentsSchemasName>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub unit_price: ::std::option::Option<BillSubsApiPrice>,
+}
+///A component value for a subscription.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct BillSubsApiComponentValue2 {
     ///The default amount assigned.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<f64>,
@@ -129,23 +139,89 @@ pub struct BillSubsApiComponentValue {
 ///The list of add-ons subscribed to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct BillSubsApiComponentValues(pub ::std::vec::Vec<BillSubsApiComponentValue>);
+pub struct BillSubsApiComponentValues(pub ::std::vec::Vec<BillSubsApiComponentValue2>);
 impl ::std::ops::Deref for BillSubsApiComponentValues {
-    type Target = ::std::vec::Vec<BillSubsApiComponentValue>;
-    fn deref(&self) -> &::std::vec::Vec<BillSubsApiComponentValue> {
+    type Target = ::std::vec::Vec<BillSubsApiComponentValue2>;
+    fn deref(&self) -> &::std::vec::Vec<BillSubsApiComponentValue2> {
         &self.0
     }
 }
 impl ::std::convert::From<BillSubsApiComponentValues>
-for ::std::vec::Vec<BillSubsApiComponentValue> {
+for ::std::vec::Vec<BillSubsApiComponentValue2> {
     fn from(value: BillSubsApiComponentValues) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<::std::vec::Vec<BillSubsApiComponentValue>>
+impl ::std::convert::From<::std::vec::Vec<BillSubsApiComponentValue2>>
 for BillSubsApiComponentValues {
-    fn from(value: ::std::vec::Vec<BillSubsApiComponentValue>) -> Self {
+    fn from(value: ::std::vec::Vec<BillSubsApiComponentValue2>) -> Self {
         Self(value)
+    }
+}
+///The unique component.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum BillSubsApiComponentsSchemasName {
+    #[serde(rename = "zones")]
+    Zones,
+    #[serde(rename = "page_rules")]
+    PageRules,
+    #[serde(rename = "dedicated_certificates")]
+    DedicatedCertificates,
+    #[serde(rename = "dedicated_certificates_custom")]
+    DedicatedCertificatesCustom,
+}
+impl ::std::fmt::Display for BillSubsApiComponentsSchemasName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Zones => f.write_str("zones"),
+            Self::PageRules => f.write_str("page_rules"),
+            Self::DedicatedCertificates => f.write_str("dedicated_certificates"),
+            Self::DedicatedCertificatesCustom => {
+                f.write_str("dedicated_certificates_custom")
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for BillSubsApiComponentsSchemasName {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "zones" => Ok(Self::Zones),
+            "page_rules" => Ok(Self::PageRules),
+            "dedicated_certificates" => Ok(Self::DedicatedCertificates),
+            "dedicated_certificates_custom" => Ok(Self::DedicatedCertificatesCustom),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for BillSubsApiComponentsSchemasName {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for BillSubsApiComponentsSchemasName {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
     }
 }
 ///How often the subscription is renewed automatically.
@@ -278,6 +354,24 @@ impl<'de> ::serde::Deserialize<'de> for BillSubsApiName {
             })
     }
 }
+///`BillSubsApiPlanResponseCollection`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct BillSubsApiPlanResponseCollection {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<BillSubsApiSchemasRatePlan>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///The price of the subscription that will be billed, in US dollars.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -345,6 +439,30 @@ pub struct BillSubsApiRatePlan {
     ///The list of sets this rate plan applies to.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sets: ::std::vec::Vec<::std::string::String>,
+}
+///Array of available components values for the plan.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct BillSubsApiSchemasComponentValues(
+    pub ::std::vec::Vec<BillSubsApiComponentValue>,
+);
+impl ::std::ops::Deref for BillSubsApiSchemasComponentValues {
+    type Target = ::std::vec::Vec<BillSubsApiComponentValue>;
+    fn deref(&self) -> &::std::vec::Vec<BillSubsApiComponentValue> {
+        &self.0
+    }
+}
+impl ::std::convert::From<BillSubsApiSchemasComponentValues>
+for ::std::vec::Vec<BillSubsApiComponentValue> {
+    fn from(value: BillSubsApiSchemasComponentValues) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<BillSubsApiComponentValue>>
+for BillSubsApiSchemasComponentValues {
+    fn from(value: ::std::vec::Vec<BillSubsApiComponentValue>) -> Self {
+        Self(value)
+    }
 }
 ///The frequency at which you will be billed for this plan.
 #[derive(
@@ -462,6 +580,22 @@ impl<'de> ::serde::Deserialize<'de> for BillSubsApiSchemasName {
                 <D::Error as ::serde::de::Error>::custom(e.to_string())
             })
     }
+}
+///`BillSubsApiSchemasRatePlan`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct BillSubsApiSchemasRatePlan {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub components: ::std::option::Option<BillSubsApiSchemasComponentValues>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub currency: ::std::option::Option<MqLeaseId>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub duration: ::std::option::Option<RumPage>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub frequency: ::std::option::Option<BillSubsApiSchemasFrequency>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<MqLeaseId>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<BillSubsApiSchemasName>,
 }
 ///The state that the subscription is in.
 #[derive(
