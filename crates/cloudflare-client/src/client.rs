@@ -168,9 +168,12 @@ impl Client {
         expect: response::Expect,
     ) -> Result<response::JsonEnvelope, Error> {
         let operation_id = prepared.operation_id();
+        let bare = prepared.bare_answer();
         let request = prepared.into_request().map_err(unbuildable)?;
         let record = self.send(request, operation_id).await?;
-        response::finish_with(&self.transport.credentials, record, expect, response::JsonEnvelope::decode)
+        response::finish_with(&self.transport.credentials, record, expect, |body| {
+            response::JsonEnvelope::decode(body, bare)
+        })
     }
 
     /// Sends `request` through the transport (credentials, retries, pacing), refusing first a

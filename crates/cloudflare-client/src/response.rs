@@ -138,10 +138,16 @@ struct EnvelopeFields {
 }
 
 impl JsonEnvelope {
-    /// `body` as an envelope.
-    pub(crate) fn decode(body: &[u8]) -> Result<Self, serde_json::Error> {
+    /// `body` as an envelope; for an operation whose answer upstream describes without one
+    /// (`bare`), a body that is no envelope is the `result` itself.
+    pub(crate) fn decode(body: &[u8], bare: bool) -> Result<Self, serde_json::Error> {
         use serde::Deserialize;
         let json: serde_json::Value = serde_json::from_slice(body)?;
+        if bare && !cloudflare_openapi::is_envelope(&json) {
+            let result_text: Box<serde_json::value::RawValue> = serde_json::from_slice(body)?;
+            let json = serde_json::json!({ "result": json });
+            return Ok(Self { result_text, success: None, errors: Vec::new(), messages: Vec::new(), json });
+        }
         if !json.is_object() {
             return Err(serde::de::Error::custom("the answer is not a JSON object"));
         }

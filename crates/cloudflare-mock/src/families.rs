@@ -101,6 +101,8 @@ pub mod logs;
 pub mod magic_network_monitoring;
 #[cfg(feature = "magic_transit")]
 pub mod magic_transit;
+#[cfg(feature = "managed_headers")]
+pub mod managed_headers;
 #[cfg(feature = "memberships")]
 pub mod memberships;
 #[cfg(feature = "mtls_certificates")]
@@ -153,6 +155,8 @@ pub mod ssl;
 pub mod stream;
 #[cfg(feature = "tunnels")]
 pub mod tunnels;
+#[cfg(feature = "url_normalization")]
+pub mod url_normalization;
 #[cfg(feature = "url_scanner")]
 pub mod url_scanner;
 #[cfg(feature = "user")]

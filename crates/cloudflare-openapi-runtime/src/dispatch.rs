@@ -21,6 +21,7 @@ use crate::{Operation, Request};
 pub struct Prepared {
     operation_id: &'static str,
     request: Result<reqwest::Request, String>,
+    bare_answer: bool,
 }
 
 impl Prepared {
@@ -30,7 +31,13 @@ impl Prepared {
     pub fn new<R: Request>(request: R) -> Self {
         let operation_id = request.operation_id();
         let request = request.request().map_err(crate::unbuilt_reason);
-        Self { operation_id, request }
+        Self { operation_id, request, bare_answer: <R::Success as crate::Envelope>::is_bare() }
+    }
+
+    /// Whether the operation's answer is described without Cloudflare's envelope
+    /// ([`crate::Bare`]): a body that is no envelope is the result itself.
+    pub fn bare_answer(&self) -> bool {
+        self.bare_answer
     }
 
     /// The operation's `operationId`.

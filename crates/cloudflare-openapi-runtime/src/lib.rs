@@ -32,7 +32,7 @@ pub use client::Client;
 #[doc(hidden)]
 pub use dispatch::checked;
 pub use dispatch::{ArgumentError, Arguments, Prepared};
-pub use envelope::{Envelope, Paginated};
+pub use envelope::{Bare, Envelope, Paginated, is_envelope};
 #[doc(hidden)]
 pub use operation::spec_schema;
 pub use operation::{Body, Family, Location, Operation, OperationSchema, Parameter};

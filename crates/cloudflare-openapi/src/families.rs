@@ -55,6 +55,7 @@ pub const ALL_FAMILIES: &[&str] = &[
     "logs",
     "magic_network_monitoring",
     "magic_transit",
+    "managed_headers",
     "memberships",
     "mtls_certificates",
     "networks",
@@ -81,6 +82,7 @@ pub const ALL_FAMILIES: &[&str] = &[
     "ssl",
     "stream",
     "tunnels",
+    "url_normalization",
     "url_scanner",
     "user",
     "vectorize",
@@ -240,6 +242,9 @@ pub use cloudflare_openapi_magic_network_monitoring as magic_network_monitoring;
 #[cfg(feature = "magic_transit")]
 ///The `magic_transit` family: Magic Transit and WAN: sites, tunnels, routes, connectors (the crate `cloudflare-openapi-magic-transit`).
 pub use cloudflare_openapi_magic_transit as magic_transit;
+#[cfg(feature = "managed_headers")]
+///The `managed_headers` family: Managed Transforms (managed headers) (the crate `cloudflare-openapi-managed-headers`).
+pub use cloudflare_openapi_managed_headers as managed_headers;
 #[cfg(feature = "memberships")]
 ///The `memberships` family: The user's account memberships (the crate `cloudflare-openapi-memberships`).
 pub use cloudflare_openapi_memberships as memberships;
@@ -318,6 +323,9 @@ pub use cloudflare_openapi_stream as stream;
 #[cfg(feature = "tunnels")]
 ///The `tunnels` family: Cloudflare Tunnels and WARP Connector tunnels (the crate `cloudflare-openapi-tunnels`).
 pub use cloudflare_openapi_tunnels as tunnels;
+#[cfg(feature = "url_normalization")]
+///The `url_normalization` family: URL normalization settings (the crate `cloudflare-openapi-url-normalization`).
+pub use cloudflare_openapi_url_normalization as url_normalization;
 #[cfg(feature = "url_scanner")]
 ///The `url_scanner` family: URL Scanner scans and results (the crate `cloudflare-openapi-url-scanner`).
 pub use cloudflare_openapi_url_scanner as url_scanner;
@@ -445,6 +453,8 @@ pub mod prelude {
     pub use crate::magic_network_monitoring::MagicNetworkMonitoringOperations;
     #[cfg(feature = "magic_transit")]
     pub use crate::magic_transit::MagicTransitOperations;
+    #[cfg(feature = "managed_headers")]
+    pub use crate::managed_headers::ManagedHeadersOperations;
     #[cfg(feature = "memberships")]
     pub use crate::memberships::MembershipsOperations;
     #[cfg(feature = "mtls_certificates")]
@@ -497,6 +507,8 @@ pub mod prelude {
     pub use crate::stream::StreamOperations;
     #[cfg(feature = "tunnels")]
     pub use crate::tunnels::TunnelsOperations;
+    #[cfg(feature = "url_normalization")]
+    pub use crate::url_normalization::UrlNormalizationOperations;
     #[cfg(feature = "url_scanner")]
     pub use crate::url_scanner::UrlScannerOperations;
     #[cfg(feature = "user")]
@@ -816,6 +828,12 @@ pub const FAMILIES: &[crate::Family] = &[
         title: "Magic Transit and WAN: sites, tunnels, routes, connectors",
         operations: magic_transit::OPERATIONS,
     },
+    #[cfg(feature = "managed_headers")]
+    crate::Family {
+        name: "managed_headers",
+        title: "Managed Transforms (managed headers)",
+        operations: managed_headers::OPERATIONS,
+    },
     #[cfg(feature = "memberships")]
     crate::Family {
         name: "memberships",
@@ -971,6 +989,12 @@ pub const FAMILIES: &[crate::Family] = &[
         name: "tunnels",
         title: "Cloudflare Tunnels and WARP Connector tunnels",
         operations: tunnels::OPERATIONS,
+    },
+    #[cfg(feature = "url_normalization")]
+    crate::Family {
+        name: "url_normalization",
+        title: "URL normalization settings",
+        operations: url_normalization::OPERATIONS,
     },
     #[cfg(feature = "url_scanner")]
     crate::Family {
@@ -1134,6 +1158,8 @@ pub(crate) fn dispatch(
         }
         #[cfg(feature = "magic_transit")]
         "magic_transit" => magic_transit::dispatch(client, id, arguments),
+        #[cfg(feature = "managed_headers")]
+        "managed_headers" => managed_headers::dispatch(client, id, arguments),
         #[cfg(feature = "memberships")]
         "memberships" => memberships::dispatch(client, id, arguments),
         #[cfg(feature = "mtls_certificates")]
@@ -1190,6 +1216,8 @@ pub(crate) fn dispatch(
         "stream" => stream::dispatch(client, id, arguments),
         #[cfg(feature = "tunnels")]
         "tunnels" => tunnels::dispatch(client, id, arguments),
+        #[cfg(feature = "url_normalization")]
+        "url_normalization" => url_normalization::dispatch(client, id, arguments),
         #[cfg(feature = "url_scanner")]
         "url_scanner" => url_scanner::dispatch(client, id, arguments),
         #[cfg(feature = "user")]
@@ -1320,6 +1348,8 @@ pub(crate) fn schema(
         "magic_network_monitoring" => magic_network_monitoring::schema(id),
         #[cfg(feature = "magic_transit")]
         "magic_transit" => magic_transit::schema(id),
+        #[cfg(feature = "managed_headers")]
+        "managed_headers" => managed_headers::schema(id),
         #[cfg(feature = "memberships")]
         "memberships" => memberships::schema(id),
         #[cfg(feature = "mtls_certificates")]
@@ -1372,6 +1402,8 @@ pub(crate) fn schema(
         "stream" => stream::schema(id),
         #[cfg(feature = "tunnels")]
         "tunnels" => tunnels::schema(id),
+        #[cfg(feature = "url_normalization")]
+        "url_normalization" => url_normalization::schema(id),
         #[cfg(feature = "url_scanner")]
         "url_scanner" => url_scanner::schema(id),
         #[cfg(feature = "user")]

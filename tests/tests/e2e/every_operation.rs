@@ -99,13 +99,16 @@ async fn check_operation(server: &MockServer, client: &cloudflare_client::Client
         .unwrap_or_else(|error| panic!("{} with {scheme}: {error}", operation.id));
     // The result as the server sent it (null where the schema's result is always
     // null: a DLP integration delete; and for no body at all: a ruleset delete's 204).
+    // An answer upstream describes without the envelope is the result itself (IAM resource
+    // groups, a Zaraz export).
     let sent: serde_json::Value = match operation.example_answer {
-        "" => serde_json::json!({ "result": null }),
+        "" => serde_json::Value::Null,
         answer => serde_json::from_str(answer).unwrap(),
     };
-    assert_eq!(answer.result.as_json(), &sent["result"], "{}: the answer's result", operation.id);
+    let result = if cloudflare_openapi::is_envelope(&sent) { &sent["result"] } else { &sent };
+    assert_eq!(answer.result.as_json(), result, "{}: the answer's result", operation.id);
     let text: serde_json::Value = serde_json::from_str(answer.result_text().get()).unwrap();
-    assert_eq!(text, sent["result"], "{}: the answer's result as sent", operation.id);
+    assert_eq!(&text, result, "{}: the answer's result as sent", operation.id);
     assert_eq!(unavailable.calls_async().await, 1, "{} with {scheme}: the 503 was not seen", operation.id);
     assert_eq!(ok.calls_async().await, 1, "{} with {scheme}: not retried after a 503", operation.id);
 

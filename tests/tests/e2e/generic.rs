@@ -240,3 +240,54 @@ async fn no_body_is_the_answer_where_the_spec_gives_the_result_no_type_and_an_er
     })
     .await
 }
+
+#[tokio::test]
+async fn an_answer_upstream_describes_without_the_envelope_is_read_bare_or_wrapped() {
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let path = format!("/zones/{ZONE_ID}/url_normalization");
+        // Upstream describes URL normalization settings as the settings themselves; the live
+        // API may wrap them in the envelope all the same. Both are the answer.
+        let answers = [
+            r#"{"scope":"incoming","type":"cloudflare"}"#,
+            r#"{"success":true,"errors":[],"messages":[],"result":{"scope":"both","type":"rfc3986"}}"#,
+            r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[],"result":null}"#,
+        ];
+        let client = client(&server, token_credentials());
+        let api = client.api();
+        let mut scopes = Vec::new();
+        let mut texts = Vec::new();
+        for answer in answers {
+            let mock = server
+                .mock_async(|when, then| {
+                    when.method(httpmock::Method::GET).path(&path);
+                    then.status(200).header("content-type", "application/json").body(answer);
+                })
+                .await;
+            let typed = client.call(api.url_normalization_get_url_normalization_settings().zone_id(ZONE_ID)).await;
+            let mut arguments = cloudflare_client::Arguments::new();
+            arguments.parameter("zone_id", ZONE_ID);
+            let named = client.invoke("url_normalization_get_url_normalization_settings", &arguments).await;
+            match (typed, named) {
+                (Ok(settings), Ok(named)) => {
+                    scopes.push(settings.scope.map(|scope| scope.0));
+                    texts.push(named.result_text().get().to_owned());
+                }
+                (Err(typed), Err(named)) => {
+                    assert!(matches!(typed, Error::Api(_)) && typed.is_auth(), "{typed:?}");
+                    assert!(matches!(named, Error::Api(_)), "{named:?}");
+                    texts.push("failed".to_owned());
+                }
+                other => panic!("the typed and the named call disagree: {other:?}"),
+            }
+            mock.delete_async().await;
+        }
+        assert_eq!(scopes, [Some("incoming".to_owned()), Some("both".to_owned())]);
+        assert_eq!(
+            texts,
+            [r#"{"scope":"incoming","type":"cloudflare"}"#, r#"{"scope":"both","type":"rfc3986"}"#, "failed"],
+            "the result as sent: the whole body, or the envelope's result"
+        );
+    })
+    .await
+}

@@ -19,6 +19,7 @@ use syn::visit_mut::VisitMut;
 
 /// Reshapes every builder of `file` (progenitor's output) in place.
 pub fn reshape(file: &mut syn::File) -> Result<(), String> {
+    let envelopes = super::support::envelope_names(file)?;
     let builder = file
         .items
         .iter_mut()
@@ -40,7 +41,7 @@ pub fn reshape(file: &mut syn::File) -> Result<(), String> {
         };
         let syn::ImplItem::Fn(mut send) = block.items.remove(at) else { unreachable!("found as a function") };
         let name = block.self_ty.to_token_stream().to_string();
-        impls.push(split(&block.self_ty, &mut send).map_err(|error| format!("builder {name}: {error}"))?);
+        impls.push(split(&block.self_ty, &mut send, &envelopes).map_err(|error| format!("builder {name}: {error}"))?);
     }
     if impls.is_empty() {
         return Err("progenitor's builders have no `send`".into());
@@ -52,10 +53,20 @@ pub fn reshape(file: &mut syn::File) -> Result<(), String> {
 }
 
 /// Splits `send` at the statement that builds the request: what comes before becomes the
-/// `Request` impl's `request()` (returned as tokens); the rest (sending) is dropped.
-fn split(builder: &syn::Type, send: &mut syn::ImplItemFn) -> Result<TokenStream, String> {
+/// `Request` impl's `request()` (returned as tokens); the rest (sending) is dropped. An answer
+/// type that is none of `envelopes` (an answer upstream describes without the envelope) is
+/// `Request::Success` as `Bare<T>`.
+fn split(
+    builder: &syn::Type,
+    send: &mut syn::ImplItemFn,
+    envelopes: &std::collections::BTreeSet<String>,
+) -> Result<TokenStream, String> {
     let (success, failure) =
         answer_types(&send.sig).ok_or("`send` does not return Result<ResponseValue<T>, Error<E>>")?;
+    let success = match last_name(&success) {
+        Some(name) if envelopes.contains(&name) => quote! { #success },
+        _ => quote! { ::cloudflare_openapi_runtime::Bare<#success> },
+    };
     let operation_id = operation_id(&send.block).ok_or("`send` names no operation_id")?;
     let built = send
         .block
@@ -81,6 +92,12 @@ fn split(builder: &syn::Type, send: &mut syn::ImplItemFn) -> Result<TokenStream,
             }
         }
     })
+}
+
+/// The name of the last segment of a type's path (`types::Answer` -> `Answer`).
+fn last_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else { return None };
+    Some(path.path.segments.last()?.ident.to_string())
 }
 
 fn binds(pat: &syn::Pat, name: &str) -> bool {
@@ -188,17 +205,47 @@ mod tests {
     use super::*;
 
     fn builder_module(send: TokenStream) -> syn::File {
+        builder_answering(quote! { types::Answer }, send)
+    }
+
+    /// A builder whose `send` answers `answer`, beside a `types` module where `Answer` is an
+    /// envelope and `Group` is not.
+    fn builder_answering(answer: TokenStream, send: TokenStream) -> syn::File {
         syn::parse2(quote! {
+            pub mod types {
+                pub struct Answer {
+                    pub errors: ::std::option::Option<ApiMessages>,
+                    pub messages: ::std::option::Option<ApiMessages>,
+                    pub result: ::std::option::Option<Group>,
+                    pub success: ::std::option::Option<bool>,
+                }
+                pub struct Group { pub id: String }
+            }
             pub mod builder {
                 pub struct DeleteThing<'a> { client: &'a super::Client, id: Result<String, String> }
                 impl<'a> DeleteThing<'a> {
-                    pub async fn send(self) -> Result<ResponseValue<types::Answer>, Error<types::ApiFailure>> {
+                    pub async fn send(self) -> Result<ResponseValue<#answer>, Error<types::ApiFailure>> {
                         #send
                     }
                 }
             }
         })
         .unwrap()
+    }
+
+    #[test]
+    fn an_answer_that_is_no_envelope_is_bare() {
+        let send = quote! {
+            let Self { client, id } = self;
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(::reqwest::header::HeaderName::from_static("api-version"), value);
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo { operation_id: "get_group" };
+        };
+        let mut file = builder_answering(quote! { types::Group }, send);
+        reshape(&mut file).unwrap();
+        let text = file.to_token_stream().to_string();
+        assert!(text.contains("type Success = :: cloudflare_openapi_runtime :: Bare < types :: Group >"), "{text}");
     }
 
     #[test]

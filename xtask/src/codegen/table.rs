@@ -161,16 +161,25 @@ fn operation_tokens(
     let status: u16 = status.parse().map_err(|_| format!("answer {status} is not a status code"))?;
     let schema = resolve(raw, response).pointer("/content/application~1json/schema").cloned().unwrap_or(Value::Null);
     let envelope = resolve(raw, &schema);
-    let paginated = envelope.pointer("/properties/result_info").is_some();
-    let answer = json!({
-        "success": true,
-        "errors": [],
-        "messages": [],
-        "result": example(raw, envelope.pointer("/properties/result").unwrap_or(&Value::Null), 0),
-    });
+    // The answer type: an envelope, or `Bare<T>` for an answer upstream describes without one
+    // (its example and its result's schema are the whole answer's).
+    let answer_type = builders.answers.get(builder).ok_or("its builder has no `Request` impl")?;
+    let name = last_ident(answer_type).unwrap_or_default();
+    let bare = name == "Bare";
+    if !bare && !builders.envelopes.contains(&name) {
+        return Err(format!("its answer type `{name}` is not a Cloudflare envelope (two schemas may share its name)"));
+    }
+    let paginated = !bare && envelope.pointer("/properties/result_info").is_some();
+    let result = if bare { &schema } else { envelope.pointer("/properties/result").unwrap_or(&Value::Null) };
+    let answer = if bare {
+        example(raw, result, 0)
+    } else {
+        json!({ "success": true, "errors": [], "messages": [], "result": example(raw, result, 0) })
+    };
     // A 204 has no body (HTTP says so: a server's body is dropped on the way).
     let answer = if status == 204 { String::new() } else { serde_json::to_string(&answer).unwrap() };
-    let result_schema = schema_text(envelope.pointer("/properties/result").unwrap_or(&json!({})));
+    let any = json!({});
+    let result_schema = schema_text(if result.is_null() { &any } else { result });
 
     let method_ident = format_ident!("{id}");
     let row = quote! {
@@ -206,11 +215,6 @@ fn operation_tokens(
             prepare(client, arguments)
         }
     };
-    let envelope = builders.answers.get(builder).ok_or("its builder has no `Request` impl")?;
-    let name = last_ident(envelope).unwrap_or_default();
-    if !builders.envelopes.contains(&name) {
-        return Err(format!("its answer type `{name}` is not a Cloudflare envelope (two schemas may share its name)"));
-    }
     // A function of its own, as the dispatch arm above.
     let schema = quote! {
         #id => {

@@ -432,6 +432,18 @@ impl Pass<'_> {
             }
         }
         let place = format!("{id}: answer");
+        // Upstream declares JSON where its own example is text that is not one JSON document (a
+        // Stream embed's HTML, Logpull's JSON lines): what the live API sends is that text.
+        if let Some(schema) = success.pointer("/content/application~1json/schema")
+            && let Ok(flat) = self.flatten(schema)
+            && let Some(Value::String(text)) = flat.get("example")
+            && serde_json::from_str::<Value>(text).is_err()
+            && self.envelope(&flat, &place).is_none()
+        {
+            return Err("the answer is text, though declared JSON: upstream's own example is not one JSON \
+                        document (HTML, JSON lines)"
+                .into());
+        }
         let schema = match success.pointer("/content/application~1json/schema") {
             // A union of envelopes (audit logs: a collection or the common envelope; WAF
             // packages: the collection and its `result`): the envelope they describe together.
@@ -1636,7 +1648,6 @@ mod tests {
                 "delete",
                 json!({ "example": { "errors": [], "messages": [], "result": null, "success": true } }),
             ),
-            operation("embed", json!({ "example": "<stream></stream>" })),
             operation("names", schema_ref("names")),
         ];
         let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
@@ -1650,8 +1661,7 @@ mod tests {
         assert_eq!(packages["properties"]["result"]["items"], schema_ref("log"), "{packages}");
         assert_eq!(packages["properties"]["result_info"], schema_ref(RESULT_INFO), "{packages}");
         assert_eq!(schema(2)["properties"]["result"], schema_ref(UNTYPED), "{}", schema(2));
-        assert!(schema(3)["properties"].get("success").is_none(), "an example that is no envelope: {}", schema(3));
-        assert_eq!(schema(4), schema_ref("names"), "a union of other things is as it was");
+        assert_eq!(schema(3), schema_ref("names"), "a union of other things is as it was");
     }
 
     #[test]
@@ -1673,6 +1683,34 @@ mod tests {
         assert_eq!(examples, [&Value::Null, &json!("12"), &json!("1"), &Value::Null]);
         assert_eq!(parameters[0]["schema"], schema_ref(IDENTIFIER), "an account id is an identifier");
         assert_eq!(parameters[1]["schema"], schema_ref(PATH_SEGMENT));
+    }
+
+    #[test]
+    fn an_answer_declared_json_whose_own_example_is_text_is_refused() {
+        let upstream = json!({ "components": { "schemas": {
+            "json_lines": { "anyOf": [{ "type": "string" }, { "type": "object" }],
+                "example": "{\"RayID\":\"41dd\"}\n{\"RayID\":\"41de\"}" }
+        } } });
+        let answer = |schema: Value| json!({ "200": { "content": { "application/json": { "schema": schema } } } });
+        let operation = |id: &str, schema: Value| Selected {
+            path: format!("/{id}"),
+            method: "get".into(),
+            operation: json!({ "operationId": id, "responses": answer(schema) }),
+        };
+        let selected = vec![
+            operation("received", schema_ref("json_lines")),
+            operation("embed", json!({ "example": "<stream id=\"ea95\"></stream><script></script>" })),
+            operation("group", json!({ "type": "object", "properties": { "id": { "type": "string" } } })),
+            operation("quoted", json!({ "type": "string", "example": "\"a JSON string\"" })),
+        ];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let skipped: Vec<(&str, &str)> =
+            normalized.skipped.iter().map(|(selected, why)| (selected.path.as_str(), why.as_str())).collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert!(skipped.iter().all(|(_, why)| why.starts_with("the answer is text, though declared JSON")));
+        assert_eq!(skipped[0].0, "/received");
+        let served: Vec<&str> = normalized.operations.iter().map(|selected| selected.path.as_str()).collect();
+        assert_eq!(served, ["/group", "/quoted"], "a JSON answer that is no envelope is served (`Bare`)");
     }
 
     #[test]

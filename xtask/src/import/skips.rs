@@ -1,11 +1,11 @@
 //! What the import leaves out, and why: an operation it cannot serve yet is skipped, with its
 //! reason, and every other operation of its family is imported all the same. Three sieves,
 //! in order:
-//! 1. normalization refuses it (a request body or an answer that is not JSON, ...);
-//! 2. the imported spec says the generated code could not serve it ([`unserved`]: an answer
-//!    that is not a Cloudflare envelope, a parameter without an example or outside the path
-//!    and query, and whatever codegen's safety checks refuse, such as a secret in a request
-//!    body);
+//! 1. normalization refuses it (a request body or an answer that is not JSON, an answer declared
+//!    JSON whose own example is text, ...);
+//! 2. the imported spec says the generated code could not serve it ([`unserved`]: a parameter
+//!    without an example or outside the path and query, and whatever codegen's safety checks
+//!    refuse, such as a secret in a request body);
 //! 3. progenitor or typify fail on it ([`probe_families`]: each family is generated in a child
 //!    process under the codegen watchdog; a family that fails is generated operation by
 //!    operation, and the operations that fail alone are skipped with the generator's error).
@@ -57,9 +57,10 @@ impl Skip {
 
 /// The group a reason belongs to, for the counts.
 fn kind(reason: &str) -> String {
-    const KINDS: [(&str, &str); 9] = [
+    const KINDS: [(&str, &str); 10] = [
         ("twice", "a path that names a parameter twice"),
         ("not a Cloudflare envelope", "a JSON answer that is not a Cloudflare envelope"),
+        ("though declared JSON", "an answer declared JSON that is text"),
         ("the request body is", "a request body that is not JSON"),
         ("the answer is", "an answer that is not JSON"),
         ("has no example", "a parameter without an example"),
@@ -87,7 +88,6 @@ pub fn unserved(spec: &Value) -> Vec<(String, String, String)> {
         let id = operation["operationId"].as_str().unwrap_or_default();
         let prefix = format!("{id}: ");
         let reason = path_problem(path)
-            .or_else(|| answer_problem(spec, operation))
             .or_else(|| parameter_problem(spec, operation))
             .or_else(|| problems.iter().find_map(|problem| problem.strip_prefix(&prefix)).map(str::to_owned));
         if let Some(reason) = reason {
@@ -107,20 +107,6 @@ fn path_problem(path: &str) -> Option<String> {
         .filter_map(|rest| rest.split_once('}'))
         .map(|(name, _)| name)
         .find_map(|name| (!seen.insert(name)).then(|| format!("the path names the parameter `{name}` twice")))
-}
-
-/// Why the 2xx answer of `operation` is not one the wrapper can unwrap, if it is not.
-fn answer_problem(spec: &Value, operation: &Value) -> Option<String> {
-    let responses = operation["responses"].as_object()?;
-    let (_, success) = responses.iter().find(|(status, _)| status.starts_with('2'))?;
-    let schema = resolve(spec, resolve(spec, success).pointer("/content/application~1json/schema")?);
-    let properties = schema.get("properties").and_then(Value::as_object);
-    let envelope = properties.is_some_and(|properties| {
-        properties.contains_key("success")
-            && ["errors", "messages", "result"].iter().any(|key| properties.contains_key(*key))
-    });
-    (!envelope)
-        .then(|| "the answer is JSON but not a Cloudflare envelope (`{success, errors, messages, result}`)".into())
 }
 
 /// Why a parameter of `operation` cannot be called by name, if one cannot.
@@ -295,8 +281,8 @@ mod tests {
         );
         assert_eq!(kind("the answer is text/csv, not JSON"), "an answer that is not JSON");
         assert_eq!(
-            kind("the answer is JSON but not a Cloudflare envelope (`{success, errors, messages, result}`)"),
-            "a JSON answer that is not a Cloudflare envelope"
+            kind("the answer is text, though declared JSON: upstream's own example is not one JSON document"),
+            "an answer declared JSON that is text"
         );
         assert_eq!(kind("progenitor panicked: merge.rs"), "a panic in progenitor or typify");
         assert_eq!(kind("value does not conform to the given schema"), "an error of progenitor or typify");

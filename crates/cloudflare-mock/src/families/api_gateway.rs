@@ -949,6 +949,172 @@ pub mod operations {
             )
         }
     }
+    pub struct ApiShieldSchemaValidationRetrieveOperationLevelSettingsWhen(
+        ::httpmock::When,
+    );
+    impl ApiShieldSchemaValidationRetrieveOperationLevelSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/api_gateway/operations/[^/]*/schema_validation$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/api_gateway/operations/.*/schema_validation$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn operation_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/.*/api_gateway/operations/{}/schema_validation$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ApiShieldSchemaValidationRetrieveOperationLevelSettingsThen(
+        ::httpmock::Then,
+    );
+    impl ApiShieldSchemaValidationRetrieveOperationLevelSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::ApiShieldOperationSchemaValidationSettings,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiShieldSchemaValidationUpdateOperationLevelSettingsWhen(
+        ::httpmock::When,
+    );
+    impl ApiShieldSchemaValidationUpdateOperationLevelSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/api_gateway/operations/[^/]*/schema_validation$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/api_gateway/operations/.*/schema_validation$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn operation_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/.*/api_gateway/operations/{}/schema_validation$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ApiShieldOperationSchemaValidationSettings,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ApiShieldSchemaValidationUpdateOperationLevelSettingsThen(
+        ::httpmock::Then,
+    );
+    impl ApiShieldSchemaValidationUpdateOperationLevelSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::ApiShieldOperationSchemaValidationSettings,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchemasWhen(
         ::httpmock::When,
     );
@@ -987,6 +1153,207 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::ApiShieldSchemaResponseWithThresholds) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiShieldSchemaValidationRetrieveZoneLevelSettingsWhen(::httpmock::When);
+    impl ApiShieldSchemaValidationRetrieveZoneLevelSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/api_gateway/settings/schema_validation$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/api_gateway/settings/schema_validation$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ApiShieldSchemaValidationRetrieveZoneLevelSettingsThen(::httpmock::Then);
+    impl ApiShieldSchemaValidationRetrieveZoneLevelSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ApiShieldZoneSchemaValidationSettings) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiShieldSchemaValidationUpdateZoneLevelSettingsWhen(::httpmock::When);
+    impl ApiShieldSchemaValidationUpdateZoneLevelSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/api_gateway/settings/schema_validation$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/api_gateway/settings/schema_validation$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ApiShieldZoneSchemaValidationSettingsPut,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ApiShieldSchemaValidationUpdateZoneLevelSettingsThen(::httpmock::Then);
+    impl ApiShieldSchemaValidationUpdateZoneLevelSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ApiShieldZoneSchemaValidationSettings) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiShieldSchemaValidationPatchZoneLevelSettingsWhen(::httpmock::When);
+    impl ApiShieldSchemaValidationPatchZoneLevelSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/api_gateway/settings/schema_validation$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/api_gateway/settings/schema_validation$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ApiShieldZoneSchemaValidationSettingsPatch,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ApiShieldSchemaValidationPatchZoneLevelSettingsThen(::httpmock::Then);
+    impl ApiShieldSchemaValidationPatchZoneLevelSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ApiShieldZoneSchemaValidationSettings) -> Self {
             Self(
                 self
                     .0
@@ -1589,6 +1956,24 @@ pub trait MockServerExt {
             operations::ApiShieldEndpointManagementDeleteAnOperationWhen,
             operations::ApiShieldEndpointManagementDeleteAnOperationThen,
         );
+    fn api_shield_schema_validation_retrieve_operation_level_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationRetrieveOperationLevelSettingsWhen,
+            operations::ApiShieldSchemaValidationRetrieveOperationLevelSettingsThen,
+        );
+    fn api_shield_schema_validation_update_operation_level_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationUpdateOperationLevelSettingsWhen,
+            operations::ApiShieldSchemaValidationUpdateOperationLevelSettingsThen,
+        );
     fn api_shield_endpoint_management_retrieve_operations_and_features_as_open_api_schemas<
         F,
     >(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1596,6 +1981,33 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchemasWhen,
             operations::ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchemasThen,
+        );
+    fn api_shield_schema_validation_retrieve_zone_level_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationRetrieveZoneLevelSettingsWhen,
+            operations::ApiShieldSchemaValidationRetrieveZoneLevelSettingsThen,
+        );
+    fn api_shield_schema_validation_update_zone_level_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationUpdateZoneLevelSettingsWhen,
+            operations::ApiShieldSchemaValidationUpdateZoneLevelSettingsThen,
+        );
+    fn api_shield_schema_validation_patch_zone_level_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationPatchZoneLevelSettingsWhen,
+            operations::ApiShieldSchemaValidationPatchZoneLevelSettingsThen,
         );
     fn api_shield_schema_validation_retrieve_information_about_all_schemas<F>(
         &self,
@@ -1875,6 +2287,48 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn api_shield_schema_validation_retrieve_operation_level_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationRetrieveOperationLevelSettingsWhen,
+            operations::ApiShieldSchemaValidationRetrieveOperationLevelSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiShieldSchemaValidationRetrieveOperationLevelSettingsWhen::new(
+                    when,
+                ),
+                operations::ApiShieldSchemaValidationRetrieveOperationLevelSettingsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn api_shield_schema_validation_update_operation_level_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationUpdateOperationLevelSettingsWhen,
+            operations::ApiShieldSchemaValidationUpdateOperationLevelSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiShieldSchemaValidationUpdateOperationLevelSettingsWhen::new(
+                    when,
+                ),
+                operations::ApiShieldSchemaValidationUpdateOperationLevelSettingsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
     fn api_shield_endpoint_management_retrieve_operations_and_features_as_open_api_schemas<
         F,
     >(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1890,6 +2344,69 @@ impl MockServerExt for ::httpmock::MockServer {
                     when,
                 ),
                 operations::ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchemasThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn api_shield_schema_validation_retrieve_zone_level_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationRetrieveZoneLevelSettingsWhen,
+            operations::ApiShieldSchemaValidationRetrieveZoneLevelSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiShieldSchemaValidationRetrieveZoneLevelSettingsWhen::new(
+                    when,
+                ),
+                operations::ApiShieldSchemaValidationRetrieveZoneLevelSettingsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn api_shield_schema_validation_update_zone_level_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationUpdateZoneLevelSettingsWhen,
+            operations::ApiShieldSchemaValidationUpdateZoneLevelSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiShieldSchemaValidationUpdateZoneLevelSettingsWhen::new(
+                    when,
+                ),
+                operations::ApiShieldSchemaValidationUpdateZoneLevelSettingsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn api_shield_schema_validation_patch_zone_level_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationPatchZoneLevelSettingsWhen,
+            operations::ApiShieldSchemaValidationPatchZoneLevelSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiShieldSchemaValidationPatchZoneLevelSettingsWhen::new(
+                    when,
+                ),
+                operations::ApiShieldSchemaValidationPatchZoneLevelSettingsThen::new(
                     then,
                 ),
             )

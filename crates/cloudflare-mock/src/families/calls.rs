@@ -385,6 +385,66 @@ pub mod operations {
             )
         }
     }
+    pub struct CallsTurnKeyCreateWhen(::httpmock::When);
+    impl CallsTurnKeyCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/calls/turn_keys$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/calls/turn_keys$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::CallsAppEditableFields) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CallsTurnKeyCreateThen(::httpmock::Then);
+    impl CallsTurnKeyCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::CallsTurnKeyWithKey) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CallsRetrieveTurnKeyDetailsWhen(::httpmock::When);
     impl CallsRetrieveTurnKeyDetailsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -627,6 +687,12 @@ pub trait MockServerExt {
     fn calls_turn_key_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CallsTurnKeyListWhen, operations::CallsTurnKeyListThen);
+    fn calls_turn_key_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CallsTurnKeyCreateWhen,
+            operations::CallsTurnKeyCreateThen,
+        );
     fn calls_retrieve_turn_key_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -722,6 +788,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::CallsTurnKeyListWhen::new(when),
                 operations::CallsTurnKeyListThen::new(then),
+            )
+        })
+    }
+    fn calls_turn_key_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CallsTurnKeyCreateWhen,
+            operations::CallsTurnKeyCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CallsTurnKeyCreateWhen::new(when),
+                operations::CallsTurnKeyCreateThen::new(then),
             )
         })
     }

@@ -486,6 +486,87 @@ pub mod operations {
             )
         }
     }
+    pub struct CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesWhen(
+        ::httpmock::When,
+    );
+    impl CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/custom_hostnames/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/custom_hostnames/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn custom_hostname_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/custom_hostnames/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesThen(
+        ::httpmock::Then,
+    );
+    impl CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CustomHostnameForAZoneEditCustomHostnameWhen(::httpmock::When);
     impl CustomHostnameForAZoneEditCustomHostnameWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -619,6 +700,14 @@ pub trait MockServerExt {
             operations::CustomHostnameForAZoneCustomHostnameDetailsWhen,
             operations::CustomHostnameForAZoneCustomHostnameDetailsThen,
         );
+    fn custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesWhen,
+            operations::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesThen,
+        );
     fn custom_hostname_for_a_zone_edit_custom_hostname<F>(
         &self,
         config_fn: F,
@@ -738,6 +827,26 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::CustomHostnameForAZoneCustomHostnameDetailsWhen::new(when),
                 operations::CustomHostnameForAZoneCustomHostnameDetailsThen::new(then),
+            )
+        })
+    }
+    fn custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesWhen,
+            operations::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesWhen::new(
+                    when,
+                ),
+                operations::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesThen::new(
+                    then,
+                ),
             )
         })
     }

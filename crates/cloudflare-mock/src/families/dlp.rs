@@ -688,6 +688,74 @@ pub mod operations {
             )
         }
     }
+    pub struct DlpProfilesUpdateCustomProfileWhen(::httpmock::When);
+    impl DlpProfilesUpdateCustomProfileWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/dlp/profiles/custom/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/dlp/profiles/custom/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn profile_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/dlp/profiles/custom/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::DlpUpdateCustomProfile) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct DlpProfilesUpdateCustomProfileThen(::httpmock::Then);
+    impl DlpProfilesUpdateCustomProfileThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DlpCustomProfile) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct DlpProfilesDeleteCustomProfileWhen(::httpmock::When);
     impl DlpProfilesDeleteCustomProfileWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -807,6 +875,80 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::DlpPredefinedProfileResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DlpProfilesUpdatePredefinedProfileWhen(::httpmock::When);
+    impl DlpProfilesUpdatePredefinedProfileWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/dlp/profiles/predefined/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/dlp/profiles/predefined/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn profile_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/dlp/profiles/predefined/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::DlpUpdatePredefinedProfile) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct DlpProfilesUpdatePredefinedProfileThen(::httpmock::Then);
+    impl DlpProfilesUpdatePredefinedProfileThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DlpPredefinedProfile) -> Self {
             Self(
                 self
                     .0
@@ -969,6 +1111,12 @@ pub trait MockServerExt {
             operations::DlpProfilesGetCustomProfileWhen,
             operations::DlpProfilesGetCustomProfileThen,
         );
+    fn dlp_profiles_update_custom_profile<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DlpProfilesUpdateCustomProfileWhen,
+            operations::DlpProfilesUpdateCustomProfileThen,
+        );
     fn dlp_profiles_delete_custom_profile<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -983,6 +1131,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::DlpProfilesGetPredefinedProfileWhen,
             operations::DlpProfilesGetPredefinedProfileThen,
+        );
+    fn dlp_profiles_update_predefined_profile<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DlpProfilesUpdatePredefinedProfileWhen,
+            operations::DlpProfilesUpdatePredefinedProfileThen,
         );
     fn dlp_profiles_get_dlp_profile<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1149,6 +1306,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn dlp_profiles_update_custom_profile<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DlpProfilesUpdateCustomProfileWhen,
+            operations::DlpProfilesUpdateCustomProfileThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DlpProfilesUpdateCustomProfileWhen::new(when),
+                operations::DlpProfilesUpdateCustomProfileThen::new(then),
+            )
+        })
+    }
     fn dlp_profiles_delete_custom_profile<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1177,6 +1348,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DlpProfilesGetPredefinedProfileWhen::new(when),
                 operations::DlpProfilesGetPredefinedProfileThen::new(then),
+            )
+        })
+    }
+    fn dlp_profiles_update_predefined_profile<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DlpProfilesUpdatePredefinedProfileWhen,
+            operations::DlpProfilesUpdatePredefinedProfileThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DlpProfilesUpdatePredefinedProfileWhen::new(when),
+                operations::DlpProfilesUpdatePredefinedProfileThen::new(then),
             )
         })
     }

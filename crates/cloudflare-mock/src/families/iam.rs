@@ -115,6 +115,80 @@ pub mod operations {
             )
         }
     }
+    pub struct AccountPermissionGroupDetailsWhen(::httpmock::When);
+    impl AccountPermissionGroupDetailsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/iam/permission_groups/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/iam/permission_groups/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn permission_group_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/iam/permission_groups/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccountPermissionGroupDetailsThen(::httpmock::Then);
+    impl AccountPermissionGroupDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::IamPermissionGroup) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct AccountResourceGroupListWhen(::httpmock::When);
     impl AccountResourceGroupListWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -190,6 +264,206 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::IamCollectionResourceGroupsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccountResourceGroupCreateWhen(::httpmock::When);
+    impl AccountResourceGroupCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/iam/resource_groups$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/iam/resource_groups$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::IamCreateResourceGroup) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccountResourceGroupCreateThen(::httpmock::Then);
+    impl AccountResourceGroupCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::IamCreatedResourceGroupResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccountResourceGroupDetailsWhen(::httpmock::When);
+    impl AccountResourceGroupDetailsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/iam/resource_groups/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/iam/resource_groups/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_group_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/iam/resource_groups/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AccountResourceGroupDetailsThen(::httpmock::Then);
+    impl AccountResourceGroupDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::IamResourceGroup) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AccountResourceGroupUpdateWhen(::httpmock::When);
+    impl AccountResourceGroupUpdateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/iam/resource_groups/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/iam/resource_groups/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resource_group_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/iam/resource_groups/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::IamCreateResourceGroup) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AccountResourceGroupUpdateThen(::httpmock::Then);
+    impl AccountResourceGroupUpdateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::IamResourceGroup) -> Self {
             Self(
                 self
                     .0
@@ -298,11 +572,35 @@ pub trait MockServerExt {
             operations::AccountPermissionGroupListWhen,
             operations::AccountPermissionGroupListThen,
         );
+    fn account_permission_group_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountPermissionGroupDetailsWhen,
+            operations::AccountPermissionGroupDetailsThen,
+        );
     fn account_resource_group_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::AccountResourceGroupListWhen,
             operations::AccountResourceGroupListThen,
+        );
+    fn account_resource_group_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountResourceGroupCreateWhen,
+            operations::AccountResourceGroupCreateThen,
+        );
+    fn account_resource_group_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountResourceGroupDetailsWhen,
+            operations::AccountResourceGroupDetailsThen,
+        );
+    fn account_resource_group_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountResourceGroupUpdateWhen,
+            operations::AccountResourceGroupUpdateThen,
         );
     fn account_resource_group_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -326,6 +624,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn account_permission_group_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountPermissionGroupDetailsWhen,
+            operations::AccountPermissionGroupDetailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccountPermissionGroupDetailsWhen::new(when),
+                operations::AccountPermissionGroupDetailsThen::new(then),
+            )
+        })
+    }
     fn account_resource_group_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -337,6 +649,48 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::AccountResourceGroupListWhen::new(when),
                 operations::AccountResourceGroupListThen::new(then),
+            )
+        })
+    }
+    fn account_resource_group_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountResourceGroupCreateWhen,
+            operations::AccountResourceGroupCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccountResourceGroupCreateWhen::new(when),
+                operations::AccountResourceGroupCreateThen::new(then),
+            )
+        })
+    }
+    fn account_resource_group_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountResourceGroupDetailsWhen,
+            operations::AccountResourceGroupDetailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccountResourceGroupDetailsWhen::new(when),
+                operations::AccountResourceGroupDetailsThen::new(then),
+            )
+        })
+    }
+    fn account_resource_group_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AccountResourceGroupUpdateWhen,
+            operations::AccountResourceGroupUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AccountResourceGroupUpdateWhen::new(when),
+                operations::AccountResourceGroupUpdateThen::new(then),
             )
         })
     }

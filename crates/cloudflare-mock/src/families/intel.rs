@@ -74,6 +74,74 @@ pub mod operations {
             )
         }
     }
+    pub struct AsnIntelligenceGetAsnSubnetsWhen(::httpmock::When);
+    impl AsnIntelligenceGetAsnSubnetsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/intel/asn/[^/]*/subnets$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/intel/asn/.*/subnets$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn asn(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/intel/asn/{}/subnets$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AsnIntelligenceGetAsnSubnetsThen(::httpmock::Then);
+    impl AsnIntelligenceGetAsnSubnetsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AsnIntelligenceGetAsnSubnetsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct GetSecurityCenterIssueTypesWhen(::httpmock::When);
     impl GetSecurityCenterIssueTypesWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1726,6 +1794,12 @@ pub trait MockServerExt {
             operations::AsnIntelligenceGetAsnOverviewWhen,
             operations::AsnIntelligenceGetAsnOverviewThen,
         );
+    fn asn_intelligence_get_asn_subnets<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AsnIntelligenceGetAsnSubnetsWhen,
+            operations::AsnIntelligenceGetAsnSubnetsThen,
+        );
     fn get_security_center_issue_types<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1919,6 +1993,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::AsnIntelligenceGetAsnOverviewWhen::new(when),
                 operations::AsnIntelligenceGetAsnOverviewThen::new(then),
+            )
+        })
+    }
+    fn asn_intelligence_get_asn_subnets<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::AsnIntelligenceGetAsnSubnetsWhen,
+            operations::AsnIntelligenceGetAsnSubnetsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AsnIntelligenceGetAsnSubnetsWhen::new(when),
+                operations::AsnIntelligenceGetAsnSubnetsThen::new(then),
             )
         })
     }

@@ -316,6 +316,63 @@ pub mod operations {
             )
         }
     }
+    pub struct GetZonesZoneIdLogsReceivedFieldsWhen(::httpmock::When);
+    impl GetZonesZoneIdLogsReceivedFieldsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/logs/received/fields$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/logs/received/fields$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetZonesZoneIdLogsReceivedFieldsThen(::httpmock::Then);
+    impl GetZonesZoneIdLogsReceivedFieldsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::LogshareFieldsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -365,6 +422,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::PostZonesZoneIdLogsControlRetentionFlagWhen,
             operations::PostZonesZoneIdLogsControlRetentionFlagThen,
+        );
+    fn get_zones_zone_id_logs_received_fields<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetZonesZoneIdLogsReceivedFieldsWhen,
+            operations::GetZonesZoneIdLogsReceivedFieldsThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -450,6 +516,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::PostZonesZoneIdLogsControlRetentionFlagWhen::new(when),
                 operations::PostZonesZoneIdLogsControlRetentionFlagThen::new(then),
+            )
+        })
+    }
+    fn get_zones_zone_id_logs_received_fields<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetZonesZoneIdLogsReceivedFieldsWhen,
+            operations::GetZonesZoneIdLogsReceivedFieldsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetZonesZoneIdLogsReceivedFieldsWhen::new(when),
+                operations::GetZonesZoneIdLogsReceivedFieldsThen::new(then),
             )
         })
     }

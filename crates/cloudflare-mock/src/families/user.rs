@@ -2310,6 +2310,72 @@ pub mod operations {
             )
         }
     }
+    pub struct UserSOrganizationsLeaveOrganizationWhen(::httpmock::When);
+    impl UserSOrganizationsLeaveOrganizationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/user/organizations/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn organization_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/user/organizations/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UserSOrganizationsLeaveOrganizationThen(::httpmock::Then);
+    impl UserSOrganizationsLeaveOrganizationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::UserSOrganizationsLeaveOrganizationResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct UserSubscriptionGetUserSubscriptionsWhen(::httpmock::When);
     impl UserSubscriptionGetUserSubscriptionsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2395,6 +2461,72 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::R2V4Response) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UserSubscriptionDeleteUserSubscriptionWhen(::httpmock::When);
+    impl UserSubscriptionDeleteUserSubscriptionWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/user/subscriptions/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/user/subscriptions/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UserSubscriptionDeleteUserSubscriptionThen(::httpmock::Then);
+    impl UserSubscriptionDeleteUserSubscriptionThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::UserSubscriptionDeleteUserSubscriptionResponse,
+        ) -> Self {
             Self(
                 self
                     .0
@@ -3130,6 +3262,15 @@ pub trait MockServerExt {
             operations::UserSOrganizationsOrganizationDetailsWhen,
             operations::UserSOrganizationsOrganizationDetailsThen,
         );
+    fn user_s_organizations_leave_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UserSOrganizationsLeaveOrganizationWhen,
+            operations::UserSOrganizationsLeaveOrganizationThen,
+        );
     fn user_subscription_get_user_subscriptions<F>(
         &self,
         config_fn: F,
@@ -3147,6 +3288,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::UserSubscriptionUpdateUserSubscriptionWhen,
             operations::UserSubscriptionUpdateUserSubscriptionThen,
+        );
+    fn user_subscription_delete_user_subscription<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UserSubscriptionDeleteUserSubscriptionWhen,
+            operations::UserSubscriptionDeleteUserSubscriptionThen,
         );
     fn user_api_tokens_list_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3746,6 +3896,23 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn user_s_organizations_leave_organization<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UserSOrganizationsLeaveOrganizationWhen,
+            operations::UserSOrganizationsLeaveOrganizationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UserSOrganizationsLeaveOrganizationWhen::new(when),
+                operations::UserSOrganizationsLeaveOrganizationThen::new(then),
+            )
+        })
+    }
     fn user_subscription_get_user_subscriptions<F>(
         &self,
         config_fn: F,
@@ -3777,6 +3944,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::UserSubscriptionUpdateUserSubscriptionWhen::new(when),
                 operations::UserSubscriptionUpdateUserSubscriptionThen::new(then),
+            )
+        })
+    }
+    fn user_subscription_delete_user_subscription<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UserSubscriptionDeleteUserSubscriptionWhen,
+            operations::UserSubscriptionDeleteUserSubscriptionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UserSubscriptionDeleteUserSubscriptionWhen::new(when),
+                operations::UserSubscriptionDeleteUserSubscriptionThen::new(then),
             )
         })
     }

@@ -1616,6 +1616,64 @@ pub mod operations {
             )
         }
     }
+    pub struct GetZonesZoneIdentifierZarazExportWhen(::httpmock::When);
+    impl GetZonesZoneIdentifierZarazExportWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/settings/zaraz/export$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/settings/zaraz/export$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetZonesZoneIdentifierZarazExportThen(::httpmock::Then);
+    impl GetZonesZoneIdentifierZarazExportThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ZarazZarazConfigBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct GetZonesZoneIdentifierZarazHistoryWhen(::httpmock::When);
     impl GetZonesZoneIdentifierZarazHistoryWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2333,6 +2391,15 @@ pub trait MockServerExt {
             operations::GetZonesZoneIdentifierZarazDefaultWhen,
             operations::GetZonesZoneIdentifierZarazDefaultThen,
         );
+    fn get_zones_zone_identifier_zaraz_export<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetZonesZoneIdentifierZarazExportWhen,
+            operations::GetZonesZoneIdentifierZarazExportThen,
+        );
     fn get_zones_zone_identifier_zaraz_history<F>(
         &self,
         config_fn: F,
@@ -2785,6 +2852,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::GetZonesZoneIdentifierZarazDefaultWhen::new(when),
                 operations::GetZonesZoneIdentifierZarazDefaultThen::new(then),
+            )
+        })
+    }
+    fn get_zones_zone_identifier_zaraz_export<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetZonesZoneIdentifierZarazExportWhen,
+            operations::GetZonesZoneIdentifierZarazExportThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetZonesZoneIdentifierZarazExportWhen::new(when),
+                operations::GetZonesZoneIdentifierZarazExportThen::new(then),
             )
         })
     }

@@ -776,6 +776,108 @@ impl<'a> ApiShieldEndpointManagementDeleteAnOperation<'a> {
         self
     }
 }
+/**Builder for [`Client::api_shield_schema_validation_retrieve_operation_level_settings`]
+
+[`Client::api_shield_schema_validation_retrieve_operation_level_settings`]: super::Client::api_shield_schema_validation_retrieve_operation_level_settings*/
+#[derive(Debug, Clone)]
+pub struct ApiShieldSchemaValidationRetrieveOperationLevelSettings<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    operation_id: Result<::uuid::Uuid, String>,
+}
+impl<'a> ApiShieldSchemaValidationRetrieveOperationLevelSettings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            operation_id: Err("operation_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn operation_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.operation_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for operation_id failed".to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::api_shield_schema_validation_update_operation_level_settings`]
+
+[`Client::api_shield_schema_validation_update_operation_level_settings`]: super::Client::api_shield_schema_validation_update_operation_level_settings*/
+#[derive(Debug, Clone)]
+pub struct ApiShieldSchemaValidationUpdateOperationLevelSettings<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    operation_id: Result<::uuid::Uuid, String>,
+    body: Result<types::ApiShieldOperationSchemaValidationSettings, String>,
+}
+impl<'a> ApiShieldSchemaValidationUpdateOperationLevelSettings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            operation_id: Err("operation_id was not initialized".to_string()),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn operation_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.operation_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for operation_id failed".to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ApiShieldOperationSchemaValidationSettings>,
+        <V as std::convert::TryInto<
+            types::ApiShieldOperationSchemaValidationSettings,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `ApiShieldOperationSchemaValidationSettings` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
 /**Builder for [`Client::api_shield_endpoint_management_retrieve_operations_and_features_as_open_api_schemas`]
 
 [`Client::api_shield_endpoint_management_retrieve_operations_and_features_as_open_api_schemas`]: super::Client::api_shield_endpoint_management_retrieve_operations_and_features_as_open_api_schemas*/
@@ -830,6 +932,130 @@ impl<'a> ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchema
             .map_err(|_| {
                 "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for host failed"
                     .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::api_shield_schema_validation_retrieve_zone_level_settings`]
+
+[`Client::api_shield_schema_validation_retrieve_zone_level_settings`]: super::Client::api_shield_schema_validation_retrieve_zone_level_settings*/
+#[derive(Debug, Clone)]
+pub struct ApiShieldSchemaValidationRetrieveZoneLevelSettings<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> ApiShieldSchemaValidationRetrieveZoneLevelSettings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::api_shield_schema_validation_update_zone_level_settings`]
+
+[`Client::api_shield_schema_validation_update_zone_level_settings`]: super::Client::api_shield_schema_validation_update_zone_level_settings*/
+#[derive(Debug, Clone)]
+pub struct ApiShieldSchemaValidationUpdateZoneLevelSettings<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::ApiShieldZoneSchemaValidationSettingsPut, String>,
+}
+impl<'a> ApiShieldSchemaValidationUpdateZoneLevelSettings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ApiShieldZoneSchemaValidationSettingsPut>,
+        <V as std::convert::TryInto<
+            types::ApiShieldZoneSchemaValidationSettingsPut,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `ApiShieldZoneSchemaValidationSettingsPut` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
+/**Builder for [`Client::api_shield_schema_validation_patch_zone_level_settings`]
+
+[`Client::api_shield_schema_validation_patch_zone_level_settings`]: super::Client::api_shield_schema_validation_patch_zone_level_settings*/
+#[derive(Debug, Clone)]
+pub struct ApiShieldSchemaValidationPatchZoneLevelSettings<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::ApiShieldZoneSchemaValidationSettingsPatch, String>,
+}
+impl<'a> ApiShieldSchemaValidationPatchZoneLevelSettings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ApiShieldZoneSchemaValidationSettingsPatch>,
+        <V as std::convert::TryInto<
+            types::ApiShieldZoneSchemaValidationSettingsPatch,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `ApiShieldZoneSchemaValidationSettingsPatch` for body failed: {}",
+                    s
+                )
             });
         self
     }
@@ -1674,6 +1900,79 @@ impl<'a> crate::Request for ApiShieldEndpointManagementDeleteAnOperation<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for ApiShieldSchemaValidationRetrieveOperationLevelSettings<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<
+        types::ApiShieldOperationSchemaValidationSettings,
+    >;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "api_shield_schema_validation_retrieve_operation_level_settings"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, operation_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let operation_id = operation_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/api_gateway/operations/{}/schema_validation", client.baseurl,
+            encode_path(& zone_id.to_string()), encode_path(& operation_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for ApiShieldSchemaValidationUpdateOperationLevelSettings<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<
+        types::ApiShieldOperationSchemaValidationSettings,
+    >;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "api_shield_schema_validation_update_operation_level_settings"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, operation_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let operation_id = operation_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::ApiShieldOperationSchemaValidationSettings::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/api_gateway/operations/{}/schema_validation", client.baseurl,
+            encode_path(& zone_id.to_string()), encode_path(& operation_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request
 for ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchemas<'a> {
     type Success = types::ApiShieldSchemaResponseWithThresholds;
@@ -1705,6 +2004,116 @@ for ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchemas<'a>
             )
             .query(&progenitor_client::QueryParam::new("feature", &feature))
             .query(&progenitor_client::QueryParam::new("host", &host))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for ApiShieldSchemaValidationRetrieveZoneLevelSettings<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<
+        types::ApiShieldZoneSchemaValidationSettings,
+    >;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "api_shield_schema_validation_retrieve_zone_level_settings"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/api_gateway/settings/schema_validation", client.baseurl,
+            encode_path(& zone_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for ApiShieldSchemaValidationUpdateZoneLevelSettings<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<
+        types::ApiShieldZoneSchemaValidationSettings,
+    >;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "api_shield_schema_validation_update_zone_level_settings"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::ApiShieldZoneSchemaValidationSettingsPut::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/api_gateway/settings/schema_validation", client.baseurl,
+            encode_path(& zone_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for ApiShieldSchemaValidationPatchZoneLevelSettings<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<
+        types::ApiShieldZoneSchemaValidationSettings,
+    >;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "api_shield_schema_validation_patch_zone_level_settings"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::ApiShieldZoneSchemaValidationSettingsPatch::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/api_gateway/settings/schema_validation", client.baseurl,
+            encode_path(& zone_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -137,6 +137,31 @@ Arguments:
     fn api_shield_endpoint_management_delete_an_operation(
         &self,
     ) -> builder::ApiShieldEndpointManagementDeleteAnOperation<'_>;
+    /**Retrieve operation-level schema validation settings
+
+Retrieves operation-level schema validation settings on the zone
+
+Sends a `GET` request to `/zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation`
+
+Arguments:
+- `zone_id`
+- `operation_id`: Identifier for the operation*/
+    fn api_shield_schema_validation_retrieve_operation_level_settings(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationRetrieveOperationLevelSettings<'_>;
+    /**Update operation-level schema validation settings
+
+Updates operation-level schema validation settings on the zone
+
+Sends a `PUT` request to `/zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation`
+
+Arguments:
+- `zone_id`
+- `operation_id`: Identifier for the operation
+- `body`*/
+    fn api_shield_schema_validation_update_operation_level_settings(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationUpdateOperationLevelSettings<'_>;
     /**Retrieve operations and features as OpenAPI schemas
 
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/schemas`
@@ -150,6 +175,30 @@ Arguments:
     ) -> builder::ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchemas<
         '_,
     >;
+    /**Retrieve zone level schema validation settings
+
+Retrieves zone level schema validation settings currently set on the zone
+
+Sends a `GET` request to `/zones/{zone_id}/api_gateway/settings/schema_validation`*/
+    fn api_shield_schema_validation_retrieve_zone_level_settings(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationRetrieveZoneLevelSettings<'_>;
+    /**Update zone level schema validation settings
+
+Updates zone level schema validation settings on the zone
+
+Sends a `PUT` request to `/zones/{zone_id}/api_gateway/settings/schema_validation`*/
+    fn api_shield_schema_validation_update_zone_level_settings(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationUpdateZoneLevelSettings<'_>;
+    /**Update zone level schema validation settings
+
+Updates zone level schema validation settings on the zone
+
+Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/settings/schema_validation`*/
+    fn api_shield_schema_validation_patch_zone_level_settings(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationPatchZoneLevelSettings<'_>;
     /**Retrieve information about all schemas on a zone
 
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/user_schemas`
@@ -288,6 +337,16 @@ impl ApiGatewayOperations for Client {
     ) -> builder::ApiShieldEndpointManagementDeleteAnOperation<'_> {
         builder::ApiShieldEndpointManagementDeleteAnOperation::new(self)
     }
+    fn api_shield_schema_validation_retrieve_operation_level_settings(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationRetrieveOperationLevelSettings<'_> {
+        builder::ApiShieldSchemaValidationRetrieveOperationLevelSettings::new(self)
+    }
+    fn api_shield_schema_validation_update_operation_level_settings(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationUpdateOperationLevelSettings<'_> {
+        builder::ApiShieldSchemaValidationUpdateOperationLevelSettings::new(self)
+    }
     fn api_shield_endpoint_management_retrieve_operations_and_features_as_open_api_schemas(
         &self,
     ) -> builder::ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchemas<
@@ -296,6 +355,21 @@ impl ApiGatewayOperations for Client {
         builder::ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchemas::new(
             self,
         )
+    }
+    fn api_shield_schema_validation_retrieve_zone_level_settings(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationRetrieveZoneLevelSettings<'_> {
+        builder::ApiShieldSchemaValidationRetrieveZoneLevelSettings::new(self)
+    }
+    fn api_shield_schema_validation_update_zone_level_settings(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationUpdateZoneLevelSettings<'_> {
+        builder::ApiShieldSchemaValidationUpdateZoneLevelSettings::new(self)
+    }
+    fn api_shield_schema_validation_patch_zone_level_settings(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationPatchZoneLevelSettings<'_> {
+        builder::ApiShieldSchemaValidationPatchZoneLevelSettings::new(self)
     }
     fn api_shield_schema_validation_retrieve_information_about_all_schemas(
         &self,

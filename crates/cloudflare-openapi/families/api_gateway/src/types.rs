@@ -1609,6 +1609,414 @@ pub struct ApiShieldTrafficStatsTrafficStats {
     ///The average number of requests seen during this period
     pub requests: f32,
 }
+/**The default mitigation action used when there is no mitigation action defined on the operation
+
+Mitigation actions are as follows:
+
+  * `log` - log request when request does not conform to schema
+  * `block` - deny access to the site when request does not conform to schema
+
+A special value of of `none` will skip running schema validation entirely for the request when there is no mitigation action defined on the operation
+*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ApiShieldValidationDefaultMitigationAction {
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "log")]
+    Log,
+    #[serde(rename = "block")]
+    Block,
+}
+impl ::std::fmt::Display for ApiShieldValidationDefaultMitigationAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::None => f.write_str("none"),
+            Self::Log => f.write_str("log"),
+            Self::Block => f.write_str("block"),
+        }
+    }
+}
+impl ::std::str::FromStr for ApiShieldValidationDefaultMitigationAction {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "none" => Ok(Self::None),
+            "log" => Ok(Self::Log),
+            "block" => Ok(Self::Block),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ApiShieldValidationDefaultMitigationAction {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ApiShieldValidationDefaultMitigationAction {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+/**The default mitigation action used when there is no mitigation action defined on the operation
+Mitigation actions are as follows:
+
+  * `log` - log request when request does not conform to schema
+  * `block` - deny access to the site when request does not conform to schema
+
+A special value of of `none` will skip running schema validation entirely for the request when there is no mitigation action defined on the operation
+
+`null` will have no effect.
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct ApiShieldValidationDefaultMitigationActionPatch(
+    pub ::std::option::Option<ApiShieldValidationDefaultMitigationActionPatchInner>,
+);
+impl ::std::ops::Deref for ApiShieldValidationDefaultMitigationActionPatch {
+    type Target = ::std::option::Option<
+        ApiShieldValidationDefaultMitigationActionPatchInner,
+    >;
+    fn deref(
+        &self,
+    ) -> &::std::option::Option<ApiShieldValidationDefaultMitigationActionPatchInner> {
+        &self.0
+    }
+}
+impl ::std::convert::From<ApiShieldValidationDefaultMitigationActionPatch>
+for ::std::option::Option<ApiShieldValidationDefaultMitigationActionPatchInner> {
+    fn from(value: ApiShieldValidationDefaultMitigationActionPatch) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<
+    ::std::option::Option<ApiShieldValidationDefaultMitigationActionPatchInner>,
+> for ApiShieldValidationDefaultMitigationActionPatch {
+    fn from(
+        value: ::std::option::Option<
+            ApiShieldValidationDefaultMitigationActionPatchInner,
+        >,
+    ) -> Self {
+        Self(value)
+    }
+}
+/**The default mitigation action used when there is no mitigation action defined on the operation
+Mitigation actions are as follows:
+
+  * `log` - log request when request does not conform to schema
+  * `block` - deny access to the site when request does not conform to schema
+
+A special value of of `none` will skip running schema validation entirely for the request when there is no mitigation action defined on the operation
+
+`null` will have no effect.
+*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ApiShieldValidationDefaultMitigationActionPatchInner {
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "log")]
+    Log,
+    #[serde(rename = "block")]
+    Block,
+}
+impl ::std::fmt::Display for ApiShieldValidationDefaultMitigationActionPatchInner {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::None => f.write_str("none"),
+            Self::Log => f.write_str("log"),
+            Self::Block => f.write_str("block"),
+        }
+    }
+}
+impl ::std::str::FromStr for ApiShieldValidationDefaultMitigationActionPatchInner {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "none" => Ok(Self::None),
+            "log" => Ok(Self::Log),
+            "block" => Ok(Self::Block),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for ApiShieldValidationDefaultMitigationActionPatchInner {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ApiShieldValidationDefaultMitigationActionPatchInner {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+/**When set, this overrides both zone level and operation level mitigation actions.
+
+  - `none` will skip running schema validation entirely for the request
+  - `null` indicates that no override is in place
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct ApiShieldValidationOverrideMitigationAction(
+    pub ::std::option::Option<ApiShieldValidationOverrideMitigationActionInner>,
+);
+impl ::std::ops::Deref for ApiShieldValidationOverrideMitigationAction {
+    type Target = ::std::option::Option<
+        ApiShieldValidationOverrideMitigationActionInner,
+    >;
+    fn deref(
+        &self,
+    ) -> &::std::option::Option<ApiShieldValidationOverrideMitigationActionInner> {
+        &self.0
+    }
+}
+impl ::std::convert::From<ApiShieldValidationOverrideMitigationAction>
+for ::std::option::Option<ApiShieldValidationOverrideMitigationActionInner> {
+    fn from(value: ApiShieldValidationOverrideMitigationAction) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<
+    ::std::option::Option<ApiShieldValidationOverrideMitigationActionInner>,
+> for ApiShieldValidationOverrideMitigationAction {
+    fn from(
+        value: ::std::option::Option<ApiShieldValidationOverrideMitigationActionInner>,
+    ) -> Self {
+        Self(value)
+    }
+}
+/**When set, this overrides both zone level and operation level mitigation actions.
+
+  - `none` will skip running schema validation entirely for the request
+  - `null` indicates that no override is in place
+*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ApiShieldValidationOverrideMitigationActionInner {
+    #[serde(rename = "none")]
+    None,
+}
+impl ::std::fmt::Display for ApiShieldValidationOverrideMitigationActionInner {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::None => f.write_str("none"),
+        }
+    }
+}
+impl ::std::str::FromStr for ApiShieldValidationOverrideMitigationActionInner {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "none" => Ok(Self::None),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ApiShieldValidationOverrideMitigationActionInner {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ApiShieldValidationOverrideMitigationActionInner {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+/**When set, this overrides both zone level and operation level mitigation actions.
+
+  - `none` will skip running schema validation entirely for the request
+
+To clear any override, use the special value `disable_override`
+
+`null` will have no effect.
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct ApiShieldValidationOverrideMitigationActionPatch(
+    pub ::std::option::Option<ApiShieldValidationOverrideMitigationActionPatchInner>,
+);
+impl ::std::ops::Deref for ApiShieldValidationOverrideMitigationActionPatch {
+    type Target = ::std::option::Option<
+        ApiShieldValidationOverrideMitigationActionPatchInner,
+    >;
+    fn deref(
+        &self,
+    ) -> &::std::option::Option<ApiShieldValidationOverrideMitigationActionPatchInner> {
+        &self.0
+    }
+}
+impl ::std::convert::From<ApiShieldValidationOverrideMitigationActionPatch>
+for ::std::option::Option<ApiShieldValidationOverrideMitigationActionPatchInner> {
+    fn from(value: ApiShieldValidationOverrideMitigationActionPatch) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<
+    ::std::option::Option<ApiShieldValidationOverrideMitigationActionPatchInner>,
+> for ApiShieldValidationOverrideMitigationActionPatch {
+    fn from(
+        value: ::std::option::Option<
+            ApiShieldValidationOverrideMitigationActionPatchInner,
+        >,
+    ) -> Self {
+        Self(value)
+    }
+}
+/**When set, this overrides both zone level and operation level mitigation actions.
+
+  - `none` will skip running schema validation entirely for the request
+
+To clear any override, use the special value `disable_override`
+
+`null` will have no effect.
+*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ApiShieldValidationOverrideMitigationActionPatchInner {
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "disable_override")]
+    DisableOverride,
+}
+impl ::std::fmt::Display for ApiShieldValidationOverrideMitigationActionPatchInner {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::None => f.write_str("none"),
+            Self::DisableOverride => f.write_str("disable_override"),
+        }
+    }
+}
+impl ::std::str::FromStr for ApiShieldValidationOverrideMitigationActionPatchInner {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "none" => Ok(Self::None),
+            "disable_override" => Ok(Self::DisableOverride),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str>
+for ApiShieldValidationOverrideMitigationActionPatchInner {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ApiShieldValidationOverrideMitigationActionPatchInner {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`ApiShieldZoneSchemaValidationSettings`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ApiShieldZoneSchemaValidationSettings {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_default_mitigation_action: ::std::option::Option<
+        ApiShieldValidationDefaultMitigationAction,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_override_mitigation_action: ::std::option::Option<
+        ApiShieldValidationOverrideMitigationAction,
+    >,
+}
+///`ApiShieldZoneSchemaValidationSettingsPatch`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ApiShieldZoneSchemaValidationSettingsPatch {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_default_mitigation_action: ::std::option::Option<
+        ApiShieldValidationDefaultMitigationActionPatch,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_override_mitigation_action: ::std::option::Option<
+        ApiShieldValidationOverrideMitigationActionPatch,
+    >,
+}
+///`ApiShieldZoneSchemaValidationSettingsPut`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ApiShieldZoneSchemaValidationSettingsPut {
+    pub validation_default_mitigation_action: ApiShieldValidationDefaultMitigationAction,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_override_mitigation_action: ::std::option::Option<
+        ApiShieldValidationOverrideMitigationActionPatch,
+    >,
+}
 ///A list of resource names that the policy applies to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]

@@ -250,6 +250,51 @@ impl<'a> CallsTurnKeyList<'a> {
         self
     }
 }
+/**Builder for [`Client::calls_turn_key_create`]
+
+[`Client::calls_turn_key_create`]: super::Client::calls_turn_key_create*/
+#[derive(Debug, Clone)]
+pub struct CallsTurnKeyCreate<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::CallsAppEditableFields, String>,
+}
+impl<'a> CallsTurnKeyCreate<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::CallsAppEditableFields>,
+        <V as std::convert::TryInto<
+            types::CallsAppEditableFields,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `CallsAppEditableFields` for body failed: {}", s)
+            });
+        self
+    }
+}
 /**Builder for [`Client::calls_retrieve_turn_key_details`]
 
 [`Client::calls_retrieve_turn_key_details`]: super::Client::calls_retrieve_turn_key_details*/
@@ -584,6 +629,42 @@ impl<'a> crate::Request for CallsTurnKeyList<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for CallsTurnKeyCreate<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<types::CallsTurnKeyWithKey>;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "calls_turn_key_create"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::CallsAppEditableFields::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/calls/turn_keys", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -43,6 +43,12 @@ Lists all TURN keys in the Cloudflare account
 
 Sends a `GET` request to `/accounts/{account_id}/calls/turn_keys`*/
     fn calls_turn_key_list(&self) -> builder::CallsTurnKeyList<'_>;
+    /**Create a new TURN key
+
+Creates a new Cloudflare Calls TURN key.
+
+Sends a `POST` request to `/accounts/{account_id}/calls/turn_keys`*/
+    fn calls_turn_key_create(&self) -> builder::CallsTurnKeyCreate<'_>;
     /**Retrieve TURN key details
 
 Fetches details for a single TURN key.
@@ -84,6 +90,9 @@ impl CallsOperations for Client {
     }
     fn calls_turn_key_list(&self) -> builder::CallsTurnKeyList<'_> {
         builder::CallsTurnKeyList::new(self)
+    }
+    fn calls_turn_key_create(&self) -> builder::CallsTurnKeyCreate<'_> {
+        builder::CallsTurnKeyCreate::new(self)
     }
     fn calls_retrieve_turn_key_details(
         &self,

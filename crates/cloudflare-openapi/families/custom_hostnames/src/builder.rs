@@ -362,6 +362,66 @@ impl<'a> CustomHostnameForAZoneCustomHostnameDetails<'a> {
         self
     }
 }
+/**Builder for [`Client::custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates`]
+
+[`Client::custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates`]: super::Client::custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates*/
+#[derive(Debug, Clone)]
+pub struct CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificates<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    custom_hostname_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificates<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            custom_hostname_id: Err(
+                "custom_hostname_id was not initialized".to_string(),
+            ),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn custom_hostname_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.custom_hostname_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for custom_hostname_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::custom_hostname_for_a_zone_edit_custom_hostname`]
 
 [`Client::custom_hostname_for_a_zone_edit_custom_hostname`]: super::Client::custom_hostname_for_a_zone_edit_custom_hostname*/
@@ -648,6 +708,42 @@ impl<'a> crate::Request for CustomHostnameForAZoneCustomHostnameDetails<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request
+for CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificates<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<
+        types::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesResponse,
+    >;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, custom_hostname_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let custom_hostname_id = custom_hostname_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/custom_hostnames/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& custom_hostname_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -51,6 +51,14 @@ Sends a `GET` request to `/zones/{zone_id}/custom_hostnames/{custom_hostname_id}
     fn custom_hostname_for_a_zone_custom_hostname_details(
         &self,
     ) -> builder::CustomHostnameForAZoneCustomHostnameDetails<'_>;
+    /**Delete Custom Hostname (and any issued SSL certificates)
+
+Sends a `DELETE` request to `/zones/{zone_id}/custom_hostnames/{custom_hostname_id}`*/
+    fn custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates(
+        &self,
+    ) -> builder::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificates<
+        '_,
+    >;
     /**Edit Custom Hostname
 
 Modify SSL configuration for a custom hostname. When sent with SSL config that matches existing config, used to indicate that hostname should pass domain control validation (DCV). Can also be used to change validation type, e.g., from 'http' to 'email'.
@@ -102,6 +110,15 @@ impl CustomHostnamesOperations for Client {
         &self,
     ) -> builder::CustomHostnameForAZoneCustomHostnameDetails<'_> {
         builder::CustomHostnameForAZoneCustomHostnameDetails::new(self)
+    }
+    fn custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates(
+        &self,
+    ) -> builder::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificates<
+        '_,
+    > {
+        builder::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificates::new(
+            self,
+        )
     }
     fn custom_hostname_for_a_zone_edit_custom_hostname(
         &self,

@@ -2,7 +2,7 @@
 
 //!The `custom_hostnames` family of the Cloudflare API: Custom hostnames (Cloudflare for SaaS) and fallback origin.
 //!
-//!7 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `custom_hostnames` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`CustomHostnamesOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!8 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `custom_hostnames` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`CustomHostnamesOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

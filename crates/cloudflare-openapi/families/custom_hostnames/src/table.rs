@@ -206,6 +206,34 @@ pub const OPERATIONS: &[crate::Operation] = &[
         }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"hostname\":\"gateway.example.com\",\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"ssl\":{}},\"success\":true}",
     },
+    crate::Operation {
+        id: "custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates",
+        family: "custom_hostnames",
+        method: "DELETE",
+        path: "/zones/{zone_id}/custom_hostnames/{custom_hostname_id}",
+        summary: "Delete Custom Hostname (and any issued SSL certificates)",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "custom_hostname_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
+        example_answer: "{}",
+    },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
 /// its table row), built by its builder.
@@ -431,6 +459,39 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("custom_hostname_id")?
+                {
+                    builder = builder.custom_hostname_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         _ => {
             ::std::result::Result::Err(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),
@@ -603,6 +664,31 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_metadata\":{\"$ref\":\"#/definitions/firewall_action\"},\"custom_origin_server\":{\"$ref\":\"#/definitions/Duration\"},\"custom_origin_sni\":{\"$ref\":\"#/definitions/Duration\"},\"hostname\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"ownership_verification\":{\"$ref\":\"#/definitions/zones_target\"},\"ownership_verification_http\":{\"$ref\":\"#/definitions/zones_target\"},\"ssl\":{\"$ref\":\"#/definitions/zones_target\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_components-schemas-status\"},\"verification_errors\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"hostname\",\"ssl\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("custom_hostname_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }

@@ -56,6 +56,12 @@ pub struct CustomHostnameForAZoneCreateCustomHostnameBody {
     pub hostname: DnsRecordsName,
     pub ssl: ZonesTarget,
 }
+///`CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<StreamLiveInput>,
+}
 ///`CustomHostnameForAZoneEditCustomHostnameBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CustomHostnameForAZoneEditCustomHostnameBody {

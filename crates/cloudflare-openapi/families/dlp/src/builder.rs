@@ -443,6 +443,64 @@ impl<'a> DlpProfilesGetCustomProfile<'a> {
         self
     }
 }
+/**Builder for [`Client::dlp_profiles_update_custom_profile`]
+
+[`Client::dlp_profiles_update_custom_profile`]: super::Client::dlp_profiles_update_custom_profile*/
+#[derive(Debug, Clone)]
+pub struct DlpProfilesUpdateCustomProfile<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    profile_id: Result<::uuid::Uuid, String>,
+    body: Result<types::DlpUpdateCustomProfile, String>,
+}
+impl<'a> DlpProfilesUpdateCustomProfile<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            profile_id: Err("profile_id was not initialized".to_string()),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn profile_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.profile_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for profile_id failed".to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::DlpUpdateCustomProfile>,
+        <V as std::convert::TryInto<
+            types::DlpUpdateCustomProfile,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `DlpUpdateCustomProfile` for body failed: {}", s)
+            });
+        self
+    }
+}
 /**Builder for [`Client::dlp_profiles_delete_custom_profile`]
 
 [`Client::dlp_profiles_delete_custom_profile`]: super::Client::dlp_profiles_delete_custom_profile*/
@@ -537,6 +595,66 @@ impl<'a> DlpProfilesGetPredefinedProfile<'a> {
             .try_into()
             .map_err(|_| {
                 "conversion to `:: uuid :: Uuid` for profile_id failed".to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::dlp_profiles_update_predefined_profile`]
+
+[`Client::dlp_profiles_update_predefined_profile`]: super::Client::dlp_profiles_update_predefined_profile*/
+#[derive(Debug, Clone)]
+pub struct DlpProfilesUpdatePredefinedProfile<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    profile_id: Result<::uuid::Uuid, String>,
+    body: Result<types::DlpUpdatePredefinedProfile, String>,
+}
+impl<'a> DlpProfilesUpdatePredefinedProfile<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            profile_id: Err("profile_id was not initialized".to_string()),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn profile_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.profile_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for profile_id failed".to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::DlpUpdatePredefinedProfile>,
+        <V as std::convert::TryInto<
+            types::DlpUpdatePredefinedProfile,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `DlpUpdatePredefinedProfile` for body failed: {}", s
+                )
             });
         self
     }
@@ -941,6 +1059,43 @@ impl<'a> crate::Request for DlpProfilesGetCustomProfile<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for DlpProfilesUpdateCustomProfile<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<types::DlpCustomProfile>;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "dlp_profiles_update_custom_profile"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, profile_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::DlpUpdateCustomProfile::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/dlp/profiles/custom/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& profile_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for DlpProfilesDeleteCustomProfile<'a> {
     type Success = types::MqApiResponseCommon;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1001,6 +1156,43 @@ impl<'a> crate::Request for DlpProfilesGetPredefinedProfile<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for DlpProfilesUpdatePredefinedProfile<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<types::DlpPredefinedProfile>;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "dlp_profiles_update_predefined_profile"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, profile_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let profile_id = profile_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::DlpUpdatePredefinedProfile::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/dlp/profiles/predefined/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& profile_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -83,6 +83,14 @@ Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/custom/{profile_id
     fn dlp_profiles_get_custom_profile(
         &self,
     ) -> builder::DlpProfilesGetCustomProfile<'_>;
+    /**Update custom profile
+
+Updates a DLP custom profile.
+
+Sends a `PUT` request to `/accounts/{account_id}/dlp/profiles/custom/{profile_id}`*/
+    fn dlp_profiles_update_custom_profile(
+        &self,
+    ) -> builder::DlpProfilesUpdateCustomProfile<'_>;
     /**Delete custom profile
 
 Deletes a DLP custom profile.
@@ -99,6 +107,14 @@ Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/predefined/{profil
     fn dlp_profiles_get_predefined_profile(
         &self,
     ) -> builder::DlpProfilesGetPredefinedProfile<'_>;
+    /**Update predefined profile
+
+Updates a DLP predefined profile. Only supports enabling/disabling entries.
+
+Sends a `PUT` request to `/accounts/{account_id}/dlp/profiles/predefined/{profile_id}`*/
+    fn dlp_profiles_update_predefined_profile(
+        &self,
+    ) -> builder::DlpProfilesUpdatePredefinedProfile<'_>;
     /**Get DLP Profile
 
 Fetches a DLP profile by ID. Supports both predefined and custom profiles
@@ -150,6 +166,11 @@ impl DlpOperations for Client {
     ) -> builder::DlpProfilesGetCustomProfile<'_> {
         builder::DlpProfilesGetCustomProfile::new(self)
     }
+    fn dlp_profiles_update_custom_profile(
+        &self,
+    ) -> builder::DlpProfilesUpdateCustomProfile<'_> {
+        builder::DlpProfilesUpdateCustomProfile::new(self)
+    }
     fn dlp_profiles_delete_custom_profile(
         &self,
     ) -> builder::DlpProfilesDeleteCustomProfile<'_> {
@@ -159,6 +180,11 @@ impl DlpOperations for Client {
         &self,
     ) -> builder::DlpProfilesGetPredefinedProfile<'_> {
         builder::DlpProfilesGetPredefinedProfile::new(self)
+    }
+    fn dlp_profiles_update_predefined_profile(
+        &self,
+    ) -> builder::DlpProfilesUpdatePredefinedProfile<'_> {
+        builder::DlpProfilesUpdatePredefinedProfile::new(self)
     }
     fn dlp_profiles_get_dlp_profile(&self) -> builder::DlpProfilesGetDlpProfile<'_> {
         builder::DlpProfilesGetDlpProfile::new(self)

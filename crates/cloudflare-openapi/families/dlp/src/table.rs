@@ -259,6 +259,34 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
+        id: "dlp_profiles_update_custom_profile",
+        family: "dlp",
+        method: "PUT",
+        path: "/accounts/{account_id}/dlp/profiles/custom/{profile_id}",
+        summary: "Update custom profile",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "profile_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
+        example_answer: "{}",
+    },
+    crate::Operation {
         id: "dlp_profiles_delete_custom_profile",
         family: "dlp",
         method: "DELETE",
@@ -310,6 +338,34 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "dlp_profiles_update_predefined_profile",
+        family: "dlp",
+        method: "PUT",
+        path: "/accounts/{account_id}/dlp/profiles/predefined/{profile_id}",
+        summary: "Update predefined profile",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "profile_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
+        example_answer: "{}",
     },
     crate::Operation {
         id: "dlp_profiles_get_dlp_profile",
@@ -588,6 +644,34 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "dlp_profiles_update_custom_profile" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.dlp_profiles_update_custom_profile();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("profile_id")?
+                {
+                    builder = builder.profile_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::DlpUpdateCustomProfile>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "dlp_profiles_delete_custom_profile" => {
             #[inline(never)]
             fn prepare(
@@ -641,6 +725,34 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "dlp_profiles_update_predefined_profile" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.dlp_profiles_update_predefined_profile();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("profile_id")?
+                {
+                    builder = builder.profile_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::DlpUpdatePredefinedProfile>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "dlp_profiles_get_dlp_profile" => {
             #[inline(never)]
             fn prepare(
@@ -673,7 +785,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"dlp_ContextAwareness\":{\"description\":\"Scan the context of predefined entries to only return matches surrounded by keywords.\",\"properties\":{\"enabled\":{\"description\":\"If true, scan the context of predefined entries to only return matches surrounded by keywords.\",\"type\":\"boolean\"},\"skip\":{\"$ref\":\"#/definitions/dlp_SkipConfig\"}},\"required\":[\"enabled\",\"skip\"],\"type\":\"object\"},\"dlp_Dataset\":{\"properties\":{\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"nullable\":true,\"type\":\"string\"},\"id\":{\"format\":\"uuid\",\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"num_cells\":{\"format\":\"int64\",\"type\":\"integer\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"},\"status\":{\"$ref\":\"#/definitions/dlp_DatasetUploadStatus\"},\"updated_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"uploads\":{\"items\":{\"$ref\":\"#/definitions/dlp_DatasetUpload\"},\"type\":\"array\"}},\"required\":[\"name\",\"id\",\"status\",\"num_cells\",\"created_at\",\"updated_at\",\"uploads\",\"secret\"],\"type\":\"object\"},\"dlp_DatasetArray\":{\"items\":{\"$ref\":\"#/definitions/dlp_Dataset\"},\"type\":\"array\"},\"dlp_DatasetArrayResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dlp_DatasetArray\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_DatasetNewVersion\":{\"properties\":{\"max_cells\":{\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"},\"version\":{\"format\":\"int64\",\"type\":\"integer\"}},\"required\":[\"version\",\"max_cells\"],\"type\":\"object\"},\"dlp_DatasetNewVersionResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dlp_DatasetNewVersion\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_DatasetResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dlp_Dataset\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_DatasetUpdate\":{\"properties\":{\"description\":{\"nullable\":true,\"type\":\"string\"},\"name\":{\"nullable\":true,\"type\":\"string\"}},\"type\":\"object\"},\"dlp_DatasetUpload\":{\"properties\":{\"num_cells\":{\"format\":\"int64\",\"type\":\"integer\"},\"status\":{\"$ref\":\"#/definitions/dlp_DatasetUploadStatus\"},\"version\":{\"format\":\"int64\",\"type\":\"integer\"}},\"required\":[\"version\",\"status\",\"num_cells\"],\"type\":\"object\"},\"dlp_DatasetUploadStatus\":{\"enum\":[\"empty\",\"uploading\",\"failed\",\"complete\"],\"type\":\"string\"},\"dlp_SkipConfig\":{\"description\":\"Content types to exclude from context analysis and return all matches.\",\"properties\":{\"files\":{\"description\":\"If the content type is a file, skip context analysis and return all matches.\",\"type\":\"boolean\"}},\"required\":[\"files\"],\"type\":\"object\"},\"dlp_allowed_match_count\":{\"default\":0,\"description\":\"Related DLP policies will trigger when the match count exceeds the number set.\",\"example\":5,\"maximum\":1000,\"minimum\":0,\"type\":\"number\"},\"dlp_create_custom_profile_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dlp_custom_profile\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_create_custom_profiles\":{\"properties\":{\"profiles\":{\"items\":{\"$ref\":\"#/definitions/dlp_new_custom_profile\"},\"required\":[\"name\",\"entries\"],\"type\":\"array\"}},\"required\":[\"profiles\"]},\"dlp_custom_entry\":{\"description\":\"A custom entry that matches a profile\",\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"description\":\"Whether the entry is enabled or not.\",\"example\":true,\"type\":\"boolean\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the entry.\",\"example\":\"Credit card (Visa)\",\"type\":\"string\"},\"pattern\":{\"$ref\":\"#/definitions/dlp_pattern\"},\"profile_id\":{\"$ref\":\"#/definitions/aaa_token\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"type\":\"object\"},\"dlp_custom_profile\":{\"description\":\"Custom profile\",\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"description\":\"The description of the profile.\",\"example\":\"A standard CVV card number\",\"type\":\"string\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"$ref\":\"#/definitions/dlp_custom_entry\"},\"type\":\"array\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"type\":{\"description\":\"The type of the profile.\",\"enum\":[\"custom\"],\"example\":\"custom\",\"type\":\"string\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"type\":\"object\"},\"dlp_custom_profile_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Custom profile\",\"nullable\":true,\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"description\":\"The description of the profile.\",\"example\":\"A standard CVV card number\",\"type\":\"string\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"$ref\":\"#/definitions/dlp_custom_entry\"},\"type\":\"array\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"type\":{\"description\":\"The type of the profile.\",\"enum\":[\"custom\"],\"example\":\"custom\",\"type\":\"string\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_get_settings_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"public_key\":{\"example\":\"EmpOvSXw8BfbrGCi0fhGiD/3yXk2SiV1Nzg2lru3oj0=\",\"nullable\":true,\"type\":\"string\"}},\"required\":[\"public_key\"]},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_new_custom_entry\":{\"description\":\"A custom entry create payload\",\"properties\":{\"enabled\":{\"description\":\"Whether the entry is enabled or not.\",\"example\":true,\"type\":\"boolean\"},\"name\":{\"description\":\"The name of the entry.\",\"example\":\"Credit card (Visa)\",\"type\":\"string\"},\"pattern\":{\"$ref\":\"#/definitions/dlp_pattern\"}},\"required\":[\"name\",\"enabled\",\"pattern\"],\"type\":\"object\"},\"dlp_new_custom_profile\":{\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"description\":{\"description\":\"The description of the profile.\",\"example\":\"A standard CVV card number\",\"type\":\"string\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"$ref\":\"#/definitions/dlp_new_custom_entry\"},\"type\":\"array\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"dlp_pattern\":{\"description\":\"A pattern that matches an entry\",\"properties\":{\"regex\":{\"description\":\"The regex pattern.\",\"example\":\"^4[0-9]{6,14}$\",\"type\":\"string\"},\"validation\":{\"description\":\"Validation algorithm for the pattern. This algorithm will get run on potential matches, and if it returns false, the entry will not be matched.\",\"enum\":[\"luhn\"],\"example\":\"luhn\",\"type\":\"string\"}},\"required\":[\"regex\"],\"type\":\"object\"},\"dlp_predefined_entry\":{\"description\":\"A predefined entry that matches a profile\",\"properties\":{\"enabled\":{\"description\":\"Whether the entry is enabled or not.\",\"example\":true,\"type\":\"boolean\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the entry.\",\"example\":\"Credit card (Visa)\",\"type\":\"string\"},\"profile_id\":{\"$ref\":\"#/definitions/aaa_token\"}},\"type\":\"object\"},\"dlp_predefined_profile_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Predefined profile\",\"nullable\":true,\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"$ref\":\"#/definitions/dlp_predefined_entry\"},\"type\":\"array\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"type\":{\"description\":\"The type of the profile.\",\"enum\":[\"predefined\"],\"example\":\"predefined\",\"type\":\"string\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_profiles\":{\"x-escape\":\"`anyOf` of 3 variants that no required property tells apart (decoded as untyped JSON)\"},\"dlp_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dlp_profiles\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_update_settings\":{\"description\":\"Payload log settings\",\"properties\":{\"public_key\":{\"description\":\"The public key to use when encrypting extracted payloads, as a base64 string\",\"example\":\"EmpOvSXw8BfbrGCi0fhGiD/3yXk2SiV1Nzg2lru3oj0=\",\"nullable\":true,\"type\":\"string\"}},\"required\":[\"public_key\"],\"type\":\"object\"},\"dlp_validate_pattern\":{\"description\":\"A request to validate a pattern\",\"properties\":{\"regex\":{\"description\":\"The regex pattern.\",\"example\":\"^4[0-9]{6,}$\",\"type\":\"string\"}},\"required\":[\"regex\"],\"type\":\"object\"},\"dlp_validate_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"valid\":{\"example\":true,\"type\":\"boolean\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"dlp_ContextAwareness\":{\"description\":\"Scan the context of predefined entries to only return matches surrounded by keywords.\",\"properties\":{\"enabled\":{\"description\":\"If true, scan the context of predefined entries to only return matches surrounded by keywords.\",\"type\":\"boolean\"},\"skip\":{\"$ref\":\"#/definitions/dlp_SkipConfig\"}},\"required\":[\"enabled\",\"skip\"],\"type\":\"object\"},\"dlp_Dataset\":{\"properties\":{\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"nullable\":true,\"type\":\"string\"},\"id\":{\"format\":\"uuid\",\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"num_cells\":{\"format\":\"int64\",\"type\":\"integer\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"},\"status\":{\"$ref\":\"#/definitions/dlp_DatasetUploadStatus\"},\"updated_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"uploads\":{\"items\":{\"$ref\":\"#/definitions/dlp_DatasetUpload\"},\"type\":\"array\"}},\"required\":[\"name\",\"id\",\"status\",\"num_cells\",\"created_at\",\"updated_at\",\"uploads\",\"secret\"],\"type\":\"object\"},\"dlp_DatasetArray\":{\"items\":{\"$ref\":\"#/definitions/dlp_Dataset\"},\"type\":\"array\"},\"dlp_DatasetArrayResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dlp_DatasetArray\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_DatasetNewVersion\":{\"properties\":{\"max_cells\":{\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"},\"version\":{\"format\":\"int64\",\"type\":\"integer\"}},\"required\":[\"version\",\"max_cells\"],\"type\":\"object\"},\"dlp_DatasetNewVersionResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dlp_DatasetNewVersion\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_DatasetResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dlp_Dataset\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_DatasetUpdate\":{\"properties\":{\"description\":{\"nullable\":true,\"type\":\"string\"},\"name\":{\"nullable\":true,\"type\":\"string\"}},\"type\":\"object\"},\"dlp_DatasetUpload\":{\"properties\":{\"num_cells\":{\"format\":\"int64\",\"type\":\"integer\"},\"status\":{\"$ref\":\"#/definitions/dlp_DatasetUploadStatus\"},\"version\":{\"format\":\"int64\",\"type\":\"integer\"}},\"required\":[\"version\",\"status\",\"num_cells\"],\"type\":\"object\"},\"dlp_DatasetUploadStatus\":{\"enum\":[\"empty\",\"uploading\",\"failed\",\"complete\"],\"type\":\"string\"},\"dlp_SkipConfig\":{\"description\":\"Content types to exclude from context analysis and return all matches.\",\"properties\":{\"files\":{\"description\":\"If the content type is a file, skip context analysis and return all matches.\",\"type\":\"boolean\"}},\"required\":[\"files\"],\"type\":\"object\"},\"dlp_allowed_match_count\":{\"default\":0,\"description\":\"Related DLP policies will trigger when the match count exceeds the number set.\",\"example\":5,\"maximum\":1000,\"minimum\":0,\"type\":\"number\"},\"dlp_create_custom_profile_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dlp_custom_profile\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_create_custom_profiles\":{\"properties\":{\"profiles\":{\"items\":{\"$ref\":\"#/definitions/dlp_new_custom_profile\"},\"required\":[\"name\",\"entries\"],\"type\":\"array\"}},\"required\":[\"profiles\"]},\"dlp_custom_entry\":{\"description\":\"A custom entry that matches a profile\",\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"description\":\"Whether the entry is enabled or not.\",\"example\":true,\"type\":\"boolean\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the entry.\",\"example\":\"Credit card (Visa)\",\"type\":\"string\"},\"pattern\":{\"$ref\":\"#/definitions/dlp_pattern\"},\"profile_id\":{\"$ref\":\"#/definitions/aaa_token\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"type\":\"object\"},\"dlp_custom_profile\":{\"description\":\"Custom profile\",\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"description\":\"The description of the profile.\",\"example\":\"A standard CVV card number\",\"type\":\"string\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"$ref\":\"#/definitions/dlp_custom_entry\"},\"type\":\"array\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"type\":{\"description\":\"The type of the profile.\",\"enum\":[\"custom\"],\"example\":\"custom\",\"type\":\"string\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"type\":\"object\"},\"dlp_custom_profile_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Custom profile\",\"nullable\":true,\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"description\":\"The description of the profile.\",\"example\":\"A standard CVV card number\",\"type\":\"string\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"$ref\":\"#/definitions/dlp_custom_entry\"},\"type\":\"array\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"type\":{\"description\":\"The type of the profile.\",\"enum\":[\"custom\"],\"example\":\"custom\",\"type\":\"string\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_get_settings_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"public_key\":{\"example\":\"EmpOvSXw8BfbrGCi0fhGiD/3yXk2SiV1Nzg2lru3oj0=\",\"nullable\":true,\"type\":\"string\"}},\"required\":[\"public_key\"]},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_new_custom_entry\":{\"description\":\"A custom entry create payload\",\"properties\":{\"enabled\":{\"description\":\"Whether the entry is enabled or not.\",\"example\":true,\"type\":\"boolean\"},\"name\":{\"description\":\"The name of the entry.\",\"example\":\"Credit card (Visa)\",\"type\":\"string\"},\"pattern\":{\"$ref\":\"#/definitions/dlp_pattern\"}},\"required\":[\"name\",\"enabled\",\"pattern\"],\"type\":\"object\"},\"dlp_new_custom_profile\":{\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"description\":{\"description\":\"The description of the profile.\",\"example\":\"A standard CVV card number\",\"type\":\"string\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"$ref\":\"#/definitions/dlp_new_custom_entry\"},\"type\":\"array\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"dlp_pattern\":{\"description\":\"A pattern that matches an entry\",\"properties\":{\"regex\":{\"description\":\"The regex pattern.\",\"example\":\"^4[0-9]{6,14}$\",\"type\":\"string\"},\"validation\":{\"description\":\"Validation algorithm for the pattern. This algorithm will get run on potential matches, and if it returns false, the entry will not be matched.\",\"enum\":[\"luhn\"],\"example\":\"luhn\",\"type\":\"string\"}},\"required\":[\"regex\"],\"type\":\"object\"},\"dlp_predefined_entry\":{\"description\":\"A predefined entry that matches a profile\",\"properties\":{\"enabled\":{\"description\":\"Whether the entry is enabled or not.\",\"example\":true,\"type\":\"boolean\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the entry.\",\"example\":\"Credit card (Visa)\",\"type\":\"string\"},\"profile_id\":{\"$ref\":\"#/definitions/aaa_token\"}},\"type\":\"object\"},\"dlp_predefined_profile\":{\"description\":\"Predefined profile\",\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"$ref\":\"#/definitions/dlp_predefined_entry\"},\"type\":\"array\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"type\":{\"description\":\"The type of the profile.\",\"enum\":[\"predefined\"],\"example\":\"predefined\",\"type\":\"string\"}},\"type\":\"object\"},\"dlp_predefined_profile_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Predefined profile\",\"nullable\":true,\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"$ref\":\"#/definitions/dlp_predefined_entry\"},\"type\":\"array\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"type\":{\"description\":\"The type of the profile.\",\"enum\":[\"predefined\"],\"example\":\"predefined\",\"type\":\"string\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_profiles\":{\"x-escape\":\"`anyOf` of 3 variants that no required property tells apart (decoded as untyped JSON)\"},\"dlp_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dlp_profiles\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dlp_update_custom_profile\":{\"description\":\"Update custom profile\",\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"description\":{\"description\":\"The description of the profile.\",\"example\":\"A standard CVV card number\",\"type\":\"string\"},\"entries\":{\"description\":\"The custom entries for this profile. Array elements with IDs are modifying the existing entry with that ID. Elements without ID will create new entries. Any entry not in the list will be deleted.\",\"items\":{\"$ref\":\"#/definitions/dlp_custom_entry\"},\"type\":\"array\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"shared_entries\":{\"description\":\"Entries from other profiles (e.g. pre-defined Cloudflare profiles, or your Microsoft Information Protection profiles).\",\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"type\":\"array\"}},\"type\":\"object\"},\"dlp_update_predefined_profile\":{\"description\":\"Update predefined profile\",\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"properties\":{\"enabled\":{\"description\":\"Whether the entry is enabled or not.\",\"example\":true,\"type\":\"boolean\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"}}},\"type\":\"array\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"dlp_update_settings\":{\"description\":\"Payload log settings\",\"properties\":{\"public_key\":{\"description\":\"The public key to use when encrypting extracted payloads, as a base64 string\",\"example\":\"EmpOvSXw8BfbrGCi0fhGiD/3yXk2SiV1Nzg2lru3oj0=\",\"nullable\":true,\"type\":\"string\"}},\"required\":[\"public_key\"],\"type\":\"object\"},\"dlp_validate_pattern\":{\"description\":\"A request to validate a pattern\",\"properties\":{\"regex\":{\"description\":\"The regex pattern.\",\"example\":\"^4[0-9]{6,}$\",\"type\":\"string\"}},\"required\":[\"regex\"],\"type\":\"object\"},\"dlp_validate_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"valid\":{\"example\":true,\"type\":\"boolean\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -902,6 +1014,31 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "dlp_profiles_update_custom_profile" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("profile_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/dlp_update_custom_profile\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"$ref\":\"#/definitions/dlp_custom_profile\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "dlp_profiles_delete_custom_profile" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -941,6 +1078,31 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"description\":\"Predefined profile\",\"nullable\":true,\"properties\":{\"allowed_match_count\":{\"$ref\":\"#/definitions/dlp_allowed_match_count\"},\"context_awareness\":{\"$ref\":\"#/definitions/dlp_ContextAwareness\"},\"entries\":{\"description\":\"The entries for this profile.\",\"items\":{\"$ref\":\"#/definitions/dlp_predefined_entry\"},\"type\":\"array\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The name of the profile.\",\"example\":\"Generic CVV Card Number\",\"type\":\"string\"},\"ocr_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"type\":{\"description\":\"The type of the profile.\",\"enum\":[\"predefined\"],\"example\":\"predefined\",\"type\":\"string\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "dlp_profiles_update_predefined_profile" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("profile_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/dlp_update_predefined_profile\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"$ref\":\"#/definitions/dlp_predefined_profile\"}",
                         DEFINITIONS,
                     ),
                 }

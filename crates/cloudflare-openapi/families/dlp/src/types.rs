@@ -718,6 +718,27 @@ pub struct DlpPredefinedEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_id: ::std::option::Option<AaaToken>,
 }
+///Predefined profile
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct DlpPredefinedProfile {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allowed_match_count: ::std::option::Option<DlpAllowedMatchCount>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub context_awareness: ::std::option::Option<DlpContextAwareness>,
+    ///The entries for this profile.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub entries: ::std::vec::Vec<DlpPredefinedEntry>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<AaaToken>,
+    ///The name of the profile.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ocr_enabled: ::std::option::Option<AaaReady>,
+    ///The type of the profile.
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<DlpPredefinedProfileType>,
+}
 ///`DlpPredefinedProfileResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DlpPredefinedProfileResponse {
@@ -806,6 +827,57 @@ for DlpPredefinedProfileResponseResultType {
         value.parse()
     }
 }
+///The type of the profile.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum DlpPredefinedProfileType {
+    #[serde(rename = "predefined")]
+    Predefined,
+}
+impl ::std::fmt::Display for DlpPredefinedProfileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Predefined => f.write_str("predefined"),
+        }
+    }
+}
+impl ::std::str::FromStr for DlpPredefinedProfileType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "predefined" => Ok(Self::Predefined),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for DlpPredefinedProfileType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for DlpPredefinedProfileType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///`DlpProfiles`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -849,6 +921,50 @@ pub struct DlpResponseCollection {
 pub struct DlpSkipConfig {
     ///If the content type is a file, skip context analysis and return all matches.
     pub files: bool,
+}
+///Update custom profile
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct DlpUpdateCustomProfile {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allowed_match_count: ::std::option::Option<DlpAllowedMatchCount>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub context_awareness: ::std::option::Option<DlpContextAwareness>,
+    ///The description of the profile.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///The custom entries for this profile. Array elements with IDs are modifying the existing entry with that ID. Elements without ID will create new entries. Any entry not in the list will be deleted.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub entries: ::std::vec::Vec<DlpCustomEntry>,
+    ///The name of the profile.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ocr_enabled: ::std::option::Option<AaaReady>,
+    ///Entries from other profiles (e.g. pre-defined Cloudflare profiles, or your Microsoft Information Protection profiles).
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub shared_entries: ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>,
+}
+///Update predefined profile
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct DlpUpdatePredefinedProfile {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allowed_match_count: ::std::option::Option<DlpAllowedMatchCount>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub context_awareness: ::std::option::Option<DlpContextAwareness>,
+    ///The entries for this profile.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub entries: ::std::vec::Vec<DlpUpdatePredefinedProfileEntriesItem>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ocr_enabled: ::std::option::Option<AaaReady>,
+}
+///`DlpUpdatePredefinedProfileEntriesItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct DlpUpdatePredefinedProfileEntriesItem {
+    ///Whether the entry is enabled or not.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<AaaToken>,
 }
 ///Payload log settings
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

@@ -100,6 +100,50 @@ impl<'a> AccountPermissionGroupList<'a> {
         self
     }
 }
+/**Builder for [`Client::account_permission_group_details`]
+
+[`Client::account_permission_group_details`]: super::Client::account_permission_group_details*/
+#[derive(Debug, Clone)]
+pub struct AccountPermissionGroupDetails<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    permission_group_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> AccountPermissionGroupDetails<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            permission_group_id: Err(
+                "permission_group_id was not initialized".to_string(),
+            ),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn permission_group_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.permission_group_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for permission_group_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::account_resource_group_list`]
 
 [`Client::account_resource_group_list`]: super::Client::account_resource_group_list*/
@@ -177,6 +221,152 @@ impl<'a> AccountResourceGroupList<'a> {
             .try_into()
             .map(Some)
             .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+        self
+    }
+}
+/**Builder for [`Client::account_resource_group_create`]
+
+[`Client::account_resource_group_create`]: super::Client::account_resource_group_create*/
+#[derive(Debug, Clone)]
+pub struct AccountResourceGroupCreate<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::IamCreateResourceGroup, String>,
+}
+impl<'a> AccountResourceGroupCreate<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::IamCreateResourceGroup>,
+        <V as std::convert::TryInto<
+            types::IamCreateResourceGroup,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `IamCreateResourceGroup` for body failed: {}", s)
+            });
+        self
+    }
+}
+/**Builder for [`Client::account_resource_group_details`]
+
+[`Client::account_resource_group_details`]: super::Client::account_resource_group_details*/
+#[derive(Debug, Clone)]
+pub struct AccountResourceGroupDetails<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    resource_group_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> AccountResourceGroupDetails<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            resource_group_id: Err("resource_group_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn resource_group_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.resource_group_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for resource_group_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::account_resource_group_update`]
+
+[`Client::account_resource_group_update`]: super::Client::account_resource_group_update*/
+#[derive(Debug, Clone)]
+pub struct AccountResourceGroupUpdate<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    resource_group_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::IamCreateResourceGroup, String>,
+}
+impl<'a> AccountResourceGroupUpdate<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            resource_group_id: Err("resource_group_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn resource_group_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.resource_group_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for resource_group_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::IamCreateResourceGroup>,
+        <V as std::convert::TryInto<
+            types::IamCreateResourceGroup,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `IamCreateResourceGroup` for body failed: {}", s)
+            });
         self
     }
 }
@@ -278,6 +468,37 @@ impl<'a> crate::Request for AccountPermissionGroupList<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for AccountPermissionGroupDetails<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<types::IamPermissionGroup>;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "account_permission_group_details"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, permission_group_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let permission_group_id = permission_group_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/iam/permission_groups/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& permission_group_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for AccountResourceGroupList<'a> {
     type Success = types::IamCollectionResourceGroupsResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -312,6 +533,112 @@ impl<'a> crate::Request for AccountResourceGroupList<'a> {
             .query(&progenitor_client::QueryParam::new("name", &name))
             .query(&progenitor_client::QueryParam::new("page", &page))
             .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for AccountResourceGroupCreate<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<
+        types::IamCreatedResourceGroupResponse,
+    >;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "account_resource_group_create"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::IamCreateResourceGroup::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/iam/resource_groups", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for AccountResourceGroupDetails<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<types::IamResourceGroup>;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "account_resource_group_details"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, resource_group_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let resource_group_id = resource_group_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/iam/resource_groups/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& resource_group_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for AccountResourceGroupUpdate<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<types::IamResourceGroup>;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "account_resource_group_update"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, resource_group_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let resource_group_id = resource_group_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::IamCreateResourceGroup::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/iam/resource_groups/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& resource_group_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

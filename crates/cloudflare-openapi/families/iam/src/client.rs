@@ -11,12 +11,38 @@ List all the permissions groups for an account.
 
 Sends a `GET` request to `/accounts/{account_id}/iam/permission_groups`*/
     fn account_permission_group_list(&self) -> builder::AccountPermissionGroupList<'_>;
+    /**Permission Group Details
+
+Get information about a specific permission group in an account.
+
+Sends a `GET` request to `/accounts/{account_id}/iam/permission_groups/{permission_group_id}`*/
+    fn account_permission_group_details(
+        &self,
+    ) -> builder::AccountPermissionGroupDetails<'_>;
     /**List Resource Groups
 
 List all the resource groups for an account.
 
 Sends a `GET` request to `/accounts/{account_id}/iam/resource_groups`*/
     fn account_resource_group_list(&self) -> builder::AccountResourceGroupList<'_>;
+    /**Create Resource Group
+
+Create a new Resource Group under the specified account.
+
+Sends a `POST` request to `/accounts/{account_id}/iam/resource_groups`*/
+    fn account_resource_group_create(&self) -> builder::AccountResourceGroupCreate<'_>;
+    /**Resource Group Details
+
+Get information about a specific resource group in an account.
+
+Sends a `GET` request to `/accounts/{account_id}/iam/resource_groups/{resource_group_id}`*/
+    fn account_resource_group_details(&self) -> builder::AccountResourceGroupDetails<'_>;
+    /**Update Resource Group
+
+Modify an existing resource group.
+
+Sends a `PUT` request to `/accounts/{account_id}/iam/resource_groups/{resource_group_id}`*/
+    fn account_resource_group_update(&self) -> builder::AccountResourceGroupUpdate<'_>;
     /**Remove Resource Group
 
 Remove a resource group from an account.
@@ -28,8 +54,24 @@ impl IamOperations for Client {
     fn account_permission_group_list(&self) -> builder::AccountPermissionGroupList<'_> {
         builder::AccountPermissionGroupList::new(self)
     }
+    fn account_permission_group_details(
+        &self,
+    ) -> builder::AccountPermissionGroupDetails<'_> {
+        builder::AccountPermissionGroupDetails::new(self)
+    }
     fn account_resource_group_list(&self) -> builder::AccountResourceGroupList<'_> {
         builder::AccountResourceGroupList::new(self)
+    }
+    fn account_resource_group_create(&self) -> builder::AccountResourceGroupCreate<'_> {
+        builder::AccountResourceGroupCreate::new(self)
+    }
+    fn account_resource_group_details(
+        &self,
+    ) -> builder::AccountResourceGroupDetails<'_> {
+        builder::AccountResourceGroupDetails::new(self)
+    }
+    fn account_resource_group_update(&self) -> builder::AccountResourceGroupUpdate<'_> {
+        builder::AccountResourceGroupUpdate::new(self)
     }
     fn account_resource_group_delete(&self) -> builder::AccountResourceGroupDelete<'_> {
         builder::AccountResourceGroupDelete::new(self)

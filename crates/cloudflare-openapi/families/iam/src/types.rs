@@ -114,6 +114,26 @@ impl<'de> ::serde::Deserialize<'de> for AccountResourceGroupListId {
             })
     }
 }
+///`DlpEmpty`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct DlpEmpty(pub ::serde_json::Value);
+impl ::std::ops::Deref for DlpEmpty {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<DlpEmpty> for ::serde_json::Value {
+    fn from(value: DlpEmpty) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for DlpEmpty {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
 ///The unique identifier of the rate limit.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -222,6 +242,41 @@ pub struct IamCollectionResourceGroupsResponse {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+}
+///`IamCreateResourceGroup`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct IamCreateResourceGroup {
+    ///Attributes associated to the resource group.
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///Name of the resource group.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    pub scope: IamCreateScope,
+}
+///A scope object represents any resource that can have actions applied against invite.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct IamCreateResourceGroupScopeScopeObject {
+    pub key: DlpEmpty,
+}
+///A scope is a combination of scope objects which provides additional context.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct IamCreateScope {
+    pub key: DlpEmpty,
+    ///A list of scope objects for additional context. The number of Scope objects should not be zero.
+    pub objects: ::std::vec::Vec<IamCreateResourceGroupScopeScopeObject>,
+}
+///A group of scoped resources.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct IamCreatedResourceGroupResponse {
+    ///Identifier of the group.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///Attributes associated to the resource group.
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<IamCreateScope>,
 }
 ///A named group of permissions that map to a group of operations against resources.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

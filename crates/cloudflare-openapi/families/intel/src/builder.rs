@@ -48,6 +48,48 @@ impl<'a> AsnIntelligenceGetAsnOverview<'a> {
         self
     }
 }
+/**Builder for [`Client::asn_intelligence_get_asn_subnets`]
+
+[`Client::asn_intelligence_get_asn_subnets`]: super::Client::asn_intelligence_get_asn_subnets*/
+#[derive(Debug, Clone)]
+pub struct AsnIntelligenceGetAsnSubnets<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    asn: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> AsnIntelligenceGetAsnSubnets<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            asn: Err("asn was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn asn<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.asn = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for asn failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::get_security_center_issue_types`]
 
 [`Client::get_security_center_issue_types`]: super::Client::get_security_center_issue_types*/
@@ -1666,6 +1708,39 @@ impl<'a> crate::Request for AsnIntelligenceGetAsnOverview<'a> {
         let url = format!(
             "{}/accounts/{}/intel/asn/{}", client.baseurl, encode_path(& account_id
             .to_string()), encode_path(& asn.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for AsnIntelligenceGetAsnSubnets<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<
+        types::AsnIntelligenceGetAsnSubnetsResponse,
+    >;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "asn_intelligence_get_asn_subnets"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, asn } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let asn = asn.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/intel/asn/{}/subnets", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& asn.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = client

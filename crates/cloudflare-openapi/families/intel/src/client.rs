@@ -11,6 +11,12 @@ Sends a `GET` request to `/accounts/{account_id}/intel/asn/{asn}`*/
     fn asn_intelligence_get_asn_overview(
         &self,
     ) -> builder::AsnIntelligenceGetAsnOverview<'_>;
+    /**Get ASN Subnets
+
+Sends a `GET` request to `/accounts/{account_id}/intel/asn/{asn}/subnets`*/
+    fn asn_intelligence_get_asn_subnets(
+        &self,
+    ) -> builder::AsnIntelligenceGetAsnSubnets<'_>;
     /**Get Security Center Issues Types
 
 Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issue-types`*/
@@ -155,6 +161,11 @@ impl IntelOperations for Client {
         &self,
     ) -> builder::AsnIntelligenceGetAsnOverview<'_> {
         builder::AsnIntelligenceGetAsnOverview::new(self)
+    }
+    fn asn_intelligence_get_asn_subnets(
+        &self,
+    ) -> builder::AsnIntelligenceGetAsnSubnets<'_> {
+        builder::AsnIntelligenceGetAsnSubnets::new(self)
     }
     fn get_security_center_issue_types(
         &self,

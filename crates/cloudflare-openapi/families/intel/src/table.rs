@@ -33,6 +33,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":1,\"success\":true}",
     },
     crate::Operation {
+        id: "asn_intelligence_get_asn_subnets",
+        family: "intel",
+        method: "GET",
+        path: "/accounts/{account_id}/intel/asn/{asn}/subnets",
+        summary: "Get ASN Subnets",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "asn",
+                location: crate::Location::Path,
+                required: true,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{}",
+    },
+    crate::Operation {
         id: "get_security_center_issue_types",
         family: "intel",
         method: "GET",
@@ -887,6 +912,31 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "asn_intelligence_get_asn_subnets" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.asn_intelligence_get_asn_subnets();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("asn")?
+                {
+                    builder = builder.asn(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "get_security_center_issue_types" => {
             #[inline(never)]
             fn prepare(
@@ -1684,6 +1734,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/intel_asn\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "asn_intelligence_get_asn_subnets" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("asn", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"properties\":{\"asn\":{\"$ref\":\"#/definitions/intel_asn\"},\"count\":{\"$ref\":\"#/definitions/rum_page\"},\"ip_count_total\":{\"type\":\"integer\"},\"page\":{\"$ref\":\"#/definitions/rum_page\"},\"per_page\":{\"$ref\":\"#/definitions/rum_page\"},\"subnets\":{\"example\":[\"192.0.2.0/24\",\"2001:DB8::/32\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }

@@ -70,6 +70,22 @@ pub struct ArchiveSecurityCenterInsightResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
+///`AsnIntelligenceGetAsnSubnetsResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AsnIntelligenceGetAsnSubnetsResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub asn: ::std::option::Option<IntelAsn>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub count: ::std::option::Option<RumPage>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ip_count_total: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<RumPage>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub per_page: ::std::option::Option<RumPage>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub subnets: ::std::vec::Vec<::std::string::String>,
+}
 ///`CloudforceOneSchemasSingleResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CloudforceOneSchemasSingleResponse {

@@ -188,6 +188,34 @@ impl<'a> PostZonesZoneIdLogsControlRetentionFlag<'a> {
         self
     }
 }
+/**Builder for [`Client::get_zones_zone_id_logs_received_fields`]
+
+[`Client::get_zones_zone_id_logs_received_fields`]: super::Client::get_zones_zone_id_logs_received_fields*/
+#[derive(Debug, Clone)]
+pub struct GetZonesZoneIdLogsReceivedFields<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> GetZonesZoneIdLogsReceivedFields<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 impl<'a> crate::Request for GetAccountsAccountIdLogsControlCmbConfig<'a> {
     type Success = types::LogcontrolCmbConfigResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -340,6 +368,36 @@ impl<'a> crate::Request for PostZonesZoneIdLogsControlRetentionFlag<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for GetZonesZoneIdLogsReceivedFields<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<types::LogshareFieldsResponse>;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "get_zones_zone_id_logs_received_fields"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/logs/received/fields", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -45,6 +45,14 @@ Sends a `POST` request to `/zones/{zone_id}/logs/control/retention/flag`*/
     fn post_zones_zone_id_logs_control_retention_flag(
         &self,
     ) -> builder::PostZonesZoneIdLogsControlRetentionFlag<'_>;
+    /**List fields
+
+Lists all fields available. The response is json object with key-value pairs, where keys are field names, and values are descriptions.
+
+Sends a `GET` request to `/zones/{zone_id}/logs/received/fields`*/
+    fn get_zones_zone_id_logs_received_fields(
+        &self,
+    ) -> builder::GetZonesZoneIdLogsReceivedFields<'_>;
 }
 impl LogsOperations for Client {
     fn get_accounts_account_id_logs_control_cmb_config(
@@ -71,5 +79,10 @@ impl LogsOperations for Client {
         &self,
     ) -> builder::PostZonesZoneIdLogsControlRetentionFlag<'_> {
         builder::PostZonesZoneIdLogsControlRetentionFlag::new(self)
+    }
+    fn get_zones_zone_id_logs_received_fields(
+        &self,
+    ) -> builder::GetZonesZoneIdLogsReceivedFields<'_> {
+        builder::GetZonesZoneIdLogsReceivedFields::new(self)
     }
 }

@@ -1649,6 +1649,50 @@ impl<'a> UserSOrganizationsOrganizationDetails<'a> {
         self
     }
 }
+/**Builder for [`Client::user_s_organizations_leave_organization`]
+
+[`Client::user_s_organizations_leave_organization`]: super::Client::user_s_organizations_leave_organization*/
+#[derive(Debug, Clone)]
+pub struct UserSOrganizationsLeaveOrganization<'a> {
+    client: &'a super::Client,
+    organization_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> UserSOrganizationsLeaveOrganization<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            organization_id: Err("organization_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn organization_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.organization_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for organization_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::user_subscription_get_user_subscriptions`]
 
 [`Client::user_subscription_get_user_subscriptions`]: super::Client::user_subscription_get_user_subscriptions*/
@@ -1702,6 +1746,50 @@ impl<'a> UserSubscriptionUpdateUserSubscription<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!("conversion to `BillSubsApiSubscription` for body failed: {}", s)
+            });
+        self
+    }
+}
+/**Builder for [`Client::user_subscription_delete_user_subscription`]
+
+[`Client::user_subscription_delete_user_subscription`]: super::Client::user_subscription_delete_user_subscription*/
+#[derive(Debug, Clone)]
+pub struct UserSubscriptionDeleteUserSubscription<'a> {
+    client: &'a super::Client,
+    identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> UserSubscriptionDeleteUserSubscription<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            identifier: Err("identifier was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
             });
         self
     }
@@ -3167,6 +3255,40 @@ impl<'a> crate::Request for UserSOrganizationsOrganizationDetails<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for UserSOrganizationsLeaveOrganization<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<
+        types::UserSOrganizationsLeaveOrganizationResponse,
+    >;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "user_s_organizations_leave_organization"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, organization_id, body } = self;
+        let organization_id = organization_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/user/organizations/{}", client.baseurl, encode_path(& organization_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for UserSubscriptionGetUserSubscriptions<'a> {
     type Success = types::BillSubsApiUserSubscriptionResponseCollection;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -3220,6 +3342,40 @@ impl<'a> crate::Request for UserSubscriptionUpdateUserSubscription<'a> {
         let mut request = client
             .client
             .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for UserSubscriptionDeleteUserSubscription<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<
+        types::UserSubscriptionDeleteUserSubscriptionResponse,
+    >;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "user_subscription_delete_user_subscription"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, identifier, body } = self;
+        let identifier = identifier.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/user/subscriptions/{}", client.baseurl, encode_path(& identifier
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),

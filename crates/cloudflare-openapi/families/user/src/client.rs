@@ -269,6 +269,14 @@ Sends a `GET` request to `/user/organizations/{organization_id}`*/
     fn user_s_organizations_organization_details(
         &self,
     ) -> builder::UserSOrganizationsOrganizationDetails<'_>;
+    /**Leave Organization
+
+Removes association to an organization.
+
+Sends a `DELETE` request to `/user/organizations/{organization_id}`*/
+    fn user_s_organizations_leave_organization(
+        &self,
+    ) -> builder::UserSOrganizationsLeaveOrganization<'_>;
     /**Get User Subscriptions
 
 Lists all of a user's subscriptions.
@@ -285,6 +293,14 @@ Sends a `PUT` request to `/user/subscriptions/{identifier}`*/
     fn user_subscription_update_user_subscription(
         &self,
     ) -> builder::UserSubscriptionUpdateUserSubscription<'_>;
+    /**Delete User Subscription
+
+Deletes a user's subscription.
+
+Sends a `DELETE` request to `/user/subscriptions/{identifier}`*/
+    fn user_subscription_delete_user_subscription(
+        &self,
+    ) -> builder::UserSubscriptionDeleteUserSubscription<'_>;
     /**List Tokens
 
 List all access tokens you created.
@@ -497,6 +513,11 @@ impl UserOperations for Client {
     ) -> builder::UserSOrganizationsOrganizationDetails<'_> {
         builder::UserSOrganizationsOrganizationDetails::new(self)
     }
+    fn user_s_organizations_leave_organization(
+        &self,
+    ) -> builder::UserSOrganizationsLeaveOrganization<'_> {
+        builder::UserSOrganizationsLeaveOrganization::new(self)
+    }
     fn user_subscription_get_user_subscriptions(
         &self,
     ) -> builder::UserSubscriptionGetUserSubscriptions<'_> {
@@ -506,6 +527,11 @@ impl UserOperations for Client {
         &self,
     ) -> builder::UserSubscriptionUpdateUserSubscription<'_> {
         builder::UserSubscriptionUpdateUserSubscription::new(self)
+    }
+    fn user_subscription_delete_user_subscription(
+        &self,
+    ) -> builder::UserSubscriptionDeleteUserSubscription<'_> {
+        builder::UserSubscriptionDeleteUserSubscription::new(self)
     }
     fn user_api_tokens_list_tokens(&self) -> builder::UserApiTokensListTokens<'_> {
         builder::UserApiTokensListTokens::new(self)

@@ -2,7 +2,7 @@
 
 //!The `user` family of the Cloudflare API: The user: details, tokens, invites, billing, audit logs.
 //!
-//!44 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `user` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`UserOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!46 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `user` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`UserOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

@@ -4727,6 +4727,12 @@ for UserSInvitesRespondToInvitationBodyStatus {
         value.parse()
     }
 }
+///`UserSOrganizationsLeaveOrganizationResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct UserSOrganizationsLeaveOrganizationResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<FirewallId>,
+}
 ///Field to order organizations by.
 #[derive(
     ::serde::Deserialize,
@@ -4842,6 +4848,12 @@ for UserSOrganizationsListOrganizationsStatus {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+///`UserSubscriptionDeleteUserSubscriptionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct UserSubscriptionDeleteUserSubscriptionResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscription_id: ::std::option::Option<FirewallId>,
 }
 ///Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.
 #[derive(

@@ -1031,6 +1031,34 @@ impl<'a> GetZonesZoneIdentifierZarazDefault<'a> {
         self
     }
 }
+/**Builder for [`Client::get_zones_zone_identifier_zaraz_export`]
+
+[`Client::get_zones_zone_identifier_zaraz_export`]: super::Client::get_zones_zone_identifier_zaraz_export*/
+#[derive(Debug, Clone)]
+pub struct GetZonesZoneIdentifierZarazExport<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> GetZonesZoneIdentifierZarazExport<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::get_zones_zone_identifier_zaraz_history`]
 
 [`Client::get_zones_zone_identifier_zaraz_history`]: super::Client::get_zones_zone_identifier_zaraz_history*/
@@ -2250,6 +2278,36 @@ impl<'a> crate::Request for GetZonesZoneIdentifierZarazDefault<'a> {
         let zone_id = zone_id.map_err(Error::InvalidRequest)?;
         let url = format!(
             "{}/zones/{}/settings/zaraz/default", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for GetZonesZoneIdentifierZarazExport<'a> {
+    type Success = ::cloudflare_openapi_runtime::Bare<types::ZarazZarazConfigBody>;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "get_zones_zone_identifier_zaraz_export"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/settings/zaraz/export", client.baseurl, encode_path(& zone_id
             .to_string()),
         );
         #[allow(unused_mut)]

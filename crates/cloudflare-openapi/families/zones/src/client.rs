@@ -218,6 +218,14 @@ Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/default`*/
     fn get_zones_zone_identifier_zaraz_default(
         &self,
     ) -> builder::GetZonesZoneIdentifierZarazDefault<'_>;
+    /**Export Zaraz configuration
+
+Exports full current published Zaraz configuration for a zone, secret variables included.
+
+Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/export`*/
+    fn get_zones_zone_identifier_zaraz_export(
+        &self,
+    ) -> builder::GetZonesZoneIdentifierZarazExport<'_>;
     /**List Zaraz historical configuration records
 
 Lists a history of published Zaraz configuration records for a zone.
@@ -404,6 +412,11 @@ impl ZonesOperations for Client {
         &self,
     ) -> builder::GetZonesZoneIdentifierZarazDefault<'_> {
         builder::GetZonesZoneIdentifierZarazDefault::new(self)
+    }
+    fn get_zones_zone_identifier_zaraz_export(
+        &self,
+    ) -> builder::GetZonesZoneIdentifierZarazExport<'_> {
+        builder::GetZonesZoneIdentifierZarazExport::new(self)
     }
     fn get_zones_zone_identifier_zaraz_history(
         &self,

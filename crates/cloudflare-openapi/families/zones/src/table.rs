@@ -591,6 +591,25 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"dataLayer\":false,\"debugKey\":\"example\",\"settings\":{\"autoInjectScript\":false},\"tools\":{},\"triggers\":{},\"variables\":{},\"zarazVersion\":1},\"success\":true}",
     },
     crate::Operation {
+        id: "get_zones_zone_identifier_zaraz_export",
+        family: "zones",
+        method: "GET",
+        path: "/zones/{zone_id}/settings/zaraz/export",
+        summary: "Export Zaraz configuration",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        example_answer: "{\"dataLayer\":false,\"debugKey\":\"example\",\"settings\":{\"autoInjectScript\":false},\"tools\":{},\"triggers\":{},\"variables\":{},\"zarazVersion\":1}",
+    },
+    crate::Operation {
         id: "get_zones_zone_identifier_zaraz_history",
         family: "zones",
         method: "GET",
@@ -1377,6 +1396,24 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "get_zones_zone_identifier_zaraz_export" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.get_zones_zone_identifier_zaraz_export();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "get_zones_zone_identifier_zaraz_history" => {
             #[inline(never)]
             fn prepare(
@@ -2127,6 +2164,24 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/zaraz_zaraz-config-body\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "get_zones_zone_identifier_zaraz_export" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"$ref\":\"#/definitions/zaraz_zaraz-config-body\"}",
                         DEFINITIONS,
                     ),
                 }
