@@ -243,6 +243,9 @@ fn settings(spec: &Value, common: &BTreeSet<String>) -> GenerationSettings {
         // codegen cannot type is JSON whose `Debug` redacts secret-named fields.
         if schema.get("x-sensitive").and_then(Value::as_bool) == Some(true) {
             settings.with_replacement(name, format!("{RUNTIME_PATH}::Secret"), std::iter::empty());
+        } else if schema.get("x-sensitive-input").and_then(Value::as_bool) == Some(true) {
+            // A secret a request sends: its value on the wire, never in `Debug`.
+            settings.with_replacement(name, format!("{RUNTIME_PATH}::SecretInput"), std::iter::empty());
         } else if schema.get("x-escape").is_some() {
             settings.with_replacement(name, format!("{RUNTIME_PATH}::Untyped"), std::iter::empty());
         } else if schema.get("x-lenient-time").and_then(Value::as_bool) == Some(true) {

@@ -314,8 +314,9 @@ fn merge(spec: &mut Value, normalized: &Normalized, recorded: &BTreeSet<Selectio
             return Err(format!("upstream schema `{name}` has the name of a hand-written one"));
         }
         let mut schema = schema.clone();
+        // A request-side copy (`{name}_input`) names the upstream schema it copies.
         if let Some(object) = schema.as_object_mut() {
-            object.insert("x-imported-from".into(), name.clone().into());
+            object.entry("x-imported-from").or_insert_with(|| name.clone().into());
         }
         schemas.insert(name.clone(), schema);
     }

@@ -14,6 +14,8 @@ pub const UUID: &str = "Uuid";
 pub const PATH_SEGMENT: &str = "PathSegment";
 /// A secret in an answer: `x-sensitive`, generated as `crate::Secret`.
 pub const SECRET: &str = "Secret";
+/// A secret a request sends: `x-sensitive-input`, generated as `crate::SecretInput`.
+pub const SECRET_INPUT: &str = "SecretInput";
 /// Free-form JSON for a union codegen cannot type: `x-escape`, generated as `crate::Untyped`.
 pub const UNTYPED: &str = "Untyped";
 /// The envelope's `errors` and `messages`.
@@ -27,7 +29,8 @@ pub const FAILURE_SCHEMA: &str = "ApiFailure";
 
 /// Components every imported operation may refer to; the hand-written part of the spec
 /// defines them.
-pub const HOUSE_SCHEMAS: [&str; 7] = [IDENTIFIER, UUID, PATH_SEGMENT, SECRET, UNTYPED, API_MESSAGES, RESULT_INFO];
+pub const HOUSE_SCHEMAS: [&str; 8] =
+    [IDENTIFIER, UUID, PATH_SEGMENT, SECRET, SECRET_INPUT, UNTYPED, API_MESSAGES, RESULT_INFO];
 
 /// Property names that hold a secret whatever their schema says.
 pub const SECRET_NAMES: [&str; 6] = ["client_secret", "secret", "password", "private_key", "token", "api_key"];

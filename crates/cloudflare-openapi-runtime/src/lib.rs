@@ -40,6 +40,6 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 pub use request::Request;
 #[doc(hidden)]
 pub use request::unbuilt_reason;
-pub use secret::Secret;
+pub use secret::{Secret, SecretInput};
 pub use timestamp::Timestamp;
 pub use untyped::{SECRET_FIELDS, Untyped};

@@ -1,4 +1,5 @@
-//! [`Secret`]: a secret in an answer, which neither `Debug` nor `Serialize` shows unless asked.
+//! [`Secret`]: a secret in an answer, which neither `Debug` nor `Serialize` shows unless asked;
+//! [`SecretInput`]: a secret a request sends, which `Debug` never shows.
 
 use std::cell::Cell;
 use std::fmt;
@@ -123,9 +124,91 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+/// A secret a request sends, such as a secondary DNS TSIG secret, a webhook's secret, a
+/// Hyperdrive origin password or a certificate's private key: request bodies are generated with
+/// this type where they hold a secret (and [`Secret`], which would send `[REDACTED]`, only in
+/// answers).
+///
+/// `Serialize` writes the value, for the request; `Debug` shows `[REDACTED]`, so a request body
+/// in a log, an error or a panic message never shows it. The value is zeroed when dropped.
+///
+/// ```
+/// use cloudflare_openapi_runtime::SecretInput;
+///
+/// let password = SecretInput::new("hunter2");
+/// assert_eq!(format!("{password:?}"), "[REDACTED]");
+/// assert_eq!(serde_json::to_string(&password).unwrap(), "\"hunter2\"", "sent as its value");
+/// let read: SecretInput = serde_json::from_str("\"from a file\"").unwrap();
+/// assert_eq!(read.expose_secret(), "from a file");
+/// ```
+#[derive(Clone)]
+pub struct SecretInput(SecretString);
+
+impl SecretInput {
+    /// Wraps `secret`.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(SecretString::from(secret.into()))
+    }
+
+    /// The secret itself.
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for SecretInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+impl From<String> for SecretInput {
+    fn from(secret: String) -> Self {
+        Self::new(secret)
+    }
+}
+
+impl From<&str> for SecretInput {
+    fn from(secret: &str) -> Self {
+        Self::new(secret)
+    }
+}
+
+/// The value itself: this is what the request sends.
+impl Serialize for SecretInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose_secret())
+    }
+}
+
+/// A string (a request body given as JSON: `cloudflare api ... --body`).
+impl<'de> Deserialize<'de> for SecretInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_input_is_sent_as_its_value_and_never_debugged() {
+        #[derive(Debug, Serialize)]
+        struct Body {
+            name: &'static str,
+            secret: SecretInput,
+        }
+        let body = Body {
+            name: "tsig",
+            secret: SecretInput::new(
+                "caf79a7804b04337c9c66ccd7bef9190a1e1679b5dd03d8aa10f7ad45e1a9dab92b417896c15d4d007c7c14194538d2a5d0feffdecc5a7f0e1c570cfa700837c",
+            ),
+        };
+        assert_eq!(format!("{body:?}"), r#"Body { name: "tsig", secret: [REDACTED] }"#);
+        assert!(serde_json::to_string(&body).unwrap().contains("caf79a7804b04337"), "the request sends it");
+        assert!(serde_json::from_str::<SecretInput>("12").is_err(), "a secret to send is a string");
+    }
 
     #[test]
     fn exposing_is_scoped_and_nests() {

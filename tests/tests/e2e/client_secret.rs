@@ -84,3 +84,41 @@ async fn invoke_returns_the_secret_it_was_given_and_debug_hides_it() {
     })
     .await
 }
+
+/// A secret a request sends (a secondary DNS TSIG secret): its value on the wire, `[REDACTED]`
+/// in the body's `Debug`; the answer's copy of it is the redacting `Secret`.
+#[tokio::test]
+async fn a_secret_in_a_request_body_is_sent_as_its_value_and_never_debugged() {
+    use cloudflare_client::SecretInput;
+    use cloudflare_client::openapi::dns::types::{Duration, IamScopeKey, SecondaryDnsTsigInput};
+    const TSIG: &str = "caf79a7804b04337c9c66ccd7bef9190a1e1679b5dd03d8aa10f7ad45e1a9dab";
+    cloudflare_tests::deadline(async move {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(httpmock::Method::POST)
+                    .path(format!("/accounts/{ACCOUNT_ID}/secondary_dns/tsigs"))
+                    .json_body(json!({ "algo": "hmac-sha512.", "id": "69cd1e104af3e6ed3cb344f263fd0d5a",
+                        "name": "tsig.customer.cf.", "secret": TSIG }));
+                then.status(200).json_body(success_json(json!({ "algo": "hmac-sha512.",
+                    "id": "69cd1e104af3e6ed3cb344f263fd0d5a", "name": "tsig.customer.cf.", "secret": TSIG })));
+            })
+            .await;
+        let body = SecondaryDnsTsigInput {
+            algo: Duration("hmac-sha512.".into()),
+            id: IamScopeKey(json!("69cd1e104af3e6ed3cb344f263fd0d5a")),
+            name: Duration("tsig.customer.cf.".into()),
+            secret: SecretInput::new(TSIG),
+        };
+        let debugged = format!("{body:?}");
+        assert!(!debugged.contains("caf79a78") && debugged.contains("[REDACTED]"), "{debugged}");
+        let client = client(&server, token_credentials());
+        let created =
+            client.call(client.api().secondary_dns_tsig_create_tsig().account_id(ACCOUNT_ID).body(body)).await.unwrap();
+        mock.assert_async().await;
+        assert_eq!(created.secret.expose_secret(), TSIG, "the answer's secret is there, on purpose");
+        let shown = format!("{created:?}");
+        assert!(!shown.contains("caf79a78"), "{shown}");
+    })
+    .await
+}

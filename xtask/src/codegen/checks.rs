@@ -2,10 +2,12 @@
 //! - every path parameter has a validated shape: `format: uuid`, or a `pattern` that refuses
 //!   every value in [`HOSTILE_SEGMENTS`] (tested here with the regex engine the generated
 //!   code uses), or a `oneOf`/`anyOf` of such shapes;
-//! - every property that holds a secret ([`is_secret`]) is a `$ref` to an `x-sensitive`
-//!   schema, which is generated as the redacting `Secret`;
+//! - every text property that holds a secret ([`is_secret`]) is a `$ref` to an `x-sensitive`
+//!   schema, generated as the redacting `Secret`, or to an `x-sensitive-input` one, generated
+//!   as `SecretInput` (sent as its value, never shown by `Debug`);
 //! - no request body reaches a `Secret` (its `Serialize` writes `[REDACTED]`, so the secret
-//!   would not be sent).
+//!   would not be sent), and no answer reaches a `SecretInput` (its `Serialize` writes the
+//!   value: a secret in an answer must be one that `Serialize` redacts).
 
 use serde_json::Value;
 
@@ -46,6 +48,15 @@ pub fn problems(raw: &Value) -> Vec<String> {
                              would not be sent; give the request its own schema"
                         ));
                     }
+                }
+            }
+            let answers = operation["responses"].as_object().into_iter().flatten().map(|(_, answer)| answer);
+            for name in reach_schemas(raw, answers.map(|answer| resolve(raw, answer))) {
+                if is_sensitive_input(&raw["components"]["schemas"][&name]) {
+                    problems.push(format!(
+                        "{id}: an answer reaches `{name}`, a secret to send, whose `Serialize` writes its value; \
+                         a secret in an answer is `Secret`"
+                    ));
                 }
             }
         }
@@ -100,16 +111,17 @@ impl Walk<'_> {
             }
             return;
         };
-        if object.contains_key("x-escape") || is_sensitive(value) {
+        if object.contains_key("x-escape") || is_sensitive(value) || is_sensitive_input(value) {
             return;
         }
         if let Some(properties) = object.get("properties").and_then(Value::as_object) {
             for (name, property) in properties {
                 let place = format!("{place}.properties.{name}");
-                if is_secret(name, property) && !is_object_like(self.raw, property) && !self.is_secret_type(property) {
+                if is_secret(name, property) && is_text(self.raw, property) && !self.is_secret_type(property) {
                     self.problems.push(format!(
                         "{place}: `{name}` holds a secret but is not the redacting `Secret`; make it \
-                         `$ref: '#/components/schemas/Secret'` (or mark its schema `x-sensitive: true`)"
+                         `$ref: '#/components/schemas/Secret'` (or mark its schema `x-sensitive: true`), or \
+                         `SecretInput` in a request body"
                     ));
                 }
                 self.schemas(property, &place);
@@ -122,13 +134,17 @@ impl Walk<'_> {
         }
     }
 
-    /// A `$ref` (possibly inside a one-part `allOf`) to an `x-sensitive` schema.
+    /// A `$ref` (possibly inside a one-part `allOf`) to an `x-sensitive` or `x-sensitive-input`
+    /// schema.
     fn is_secret_type(&self, property: &Value) -> bool {
         let target = match property.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
             Some([only]) => only,
             _ => property,
         };
-        ref_name(target).is_some_and(|name| is_sensitive(&self.raw["components"]["schemas"][name]))
+        ref_name(target).is_some_and(|name| {
+            let schema = &self.raw["components"]["schemas"][name];
+            is_sensitive(schema) || is_sensitive_input(schema)
+        })
     }
 }
 
@@ -136,9 +152,18 @@ fn is_sensitive(schema: &Value) -> bool {
     schema.get("x-sensitive").and_then(Value::as_bool) == Some(true)
 }
 
-fn is_object_like(raw: &Value, schema: &Value) -> bool {
+fn is_sensitive_input(schema: &Value) -> bool {
+    schema.get("x-sensitive-input").and_then(Value::as_bool) == Some(true)
+}
+
+/// Whether a property's schema is text, which a secret is: a string, or no type and no
+/// structure (DLP's boolean `secret` flag is none).
+fn is_text(raw: &Value, schema: &Value) -> bool {
     let schema = resolve(raw, schema);
-    matches!(schema.get("type").and_then(Value::as_str), Some("object" | "array")) || schema.get("properties").is_some()
+    match schema.get("type").and_then(Value::as_str) {
+        Some(kind) => kind == "string",
+        None => !["properties", "items", "oneOf", "anyOf", "enum"].iter().any(|key| schema.get(*key).is_some()),
+    }
 }
 
 #[cfg(test)]
@@ -162,7 +187,8 @@ mod tests {
         json!({
             "Identifier": { "type": "string", "pattern": "^[0-9a-f]{32}$", "example": "023e105f4ecef8ad9ca31a8372d0c353" },
             "Uuid": { "type": "string", "format": "uuid" },
-            "Secret": { "type": "string", "x-sensitive": true }
+            "Secret": { "type": "string", "x-sensitive": true },
+            "SecretInput": { "type": "string", "x-sensitive-input": true }
         })
     }
 
@@ -225,5 +251,25 @@ mod tests {
         ));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("the request body reaches `Secret`"), "{}", found[0]);
+    }
+
+    #[test]
+    fn a_secret_input_is_taken_in_a_request_refused_in_an_answer_and_a_flag_is_no_secret() {
+        let mut schemas = house();
+        schemas["NewTsig"] = json!({ "type": "object", "properties": {
+            "secret": { "$ref": "#/components/schemas/SecretInput" },
+            "flags": { "type": "object", "properties": { "secret": { "type": "boolean" } } }
+        } });
+        let mut raw = spec(
+            json!({ "$ref": "#/components/schemas/Uuid" }),
+            schemas,
+            Some(json!({ "$ref": "#/components/schemas/NewTsig" })),
+        );
+        assert_eq!(problems(&raw), Vec::<String>::new(), "sent as its value, and a boolean `secret` is a flag");
+        raw["paths"]["/things/{id}"]["post"]["responses"] = json!({ "200": { "content": { "application/json": {
+            "schema": { "$ref": "#/components/schemas/NewTsig" } } } } });
+        let found = problems(&raw);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("op: an answer reaches `SecretInput`"), "{}", found[0]);
     }
 }

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use crate::rules::{
-    API_MESSAGES, FAILURE, FAILURE_SCHEMA, IDENTIFIER, PATH_SEGMENT, RESULT_INFO, SECRET, UNTYPED, UUID, is_secret,
-    ref_name, schema_ref,
+    API_MESSAGES, FAILURE, FAILURE_SCHEMA, IDENTIFIER, PATH_SEGMENT, RESULT_INFO, SECRET, SECRET_INPUT, UNTYPED, UUID,
+    is_secret, ref_name, schema_ref,
 };
 
 /// Every rule, in the words written into the spec header and README.
@@ -50,8 +50,10 @@ pub const RULES: &[&str] = &[
      `\"<6 hours ago>\"` for a `date-time`), each listed below: typify refused the whole family for one (healthchecks, load_balancers, kv, radar)",
     "a `pattern` that the schema's own `example` does not match is dropped, with a note in the description \
      (the generated client would refuse what the API takes: an image variant id `^[a-zA-Z0-9]$` for `hero`)",
-    "a property that holds a secret (`client_secret`, `secret`, `password`, `private_key`, `token`, `api_key`, \
-     `x-sensitive`, `format: password`) becomes `Secret`",
+    "a text property that holds a secret (`client_secret`, `secret`, `password`, `private_key`, `token`, \
+     `api_key`, `x-sensitive`, `format: password`; DLP's boolean `secret` flag is none) becomes `Secret` in \
+     answers and `SecretInput` (sent as its value, never shown by `Debug`) in request bodies, where a \
+     component that holds one is a copy of its own (`{name}_input`)",
     "a JSON request body without a schema becomes a free-form object",
     "a query parameter whose schema gives no type is a string (an integer where it has a `minimum` or \
      `maximum`), inline: typify made it free-form JSON, with no example and no text form (load balancer \
@@ -124,6 +126,7 @@ pub fn normalize(
         in_progress: BTreeSet::new(),
         escapes: Vec::new(),
         defaults: Vec::new(),
+        request_side: false,
     };
     let mut ids = taken_ids.clone();
     let mut operations = Vec::new();
@@ -198,6 +201,8 @@ struct Pass<'a> {
     in_progress: BTreeSet<String>,
     escapes: Vec<Escape>,
     defaults: Vec<Escape>,
+    /// A request body is being normalized: its secrets are sent ([`SECRET_INPUT`]).
+    request_side: bool,
 }
 
 impl Pass<'_> {
@@ -399,7 +404,12 @@ impl Pass<'_> {
             .ok_or_else(|| format!("the request body is {}, not application/json", media_types(&body["content"])))?;
         let schema = match media.get("schema") {
             None => json!({ "type": "object", "description": "Free-form JSON (the upstream schema gives none)." }),
-            Some(schema) => self.schema(schema, &format!("{id}: request body")),
+            Some(schema) => {
+                self.request_side = true;
+                let schema = self.schema(schema, &format!("{id}: request body"));
+                self.request_side = false;
+                schema
+            }
         };
         let mut out = Map::new();
         out.insert("required".into(), body.get("required").cloned().unwrap_or(Value::Bool(false)));
@@ -609,11 +619,22 @@ impl Pass<'_> {
 
     /// Normalizes the upstream component `name` (once), returning its name.
     fn component(&mut self, name: &str) -> String {
-        if self.schemas.contains_key(name) || self.in_progress.contains(name) {
-            return name.to_owned();
+        // A component that holds a secret has a copy of its own on the request side, whose
+        // secrets are sent (`SecretInput`); answers keep the redacting `Secret`.
+        let key = if self.request_side && self.holds_secret(&schema_ref(name), &mut BTreeSet::new()) {
+            let upstream = &self.upstream["components"]["schemas"];
+            (1..)
+                .map(|n| if n == 1 { format!("{name}_input") } else { format!("{name}_input_{n}") })
+                .find(|candidate| upstream.get(candidate).is_none())
+                .expect("an unbounded range")
+        } else {
+            name.to_owned()
+        };
+        if self.schemas.contains_key(&key) || self.in_progress.contains(&key) {
+            return key;
         }
         let Ok(upstream) = self.upstream_schema(name).cloned() else { return UNTYPED.to_owned() };
-        self.in_progress.insert(name.to_owned());
+        self.in_progress.insert(key.clone());
         let flat = self.flatten(&upstream).unwrap_or_default();
         let normalized = match self.union_escape(&flat) {
             Some(reason) => {
@@ -633,9 +654,45 @@ impl Pass<'_> {
             }
             None => self.flat_schema(flat, name),
         };
-        self.in_progress.remove(name);
-        self.schemas.insert(name.to_owned(), normalized);
-        name.to_owned()
+        let mut normalized = normalized;
+        if key != name
+            && let Some(object) = normalized.as_object_mut()
+        {
+            object.insert("x-imported-from".into(), name.into());
+        }
+        self.in_progress.remove(&key);
+        self.schemas.insert(key.clone(), normalized);
+        key
+    }
+
+    /// Whether an upstream schema holds a secret property (see [`Pass::is_text`]), itself or
+    /// in what it refers to.
+    fn holds_secret(&self, schema: &Value, seen: &mut BTreeSet<String>) -> bool {
+        if let Some(name) = ref_name(schema) {
+            return seen.insert(name.to_owned())
+                && self.upstream_schema(name).is_ok_and(|schema| self.holds_secret(schema, seen));
+        }
+        let Some(object) = schema.as_object() else { return false };
+        let properties = object.get("properties").and_then(Value::as_object).into_iter().flatten();
+        for (name, property) in properties {
+            if (is_secret(name, property) && self.is_text(property)) || self.holds_secret(property, seen) {
+                return true;
+            }
+        }
+        let inner = ["items", "additionalProperties", "not"].iter().filter_map(|key| object.get(*key));
+        let variants =
+            ["allOf", "oneOf", "anyOf"].iter().filter_map(|key| object.get(*key).and_then(Value::as_array)).flatten();
+        inner.chain(variants).any(|inner| self.holds_secret(inner, seen))
+    }
+
+    /// Whether a property's schema is text, which a secret is: a string, or no type at all
+    /// (DLP's `secret` is a boolean flag: "generate a secret dataset").
+    fn is_text(&self, schema: &Value) -> bool {
+        let flat = self.flatten(schema).unwrap_or_default();
+        match flat.get("type").and_then(Value::as_str) {
+            Some(kind) => kind == "string",
+            None => !["properties", "items", "oneOf", "anyOf", "enum"].iter().any(|key| flat.contains_key(*key)),
+        }
     }
 
     fn flat_schema(&mut self, mut flat: Map<String, Value>, place: &str) -> Value {
@@ -742,8 +799,8 @@ impl Pass<'_> {
         if let Some(Value::Object(properties)) = flat.remove("properties") {
             let mut out = Map::new();
             for (name, property) in properties {
-                let value = if is_secret(name.as_str(), &property) && !is_object_like(&property) {
-                    schema_ref(SECRET)
+                let value = if is_secret(name.as_str(), &property) && self.is_text(&property) {
+                    schema_ref(if self.request_side { SECRET_INPUT } else { SECRET })
                 } else {
                     self.schema(&property, &format!("{place}.{name}"))
                 };
@@ -938,12 +995,6 @@ fn text_conforms(text: &str, schema: &Value) -> bool {
         _ => true,
     };
     format && schema.get("pattern").and_then(Value::as_str).is_none_or(matches)
-}
-
-/// Whether a property schema is an object or array (a secret is a string).
-fn is_object_like(schema: &Value) -> bool {
-    schema.get("type").and_then(Value::as_str).is_some_and(|kind| kind == "object" || kind == "array")
-        || schema.get("properties").is_some()
 }
 
 fn is_object_map(schema: &Map<String, Value>) -> bool {
@@ -1711,6 +1762,37 @@ mod tests {
         assert_eq!(skipped[0].0, "/received");
         let served: Vec<&str> = normalized.operations.iter().map(|selected| selected.path.as_str()).collect();
         assert_eq!(served, ["/group", "/quoted"], "a JSON answer that is no envelope is served (`Bare`)");
+    }
+
+    #[test]
+    fn a_secret_is_sent_in_a_request_redacted_in_an_answer_and_a_boolean_secret_is_a_flag() {
+        // Hyperdrive: one config schema, with its origin password, for the request and the answer.
+        let upstream = json!({ "components": { "schemas": {
+            "origin": { "type": "object", "properties": { "host": { "type": "string" },
+                "password": { "type": "string" } } },
+            "config": { "type": "object", "properties": { "name": { "type": "string" },
+                "origin": schema_ref("origin"), "caching": schema_ref("caching") } },
+            "caching": { "type": "object", "properties": { "max_age": { "type": "integer" } } },
+            "dataset": { "type": "object", "properties": { "secret": { "type": "boolean" } } }
+        } } });
+        let operation = json!({ "operationId": "create",
+            "requestBody": { "content": { "application/json": { "schema": schema_ref("config") } } },
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object",
+                "properties": { "config": schema_ref("config"), "dataset": schema_ref("dataset") } } } } } } });
+        let selected = vec![Selected { path: "/a".into(), method: "post".into(), operation }];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let body = &normalized.operations[0].operation["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(body, &schema_ref("config_input"), "the request's own copy");
+        assert_eq!(normalized.schemas["config_input"]["properties"]["origin"], schema_ref("origin_input"));
+        assert_eq!(
+            normalized.schemas["config_input"]["properties"]["caching"],
+            schema_ref("caching"),
+            "no secret: shared"
+        );
+        assert_eq!(normalized.schemas["origin_input"]["properties"]["password"], schema_ref(SECRET_INPUT));
+        assert_eq!(normalized.schemas["origin_input"]["x-imported-from"], "origin");
+        assert_eq!(normalized.schemas["origin"]["properties"]["password"], schema_ref(SECRET), "answers redact");
+        assert_eq!(normalized.schemas["dataset"]["properties"]["secret"], json!({ "type": "boolean" }), "a flag");
     }
 
     #[test]

@@ -483,6 +483,75 @@ pub mod operations {
             )
         }
     }
+    pub struct NotificationWebhooksCreateAWebhookWhen(::httpmock::When);
+    impl NotificationWebhooksCreateAWebhookWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/alerting/v3/destinations/webhooks$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/alerting/v3/destinations/webhooks$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::NotificationWebhooksCreateAWebhookBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct NotificationWebhooksCreateAWebhookThen(::httpmock::Then);
+    impl NotificationWebhooksCreateAWebhookThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::AaaIdResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct NotificationWebhooksGetAWebhookWhen(::httpmock::When);
     impl NotificationWebhooksGetAWebhookWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -533,6 +602,85 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::AaaSchemasSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct NotificationWebhooksUpdateAWebhookWhen(::httpmock::When);
+    impl NotificationWebhooksUpdateAWebhookWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/alerting/v3/destinations/webhooks/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/alerting/v3/destinations/webhooks/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn webhook_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/alerting/v3/destinations/webhooks/{}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::NotificationWebhooksUpdateAWebhookBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct NotificationWebhooksUpdateAWebhookThen(::httpmock::Then);
+    impl NotificationWebhooksUpdateAWebhookThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AaaIdResponse) -> Self {
             Self(
                 self
                     .0
@@ -1124,6 +1272,15 @@ pub trait MockServerExt {
             operations::NotificationWebhooksListWebhooksWhen,
             operations::NotificationWebhooksListWebhooksThen,
         );
+    fn notification_webhooks_create_a_webhook<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NotificationWebhooksCreateAWebhookWhen,
+            operations::NotificationWebhooksCreateAWebhookThen,
+        );
     fn notification_webhooks_get_a_webhook<F>(
         &self,
         config_fn: F,
@@ -1132,6 +1289,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::NotificationWebhooksGetAWebhookWhen,
             operations::NotificationWebhooksGetAWebhookThen,
+        );
+    fn notification_webhooks_update_a_webhook<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NotificationWebhooksUpdateAWebhookWhen,
+            operations::NotificationWebhooksUpdateAWebhookThen,
         );
     fn notification_webhooks_delete_a_webhook<F>(
         &self,
@@ -1334,6 +1500,23 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn notification_webhooks_create_a_webhook<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NotificationWebhooksCreateAWebhookWhen,
+            operations::NotificationWebhooksCreateAWebhookThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::NotificationWebhooksCreateAWebhookWhen::new(when),
+                operations::NotificationWebhooksCreateAWebhookThen::new(then),
+            )
+        })
+    }
     fn notification_webhooks_get_a_webhook<F>(
         &self,
         config_fn: F,
@@ -1348,6 +1531,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::NotificationWebhooksGetAWebhookWhen::new(when),
                 operations::NotificationWebhooksGetAWebhookThen::new(then),
+            )
+        })
+    }
+    fn notification_webhooks_update_a_webhook<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NotificationWebhooksUpdateAWebhookWhen,
+            operations::NotificationWebhooksUpdateAWebhookThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::NotificationWebhooksUpdateAWebhookWhen::new(when),
+                operations::NotificationWebhooksUpdateAWebhookThen::new(then),
             )
         })
     }

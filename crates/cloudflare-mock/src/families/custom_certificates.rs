@@ -107,6 +107,69 @@ pub mod operations {
             )
         }
     }
+    pub struct CustomSslForAZoneCreateSslConfigurationWhen(::httpmock::When);
+    impl CustomSslForAZoneCreateSslConfigurationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/custom_certificates$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/custom_certificates$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::CustomSslForAZoneCreateSslConfigurationBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CustomSslForAZoneCreateSslConfigurationThen(::httpmock::Then);
+    impl CustomSslForAZoneCreateSslConfigurationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::R2V4Response) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CustomSslForAZoneRePrioritizeSslCertificatesWhen(::httpmock::When);
     impl CustomSslForAZoneRePrioritizeSslCertificatesWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -323,6 +386,80 @@ pub mod operations {
             )
         }
     }
+    pub struct CustomSslForAZoneEditSslConfigurationWhen(::httpmock::When);
+    impl CustomSslForAZoneEditSslConfigurationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/custom_certificates/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/custom_certificates/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn custom_certificate_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/custom_certificates/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::CustomSslForAZoneEditSslConfigurationBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CustomSslForAZoneEditSslConfigurationThen(::httpmock::Then);
+    impl CustomSslForAZoneEditSslConfigurationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::R2V4Response) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -336,6 +473,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::CustomSslForAZoneListSslConfigurationsWhen,
             operations::CustomSslForAZoneListSslConfigurationsThen,
+        );
+    fn custom_ssl_for_a_zone_create_ssl_configuration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomSslForAZoneCreateSslConfigurationWhen,
+            operations::CustomSslForAZoneCreateSslConfigurationThen,
         );
     fn custom_ssl_for_a_zone_re_prioritize_ssl_certificates<F>(
         &self,
@@ -364,6 +510,15 @@ pub trait MockServerExt {
             operations::CustomSslForAZoneDeleteSslConfigurationWhen,
             operations::CustomSslForAZoneDeleteSslConfigurationThen,
         );
+    fn custom_ssl_for_a_zone_edit_ssl_configuration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomSslForAZoneEditSslConfigurationWhen,
+            operations::CustomSslForAZoneEditSslConfigurationThen,
+        );
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn custom_ssl_for_a_zone_list_ssl_configurations<F>(
@@ -380,6 +535,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::CustomSslForAZoneListSslConfigurationsWhen::new(when),
                 operations::CustomSslForAZoneListSslConfigurationsThen::new(then),
+            )
+        })
+    }
+    fn custom_ssl_for_a_zone_create_ssl_configuration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomSslForAZoneCreateSslConfigurationWhen,
+            operations::CustomSslForAZoneCreateSslConfigurationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomSslForAZoneCreateSslConfigurationWhen::new(when),
+                operations::CustomSslForAZoneCreateSslConfigurationThen::new(then),
             )
         })
     }
@@ -431,6 +603,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::CustomSslForAZoneDeleteSslConfigurationWhen::new(when),
                 operations::CustomSslForAZoneDeleteSslConfigurationThen::new(then),
+            )
+        })
+    }
+    fn custom_ssl_for_a_zone_edit_ssl_configuration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomSslForAZoneEditSslConfigurationWhen,
+            operations::CustomSslForAZoneEditSslConfigurationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomSslForAZoneEditSslConfigurationWhen::new(when),
+                operations::CustomSslForAZoneEditSslConfigurationThen::new(then),
             )
         })
     }

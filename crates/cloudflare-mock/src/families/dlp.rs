@@ -64,6 +64,66 @@ pub mod operations {
             )
         }
     }
+    pub struct DlpDatasetsCreateWhen(::httpmock::When);
+    impl DlpDatasetsCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/dlp/datasets$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/dlp/datasets$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::DlpNewDataset) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct DlpDatasetsCreateThen(::httpmock::Then);
+    impl DlpDatasetsCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DlpDatasetCreationResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct DlpDatasetsReadWhen(::httpmock::When);
     impl DlpDatasetsReadWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1048,6 +1108,9 @@ pub trait MockServerExt {
             operations::DlpDatasetsReadAllWhen,
             operations::DlpDatasetsReadAllThen,
         );
+    fn dlp_datasets_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DlpDatasetsCreateWhen, operations::DlpDatasetsCreateThen);
     fn dlp_datasets_read<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DlpDatasetsReadWhen, operations::DlpDatasetsReadThen);
@@ -1160,6 +1223,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DlpDatasetsReadAllWhen::new(when),
                 operations::DlpDatasetsReadAllThen::new(then),
+            )
+        })
+    }
+    fn dlp_datasets_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DlpDatasetsCreateWhen, operations::DlpDatasetsCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DlpDatasetsCreateWhen::new(when),
+                operations::DlpDatasetsCreateThen::new(then),
             )
         })
     }

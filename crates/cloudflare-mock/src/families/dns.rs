@@ -858,6 +858,67 @@ pub mod operations {
             )
         }
     }
+    pub struct SecondaryDnsTsigCreateTsigWhen(::httpmock::When);
+    impl SecondaryDnsTsigCreateTsigWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/secondary_dns/tsigs$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/secondary_dns/tsigs$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::SecondaryDnsTsigInput) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct SecondaryDnsTsigCreateTsigThen(::httpmock::Then);
+    impl SecondaryDnsTsigCreateTsigThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SecondaryDnsSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct SecondaryDnsTsigTsigDetailsWhen(::httpmock::When);
     impl SecondaryDnsTsigTsigDetailsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -896,6 +957,77 @@ pub mod operations {
     }
     pub struct SecondaryDnsTsigTsigDetailsThen(::httpmock::Then);
     impl SecondaryDnsTsigTsigDetailsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SecondaryDnsSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct SecondaryDnsTsigUpdateTsigWhen(::httpmock::When);
+    impl SecondaryDnsTsigUpdateTsigWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/secondary_dns/tsigs/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/secondary_dns/tsigs/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn tsig_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/secondary_dns/tsigs/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::SecondaryDnsTsigInput) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct SecondaryDnsTsigUpdateTsigThen(::httpmock::Then);
+    impl SecondaryDnsTsigUpdateTsigThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -3205,11 +3337,23 @@ pub trait MockServerExt {
             operations::SecondaryDnsTsigListTsiGsWhen,
             operations::SecondaryDnsTsigListTsiGsThen,
         );
+    fn secondary_dns_tsig_create_tsig<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SecondaryDnsTsigCreateTsigWhen,
+            operations::SecondaryDnsTsigCreateTsigThen,
+        );
     fn secondary_dns_tsig_tsig_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::SecondaryDnsTsigTsigDetailsWhen,
             operations::SecondaryDnsTsigTsigDetailsThen,
+        );
+    fn secondary_dns_tsig_update_tsig<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SecondaryDnsTsigUpdateTsigWhen,
+            operations::SecondaryDnsTsigUpdateTsigThen,
         );
     fn secondary_dns_tsig_delete_tsig<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3632,6 +3776,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn secondary_dns_tsig_create_tsig<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SecondaryDnsTsigCreateTsigWhen,
+            operations::SecondaryDnsTsigCreateTsigThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SecondaryDnsTsigCreateTsigWhen::new(when),
+                operations::SecondaryDnsTsigCreateTsigThen::new(then),
+            )
+        })
+    }
     fn secondary_dns_tsig_tsig_details<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -3643,6 +3801,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::SecondaryDnsTsigTsigDetailsWhen::new(when),
                 operations::SecondaryDnsTsigTsigDetailsThen::new(then),
+            )
+        })
+    }
+    fn secondary_dns_tsig_update_tsig<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SecondaryDnsTsigUpdateTsigWhen,
+            operations::SecondaryDnsTsigUpdateTsigThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SecondaryDnsTsigUpdateTsigWhen::new(when),
+                operations::SecondaryDnsTsigUpdateTsigThen::new(then),
             )
         })
     }

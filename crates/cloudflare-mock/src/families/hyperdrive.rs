@@ -65,6 +65,70 @@ pub mod operations {
             )
         }
     }
+    pub struct CreateHyperdriveWhen(::httpmock::When);
+    impl CreateHyperdriveWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/hyperdrive/configs$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/hyperdrive/configs$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::HyperdriveCreateUpdateHyperdriveConfigInput,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateHyperdriveThen(::httpmock::Then);
+    impl CreateHyperdriveThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CreateHyperdriveResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct GetHyperdriveWhen(::httpmock::When);
     impl GetHyperdriveWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -110,6 +174,80 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::GetHyperdriveResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateHyperdriveWhen(::httpmock::When);
+    impl UpdateHyperdriveWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/hyperdrive/configs/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/hyperdrive/configs/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn hyperdrive_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/hyperdrive/configs/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::HyperdriveCreateUpdateHyperdriveConfigInput,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateHyperdriveThen(::httpmock::Then);
+    impl UpdateHyperdriveThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::UpdateHyperdriveResponse) -> Self {
             Self(
                 self
                     .0
@@ -201,6 +339,77 @@ pub mod operations {
             )
         }
     }
+    pub struct PatchHyperdriveWhen(::httpmock::When);
+    impl PatchHyperdriveWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/hyperdrive/configs/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/hyperdrive/configs/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn hyperdrive_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/hyperdrive/configs/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::HyperdrivePatchHyperdriveConfigInput) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PatchHyperdriveThen(::httpmock::Then);
+    impl PatchHyperdriveThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PatchHyperdriveResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -209,12 +418,21 @@ pub trait MockServerExt {
     fn list_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListHyperdriveWhen, operations::ListHyperdriveThen);
+    fn create_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateHyperdriveWhen, operations::CreateHyperdriveThen);
     fn get_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetHyperdriveWhen, operations::GetHyperdriveThen);
+    fn update_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateHyperdriveWhen, operations::UpdateHyperdriveThen);
     fn delete_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteHyperdriveWhen, operations::DeleteHyperdriveThen);
+    fn patch_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PatchHyperdriveWhen, operations::PatchHyperdriveThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn list_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -225,6 +443,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ListHyperdriveWhen::new(when),
                 operations::ListHyperdriveThen::new(then),
+            )
+        })
+    }
+    fn create_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateHyperdriveWhen, operations::CreateHyperdriveThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateHyperdriveWhen::new(when),
+                operations::CreateHyperdriveThen::new(then),
             )
         })
     }
@@ -239,6 +468,17 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn update_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateHyperdriveWhen, operations::UpdateHyperdriveThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateHyperdriveWhen::new(when),
+                operations::UpdateHyperdriveThen::new(then),
+            )
+        })
+    }
     fn delete_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteHyperdriveWhen, operations::DeleteHyperdriveThen),
@@ -247,6 +487,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DeleteHyperdriveWhen::new(when),
                 operations::DeleteHyperdriveThen::new(then),
+            )
+        })
+    }
+    fn patch_hyperdrive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PatchHyperdriveWhen, operations::PatchHyperdriveThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PatchHyperdriveWhen::new(when),
+                operations::PatchHyperdriveThen::new(then),
             )
         })
     }

@@ -67,6 +67,72 @@ pub mod operations {
             )
         }
     }
+    pub struct MTlsCertificateManagementUploadMTlsCertificateWhen(::httpmock::When);
+    impl MTlsCertificateManagementUploadMTlsCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/mtls_certificates$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/mtls_certificates$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::MTlsCertificateManagementUploadMTlsCertificateBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct MTlsCertificateManagementUploadMTlsCertificateThen(::httpmock::Then);
+    impl MTlsCertificateManagementUploadMTlsCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::TlsCertificatesAndHostnamesCertificateResponseSinglePost,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct MTlsCertificateManagementGetMTlsCertificateWhen(::httpmock::When);
     impl MTlsCertificateManagementGetMTlsCertificateWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -312,6 +378,15 @@ pub trait MockServerExt {
             operations::MTlsCertificateManagementListMTlsCertificatesWhen,
             operations::MTlsCertificateManagementListMTlsCertificatesThen,
         );
+    fn m_tls_certificate_management_upload_m_tls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::MTlsCertificateManagementUploadMTlsCertificateWhen,
+            operations::MTlsCertificateManagementUploadMTlsCertificateThen,
+        );
     fn m_tls_certificate_management_get_m_tls_certificate<F>(
         &self,
         config_fn: F,
@@ -355,6 +430,25 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::MTlsCertificateManagementListMTlsCertificatesWhen::new(when),
                 operations::MTlsCertificateManagementListMTlsCertificatesThen::new(then),
+            )
+        })
+    }
+    fn m_tls_certificate_management_upload_m_tls_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::MTlsCertificateManagementUploadMTlsCertificateWhen,
+            operations::MTlsCertificateManagementUploadMTlsCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::MTlsCertificateManagementUploadMTlsCertificateWhen::new(
+                    when,
+                ),
+                operations::MTlsCertificateManagementUploadMTlsCertificateThen::new(then),
             )
         })
     }

@@ -68,6 +68,70 @@ pub mod operations {
             )
         }
     }
+    pub struct ZoneLevelAuthenticatedOriginPullsUploadCertificateWhen(::httpmock::When);
+    impl ZoneLevelAuthenticatedOriginPullsUploadCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/origin_tls_client_auth$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/origin_tls_client_auth$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::ZoneLevelAuthenticatedOriginPullsUploadCertificateBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ZoneLevelAuthenticatedOriginPullsUploadCertificateThen(::httpmock::Then);
+    impl ZoneLevelAuthenticatedOriginPullsUploadCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::R2V4Response) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct PerHostnameAuthenticatedOriginPullEnableOrDisableAHostnameForClientAuthenticationWhen(
         ::httpmock::When,
     );
@@ -185,6 +249,82 @@ pub mod operations {
         pub fn ok(
             self,
             value: &types::TlsCertificatesAndHostnamesHostnameAopResponseCollection,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateWhen(
+        ::httpmock::When,
+    );
+    impl PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/zones/[^/]*/origin_tls_client_auth/hostnames/certificates$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/zones/{}/origin_tls_client_auth/hostnames/certificates$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateBody,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateThen(
+        ::httpmock::Then,
+    );
+    impl PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::TlsCertificatesAndHostnamesComponentsSchemasCertificateResponseSingle,
         ) -> Self {
             Self(
                 self
@@ -768,6 +908,15 @@ pub trait MockServerExt {
             operations::ZoneLevelAuthenticatedOriginPullsListCertificatesWhen,
             operations::ZoneLevelAuthenticatedOriginPullsListCertificatesThen,
         );
+    fn zone_level_authenticated_origin_pulls_upload_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAuthenticatedOriginPullsUploadCertificateWhen,
+            operations::ZoneLevelAuthenticatedOriginPullsUploadCertificateThen,
+        );
     fn per_hostname_authenticated_origin_pull_enable_or_disable_a_hostname_for_client_authentication<
         F,
     >(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -784,6 +933,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::PerHostnameAuthenticatedOriginPullListCertificatesWhen,
             operations::PerHostnameAuthenticatedOriginPullListCertificatesThen,
+        );
+    fn per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateWhen,
+            operations::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateThen,
         );
     fn per_hostname_authenticated_origin_pull_get_the_hostname_client_certificate<F>(
         &self,
@@ -870,6 +1028,27 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn zone_level_authenticated_origin_pulls_upload_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneLevelAuthenticatedOriginPullsUploadCertificateWhen,
+            operations::ZoneLevelAuthenticatedOriginPullsUploadCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneLevelAuthenticatedOriginPullsUploadCertificateWhen::new(
+                    when,
+                ),
+                operations::ZoneLevelAuthenticatedOriginPullsUploadCertificateThen::new(
+                    then,
+                ),
+            )
+        })
+    }
     fn per_hostname_authenticated_origin_pull_enable_or_disable_a_hostname_for_client_authentication<
         F,
     >(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -906,6 +1085,27 @@ impl MockServerExt for ::httpmock::MockServer {
                     when,
                 ),
                 operations::PerHostnameAuthenticatedOriginPullListCertificatesThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateWhen,
+            operations::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateWhen::new(
+                    when,
+                ),
+                operations::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateThen::new(
                     then,
                 ),
             )

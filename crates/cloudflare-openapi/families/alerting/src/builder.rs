@@ -216,6 +216,54 @@ impl<'a> NotificationWebhooksListWebhooks<'a> {
         self
     }
 }
+/**Builder for [`Client::notification_webhooks_create_a_webhook`]
+
+[`Client::notification_webhooks_create_a_webhook`]: super::Client::notification_webhooks_create_a_webhook*/
+#[derive(Debug, Clone)]
+pub struct NotificationWebhooksCreateAWebhook<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::NotificationWebhooksCreateAWebhookBody, String>,
+}
+impl<'a> NotificationWebhooksCreateAWebhook<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::NotificationWebhooksCreateAWebhookBody>,
+        <V as std::convert::TryInto<
+            types::NotificationWebhooksCreateAWebhookBody,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `NotificationWebhooksCreateAWebhookBody` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
 /**Builder for [`Client::notification_webhooks_get_a_webhook`]
 
 [`Client::notification_webhooks_get_a_webhook`]: super::Client::notification_webhooks_get_a_webhook*/
@@ -253,6 +301,67 @@ impl<'a> NotificationWebhooksGetAWebhook<'a> {
             .try_into()
             .map_err(|_| {
                 "conversion to `:: uuid :: Uuid` for webhook_id failed".to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::notification_webhooks_update_a_webhook`]
+
+[`Client::notification_webhooks_update_a_webhook`]: super::Client::notification_webhooks_update_a_webhook*/
+#[derive(Debug, Clone)]
+pub struct NotificationWebhooksUpdateAWebhook<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    webhook_id: Result<::uuid::Uuid, String>,
+    body: Result<types::NotificationWebhooksUpdateAWebhookBody, String>,
+}
+impl<'a> NotificationWebhooksUpdateAWebhook<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            webhook_id: Err("webhook_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn webhook_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.webhook_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for webhook_id failed".to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::NotificationWebhooksUpdateAWebhookBody>,
+        <V as std::convert::TryInto<
+            types::NotificationWebhooksUpdateAWebhookBody,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `NotificationWebhooksUpdateAWebhookBody` for body failed: {}",
+                    s
+                )
             });
         self
     }
@@ -816,6 +925,43 @@ impl<'a> crate::Request for NotificationWebhooksListWebhooks<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for NotificationWebhooksCreateAWebhook<'a> {
+    type Success = types::AaaIdResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "notification_webhooks_create_a_webhook"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::NotificationWebhooksCreateAWebhookBody::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/alerting/v3/destinations/webhooks", client.baseurl,
+            encode_path(& account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for NotificationWebhooksGetAWebhook<'a> {
     type Success = types::AaaSchemasSingleResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -843,6 +989,44 @@ impl<'a> crate::Request for NotificationWebhooksGetAWebhook<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for NotificationWebhooksUpdateAWebhook<'a> {
+    type Success = types::AaaIdResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "notification_webhooks_update_a_webhook"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, webhook_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::NotificationWebhooksUpdateAWebhookBody::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/alerting/v3/destinations/webhooks/{}", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& webhook_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -61,6 +61,14 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/webhoo
     fn notification_webhooks_list_webhooks(
         &self,
     ) -> builder::NotificationWebhooksListWebhooks<'_>;
+    /**Create a webhook
+
+Creates a new webhook destination.
+
+Sends a `POST` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks`*/
+    fn notification_webhooks_create_a_webhook(
+        &self,
+    ) -> builder::NotificationWebhooksCreateAWebhook<'_>;
     /**Get a webhook
 
 Get details for a single webhooks destination.
@@ -69,6 +77,14 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/webhoo
     fn notification_webhooks_get_a_webhook(
         &self,
     ) -> builder::NotificationWebhooksGetAWebhook<'_>;
+    /**Update a webhook
+
+Update a webhook destination.
+
+Sends a `PUT` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`*/
+    fn notification_webhooks_update_a_webhook(
+        &self,
+    ) -> builder::NotificationWebhooksUpdateAWebhook<'_>;
     /**Delete a webhook
 
 Delete a configured webhook destination.
@@ -164,10 +180,20 @@ impl AlertingOperations for Client {
     ) -> builder::NotificationWebhooksListWebhooks<'_> {
         builder::NotificationWebhooksListWebhooks::new(self)
     }
+    fn notification_webhooks_create_a_webhook(
+        &self,
+    ) -> builder::NotificationWebhooksCreateAWebhook<'_> {
+        builder::NotificationWebhooksCreateAWebhook::new(self)
+    }
     fn notification_webhooks_get_a_webhook(
         &self,
     ) -> builder::NotificationWebhooksGetAWebhook<'_> {
         builder::NotificationWebhooksGetAWebhook::new(self)
+    }
+    fn notification_webhooks_update_a_webhook(
+        &self,
+    ) -> builder::NotificationWebhooksUpdateAWebhook<'_> {
+        builder::NotificationWebhooksUpdateAWebhook::new(self)
     }
     fn notification_webhooks_delete_a_webhook(
         &self,

@@ -2,7 +2,7 @@
 
 //!The `alerting` family of the Cloudflare API: Notifications: policies, destinations, webhooks, history.
 //!
-//!15 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `alerting` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`AlertingOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!17 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `alerting` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`AlertingOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

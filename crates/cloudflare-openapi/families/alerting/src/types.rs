@@ -1555,6 +1555,22 @@ pub struct NotificationPoliciesUpdateANotificationPolicyBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<Duration>,
 }
+///`NotificationWebhooksCreateAWebhookBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct NotificationWebhooksCreateAWebhookBody {
+    pub name: Duration,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<::cloudflare_openapi_runtime::SecretInput>,
+    pub url: Duration,
+}
+///`NotificationWebhooksUpdateAWebhookBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct NotificationWebhooksUpdateAWebhookBody {
+    pub name: Duration,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<::cloudflare_openapi_runtime::SecretInput>,
+    pub url: Duration,
+}
 /// Error types.
 pub mod error {
     /// Error from a `TryFrom` or `FromStr` implementation.

@@ -88,6 +88,54 @@ impl<'a> CustomSslForAZoneListSslConfigurations<'a> {
         self
     }
 }
+/**Builder for [`Client::custom_ssl_for_a_zone_create_ssl_configuration`]
+
+[`Client::custom_ssl_for_a_zone_create_ssl_configuration`]: super::Client::custom_ssl_for_a_zone_create_ssl_configuration*/
+#[derive(Debug, Clone)]
+pub struct CustomSslForAZoneCreateSslConfiguration<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::CustomSslForAZoneCreateSslConfigurationBody, String>,
+}
+impl<'a> CustomSslForAZoneCreateSslConfiguration<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::CustomSslForAZoneCreateSslConfigurationBody>,
+        <V as std::convert::TryInto<
+            types::CustomSslForAZoneCreateSslConfigurationBody,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `CustomSslForAZoneCreateSslConfigurationBody` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
 /**Builder for [`Client::custom_ssl_for_a_zone_re_prioritize_ssl_certificates`]
 
 [`Client::custom_ssl_for_a_zone_re_prioritize_ssl_certificates`]: super::Client::custom_ssl_for_a_zone_re_prioritize_ssl_certificates*/
@@ -248,6 +296,73 @@ impl<'a> CustomSslForAZoneDeleteSslConfiguration<'a> {
         self
     }
 }
+/**Builder for [`Client::custom_ssl_for_a_zone_edit_ssl_configuration`]
+
+[`Client::custom_ssl_for_a_zone_edit_ssl_configuration`]: super::Client::custom_ssl_for_a_zone_edit_ssl_configuration*/
+#[derive(Debug, Clone)]
+pub struct CustomSslForAZoneEditSslConfiguration<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    custom_certificate_id: Result<
+        ::cloudflare_openapi_runtime::types::Identifier,
+        String,
+    >,
+    body: Result<types::CustomSslForAZoneEditSslConfigurationBody, String>,
+}
+impl<'a> CustomSslForAZoneEditSslConfiguration<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            custom_certificate_id: Err(
+                "custom_certificate_id was not initialized".to_string(),
+            ),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn custom_certificate_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.custom_certificate_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for custom_certificate_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::CustomSslForAZoneEditSslConfigurationBody>,
+        <V as std::convert::TryInto<
+            types::CustomSslForAZoneEditSslConfigurationBody,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `CustomSslForAZoneEditSslConfigurationBody` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
 impl<'a> crate::Request for CustomSslForAZoneListSslConfigurations<'a> {
     type Success = types::TlsCertificatesAndHostnamesCertificateResponseCollection;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -282,6 +397,43 @@ impl<'a> crate::Request for CustomSslForAZoneListSslConfigurations<'a> {
             .query(&progenitor_client::QueryParam::new("page", &page))
             .query(&progenitor_client::QueryParam::new("per_page", &per_page))
             .query(&progenitor_client::QueryParam::new("status", &status))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for CustomSslForAZoneCreateSslConfiguration<'a> {
+    type Success = types::R2V4Response;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "custom_ssl_for_a_zone_create_ssl_configuration"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::CustomSslForAZoneCreateSslConfigurationBody::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/custom_certificates", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -380,6 +532,45 @@ impl<'a> crate::Request for CustomSslForAZoneDeleteSslConfiguration<'a> {
         let mut request = client
             .client
             .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for CustomSslForAZoneEditSslConfiguration<'a> {
+    type Success = types::R2V4Response;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "custom_ssl_for_a_zone_edit_ssl_configuration"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, custom_certificate_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let custom_certificate_id = custom_certificate_id
+            .map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::CustomSslForAZoneEditSslConfigurationBody::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/custom_certificates/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& custom_certificate_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .patch(url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),

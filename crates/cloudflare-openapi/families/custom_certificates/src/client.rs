@@ -13,6 +13,14 @@ Sends a `GET` request to `/zones/{zone_id}/custom_certificates`*/
     fn custom_ssl_for_a_zone_list_ssl_configurations(
         &self,
     ) -> builder::CustomSslForAZoneListSslConfigurations<'_>;
+    /**Create SSL Configuration
+
+Upload a new SSL certificate for a zone.
+
+Sends a `POST` request to `/zones/{zone_id}/custom_certificates`*/
+    fn custom_ssl_for_a_zone_create_ssl_configuration(
+        &self,
+    ) -> builder::CustomSslForAZoneCreateSslConfiguration<'_>;
     /**Re-prioritize SSL Certificates
 
 If a zone has multiple SSL certificates, you can set the order in which they should be used during a request. The higher priority will break ties across overlapping 'legacy_custom' certificates.
@@ -35,12 +43,25 @@ Sends a `DELETE` request to `/zones/{zone_id}/custom_certificates/{custom_certif
     fn custom_ssl_for_a_zone_delete_ssl_configuration(
         &self,
     ) -> builder::CustomSslForAZoneDeleteSslConfiguration<'_>;
+    /**Edit SSL Configuration
+
+Upload a new private key and/or PEM/CRT for the SSL certificate. Note: PATCHing a configuration for sni_custom certificates will result in a new resource id being returned, and the previous one being deleted.
+
+Sends a `PATCH` request to `/zones/{zone_id}/custom_certificates/{custom_certificate_id}`*/
+    fn custom_ssl_for_a_zone_edit_ssl_configuration(
+        &self,
+    ) -> builder::CustomSslForAZoneEditSslConfiguration<'_>;
 }
 impl CustomCertificatesOperations for Client {
     fn custom_ssl_for_a_zone_list_ssl_configurations(
         &self,
     ) -> builder::CustomSslForAZoneListSslConfigurations<'_> {
         builder::CustomSslForAZoneListSslConfigurations::new(self)
+    }
+    fn custom_ssl_for_a_zone_create_ssl_configuration(
+        &self,
+    ) -> builder::CustomSslForAZoneCreateSslConfiguration<'_> {
+        builder::CustomSslForAZoneCreateSslConfiguration::new(self)
     }
     fn custom_ssl_for_a_zone_re_prioritize_ssl_certificates(
         &self,
@@ -56,5 +77,10 @@ impl CustomCertificatesOperations for Client {
         &self,
     ) -> builder::CustomSslForAZoneDeleteSslConfiguration<'_> {
         builder::CustomSslForAZoneDeleteSslConfiguration::new(self)
+    }
+    fn custom_ssl_for_a_zone_edit_ssl_configuration(
+        &self,
+    ) -> builder::CustomSslForAZoneEditSslConfiguration<'_> {
+        builder::CustomSslForAZoneEditSslConfiguration::new(self)
     }
 }

@@ -51,6 +51,28 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
+        id: "custom_ssl_for_a_zone_create_ssl_configuration",
+        family: "custom_certificates",
+        method: "POST",
+        path: "/zones/{zone_id}/custom_certificates",
+        summary: "Create SSL Configuration",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"certificate\":\"60m\",\"private_key\":\"example\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
         id: "custom_ssl_for_a_zone_re_prioritize_ssl_certificates",
         family: "custom_certificates",
         method: "PUT",
@@ -95,6 +117,34 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "custom_ssl_for_a_zone_edit_ssl_configuration",
+        family: "custom_certificates",
+        method: "PATCH",
+        path: "/zones/{zone_id}/custom_certificates/{custom_certificate_id}",
+        summary: "Edit SSL Configuration",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "custom_certificate_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -176,6 +226,30 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "custom_ssl_for_a_zone_create_ssl_configuration" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .custom_ssl_for_a_zone_create_ssl_configuration();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::CustomSslForAZoneCreateSslConfigurationBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "custom_ssl_for_a_zone_re_prioritize_ssl_certificates" => {
             #[inline(never)]
             fn prepare(
@@ -228,6 +302,36 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "custom_ssl_for_a_zone_edit_ssl_configuration" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.custom_ssl_for_a_zone_edit_ssl_configuration();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("custom_certificate_id")?
+                {
+                    builder = builder.custom_certificate_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::CustomSslForAZoneEditSslConfigurationBody>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "custom_ssl_for_a_zone_delete_ssl_configuration" => {
             #[inline(never)]
             fn prepare(
@@ -270,7 +374,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"addressing_can_delete\":{\"description\":\"If set to false, then the Address Map cannot be deleted via API. This is true for Cloudflare-managed maps.\",\"example\":true,\"readOnly\":true,\"type\":\"boolean\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"tls-certificates-and-hostnames_bundle_method\":{\"default\":\"ubiquitous\",\"description\":\"A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using outdated or unusual trust stores. An optimal bundle uses the shortest chain and newest intermediates. And the force bundle verifies the chain, but does not otherwise modify it.\",\"enum\":[\"ubiquitous\",\"optimal\",\"force\"],\"example\":\"ubiquitous\",\"type\":\"string\"},\"tls-certificates-and-hostnames_certificate_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_custom-certificate\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_custom-certificate\":{\"properties\":{\"bundle_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_bundle_method\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"geo_restrictions\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_geo_restrictions\"},\"hosts\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hosts\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"issuer\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"keyless_server\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless-certificate\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"policy\":{\"$ref\":\"#/definitions/Duration\"},\"priority\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_priority\"},\"signature\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_status\"},\"uploaded_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"zone_id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"required\":[\"id\",\"hosts\",\"issuer\",\"signature\",\"status\",\"bundle_method\",\"zone_id\",\"uploaded_on\",\"modified_on\",\"expires_on\",\"priority\"],\"type\":\"object\"},\"tls-certificates-and-hostnames_geo_restrictions\":{\"description\":\"Specify the region where your private key can be held locally for optimal TLS performance. HTTPS connections to any excluded data center will still be fully encrypted, but will incur some latency while Keyless SSL is used to complete the handshake with the nearest allowed data center. Options allow distribution to only to U.S. data centers, only to E.U. data centers, or only to highest security data centers. Default distribution is to all Cloudflare datacenters, for optimal performance.\",\"properties\":{\"label\":{\"enum\":[\"us\",\"eu\",\"highest_security\"],\"example\":\"us\",\"type\":\"string\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_host\":{\"description\":\"The keyless SSL name.\",\"example\":\"example.com\",\"format\":\"hostname\",\"maxLength\":253,\"type\":\"string\"},\"tls-certificates-and-hostnames_hosts\":{\"items\":{\"description\":\"The valid hosts for the certificates.\",\"example\":\"example.com\",\"maxLength\":253,\"readOnly\":true,\"type\":\"string\"},\"type\":\"array\"},\"tls-certificates-and-hostnames_keyless-certificate\":{\"properties\":{\"created_on\":{\"description\":\"When the Keyless SSL was created.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"host\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_host\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"description\":\"When the Keyless SSL was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_name\"},\"permissions\":{\"description\":\"Available permissions for the Keyless SSL for the current user requesting the item.\",\"example\":[\"#ssl:read\",\"#ssl:edit\"],\"items\":{},\"readOnly\":true,\"type\":\"array\"},\"port\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_port\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-status\"},\"tunnel\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless_tunnel\"}},\"required\":[\"id\",\"name\",\"host\",\"port\",\"status\",\"enabled\",\"permissions\",\"created_on\",\"modified_on\"],\"type\":\"object\"},\"tls-certificates-and-hostnames_keyless_response_single_id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_keyless_tunnel\":{\"description\":\"Configuration for using Keyless SSL through a Cloudflare Tunnel\",\"properties\":{\"private_ip\":{\"$ref\":\"#/definitions/Duration\"},\"vnet_id\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"private_ip\",\"vnet_id\"],\"type\":\"object\"},\"tls-certificates-and-hostnames_name\":{\"description\":\"The keyless SSL name.\",\"example\":\"example.com Keyless SSL\",\"maxLength\":180,\"readOnly\":true,\"type\":\"string\"},\"tls-certificates-and-hostnames_port\":{\"default\":24008,\"description\":\"The keyless SSL port used to communicate between Cloudflare and the client's Keyless SSL server.\",\"example\":24008,\"maxLength\":65535,\"type\":\"number\"},\"tls-certificates-and-hostnames_priority\":{\"default\":20,\"description\":\"The order/priority in which the certificate will be used in a request. The higher priority will break ties across overlapping 'legacy_custom' certificates, but 'legacy_custom' certificates will always supercede 'sni_custom' certificates.\",\"example\":1,\"type\":\"number\"},\"tls-certificates-and-hostnames_schemas-status\":{\"description\":\"Status of the Keyless SSL.\",\"enum\":[\"active\",\"deleted\"],\"example\":\"active\",\"readOnly\":true,\"type\":\"string\"},\"tls-certificates-and-hostnames_status\":{\"description\":\"Status of the zone's custom SSL.\",\"enum\":[\"active\",\"expired\",\"deleted\",\"pending\",\"initializing\"],\"example\":\"active\",\"readOnly\":true,\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"addressing_can_delete\":{\"description\":\"If set to false, then the Address Map cannot be deleted via API. This is true for Cloudflare-managed maps.\",\"example\":true,\"readOnly\":true,\"type\":\"boolean\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"tls-certificates-and-hostnames_bundle_method\":{\"default\":\"ubiquitous\",\"description\":\"A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using outdated or unusual trust stores. An optimal bundle uses the shortest chain and newest intermediates. And the force bundle verifies the chain, but does not otherwise modify it.\",\"enum\":[\"ubiquitous\",\"optimal\",\"force\"],\"example\":\"ubiquitous\",\"type\":\"string\"},\"tls-certificates-and-hostnames_certificate_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_custom-certificate\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_custom-certificate\":{\"properties\":{\"bundle_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_bundle_method\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"geo_restrictions\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_geo_restrictions\"},\"hosts\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hosts\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"issuer\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"keyless_server\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless-certificate\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"policy\":{\"$ref\":\"#/definitions/Duration\"},\"priority\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_priority\"},\"signature\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_status\"},\"uploaded_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"zone_id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"required\":[\"id\",\"hosts\",\"issuer\",\"signature\",\"status\",\"bundle_method\",\"zone_id\",\"uploaded_on\",\"modified_on\",\"expires_on\",\"priority\"],\"type\":\"object\"},\"tls-certificates-and-hostnames_geo_restrictions\":{\"description\":\"Specify the region where your private key can be held locally for optimal TLS performance. HTTPS connections to any excluded data center will still be fully encrypted, but will incur some latency while Keyless SSL is used to complete the handshake with the nearest allowed data center. Options allow distribution to only to U.S. data centers, only to E.U. data centers, or only to highest security data centers. Default distribution is to all Cloudflare datacenters, for optimal performance.\",\"properties\":{\"label\":{\"enum\":[\"us\",\"eu\",\"highest_security\"],\"example\":\"us\",\"type\":\"string\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_host\":{\"description\":\"The keyless SSL name.\",\"example\":\"example.com\",\"format\":\"hostname\",\"maxLength\":253,\"type\":\"string\"},\"tls-certificates-and-hostnames_hosts\":{\"items\":{\"description\":\"The valid hosts for the certificates.\",\"example\":\"example.com\",\"maxLength\":253,\"readOnly\":true,\"type\":\"string\"},\"type\":\"array\"},\"tls-certificates-and-hostnames_keyless-certificate\":{\"properties\":{\"created_on\":{\"description\":\"When the Keyless SSL was created.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"host\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_host\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_on\":{\"description\":\"When the Keyless SSL was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_name\"},\"permissions\":{\"description\":\"Available permissions for the Keyless SSL for the current user requesting the item.\",\"example\":[\"#ssl:read\",\"#ssl:edit\"],\"items\":{},\"readOnly\":true,\"type\":\"array\"},\"port\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_port\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-status\"},\"tunnel\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_keyless_tunnel\"}},\"required\":[\"id\",\"name\",\"host\",\"port\",\"status\",\"enabled\",\"permissions\",\"created_on\",\"modified_on\"],\"type\":\"object\"},\"tls-certificates-and-hostnames_keyless_response_single_id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_keyless_tunnel\":{\"description\":\"Configuration for using Keyless SSL through a Cloudflare Tunnel\",\"properties\":{\"private_ip\":{\"$ref\":\"#/definitions/Duration\"},\"vnet_id\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"private_ip\",\"vnet_id\"],\"type\":\"object\"},\"tls-certificates-and-hostnames_name\":{\"description\":\"The keyless SSL name.\",\"example\":\"example.com Keyless SSL\",\"maxLength\":180,\"readOnly\":true,\"type\":\"string\"},\"tls-certificates-and-hostnames_port\":{\"default\":24008,\"description\":\"The keyless SSL port used to communicate between Cloudflare and the client's Keyless SSL server.\",\"example\":24008,\"maxLength\":65535,\"type\":\"number\"},\"tls-certificates-and-hostnames_priority\":{\"default\":20,\"description\":\"The order/priority in which the certificate will be used in a request. The higher priority will break ties across overlapping 'legacy_custom' certificates, but 'legacy_custom' certificates will always supercede 'sni_custom' certificates.\",\"example\":1,\"type\":\"number\"},\"tls-certificates-and-hostnames_schemas-status\":{\"description\":\"Status of the Keyless SSL.\",\"enum\":[\"active\",\"deleted\"],\"example\":\"active\",\"readOnly\":true,\"type\":\"string\"},\"tls-certificates-and-hostnames_status\":{\"description\":\"Status of the zone's custom SSL.\",\"enum\":[\"active\",\"expired\",\"deleted\",\"pending\",\"initializing\"],\"example\":\"active\",\"readOnly\":true,\"type\":\"string\"},\"tls-certificates-and-hostnames_type\":{\"default\":\"legacy_custom\",\"description\":\"The type 'legacy_custom' enables support for legacy clients which do not include SNI in the TLS handshake.\",\"enum\":[\"legacy_custom\",\"sni_custom\"],\"example\":\"sni_custom\",\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -295,6 +399,29 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_custom-certificate\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "custom_ssl_for_a_zone_create_ssl_configuration" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"bundle_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_bundle_method\"},\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"geo_restrictions\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_geo_restrictions\"},\"policy\":{\"$ref\":\"#/definitions/Duration\"},\"private_key\":{\"$ref\":\"#/definitions/SecretInput\"},\"type\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_type\"}},\"required\":[\"certificate\",\"private_key\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -336,6 +463,31 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "custom_ssl_for_a_zone_edit_ssl_configuration" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("custom_certificate_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"bundle_method\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_bundle_method\"},\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"geo_restrictions\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_geo_restrictions\"},\"policy\":{\"$ref\":\"#/definitions/Duration\"},\"private_key\":{\"$ref\":\"#/definitions/SecretInput\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"type\":\"object\"}",
                         DEFINITIONS,

@@ -86,6 +86,38 @@ impl ::std::convert::TryFrom<String> for AddressingCanDelete {
         value.parse()
     }
 }
+///`CustomSslForAZoneCreateSslConfigurationBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CustomSslForAZoneCreateSslConfigurationBody {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub bundle_method: ::std::option::Option<TlsCertificatesAndHostnamesBundleMethod>,
+    pub certificate: Duration,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub geo_restrictions: ::std::option::Option<
+        TlsCertificatesAndHostnamesGeoRestrictions,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub policy: ::std::option::Option<Duration>,
+    pub private_key: ::cloudflare_openapi_runtime::SecretInput,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<TlsCertificatesAndHostnamesType>,
+}
+///`CustomSslForAZoneEditSslConfigurationBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct CustomSslForAZoneEditSslConfigurationBody {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub bundle_method: ::std::option::Option<TlsCertificatesAndHostnamesBundleMethod>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub certificate: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub geo_restrictions: ::std::option::Option<
+        TlsCertificatesAndHostnamesGeoRestrictions,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub policy: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub private_key: ::std::option::Option<::cloudflare_openapi_runtime::SecretInput>,
+}
 ///Whether to match all search requirements or at least one (any).
 #[derive(
     ::serde::Deserialize,
@@ -1055,6 +1087,66 @@ for TlsCertificatesAndHostnamesStatus {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+///The type 'legacy_custom' enables support for legacy clients which do not include SNI in the TLS handshake.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum TlsCertificatesAndHostnamesType {
+    #[serde(rename = "legacy_custom")]
+    LegacyCustom,
+    #[serde(rename = "sni_custom")]
+    SniCustom,
+}
+impl ::std::fmt::Display for TlsCertificatesAndHostnamesType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::LegacyCustom => f.write_str("legacy_custom"),
+            Self::SniCustom => f.write_str("sni_custom"),
+        }
+    }
+}
+impl ::std::str::FromStr for TlsCertificatesAndHostnamesType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "legacy_custom" => Ok(Self::LegacyCustom),
+            "sni_custom" => Ok(Self::SniCustom),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TlsCertificatesAndHostnamesType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for TlsCertificatesAndHostnamesType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for TlsCertificatesAndHostnamesType {
+    fn default() -> Self {
+        TlsCertificatesAndHostnamesType::LegacyCustom
     }
 }
 /// Error types.

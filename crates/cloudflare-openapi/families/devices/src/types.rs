@@ -235,7 +235,7 @@ pub struct DeviceManagedNetworksUpdateDeviceManagedNetworkBody {
 ///`DevicePostureIntegrationsCreateDevicePostureIntegrationBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DevicePostureIntegrationsCreateDevicePostureIntegrationBody {
-    pub config: TeamsDevicesConfigRequest,
+    pub config: TeamsDevicesConfigRequestInput,
     pub interval: Duration,
     pub name: Duration,
     #[serde(rename = "type")]
@@ -245,7 +245,7 @@ pub struct DevicePostureIntegrationsCreateDevicePostureIntegrationBody {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DevicePostureIntegrationsUpdateDevicePostureIntegrationBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<TeamsDevicesConfigRequest>,
+    pub config: ::std::option::Option<TeamsDevicesConfigRequestInput>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -760,19 +760,19 @@ for TeamsDevicesComponentsSchemasType {
 ///The configuration object containing third-party integration information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct TeamsDevicesConfigRequest(pub ::serde_json::Value);
-impl ::std::ops::Deref for TeamsDevicesConfigRequest {
+pub struct TeamsDevicesConfigRequestInput(pub ::serde_json::Value);
+impl ::std::ops::Deref for TeamsDevicesConfigRequestInput {
     type Target = ::serde_json::Value;
     fn deref(&self) -> &::serde_json::Value {
         &self.0
     }
 }
-impl ::std::convert::From<TeamsDevicesConfigRequest> for ::serde_json::Value {
-    fn from(value: TeamsDevicesConfigRequest) -> Self {
+impl ::std::convert::From<TeamsDevicesConfigRequestInput> for ::serde_json::Value {
+    fn from(value: TeamsDevicesConfigRequestInput) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<::serde_json::Value> for TeamsDevicesConfigRequest {
+impl ::std::convert::From<::serde_json::Value> for TeamsDevicesConfigRequestInput {
     fn from(value: ::serde_json::Value) -> Self {
         Self(value)
     }

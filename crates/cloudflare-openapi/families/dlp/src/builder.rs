@@ -34,6 +34,49 @@ impl<'a> DlpDatasetsReadAll<'a> {
         self
     }
 }
+/**Builder for [`Client::dlp_datasets_create`]
+
+[`Client::dlp_datasets_create`]: super::Client::dlp_datasets_create*/
+#[derive(Debug, Clone)]
+pub struct DlpDatasetsCreate<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::DlpNewDataset, String>,
+}
+impl<'a> DlpDatasetsCreate<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::DlpNewDataset>,
+        <V as std::convert::TryInto<types::DlpNewDataset>>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `DlpNewDataset` for body failed: {}", s)
+            });
+        self
+    }
+}
 /**Builder for [`Client::dlp_datasets_read`]
 
 [`Client::dlp_datasets_read`]: super::Client::dlp_datasets_read*/
@@ -726,6 +769,40 @@ impl<'a> crate::Request for DlpDatasetsReadAll<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for DlpDatasetsCreate<'a> {
+    type Success = types::DlpDatasetCreationResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "dlp_datasets_create"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| types::DlpNewDataset::try_from(v).map_err(|e| e.to_string()))
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/dlp/datasets", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

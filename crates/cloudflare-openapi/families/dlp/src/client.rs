@@ -11,6 +11,12 @@ Fetch all datasets with information about available versions.
 
 Sends a `GET` request to `/accounts/{account_id}/dlp/datasets`*/
     fn dlp_datasets_read_all(&self) -> builder::DlpDatasetsReadAll<'_>;
+    /**Create a new dataset
+
+Create a new dataset.
+
+Sends a `POST` request to `/accounts/{account_id}/dlp/datasets`*/
+    fn dlp_datasets_create(&self) -> builder::DlpDatasetsCreate<'_>;
     /**Fetch a specific dataset with information about available versions
 
 Fetch a specific dataset with information about available versions.
@@ -125,6 +131,9 @@ Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/{profile_id}`*/
 impl DlpOperations for Client {
     fn dlp_datasets_read_all(&self) -> builder::DlpDatasetsReadAll<'_> {
         builder::DlpDatasetsReadAll::new(self)
+    }
+    fn dlp_datasets_create(&self) -> builder::DlpDatasetsCreate<'_> {
+        builder::DlpDatasetsCreate::new(self)
     }
     fn dlp_datasets_read(&self) -> builder::DlpDatasetsRead<'_> {
         builder::DlpDatasetsRead::new(self)

@@ -416,7 +416,7 @@ pub struct DlpDataset {
     pub id: ::uuid::Uuid,
     pub name: ::std::string::String,
     pub num_cells: i64,
-    pub secret: ::cloudflare_openapi_runtime::Secret,
+    pub secret: bool,
     pub status: DlpDatasetUploadStatus,
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     pub uploads: ::std::vec::Vec<DlpDatasetUpload>,
@@ -452,6 +452,34 @@ pub struct DlpDatasetArrayResponse {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<DlpDatasetArray>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`DlpDatasetCreation`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct DlpDatasetCreation {
+    pub dataset: DlpDataset,
+    pub max_cells: i64,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<::cloudflare_openapi_runtime::Secret>,
+    ///The version to use when uploading the dataset.
+    pub version: i64,
+}
+///`DlpDatasetCreationResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct DlpDatasetCreationResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<DlpDatasetCreation>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result_info: ::std::option::Option<
         ::cloudflare_openapi_runtime::types::ResultInfo,
@@ -643,6 +671,19 @@ pub struct DlpNewCustomProfile {
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ocr_enabled: ::std::option::Option<AaaReady>,
+}
+///`DlpNewDataset`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct DlpNewDataset {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
+    /**Generate a secret dataset.
+
+If true, the response will include a secret to use with the EDM encoder.
+If false, the response has no secret and the dataset is uploaded in plaintext.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<bool>,
 }
 ///A pattern that matches an entry
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

@@ -574,6 +574,51 @@ impl<'a> SecondaryDnsTsigListTsiGs<'a> {
         self
     }
 }
+/**Builder for [`Client::secondary_dns_tsig_create_tsig`]
+
+[`Client::secondary_dns_tsig_create_tsig`]: super::Client::secondary_dns_tsig_create_tsig*/
+#[derive(Debug, Clone)]
+pub struct SecondaryDnsTsigCreateTsig<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::SecondaryDnsTsigInput, String>,
+}
+impl<'a> SecondaryDnsTsigCreateTsig<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::SecondaryDnsTsigInput>,
+        <V as std::convert::TryInto<
+            types::SecondaryDnsTsigInput,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `SecondaryDnsTsigInput` for body failed: {}", s)
+            });
+        self
+    }
+}
 /**Builder for [`Client::secondary_dns_tsig_tsig_details`]
 
 [`Client::secondary_dns_tsig_tsig_details`]: super::Client::secondary_dns_tsig_tsig_details*/
@@ -612,6 +657,65 @@ impl<'a> SecondaryDnsTsigTsigDetails<'a> {
             .map_err(|_| {
                 "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for tsig_id failed"
                     .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::secondary_dns_tsig_update_tsig`]
+
+[`Client::secondary_dns_tsig_update_tsig`]: super::Client::secondary_dns_tsig_update_tsig*/
+#[derive(Debug, Clone)]
+pub struct SecondaryDnsTsigUpdateTsig<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    tsig_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::SecondaryDnsTsigInput, String>,
+}
+impl<'a> SecondaryDnsTsigUpdateTsig<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            tsig_id: Err("tsig_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn tsig_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.tsig_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for tsig_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::SecondaryDnsTsigInput>,
+        <V as std::convert::TryInto<
+            types::SecondaryDnsTsigInput,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `SecondaryDnsTsigInput` for body failed: {}", s)
             });
         self
     }
@@ -2746,6 +2850,42 @@ impl<'a> crate::Request for SecondaryDnsTsigListTsiGs<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for SecondaryDnsTsigCreateTsig<'a> {
+    type Success = types::SecondaryDnsSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "secondary_dns_tsig_create_tsig"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::SecondaryDnsTsigInput::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/secondary_dns/tsigs", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for SecondaryDnsTsigTsigDetails<'a> {
     type Success = types::SecondaryDnsSingleResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -2773,6 +2913,43 @@ impl<'a> crate::Request for SecondaryDnsTsigTsigDetails<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for SecondaryDnsTsigUpdateTsig<'a> {
+    type Success = types::SecondaryDnsSingleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "secondary_dns_tsig_update_tsig"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, tsig_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let tsig_id = tsig_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::SecondaryDnsTsigInput::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/secondary_dns/tsigs/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& tsig_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

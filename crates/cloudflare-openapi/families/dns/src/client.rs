@@ -89,6 +89,12 @@ List TSIGs.
 
 Sends a `GET` request to `/accounts/{account_id}/secondary_dns/tsigs`*/
     fn secondary_dns_tsig_list_tsi_gs(&self) -> builder::SecondaryDnsTsigListTsiGs<'_>;
+    /**Create TSIG
+
+Create TSIG.
+
+Sends a `POST` request to `/accounts/{account_id}/secondary_dns/tsigs`*/
+    fn secondary_dns_tsig_create_tsig(&self) -> builder::SecondaryDnsTsigCreateTsig<'_>;
     /**TSIG Details
 
 Get TSIG.
@@ -97,6 +103,12 @@ Sends a `GET` request to `/accounts/{account_id}/secondary_dns/tsigs/{tsig_id}`*
     fn secondary_dns_tsig_tsig_details(
         &self,
     ) -> builder::SecondaryDnsTsigTsigDetails<'_>;
+    /**Update TSIG
+
+Modify TSIG.
+
+Sends a `PUT` request to `/accounts/{account_id}/secondary_dns/tsigs/{tsig_id}`*/
+    fn secondary_dns_tsig_update_tsig(&self) -> builder::SecondaryDnsTsigUpdateTsig<'_>;
     /**Delete TSIG
 
 Delete TSIG.
@@ -375,10 +387,16 @@ impl DnsOperations for Client {
     fn secondary_dns_tsig_list_tsi_gs(&self) -> builder::SecondaryDnsTsigListTsiGs<'_> {
         builder::SecondaryDnsTsigListTsiGs::new(self)
     }
+    fn secondary_dns_tsig_create_tsig(&self) -> builder::SecondaryDnsTsigCreateTsig<'_> {
+        builder::SecondaryDnsTsigCreateTsig::new(self)
+    }
     fn secondary_dns_tsig_tsig_details(
         &self,
     ) -> builder::SecondaryDnsTsigTsigDetails<'_> {
         builder::SecondaryDnsTsigTsigDetails::new(self)
+    }
+    fn secondary_dns_tsig_update_tsig(&self) -> builder::SecondaryDnsTsigUpdateTsig<'_> {
+        builder::SecondaryDnsTsigUpdateTsig::new(self)
     }
     fn secondary_dns_tsig_delete_tsig(&self) -> builder::SecondaryDnsTsigDeleteTsig<'_> {
         builder::SecondaryDnsTsigDeleteTsig::new(self)

@@ -1660,6 +1660,14 @@ pub struct SecondaryDnsTsig {
     pub name: Duration,
     pub secret: ::cloudflare_openapi_runtime::Secret,
 }
+///`SecondaryDnsTsigInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct SecondaryDnsTsigInput {
+    pub algo: Duration,
+    pub id: IamScopeKey,
+    pub name: Duration,
+    pub secret: ::cloudflare_openapi_runtime::SecretInput,
+}
 ///Lists videos in ascending order of creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]

@@ -34,6 +34,54 @@ impl<'a> ListHyperdrive<'a> {
         self
     }
 }
+/**Builder for [`Client::create_hyperdrive`]
+
+[`Client::create_hyperdrive`]: super::Client::create_hyperdrive*/
+#[derive(Debug, Clone)]
+pub struct CreateHyperdrive<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::HyperdriveCreateUpdateHyperdriveConfigInput, String>,
+}
+impl<'a> CreateHyperdrive<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::HyperdriveCreateUpdateHyperdriveConfigInput>,
+        <V as std::convert::TryInto<
+            types::HyperdriveCreateUpdateHyperdriveConfigInput,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `HyperdriveCreateUpdateHyperdriveConfigInput` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
 /**Builder for [`Client::get_hyperdrive`]
 
 [`Client::get_hyperdrive`]: super::Client::get_hyperdrive*/
@@ -72,6 +120,68 @@ impl<'a> GetHyperdrive<'a> {
             .map_err(|_| {
                 "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for hyperdrive_id failed"
                     .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::update_hyperdrive`]
+
+[`Client::update_hyperdrive`]: super::Client::update_hyperdrive*/
+#[derive(Debug, Clone)]
+pub struct UpdateHyperdrive<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    hyperdrive_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::HyperdriveCreateUpdateHyperdriveConfigInput, String>,
+}
+impl<'a> UpdateHyperdrive<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            hyperdrive_id: Err("hyperdrive_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn hyperdrive_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.hyperdrive_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for hyperdrive_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::HyperdriveCreateUpdateHyperdriveConfigInput>,
+        <V as std::convert::TryInto<
+            types::HyperdriveCreateUpdateHyperdriveConfigInput,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `HyperdriveCreateUpdateHyperdriveConfigInput` for body failed: {}",
+                    s
+                )
             });
         self
     }
@@ -118,6 +228,68 @@ impl<'a> DeleteHyperdrive<'a> {
         self
     }
 }
+/**Builder for [`Client::patch_hyperdrive`]
+
+[`Client::patch_hyperdrive`]: super::Client::patch_hyperdrive*/
+#[derive(Debug, Clone)]
+pub struct PatchHyperdrive<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    hyperdrive_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::HyperdrivePatchHyperdriveConfigInput, String>,
+}
+impl<'a> PatchHyperdrive<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            hyperdrive_id: Err("hyperdrive_id was not initialized".to_string()),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn hyperdrive_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.hyperdrive_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for hyperdrive_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::HyperdrivePatchHyperdriveConfigInput>,
+        <V as std::convert::TryInto<
+            types::HyperdrivePatchHyperdriveConfigInput,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `HyperdrivePatchHyperdriveConfigInput` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
 impl<'a> crate::Request for ListHyperdrive<'a> {
     type Success = types::ListHyperdriveResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -144,6 +316,43 @@ impl<'a> crate::Request for ListHyperdrive<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for CreateHyperdrive<'a> {
+    type Success = types::CreateHyperdriveResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "create_hyperdrive"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::HyperdriveCreateUpdateHyperdriveConfigInput::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/hyperdrive/configs", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -179,6 +388,44 @@ impl<'a> crate::Request for GetHyperdrive<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for UpdateHyperdrive<'a> {
+    type Success = types::UpdateHyperdriveResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "update_hyperdrive"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, hyperdrive_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let hyperdrive_id = hyperdrive_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::HyperdriveCreateUpdateHyperdriveConfigInput::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/hyperdrive/configs/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& hyperdrive_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for DeleteHyperdrive<'a> {
     type Success = types::DeleteHyperdriveResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -206,6 +453,44 @@ impl<'a> crate::Request for DeleteHyperdrive<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for PatchHyperdrive<'a> {
+    type Success = types::PatchHyperdriveResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "patch_hyperdrive"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, hyperdrive_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let hyperdrive_id = hyperdrive_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::HyperdrivePatchHyperdriveConfigInput::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/hyperdrive/configs/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& hyperdrive_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

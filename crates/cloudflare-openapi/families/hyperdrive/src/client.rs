@@ -11,27 +11,54 @@ Returns a list of Hyperdrives
 
 Sends a `GET` request to `/accounts/{account_id}/hyperdrive/configs`*/
     fn list_hyperdrive(&self) -> builder::ListHyperdrive<'_>;
+    /**Create Hyperdrive
+
+Creates and returns a new Hyperdrive configuration.
+
+Sends a `POST` request to `/accounts/{account_id}/hyperdrive/configs`*/
+    fn create_hyperdrive(&self) -> builder::CreateHyperdrive<'_>;
     /**Get Hyperdrive
 
 Returns the specified Hyperdrive configuration.
 
 Sends a `GET` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`*/
     fn get_hyperdrive(&self) -> builder::GetHyperdrive<'_>;
+    /**Update Hyperdrive
+
+Updates and returns the specified Hyperdrive configuration.
+
+Sends a `PUT` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`*/
+    fn update_hyperdrive(&self) -> builder::UpdateHyperdrive<'_>;
     /**Delete Hyperdrive
 
 Deletes the specified Hyperdrive.
 
 Sends a `DELETE` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`*/
     fn delete_hyperdrive(&self) -> builder::DeleteHyperdrive<'_>;
+    /**Patch Hyperdrive
+
+Patches and returns the specified Hyperdrive configuration. Updates to the origin and caching settings are applied with an all-or-nothing approach.
+
+Sends a `PATCH` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`*/
+    fn patch_hyperdrive(&self) -> builder::PatchHyperdrive<'_>;
 }
 impl HyperdriveOperations for Client {
     fn list_hyperdrive(&self) -> builder::ListHyperdrive<'_> {
         builder::ListHyperdrive::new(self)
     }
+    fn create_hyperdrive(&self) -> builder::CreateHyperdrive<'_> {
+        builder::CreateHyperdrive::new(self)
+    }
     fn get_hyperdrive(&self) -> builder::GetHyperdrive<'_> {
         builder::GetHyperdrive::new(self)
     }
+    fn update_hyperdrive(&self) -> builder::UpdateHyperdrive<'_> {
+        builder::UpdateHyperdrive::new(self)
+    }
     fn delete_hyperdrive(&self) -> builder::DeleteHyperdrive<'_> {
         builder::DeleteHyperdrive::new(self)
+    }
+    fn patch_hyperdrive(&self) -> builder::PatchHyperdrive<'_> {
+        builder::PatchHyperdrive::new(self)
     }
 }

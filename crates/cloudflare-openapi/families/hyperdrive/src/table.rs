@@ -27,6 +27,28 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
+        id: "create_hyperdrive",
+        family: "hyperdrive",
+        method: "POST",
+        path: "/accounts/{account_id}/hyperdrive/configs",
+        summary: "Create Hyperdrive",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"name\":\"60m\",\"origin\":{\"database\":\"postgres\",\"host\":\"database.example.com\",\"password\":\"example\",\"scheme\":\"postgres\",\"user\":\"postgres\"}}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
         id: "get_hyperdrive",
         family: "hyperdrive",
         method: "GET",
@@ -49,6 +71,62 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "update_hyperdrive",
+        family: "hyperdrive",
+        method: "PUT",
+        path: "/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}",
+        summary: "Update Hyperdrive",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "hyperdrive_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"name\":\"60m\",\"origin\":{\"database\":\"postgres\",\"host\":\"database.example.com\",\"password\":\"example\",\"scheme\":\"postgres\",\"user\":\"postgres\"}}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "patch_hyperdrive",
+        family: "hyperdrive",
+        method: "PATCH",
+        path: "/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}",
+        summary: "Patch Hyperdrive",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "hyperdrive_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -103,6 +181,29 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "create_hyperdrive" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.create_hyperdrive();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::HyperdriveCreateUpdateHyperdriveConfigInput>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "get_hyperdrive" => {
             #[inline(never)]
             fn prepare(
@@ -123,6 +224,66 @@ pub fn dispatch(
                     >("hyperdrive_id")?
                 {
                     builder = builder.hyperdrive_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "update_hyperdrive" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.update_hyperdrive();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("hyperdrive_id")?
+                {
+                    builder = builder.hyperdrive_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::HyperdriveCreateUpdateHyperdriveConfigInput>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "patch_hyperdrive" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.patch_hyperdrive();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("hyperdrive_id")?
+                {
+                    builder = builder.hyperdrive_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::HyperdrivePatchHyperdriveConfigInput>()?
+                {
+                    builder = builder.body(body);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -162,7 +323,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"hyperdrive_hyperdrive-caching\":{\"properties\":{\"disabled\":{\"description\":\"When set to true, disables the caching of SQL responses. (Default: false)\",\"example\":false,\"type\":\"boolean\"},\"max_age\":{\"description\":\"When present, specifies max duration for which items should persist in the cache. (Default: 60)\",\"example\":60,\"type\":\"integer\"},\"stale_while_revalidate\":{\"description\":\"When present, indicates the number of seconds cache may serve the response after it becomes stale. (Default: 15)\",\"example\":15,\"type\":\"integer\"}},\"type\":\"object\"},\"hyperdrive_hyperdrive-origin\":{\"properties\":{\"access_client_id\":{\"description\":\"The Client ID of the Access token to use when connecting to the origin database\",\"example\":\"0123456789abcdef0123456789abcdef.access\",\"type\":\"string\"},\"database\":{\"description\":\"The name of your origin database.\",\"example\":\"postgres\",\"type\":\"string\"},\"host\":{\"description\":\"The host (hostname or IP) of your origin database.\",\"example\":\"database.example.com\",\"type\":\"string\"},\"port\":{\"description\":\"The port (default: 5432 for Postgres) of your origin database.\",\"example\":\"5432\",\"type\":\"integer\"},\"scheme\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-scheme\"},\"user\":{\"description\":\"The user of your origin database.\",\"example\":\"postgres\",\"type\":\"string\"}},\"required\":[\"host\",\"scheme\",\"database\",\"user\"],\"type\":\"object\"},\"hyperdrive_hyperdrive-scheme\":{\"default\":\"postgres\",\"description\":\"Specifies the URL scheme used to connect to your origin database.\",\"enum\":[\"postgres\",\"postgresql\",\"mysql\"],\"type\":\"string\"},\"hyperdrive_hyperdrive-with-identifier\":{\"properties\":{\"caching\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-caching\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"origin\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-origin\"}},\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"hyperdrive_create-update-hyperdrive-config_input\":{\"properties\":{\"caching\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-caching\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"origin\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-origin-with-secrets_input\"}},\"required\":[\"name\",\"origin\"],\"type\":\"object\"},\"hyperdrive_hyperdrive-caching\":{\"properties\":{\"disabled\":{\"description\":\"When set to true, disables the caching of SQL responses. (Default: false)\",\"example\":false,\"type\":\"boolean\"},\"max_age\":{\"description\":\"When present, specifies max duration for which items should persist in the cache. (Default: 60)\",\"example\":60,\"type\":\"integer\"},\"stale_while_revalidate\":{\"description\":\"When present, indicates the number of seconds cache may serve the response after it becomes stale. (Default: 15)\",\"example\":15,\"type\":\"integer\"}},\"type\":\"object\"},\"hyperdrive_hyperdrive-origin\":{\"properties\":{\"access_client_id\":{\"description\":\"The Client ID of the Access token to use when connecting to the origin database\",\"example\":\"0123456789abcdef0123456789abcdef.access\",\"type\":\"string\"},\"database\":{\"description\":\"The name of your origin database.\",\"example\":\"postgres\",\"type\":\"string\"},\"host\":{\"description\":\"The host (hostname or IP) of your origin database.\",\"example\":\"database.example.com\",\"type\":\"string\"},\"port\":{\"description\":\"The port (default: 5432 for Postgres) of your origin database.\",\"example\":\"5432\",\"type\":\"integer\"},\"scheme\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-scheme\"},\"user\":{\"description\":\"The user of your origin database.\",\"example\":\"postgres\",\"type\":\"string\"}},\"required\":[\"host\",\"scheme\",\"database\",\"user\"],\"type\":\"object\"},\"hyperdrive_hyperdrive-origin-with-secrets_input\":{\"properties\":{\"access_client_id\":{\"description\":\"The Client ID of the Access token to use when connecting to the origin database\",\"example\":\"0123456789abcdef0123456789abcdef.access\",\"type\":\"string\"},\"access_client_secret\":{\"description\":\"The Client Secret of the Access token to use when connecting to the origin database\",\"example\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\"type\":\"string\"},\"database\":{\"description\":\"The name of your origin database.\",\"example\":\"postgres\",\"type\":\"string\"},\"host\":{\"description\":\"The host (hostname or IP) of your origin database.\",\"example\":\"database.example.com\",\"type\":\"string\"},\"password\":{\"$ref\":\"#/definitions/SecretInput\"},\"port\":{\"description\":\"The port (default: 5432 for Postgres) of your origin database.\",\"example\":\"5432\",\"type\":\"integer\"},\"scheme\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-scheme\"},\"user\":{\"description\":\"The user of your origin database.\",\"example\":\"postgres\",\"type\":\"string\"}},\"required\":[\"host\",\"scheme\",\"database\",\"user\",\"password\"],\"type\":\"object\"},\"hyperdrive_hyperdrive-scheme\":{\"default\":\"postgres\",\"description\":\"Specifies the URL scheme used to connect to your origin database.\",\"enum\":[\"postgres\",\"postgresql\",\"mysql\"],\"type\":\"string\"},\"hyperdrive_hyperdrive-with-identifier\":{\"properties\":{\"caching\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-caching\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"origin\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-origin\"}},\"type\":\"object\"},\"hyperdrive_patch-hyperdrive-config_input\":{\"properties\":{\"caching\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-caching\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"origin\":{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-origin-with-secrets_input\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -185,6 +346,29 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "create_hyperdrive" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/hyperdrive_create-update-hyperdrive-config_input\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-with-identifier\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "get_hyperdrive" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -197,6 +381,56 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-with-identifier\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "update_hyperdrive" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("hyperdrive_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/hyperdrive_create-update-hyperdrive-config_input\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-with-identifier\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "patch_hyperdrive" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("hyperdrive_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/hyperdrive_patch-hyperdrive-config_input\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/hyperdrive_hyperdrive-with-identifier\"}],\"nullable\":true}",
                         DEFINITIONS,

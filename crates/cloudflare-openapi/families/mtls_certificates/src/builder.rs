@@ -34,6 +34,56 @@ impl<'a> MTlsCertificateManagementListMTlsCertificates<'a> {
         self
     }
 }
+/**Builder for [`Client::m_tls_certificate_management_upload_m_tls_certificate`]
+
+[`Client::m_tls_certificate_management_upload_m_tls_certificate`]: super::Client::m_tls_certificate_management_upload_m_tls_certificate*/
+#[derive(Debug, Clone)]
+pub struct MTlsCertificateManagementUploadMTlsCertificate<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::MTlsCertificateManagementUploadMTlsCertificateBody, String>,
+}
+impl<'a> MTlsCertificateManagementUploadMTlsCertificate<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            types::MTlsCertificateManagementUploadMTlsCertificateBody,
+        >,
+        <V as std::convert::TryInto<
+            types::MTlsCertificateManagementUploadMTlsCertificateBody,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `MTlsCertificateManagementUploadMTlsCertificateBody` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
 /**Builder for [`Client::m_tls_certificate_management_get_m_tls_certificate`]
 
 [`Client::m_tls_certificate_management_get_m_tls_certificate`]: super::Client::m_tls_certificate_management_get_m_tls_certificate*/
@@ -208,6 +258,43 @@ impl<'a> crate::Request for MTlsCertificateManagementListMTlsCertificates<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for MTlsCertificateManagementUploadMTlsCertificate<'a> {
+    type Success = types::TlsCertificatesAndHostnamesCertificateResponseSinglePost;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "m_tls_certificate_management_upload_m_tls_certificate"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::MTlsCertificateManagementUploadMTlsCertificateBody::try_from(v)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/mtls_certificates", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -13,6 +13,14 @@ Sends a `GET` request to `/accounts/{account_id}/mtls_certificates`*/
     fn m_tls_certificate_management_list_m_tls_certificates(
         &self,
     ) -> builder::MTlsCertificateManagementListMTlsCertificates<'_>;
+    /**Upload mTLS certificate
+
+Upload a certificate that you want to use with mTLS-enabled Cloudflare services.
+
+Sends a `POST` request to `/accounts/{account_id}/mtls_certificates`*/
+    fn m_tls_certificate_management_upload_m_tls_certificate(
+        &self,
+    ) -> builder::MTlsCertificateManagementUploadMTlsCertificate<'_>;
     /**Get mTLS certificate
 
 Fetches a single mTLS certificate.
@@ -43,6 +51,11 @@ impl MtlsCertificatesOperations for Client {
         &self,
     ) -> builder::MTlsCertificateManagementListMTlsCertificates<'_> {
         builder::MTlsCertificateManagementListMTlsCertificates::new(self)
+    }
+    fn m_tls_certificate_management_upload_m_tls_certificate(
+        &self,
+    ) -> builder::MTlsCertificateManagementUploadMTlsCertificate<'_> {
+        builder::MTlsCertificateManagementUploadMTlsCertificate::new(self)
     }
     fn m_tls_certificate_management_get_m_tls_certificate(
         &self,

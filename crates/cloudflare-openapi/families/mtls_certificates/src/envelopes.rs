@@ -28,6 +28,24 @@ impl crate::Envelope for TlsCertificatesAndHostnamesAssociationResponseCollectio
         self.result
     }
 }
+impl crate::Envelope for TlsCertificatesAndHostnamesCertificateResponseSinglePost {
+    type Result = TlsCertificatesAndHostnamesCertificateResponseSinglePostResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Paginated
 for TlsCertificatesAndHostnamesMtlsManagementComponentsSchemasCertificateResponseCollection {
     fn result_info(

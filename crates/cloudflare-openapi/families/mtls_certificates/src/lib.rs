@@ -2,7 +2,7 @@
 
 //!The `mtls_certificates` family of the Cloudflare API: mTLS certificates of an account.
 //!
-//!4 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `mtls_certificates` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`MtlsCertificatesOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!5 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `mtls_certificates` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`MtlsCertificatesOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

@@ -170,6 +170,16 @@ impl ::std::str::FromStr for Duration {
         Ok(Self(value.to_string()))
     }
 }
+///`MTlsCertificateManagementUploadMTlsCertificateBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MTlsCertificateManagementUploadMTlsCertificateBody {
+    pub ca: AaaReady,
+    pub certificates: Duration,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub private_key: ::std::option::Option<::cloudflare_openapi_runtime::SecretInput>,
+}
 ///`MqLeaseId`
 #[derive(
     ::serde::Deserialize,
@@ -292,6 +302,46 @@ pub struct TlsCertificatesAndHostnamesAssociationResponseCollection {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+}
+///`TlsCertificatesAndHostnamesCertificateResponseSinglePost`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct TlsCertificatesAndHostnamesCertificateResponseSinglePost {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<
+        TlsCertificatesAndHostnamesCertificateResponseSinglePostResult,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`TlsCertificatesAndHostnamesCertificateResponseSinglePostResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct TlsCertificatesAndHostnamesCertificateResponseSinglePostResult {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ca: ::std::option::Option<AaaReady>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub certificates: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_on: ::std::option::Option<AaaTimestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<StreamLiveInput>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub issuer: ::std::option::Option<MqLeaseId>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<Duration>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub serial_number: ::std::option::Option<MqLeaseId>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature: ::std::option::Option<MqLeaseId>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: ::std::option::Option<AaaSent>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub uploaded_on: ::std::option::Option<AaaSent>,
 }
 ///`TlsCertificatesAndHostnamesComponentsSchemasCertificateObject`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

@@ -34,6 +34,56 @@ impl<'a> ZoneLevelAuthenticatedOriginPullsListCertificates<'a> {
         self
     }
 }
+/**Builder for [`Client::zone_level_authenticated_origin_pulls_upload_certificate`]
+
+[`Client::zone_level_authenticated_origin_pulls_upload_certificate`]: super::Client::zone_level_authenticated_origin_pulls_upload_certificate*/
+#[derive(Debug, Clone)]
+pub struct ZoneLevelAuthenticatedOriginPullsUploadCertificate<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<types::ZoneLevelAuthenticatedOriginPullsUploadCertificateBody, String>,
+}
+impl<'a> ZoneLevelAuthenticatedOriginPullsUploadCertificate<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            types::ZoneLevelAuthenticatedOriginPullsUploadCertificateBody,
+        >,
+        <V as std::convert::TryInto<
+            types::ZoneLevelAuthenticatedOriginPullsUploadCertificateBody,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `ZoneLevelAuthenticatedOriginPullsUploadCertificateBody` for body failed: {}",
+                    s
+                )
+            });
+        self
+    }
+}
 /**Builder for [`Client::per_hostname_authenticated_origin_pull_enable_or_disable_a_hostname_for_client_authentication`]
 
 [`Client::per_hostname_authenticated_origin_pull_enable_or_disable_a_hostname_for_client_authentication`]: super::Client::per_hostname_authenticated_origin_pull_enable_or_disable_a_hostname_for_client_authentication*/
@@ -115,6 +165,59 @@ impl<'a> PerHostnameAuthenticatedOriginPullListCertificates<'a> {
             .map_err(|_| {
                 "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
                     .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate`]
+
+[`Client::per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate`]: super::Client::per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate*/
+#[derive(Debug, Clone)]
+pub struct PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificate<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<
+        types::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateBody,
+        String,
+    >,
+}
+impl<'a> PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificate<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            types::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateBody,
+        >,
+        <V as std::convert::TryInto<
+            types::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateBody,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateBody` for body failed: {}",
+                    s
+                )
             });
         self
     }
@@ -476,6 +579,45 @@ impl<'a> crate::Request for ZoneLevelAuthenticatedOriginPullsListCertificates<'a
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for ZoneLevelAuthenticatedOriginPullsUploadCertificate<'a> {
+    type Success = types::R2V4Response;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "zone_level_authenticated_origin_pulls_upload_certificate"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::ZoneLevelAuthenticatedOriginPullsUploadCertificateBody::try_from(
+                        v,
+                    )
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/origin_tls_client_auth", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request
 for PerHostnameAuthenticatedOriginPullEnableOrDisableAHostnameForClientAuthentication<
     'a,
@@ -544,6 +686,46 @@ impl<'a> crate::Request for PerHostnameAuthenticatedOriginPullListCertificates<'
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request
+for PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificate<'a> {
+    type Success = types::TlsCertificatesAndHostnamesComponentsSchemasCertificateResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateBody::try_from(
+                        v,
+                    )
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/origin_tls_client_auth/hostnames/certificates", client.baseurl,
+            encode_path(& zone_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -11,6 +11,14 @@ Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth`*/
     fn zone_level_authenticated_origin_pulls_list_certificates(
         &self,
     ) -> builder::ZoneLevelAuthenticatedOriginPullsListCertificates<'_>;
+    /**Upload Certificate
+
+Upload your own certificate you want Cloudflare to use for edge-to-origin communication to override the shared certificate. Please note that it is important to keep only one certificate active. Also, make sure to enable zone-level authenticated origin pulls by making a PUT call to settings endpoint to see the uploaded certificate in use.
+
+Sends a `POST` request to `/zones/{zone_id}/origin_tls_client_auth`*/
+    fn zone_level_authenticated_origin_pulls_upload_certificate(
+        &self,
+    ) -> builder::ZoneLevelAuthenticatedOriginPullsUploadCertificate<'_>;
     /**Enable or Disable a Hostname for Client Authentication
 
 Associate a hostname to a certificate and enable, disable or invalidate the association. If disabled, client certificate will not be sent to the hostname even if activated at the zone level. 100 maximum associations on a single certificate are allowed. Note: Use a null value for parameter *enabled* to invalidate the association.
@@ -27,6 +35,14 @@ Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/cert
     fn per_hostname_authenticated_origin_pull_list_certificates(
         &self,
     ) -> builder::PerHostnameAuthenticatedOriginPullListCertificates<'_>;
+    /**Upload a Hostname Client Certificate
+
+Upload a certificate to be used for client authentication on a hostname. 10 hostname certificates per zone are allowed.
+
+Sends a `POST` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates`*/
+    fn per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate(
+        &self,
+    ) -> builder::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificate<'_>;
     /**Get the Hostname Client Certificate
 
 Get the certificate by ID to be used for client authentication on a hostname.
@@ -84,6 +100,11 @@ impl OriginTlsClientAuthOperations for Client {
     ) -> builder::ZoneLevelAuthenticatedOriginPullsListCertificates<'_> {
         builder::ZoneLevelAuthenticatedOriginPullsListCertificates::new(self)
     }
+    fn zone_level_authenticated_origin_pulls_upload_certificate(
+        &self,
+    ) -> builder::ZoneLevelAuthenticatedOriginPullsUploadCertificate<'_> {
+        builder::ZoneLevelAuthenticatedOriginPullsUploadCertificate::new(self)
+    }
     fn per_hostname_authenticated_origin_pull_enable_or_disable_a_hostname_for_client_authentication(
         &self,
     ) -> builder::PerHostnameAuthenticatedOriginPullEnableOrDisableAHostnameForClientAuthentication<
@@ -97,6 +118,15 @@ impl OriginTlsClientAuthOperations for Client {
         &self,
     ) -> builder::PerHostnameAuthenticatedOriginPullListCertificates<'_> {
         builder::PerHostnameAuthenticatedOriginPullListCertificates::new(self)
+    }
+    fn per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate(
+        &self,
+    ) -> builder::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificate<
+        '_,
+    > {
+        builder::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificate::new(
+            self,
+        )
     }
     fn per_hostname_authenticated_origin_pull_get_the_hostname_client_certificate(
         &self,

@@ -2,7 +2,7 @@
 
 //!The `origin_tls_client_auth` family of the Cloudflare API: Authenticated Origin Pulls.
 //!
-//!10 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `origin_tls_client_auth` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`OriginTlsClientAuthOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!12 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `origin_tls_client_auth` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`OriginTlsClientAuthOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

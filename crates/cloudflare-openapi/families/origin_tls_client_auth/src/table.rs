@@ -27,6 +27,28 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
+        id: "zone_level_authenticated_origin_pulls_upload_certificate",
+        family: "origin_tls_client_auth",
+        method: "POST",
+        path: "/zones/{zone_id}/origin_tls_client_auth",
+        summary: "Upload Certificate",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"certificate\":\"60m\",\"private_key\":\"example\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
         id: "per_hostname_authenticated_origin_pull_enable_or_disable_a_hostname_for_client_authentication",
         family: "origin_tls_client_auth",
         method: "PUT",
@@ -66,6 +88,28 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate",
+        family: "origin_tls_client_auth",
+        method: "POST",
+        path: "/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates",
+        summary: "Upload a Hostname Client Certificate",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"certificate\":\"60m\",\"private_key\":\"example\"}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
         id: "per_hostname_authenticated_origin_pull_get_the_hostname_client_certificate",
@@ -267,6 +311,32 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "zone_level_authenticated_origin_pulls_upload_certificate" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .zone_level_authenticated_origin_pulls_upload_certificate();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::ZoneLevelAuthenticatedOriginPullsUploadCertificateBody,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "per_hostname_authenticated_origin_pull_enable_or_disable_a_hostname_for_client_authentication" => {
             #[inline(never)]
             fn prepare(
@@ -307,6 +377,32 @@ pub fn dispatch(
                     >("zone_id")?
                 {
                     builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        types::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateBody,
+                    >()?
+                {
+                    builder = builder.body(body);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -510,7 +606,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"addressing_advertised\":{\"description\":\"Prefix advertisement status to the Internet. This field is only not 'null' if on demand is enabled.\",\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"dns-records_name\":{\"description\":\"DNS record name (or @ for the zone apex) in Punycode.\",\"example\":\"example.com\",\"maxLength\":255,\"type\":\"string\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"tls-certificates-and-hostnames_components-schemas-certificate_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_zone-authenticated-origin-pull\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_components-schemas-certificate_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-certificateObject\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_config\":{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname_certid_input\"},\"type\":\"array\"},\"tls-certificates-and-hostnames_enabled_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_hostname-authenticated-origin-pull\":{\"properties\":{\"cert_id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"cert_status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\"},\"cert_updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"cert_uploaded_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"hostname\":{\"$ref\":\"#/definitions/dns-records_name\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"issuer\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"private_key\":{\"$ref\":\"#/definitions/Secret\"},\"serial_number\":{\"$ref\":\"#/definitions/Duration\"},\"signature\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\":{\"description\":\"Status of the certificate or the association.\",\"enum\":[\"initializing\",\"pending_deployment\",\"pending_deletion\",\"active\",\"deleted\",\"deployment_timed_out\",\"deletion_timed_out\"],\"example\":\"active\",\"readOnly\":true,\"type\":\"string\"},\"tls-certificates-and-hostnames_hostname_aop_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_hostname_aop_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname_certid_object\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_hostname_certid_input\":{\"properties\":{\"cert_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"hostname\":{\"$ref\":\"#/definitions/dns-records_name\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_hostname_certid_object\":{\"properties\":{\"cert_id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"cert_status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\"},\"cert_updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"cert_uploaded_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"hostname\":{\"$ref\":\"#/definitions/dns-records_name\"},\"issuer\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"serial_number\":{\"$ref\":\"#/definitions/Duration\"},\"signature\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"}}},\"tls-certificates-and-hostnames_schemas-certificateObject\":{\"properties\":{\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"issuer\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"serial_number\":{\"$ref\":\"#/definitions/Duration\"},\"signature\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\"},\"uploaded_on\":{\"$ref\":\"#/definitions/aaa_sent\"}}},\"tls-certificates-and-hostnames_zone-authenticated-origin-pull\":{\"properties\":{\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"issuer\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"private_key\":{\"$ref\":\"#/definitions/Secret\"},\"signature\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_zone-authenticated-origin-pull_components-schemas-status\"},\"uploaded_on\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_zone-authenticated-origin-pull_components-schemas-status\":{\"description\":\"Status of the certificate activation.\",\"enum\":[\"initializing\",\"pending_deployment\",\"pending_deletion\",\"active\",\"deleted\",\"deployment_timed_out\",\"deletion_timed_out\"],\"example\":\"active\",\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"addressing_advertised\":{\"description\":\"Prefix advertisement status to the Internet. This field is only not 'null' if on demand is enabled.\",\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"dns-records_name\":{\"description\":\"DNS record name (or @ for the zone apex) in Punycode.\",\"example\":\"example.com\",\"maxLength\":255,\"type\":\"string\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"tls-certificates-and-hostnames_components-schemas-certificate_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_zone-authenticated-origin-pull\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_components-schemas-certificate_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-certificateObject\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_config\":{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname_certid_input\"},\"type\":\"array\"},\"tls-certificates-and-hostnames_enabled_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_hostname-authenticated-origin-pull\":{\"properties\":{\"cert_id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"cert_status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\"},\"cert_updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"cert_uploaded_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"hostname\":{\"$ref\":\"#/definitions/dns-records_name\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"issuer\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"private_key\":{\"$ref\":\"#/definitions/Secret\"},\"serial_number\":{\"$ref\":\"#/definitions/Duration\"},\"signature\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\":{\"description\":\"Status of the certificate or the association.\",\"enum\":[\"initializing\",\"pending_deployment\",\"pending_deletion\",\"active\",\"deleted\",\"deployment_timed_out\",\"deletion_timed_out\"],\"example\":\"active\",\"readOnly\":true,\"type\":\"string\"},\"tls-certificates-and-hostnames_hostname_aop_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_hostname_aop_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname_certid_object\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_hostname_certid_input\":{\"properties\":{\"cert_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"hostname\":{\"$ref\":\"#/definitions/dns-records_name\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_hostname_certid_object\":{\"properties\":{\"cert_id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"cert_status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\"},\"cert_updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"cert_uploaded_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"hostname\":{\"$ref\":\"#/definitions/dns-records_name\"},\"issuer\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"serial_number\":{\"$ref\":\"#/definitions/Duration\"},\"signature\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"}}},\"tls-certificates-and-hostnames_schemas-certificateObject\":{\"properties\":{\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"issuer\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"serial_number\":{\"$ref\":\"#/definitions/Duration\"},\"signature\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-status\"},\"uploaded_on\":{\"$ref\":\"#/definitions/aaa_sent\"}}},\"tls-certificates-and-hostnames_zone-authenticated-origin-pull\":{\"properties\":{\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"issuer\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"private_key\":{\"$ref\":\"#/definitions/Secret\"},\"signature\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_zone-authenticated-origin-pull_components-schemas-status\"},\"uploaded_on\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"tls-certificates-and-hostnames_zone-authenticated-origin-pull_components-schemas-status\":{\"description\":\"Status of the certificate activation.\",\"enum\":[\"initializing\",\"pending_deployment\",\"pending_deletion\",\"active\",\"deleted\",\"deployment_timed_out\",\"deletion_timed_out\"],\"example\":\"active\",\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -527,6 +623,29 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_zone-authenticated-origin-pull\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "zone_level_authenticated_origin_pulls_upload_certificate" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"private_key\":{\"$ref\":\"#/definitions/SecretInput\"}},\"required\":[\"certificate\",\"private_key\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -568,6 +687,29 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"items\":{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_hostname-authenticated-origin-pull\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"certificate\":{\"$ref\":\"#/definitions/Duration\"},\"private_key\":{\"$ref\":\"#/definitions/SecretInput\"}},\"required\":[\"certificate\",\"private_key\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/tls-certificates-and-hostnames_schemas-certificateObject\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

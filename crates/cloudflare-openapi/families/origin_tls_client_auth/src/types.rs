@@ -344,6 +344,12 @@ impl ::std::str::FromStr for MqLeaseId {
 pub struct PerHostnameAuthenticatedOriginPullEnableOrDisableAHostnameForClientAuthenticationBody {
     pub config: TlsCertificatesAndHostnamesConfig,
 }
+///`PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificateBody {
+    pub certificate: Duration,
+    pub private_key: ::cloudflare_openapi_runtime::SecretInput,
+}
 ///`R2V4Response`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct R2V4Response {
@@ -825,6 +831,12 @@ for TlsCertificatesAndHostnamesZoneAuthenticatedOriginPullComponentsSchemasStatu
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ZoneLevelAuthenticatedOriginPullsSetEnablementForZoneBody {
     pub enabled: AaaReady,
+}
+///`ZoneLevelAuthenticatedOriginPullsUploadCertificateBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ZoneLevelAuthenticatedOriginPullsUploadCertificateBody {
+    pub certificate: Duration,
+    pub private_key: ::cloudflare_openapi_runtime::SecretInput,
 }
 /// Error types.
 pub mod error {
