@@ -490,12 +490,15 @@ fn mocks(prepared: &Prepared, family: &Family, lists: &BTreeSet<String>) -> Resu
     })
 }
 
-/// Mends two shapes of progenitor 0.15's httpmock output that do not compile:
+/// Mends three shapes of progenitor 0.15's httpmock output that do not compile:
 /// - a `body` matcher that takes a `Copy` type by value passes it where httpmock wants a
 ///   reference: it is passed by reference;
 /// - a query matcher for an array parameter (a `Vec`, or a newtype of one, in `lists`) calls
 ///   `to_string()` on it: it is left out (match such a query with `into_inner()` and
-///   httpmock's own `query_param`).
+///   httpmock's own `query_param`);
+/// - a path matcher for a parameter the path names twice (address map memberships:
+///   `/accounts/{account_id}/…/accounts/{account_id}`) formats a pattern with a `{}` for each
+///   and one value: each is `{0}`, the one value.
 fn repair_mocks(file: &mut syn::File, lists: &BTreeSet<String>) {
     struct Repair<'a>(&'a BTreeSet<String>);
     impl syn::visit_mut::VisitMut for Repair<'_> {
@@ -535,7 +538,24 @@ fn repair_mocks(file: &mut syn::File, lists: &BTreeSet<String>) {
             syn::visit_mut::visit_expr_method_call_mut(self, call);
         }
     }
+    struct OneValue;
+    impl syn::visit_mut::VisitMut for OneValue {
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            if mac.path.is_ident("format")
+                && let Ok(arguments) =
+                    mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+                && let [syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(template), .. }), _] =
+                    arguments.iter().collect::<Vec<_>>()[..]
+                && template.value().matches("{}").count() > 1
+            {
+                let template = syn::LitStr::new(&template.value().replace("{}", "{0}"), template.span());
+                let value = &arguments[1];
+                mac.tokens = quote! { #template, #value };
+            }
+        }
+    }
     syn::visit_mut::VisitMut::visit_file_mut(&mut Repair(lists), file);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut OneValue, file);
 }
 
 /// cloudflare-openapi's `families.rs`: each family crate behind its feature (as a module of
@@ -773,6 +793,30 @@ mod tests {
         let text = file.to_token_stream().to_string();
         assert!(!text.contains("fn host") && !text.contains("fn properties"), "{text}");
         assert!(text.contains("fn page"), "{text}");
+    }
+
+    #[test]
+    fn a_path_pattern_with_one_parameter_twice_formats_the_one_value_twice() {
+        let mut file: syn::File = syn::parse2(quote! {
+            impl When {
+                pub fn account_id(self, value: &types::Identifier) -> Self {
+                    let re = regex::Regex::new(&format!("^/accounts/{}/maps/.*/accounts/{}$", value.to_string())).unwrap();
+                    Self(self.0.path_matches(re))
+                }
+                pub fn map_id(self, value: &types::Identifier) -> Self {
+                    let re = regex::Regex::new(&format!("^/accounts/.*/maps/{}/accounts/.*$", value.to_string())).unwrap();
+                    Self(self.0.path_matches(re))
+                }
+            }
+        })
+        .unwrap();
+        repair_mocks(&mut file, &BTreeSet::new());
+        let text = file.to_token_stream().to_string();
+        assert!(text.contains(r#""^/accounts/{0}/maps/.*/accounts/{0}$" , value . to_string ()"#), "{text}");
+        assert!(
+            text.contains(r#""^/accounts/.*/maps/{}/accounts/.*$" , value . to_string ()"#),
+            "once: as it was: {text}"
+        );
     }
 
     #[test]

@@ -57,8 +57,7 @@ impl Skip {
 
 /// The group a reason belongs to, for the counts.
 fn kind(reason: &str) -> String {
-    const KINDS: [(&str, &str); 10] = [
-        ("twice", "a path that names a parameter twice"),
+    const KINDS: [(&str, &str); 9] = [
         ("not a Cloudflare envelope", "a JSON answer that is not a Cloudflare envelope"),
         ("though declared JSON", "an answer declared JSON that is text"),
         ("the request body is", "a request body that is not JSON"),
@@ -87,26 +86,13 @@ pub fn unserved(spec: &Value) -> Vec<(String, String, String)> {
         }
         let id = operation["operationId"].as_str().unwrap_or_default();
         let prefix = format!("{id}: ");
-        let reason = path_problem(path)
-            .or_else(|| parameter_problem(spec, operation))
+        let reason = parameter_problem(spec, operation)
             .or_else(|| problems.iter().find_map(|problem| problem.strip_prefix(&prefix)).map(str::to_owned));
         if let Some(reason) = reason {
             found.push((path.clone(), method.to_owned(), reason));
         }
     }
     found
-}
-
-/// Why `path` cannot be matched by its mock, if it cannot: a parameter named twice
-/// (`/accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`
-/// upstream), which progenitor's httpmock mock builds a pattern for with one value too few.
-fn path_problem(path: &str) -> Option<String> {
-    let mut seen = std::collections::BTreeSet::new();
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}'))
-        .map(|(name, _)| name)
-        .find_map(|name| (!seen.insert(name)).then(|| format!("the path names the parameter `{name}` twice")))
 }
 
 /// Why a parameter of `operation` cannot be called by name, if one cannot.
@@ -264,14 +250,6 @@ pub fn report(skips: &[Skip], source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_path_that_names_a_parameter_twice_is_a_reason() {
-        let reason = path_problem("/accounts/{account_id}/maps/{map_id}/accounts/{account_id}").unwrap();
-        assert_eq!(reason, "the path names the parameter `account_id` twice");
-        assert_eq!(kind(&reason), "a path that names a parameter twice");
-        assert_eq!(path_problem("/accounts/{account_id}/maps/{map_id}"), None);
-    }
 
     #[test]
     fn reasons_are_grouped() {

@@ -369,6 +369,178 @@ pub mod operations {
             )
         }
     }
+    pub struct IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMapWhen(
+        ::httpmock::When,
+    );
+    impl IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMapWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/addressing/address_maps/[^/]*/accounts/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{0}/addressing/address_maps/.*/accounts/{0}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn address_map_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/addressing/address_maps/{}/accounts/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMapThen(
+        ::httpmock::Then,
+    );
+    impl IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMapThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AddressingApiResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMapWhen(
+        ::httpmock::When,
+    );
+    impl IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMapWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/addressing/address_maps/[^/]*/accounts/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{0}/addressing/address_maps/.*/accounts/{0}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn address_map_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/addressing/address_maps/{}/accounts/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMapThen(
+        ::httpmock::Then,
+    );
+    impl IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMapThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AddressingApiResponseCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct IpAddressManagementAddressMapsAddAnIpToAnAddressMapWhen(::httpmock::When);
     impl IpAddressManagementAddressMapsAddAnIpToAnAddressMapWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2690,6 +2862,23 @@ pub trait MockServerExt {
             operations::IpAddressManagementAddressMapsUpdateAddressMapWhen,
             operations::IpAddressManagementAddressMapsUpdateAddressMapThen,
         );
+    fn ip_address_management_address_maps_add_an_account_membership_to_an_address_map<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMapWhen,
+            operations::IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMapThen,
+        );
+    fn ip_address_management_address_maps_remove_an_account_membership_from_an_address_map<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMapWhen,
+            operations::IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMapThen,
+        );
     fn ip_address_management_address_maps_add_an_ip_to_an_address_map<F>(
         &self,
         config_fn: F,
@@ -3034,6 +3223,47 @@ impl MockServerExt for ::httpmock::MockServer {
                     when,
                 ),
                 operations::IpAddressManagementAddressMapsUpdateAddressMapThen::new(then),
+            )
+        })
+    }
+    fn ip_address_management_address_maps_add_an_account_membership_to_an_address_map<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMapWhen,
+            operations::IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMapThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMapWhen::new(
+                    when,
+                ),
+                operations::IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMapThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn ip_address_management_address_maps_remove_an_account_membership_from_an_address_map<
+        F,
+    >(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMapWhen,
+            operations::IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMapThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMapWhen::new(
+                    when,
+                ),
+                operations::IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMapThen::new(
+                    then,
+                ),
             )
         })
     }

@@ -248,6 +248,122 @@ impl<'a> IpAddressManagementAddressMapsUpdateAddressMap<'a> {
         self
     }
 }
+/**Builder for [`Client::ip_address_management_address_maps_add_an_account_membership_to_an_address_map`]
+
+[`Client::ip_address_management_address_maps_add_an_account_membership_to_an_address_map`]: super::Client::ip_address_management_address_maps_add_an_account_membership_to_an_address_map*/
+#[derive(Debug, Clone)]
+pub struct IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMap<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    address_map_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMap<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            address_map_id: Err("address_map_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn address_map_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.address_map_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for address_map_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::ip_address_management_address_maps_remove_an_account_membership_from_an_address_map`]
+
+[`Client::ip_address_management_address_maps_remove_an_account_membership_from_an_address_map`]: super::Client::ip_address_management_address_maps_remove_an_account_membership_from_an_address_map*/
+#[derive(Debug, Clone)]
+pub struct IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMap<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    address_map_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMap<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            address_map_id: Err("address_map_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn address_map_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.address_map_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for address_map_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::ip_address_management_address_maps_add_an_ip_to_an_address_map`]
 
 [`Client::ip_address_management_address_maps_add_an_ip_to_an_address_map`]: super::Client::ip_address_management_address_maps_add_an_ip_to_an_address_map*/
@@ -1902,6 +2018,76 @@ impl<'a> crate::Request for IpAddressManagementAddressMapsUpdateAddressMap<'a> {
         let mut request = client
             .client
             .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request
+for IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMap<'a> {
+    type Success = types::AddressingApiResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "ip_address_management_address_maps_add_an_account_membership_to_an_address_map"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, address_map_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let address_map_id = address_map_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/addressing/address_maps/{}/accounts/{}", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& address_map_id
+            .to_string()), encode_path(& account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request
+for IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMap<'a> {
+    type Success = types::AddressingApiResponseCollection;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "ip_address_management_address_maps_remove_an_account_membership_from_an_address_map"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, address_map_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let address_map_id = address_map_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/addressing/address_maps/{}/accounts/{}", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& address_map_id
+            .to_string()), encode_path(& account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),

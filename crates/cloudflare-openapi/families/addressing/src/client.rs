@@ -45,6 +45,24 @@ Sends a `PATCH` request to `/accounts/{account_id}/addressing/address_maps/{addr
     fn ip_address_management_address_maps_update_address_map(
         &self,
     ) -> builder::IpAddressManagementAddressMapsUpdateAddressMap<'_>;
+    /**Add an account membership to an Address Map
+
+Add an account as a member of a particular address map.
+
+Sends a `PUT` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`*/
+    fn ip_address_management_address_maps_add_an_account_membership_to_an_address_map(
+        &self,
+    ) -> builder::IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMap<'_>;
+    /**Remove an account membership from an Address Map
+
+Remove an account as a member of a particular address map.
+
+Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`*/
+    fn ip_address_management_address_maps_remove_an_account_membership_from_an_address_map(
+        &self,
+    ) -> builder::IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMap<
+        '_,
+    >;
     /**Add an IP to an Address Map
 
 Add an IP from a prefix owned by the account to a particular address map.
@@ -304,6 +322,24 @@ impl AddressingOperations for Client {
         &self,
     ) -> builder::IpAddressManagementAddressMapsUpdateAddressMap<'_> {
         builder::IpAddressManagementAddressMapsUpdateAddressMap::new(self)
+    }
+    fn ip_address_management_address_maps_add_an_account_membership_to_an_address_map(
+        &self,
+    ) -> builder::IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMap<
+        '_,
+    > {
+        builder::IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMap::new(
+            self,
+        )
+    }
+    fn ip_address_management_address_maps_remove_an_account_membership_from_an_address_map(
+        &self,
+    ) -> builder::IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMap<
+        '_,
+    > {
+        builder::IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMap::new(
+            self,
+        )
     }
     fn ip_address_management_address_maps_add_an_ip_to_an_address_map(
         &self,

@@ -130,6 +130,62 @@ pub const OPERATIONS: &[crate::Operation] = &[
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
+        id: "ip_address_management_address_maps_add_an_account_membership_to_an_address_map",
+        family: "addressing",
+        method: "PUT",
+        path: "/accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}",
+        summary: "Add an account membership to an Address Map",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "address_map_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "ip_address_management_address_maps_remove_an_account_membership_from_an_address_map",
+        family: "addressing",
+        method: "DELETE",
+        path: "/accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}",
+        summary: "Remove an account membership from an Address Map",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "address_map_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+        }),
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
         id: "ip_address_management_address_maps_add_an_ip_to_an_address_map",
         family: "addressing",
         method: "PUT",
@@ -1023,6 +1079,72 @@ pub fn dispatch(
                     >("account_id")?
                 {
                     builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "ip_address_management_address_maps_add_an_account_membership_to_an_address_map" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .ip_address_management_address_maps_add_an_account_membership_to_an_address_map();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("address_map_id")?
+                {
+                    builder = builder.address_map_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "ip_address_management_address_maps_remove_an_account_membership_from_an_address_map" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .ip_address_management_address_maps_remove_an_account_membership_from_an_address_map();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("address_map_id")?
+                {
+                    builder = builder.address_map_id(value);
                 }
                 if let ::std::option::Option::Some(body) = arguments
                     .body_as::<
@@ -1980,6 +2102,56 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("address_map_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"items\":{},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "ip_address_management_address_maps_add_an_account_membership_to_an_address_map" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("address_map_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"items\":{},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "ip_address_management_address_maps_remove_an_account_membership_from_an_address_map" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("address_map_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
