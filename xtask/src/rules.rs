@@ -35,6 +35,15 @@ pub const HOUSE_SCHEMAS: [&str; 8] =
 /// Property names that hold a secret whatever their schema says.
 pub const SECRET_NAMES: [&str; 6] = ["client_secret", "secret", "password", "private_key", "token", "api_key"];
 
+/// Whether a property's schema (resolved) is text, which a secret is: a string, or no type and
+/// no structure (DLP's boolean `secret` flag, "generate a secret dataset", is none).
+pub fn is_text(schema: &Value) -> bool {
+    match schema.get("type").and_then(Value::as_str) {
+        Some(kind) => kind == "string",
+        None => !["properties", "items", "oneOf", "anyOf", "enum"].iter().any(|key| schema.get(*key).is_some()),
+    }
+}
+
 /// Whether the property `name` with schema `schema` (unresolved) holds a secret: by name,
 /// or because its schema says so (`x-sensitive`, or `format: password`).
 pub fn is_secret(name: &str, schema: &Value) -> bool {

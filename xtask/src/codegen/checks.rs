@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::rules::{HOSTILE_SEGMENTS, is_secret, reach_schemas, ref_name, resolve};
+use crate::rules::{HOSTILE_SEGMENTS, is_secret, is_text, reach_schemas, ref_name, resolve};
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
@@ -117,7 +117,7 @@ impl Walk<'_> {
         if let Some(properties) = object.get("properties").and_then(Value::as_object) {
             for (name, property) in properties {
                 let place = format!("{place}.properties.{name}");
-                if is_secret(name, property) && is_text(self.raw, property) && !self.is_secret_type(property) {
+                if is_secret(name, property) && is_text(resolve(self.raw, property)) && !self.is_secret_type(property) {
                     self.problems.push(format!(
                         "{place}: `{name}` holds a secret but is not the redacting `Secret`; make it \
                          `$ref: '#/components/schemas/Secret'` (or mark its schema `x-sensitive: true`), or \
@@ -154,16 +154,6 @@ fn is_sensitive(schema: &Value) -> bool {
 
 fn is_sensitive_input(schema: &Value) -> bool {
     schema.get("x-sensitive-input").and_then(Value::as_bool) == Some(true)
-}
-
-/// Whether a property's schema is text, which a secret is: a string, or no type and no
-/// structure (DLP's boolean `secret` flag is none).
-fn is_text(raw: &Value, schema: &Value) -> bool {
-    let schema = resolve(raw, schema);
-    match schema.get("type").and_then(Value::as_str) {
-        Some(kind) => kind == "string",
-        None => !["properties", "items", "oneOf", "anyOf", "enum"].iter().any(|key| schema.get(*key).is_some()),
-    }
 }
 
 #[cfg(test)]

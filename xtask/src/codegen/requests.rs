@@ -63,7 +63,7 @@ fn split(
 ) -> Result<TokenStream, String> {
     let (success, failure) =
         answer_types(&send.sig).ok_or("`send` does not return Result<ResponseValue<T>, Error<E>>")?;
-    let success = match last_name(&success) {
+    let success = match super::table::last_ident(&success) {
         Some(name) if envelopes.contains(&name) => quote! { #success },
         _ => quote! { ::cloudflare_openapi_runtime::Bare<#success> },
     };
@@ -92,12 +92,6 @@ fn split(
             }
         }
     })
-}
-
-/// The name of the last segment of a type's path (`types::Answer` -> `Answer`).
-fn last_name(ty: &syn::Type) -> Option<String> {
-    let syn::Type::Path(path) = ty else { return None };
-    Some(path.path.segments.last()?.ident.to_string())
 }
 
 fn binds(pat: &syn::Pat, name: &str) -> bool {

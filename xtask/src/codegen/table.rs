@@ -471,7 +471,8 @@ impl Builders {
     }
 }
 
-fn last_ident(ty: &syn::Type) -> Option<String> {
+/// The name of the last segment of a type's path (`types::Answer` -> `Answer`).
+pub(super) fn last_ident(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Path(path) => path.path.segments.last().map(|segment| segment.ident.to_string()),
         _ => None,

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::rules::{
     API_MESSAGES, FAILURE, FAILURE_SCHEMA, IDENTIFIER, PATH_SEGMENT, RESULT_INFO, SECRET, SECRET_INPUT, UNTYPED, UUID,
-    is_secret, ref_name, schema_ref,
+    is_secret, is_text, ref_name, schema_ref,
 };
 
 /// Every rule, in the words written into the spec header and README.
@@ -275,13 +275,7 @@ impl Pass<'_> {
                 out.push(parameter);
                 continue;
             };
-            let required: BTreeSet<&str> = flat
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let required = required(&flat);
             for (name, schema) in properties.iter().filter(|(name, _)| !named.contains(*name)) {
                 let mut one = json!({ "name": name, "in": "query", "schema": schema });
                 if parameter["required"] == true && required.contains(name.as_str()) {
@@ -423,72 +417,59 @@ impl Pass<'_> {
         let success = self.resolve_component(success, "responses")?;
         let mut answer = Map::new();
         answer.insert("description".into(), success.get("description").cloned().unwrap_or_else(|| "Success".into()));
-        match success.get("content") {
-            Some(content) if content.get("application/json").is_none() => {
-                return Err(format!("the answer is {}, not JSON", media_types(content)));
-            }
-            Some(_) => {}
+        if let Some(content) = success.get("content")
+            && content.get("application/json").is_none()
+        {
+            return Err(format!("the answer is {}, not JSON", media_types(content)));
+        }
+        let schema = match (success.get("content"), success.pointer("/content/application~1json/schema")) {
             // No body (a 204: rulesets and Page Shield deletes), or one upstream leaves out (DEX
             // fleet status, a 200): the envelope with a free-form result, which may be absent.
-            None => {
-                let result = json!({ "nullable": true,
-                    "description": "Upstream declares no body: none (a 204) is the answer, as JSON `null`." });
-                answer
-                    .insert("content".into(), json!({ "application/json": { "schema": self.bare_envelope(result) } }));
-                let mut out = Map::new();
-                out.insert(status.clone(), Value::Object(answer));
-                out.insert("4XX".into(), json!({ "$ref": format!("#/components/responses/{FAILURE}") }));
-                return Ok(Value::Object(out));
-            }
-        }
-        let place = format!("{id}: answer");
-        // Upstream declares JSON where its own example is text that is not one JSON document (a
-        // Stream embed's HTML, Logpull's JSON lines): what the live API sends is that text.
-        if let Some(schema) = success.pointer("/content/application~1json/schema")
-            && let Ok(flat) = self.flatten(schema)
-            && let Some(Value::String(text)) = flat.get("example")
-            && serde_json::from_str::<Value>(text).is_err()
-            && self.envelope(&flat, &place).is_none()
-        {
-            return Err("the answer is text, though declared JSON: upstream's own example is not one JSON \
-                        document (HTML, JSON lines)"
-                .into());
-        }
-        let schema = match success.pointer("/content/application~1json/schema") {
-            // A union of envelopes (audit logs: a collection or the common envelope; WAF
-            // packages: the collection and its `result`): the envelope they describe together.
-            Some(schema) if self.envelope_union(schema).is_some() => {
-                let merged = self.envelope_union(schema).expect("checked above");
-                self.flat_schema(merged, &place)
-            }
-            // A schema that is only an example of an envelope (Pages deletes): the envelope with
-            // an untyped result, as for an answer without a schema.
-            Some(schema)
-                if self.flatten(schema).ok().is_some_and(|flat| {
-                    flat.keys().all(|key| key == "example" || key == "description")
-                        && flat.get("example").and_then(|example| example.get("success")).is_some()
-                }) =>
-            {
-                self.bare_envelope(schema_ref(UNTYPED))
-            }
-            // A component that is an answer described by its `result` alone (SSL verification
-            // details) is that answer's envelope, written inline.
-            Some(schema)
-                if ref_name(schema).is_some()
-                    && self.flatten(schema).ok().is_some_and(|flat| described_by_result_alone(&flat)) =>
-            {
-                let flat = self.flatten(schema)?;
-                self.flat_schema(flat, &place)
-            }
-            Some(schema) => self.schema(schema, &place),
+            (None, _) => self.bare_envelope(json!({ "nullable": true,
+                "description": "Upstream declares no body: none (a 204) is the answer, as JSON `null`." })),
             // JSON the schema does not describe: the envelope the live API sends, its result untyped.
-            None => self.bare_envelope(schema_ref(UNTYPED)),
+            (Some(_), None) => self.bare_envelope(schema_ref(UNTYPED)),
+            (Some(_), Some(schema)) => self.answer_schema(schema, &format!("{id}: answer"))?,
         };
         answer.insert("content".into(), json!({ "application/json": { "schema": schema } }));
         let mut out = Map::new();
         out.insert(status.clone(), Value::Object(answer));
         out.insert("4XX".into(), json!({ "$ref": format!("#/components/responses/{FAILURE}") }));
         Ok(Value::Object(out))
+    }
+
+    /// The normalized schema of a JSON answer, `schema` upstream, found at `place`; or why it
+    /// cannot be read.
+    fn answer_schema(&mut self, schema: &Value, place: &str) -> Result<Value, String> {
+        let flat = self.flatten(schema).unwrap_or_default();
+        // Upstream declares JSON where its own example is text that is not one JSON document (a
+        // Stream embed's HTML, Logpull's JSON lines): what the live API sends is that text.
+        if let Some(Value::String(text)) = flat.get("example")
+            && serde_json::from_str::<Value>(text).is_err()
+            && self.envelope(&flat, place).is_none()
+        {
+            return Err("the answer is text, though declared JSON: upstream's own example is not one JSON \
+                        document (HTML, JSON lines)"
+                .into());
+        }
+        // A union of envelopes (audit logs: a collection or the common envelope; WAF packages:
+        // the collection and its `result`): the envelope they describe together.
+        if let Some(merged) = self.envelope_union(schema) {
+            return Ok(self.flat_schema(merged, place));
+        }
+        // A schema that is only an example of an envelope (Pages deletes): the envelope with an
+        // untyped result, as for an answer without a schema.
+        if flat.keys().all(|key| key == "example" || key == "description")
+            && flat.get("example").and_then(|example| example.get("success")).is_some()
+        {
+            return Ok(self.bare_envelope(schema_ref(UNTYPED)));
+        }
+        // A component that is an answer described by its `result` alone (SSL verification
+        // details) is that answer's envelope, written inline.
+        if ref_name(schema).is_some() && described_by_result_alone(&flat) {
+            return Ok(self.flat_schema(flat, place));
+        }
+        Ok(self.schema(schema, place))
     }
 
     /// The envelope a `oneOf`/`anyOf` answer describes when each of its variants is an envelope
@@ -685,14 +666,9 @@ impl Pass<'_> {
         inner.chain(variants).any(|inner| self.holds_secret(inner, seen))
     }
 
-    /// Whether a property's schema is text, which a secret is: a string, or no type at all
-    /// (DLP's `secret` is a boolean flag: "generate a secret dataset").
+    /// Whether an upstream property's schema is text ([`is_text`], on its flattened form).
     fn is_text(&self, schema: &Value) -> bool {
-        let flat = self.flatten(schema).unwrap_or_default();
-        match flat.get("type").and_then(Value::as_str) {
-            Some(kind) => kind == "string",
-            None => !["properties", "items", "oneOf", "anyOf", "enum"].iter().any(|key| flat.contains_key(*key)),
-        }
+        is_text(&Value::Object(self.flatten(schema).unwrap_or_default()))
     }
 
     fn flat_schema(&mut self, mut flat: Map<String, Value>, place: &str) -> Value {
@@ -753,8 +729,7 @@ impl Pass<'_> {
                 })
                 .collect();
             let note = format!("Requires at least one of: {}.", sets.join("; "));
-            let description = flat.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
-            flat.insert("description".into(), Value::String(format!("{description}\n\n{note}").trim().to_owned()));
+            append_note(&mut flat, &note);
             flat.remove("anyOf");
         }
         if let Some(reason) = self.union_escape(&flat) {
@@ -779,7 +754,7 @@ impl Pass<'_> {
             }
         }
         if let Some(Value::Object(properties)) = flat.get("properties")
-            && let Some((one, other)) = colliding(properties.keys(), field_name)
+            && let Some((one, other)) = colliding(properties.keys().map(String::as_str), field_name)
         {
             let note = format!(
                 "A map: upstream's properties `{one}` and `{other}` would be one Rust field (`{}`).",
@@ -789,8 +764,7 @@ impl Pass<'_> {
             let values: Vec<Value> =
                 properties.iter().map(|(name, property)| self.schema(property, &format!("{place}.{name}"))).collect();
             let same = values.iter().all(|value| structure(value) == structure(&values[0]));
-            let description = flat.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
-            flat.insert("description".into(), Value::String(format!("{description}\n\n{note}").trim().to_owned()));
+            append_note(&mut flat, &note);
             flat.remove("properties");
             flat.remove("required");
             flat.insert("type".into(), "object".into());
@@ -820,27 +794,22 @@ impl Pass<'_> {
         if let (Some(Value::String(pattern)), Some(Value::String(example))) = (flat.get("pattern"), flat.get("example"))
             && regress::Regex::new(pattern).is_ok_and(|regex| regex.find(example).is_none())
         {
-            let description = flat.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
             let note = format!("Upstream's pattern `{pattern}` refuses upstream's own example `{example}`; dropped.");
-            flat.insert("description".into(), Value::String(format!("{description}\n\n{note}").trim().to_owned()));
+            append_note(&mut flat, &note);
             flat.remove("pattern");
         }
         // typify names an enum's variants after its values, and panics on two that make one name
         // (`""` and `"*"`, both empty): such an enum is a string, its values described.
         if let Some(Value::Array(values)) = flat.get("enum")
             && values.iter().all(Value::is_string)
-            && let Some((one, other)) = colliding(
-                values.iter().filter_map(Value::as_str).map(str::to_owned).collect::<Vec<_>>().iter(),
-                type_name,
-            )
+            && let Some((one, other)) = colliding(values.iter().filter_map(Value::as_str), type_name)
         {
             let listed: Vec<String> = values.iter().map(Value::to_string).collect();
             let note = format!(
                 "One of {} (upstream's enum, a string here: {one:?} and {other:?} would be one Rust name).",
                 listed.join(", ")
             );
-            let description = flat.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
-            flat.insert("description".into(), Value::String(format!("{description}\n\n{note}").trim().to_owned()));
+            append_note(&mut flat, &note);
             flat.remove("enum");
         }
         // typify cannot express `enum: [null]` on a typed schema; such a field is null or absent.
@@ -916,8 +885,7 @@ impl Pass<'_> {
         let properties = flat.get("properties")?.as_object()?;
         // A field the envelope names, as a property or only as required (waiting rooms' common
         // response requires `success`, `errors` and `messages` and describes none of them).
-        let required: BTreeSet<&str> =
-            flat.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let required = required(flat);
         let has = |field: &str| properties.contains_key(field) || required.contains(field);
         let envelope_field = ["errors", "messages", "result"].iter().any(|field| has(field));
         // An answer described by its `result` alone (the live API sends the rest).
@@ -957,18 +925,7 @@ impl Pass<'_> {
         if !flattened.iter().any(is_object_map) {
             return None;
         }
-        let required: Vec<BTreeSet<&str>> = flattened
-            .iter()
-            .map(|variant| {
-                variant
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect()
-            })
-            .collect();
+        let required: Vec<BTreeSet<&str>> = flattened.iter().map(required).collect();
         let distinguished = required.iter().enumerate().all(|(i, own)| {
             own.iter().any(|name| required.iter().enumerate().all(|(j, other)| i == j || !other.contains(name)))
         });
@@ -1165,12 +1122,22 @@ fn merge_identical(normalized: &mut Normalized, house: &BTreeMap<String, Value>)
     }
 }
 
+/// `note` as a paragraph of `flat`'s description (the description, where there is none).
+fn append_note(flat: &mut Map<String, Value>, note: &str) {
+    let description = flat.get("description").and_then(Value::as_str).unwrap_or_default();
+    let described = format!("{description}\n\n{note}").trim().to_owned();
+    flat.insert("description".into(), Value::String(described));
+}
+
+/// The names `schema` lists as `required`.
+fn required(schema: &Map<String, Value>) -> BTreeSet<&str> {
+    schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
+}
+
 /// Whether a (flattened) schema is an object described by its `result` (and `result_info`)
 /// alone, nothing saying it is an envelope: how upstream describes some answers.
 fn described_by_result_alone(flat: &Map<String, Value>) -> bool {
-    let requires_success =
-        flat.get("required").and_then(Value::as_array).into_iter().flatten().any(|name| name == "success");
-    !requires_success
+    !required(flat).contains("success")
         && flat.get("properties").and_then(Value::as_object).is_some_and(|properties| {
             properties.contains_key("result") && properties.keys().all(|key| key == "result" || key == "result_info")
         })
@@ -1189,11 +1156,11 @@ fn type_name(name: &str) -> String {
 }
 
 /// The first two of `names` that `rust` makes one name, if two do.
-fn colliding<'a>(names: impl Iterator<Item = &'a String>, rust: fn(&str) -> String) -> Option<(String, String)> {
-    let mut seen: BTreeMap<String, &String> = BTreeMap::new();
+fn colliding<'a>(names: impl IntoIterator<Item = &'a str>, rust: fn(&str) -> String) -> Option<(String, String)> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for name in names {
         if let Some(first) = seen.insert(rust(name), name) {
-            return Some((first.clone(), name.clone()));
+            return Some((first.to_owned(), name.to_owned()));
         }
     }
     None
